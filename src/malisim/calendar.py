@@ -1,0 +1,54 @@
+"""Calendar months: parsing, formatting and arithmetic on ``YYYY-MM`` dates.
+
+One model step is one calendar month. Months are held as integers (``year * 12 + month - 1``) so
+that date arithmetic is exact and comparisons are cheap.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class DateError(ValueError):
+    """Raised when a text is not a valid ``YYYY-MM`` month."""
+
+
+def parse_month(text: str) -> int:
+    """Parse ``YYYY-MM`` into a month index (``year * 12 + month - 1``).
+
+    Args:
+        text: A month such as ``"2022-01"``.
+
+    Returns:
+        The month index.
+
+    Raises:
+        DateError: If the text is not of the form ``YYYY-MM`` with a month from 01 to 12.
+    """
+    match = _PATTERN.match(str(text).strip())
+    if not match:
+        raise DateError(f"{text!r} is not a month: expected YYYY-MM, e.g. 2022-01")
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        raise DateError(f"{text!r} has month {month:02d}: expected 01 to 12")
+    if not 1900 <= year <= 2200:
+        raise DateError(f"{text!r} has year {year}: expected 1900 to 2200")
+    return year * 12 + month - 1
+
+
+def format_month(index: int) -> str:
+    """Format a month index as ``YYYY-MM``."""
+    year, month0 = divmod(int(index), 12)
+    return f"{year:04d}-{month0 + 1:02d}"
+
+
+def month_year(index: int) -> int:
+    """Return the calendar year of a month index."""
+    return int(index) // 12
+
+
+def month_of_year(index: int) -> int:
+    """Return the calendar month (1-12) of a month index."""
+    return int(index) % 12 + 1

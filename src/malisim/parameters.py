@@ -1,0 +1,670 @@
+"""The parameter schema: each model parameter with default, bounds, unit, description, source.
+
+:class:`Parameters` is a pydantic model with one field per parameter. Each field is declared with
+:func:`param`, which records the bounds (enforced on validation), the unit, a description and the
+source: a seed document of ``shared/seeds`` (cited by file name), a public reference, or the word
+"assumption". ``docs/parameters.md`` is generated from this schema by :func:`parameters_markdown`
+(``python scripts/gen_docs.py``) and a test fails when the two drift apart.
+
+Parameters are flat (unique snake_case names, grouped by a ``group`` tag) so that a model can be
+built with ``MaliModel(seed=1, **overrides)``, as Mesa's SolaraViz does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+S000 = "seed 000 (CRS, Crisis in Mali, 2022)"
+S001 = "seed 001 (CRS, Conflict in Mali, 2020)"
+S002 = "seed 002 (Crisis Group, Mali: Avoiding the Trap of Isolation, 2023)"
+S003 = "seed 003 (poster on actors in Mali's peace processes, 2025)"
+S004 = "seed 004 (Crisis Group Mali page / CrisisWatch, Oct 2023)"
+EPSTEIN = "Epstein 2002, PNAS 99(suppl 3):7243"
+ASSUMPTION = "assumption"
+
+
+def param(
+    default: float,
+    low: float,
+    high: float,
+    unit: str,
+    description: str,
+    source: str,
+    group: str,
+) -> Any:
+    """Declare a parameter field with bounds, unit, description, source and group.
+
+    Args:
+        default: Default value (must lie within the bounds).
+        low: Lowest allowed value (inclusive).
+        high: Highest allowed value (inclusive).
+        unit: Unit of measurement ("people", "1/month", "share", ...).
+        description: What the parameter does in the model.
+        source: Where the value comes from: a seed document, a reference, or "assumption".
+        group: The submodel the parameter belongs to (used to order the documentation).
+
+    Returns:
+        A pydantic ``Field`` carrying the metadata.
+    """
+    if not low <= default <= high:
+        raise ValueError(f"default {default} outside bounds [{low}, {high}] for {description!r}")
+    return Field(
+        default,
+        ge=low,
+        le=high,
+        description=description,
+        json_schema_extra={"unit": unit, "source": source, "group": group},
+    )
+
+
+class Parameters(BaseModel):
+    """All model parameters, validated against their bounds; unknown names are rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    # --- civilians -------------------------------------------------------------------------
+    n_civilian_agents: int = param(
+        50_000, 1_000, 5_000_000, "agents",
+        "Number of representative civilian agents; each stands for population / agents people.",
+        ASSUMPTION, "civilians",
+    )  # fmt: skip
+    population_2022: float = param(
+        22_000_000, 15_000_000, 30_000_000, "people",
+        "National population in 2022; the grid's population is scaled to it and back-projected "
+        "to the start date with the growth rate.",
+        "shared/domain.md (about 22 million in 2022)", "civilians",
+    )  # fmt: skip
+    population_growth: float = param(
+        0.03, 0.0, 0.05, "1/year",
+        "Natural population growth rate, applied monthly to every agent's weight.",
+        f"{S000} ('high population growth'); value an assumption near UN estimates", "civilians",
+    )  # fmt: skip
+    activation_threshold: float = param(
+        0.1, 0.0, 1.0, "grievance units",
+        "Epstein's threshold T: a civilian turns active supporter when grievance - net risk > T.",
+        EPSTEIN, "civilians",
+    )  # fmt: skip
+    arrest_k: float = param(
+        2.3, 0.1, 10.0, "dimensionless",
+        "Epstein's constant k in the estimated arrest/reprisal probability 1 - exp(-k * ratio).",
+        EPSTEIN, "civilians",
+    )  # fmt: skip
+    deterrence_scale: float = param(
+        20.0, 0.1, 200.0, "actives per armed person",
+        "How many active supporters one hostile armed person deters: the enforcer ratio is "
+        "scale * hostile armed presence / active supporters in the cell (continuous, no rounding).",
+        ASSUMPTION, "civilians",
+    )  # fmt: skip
+    hardship_mean: float = param(
+        0.5, 0.05, 0.95, "share",
+        "Mean baseline hardship of civilians (Beta-distributed across agents).",
+        f"{S000} (one of the world's poorest countries); value an assumption", "civilians",
+    )  # fmt: skip
+    hardship_conflict_weight: float = param(
+        0.25, 0.0, 1.0, "hardship per unit local violence",
+        "Increase of hardship with local violence (smoothed violence index of the cell).",
+        f"{S000}, {S001} (conflict deepens hardship)", "civilians",
+    )  # fmt: skip
+    hardship_displaced: float = param(
+        0.2, 0.0, 0.6, "hardship",
+        "Additional hardship of displaced people and refugees.",
+        f"{S001} (displacement and food insecurity); value an assumption", "civilians",
+    )  # fmt: skip
+    hardship_economy_weight: float = param(
+        0.5, 0.0, 2.0, "hardship per unit GDP-index loss",
+        "Increase of hardship when the GDP index falls below its trend (prices, lost income).",
+        f"{S002} (financial pressure, inflation); value an assumption", "civilians",
+    )  # fmt: skip
+    victimisation_weight: float = param(
+        0.6, 0.0, 2.0, "grievance per unit memory",
+        "Grievance against an actor added per unit of remembered victimisation by that actor "
+        "(the abuse -> recruitment loop).",
+        f"{S001} ('a means of self-defense and retribution'), {S002} conclusion; Bennett 2008",
+        "civilians",
+    )  # fmt: skip
+    memory_decay: float = param(
+        0.95, 0.5, 1.0, "1/month",
+        "Monthly retention of the memory of violence suffered (0.95: half-life ~14 months).",
+        ASSUMPTION, "civilians",
+    )  # fmt: skip
+    victimisation_reach: float = param(
+        30.0, 1.0, 200.0, "people per person killed",
+        "People who count themselves victimised (kin, neighbours) per civilian killed in a cell.",
+        ASSUMPTION, "civilians",
+    )  # fmt: skip
+    legitimacy_adjustment: float = param(
+        0.1, 0.0, 1.0, "1/month",
+        "Speed at which perceived legitimacy moves toward its local target each month.",
+        ASSUMPTION, "civilians",
+    )  # fmt: skip
+    jihadist_governance_legitimacy: float = param(
+        0.25, 0.0, 1.0, "legitimacy",
+        "Legitimacy a jihadist group earns where it governs (justice, protection, taxation).",
+        f"{S004} ('capitalise on local conflicts and the absence of the State')", "civilians",
+    )  # fmt: skip
+    join_rate: float = param(
+        0.004, 0.0, 0.05, "1/month",
+        "Share of active supporters' people who join the supported armed group each month.",
+        f"{S001} (abuses fuel recruitment); value an assumption", "civilians",
+    )  # fmt: skip
+    flight_threshold: float = param(
+        0.15, 0.001, 1.0, "violence index",
+        "Local violence index above which civilians consider fleeing (scaled by risk aversion).",
+        f"{S001}, {S000} (violence displaces people); value an assumption", "civilians",
+    )  # fmt: skip
+    flight_rate: float = param(
+        0.15, 0.0, 1.0, "1/month",
+        "Monthly probability that a civilian above the flight threshold leaves.",
+        ASSUMPTION, "civilians",
+    )  # fmt: skip
+    flight_radius: int = param(
+        3, 1, 10, "cells",
+        "How far (grid steps) a displaced person can go to find a safer cell.",
+        ASSUMPTION, "civilians",
+    )  # fmt: skip
+    refugee_share: float = param(
+        0.35, 0.0, 1.0, "share",
+        "Share of those fleeing from within reach of a border who cross it as refugees.",
+        f"{S001} (201,000 IDPs vs 139,000 refugees, late 2019); value an assumption", "civilians",
+    )  # fmt: skip
+    return_safe_months: int = param(
+        6, 1, 36, "months",
+        "Months the home cell must stay below the flight threshold before people go back.",
+        ASSUMPTION, "civilians",
+    )  # fmt: skip
+    return_rate: float = param(
+        0.04, 0.0, 1.0, "1/month",
+        "Monthly probability that a displaced person whose home is safe returns.",
+        ASSUMPTION, "civilians",
+    )  # fmt: skip
+    initial_idps: float = param(
+        110_000, 0, 400_000, "people",
+        "Internally displaced people in January 2019 (late 2019: 201,000, 'roughly double the "
+        "number from a year earlier').",
+        S001, "civilians",
+    )  # fmt: skip
+    initial_refugees: float = param(
+        138_000, 0, 400_000, "people",
+        "Malian refugees abroad in January 2019 (late 2019: nearly 139,000).",
+        S001, "civilians",
+    )  # fmt: skip
+
+    # --- state / junta ---------------------------------------------------------------------
+    fama_troops: float = param(
+        20_000, 5_000, 60_000, "troops",
+        "Deployable FAMa strength in January 2019.",
+        ASSUMPTION + " (FAMa ~40,000 personnel incl. gendarmerie; about half deployable)",
+        "state",
+    )  # fmt: skip
+    fama_growth: float = param(
+        0.06, 0.0, 0.3, "1/year",
+        "Growth of FAMa strength per year while the budget allows (recruitment drives).",
+        f"{S002} (the army mounts large-scale operations); value an assumption", "state",
+    )  # fmt: skip
+    fama_power: float = param(
+        0.7, 0.1, 3.0, "combat power per troop",
+        "Combat power of one FAMa soldier relative to one jihadist fighter.",
+        ASSUMPTION, "state",
+    )  # fmt: skip
+    offensive_share: float = param(
+        0.3, 0.0, 0.9, "share",
+        "Share of FAMa strength on offensive operations (the rest garrisons towns); the "
+        "military-first strategy of the junta.",
+        f"{S002} ('essentially military response')", "state",
+    )  # fmt: skip
+    state_abuse_rate: float = param(
+        0.5, 0.0, 10.0, "civilians killed per 1,000 troop-months",
+        "One-sided violence by state forces on operations in contested or insurgent cells.",
+        f"{S002} (535 civilians killed by security forces 2017-2020); value an assumption",
+        "state",
+    )  # fmt: skip
+    impunity: float = param(
+        1.0, 0.0, 3.0, "multiplier",
+        "Multiplier on state-side abuse when abuses go unpunished.",
+        f"{S000} (abuses attributed to the military and PMCs), {S002} (Moura not investigated)",
+        "state",
+    )  # fmt: skip
+    state_revenue: float = param(
+        100.0, 20.0, 300.0, "budget index per month",
+        "Domestic revenue (gold, cotton, taxes) at GDP index 1; the unit is one month of 2019 "
+        "security spending = 100.",
+        f"{S000} (gold and cotton exports the backbone of the formal economy); assumption",
+        "state",
+    )  # fmt: skip
+    aid_budget: float = param(
+        30.0, 0.0, 100.0, "budget index per month",
+        "Donor budget support and aid to the state at full donor engagement.",
+        f"{S002} (EU budget support, World Bank, AfDB payments)", "state",
+    )  # fmt: skip
+    approval_initial: float = param(
+        0.55, 0.0, 1.0, "share",
+        "Approval of the government in January 2019.",
+        f"{S000} (opposition mounted over corruption, insecurity); value an assumption", "state",
+    )  # fmt: skip
+    sovereignty_rally: float = param(
+        0.25, 0.0, 0.6, "approval share",
+        "Approval gained when the junta breaks with France / pivots to Russia (rally effect).",
+        f"{S002} ('most of the population responded positively to the shift in alliances')",
+        "state",
+    )  # fmt: skip
+    approval_security_weight: float = param(
+        0.5, 0.0, 3.0, "approval per unit violence trend",
+        "Approval lost as violence rises against its one-year average (security results).",
+        f"{S002} (support 'could swiftly crumble' absent security gains)", "state",
+    )  # fmt: skip
+    approval_economy_weight: float = param(
+        0.5, 0.0, 3.0, "approval per unit GDP-index loss",
+        "Approval lost as the economy falls below its trend (financial pressure).",
+        f"{S002} (financial pressure)", "state",
+    )  # fmt: skip
+    approval_adjustment: float = param(
+        0.15, 0.01, 1.0, "1/month",
+        "Speed at which approval moves toward its target each month.",
+        ASSUMPTION, "state",
+    )  # fmt: skip
+
+    # --- jihadist groups -------------------------------------------------------------------
+    jnim_fighters: float = param(
+        2_500, 500, 10_000, "fighters",
+        "JNIM fighters in Mali in January 2019 (centre and north).",
+        f"{S001}, {S003}; number an assumption (UN monitors' order of magnitude)", "jihadists",
+    )  # fmt: skip
+    is_sahel_fighters: float = param(
+        600, 100, 5_000, "fighters",
+        "Islamic State Sahel fighters in Mali in January 2019 (Ménaka-Gao, tri-border area).",
+        f"{S001}, {S002}; number an assumption", "jihadists",
+    )  # fmt: skip
+    jihadist_power: float = param(
+        1.0, 0.1, 3.0, "combat power per fighter",
+        "Combat power of one jihadist fighter (the unit of combat power).",
+        ASSUMPTION, "jihadists",
+    )  # fmt: skip
+    expansion_rate: float = param(
+        0.06, 0.0, 0.5, "1/month",
+        "Share of a group's fighters in a cell that moves into neighbouring cells where the "
+        "state is weak each month.",
+        f"{S004} (jihadists 'have gone rural'), {S001} (expansion into central Mali)",
+        "jihadists",
+    )  # fmt: skip
+    attack_rate: float = param(
+        0.08, 0.0, 1.0, "1/month",
+        "Monthly probability that a group present in a cell with enemy forces attacks them, "
+        "per unit of force-ratio advantage.",
+        f"{S001} (attacks on military outposts), {S004} (JNIM ambushes)", "jihadists",
+    )  # fmt: skip
+    jnim_abuse_rate: float = param(
+        1.0, 0.0, 20.0, "civilians killed per 1,000 fighter-months",
+        "One-sided violence by JNIM in cells where it is present.",
+        f"{S000} (insurgents implicated in massacres); value an assumption", "jihadists",
+    )  # fmt: skip
+    is_sahel_abuse_rate: float = param(
+        3.0, 0.0, 30.0, "civilians killed per 1,000 fighter-months",
+        "One-sided violence by Islamic State Sahel in cells where it is present.",
+        f"{S002} (IS Sahel's north-eastern expansion); value an assumption", "jihadists",
+    )  # fmt: skip
+    ied_rate: float = param(
+        0.5, 0.0, 5.0, "IEDs per 1,000 fighter-months",
+        "Remote violence (IEDs, mines) by jihadist groups against forces in their cells.",
+        ASSUMPTION, "jihadists",
+    )  # fmt: skip
+    ied_lethality: float = param(
+        1.5, 0.0, 10.0, "deaths per IED",
+        "Mean deaths per IED (forces and civilians together).",
+        ASSUMPTION, "jihadists",
+    )  # fmt: skip
+    ied_civilian_share: float = param(
+        0.3, 0.0, 1.0, "share",
+        "Share of IED deaths that are civilians (collateral).",
+        ASSUMPTION, "jihadists",
+    )  # fmt: skip
+    jnim_is_hostility: float = param(
+        1.0, 0.0, 1.0, "share",
+        "How readily JNIM and IS Sahel fight each other where both are present (infighting).",
+        f"{S002}, shared/domain.md (JNIM-IS infighting)", "jihadists",
+    )  # fmt: skip
+    sanctuary_protection: float = param(
+        0.5, 0.0, 1.0, "share",
+        "Reduction of jihadist losses in cells bordering Niger and Burkina Faso (sanctuary).",
+        "shared/domain.md (tri-border Liptako-Gourma zone)", "jihadists",
+    )  # fmt: skip
+    governance_rate: float = param(
+        0.05, 0.0, 0.5, "1/month",
+        "Monthly growth of a group's local governance (justice, taxation) where it controls.",
+        S004, "jihadists",
+    )  # fmt: skip
+    blockade_shock: float = param(
+        0.3, 0.0, 1.0, "share",
+        "Loss of local economic activity in a town cell besieged by a jihadist group.",
+        f"{S002} (attacks on posts near the capital), shared/domain.md (sieges)", "jihadists",
+    )  # fmt: skip
+    dialogue_intensity: float = param(
+        0.0, 0.0, 1.0, "share",
+        "Intensity of dialogue with JNIM: local ceasefires cut JNIM-state fighting and JNIM "
+        "recruitment by this share (0 = no dialogue).",
+        f"{S002} (recommends dialogue with jihadists)", "jihadists",
+    )  # fmt: skip
+
+    # --- signatory groups ------------------------------------------------------------------
+    cma_fighters: float = param(
+        3_000, 500, 10_000, "fighters",
+        "CMA fighters (Kidal and the north) in January 2019.",
+        f"{S001} (signatory groups have not disarmed); number an assumption", "signatories",
+    )  # fmt: skip
+    platform_fighters: float = param(
+        2_000, 300, 8_000, "fighters",
+        "Platform fighters (Gao, Ménaka, Tombouctou) in January 2019.",
+        f"{S001}; number an assumption", "signatories",
+    )  # fmt: skip
+    signatory_power: float = param(
+        0.8, 0.1, 3.0, "combat power per fighter",
+        "Combat power of one signatory fighter.",
+        ASSUMPTION, "signatories",
+    )  # fmt: skip
+    accord_adherence_initial: float = param(
+        0.7, 0.0, 1.0, "share",
+        "Accord adherence of the signatory groups in January 2019 (0-1).",
+        f"{S001} (accord 'not fully implemented'); value an assumption", "signatories",
+    )  # fmt: skip
+    accord_implementation: float = param(
+        0.2, 0.0, 1.0, "share",
+        "Level of accord implementation (decentralisation, integration, development).",
+        f"{S001} (implementation 'slow to advance, at best')", "signatories",
+    )  # fmt: skip
+    adherence_offensive_drop: float = param(
+        0.15, 0.0, 1.0, "adherence per month",
+        "Adherence lost per month of state offensive into signatory zones (per unit intensity).",
+        f"{S002} (fear of a forced retaking of Kidal), {S004}", "signatories",
+    )  # fmt: skip
+    adherence_mercenary_drop: float = param(
+        0.01, 0.0, 0.2, "adherence per month per 1,000 mercenaries",
+        "Adherence lost per month while foreign mercenaries operate with the state.",
+        f"{S002} (CMA statement of 16 September 2021)", "signatories",
+    )  # fmt: skip
+    adherence_implementation_gain: float = param(
+        0.03, 0.0, 0.2, "adherence per month",
+        "Adherence gained per month at full accord implementation.",
+        S001, "signatories",
+    )  # fmt: skip
+    accord_collapse_threshold: float = param(
+        0.3, 0.0, 1.0, "share",
+        "Adherence below which signatory groups fight the state (2023).",
+        S004, "signatories",
+    )  # fmt: skip
+    collusion: float = param(
+        0.3, 0.0, 1.0, "share",
+        "Collusion of signatory groups with JNIM: share by which their mutual fighting is "
+        "reduced and JNIM moves freely in their zones.",
+        f"{S001} (U.N. monitors report collusion)", "signatories",
+    )  # fmt: skip
+    signatory_abuse_rate: float = param(
+        0.5, 0.0, 10.0, "civilians killed per 1,000 fighter-months",
+        "One-sided violence by signatory groups (ethnic violence).",
+        f"{S000} (signatory groups implicated in ethnic violence); value an assumption",
+        "signatories",
+    )  # fmt: skip
+
+    # --- foreign partners ------------------------------------------------------------------
+    france_troops: float = param(
+        2_500, 0, 5_100, "troops",
+        "French Barkhane troops in Mali.",
+        f"{S000} (over 2,000 in early 2022), {S002} (4,500 regionally)", "foreign",
+    )  # fmt: skip
+    france_strike_rate: float = param(
+        8.0, 0.0, 50.0, "fighters removed per 1,000 troops per month",
+        "Jihadist fighters and leaders removed by French strikes and raids.",
+        f"{S001} ('French strikes against top leaders'); value an assumption", "foreign",
+    )  # fmt: skip
+    air_support: float = param(
+        0.5, 0.0, 3.0, "multiplier increase",
+        "Increase of partner forces' effectiveness per unit of French air support, "
+        "intelligence and medical evacuation.",
+        f"{S000}, {S002} (Barkhane flights supported MINUSMA)", "foreign",
+    )  # fmt: skip
+    strike_collateral: float = param(
+        0.05, 0.0, 1.0, "civilians per fighter removed",
+        "Civilians killed per jihadist fighter removed by air and drone strikes.",
+        ASSUMPTION, "foreign",
+    )  # fmt: skip
+    eu_training: float = param(
+        1.0, 0.0, 1.0, "share",
+        "EU training mission engagement (EUTM); raises FAMa effectiveness over time.",
+        f"{S001} (EU multi-year training programme), {S002}", "foreign",
+    )  # fmt: skip
+    eu_training_gain: float = param(
+        0.03, 0.0, 0.2, "effectiveness per year",
+        "Yearly gain of FAMa effectiveness at full EU training engagement.",
+        ASSUMPTION, "foreign",
+    )  # fmt: skip
+    minusma_troops: float = param(
+        13_000, 0, 15_209, "peacekeepers",
+        "MINUSMA uniformed personnel deployed (authorised 15,209).",
+        S001, "foreign",
+    )  # fmt: skip
+    minusma_protection: float = param(
+        0.5, 0.0, 1.0, "share",
+        "Reduction of one-sided violence against civilians in cells with peacekeepers "
+        "(at full mobility).",
+        "assumption after Hultman, Kathman & Shannon 2013 (AJPS 57:875)", "foreign",
+    )  # fmt: skip
+    minusma_mobility: float = param(
+        1.0, 0.0, 1.0, "share",
+        "Share of MINUSMA's reach left by movement restrictions (1 = unrestricted).",
+        f"{S000}, {S002} (junta restricts MINUSMA access and flights)", "foreign",
+    )  # fmt: skip
+    minusma_power: float = param(
+        0.3, 0.0, 2.0, "combat power per peacekeeper",
+        "Defensive combat power of one peacekeeper when attacked.",
+        ASSUMPTION, "foreign",
+    )  # fmt: skip
+    wagner_personnel: float = param(
+        0, 0, 5_000, "personnel",
+        "Wagner / Africa Corps personnel operating with FAMa (0 in January 2019).",
+        f"{S002} (over 1,000 personnel), {S003}", "foreign",
+    )  # fmt: skip
+    wagner_power: float = param(
+        2.0, 0.5, 5.0, "combat power per person",
+        "Combat power of one Wagner fighter, air assets included.",
+        f"{S002} (helicopters, direct support in ground combat); value an assumption", "foreign",
+    )  # fmt: skip
+    wagner_abuse_multiplier: float = param(
+        4.0, 1.0, 20.0, "multiplier",
+        "Abuse rate of Wagner relative to FAMa (and of FAMa units operating jointly).",
+        f"{S002} (Moura), {S004} (Wagner abuses)", "foreign",
+    )  # fmt: skip
+    wagner_monthly_cost: float = param(
+        0.01, 0.0, 0.05, "budget index per person per month",
+        "Cost of one Wagner person per month to the junta's budget.",
+        f"{S003} (financial motivations); value an assumption", "foreign",
+    )  # fmt: skip
+    ecowas_sanctions: float = param(
+        0.0, 0.0, 1.0, "share",
+        "Intensity of ECOWAS economic sanctions (border closure, frozen assets); 0 = none.",
+        S000, "foreign",
+    )  # fmt: skip
+    sanctions_gdp_shock: float = param(
+        0.08, 0.0, 0.3, "GDP index share",
+        "GDP index lost at full sanctions intensity (trade), after leakage.",
+        f"{S000}, {S002} (sanctions hurt the economy, debt default)", "foreign",
+    )  # fmt: skip
+    sanctions_leakage: float = param(
+        0.3, 0.0, 1.0, "share",
+        "Share of the trade shock avoided through Guinea and Mauritania.",
+        S000, "foreign",
+    )  # fmt: skip
+    donor_engagement: float = param(
+        1.0, 0.0, 1.0, "share",
+        "Share of donor budget support and aid flowing (1 = full engagement).",
+        S002, "foreign",
+    )  # fmt: skip
+
+    # --- combat ----------------------------------------------------------------------------
+    clash_lethality: float = param(
+        0.02, 0.001, 0.2, "1/month",
+        "Share of the weaker side's engaged force lost per clash at equal strength.",
+        ASSUMPTION, "combat",
+    )  # fmt: skip
+    clash_probability: float = param(
+        0.5, 0.0, 1.0, "1/month",
+        "Probability that hostile forces present in the same cell clash in a month.",
+        ASSUMPTION, "combat",
+    )  # fmt: skip
+    desert_mobility: float = param(
+        1.3, 1.0, 3.0, "multiplier",
+        "Advantage of mobile insurgents over state forces in Saharan cells (terrain).",
+        ASSUMPTION, "combat",
+    )  # fmt: skip
+    battle_civilian_share: float = param(
+        0.1, 0.0, 1.0, "civilians per combatant killed",
+        "Civilians killed in crossfire per combatant killed in battles in populated cells.",
+        ASSUMPTION, "combat",
+    )  # fmt: skip
+    control_dominance: float = param(
+        1.5, 1.0, 5.0, "ratio",
+        "Ratio of combat power over the next actor needed to control a cell.",
+        ASSUMPTION, "combat",
+    )  # fmt: skip
+    min_presence: float = param(
+        5.0, 0.0, 100.0, "combat power",
+        "Combat power below which an actor has no presence in a cell.",
+        ASSUMPTION, "combat",
+    )  # fmt: skip
+
+    # --- economy and humanitarian ------------------------------------------------------------
+    gdp_trend_growth: float = param(
+        0.05, -0.05, 0.1, "1/year",
+        "Trend GDP growth without shocks (Mali's pre-2020 growth was about 5%).",
+        ASSUMPTION + " (IMF, cited in seed 000, gives -1% 2020, +3% 2021)", "economy",
+    )  # fmt: skip
+    conflict_gdp_drag: float = param(
+        0.02, 0.0, 0.2, "GDP share per unit violence",
+        "Annualised GDP loss per unit of the national violence index.",
+        f"{S000} (conflict hinders development); value an assumption", "economy",
+    )  # fmt: skip
+    covid_shock: float = param(
+        0.06, 0.0, 0.2, "GDP share",
+        "GDP lost in 2020 to the COVID-19 pandemic (recovered over 2021).",
+        f"{S000} ('The COVID-19 pandemic has compounded hardships')", "economy",
+    )  # fmt: skip
+    aid_gdp_share: float = param(
+        0.03, 0.0, 0.2, "GDP share",
+        "Share of GDP that depends on aid flows (lost when donors disengage).",
+        f"{S002} (aid suspensions force cuts)", "economy",
+    )  # fmt: skip
+    need_base: float = param(
+        0.14, 0.0, 0.6, "share of population",
+        "Share of the population in need of humanitarian assistance without conflict or shocks.",
+        ASSUMPTION + " (about 3.2 million in need in 2019, UN appeal)", "economy",
+    )  # fmt: skip
+    need_conflict_weight: float = param(
+        0.8, 0.0, 5.0, "share per unit local violence",
+        "Extra share of a cell in need per unit of its violence index.",
+        f"{S000} (conflict-affected areas in crisis-level food insecurity)", "economy",
+    )  # fmt: skip
+    need_economy_weight: float = param(
+        1.5, 0.0, 5.0, "share per unit GDP-index loss",
+        "Extra share in need per unit of GDP-index loss against trend (prices, income).",
+        f"{S000} (food and fuel price spikes)", "economy",
+    )  # fmt: skip
+    need_displaced: float = param(
+        0.8, 0.0, 1.0, "share",
+        "Share of displaced people who are in need.",
+        S000, "economy",
+    )  # fmt: skip
+    sahel_food_insecurity: float = param(
+        0.1, 0.0, 0.5, "share of population",
+        "Extra share in need in Sahelian and Saharan cells (drought, pastoral stress).",
+        f"{S000} (one of the world's highest rates of acute malnutrition)", "economy",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """Metadata of one parameter, read from the schema."""
+
+    name: str
+    default: float
+    low: float
+    high: float
+    unit: str
+    description: str
+    source: str
+    group: str
+    type: type
+
+
+def parameter_specs() -> dict[str, ParameterSpec]:
+    """Return the metadata of every parameter, in declaration order."""
+    specs: dict[str, ParameterSpec] = {}
+    for name, field in Parameters.model_fields.items():
+        low = high = None
+        for meta in field.metadata:
+            if hasattr(meta, "ge"):
+                low = meta.ge
+            if hasattr(meta, "le"):
+                high = meta.le
+        extra = field.json_schema_extra or {}
+        specs[name] = ParameterSpec(
+            name=name,
+            default=field.default,
+            low=low,
+            high=high,
+            unit=extra["unit"],
+            description=field.description or "",
+            source=extra["source"],
+            group=extra["group"],
+            type=field.annotation,
+        )
+    return specs
+
+
+GROUP_TITLES: dict[str, str] = {
+    "civilians": "Civilians",
+    "state": "State / junta (FAMa)",
+    "jihadists": "Jihadist groups (JNIM, Islamic State Sahel)",
+    "signatories": "Signatory armed groups (CMA, Platform)",
+    "foreign": "Foreign partners (France, EU, MINUSMA, Wagner, ECOWAS, donors)",
+    "combat": "Combat and control",
+    "economy": "Economy and humanitarian state",
+}
+
+
+def _fmt(value: float) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:g}"
+
+
+def parameters_markdown() -> str:
+    """Render the parameter table of ``docs/parameters.md`` from the schema."""
+    lines = [
+        "# Parameters",
+        "",
+        "Generated from `malisim.parameters` by `python scripts/gen_docs.py`; do not edit by hand",
+        "(a test fails when this file and the schema drift apart).",
+        "",
+        "Every parameter can be set with `MaliModel(**{name: value})`, `malisim run --set "
+        "name=value`, or in a scenario file. Values outside the range are rejected.",
+        "",
+    ]
+    specs = parameter_specs()
+    for group, title in GROUP_TITLES.items():
+        rows = [s for s in specs.values() if s.group == group]
+        if not rows:
+            continue
+        lines += [f"## {title}", "", "| name | default | range | unit | description | source |"]
+        lines.append("| --- | --- | --- | --- | --- | --- |")
+        for s in rows:
+            lines.append(
+                f"| `{s.name}` | {_fmt(s.default)} | {_fmt(s.low)} – {_fmt(s.high)} | {s.unit} "
+                f"| {s.description} | {s.source} |"
+            )
+        lines.append("")
+    unknown = {s.group for s in specs.values()} - set(GROUP_TITLES)
+    if unknown:
+        raise ValueError(f"parameter groups without a title: {sorted(unknown)}")
+    return "\n".join(lines)

@@ -1,0 +1,107 @@
+"""The policy base class, the registry of policy types, and the ``YYYY-MM`` month field type.
+
+A policy is a dated intervention with a lifecycle (Covasim/Starsim style): ``initialize`` once
+when the model is built, ``apply`` at the start of every month, ``finalize`` at the end of the
+run, and ``to_dict`` to write it back as the ``{type: name, ...}`` mapping it was read from.
+A policy is also its own configuration: a pydantic model whose fields are the policy's settings,
+validated (bounds, dates, unknown keys) when a scenario file is loaded.
+
+Policies touch the model only through the hooks their ``hooks`` class attribute lists (see
+:mod:`malisim.model` for the hooks: ``set_param``, ``get_param``, ``base_param``, the state's
+``launch_offensive`` and ``rally``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
+
+from malisim.calendar import parse_month
+
+if TYPE_CHECKING:  # pragma: no cover
+    from malisim.model import MaliModel
+
+
+def _check_month(value: str) -> str:
+    parse_month(value)  # raises DateError (a ValueError) with a clear message
+    return value
+
+
+#: A ``YYYY-MM`` month kept as text (so scenarios round-trip unchanged) and checked on load.
+Month = Annotated[str, AfterValidator(_check_month)]
+
+
+class Policy(BaseModel):
+    """Base class of all policies; subclasses register themselves with :func:`register_policy`.
+
+    Class attributes:
+        policy_type: The name used in scenario files (``type:``).
+        allow_multiple: Whether a scenario may hold several policies of this type.
+        hooks: The model hooks the policy touches.
+        sources: Where its effects come from (seed documents, references).
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    policy_type: ClassVar[str] = ""
+    allow_multiple: ClassVar[bool] = False
+    hooks: ClassVar[tuple[str, ...]] = ()
+    sources: ClassVar[tuple[str, ...]] = ()
+
+    def date_fields(self) -> dict[str, str]:
+        """Return the policy's month fields that are set (name -> ``YYYY-MM``)."""
+        out = {}
+        for name, field in type(self).model_fields.items():
+            value = getattr(self, name)
+            if value is not None and Month in (field.annotation, *getattr(field, "metadata", [])):
+                out[name] = value
+        return out
+
+    def months(self) -> dict[str, int]:
+        """Return the policy's set month fields as month indices."""
+        return {k: parse_month(v) for k, v in self.date_fields().items()}
+
+    def initialize(self, model: MaliModel) -> None:
+        """Prepare the policy when the model is built (default: nothing)."""
+
+    def apply(self, model: MaliModel) -> None:
+        """Act on the model at the start of the current month (default: nothing)."""
+
+    def finalize(self, model: MaliModel) -> None:
+        """Clean up at the end of the run (default: nothing)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the ``{type: name, ...}`` mapping that rebuilds this policy."""
+        return {"type": self.policy_type, **self.model_dump(mode="json", exclude_none=True)}
+
+
+POLICY_REGISTRY: dict[str, type[Policy]] = {}
+
+
+def register_policy(cls: type[Policy]) -> type[Policy]:
+    """Class decorator adding a policy class to the registry under its ``policy_type``."""
+    if not cls.policy_type:
+        raise ValueError(f"{cls.__name__} has no policy_type")
+    if cls.policy_type in POLICY_REGISTRY:
+        raise ValueError(f"policy type {cls.policy_type!r} registered twice")
+    POLICY_REGISTRY[cls.policy_type] = cls
+    return cls
+
+
+def policy_types() -> list[str]:
+    """Return the registered policy type names, sorted."""
+    return sorted(POLICY_REGISTRY)
+
+
+def policy_from_dict(data: dict[str, Any]) -> Policy:
+    """Build a policy from its ``{type: name, ...}`` mapping.
+
+    Raises:
+        KeyError: If ``type`` is missing or not a registered policy type.
+        pydantic.ValidationError: If a setting is unknown, of the wrong type or out of range.
+    """
+    if "type" not in data:
+        raise KeyError("type")
+    cls = POLICY_REGISTRY[data["type"]]
+    return cls.model_validate({k: v for k, v in data.items() if k != "type"})
