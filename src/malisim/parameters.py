@@ -99,13 +99,14 @@ class Parameters(BaseModel):
         ASSUMPTION, "civilians",
     )  # fmt: skip
     hardship_mean: float = param(
-        0.5, 0.05, 0.95, "share",
+        0.4, 0.05, 0.95, "share",
         "Mean baseline hardship of civilians (Beta-distributed across agents).",
         f"{S000} (one of the world's poorest countries); value an assumption", "civilians",
     )  # fmt: skip
     hardship_conflict_weight: float = param(
-        0.25, 0.0, 1.0, "hardship per unit local violence",
-        "Increase of hardship with local violence (smoothed violence index of the cell).",
+        0.03, 0.0, 0.5, "hardship per unit violence index",
+        "Increase of hardship per unit of the cell's violence index (victimised per 1,000 "
+        "people per month, smoothed).",
         f"{S000}, {S001} (conflict deepens hardship)", "civilians",
     )  # fmt: skip
     hardship_displaced: float = param(
@@ -146,13 +147,14 @@ class Parameters(BaseModel):
         f"{S004} ('capitalise on local conflicts and the absence of the State')", "civilians",
     )  # fmt: skip
     join_rate: float = param(
-        0.004, 0.0, 0.05, "1/month",
+        0.0003, 0.0, 0.05, "1/month",
         "Share of active supporters' people who join the supported armed group each month.",
         f"{S001} (abuses fuel recruitment); value an assumption", "civilians",
     )  # fmt: skip
     flight_threshold: float = param(
-        0.15, 0.001, 1.0, "violence index",
-        "Local violence index above which civilians consider fleeing (scaled by risk aversion).",
+        1.0, 0.01, 50.0, "victimised per 1,000 people per month",
+        "Violence index of a cell above which civilians consider fleeing (the index is scaled "
+        "by 0.5 + risk aversion).",
         f"{S001}, {S000} (violence displaces people); value an assumption", "civilians",
     )  # fmt: skip
     flight_rate: float = param(
@@ -251,8 +253,9 @@ class Parameters(BaseModel):
         "state",
     )  # fmt: skip
     approval_security_weight: float = param(
-        0.5, 0.0, 3.0, "approval per unit violence trend",
-        "Approval lost as violence rises against its one-year average (security results).",
+        0.1, 0.0, 1.0, "approval per unit relative violence trend",
+        "Approval lost as civilian deaths of the last 3 months rise relative to the previous "
+        "12 months' average (security results).",
         f"{S002} (support 'could swiftly crumble' absent security gains)", "state",
     )  # fmt: skip
     approval_economy_weight: float = param(
@@ -501,6 +504,31 @@ class Parameters(BaseModel):
     )  # fmt: skip
 
     # --- combat ----------------------------------------------------------------------------
+    france_power: float = param(
+        3.0, 0.5, 10.0, "combat power per soldier",
+        "Combat power of one French soldier where Barkhane is based.",
+        ASSUMPTION, "combat",
+    )  # fmt: skip
+    state_air_strike_rate: float = param(
+        2.0, 0.0, 20.0, "strikes per 1,000 Wagner personnel per month",
+        "Air and helicopter strikes by FAMa with Wagner's air assets.",
+        f"{S002} (helicopters delivered by Russia); value an assumption", "combat",
+    )  # fmt: skip
+    violence_dispersion: float = param(
+        0.3, 0.05, 10.0, "gamma shape",
+        "Shape of the gamma mixing of one-sided violence (small = heavy-tailed massacres).",
+        f"{S002} (Moura: hundreds killed in one event); value an assumption", "combat",
+    )  # fmt: skip
+    desertion_rate: float = param(
+        0.01, 0.0, 0.1, "1/month",
+        "Share of non-state fighters who leave their group each month.",
+        ASSUMPTION, "combat",
+    )  # fmt: skip
+    violence_memory: float = param(
+        0.6, 0.0, 0.95, "1/month",
+        "Weight of last month's violence index in this month's (exponential smoothing).",
+        ASSUMPTION, "combat",
+    )  # fmt: skip
     clash_lethality: float = param(
         0.02, 0.001, 0.2, "1/month",
         "Share of the weaker side's engaged force lost per clash at equal strength.",
@@ -539,8 +567,8 @@ class Parameters(BaseModel):
         ASSUMPTION + " (IMF, cited in seed 000, gives -1% 2020, +3% 2021)", "economy",
     )  # fmt: skip
     conflict_gdp_drag: float = param(
-        0.02, 0.0, 0.2, "GDP share per unit violence",
-        "Annualised GDP loss per unit of the national violence index.",
+        0.02, 0.0, 0.2, "GDP share per unit violence index",
+        "GDP loss per unit of the national (population-weighted) violence index.",
         f"{S000} (conflict hinders development); value an assumption", "economy",
     )  # fmt: skip
     covid_shock: float = param(
@@ -559,7 +587,7 @@ class Parameters(BaseModel):
         ASSUMPTION + " (about 3.2 million in need in 2019, UN appeal)", "economy",
     )  # fmt: skip
     need_conflict_weight: float = param(
-        0.8, 0.0, 5.0, "share per unit local violence",
+        0.03, 0.0, 0.5, "share per unit violence index",
         "Extra share of a cell in need per unit of its violence index.",
         f"{S000} (conflict-affected areas in crisis-level food insecurity)", "economy",
     )  # fmt: skip

@@ -28,6 +28,12 @@ def _check_month(value: str) -> str:
     return value
 
 
+def _is_month_field(field: Any) -> bool:
+    """Return whether a pydantic field is a :data:`Month` (optional or not)."""
+    checks = [getattr(m, "func", None) for m in field.metadata]
+    return _check_month in checks or "_check_month" in repr(field.annotation)
+
+
 #: A ``YYYY-MM`` month kept as text (so scenarios round-trip unchanged) and checked on load.
 Month = Annotated[str, AfterValidator(_check_month)]
 
@@ -54,7 +60,7 @@ class Policy(BaseModel):
         out = {}
         for name, field in type(self).model_fields.items():
             value = getattr(self, name)
-            if value is not None and Month in (field.annotation, *getattr(field, "metadata", [])):
+            if value is not None and _is_month_field(field):
                 out[name] = value
         return out
 

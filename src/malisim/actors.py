@@ -1,0 +1,262 @@
+"""The armed and foreign actors: few Mesa agents whose per-cell quantities are numpy arrays.
+
+* :class:`State` — the junta and its armed forces (FAMa): strength, deployment (garrisons and
+  offensives), budget, approval, abuse propensity.
+* :class:`JihadistGroup` — JNIM and Islamic State Sahel, one agent each: fighters per cell,
+  governance per cell, expansion into cells where the state is weak.
+* :class:`SignatoryGroup` — CMA and Platform: fighters per cell in the north; the accord
+  adherence they share (the CSP coalition) lives on the model.
+* :class:`ForeignPartner` — France/Barkhane, EU training, MINUSMA, Wagner/Africa Corps, ECOWAS
+  and donors: presence per cell where they have troops, and their levers (strikes, air support,
+  protection of civilians, sanctions, aid).
+
+Actors hold state and the rules that are theirs alone (deployment, expansion, adherence). What
+happens *between* actors (clashes, violence, events) lives in :mod:`malisim.conflict`.
+The sources of each rule are listed in docs/ODD.md.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from malisim.model import MaliModel
+
+
+class Side(IntEnum):
+    """The armed sides that fight, control cells and victimise civilians (array index order)."""
+
+    STATE = 0
+    JNIM = 1
+    IS_SAHEL = 2
+    CMA = 3
+    PLATFORM = 4
+
+
+#: Names of the armed sides, in :class:`Side` order.
+SIDE_NAMES: tuple[str, ...] = ("state", "jnim", "is_sahel", "cma", "platform")
+
+
+class Control(IntEnum):
+    """Who controls a cell (the values of the control layer)."""
+
+    STATE = 0
+    JNIM = 1
+    IS_SAHEL = 2
+    SIGNATORY = 3
+    CONTESTED = 4
+
+
+CONTROL_NAMES: tuple[str, ...] = ("state", "jnim", "is_sahel", "signatory", "contested")
+
+
+class Perpetrator(IntEnum):
+    """Families of perpetrators of violence against civilians, as in the outcome columns.
+
+    Civilians remember victimisation by these families (the state family includes Wagner and
+    other foreign forces, since civilians hold the state responsible for its partners).
+    """
+
+    STATE = 0
+    FOREIGN = 1
+    JIHADIST = 2
+    SIGNATORY = 3
+
+
+PERPETRATOR_NAMES: tuple[str, ...] = ("state", "foreign", "jihadist", "signatory")
+
+
+class State(mesa.Agent):
+    """The junta and FAMa.
+
+    Attributes:
+        troops: Deployable FAMa strength (soldiers).
+        garrison: Soldiers garrisoned per cell.
+        offensive: Soldiers on offensive operations per cell this month.
+        offensive_orders: Extra offensive weight per cell ordered by policies (e.g. Kidal).
+        effectiveness: Combat effectiveness multiplier (grows with EU training).
+        approval: National approval of the government (share).
+        rally: Accumulated sovereignty rally (approval share) from breaks with former partners.
+        budget_balance: Last month's budget balance (budget index).
+    """
+
+    def __init__(self, model: MaliModel) -> None:
+        super().__init__(model)
+        n = model.grid.n_cells
+        p = model.params
+        self.troops = float(p.fama_troops)
+        self.garrison = np.zeros(n)
+        self.offensive = np.zeros(n)
+        self.offensive_orders = np.zeros(n)
+        self.effectiveness = 1.0
+        self.approval = float(p.approval_initial)
+        self.rally = 0.0
+        self.budget_balance = 0.0
+
+    def launch_offensive(self, regions: list[str] | None, intensity: float) -> None:
+        """Policy hook: order an offensive into the given regions' cells this month.
+
+        Args:
+            regions: Region names, or None for the signatory-controlled cells.
+            intensity: Share of offensive forces sent there (0-1).
+        """
+        grid = self.model.grid
+        if regions is None:
+            target = self.model.control == Control.SIGNATORY
+        else:
+            target = grid.region_mask(*regions)
+        self.offensive_orders = np.where(target, intensity, 0.0)
+
+    def add_rally(self, amount: float) -> None:
+        """Policy hook: add a sovereignty rally to approval (the break with France, seed 002)."""
+        self.rally += amount
+
+    def deploy(self) -> None:
+        """Allocate garrisons and offensive forces across cells for this month.
+
+        Garrisons follow population (towns first) outside signatory-held cells; offensives go
+        to cells with the strongest jihadist presence next to state-held cells, plus cells
+        that policies ordered (``offensive_orders``). Wagner accompanies offensives.
+        """
+        model = self.model
+        p = model.params
+        grid = model.grid
+        pop = model.cell_population
+        held_by_signatory = (model.control == Control.SIGNATORY) & (model.accord_adherence > 0)
+        garrison_weight = np.power(pop + 1.0, 0.75) * (~held_by_signatory)
+        if self.offensive_orders.any():
+            garrison_weight = garrison_weight + self.offensive_orders * garrison_weight.mean()
+        total = max(garrison_weight.sum(), 1e-9)
+        on_offensive = p.offensive_share * self.troops
+        self.garrison = (self.troops - on_offensive) * garrison_weight / total
+
+        jihadist = model.jnim.fighters + model.is_sahel.fighters
+        near_state = model.neighbor_any(model.control == Control.STATE) | (
+            model.control == Control.STATE
+        )
+        target = jihadist * near_state
+        orders = self.offensive_orders * (model.cma.fighters + model.platform.fighters + 1.0)
+        weight = np.power(target, 1.5) + orders * 50.0
+        if weight.sum() <= 0:
+            weight = garrison_weight
+        self.offensive = on_offensive * weight / max(weight.sum(), 1e-9)
+        self.offensive_orders = np.zeros(grid.n_cells)
+
+    @property
+    def forces(self) -> np.ndarray:
+        """FAMa soldiers per cell (garrisons plus offensives)."""
+        return self.garrison + self.offensive
+
+    def grow(self) -> None:
+        """Recruit soldiers at ``fama_growth`` per year while the budget is not in deficit."""
+        p = self.model.params
+        if self.budget_balance >= 0:
+            self.troops *= (1.0 + p.fama_growth) ** (1.0 / 12.0)
+        self.effectiveness += p.eu_training * p.eu_training_gain / 12.0
+
+
+class JihadistGroup(mesa.Agent):
+    """A jihadist group (JNIM or Islamic State Sahel) with fighters and governance per cell.
+
+    Attributes:
+        side: The group's :class:`Side`.
+        fighters: Fighters per cell.
+        governance: Local governance level per cell (0-1): courts, taxation, protection.
+    """
+
+    def __init__(self, model: MaliModel, side: Side, fighters: np.ndarray) -> None:
+        super().__init__(model)
+        self.side = side
+        self.fighters = fighters.astype(float)
+        self.governance = np.zeros_like(self.fighters)
+
+    @property
+    def name(self) -> str:
+        """The group's short name."""
+        return SIDE_NAMES[self.side]
+
+    def expand(self, state_power: np.ndarray, support_share: np.ndarray) -> None:
+        """Move a share of fighters into neighbouring cells where the state is weak.
+
+        "Gone rural to capitalise on local conflicts and the absence of the State" (seed 004):
+        the attraction of a neighbouring cell rises with the share of its people who support
+        the group and falls with state combat power there.
+
+        Args:
+            state_power: State-side combat power per cell.
+            support_share: Share of each cell's people actively supporting this group.
+        """
+        model = self.model
+        grid = model.grid
+        rate = model.params.expansion_rate
+        src, dst = model.edge_src, model.edge_dst
+        attraction = (0.05 + support_share[dst]) / (1.0 + state_power[dst] / 50.0)
+        attraction *= grid.share_in_mali[dst]
+        per_source = np.bincount(src, weights=attraction, minlength=grid.n_cells)
+        share = attraction / np.maximum(per_source[src], 1e-12)
+        moving = self.fighters * rate
+        flow = moving[src] * share
+        self.fighters = (
+            self.fighters
+            - moving
+            + np.bincount(dst, weights=flow, minlength=grid.n_cells)
+            + np.where(per_source > 0, 0.0, moving)
+        )
+
+    def govern(self, controls: np.ndarray) -> None:
+        """Grow governance where the group controls a cell; let it decay elsewhere."""
+        rate = self.model.params.governance_rate
+        self.governance = np.where(
+            controls, self.governance + rate * (1.0 - self.governance), self.governance * 0.9
+        )
+
+
+class SignatoryGroup(mesa.Agent):
+    """A signatory armed group of the 2015 accord (CMA or Platform).
+
+    Attributes:
+        side: The group's :class:`Side`.
+        fighters: Fighters per cell (they hold their zones rather than expand).
+    """
+
+    def __init__(self, model: MaliModel, side: Side, fighters: np.ndarray) -> None:
+        super().__init__(model)
+        self.side = side
+        self.fighters = fighters.astype(float)
+
+    @property
+    def name(self) -> str:
+        """The group's short name."""
+        return SIDE_NAMES[self.side]
+
+
+class ForeignPartner(mesa.Agent):
+    """A foreign partner with (optionally) troops deployed at bases.
+
+    Attributes:
+        name: ``france``, ``eu``, ``minusma``, ``wagner``, ``ecowas`` or ``donors``.
+        base_weight: Deployment weight per cell (bases); zero for partners without troops.
+        troops: Troops per cell this month.
+    """
+
+    def __init__(self, model: MaliModel, name: str, base_weight: np.ndarray | None) -> None:
+        super().__init__(model)
+        self.name = name
+        n = model.grid.n_cells
+        self.base_weight = np.zeros(n) if base_weight is None else base_weight
+        self.troops = np.zeros(n)
+
+    def deploy(self, total: float) -> None:
+        """Spread ``total`` troops over the partner's bases."""
+        w = self.base_weight
+        s = w.sum()
+        self.troops = total * w / s if s > 0 else np.zeros_like(w)
+
+    @property
+    def total(self) -> float:
+        """Total troops deployed."""
+        return float(self.troops.sum())

@@ -1,0 +1,546 @@
+"""The civilian population: representative civilian agents held as numpy arrays.
+
+Each agent stands for ``weight`` people (about 440 at the default 50,000 agents) who share a
+cell, a community, a livelihood, a hardship, a risk aversion, perceived legitimacies of the armed
+families, a memory of violence suffered from each of them, an alignment and a status. There is
+never a Python object per civilian: every rule below is one vectorised pass over all agents.
+
+Monthly rules (sources in docs/ODD.md):
+
+1. victimisation: violence by a perpetrator in the agent's cell victimises ``reach`` people per
+   person killed; victims remember it (memory decays each month) and the dead leave the weights;
+2. hardship: baseline hardship raised by local violence, displacement and economic loss;
+3. legitimacy drifts toward a local target (community base, jihadist governance);
+4. Epstein's rule: grievance ``H(1-L)`` plus remembered victimisation, minus net risk
+   ``R * P`` with ``P`` the estimated probability of reprisal from hostile armed presence;
+   active support when ``G - N > T`` (:mod:`malisim.civil_violence`);
+5. recruitment: a share of active supporters' people join the supported armed group;
+6. flight when the local violence index passes a threshold (to the safest of a few cells within
+   reach, or across the nearest border), return when home has been safe for a while;
+7. natural growth of every agent's weight.
+
+The interface with the armed actors is :meth:`CivilianPopulation.step`: local armed presence and
+violence per cell in; support, recruits and displacement out (:class:`CivilianOutputs`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from malisim.civil_violence import arrest_probability, grievance, is_active, net_risk
+from malisim.geography import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid
+from malisim.parameters import Parameters
+
+
+class Status(IntEnum):
+    """Where a civilian agent's people are."""
+
+    RESIDENT = 0
+    DISPLACED = 1
+    REFUGEE = 2
+
+
+class Livelihood(IntEnum):
+    """How a civilian agent's people live."""
+
+    FARMER = 0
+    HERDER = 1
+    URBAN = 2
+
+
+#: Communities, in the column order of ``data/communities.csv``.
+COMMUNITIES: tuple[str, ...] = (
+    "bambara_mande",
+    "fulani",
+    "dogon",
+    "songhai",
+    "tuareg_arab",
+    "other",
+)
+
+#: Families the civilians judge: index 0 the state, then the three anti-state families.
+#: Support codes: -1 none, 0 state (self-defence alignment), 1 JNIM, 2 IS Sahel, 3 signatory.
+FAMILIES: tuple[str, ...] = ("state", "jnim", "is_sahel", "signatory")
+N_FAMILIES = len(FAMILIES)
+NO_SUPPORT = -1
+
+
+@dataclass(frozen=True)
+class CommunityTable:
+    """Community shares per region and base legitimacy per community (``data/communities.csv``).
+
+    Attributes:
+        shares: ``(n_regions, n_communities)`` shares summing to 1 per region.
+        base_legitimacy: ``(n_communities, n_families)`` base perceived legitimacy.
+        herder_share: Share of each community's rural people who are herders.
+    """
+
+    shares: np.ndarray
+    base_legitimacy: np.ndarray
+    herder_share: np.ndarray
+
+
+def load_community_table() -> CommunityTable:
+    """Read the packaged community shares and base legitimacies."""
+    with resources.files("malisim.data").joinpath("communities.csv").open("r") as fh:
+        frame = pd.read_csv(fh, comment="#")
+    regions = frame[frame["table"] == "region_share"].set_index("key")
+    shares = regions.loc[list(REGIONS), list(COMMUNITIES)].to_numpy(float)
+    shares = shares / shares.sum(axis=1, keepdims=True)
+    legit = frame[frame["table"].str.startswith("legitimacy_")]
+    base = np.zeros((len(COMMUNITIES), N_FAMILIES))
+    for f, family in enumerate(FAMILIES):
+        row = legit[legit["table"] == f"legitimacy_{family}"].iloc[0]
+        base[:, f] = [float(row[c]) for c in COMMUNITIES]
+    herder = frame[frame["table"] == "herder_share"].iloc[0]
+    herder_share = np.array([float(herder[c]) for c in COMMUNITIES])
+    return CommunityTable(shares=shares, base_legitimacy=base, herder_share=herder_share)
+
+
+@dataclass
+class CellSignals:
+    """What the armed actors tell the civilians about each cell this month.
+
+    Attributes:
+        presence: ``(n_families, n_cells)`` armed persons of each family in the cell (state
+            family: FAMa plus partners operating with it).
+        killed: ``(4, n_cells)`` civilians killed this month by perpetrator family
+            (state, foreign, jihadist, signatory; see :class:`malisim.actors.Perpetrator`).
+        killed_by_family: ``(n_families, n_cells)`` the same deaths as judged by civilians:
+            foreign forces count against the state; jihadist deaths split JNIM / IS Sahel.
+        violence_index: Smoothed local violence index per cell.
+        authority: Family whose authority civilians face in each cell (its controller; the
+            strongest family present where the cell is contested).
+        governance: ``(n_families, n_cells)`` governance by each family (0 for the state).
+        state_service: State presence / services per cell (0-1).
+        economic_loss: GDP-index loss against trend per cell (0-1).
+    """
+
+    presence: np.ndarray
+    killed: np.ndarray
+    killed_by_family: np.ndarray
+    violence_index: np.ndarray
+    authority: np.ndarray
+    governance: np.ndarray
+    state_service: np.ndarray
+    economic_loss: np.ndarray
+
+
+@dataclass
+class CivilianOutputs:
+    """What the civilians return to the model each month (all per cell unless stated).
+
+    Attributes:
+        population: People present in each cell (residents and displaced).
+        support: ``(n_families, n_cells)`` people actively supporting each family.
+        recruits: ``(n_families, n_cells)`` people joining each family's armed group.
+        idps: Displaced people present in each cell.
+        refugees_by_country: People abroad per neighbouring country.
+        civilians_killed: People removed by violence this month (national total).
+        newly_displaced: People who fled this month (IDPs and refugees).
+        returned: People who returned home this month.
+    """
+
+    population: np.ndarray
+    support: np.ndarray
+    recruits: np.ndarray
+    idps: np.ndarray
+    refugees_by_country: np.ndarray
+    civilians_killed: float
+    newly_displaced: float
+    returned: float
+
+
+class CivilianPopulation:
+    """Representative civilian agents as structure-of-arrays.
+
+    Args:
+        grid: The regional grid.
+        params: Model parameters.
+        rng: The ``setup`` random generator (used only here, for the initial population).
+        total_people: People at the start date.
+
+    Attributes:
+        cell: Current cell of each agent (int16).
+        home: Home cell of each agent (int16).
+        weight: People each agent stands for (float64, for exact accounting).
+        community: Community code (int8, into :data:`COMMUNITIES`).
+        livelihood: :class:`Livelihood` code (int8).
+        hardship0: Baseline hardship (float32).
+        risk_aversion: Risk aversion (float32).
+        legitimacy: ``(N, n_families)`` perceived legitimacy (float32).
+        memory: ``(N, n_families)`` remembered victimisation (float32).
+        active: Whether the agent is active against its cell's authority (Epstein's state).
+        support: Supported family, or -1 (int8).
+        status: :class:`Status` code (int8).
+        country: Neighbouring-country code of refugees, -1 otherwise (int8).
+    """
+
+    def __init__(
+        self, grid: MaliGrid, params: Parameters, rng: np.random.Generator, total_people: float
+    ) -> None:
+        self.grid = grid
+        self.params = params
+        self.table = load_community_table()
+        n_agents = int(params.n_civilian_agents)
+        pop = np.asarray(grid.population, dtype=float)
+        pop = pop / pop.sum() * total_people
+        counts = _allocate(pop, n_agents)
+        cell = np.repeat(np.arange(grid.n_cells), counts)
+        n = cell.size
+        self.cell = cell.astype(np.int16)
+        self.home = self.cell.copy()
+        self.weight = pop[cell] / counts[cell]
+
+        region = grid.region[cell]
+        cum = np.cumsum(self.table.shares[region], axis=1)
+        u = rng.random(n)
+        self.community = (u[:, None] > cum).sum(axis=1).clip(0, len(COMMUNITIES) - 1)
+        self.community = self.community.astype(np.int8)
+
+        town_share = _town_share(grid, pop)
+        urban = rng.random(n) < town_share[cell]
+        herder = rng.random(n) < self.table.herder_share[self.community]
+        self.livelihood = np.where(
+            urban, Livelihood.URBAN, np.where(herder, Livelihood.HERDER, Livelihood.FARMER)
+        ).astype(np.int8)
+
+        mean = params.hardship_mean
+        concentration = 4.0
+        self.hardship0 = rng.beta(mean * concentration, (1 - mean) * concentration, n).astype(
+            np.float32
+        )
+        self.risk_aversion = rng.random(n).astype(np.float32)
+        base = self.table.base_legitimacy[self.community]
+        noise = rng.normal(0.0, 0.1, (n, N_FAMILIES))
+        self.legitimacy = np.clip(base + noise, 0.0, 1.0).astype(np.float32)
+        self.memory = np.zeros((n, N_FAMILIES), dtype=np.float32)
+        self.support = np.full(n, NO_SUPPORT, dtype=np.int8)
+        self.active = np.zeros(n, dtype=bool)
+        self.status = np.full(n, Status.RESIDENT, dtype=np.int8)
+        self.country = np.full(n, -1, dtype=np.int8)
+        self._safe_months = np.zeros(grid.n_cells, dtype=np.int32)
+
+        # people accounting (conservation): initial + growth = present + abroad + killed + joined
+        self.initial_people = float(self.weight.sum())
+        self.growth_people = 0.0
+        self.killed_people = 0.0
+        self.joined_people = 0.0
+        self._monthly_growth = (1.0 + params.population_growth) ** (1.0 / 12.0) - 1.0
+
+    # ------------------------------------------------------------------ initial displacement
+    def seed_displacement(
+        self, idps: float, refugees: float, origin_weight: np.ndarray, rng: np.random.Generator
+    ) -> None:
+        """Mark agents as displaced or refugees at the start, from the most affected cells.
+
+        Agents are drawn with probability proportional to ``origin_weight`` of their cell until
+        the target numbers of people are reached. IDPs move to the nearest safer cell of their
+        reach (lowest origin weight); refugees go to the country of the nearest border.
+
+        Args:
+            idps: Target displaced people.
+            refugees: Target refugees abroad.
+            origin_weight: Per-cell weight of being an origin of displacement.
+            rng: The setup generator.
+        """
+        grid = self.grid
+        w = origin_weight[self.cell] * (self.status == Status.RESIDENT)
+        if w.sum() <= 0 or idps + refugees <= 0:
+            return
+        order = rng.permutation(self.cell.size)
+        keys = rng.random(self.cell.size) ** (1.0 / np.maximum(w, 1e-12))
+        order = np.argsort(-keys, kind="stable")
+        cum = np.cumsum(self.weight[order])
+        n_ref = int(np.searchsorted(cum, refugees))
+        n_idp = int(np.searchsorted(cum, refugees + idps)) - n_ref
+        ref = order[:n_ref]
+        idp = order[n_ref : n_ref + n_idp]
+        self.status[ref] = Status.REFUGEE
+        self.country[ref] = grid.nearest_border_country[self.cell[ref]]
+        indptr, indices = grid.within(self.params.flight_radius)
+        dest = self._choose_destinations(self.cell[idp], origin_weight, indptr, indices, rng)
+        self.status[idp] = Status.DISPLACED
+        self.cell[idp] = dest
+
+    # ------------------------------------------------------------------ the monthly step
+    def step(
+        self, signals: CellSignals, rngs: dict[str, np.random.Generator], dialogue: float = 0.0
+    ) -> CivilianOutputs:
+        """Apply one month of civilian rules and return what the armed actors need.
+
+        Args:
+            signals: Per-cell armed presence, violence and governance this month.
+            rngs: Named generators: ``victimisation``, ``civilians``, ``movement``.
+            dialogue: Intensity of dialogue with JNIM (cuts JNIM recruitment by this share).
+
+        Returns:
+            Per-cell support, recruits, population and displacement.
+        """
+        p = self.params
+        grid = self.grid
+        n_cells = grid.n_cells
+        cell = self.cell.astype(np.intp)
+        here = self.status != Status.REFUGEE
+        present = np.bincount(cell[here], weights=self.weight[here], minlength=n_cells)
+
+        # 1. victimisation and deaths -------------------------------------------------------
+        # One uniform per agent (a fixed number of draws keeps random numbers common across
+        # scenarios); it selects at most one victimising family per agent and month.
+        u_hit = rngs["victimisation"].random(self.cell.size, dtype=np.float32)
+        self.memory *= np.float32(p.memory_decay)
+        killed_cell = np.minimum(signals.killed.sum(axis=0), present)
+        exposed_cells = signals.killed_by_family.sum(axis=0) > 0
+        if exposed_cells.any():
+            hit_rate = signals.killed_by_family * p.victimisation_reach / np.maximum(present, 1.0)
+            p_cell = 1.0 - np.exp(-hit_rate)  # (families, cells)
+            p_cell *= np.minimum(1.0, 1.0 / np.maximum(p_cell.sum(axis=0), 1e-12))
+            bounds = np.cumsum(p_cell, axis=0)
+            idx = np.flatnonzero(exposed_cells[cell] & here)
+            b = bounds[:, cell[idx]]  # (families, exposed agents)
+            fam = (u_hit[idx][None, :] >= b).sum(axis=0)
+            hit = fam < N_FAMILIES
+            self.memory[idx[hit], fam[hit]] += np.float32(1.0)
+            survive = 1.0 - killed_cell / np.maximum(present, 1e-9)
+            before = self.weight.sum()
+            self.weight = np.where(here, self.weight * survive[cell], self.weight)
+            killed = before - self.weight.sum()
+        else:
+            killed = 0.0
+        self.killed_people += killed
+
+        # 2. hardship ----------------------------------------------------------------------
+        displaced = (self.status != Status.RESIDENT).astype(np.float32)
+        hardship = np.clip(
+            self.hardship0
+            + p.hardship_conflict_weight * signals.violence_index[cell]
+            + p.hardship_displaced * displaced
+            + p.hardship_economy_weight * signals.economic_loss[cell],
+            0.0,
+            1.0,
+        ).astype(np.float32)
+
+        # 3. legitimacy: toward a target set by community and cell --------------------------
+        n_comm = len(COMMUNITIES)
+        target = np.repeat(self.table.base_legitimacy[:, None, :], n_cells, axis=1)
+        target[:, :, 0] *= 0.7 + 0.3 * signals.state_service[None, :]
+        target[:, :, 1:] += p.jihadist_governance_legitimacy * signals.governance[1:].T[None]
+        np.clip(target, 0.0, 1.0, out=target)
+        target = target.reshape(n_comm * n_cells, N_FAMILIES).astype(np.float32)
+        key = self.community.astype(np.intp) * n_cells + cell
+        self.legitimacy += np.float32(p.legitimacy_adjustment) * (
+            np.take(target, key, axis=0) - self.legitimacy
+        )
+
+        # 4. Epstein's rule against the cell's authority (its controller) -------------------
+        n = self.cell.size
+        auth = signals.authority[cell].astype(np.intp)
+        flat_auth = np.arange(0, n * N_FAMILIES, N_FAMILIES) + auth
+        vw = np.float32(p.victimisation_weight)
+        g = np.minimum(
+            grievance(hardship, np.take(self.legitimacy, flat_auth))
+            + vw * np.take(self.memory, flat_auth),
+            1.0,
+        )
+        prev_active = self._active_people(n_cells)
+        p_reprisal = arrest_probability(
+            (p.deterrence_scale * signals.presence[signals.authority, np.arange(n_cells)])[cell],
+            prev_active[cell] + self.weight,
+            k=p.arrest_k,
+            rounding="none",
+        )
+        active = is_active(g, net_risk(self.risk_aversion, p_reprisal), p.activation_threshold)
+        active &= here
+        self.active = active
+
+        # the challenger the active support: most legitimate, least abusive, best present
+        idx = np.flatnonzero(active)
+        a_cell = cell[idx]
+        log_presence = np.float32(0.1) * np.log1p(signals.presence).astype(np.float32)
+        appeal = self.legitimacy[idx] - vw * self.memory[idx] + log_presence[:, a_cell].T
+        appeal[np.arange(idx.size), auth[idx]] = -np.inf
+        choice = np.argmax(appeal, axis=1)
+        # aligned with a family only where it is present to be supported; otherwise the
+        # active civilian is discontent without an armed patron (protest, not rebellion)
+        aligned = signals.presence[choice, a_cell] > 0
+        support = np.full(n, NO_SUPPORT, dtype=np.int8)
+        support[idx[aligned]] = choice[aligned]
+        self.support = support
+
+        # 5. recruitment: a share of supporters' people join, where their family is present --
+        sup = idx[aligned]
+        fam = choice[aligned]
+        rate = np.where(fam == 1, p.join_rate * (1.0 - dialogue), p.join_rate)
+        rate = np.where(fam == 0, 0.0, rate)  # pro-state civilians back the state; FAMa
+        # recruits through its budget
+        joining = self.weight[sup] * rate
+        self.weight[sup] -= joining
+        self.joined_people += float(joining.sum())
+        flat = fam * n_cells + cell[sup]
+        size = N_FAMILIES * n_cells
+        recruits = np.bincount(flat, weights=joining, minlength=size).reshape(N_FAMILIES, -1)
+        support_people = np.bincount(flat, weights=self.weight[sup], minlength=size).reshape(
+            N_FAMILIES, -1
+        )
+
+        # 6. flight and return ---------------------------------------------------------------
+        newly_displaced, returned = self._move(signals.violence_index, hardship, rngs["movement"])
+
+        # 7. growth --------------------------------------------------------------------------
+        growth = self.weight * self._monthly_growth
+        self.weight += growth
+        self.growth_people += float(growth.sum())
+
+        cell = self.cell.astype(np.intp)
+        here = self.status != Status.REFUGEE
+        population = np.bincount(cell[here], weights=self.weight[here], minlength=n_cells)
+        disp = self.status == Status.DISPLACED
+        idps = np.bincount(cell[disp], weights=self.weight[disp], minlength=n_cells)
+        ref = self.status == Status.REFUGEE
+        refugees = np.bincount(
+            self.country[ref].astype(np.intp),
+            weights=self.weight[ref],
+            minlength=len(NEIGHBOUR_COUNTRIES),
+        )
+        return CivilianOutputs(
+            population=population,
+            support=support_people,
+            recruits=recruits,
+            idps=idps,
+            refugees_by_country=refugees,
+            civilians_killed=float(killed),
+            newly_displaced=newly_displaced,
+            returned=returned,
+        )
+
+    def _active_people(self, n_cells: int) -> np.ndarray:
+        """People per cell who were active last month (Epstein's A, in people)."""
+        mask = self.active
+        return np.bincount(self.cell[mask], weights=self.weight[mask], minlength=n_cells)
+
+    def _move(
+        self, violence: np.ndarray, hardship: np.ndarray, rng: np.random.Generator
+    ) -> tuple[float, float]:
+        """Flight from violent cells and return to safe homes; returns people moved."""
+        p = self.params
+        grid = self.grid
+        n = self.cell.size
+        u_flee, u_ref, u_ret = rng.random((3, n), dtype=np.float32)
+        cell = self.cell.astype(np.intp)
+        safe = violence < p.flight_threshold * 0.5
+        self._safe_months = np.where(safe, self._safe_months + 1, 0)
+
+        # returns first (people cannot flee and return in the same month)
+        away = self.status != Status.RESIDENT
+        home_safe = self._safe_months[self.home] >= p.return_safe_months
+        going_home = away & home_safe & (u_ret < p.return_rate)
+        returned = float(self.weight[going_home].sum())
+        self.cell[going_home] = self.home[going_home]
+        self.status[going_home] = Status.RESIDENT
+        self.country[going_home] = -1
+
+        # flight: perceived risk scaled by risk aversion (0.5 + R)
+        here = self.status != Status.REFUGEE
+        risk = violence[cell] * (0.5 + self.risk_aversion)
+        fleeing = here & ~going_home & (risk > p.flight_threshold) & (u_flee < p.flight_rate)
+        if not fleeing.any():
+            return 0.0, returned
+        idx = np.flatnonzero(fleeing)
+        origin = cell[idx]
+        border_steps = _chebyshev(grid, origin, grid.nearest_border_cell[origin])
+        reachable = border_steps <= p.flight_radius
+        to_border = reachable & (u_ref[idx] < p.refugee_share)
+        ref = idx[to_border]
+        self.status[ref] = Status.REFUGEE
+        self.country[ref] = grid.nearest_border_country[cell[ref]]
+        idp = idx[~to_border]
+        if idp.size:
+            indptr, indices = grid.within(p.flight_radius)
+            dest = self._choose_destinations(cell[idp], violence, indptr, indices, rng)
+            moved = dest != cell[idp]
+            idp = idp[moved]
+            self.cell[idp] = dest[moved]
+            self.status[idp] = Status.DISPLACED
+        newly = float(self.weight[ref].sum() + self.weight[idp].sum())
+        return newly, returned
+
+    @staticmethod
+    def _choose_destinations(
+        origin: np.ndarray,
+        danger: np.ndarray,
+        indptr: np.ndarray,
+        indices: np.ndarray,
+        rng: np.random.Generator,
+        candidates: int = 4,
+    ) -> np.ndarray:
+        """Pick, for each origin, the least dangerous of a few random cells within reach."""
+        start = indptr[origin]
+        size = indptr[origin + 1] - start
+        has = size > 0
+        draws = rng.random((origin.size, candidates))
+        pick = start[:, None] + (draws * np.maximum(size, 1)[:, None]).astype(np.intp)
+        pick = np.where(has[:, None], pick, 0)
+        cand = np.where(has[:, None], indices[pick], origin[:, None])
+        best = np.argmin(danger[cand], axis=1)
+        dest = cand[np.arange(origin.size), best]
+        return np.where(danger[dest] < danger[origin], dest, origin)
+
+    # ------------------------------------------------------------------ read-outs
+    def people_accounting(self) -> dict[str, float]:
+        """Return the terms of the conservation identity.
+
+        ``initial + growth == residents + displaced + refugees + killed + joined``.
+        """
+        w = self.weight
+        return {
+            "initial": self.initial_people,
+            "growth": self.growth_people,
+            "residents": float(w[self.status == Status.RESIDENT].sum()),
+            "displaced": float(w[self.status == Status.DISPLACED].sum()),
+            "refugees": float(w[self.status == Status.REFUGEE].sum()),
+            "killed": self.killed_people,
+            "joined_armed_groups": self.joined_people,
+        }
+
+    def nbytes_per_agent(self) -> float:
+        """Return the bytes of per-agent state divided by the number of agents."""
+        arrays = (
+            self.cell, self.home, self.weight, self.community, self.livelihood, self.hardship0,
+            self.risk_aversion, self.legitimacy, self.memory, self.active, self.support,
+            self.status,
+            self.country,
+        )  # fmt: skip
+        return sum(a.nbytes for a in arrays) / self.cell.size
+
+
+def _allocate(population: np.ndarray, n_agents: int) -> np.ndarray:
+    """Agents per cell proportional to population (largest remainder), at least 1 if inhabited."""
+    inhabited = population > 0
+    n_agents = max(n_agents, int(inhabited.sum()))
+    ideal = population / population.sum() * n_agents
+    counts = np.floor(ideal).astype(np.int64)
+    counts[inhabited] = np.maximum(counts[inhabited], 1)
+    short = n_agents - counts.sum()
+    if short > 0:
+        order = np.argsort(-(ideal - counts), kind="stable")
+        counts[order[:short]] += 1
+    return counts
+
+
+def _town_share(grid: MaliGrid, pop: np.ndarray) -> np.ndarray:
+    """Share of each cell's people living in towns (cells holding a main town are urban-ish)."""
+    has_town = np.array([bool(t) for t in grid.main_town])
+    density = pop / np.maximum(grid.share_in_mali, 0.05)
+    share = np.clip(density / 2_000_000.0, 0.0, 0.95)
+    share = np.where(has_town, np.maximum(share, 0.2), share * 0.5)
+    return share
+
+
+def _chebyshev(grid: MaliGrid, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Grid steps between cells ``a`` and ``b`` (Chebyshev distance on row/col)."""
+    return np.maximum(np.abs(grid.row[a] - grid.row[b]), np.abs(grid.col[a] - grid.col[b]))

@@ -1,0 +1,463 @@
+"""Conflict between the armed actors and violence against civilians, month by month.
+
+Vectorised over cells, each function reads the actors' per-cell forces, draws from its own named
+random stream, removes the dead from the forces, and writes ACLED-style events:
+
+* :func:`clashes` — battles between hostile sides present in the same cell (stochastic attrition
+  driven by the strength ratio, air support, terrain and sanctuary), attacks on MINUSMA, and the
+  civilians caught in crossfire;
+* :func:`strikes` — French strikes and raids that remove jihadist fighters and leaders, and air
+  strikes by FAMa with Wagner's air assets, with collateral civilian deaths;
+* :func:`explosives` — IEDs and mines laid by jihadist groups against the forces in their cells;
+* :func:`one_sided_violence` — killings and abductions of civilians by each actor, at
+  actor-specific abuse rates raised by mercenary presence and impunity and lowered where MINUSMA
+  protects civilians;
+* :func:`update_control` — who controls each cell after the month's fighting.
+
+Sources for each rule are in docs/ODD.md (seeds 000, 001, 002, 004 and assumptions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from malisim.actors import Control, Side
+from malisim.geography import BIOMES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from malisim.model import MaliModel
+
+SAHARAN = BIOMES.index("Saharan")
+
+#: Perpetrator families (rows of ``MonthlyViolence.civilians_killed``).
+STATE, FOREIGN, JIHADIST, SIGNATORY = 0, 1, 2, 3
+
+
+@dataclass
+class MonthlyViolence:
+    """Deaths of the month, per cell.
+
+    Attributes:
+        civilians_killed: ``(4, n_cells)`` civilians killed by perpetrator family
+            (state, foreign, jihadist, signatory).
+        civilians_killed_jihadist_split: ``(2, n_cells)`` the jihadist row split JNIM / IS.
+        combatants_killed: Combatants (and peacekeepers) killed per cell.
+        battles: Battles fought per cell (for control-change event types).
+    """
+
+    civilians_killed: np.ndarray
+    civilians_killed_jihadist_split: np.ndarray
+    combatants_killed: np.ndarray
+    battles: np.ndarray
+    losses: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def zeros(cls, n_cells: int) -> MonthlyViolence:
+        """An empty month."""
+        return cls(
+            civilians_killed=np.zeros((4, n_cells), np.int64),
+            civilians_killed_jihadist_split=np.zeros((2, n_cells), np.int64),
+            combatants_killed=np.zeros(n_cells, np.int64),
+            battles=np.zeros(n_cells, np.int64),
+        )
+
+
+def side_powers(model: MaliModel) -> dict[str, np.ndarray]:
+    """Return combat power per cell of each fighting force.
+
+    The state side is FAMa (effectiveness from EU training, multiplied by French air support,
+    intelligence and medevac) plus Wagner plus French ground troops.
+    """
+    p = model.params
+    air = p.air_support * model.france_air_level()
+    fama = model.state.forces * p.fama_power * model.state.effectiveness * (1.0 + air)
+    wagner = model.wagner.troops * p.wagner_power
+    france = model.france.troops * p.france_power
+    return {
+        "fama": fama,
+        "wagner": wagner,
+        "france": france,
+        "state": fama + wagner + france,
+        "jnim": model.jnim.fighters * p.jihadist_power,
+        "is_sahel": model.is_sahel.fighters * p.jihadist_power,
+        "cma": model.cma.fighters * p.signatory_power,
+        "platform": model.platform.fighters * p.signatory_power,
+        "minusma": model.minusma.troops * p.minusma_power * (1.0 + air),
+    }
+
+
+def hostility(model: MaliModel) -> dict[tuple[str, str], float | np.ndarray]:
+    """Return how readily each pair of sides fights where both are present (0-1, per cell)."""
+    p = model.params
+    collapsed = model.accord_adherence < p.accord_collapse_threshold
+    ordered = model.offensive_against_signatories
+    vs_cma = np.where(ordered > 0, 1.0, 1.0 if collapsed else 0.0)
+    return {
+        ("state", "jnim"): 1.0 - p.dialogue_intensity,
+        ("state", "is_sahel"): 1.0,
+        ("jnim", "is_sahel"): p.jnim_is_hostility,
+        ("state", "cma"): vs_cma,
+        ("state", "platform"): 0.5 * vs_cma,
+        ("cma", "is_sahel"): 0.5,
+        ("platform", "is_sahel"): 0.5,
+        ("cma", "jnim"): 0.2 * (1.0 - p.collusion),
+        ("platform", "jnim"): 0.2 * (1.0 - p.collusion),
+        ("cma", "platform"): 0.1,
+    }
+
+
+def _persons(model: MaliModel, side: str) -> np.ndarray:
+    return {
+        "jnim": model.jnim.fighters,
+        "is_sahel": model.is_sahel.fighters,
+        "cma": model.cma.fighters,
+        "platform": model.platform.fighters,
+    }[side]
+
+
+def _remove_state_side(model: MaliModel, cells: np.ndarray, dead: np.ndarray, powers) -> dict:
+    """Remove state-side dead from FAMa, Wagner and France in proportion to their power."""
+    total = powers["state"][cells]
+    out = {}
+    remaining = dead.astype(float)
+    for name, force in (("france", model.france), ("wagner", model.wagner)):
+        share = np.divide(powers[name][cells], total, out=np.zeros_like(total), where=total > 0)
+        lost = np.minimum(np.round(remaining * share), force.troops[cells])
+        force.troops[cells] -= lost
+        out[name] = float(lost.sum())
+        remaining -= lost
+    state = model.state
+    forces = state.forces[cells]
+    lost = np.minimum(remaining, forces)
+    frac = np.divide(lost, forces, out=np.zeros_like(lost), where=forces > 0)
+    state.garrison[cells] *= 1.0 - frac
+    state.offensive[cells] *= 1.0 - frac
+    state.troops = max(state.troops - float(lost.sum()), 0.0)
+    out["fama"] = float(lost.sum())
+    return out
+
+
+def clashes(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) -> None:
+    """Battles between hostile sides present in the same cell, and attacks on MINUSMA."""
+    p = model.params
+    grid = model.grid
+    powers = side_powers(model)
+    persons_per_power = {
+        "jnim": 1.0 / p.jihadist_power,
+        "is_sahel": 1.0 / p.jihadist_power,
+        "cma": 1.0 / p.signatory_power,
+        "platform": 1.0 / p.signatory_power,
+    }
+    desert = grid.biome == SAHARAN
+    sanctuary = np.isin(grid.border_country, model.sanctuary_codes)
+    pop = model.cell_population
+    for (a, b), hostile in hostility(model).items():
+        pa, pb = powers[a], powers[b]
+        h = np.broadcast_to(np.asarray(hostile, float), pa.shape)
+        both = (pa > p.min_presence) & (pb > p.min_presence) & (h > 0)
+        if not both.any():
+            continue
+        cells = np.flatnonzero(both)
+        occur = rng.random(cells.size) < p.clash_probability * h[cells]
+        cells = cells[occur]
+        if cells.size == 0:
+            continue
+        pa_c, pb_c = pa[cells], pb[cells]
+        engaged = np.minimum(pa_c, pb_c)
+        terrain_a = np.ones(cells.size)
+        terrain_b = np.ones(cells.size)
+        if a == "state":
+            terrain_a = np.where(desert[cells], p.desert_mobility, 1.0)
+            terrain_b = np.where(desert[cells], 1.0 / p.desert_mobility, 1.0)
+        for side, terr in ((a, terrain_a), (b, terrain_b)):
+            if side in ("jnim", "is_sahel"):
+                terr *= np.where(sanctuary[cells], 1.0 - p.sanctuary_protection, 1.0)
+        loss_a = p.clash_lethality * engaged * 2.0 * pb_c / (pa_c + pb_c) * terrain_a
+        loss_b = p.clash_lethality * engaged * 2.0 * pa_c / (pa_c + pb_c) * terrain_b
+        dead_a = _dead(model, rng, a, cells, loss_a, powers, persons_per_power, out)
+        dead_b = _dead(model, rng, b, cells, loss_b, powers, persons_per_power, out)
+        combatants = dead_a + dead_b
+        crossfire = rng.poisson(
+            p.battle_civilian_share * combatants * np.minimum(pop[cells] / 20_000.0, 1.0)
+        )
+        stronger_is_a = pa_c >= pb_c
+        perp = np.where(stronger_is_a, _family_of(a), _family_of(b))
+        np.add.at(out.civilians_killed, (perp, cells), crossfire)
+        _split_jihadist(out, perp, cells, crossfire, np.where(stronger_is_a, a, b))
+        out.combatants_killed[cells] += combatants
+        out.battles[cells] += 1
+        model.events.add(
+            model.month,
+            "Armed clash",
+            "fama" if a == "state" else a,
+            b,
+            cells,
+            combatants + crossfire,
+            crossfire,
+            np.array(["state", "foreign", "jihadist", "signatory"], dtype=object)[perp],
+        )
+
+    # jihadist attacks on MINUSMA camps
+    pm = powers["minusma"]
+    for group in ("jnim", "is_sahel"):
+        pj = powers[group]
+        cells = np.flatnonzero((pm > 0) & (pj > p.min_presence))
+        if cells.size == 0:
+            continue
+        advantage = pj[cells] / (pj[cells] + pm[cells])
+        cells = cells[rng.random(cells.size) < p.attack_rate * advantage * 2.0]
+        if cells.size == 0:
+            continue
+        engaged = np.minimum(pj[cells], pm[cells])
+        share_pk = pj[cells] / (pj[cells] + pm[cells])
+        pk_dead = np.minimum(
+            rng.poisson(p.clash_lethality * engaged * share_pk),
+            np.floor(model.minusma.troops[cells]),
+        ).astype(np.int64)
+        model.minusma.troops[cells] -= pk_dead
+        j_mean = p.clash_lethality * engaged * (1.0 - share_pk) / p.jihadist_power
+        j_dead = np.minimum(rng.poisson(j_mean), np.floor(_persons(model, group)[cells]))
+        j_dead = j_dead.astype(np.int64)
+        _persons(model, group)[cells] -= j_dead
+        out.combatants_killed[cells] += pk_dead + j_dead
+        out.battles[cells] += 1
+        out.losses["minusma"] = out.losses.get("minusma", 0.0) + float(pk_dead.sum())
+        model.events.add(model.month, "Armed clash", group, "minusma", cells, pk_dead + j_dead)
+
+
+def _family_of(side: str) -> int:
+    if side == "state":
+        return STATE
+    if side in ("jnim", "is_sahel"):
+        return JIHADIST
+    return SIGNATORY
+
+
+def _split_jihadist(out, perp, cells, killed, sides) -> None:
+    """Keep the JNIM / IS split of civilian deaths attributed to jihadists."""
+    jihadist = perp == JIHADIST
+    if not jihadist.any():
+        return
+    sides = np.broadcast_to(np.asarray(sides, dtype=object), perp.shape)
+    row = np.where(sides == "is_sahel", 1, 0)
+    np.add.at(out.civilians_killed_jihadist_split, (row[jihadist], cells[jihadist]),
+              killed[jihadist])  # fmt: skip
+
+
+def _dead(model, rng, side, cells, loss_power, powers, persons_per_power, out) -> np.ndarray:
+    """Draw and remove the dead of one side in a set of clashes; return them per cell."""
+    if side == "state":
+        dead = np.minimum(rng.poisson(loss_power / model.params.fama_power),
+                          np.floor(model.state.forces[cells] + model.wagner.troops[cells]
+                                   + model.france.troops[cells]))  # fmt: skip
+        lost = _remove_state_side(model, cells, dead, powers)
+        for k, v in lost.items():
+            out.losses[k] = out.losses.get(k, 0.0) + v
+        return dead.astype(np.int64)
+    fighters = _persons(model, side)
+    dead = np.minimum(rng.poisson(loss_power * persons_per_power[side]), np.floor(fighters[cells]))
+    fighters[cells] -= dead
+    out.losses[side] = out.losses.get(side, 0.0) + float(dead.sum())
+    return dead.astype(np.int64)
+
+
+def strikes(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) -> None:
+    """French strikes and raids, and FAMa/Wagner air strikes, against jihadist fighters."""
+    p = model.params
+    n = model.grid.n_cells
+    jnim, isg = model.jnim.fighters, model.is_sahel.fighters
+    targets = jnim + isg
+    if targets.sum() <= 0:
+        return
+    # France: fighters removed, spread over the cells where jihadists are
+    removed = rng.poisson(p.france_strike_rate * model.france.total / 1000.0)
+    if removed > 0:
+        weight = targets * model.france_reach
+        if weight.sum() > 0:
+            per_cell = rng.multinomial(removed, weight / weight.sum())
+            _strike(model, rng, out, per_cell, "france", FOREIGN, collateral=p.strike_collateral)
+    # FAMa with Wagner's air assets: strikes, each hitting a few fighters
+    n_strikes = rng.poisson(p.state_air_strike_rate * model.wagner.total / 1000.0)
+    if n_strikes > 0:
+        weight = targets * (model.state.offensive > 0)
+        if weight.sum() > 0:
+            hits = rng.multinomial(n_strikes, weight / weight.sum())
+            per_cell = rng.poisson(3.0 * hits)
+            _strike(model, rng, out, per_cell, "fama", STATE, collateral=2 * p.strike_collateral)
+    del n
+
+
+def _strike(model, rng, out, per_cell, actor, family, collateral) -> None:
+    cells = np.flatnonzero(per_cell > 0)
+    if cells.size == 0:
+        return
+    jnim, isg = model.jnim.fighters, model.is_sahel.fighters
+    tot = jnim[cells] + isg[cells]
+    want = per_cell[cells].astype(float)
+    share_j = np.divide(jnim[cells], tot, out=np.zeros_like(tot), where=tot > 0)
+    from_j = np.minimum(np.round(want * share_j), np.floor(jnim[cells]))
+    from_i = np.minimum(want - from_j, np.floor(isg[cells]))
+    jnim[cells] -= from_j
+    isg[cells] -= from_i
+    fighters = (from_j + from_i).astype(np.int64)
+    civ = rng.poisson(collateral * fighters * np.minimum(model.cell_population[cells] / 20_000, 1))
+    np.add.at(out.civilians_killed, (np.full(cells.size, family), cells), civ)
+    out.combatants_killed[cells] += fighters
+    target = np.where(from_j >= from_i, "jnim", "is_sahel")
+    perp = "state" if family == STATE else "foreign"
+    for group in ("jnim", "is_sahel"):
+        sel = target == group
+        model.events.add(model.month, "Air/drone strike", actor, group, cells[sel],
+                         fighters[sel] + civ[sel], civ[sel], perp)  # fmt: skip
+
+
+def explosives(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) -> None:
+    """IEDs and mines laid by jihadist groups where state-side or UN forces operate."""
+    p = model.params
+    powers = side_powers(model)
+    targets_present = (powers["state"] + powers["minusma"]) > 0
+    for group, side_row in (("jnim", 0), ("is_sahel", 1)):
+        fighters = _persons(model, group)
+        lam = p.ied_rate / 1000.0 * fighters * targets_present
+        count = rng.poisson(lam)
+        cells = np.flatnonzero(count > 0)
+        if cells.size == 0:
+            continue
+        deaths = rng.poisson(p.ied_lethality * count[cells])
+        civ = rng.binomial(deaths, p.ied_civilian_share)
+        forces = deaths - civ
+        _remove_state_side(model, cells, forces, powers)
+        forces = forces.astype(np.int64)
+        np.add.at(out.civilians_killed[JIHADIST], cells, civ)
+        np.add.at(out.civilians_killed_jihadist_split[side_row], cells, civ)
+        out.combatants_killed[cells] += forces
+        model.events.add(model.month, "Remote explosive/landmine/IED", group, "fama", cells,
+                         deaths, civ, "jihadist")  # fmt: skip
+
+
+def protection(model: MaliModel) -> np.ndarray:
+    """Share by which MINUSMA presence lowers one-sided violence in each cell.
+
+    Full protection where a cell holds at least 200 peacekeepers, half of it in neighbouring
+    cells reached by patrols; both scaled by the mobility the junta allows.
+    """
+    p = model.params
+    own = np.minimum(model.minusma.troops / 200.0, 1.0)
+    patrol = 0.5 * model.neighbor_max(own)
+    return p.minusma_protection * p.minusma_mobility * np.maximum(own, patrol)
+
+
+def one_sided_violence(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) -> None:
+    """Killings and abductions of civilians by each armed actor present."""
+    p = model.params
+    shield = 1.0 - protection(model)
+    insurgent = (model.jnim.fighters + model.is_sahel.fighters) > 0
+    fama_off = model.state.offensive
+    fama_active = fama_off + 0.1 * model.state.garrison * insurgent
+    wagner = model.wagner.troops
+    joint = np.divide(wagner, wagner + fama_off, out=np.zeros_like(wagner), where=fama_off > 0)
+    state_rate = p.state_abuse_rate / 1000.0 * p.impunity
+    pro_state = model.support_share[0]
+    lam = {
+        ("fama", STATE, None): state_rate * fama_active
+        * (1.0 + joint * (p.wagner_abuse_multiplier - 1.0) * 0.5) * shield,
+        ("wagner", FOREIGN, None): state_rate * p.wagner_abuse_multiplier * wagner * shield,
+        ("jnim", JIHADIST, 0): p.jnim_abuse_rate / 1000.0 * model.jnim.fighters
+        * (1.0 + 2.0 * pro_state) * shield,
+        ("is_sahel", JIHADIST, 1): p.is_sahel_abuse_rate / 1000.0 * model.is_sahel.fighters
+        * (1.0 + 2.0 * pro_state) * shield,
+        ("cma", SIGNATORY, None): p.signatory_abuse_rate / 1000.0 * model.cma.fighters * shield,
+        ("platform", SIGNATORY, None): p.signatory_abuse_rate / 1000.0 * model.platform.fighters
+        * shield,
+    }  # fmt: skip
+    k = p.violence_dispersion
+    perp_names = ("state", "foreign", "jihadist", "signatory")
+    for (actor, family, split_row), rate in lam.items():
+        mixed = rate * rng.gamma(k, 1.0 / k, rate.shape)
+        killed = rng.poisson(mixed)
+        cells = np.flatnonzero(killed > 0)
+        if cells.size:
+            killed_c = killed[cells]
+            np.add.at(out.civilians_killed[family], cells, killed_c)
+            if split_row is not None:
+                np.add.at(out.civilians_killed_jihadist_split[split_row], cells, killed_c)
+            model.events.add(model.month, "Attack", actor, "civilians", cells, killed_c,
+                             killed_c, perp_names[family])  # fmt: skip
+        abductions = rng.poisson(0.5 * rate)
+        cells = np.flatnonzero(abductions > 0)
+        if cells.size:
+            zero = np.zeros(cells.size, np.int64)
+            model.events.add(model.month, "Abduction/forced disappearance", actor, "civilians",
+                             cells, zero, zero, perp_names[family])  # fmt: skip
+
+
+def control_powers(model: MaliModel) -> np.ndarray:
+    """Return ``(4, n_cells)`` power of the controlling families: state, JNIM, IS, signatory."""
+    powers = side_powers(model)
+    state = powers["fama"] + powers["wagner"]
+    return np.vstack(
+        [state, powers["jnim"], powers["is_sahel"], powers["cma"] + powers["platform"]]
+    )
+
+
+def update_control(model: MaliModel, battles: np.ndarray) -> np.ndarray:
+    """Decide who controls each cell; return the mask of cells whose control changed.
+
+    A family controls a cell when its power exceeds ``control_dominance`` times the next
+    family's; when nobody reaches ``min_presence`` control does not change; otherwise the cell is
+    contested. Changes are logged as battles (territory taken) where fighting occurred, and as
+    non-violent transfers of territory otherwise.
+    """
+    p = model.params
+    power = control_powers(model)
+    order = np.sort(power, axis=0)
+    top, second = order[-1], order[-2]
+    leader = np.argmax(power, axis=0)
+    new = np.where(top >= p.control_dominance * np.maximum(second, 1e-9), leader,
+                   Control.CONTESTED)  # fmt: skip
+    new = np.where(top < p.min_presence, model.control, new).astype(np.int8)
+    changed = new != model.control
+    taken = changed & (new != Control.CONTESTED)
+    actor_of = {Control.STATE: "fama", Control.JNIM: "jnim", Control.IS_SAHEL: "is_sahel",
+                Control.SIGNATORY: "cma"}  # fmt: skip
+    for ctrl, actor in actor_of.items():
+        sel = taken & (new == ctrl)
+        fought = sel & (battles > 0)
+        calm = sel & (battles == 0)
+        sub = (
+            "Government regains territory"
+            if ctrl == Control.STATE
+            else ("Non-state actor overtakes territory")
+        )
+        zero_f = np.zeros(int(fought.sum()), np.int64)
+        model.events.add(model.month, sub, actor, "none", np.flatnonzero(fought), zero_f)
+        zero_c = np.zeros(int(calm.sum()), np.int64)
+        model.events.add(model.month, "Non-violent transfer of territory", actor, "none",
+                         np.flatnonzero(calm), zero_c)  # fmt: skip
+    model.control = new
+    return changed
+
+
+def desertion(model: MaliModel) -> None:
+    """A share of non-state fighters leave their groups each month."""
+    keep = 1.0 - model.params.desertion_rate
+    for group in (model.jnim, model.is_sahel, model.cma, model.platform):
+        group.fighters *= keep
+
+
+__all__ = [
+    "MonthlyViolence",
+    "Side",
+    "clashes",
+    "control_powers",
+    "desertion",
+    "explosives",
+    "one_sided_violence",
+    "protection",
+    "side_powers",
+    "strikes",
+    "update_control",
+]

@@ -1,0 +1,109 @@
+"""The economy and the humanitarian state: GDP index, the junta's budget, people in need.
+
+* GDP index (January 2019 = 1): trend growth times one minus the month's shocks — conflict
+  (national violence index), COVID-19 (2020, half in 2021), ECOWAS sanctions net of leakage
+  through Guinea and Mauritania, and the aid-dependent part of the economy lost when donors
+  disengage (seeds 000, 002).
+* Budget (index, one month of 2019 security spending = 100): revenue from gold, cotton and
+  taxes moving with the GDP index, minus frozen assets under sanctions, plus donor budget support;
+  spending on FAMa (grows with troops) and on Wagner (seed 002: aid suspensions "force the Malian
+  state to drastically cut its operating expenses"; seed 003: Wagner's financial motivations).
+* People in need per cell: a base share, a Sahelian food-insecurity share, local violence,
+  economic loss (prices, income), and the displaced (seed 000: 7.5 million in need, one in three,
+  early 2022; conflict-affected areas in crisis-level food insecurity).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from malisim.calendar import format_month
+from malisim.geography import BIOMES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from malisim.model import MaliModel
+
+SUDANIAN = BIOMES.index("Sudanian")
+CIVIL_SPENDING = 30.0  # budget index per month: non-security spending in 2019 (assumption)
+
+
+def covid_shock(month: int, size: float) -> float:
+    """Share of GDP lost to COVID-19 in a month: full from 2020-03 to 2020-12, half in 2021."""
+    ym = format_month(month)
+    if "2020-03" <= ym <= "2020-12":
+        return size
+    if "2021-01" <= ym <= "2021-12":
+        return size * 0.5
+    return 0.0
+
+
+class Economy:
+    """The national economy and the state budget.
+
+    Attributes:
+        trend: GDP index on trend (without shocks).
+        gdp_index: GDP index this month.
+        loss: Share of trend GDP lost this month (0-1): the economic loss civilians feel.
+        revenue: State revenue this month (budget index).
+        spending: State spending this month (budget index).
+    """
+
+    def __init__(self, model: MaliModel) -> None:
+        self.model = model
+        self.trend = 1.0
+        self.gdp_index = 1.0
+        self.loss = 0.0
+        self.revenue = 0.0
+        self.spending = 0.0
+
+    def update(self, national_violence: float) -> None:
+        """Advance the economy by one month."""
+        model = self.model
+        p = model.params
+        self.trend *= (1.0 + p.gdp_trend_growth) ** (1.0 / 12.0)
+        sanctions = p.ecowas_sanctions * p.sanctions_gdp_shock * (1.0 - p.sanctions_leakage)
+        shock = (
+            p.conflict_gdp_drag * national_violence
+            + covid_shock(model.month, p.covid_shock)
+            + sanctions
+            + p.aid_gdp_share * (1.0 - p.donor_engagement)
+        )
+        self.loss = float(np.clip(shock, 0.0, 0.9))
+        self.gdp_index = self.trend * (1.0 - self.loss)
+
+        frozen = 0.3 * p.ecowas_sanctions  # sovereign assets frozen in ECOWAS banks (seed 000)
+        self.revenue = p.state_revenue * self.gdp_index * (1.0 - frozen) + (
+            p.aid_budget * p.donor_engagement
+        )
+        security = 100.0 * model.state.troops / model.initial_troops
+        mercenaries = p.wagner_monthly_cost * 100.0 * model.wagner.total
+        self.spending = security + mercenaries + CIVIL_SPENDING
+        model.state.budget_balance = self.revenue - self.spending
+
+    def people_in_need(
+        self, present: np.ndarray, idps: np.ndarray, violence: np.ndarray, blockade: np.ndarray
+    ) -> np.ndarray:
+        """People in need of humanitarian assistance per cell.
+
+        Args:
+            present: People present per cell.
+            idps: Displaced people present per cell.
+            violence: Violence index per cell.
+            blockade: Economic loss from sieges per cell (0-1).
+
+        Returns:
+            People in need per cell (never more than 95% of the people present).
+        """
+        p = self.model.params
+        grid = self.model.grid
+        share = (
+            p.need_base
+            + p.sahel_food_insecurity * (grid.biome != SUDANIAN)
+            + p.need_conflict_weight * violence
+            + p.need_economy_weight * (self.loss + blockade)
+        )
+        residents = np.maximum(present - idps, 0.0)
+        need = residents * np.clip(share, 0.0, 0.95) + idps * p.need_displaced
+        return np.minimum(need, 0.95 * present)

@@ -1,0 +1,247 @@
+"""The event log in ACLED's schema and vocabulary.
+
+Every battle, act of violence against civilians, explosion or strike, and strategic development
+the model generates is written here as one row, with ACLED's column names, event types,
+sub-event types, actor names and interaction codes, so that analysts can run their ACLED scripts
+on simulated data. Two columns are malisim extensions (ACLED does not split fatalities):
+``fatalities_civilian`` (civilians among the fatalities) and ``perpetrator`` (the family held
+responsible for those civilian deaths: state, foreign, jihadist, signatory).
+
+Rows are buffered as numpy arrays per batch and turned into a DataFrame once, at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from malisim.calendar import format_month, month_year
+from malisim.geography import REGIONS, MaliGrid
+
+BATTLES = "Battles"
+VIOLENCE_AGAINST_CIVILIANS = "Violence against civilians"
+EXPLOSIONS = "Explosions/Remote violence"
+STRATEGIC = "Strategic developments"
+
+EVENT_TYPES: tuple[str, ...] = (BATTLES, VIOLENCE_AGAINST_CIVILIANS, EXPLOSIONS, STRATEGIC)
+SUB_EVENT_TYPES: tuple[str, ...] = (
+    "Armed clash",
+    "Government regains territory",
+    "Non-state actor overtakes territory",
+    "Attack",
+    "Abduction/forced disappearance",
+    "Air/drone strike",
+    "Remote explosive/landmine/IED",
+    "Non-violent transfer of territory",
+    "Change to group/activity",
+)
+SUB_TO_TYPE: dict[str, str] = {
+    "Armed clash": BATTLES,
+    "Government regains territory": BATTLES,
+    "Non-state actor overtakes territory": BATTLES,
+    "Attack": VIOLENCE_AGAINST_CIVILIANS,
+    "Abduction/forced disappearance": VIOLENCE_AGAINST_CIVILIANS,
+    "Air/drone strike": EXPLOSIONS,
+    "Remote explosive/landmine/IED": EXPLOSIONS,
+    "Non-violent transfer of territory": STRATEGIC,
+    "Change to group/activity": STRATEGIC,
+}
+
+
+@dataclass(frozen=True)
+class ActorInfo:
+    """An ACLED actor: display name and inter code.
+
+    Inter codes: 1 state forces, 2 rebel groups, 3 political militias, 7 civilians,
+    8 external/other forces.
+    """
+
+    key: str
+    name: str
+    inter: int
+
+
+ACTORS: tuple[ActorInfo, ...] = (
+    ActorInfo("fama", "Military Forces of Mali", 1),
+    ActorInfo("jnim", "JNIM: Group for Support of Islam and Muslims", 2),
+    ActorInfo("is_sahel", "Islamic State (Sahel)", 2),
+    ActorInfo("cma", "CMA: Coordination of Azawad Movements", 2),
+    ActorInfo("platform", "Platform", 3),
+    ActorInfo("wagner", "Wagner Group", 8),
+    ActorInfo("france", "Military Forces of France", 8),
+    ActorInfo("minusma", "MINUSMA: United Nations Multidimensional Integrated Stabilization "
+              "Mission in Mali", 8),
+    ActorInfo("civilians", "Civilians (Mali)", 7),
+    ActorInfo("none", "", 0),
+)  # fmt: skip
+ACTOR_INDEX: dict[str, int] = {a.key: i for i, a in enumerate(ACTORS)}
+PERPETRATORS: tuple[str, ...] = ("state", "foreign", "jihadist", "signatory", "")
+
+#: Column order of the event log.
+COLUMNS: tuple[str, ...] = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "inter1", "actor2", "inter2", "interaction",
+    "civilian_targeting", "iso", "region", "country", "admin1", "location", "latitude",
+    "longitude", "geo_precision", "source", "fatalities", "priogrid_gid",
+    "fatalities_civilian", "perpetrator",
+)  # fmt: skip
+
+
+def fama_name(month: int) -> str:
+    """ACLED's period-specific name of the Malian armed forces for a month index."""
+    ym = format_month(month)
+    if ym < "2020-08":
+        return "Military Forces of Mali (2013-2020)"
+    if ym < "2021-05":
+        return "Military Forces of Mali (2020-2021)"
+    return "Military Forces of Mali (2021-)"
+
+
+class EventLog:
+    """A buffer of events, written in vectorised batches.
+
+    Args:
+        grid: The grid (for admin-1, coordinates, PRIO-GRID ids and town names).
+    """
+
+    def __init__(self, grid: MaliGrid) -> None:
+        self.grid = grid
+        self._batches: list[dict[str, np.ndarray]] = []
+        self._month_cells: dict[int, list[np.ndarray]] = {}
+        self.count = 0
+
+    def cells_of_month(self, month: int) -> np.ndarray:
+        """Cell index of every event logged for ``month`` (for monthly event counts)."""
+        parts = self._month_cells.get(month, [])
+        return np.concatenate(parts) if parts else np.zeros(0, np.intp)
+
+    def add(
+        self,
+        month: int,
+        sub_event_type: str,
+        actor1: str,
+        actor2: str,
+        cells: np.ndarray,
+        fatalities: np.ndarray,
+        fatalities_civilian: np.ndarray | None = None,
+        perpetrator: str | np.ndarray = "",
+    ) -> None:
+        """Append one event per cell in ``cells``.
+
+        Args:
+            month: Month index of the events.
+            sub_event_type: ACLED sub-event type (determines the event type).
+            actor1: Key of the first actor (see :data:`ACTORS`).
+            actor2: Key of the second actor (``"none"`` if there is none).
+            cells: Cell index of each event.
+            fatalities: Total fatalities of each event.
+            fatalities_civilian: Civilians among the fatalities (default 0).
+            perpetrator: Family responsible for civilian deaths (one for all, or per event).
+        """
+        cells = np.asarray(cells, dtype=np.intp)
+        if cells.size == 0:
+            return
+        n = cells.size
+        civ = np.zeros(n, np.int64) if fatalities_civilian is None else fatalities_civilian
+        perp = np.asarray(perpetrator)
+        if perp.ndim == 0:
+            perp = np.full(n, PERPETRATORS.index(str(perpetrator)), np.int8)
+        else:
+            perp = np.array([PERPETRATORS.index(str(x)) for x in perp], np.int8)
+        self._batches.append(
+            {
+                "month": np.full(n, month, np.int64),
+                "sub": np.full(n, SUB_EVENT_TYPES.index(sub_event_type), np.int8),
+                "a1": np.full(n, ACTOR_INDEX[actor1], np.int8),
+                "a2": np.full(n, ACTOR_INDEX[actor2], np.int8),
+                "cell": cells,
+                "fat": np.asarray(fatalities, np.int64),
+                "civ": np.asarray(civ, np.int64),
+                "perp": perp,
+            }
+        )
+        self._month_cells.setdefault(month, []).append(cells)
+        self.count += n
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the event log as a DataFrame with ACLED's columns (plus two extensions)."""
+        if not self._batches:
+            return _empty_frame()
+        b = {k: np.concatenate([x[k] for x in self._batches]) for k in self._batches[0]}
+        grid = self.grid
+        order = np.lexsort((b["cell"], b["a2"], b["a1"], b["sub"], b["month"]))
+        b = {k: v[order] for k, v in b.items()}
+        n = b["month"].size
+        months = b["month"]
+        names = np.array([a.name for a in ACTORS], dtype=object)
+        inter = np.array([a.inter for a in ACTORS], dtype=np.int64)
+        actor1 = names[b["a1"]]
+        fama = b["a1"] == ACTOR_INDEX["fama"]
+        if fama.any():
+            actor1[fama] = [fama_name(m) for m in months[fama]]
+        actor2 = names[b["a2"]]
+        fama2 = b["a2"] == ACTOR_INDEX["fama"]
+        if fama2.any():
+            actor2[fama2] = [fama_name(m) for m in months[fama2]]
+        i1, i2 = inter[b["a1"]], inter[b["a2"]]
+        lo, hi = np.minimum(i1, i2), np.maximum(i1, i2)
+        interaction = np.where(lo == 0, hi * 10, lo * 10 + hi)
+        subs = np.array(SUB_EVENT_TYPES, dtype=object)[b["sub"]]
+        types = np.array([SUB_TO_TYPE[s] for s in SUB_EVENT_TYPES], dtype=object)[b["sub"]]
+        disorder = np.where(types == STRATEGIC, "Strategic developments", "Political violence")
+        targeting = np.where(
+            (types == VIOLENCE_AGAINST_CIVILIANS) | (b["a2"] == ACTOR_INDEX["civilians"]),
+            "Civilian targeting",
+            "",
+        )
+        cell = b["cell"]
+        town = np.asarray(grid.main_town, dtype=object)[cell]
+        gid = np.asarray(grid.gid)[cell]
+        location = np.where(town != "", town, np.char.add("PRIO-GRID cell ", gid.astype(str)))
+        month_names = {m: format_month(m) for m in np.unique(months)}
+        frame = pd.DataFrame(
+            {
+                "event_id_cnty": [f"MLI{i + 1}" for i in range(n)],
+                "event_date": pd.to_datetime([month_names[m] + "-01" for m in months]),
+                "year": np.array([month_year(m) for m in months], np.int64),
+                "time_precision": np.full(n, 3, np.int64),
+                "disorder_type": disorder.astype(object),
+                "event_type": types,
+                "sub_event_type": subs,
+                "actor1": actor1,
+                "inter1": i1,
+                "actor2": np.where(actor2 == "", None, actor2),
+                "inter2": np.where(i2 == 0, 0, i2),
+                "interaction": interaction,
+                "civilian_targeting": targeting.astype(object),
+                "iso": np.full(n, 466, np.int64),
+                "region": np.full(n, "Western Africa", dtype=object),
+                "country": np.full(n, "Mali", dtype=object),
+                "admin1": np.array(REGIONS, dtype=object)[np.asarray(grid.region)[cell]],
+                "location": location.astype(object),
+                "latitude": np.asarray(grid.lat, float)[cell],
+                "longitude": np.asarray(grid.lon, float)[cell],
+                "geo_precision": np.full(n, 3, np.int64),
+                "source": np.full(n, "malisim simulation", dtype=object),
+                "fatalities": b["fat"],
+                "priogrid_gid": gid.astype(np.int64),
+                "fatalities_civilian": b["civ"],
+                "perpetrator": np.array(PERPETRATORS, dtype=object)[b["perp"]],
+            },
+            columns=list(COLUMNS),
+        )
+        frame["event_date"] = frame["event_date"].astype("datetime64[ms]")
+        return frame
+
+
+def _empty_frame() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    frame["event_date"] = frame["event_date"].astype("datetime64[ms]")
+    for col in ("year", "time_precision", "inter1", "inter2", "interaction", "iso",
+                "geo_precision", "fatalities", "priogrid_gid", "fatalities_civilian"):  # fmt: skip
+        frame[col] = frame[col].astype(np.int64)
+    for col in ("latitude", "longitude"):
+        frame[col] = frame[col].astype(float)
+    return frame

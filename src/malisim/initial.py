@@ -1,0 +1,109 @@
+"""Initial conditions for January 2019, grounded in the source documents.
+
+Where each actor starts, as regional weights (documented in docs/ODD.md, section "Initialisation"):
+
+* JNIM in the centre (Katiba Macina in Mopti and Ségou: the insurgency "expanded from the north
+  into central Mali", seed 001) and in the north (Tombouctou, Kidal, Gao);
+* Islamic State Sahel in Ménaka and Gao, the tri-border Liptako-Gourma zone (seed 002, domain.md);
+* CMA in Kidal and parts of Tombouctou and Gao; Platform in Gao, Ménaka, Tombouctou (seed 001:
+  signatory groups "maintain parallel administrations");
+* FAMa garrisons in towns and the south (seed 001: "state officials remain absent from much of
+  the north and center");
+* Barkhane at its northern bases (Gao, Ménaka, Tessalit, Kidal, Tombouctou) and MINUSMA in the
+  towns of the north and centre (seed 001);
+* displaced people from the centre and north (seed 001 figures).
+
+Within a region, a group's fighters are spread over cells in proportion to
+``(population + 1000) ** 0.5`` times the cell's share inside Mali: rural presence, denser where
+people are, never only in towns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from malisim.actors import Control
+from malisim.geography import REGIONS, MaliGrid
+
+#: Regional shares of each group's fighters in January 2019 (assumption from seeds 001, 002).
+JNIM_REGIONS = {"Mopti": 0.40, "Ségou": 0.12, "Tombouctou": 0.25, "Kidal": 0.06, "Gao": 0.12,
+                "Koulikoro": 0.03, "Sikasso": 0.02}  # fmt: skip
+IS_SAHEL_REGIONS = {"Ménaka": 0.55, "Gao": 0.40, "Mopti": 0.05}
+CMA_REGIONS = {"Kidal": 0.65, "Tombouctou": 0.20, "Gao": 0.15}
+PLATFORM_REGIONS = {"Gao": 0.40, "Ménaka": 0.30, "Tombouctou": 0.30}
+
+#: Foreign bases: (latitude, longitude, weight). Barkhane's northern bases and MINUSMA's camps
+#: (seed 001; seed 004 names Tessalit, Aguelhok and Kidal camps).
+FRANCE_BASES = {"Gao": (16.27, -0.04, 0.55), "Ménaka": (15.92, 2.40, 0.12),
+                "Tessalit": (20.20, 1.01, 0.13), "Kidal": (18.44, 1.41, 0.10),
+                "Timbuktu": (16.77, -3.01, 0.10)}  # fmt: skip
+MINUSMA_BASES = {"Gao": (16.27, -0.04, 0.20), "Timbuktu": (16.77, -3.01, 0.15),
+                 "Kidal": (18.44, 1.41, 0.13), "Mopti": (14.49, -4.20, 0.12),
+                 "Ménaka": (15.92, 2.40, 0.07), "Tessalit": (20.20, 1.01, 0.07),
+                 "Aguelhok": (19.46, 0.86, 0.06), "Ansongo": (15.66, 0.50, 0.04),
+                 "Douentza": (15.00, -2.95, 0.05), "Bamako": (12.61, -7.98, 0.06),
+                 "Goundam": (16.41, -3.67, 0.03), "Ber": (16.13, -3.40, 0.02)}  # fmt: skip
+
+#: Regions where the state nominally controls cells no armed group holds.
+STATE_DEFAULT_REGIONS = ("Kayes", "Koulikoro", "Sikasso", "Ségou", "Bamako", "Mopti")
+#: Regions where displacement originated before 2019 (weights of origin).
+DISPLACEMENT_ORIGINS = {"Mopti": 0.45, "Gao": 0.15, "Tombouctou": 0.2, "Ménaka": 0.12,
+                        "Ségou": 0.05, "Kidal": 0.03}  # fmt: skip
+
+
+def spread(grid: MaliGrid, total: float, regional_shares: dict[str, float]) -> np.ndarray:
+    """Spread ``total`` persons over cells by regional shares, then by rural presence weight.
+
+    Args:
+        grid: The grid.
+        total: Persons to place.
+        regional_shares: Share of the total in each region (renormalised over regions present
+            in the grid, so that sub-grids used in tests still receive the whole total).
+
+    Returns:
+        Persons per cell.
+    """
+    out = np.zeros(grid.n_cells)
+    weight = np.sqrt(np.asarray(grid.population, float) + 1000.0) * grid.share_in_mali
+    present = {r: s for r, s in regional_shares.items() if grid.region_mask(r).any()}
+    if not present:
+        present = {REGIONS[int(grid.region[0])]: 1.0}
+    norm = sum(present.values())
+    for region, share in present.items():
+        mask = grid.region_mask(region)
+        w = weight * mask
+        out += total * share / norm * w / w.sum()
+    return out
+
+
+def cell_at(grid: MaliGrid, lat: float, lon: float) -> int | None:
+    """Index of the cell holding a point (PRIO-GRID arithmetic), or None outside the grid."""
+    gid = int((lat + 90) // 0.5) * 720 + int((lon + 180) // 0.5) + 1
+    hits = np.flatnonzero(np.asarray(grid.gid) == gid)
+    return int(hits[0]) if hits.size else None
+
+
+def base_weights(grid: MaliGrid, bases: dict[str, tuple[float, float, float]]) -> np.ndarray:
+    """Deployment weights per cell for a partner's bases; zero where no base lies in the grid."""
+    out = np.zeros(grid.n_cells)
+    for lat, lon, w in bases.values():
+        i = cell_at(grid, lat, lon)
+        if i is not None:
+            out[i] += w
+    return out
+
+
+def default_control(grid: MaliGrid) -> np.ndarray:
+    """Control of cells no armed group holds: the state in the south and centre, else contested."""
+    state_regions = grid.region_mask(*STATE_DEFAULT_REGIONS)
+    return np.where(state_regions, Control.STATE, Control.CONTESTED).astype(np.int8)
+
+
+def displacement_origins(grid: MaliGrid) -> np.ndarray:
+    """Per-cell weight of being the origin of people displaced before 2019."""
+    out = np.zeros(grid.n_cells)
+    for region, share in DISPLACEMENT_ORIGINS.items():
+        mask = grid.region_mask(region)
+        if mask.any():
+            out[mask] = share / mask.sum()
+    return out
