@@ -70,6 +70,10 @@ class Perpetrator(IntEnum):
 PERPETRATOR_NAMES: tuple[str, ...] = ("state", "foreign", "jihadist", "signatory")
 
 
+#: Cells the state's offensive operations concentrate on each month (assumption).
+OFFENSIVE_CELLS = 8
+
+
 class State(mesa.Agent):
     """The junta and FAMa.
 
@@ -118,7 +122,9 @@ class State(mesa.Agent):
     def deploy(self) -> None:
         """Allocate garrisons and offensive forces across cells for this month.
 
-        Garrisons follow population (towns first) outside signatory-held cells; offensives go
+        Garrisons hold the towns (in proportion to population ** 0.75) outside signatory-held
+        cells; the countryside has no permanent state presence (seed 001: state officials
+        "absent from much of the north and center"). Offensives go
         to cells with the strongest jihadist presence next to state-held cells, plus cells
         that policies ordered (``offensive_orders``). Wagner accompanies offensives.
         """
@@ -127,7 +133,7 @@ class State(mesa.Agent):
         grid = model.grid
         pop = model.cell_population
         held_by_signatory = (model.control == Control.SIGNATORY) & (model.accord_adherence > 0)
-        garrison_weight = np.power(pop + 1.0, 0.75) * (~held_by_signatory)
+        garrison_weight = np.power(pop + 1.0, 0.75) * model.town_cells * (~held_by_signatory)
         if self.offensive_orders.any():
             garrison_weight = garrison_weight + self.offensive_orders * garrison_weight.mean()
         total = max(garrison_weight.sum(), 1e-9)
@@ -139,8 +145,12 @@ class State(mesa.Agent):
             model.control == Control.STATE
         )
         target = jihadist * near_state
+        # operations concentrate on the few strongest jihadist concentrations at a time
+        k = min(OFFENSIVE_CELLS, target.size)
+        threshold = np.partition(target, -k)[-k]
+        target = np.where(target >= max(threshold, 1e-9), target, 0.0)
         orders = self.offensive_orders * (model.cma.fighters + model.platform.fighters + 1.0)
-        weight = np.power(target, 1.5) + orders * 50.0
+        weight = target + orders * 50.0
         if weight.sum() <= 0:
             weight = garrison_weight
         self.offensive = on_offensive * weight / max(weight.sum(), 1e-9)
@@ -183,8 +193,9 @@ class JihadistGroup(mesa.Agent):
         """Move a share of fighters into neighbouring cells where the state is weak.
 
         "Gone rural to capitalise on local conflicts and the absence of the State" (seed 004):
-        the attraction of a neighbouring cell rises with the share of its people who support
-        the group and falls with state combat power there.
+        the attraction of a cell rises with the share of its people who support the group and
+        with local violence, and falls with state combat power there. Each month a share
+        ``expansion_rate`` of the fighters weighs the neighbouring cells against staying.
 
         Args:
             state_power: State-side combat power per cell.
@@ -194,18 +205,17 @@ class JihadistGroup(mesa.Agent):
         grid = model.grid
         rate = model.params.expansion_rate
         src, dst = model.edge_src, model.edge_dst
-        attraction = (0.05 + support_share[dst]) / (1.0 + state_power[dst] / 50.0)
-        attraction *= grid.share_in_mali[dst]
-        per_source = np.bincount(src, weights=attraction, minlength=grid.n_cells)
-        share = attraction / np.maximum(per_source[src], 1e-12)
-        moving = self.fighters * rate
-        flow = moving[src] * share
-        self.fighters = (
-            self.fighters
-            - moving
-            + np.bincount(dst, weights=flow, minlength=grid.n_cells)
-            + np.where(per_source > 0, 0.0, moving)
+        attraction = (0.02 + support_share + 0.05 * np.minimum(model.violence_index, 1.0)) / (
+            1.0 + (state_power / 50.0) ** 2
         )
+        attraction = attraction * grid.share_in_mali
+        # a fighter weighs the neighbouring cells against staying where it is
+        denominator = attraction + np.bincount(src, weights=attraction[dst], minlength=grid.n_cells)
+        share = attraction[dst] / np.maximum(denominator[src], 1e-12)
+        flow = self.fighters[src] * rate * share
+        outflow = np.bincount(src, weights=flow, minlength=grid.n_cells)
+        inflow = np.bincount(dst, weights=flow, minlength=grid.n_cells)
+        self.fighters = self.fighters - outflow + inflow
 
     def govern(self, controls: np.ndarray) -> None:
         """Grow governance where the group controls a cell; let it decay elsewhere."""

@@ -347,10 +347,21 @@ class CivilianPopulation:
             + vw * np.take(self.memory, flat_auth),
             1.0,
         )
+        # Epstein's vision: the authority's armed presence and the active people in the cells
+        # within ``vision_radius`` steps, the agent's own cell included
+        indptr, indices = grid.within(p.vision_radius)
+        src = np.repeat(np.arange(n_cells), np.diff(indptr))
+        auth_presence = signals.presence[signals.authority, np.arange(n_cells)]
+        seen_presence = auth_presence + np.bincount(
+            src, weights=auth_presence[indices], minlength=n_cells
+        )
         prev_active = self._active_people(n_cells)
+        seen_active = prev_active + np.bincount(
+            src, weights=prev_active[indices], minlength=n_cells
+        )
         p_reprisal = arrest_probability(
-            (p.deterrence_scale * signals.presence[signals.authority, np.arange(n_cells)])[cell],
-            prev_active[cell] + self.weight,
+            (p.deterrence_scale * seen_presence)[cell],
+            seen_active[cell] + self.weight,
             k=p.arrest_k,
             rounding="none",
         )
@@ -361,13 +372,23 @@ class CivilianPopulation:
         # the challenger the active support: most legitimate, least abusive, best present
         idx = np.flatnonzero(active)
         a_cell = cell[idx]
-        log_presence = np.float32(0.1) * np.log1p(signals.presence).astype(np.float32)
-        appeal = self.legitimacy[idx] - vw * self.memory[idx] + log_presence[:, a_cell].T
-        appeal[np.arange(idx.size), auth[idx]] = -np.inf
+        total_presence = signals.presence.sum(axis=0)
+        presence_share = np.divide(
+            signals.presence, total_presence, out=np.zeros_like(signals.presence),
+            where=total_presence > 0,
+        )  # fmt: skip
+        presence_term = (p.presence_appeal * presence_share).astype(np.float32)
+        appeal = self.legitimacy[idx] - vw * self.memory[idx] + presence_term[:, a_cell].T
+        rows_a = np.arange(idx.size)
+        appeal_of_authority = appeal[rows_a, auth[idx]].copy()
+        appeal[rows_a, auth[idx]] = -np.inf
         choice = np.argmax(appeal, axis=1)
-        # aligned with a family only where it is present to be supported; otherwise the
-        # active civilian is discontent without an armed patron (protest, not rebellion)
-        aligned = signals.presence[choice, a_cell] > 0
+        # aligned with a family only where it is present and appeals more than the authority
+        # does; otherwise the active civilian is discontent without an armed patron (protest,
+        # not rebellion)
+        aligned = (signals.presence[choice, a_cell] > 0) & (
+            appeal[rows_a, choice] > appeal_of_authority
+        )
         support = np.full(n, NO_SUPPORT, dtype=np.int8)
         support[idx[aligned]] = choice[aligned]
         self.support = support

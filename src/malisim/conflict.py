@@ -403,11 +403,18 @@ def control_powers(model: MaliModel) -> np.ndarray:
     )
 
 
+def control_threshold(model: MaliModel) -> np.ndarray:
+    """Combat power needed to control each cell: a floor plus a share of its population."""
+    p = model.params
+    return p.min_presence + p.control_per_capita * model.cell_population / 1000.0
+
+
 def update_control(model: MaliModel, battles: np.ndarray) -> np.ndarray:
     """Decide who controls each cell; return the mask of cells whose control changed.
 
     A family controls a cell when its power exceeds ``control_dominance`` times the next
-    family's; when nobody reaches ``min_presence`` control does not change; otherwise the cell is
+    family's; when nobody reaches :func:`control_threshold` control does not change; otherwise
+    the cell is
     contested. Changes are logged as battles (territory taken) where fighting occurred, and as
     non-violent transfers of territory otherwise.
     """
@@ -418,7 +425,7 @@ def update_control(model: MaliModel, battles: np.ndarray) -> np.ndarray:
     leader = np.argmax(power, axis=0)
     new = np.where(top >= p.control_dominance * np.maximum(second, 1e-9), leader,
                    Control.CONTESTED)  # fmt: skip
-    new = np.where(top < p.min_presence, model.control, new).astype(np.int8)
+    new = np.where(top < control_threshold(model), model.control, new).astype(np.int8)
     changed = new != model.control
     taken = changed & (new != Control.CONTESTED)
     actor_of = {Control.STATE: "fama", Control.JNIM: "jnim", Control.IS_SAHEL: "is_sahel",

@@ -117,6 +117,7 @@ class MaliModel(mesa.Model):
         )
 
         n = self.grid.n_cells
+        self.town_cells = np.array([bool(t) for t in self.grid.main_town])
         self.cell_population = np.bincount(
             self.civilians.cell, weights=self.civilians.weight, minlength=n
         ).astype(float)
@@ -241,7 +242,7 @@ class MaliModel(mesa.Model):
         top, second = order[-1], order[-2]
         leader = np.argmax(power, axis=0)
         held = top >= self.params.control_dominance * np.maximum(second, 1e-9)
-        strong = top >= self.params.min_presence
+        strong = top >= conflict.control_threshold(self)
         self.control = np.where(
             strong & held, leader, np.where(strong, Control.CONTESTED, self.control)
         ).astype(np.int8)
@@ -395,7 +396,7 @@ class MaliModel(mesa.Model):
 
     def _sieges(self) -> None:
         """Town cells surrounded by a jihadist-held neighbourhood lose economic activity."""
-        towns = np.array([bool(t) for t in self.grid.main_town])
+        towns = self.town_cells
         jihadist = (self.control == Control.JNIM) | (self.control == Control.IS_SAHEL)
         held_around = np.bincount(
             self.edge_src,

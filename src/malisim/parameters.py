@@ -92,6 +92,12 @@ class Parameters(BaseModel):
         "Epstein's constant k in the estimated arrest/reprisal probability 1 - exp(-k * ratio).",
         EPSTEIN, "civilians",
     )  # fmt: skip
+    vision_radius: int = param(
+        2, 0, 6, "cells",
+        "Epstein's vision: civilians weigh armed presence and active people within this many "
+        "grid steps (2 steps: about 100-150 km).",
+        f"{EPSTEIN} (vision); value an assumption", "civilians",
+    )  # fmt: skip
     deterrence_scale: float = param(
         20.0, 0.1, 200.0, "actives per armed person",
         "How many active supporters one hostile armed person deters: the enforcer ratio is "
@@ -145,6 +151,13 @@ class Parameters(BaseModel):
         0.25, 0.0, 1.0, "legitimacy",
         "Legitimacy a jihadist group earns where it governs (justice, protection, taxation).",
         f"{S004} ('capitalise on local conflicts and the absence of the State')", "civilians",
+    )  # fmt: skip
+    presence_appeal: float = param(
+        0.2, 0.0, 1.0, "legitimacy units",
+        "Appeal a family gains, in an active civilian's choice of side, from holding the whole "
+        "armed presence of the cell (scaled by its share of that presence): people side with "
+        "whoever can protect them.",
+        f"{S004} (jihadists exploit the absence of the State); value an assumption", "civilians",
     )  # fmt: skip
     join_rate: float = param(
         0.0003, 0.0, 0.05, "1/month",
@@ -218,7 +231,7 @@ class Parameters(BaseModel):
         f"{S002} ('essentially military response')", "state",
     )  # fmt: skip
     state_abuse_rate: float = param(
-        0.5, 0.0, 10.0, "civilians killed per 1,000 troop-months",
+        1.5, 0.0, 10.0, "civilians killed per 1,000 troop-months",
         "One-sided violence by state forces on operations in contested or insurgent cells.",
         f"{S002} (535 civilians killed by security forces 2017-2020); value an assumption",
         "state",
@@ -299,12 +312,12 @@ class Parameters(BaseModel):
         f"{S001} (attacks on military outposts), {S004} (JNIM ambushes)", "jihadists",
     )  # fmt: skip
     jnim_abuse_rate: float = param(
-        1.0, 0.0, 20.0, "civilians killed per 1,000 fighter-months",
+        3.0, 0.0, 20.0, "civilians killed per 1,000 fighter-months",
         "One-sided violence by JNIM in cells where it is present.",
         f"{S000} (insurgents implicated in massacres); value an assumption", "jihadists",
     )  # fmt: skip
     is_sahel_abuse_rate: float = param(
-        3.0, 0.0, 30.0, "civilians killed per 1,000 fighter-months",
+        8.0, 0.0, 30.0, "civilians killed per 1,000 fighter-months",
         "One-sided violence by Islamic State Sahel in cells where it is present.",
         f"{S002} (IS Sahel's north-eastern expansion); value an assumption", "jihadists",
     )  # fmt: skip
@@ -557,6 +570,12 @@ class Parameters(BaseModel):
     min_presence: float = param(
         5.0, 0.0, 100.0, "combat power",
         "Combat power below which an actor has no presence in a cell.",
+        ASSUMPTION, "combat",
+    )  # fmt: skip
+
+    control_per_capita: float = param(
+        0.5, 0.0, 10.0, "combat power per 1,000 people",
+        "Combat power per 1,000 inhabitants needed, on top of min_presence, to control a cell.",
         ASSUMPTION, "combat",
     )  # fmt: skip
 
