@@ -71,3 +71,20 @@ class RandomStreams:
     def python_seed(self) -> int:
         """Return an integer seed for Mesa's own ``random.Random`` (derived, not shared)."""
         return int(self["mesa"].integers(0, 2**63 - 1))
+
+
+def replicate_seed(root: int, *key: int) -> int:
+    """Return the seed of a run keyed by stable ids (e.g. design point, replicate index).
+
+    The seed depends only on ``root`` and ``key``, never on run order, so adding scenarios or
+    replicates leaves the seeds of existing runs unchanged.
+
+    Args:
+        root: The experiment's root seed.
+        *key: Stable integer ids of the run.
+
+    Returns:
+        A non-negative 63-bit integer seed.
+    """
+    state = np.random.SeedSequence(int(root), spawn_key=tuple(int(k) for k in key))
+    return int(state.generate_state(1, np.uint64)[0] >> np.uint64(1))

@@ -682,7 +682,11 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> ResolvedSc
 
 
 def scenario_from_dict(
-    data: dict[str, Any], *, source: str = "<dict>", base_dir: str | Path | None = None
+    data: dict[str, Any],
+    *,
+    source: str = "<dict>",
+    base_dir: str | Path | None = None,
+    overrides: Iterable[str] = (),
 ) -> ResolvedScenario:
     """Resolve a scenario given as a mapping (e.g. the output of ``ResolvedScenario.to_dict``).
 
@@ -690,6 +694,7 @@ def scenario_from_dict(
         data: The scenario mapping, with the keys of a scenario file.
         source: The name used for it in error messages.
         base_dir: Folder against which ``extends`` is resolved (default: the working folder).
+        overrides: ``KEY=VALUE`` strings applied last, as in :func:`load_scenario`.
 
     Returns:
         The resolved scenario.
@@ -700,7 +705,11 @@ def scenario_from_dict(
     scn = _validate_scenario(data, source, None)
     base = Path.cwd() if base_dir is None else Path(base_dir)
     first = _layer(scn, source, None, base)
-    return _resolve(_chain(first, [(Path(base, source).resolve(), source)]))
+    layers = _chain(first, [(Path(base, source).resolve(), source)])
+    overrides = list(overrides)
+    if overrides:
+        layers.append(_override_layer(overrides))
+    return _resolve(layers)
 
 
 def validate_files(

@@ -1,0 +1,181 @@
+"""The commands behind the ``malisim`` command line: call the library, format, print.
+
+Each ``cmd_<name>(args)`` takes the parsed arguments and returns an exit status. Errors in user
+input are raised as :class:`~malisim.errors.UserError` and reported by :mod:`malisim.cli`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from malisim.errors import UserError
+from malisim.parameters import Parameters, parameter_specs
+from malisim.rng import replicate_seed
+from malisim.scenario import ResolvedScenario, load_scenario, scenario_from_dict, validate_files
+
+#: Columns of the yearly summary table printed by ``malisim run``.
+SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
+    # column: (outcome, yearly rule)
+    "civ killed": ("civilian_fatalities", "sum"),
+    "by state": ("civilian_fatalities_state", "sum"),
+    "by foreign": ("civilian_fatalities_foreign", "sum"),
+    "by jihadist": ("civilian_fatalities_jihadist", "sum"),
+    "by signatory": ("civilian_fatalities_signatory", "sum"),
+    "battle dead": ("battle_fatalities", "sum"),
+    "events": ("events", "sum"),
+    "IDPs (Dec)": ("idps", "last"),
+    "refugees (Dec)": ("refugees", "last"),
+    "state ctrl": ("control_state", "last"),
+    "jihadist ctrl": ("control_jihadist", "last"),
+    "approval": ("junta_approval", "last"),
+    "GDP index": ("gdp_index", "last"),
+    "in need (Dec)": ("people_in_need", "last"),
+}
+
+
+def normalise_overrides(overrides: list[str]) -> list[str]:
+    """Accept ``NAME=VALUE`` for a parameter as shorthand for ``params.NAME=VALUE``."""
+    out = []
+    for text in overrides:
+        key, sep, value = text.partition("=")
+        if sep and key.strip() in Parameters.model_fields:
+            text = f"params.{key.strip()}={value}"
+        out.append(text)
+    return out
+
+
+def resolve(scenario: str | None, overrides: list[str]) -> ResolvedScenario:
+    """Resolve a scenario file (or the defaults) with ``--set`` overrides."""
+    overrides = normalise_overrides(overrides)
+    if scenario is None:
+        return scenario_from_dict({"name": "defaults"}, source="defaults", overrides=overrides)
+    return load_scenario(scenario, overrides)
+
+
+def yearly_table(series: pd.DataFrame) -> pd.DataFrame:
+    """Summarise the national monthly series by calendar year."""
+    nat = series[series["region"] == "Mali"].copy()
+    nat["control_jihadist"] = nat["control_jnim"] + nat["control_is_sahel"]
+    nat["year"] = pd.DatetimeIndex(nat["date"]).year
+    rows = {}
+    for label, (col, rule) in SUMMARY_COLUMNS.items():
+        grouped = nat.groupby("year")[col]
+        rows[label] = grouped.sum() if rule == "sum" else grouped.last()
+    return pd.DataFrame(rows)
+
+
+def format_yearly(table: pd.DataFrame) -> str:
+    """Format the yearly table for the terminal."""
+    shown = table.copy()
+    for col in shown.columns:
+        if col in ("state ctrl", "jihadist ctrl", "approval"):
+            shown[col] = shown[col].map(lambda v: f"{v:.0%}")
+        elif col == "GDP index":
+            shown[col] = shown[col].map(lambda v: f"{v:.3f}")
+        else:
+            shown[col] = shown[col].map(lambda v: f"{v:,.0f}")
+    return shown.to_string()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``malisim run``: run a scenario, print a summary, write outputs."""
+    from malisim.runner import check_output_dir, run_scenario, write_run
+
+    overrides = list(args.overrides)
+    if args.start:
+        overrides.append(f"start={args.start}")
+    if args.end:
+        overrides.append(f"end={args.end}")
+    if args.seed < 0:
+        raise UserError("--seed must be a non-negative integer", key="--seed")
+    if args.replicates < 1:
+        raise UserError("--replicates must be at least 1", key="--replicates")
+    scenario = resolve(args.scenario, overrides)
+    out = Path(args.out)
+    check_output_dir(out, args.overwrite)
+    print(
+        f"malisim: scenario {scenario.name!r}, {scenario.start} to {scenario.end}, "
+        f"seed {args.seed}, {args.replicates} replicate(s)"
+    )
+    for k in range(args.replicates):
+        seed = args.seed if args.replicates == 1 else replicate_seed(args.seed, k)
+        result = run_scenario(scenario, seed)
+        target = out if args.replicates == 1 else out / f"replicate_{k:03d}"
+        write_run(result, target, overwrite=args.overwrite)
+        if args.replicates > 1:
+            print(f"\nreplicate {k} (seed {seed})")
+        print(format_yearly(yearly_table(result.series)))
+    print(f"\nwrote {out}/ (series.parquet, events.parquet, summary.json)")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """``malisim validate``: validate scenario files; non-zero exit if any is invalid."""
+    bad = 0
+    for path, result in validate_files(args.files):
+        if isinstance(result, UserError):
+            bad += 1
+            print(f"invalid: {result}")
+        else:
+            print(f"ok: {path} ({result.name}, {result.start} to {result.end}, "
+                  f"{len(result.policies)} policies)")  # fmt: skip
+    if bad:
+        raise UserError(f"{bad} of {len(args.files)} scenario files are invalid")
+    return 0
+
+
+def shipped_scenarios() -> list[Path]:
+    """Scenario files in the repository's ``scenarios/`` folder (when run from a checkout)."""
+    here = Path.cwd() / "scenarios"
+    return sorted(here.glob("*.yaml")) if here.is_dir() else []
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """``malisim list``: scenarios found, policies with their settings, parameter names."""
+    from malisim.policies import POLICY_REGISTRY
+
+    print("Scenarios (./scenarios):")
+    for path in shipped_scenarios():
+        print(f"  {path}")
+    print("\nPolicies:")
+    for name in sorted(POLICY_REGISTRY):
+        cls = POLICY_REGISTRY[name]
+        doc = (cls.__doc__ or "").strip().splitlines()[0]
+        print(f"  {name}: {doc}")
+        for field_name, field in cls.model_fields.items():
+            default = "required" if field.is_required() else f"default {field.default!r}"
+            print(f"      {field_name} ({default})")
+    print("\nParameters (see docs/parameters.md):")
+    for spec in parameter_specs().values():
+        print(f"  {spec.name} = {spec.default} [{spec.low}, {spec.high}] {spec.unit}")
+    return 0
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    """``malisim describe``: every parameter with value, unit and source; the policy timeline."""
+    scenario = resolve(args.scenario, list(args.overrides))
+    print(f"Scenario: {scenario.name}")
+    if scenario.description:
+        print(f"  {scenario.description.strip()}")
+    print(f"Period: {scenario.start} to {scenario.end}")
+    print(f"Files: {' -> '.join(scenario.source_files) or '(none)'}")
+    overridden = scenario.overrides()
+    print("\nParameters (* = set by the scenario):")
+    values = scenario.parameters.model_dump()
+    for spec in parameter_specs().values():
+        mark = "*" if spec.name in overridden else " "
+        print(f" {mark} {spec.name} = {values[spec.name]} {spec.unit}  [source: {spec.source}]")
+    print("\nPolicy timeline:")
+    if not scenario.policies:
+        print("  (no policies)")
+    for policy in sorted(scenario.policies, key=lambda p: min(p.months().values(), default=0)):
+        dates = ", ".join(f"{k} {v}" for k, v in policy.date_fields().items())
+        print(f"  {policy.policy_type}: {dates}")
+        settings = {k: v for k, v in policy.to_dict().items() if k != "type"}
+        print(f"      {settings}")
+        if policy.sources:
+            print(f"      sources: {'; '.join(policy.sources)}")
+    return 0
