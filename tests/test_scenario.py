@@ -12,7 +12,7 @@ from pydantic import Field
 
 from malisim.errors import UserError, did_you_mean
 from malisim.parameters import Parameters
-from malisim.policies import POLICY_REGISTRY, Month, Policy
+from malisim.policies import POLICY_REGISTRY, Month, Policy, policy_types
 from malisim.scenario import (
     DEFAULT_END,
     DEFAULT_START,
@@ -373,11 +373,12 @@ def test_unknown_policy_type(tmp_path: Path):
     path = write(tmp_path, "s.yaml", "name: x\npolicies:\n  - type: parameter_schedul\n")
     assert error_of(path) == (
         f"{path}:3: policies[0].type: unknown policy type 'parameter_schedul'; "
-        "allowed: parameter_schedule; did you mean 'parameter_schedule'?"
+        f"allowed: {', '.join(policy_types())}; did you mean 'parameter_schedule'?"
     )
     path = write(tmp_path, "t.yaml", "name: x\npolicies:\n  - parameter: aid_budget\n")
     assert error_of(path) == (
-        f"{path}:3: policies[0]: missing 'type' (the policy type); allowed: parameter_schedule"
+        f"{path}:3: policies[0]: missing 'type' (the policy type); "
+        f"allowed: {', '.join(policy_types())}"
     )
     path = write(tmp_path, "u.yaml", "name: x\npolicies:\n  - parameter_schedule\n")
     assert error_of(path).startswith(f"{path}:3: policies[0]: expected a mapping with a 'type' key")
@@ -389,7 +390,7 @@ def test_unknown_policy_setting(tmp_path: Path):
                  "    ned: 2022-01\n")  # fmt: skip
     assert error_of(path) == (
         f"{path}:7: policies[0].ned: unknown setting of policy 'parameter_schedule'; "
-        "allowed: type, parameter, start, end, value, mode; did you mean 'end'?"
+        "allowed: type, trigger, parameter, start, end, value, mode; did you mean 'end'?"
     )
     path = write(tmp_path, "t.yaml", "name: x\npolicies:\n  - type: parameter_schedule\n"
                  "    parameter: aid_budgt\n    start: 2021-01\n    value: 1\n")  # fmt: skip
@@ -444,7 +445,7 @@ def test_exclude_policies_errors(tmp_path: Path, base: Path, withdrawal):
     path = write(tmp_path, "s.yaml", "name: x\nextends: base\nexclude_policies: [test_withdrawl]\n")
     assert error_of(path) == (
         f"{path}:3: exclude_policies[0]: unknown policy type 'test_withdrawl'; "
-        "allowed: parameter_schedule, test_withdrawal; did you mean 'test_withdrawal'?"
+        f"allowed: {', '.join(policy_types())}; did you mean 'test_withdrawal'?"
     )
     path = write(tmp_path, "t.yaml", "name: x\nextends: base\nexclude_policies:\n"
                  "  - test_withdrawal\n")  # fmt: skip

@@ -270,14 +270,18 @@ class CivilianPopulation:
 
     # ------------------------------------------------------------------ the monthly step
     def step(
-        self, signals: CellSignals, rngs: dict[str, np.random.Generator], dialogue: float = 0.0
+        self,
+        signals: CellSignals,
+        rngs: dict[str, np.random.Generator],
+        dialogue: np.ndarray | float = 0.0,
     ) -> CivilianOutputs:
         """Apply one month of civilian rules and return what the armed actors need.
 
         Args:
             signals: Per-cell armed presence, violence and governance this month.
             rngs: Named generators: ``victimisation``, ``civilians``, ``movement``.
-            dialogue: Intensity of dialogue with JNIM (cuts JNIM recruitment by this share).
+            dialogue: Intensity of dialogue with JNIM, per cell or for all (cuts JNIM
+                recruitment by this share).
 
         Returns:
             Per-cell support, recruits, population and displacement.
@@ -396,7 +400,8 @@ class CivilianPopulation:
         # 5. recruitment: a share of supporters' people join, where their family is present --
         sup = idx[aligned]
         fam = choice[aligned]
-        rate = np.where(fam == 1, p.join_rate * (1.0 - dialogue), p.join_rate)
+        dialogue_here = np.broadcast_to(np.asarray(dialogue, float), (n_cells,))[cell[sup]]
+        rate = np.where(fam == 1, p.join_rate * (1.0 - dialogue_here), p.join_rate)
         rate = np.where(fam == 0, 0.0, rate)  # pro-state civilians back the state; FAMa
         # recruits through its budget
         joining = self.weight[sup] * rate

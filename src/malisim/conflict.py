@@ -96,7 +96,7 @@ def hostility(model: MaliModel) -> dict[tuple[str, str], float | np.ndarray]:
     ordered = model.offensive_against_signatories
     vs_cma = np.where(ordered > 0, 1.0, 1.0 if collapsed else 0.0)
     return {
-        ("state", "jnim"): 1.0 - p.dialogue_intensity,
+        ("state", "jnim"): 1.0 - model.dialogue(),
         ("state", "is_sahel"): 1.0,
         ("jnim", "is_sahel"): p.jnim_is_hostility,
         ("state", "cma"): vs_cma,
@@ -273,7 +273,7 @@ def strikes(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) ->
     if targets.sum() <= 0:
         return
     # France: fighters removed, spread over the cells where jihadists are
-    removed = rng.poisson(p.france_strike_rate * model.france.total / 1000.0)
+    removed = rng.poisson(p.france_strike_rate * model.french_strike_force() / 1000.0)
     if removed > 0:
         weight = targets * model.france_reach
         if weight.sum() > 0:

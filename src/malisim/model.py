@@ -150,10 +150,16 @@ class MaliModel(mesa.Model):
         self.eu = ForeignPartner(self, "eu", None)
         self.ecowas = ForeignPartner(self, "ecowas", None)
         self.donors = ForeignPartner(self, "donors", None)
-        self.france_reach = self._reach(self.france.base_weight > 0, radius=6)
+        self.france_reach = self._reach(self.france.base_weight > 0, radius=4)
+        border = np.asarray(self.grid.border_country)
+        self.inflow_cells = {
+            "is_sahel": border == NEIGHBOUR_COUNTRIES.index("Niger"),
+            "jnim": border == NEIGHBOUR_COUNTRIES.index("Burkina Faso"),
+        }
 
         self.accord_adherence = float(p.accord_adherence_initial)
         self.offensive_against_signatories = np.zeros(n)
+        self.dialogue_mask = np.ones(n)
         self.economy = Economy(self)
         self.events = EventLog(self.grid)
         self.violence_index = np.zeros(n)
@@ -219,16 +225,54 @@ class MaliModel(mesa.Model):
         return out
 
     def _reach(self, mask: np.ndarray, radius: int) -> np.ndarray:
-        """1 for cells within ``radius`` steps of ``mask``, 0.3 elsewhere (strike reach)."""
+        """1 for cells within ``radius`` steps of ``mask``, 0.1 elsewhere (strike reach)."""
         indptr, indices = self.grid.within(radius)
         src = np.repeat(np.arange(self.grid.n_cells), np.diff(indptr))
         near = mask.copy()
         np.logical_or.at(near, src, mask[indices])
-        return np.where(near, 1.0, 0.3)
+        return np.where(near, 1.0, 0.1)
 
     def france_air_level(self) -> float:
         """French air support, ISR and medevac available, 0-1 (full at 2,500 troops)."""
-        return min(self.france.total / 2500.0, 1.0)
+        return min(self.french_strike_force() / 2500.0, 1.0)
+
+    def french_strike_force(self) -> float:
+        """French troops that strike in Mali: those deployed plus the regional residual."""
+        return self.france.total + self.params.france_regional_troops
+
+    def set_dialogue_regions(self, regions: list[str] | None) -> None:
+        """Policy hook: limit dialogue with JNIM to these regions (None: everywhere)."""
+        if regions is None:
+            self.dialogue_mask = np.ones(self.grid.n_cells)
+        else:
+            self.dialogue_mask = self.grid.region_mask(*regions).astype(float)
+
+    def dialogue(self) -> np.ndarray:
+        """Intensity of dialogue with JNIM per cell (0 = none)."""
+        return self.params.dialogue_intensity * self.dialogue_mask
+
+    def indicator(self, name: str) -> float:
+        """Policy-trigger hook: a model indicator, as of the last recorded month.
+
+        Names: ``control_state``, ``control_jihadist`` (JNIM + IS Sahel), ``junta_approval``,
+        ``gdp_index``, ``accord_adherence``, ``civilian_fatalities_12m`` (last 12 months).
+        """
+        if name == "junta_approval":
+            return self.state.approval
+        if name == "gdp_index":
+            return self.economy.gdp_index
+        if name == "accord_adherence":
+            return self.accord_adherence
+        if name == "civilian_fatalities_12m":
+            return float(sum(self._civilian_deaths_history[-12:]))
+        pop = self.cell_population
+        total = max(pop.sum(), 1.0)
+        if name == "control_state":
+            return float(pop[self.control == Control.STATE].sum() / total)
+        if name == "control_jihadist":
+            held = (self.control == Control.JNIM) | (self.control == Control.IS_SAHEL)
+            return float(pop[held].sum() / total)
+        raise KeyError(f"unknown indicator {name!r}")
 
     # ------------------------------------------------------------------ phases
     def _deploy_partners(self) -> None:
@@ -276,7 +320,7 @@ class MaliModel(mesa.Model):
         p = self.params
         with timer("policies"):
             for policy in self.policies:
-                policy.apply(self)
+                policy.step(self)
         with timer("partners"):
             self._deploy_partners()
         with timer("economy"):
@@ -297,6 +341,7 @@ class MaliModel(mesa.Model):
             self.jnim.expand(state_power, self.support_share[1])
             self.is_sahel.expand(state_power, self.support_share[2])
             conflict.desertion(self)
+            self._cross_border_inflow()
         violence = conflict.MonthlyViolence.zeros(self.grid.n_cells)
         with timer("strikes"):
             conflict.strikes(self, self.streams["remote"], violence)
@@ -388,11 +433,24 @@ class MaliModel(mesa.Model):
             "civilians": self.streams["civilians"],
             "movement": self.streams["movement"],
         }
-        outputs = self.civilians.step(signals, rngs, dialogue=p.dialogue_intensity)
+        outputs = self.civilians.step(signals, rngs, dialogue=self.dialogue())
         self.cell_population = outputs.population
         self.support_share = outputs.support / np.maximum(outputs.population, 1.0)
         self._last_outputs = outputs
         return outputs
+
+    def _cross_border_inflow(self) -> None:
+        """Fighters arriving from Niger (IS Sahel) and Burkina Faso (JNIM).
+
+        They spread over the border cells in proportion to the group's presence there (plus
+        one, to seed it).
+        """
+        half = self.params.cross_border_inflow / 2.0
+        for group in (self.is_sahel, self.jnim):
+            cells = self.inflow_cells[group.name]
+            weight = (group.fighters + 1.0) * cells
+            if weight.sum() > 0:
+                group.fighters += half * weight / weight.sum()
 
     def _sieges(self) -> None:
         """Town cells surrounded by a jihadist-held neighbourhood lose economic activity."""
@@ -421,6 +479,8 @@ class MaliModel(mesa.Model):
             - p.adherence_offensive_drop * intensity
             - p.adherence_mercenary_drop * self.wagner.total / 1000.0
         )
+        if self.accord_adherence < p.accord_collapse_threshold:
+            change -= 0.1 * self.accord_adherence  # open fighting erodes what is left (2023)
         self.accord_adherence = float(np.clip(self.accord_adherence + change, 0.0, 1.0))
 
     def _update_approval(self, violence: conflict.MonthlyViolence) -> None:

@@ -346,6 +346,14 @@ class Parameters(BaseModel):
         "Reduction of jihadist losses in cells bordering Niger and Burkina Faso (sanctuary).",
         "shared/domain.md (tri-border Liptako-Gourma zone)", "jihadists",
     )  # fmt: skip
+    cross_border_inflow: float = param(
+        40.0, 0.0, 500.0, "fighters per month",
+        "Jihadist fighters arriving each month from Niger and Burkina Faso into Mali's border "
+        "cells with those countries (IS Sahel from Niger, JNIM from Burkina Faso).",
+        f"{S001} (attacks escalate in the sub-region, 'increasingly targeting military outposts "
+        "in border regions'), shared/domain.md (Liptako-Gourma); value an assumption",
+        "jihadists",
+    )  # fmt: skip
     governance_rate: float = param(
         0.05, 0.0, 0.5, "1/month",
         "Monthly growth of a group's local governance (justice, taxation) where it controls.",
@@ -390,7 +398,7 @@ class Parameters(BaseModel):
         f"{S001} (implementation 'slow to advance, at best')", "signatories",
     )  # fmt: skip
     adherence_offensive_drop: float = param(
-        0.15, 0.0, 1.0, "adherence per month",
+        0.3, 0.0, 1.0, "adherence per month",
         "Adherence lost per month of state offensive into signatory zones (per unit intensity).",
         f"{S002} (fear of a forced retaking of Kidal), {S004}", "signatories",
     )  # fmt: skip
@@ -428,8 +436,14 @@ class Parameters(BaseModel):
         "French Barkhane troops in Mali.",
         f"{S000} (over 2,000 in early 2022), {S002} (4,500 regionally)", "foreign",
     )  # fmt: skip
+    france_regional_troops: float = param(
+        0, 0, 5_100, "troops",
+        "French troops based in neighbouring countries that still strike into Mali (a residual "
+        "regional force after a withdrawal).",
+        f"{S000} (some 'expected to relocate to neighboring countries')", "foreign",
+    )  # fmt: skip
     france_strike_rate: float = param(
-        8.0, 0.0, 50.0, "fighters removed per 1,000 troops per month",
+        12.0, 0.0, 50.0, "fighters removed per 1,000 troops per month",
         "Jihadist fighters and leaders removed by French strikes and raids.",
         f"{S001} ('French strikes against top leaders'); value an assumption", "foreign",
     )  # fmt: skip

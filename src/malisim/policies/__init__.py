@@ -1,10 +1,12 @@
 """Policies: dated interventions with a lifecycle, rebuilt from scenario files by a registry."""
 
+from malisim.policies import library as _library  # noqa: F401  (registers the policies)
 from malisim.policies import schedule as _schedule  # noqa: F401  (registers the policy)
 from malisim.policies.base import (
     POLICY_REGISTRY,
     Month,
     Policy,
+    Trigger,
     policy_from_dict,
     policy_types,
     register_policy,
@@ -14,6 +16,7 @@ __all__ = [
     "POLICY_REGISTRY",
     "Month",
     "Policy",
+    "Trigger",
     "policy_from_dict",
     "policy_types",
     "register_policy",

@@ -13,9 +13,9 @@ Policies touch the model only through the hooks their ``hooks`` class attribute 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, PrivateAttr, model_validator
 
 from malisim.calendar import parse_month
 
@@ -38,6 +38,46 @@ def _is_month_field(field: Any) -> bool:
 Month = Annotated[str, AfterValidator(_check_month)]
 
 
+#: Model indicators a trigger can watch (see ``MaliModel.indicator``).
+INDICATORS = (
+    "control_state",
+    "control_jihadist",
+    "junta_approval",
+    "gdp_index",
+    "accord_adherence",
+    "civilian_fatalities_12m",
+)
+
+
+class Trigger(BaseModel):
+    """A condition on the model's state that starts a policy.
+
+    The policy waits until its first month (``start``) and then until the condition holds; from
+    the month it first holds, its whole timeline is shifted by the wait, so ``start`` becomes
+    that month and every later date keeps its distance from ``start``.
+
+    Example: ``{when: control_state, below: 0.4}`` — when the state controls less than 40% of
+    the population.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    when: Literal[INDICATORS]  # type: ignore[valid-type]
+    below: float | None = None
+    above: float | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Trigger:
+        if (self.below is None) == (self.above is None):
+            raise ValueError("give exactly one of 'below' or 'above'")
+        return self
+
+    def holds(self, model: MaliModel) -> bool:
+        """Whether the condition holds this month."""
+        value = model.indicator(self.when)
+        return value < self.below if self.below is not None else value > self.above
+
+
 class Policy(BaseModel):
     """Base class of all policies; subclasses register themselves with :func:`register_policy`.
 
@@ -55,6 +95,30 @@ class Policy(BaseModel):
     hooks: ClassVar[tuple[str, ...]] = ()
     sources: ClassVar[tuple[str, ...]] = ()
 
+    trigger: Trigger | None = None
+    _offset: int | None = PrivateAttr(default=None)
+
+    def month(self, name: str) -> int | None:
+        """A month field as a month index, shifted when a trigger delayed the policy."""
+        value = getattr(self, name)
+        if value is None:
+            return None
+        return parse_month(value) + (self._offset or 0)
+
+    @property
+    def started(self) -> bool:
+        """Whether the policy is under way (always, unless a trigger has not fired yet)."""
+        return self.trigger is None or self._offset is not None
+
+    def step(self, model: MaliModel) -> None:
+        """Called by the model each month: check the trigger, then :meth:`apply`."""
+        if self.trigger is not None and self._offset is None:
+            first = min(self.months().values(), default=model.month)
+            if model.month < first or not self.trigger.holds(model):
+                return
+            self._offset = model.month - first
+        self.apply(model)
+
     def date_fields(self) -> dict[str, str]:
         """Return the policy's month fields that are set (name -> ``YYYY-MM``)."""
         out = {}
@@ -69,7 +133,8 @@ class Policy(BaseModel):
         return {k: parse_month(v) for k, v in self.date_fields().items()}
 
     def initialize(self, model: MaliModel) -> None:
-        """Prepare the policy when the model is built (default: nothing)."""
+        """Prepare the policy when the model is built (default: reset the trigger)."""
+        self._offset = None
 
     def apply(self, model: MaliModel) -> None:
         """Act on the model at the start of the current month (default: nothing)."""

@@ -58,8 +58,8 @@ class ParameterSchedule(Policy):
 
     def apply(self, model: MaliModel) -> None:
         """Set the parameter while the schedule is active; restore it the month after."""
-        start = parse_month(self.start)
-        end = parse_month(self.end) if self.end is not None else None
+        start = self.month("start")
+        end = self.month("end")
         month = model.month
         base = model.base_param(self.parameter)
         if start <= month and (end is None or month <= end):

@@ -1,0 +1,432 @@
+"""The policies the source documents discuss, as dated, configurable interventions.
+
+Each policy moves model parameters along its timeline (through the ``set_param`` hook) or gives
+orders to an actor (``launch_offensive``, ``add_rally``); its docstring lists the hooks it uses
+and its ``sources`` where its effects come from. Ramps are linear between their dates.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from pydantic import Field, model_validator
+
+from malisim.calendar import parse_month
+from malisim.geography import REGIONS
+from malisim.policies.base import Month, Policy, register_policy
+
+if TYPE_CHECKING:  # pragma: no cover
+    from malisim.model import MaliModel
+
+S000 = "seed 000 (CRS, Crisis in Mali, 2022)"
+S001 = "seed 001 (CRS, Conflict in Mali, 2020)"
+S002 = "seed 002 (Crisis Group, Mali: Avoiding the Trap of Isolation, 2023)"
+S003 = "seed 003 (poster on actors in Mali's peace processes, 2025)"
+S004 = "seed 004 (Crisis Group CrisisWatch, Oct 2023)"
+
+
+def ramp(month: int, start: int, end: int, v0: float, v1: float) -> float:
+    """Linear ramp from ``v0`` at ``start`` to ``v1`` at ``end`` (flat outside)."""
+    if month <= start:
+        return v0
+    if month >= end:
+        return v1
+    return v0 + (v1 - v0) * (month - start) / (end - start)
+
+
+def _ordered(policy: Policy, *names: str) -> None:
+    """Raise ValueError unless the named month fields that are set are in order."""
+    months = [(n, parse_month(getattr(policy, n))) for n in names if getattr(policy, n) is not None]
+    for (a, ma), (b, mb) in pairwise(months):
+        if mb < ma:
+            raise ValueError(f"{b} {getattr(policy, b)} is before {a} {getattr(policy, a)}")
+
+
+def _check_regions(regions: list[str]) -> list[str]:
+    unknown = [r for r in regions if r not in REGIONS]
+    if unknown:
+        raise ValueError(f"unknown region(s) {unknown}; allowed: {', '.join(REGIONS)}")
+    return regions
+
+
+@register_policy
+class FrenchWithdrawal(Policy):
+    """France withdraws Barkhane from Mali.
+
+    From ``announcement`` the junta gains a sovereignty rally; troops draw down linearly from
+    ``drawdown_start`` to ``drawdown_end``, removing Barkhane's strikes and, with them, the air
+    support, intelligence and medical evacuation that FAMa and MINUSMA relied on; a residual
+    force in neighbouring countries may keep striking; European contributors leave MINUSMA.
+
+    Hooks: ``set_param`` (france_troops, france_regional_troops, minusma_troops), ``add_rally``.
+    """
+
+    policy_type = "french_withdrawal"
+    hooks = ("set_param", "add_rally")
+    sources = (
+        f"{S000}: France and the EU 'would withdraw their military forces from Mali, including "
+        "over 2,000 French troops'; Barkhane 'provided medical and casualty evacuations and "
+        "intelligence sharing'",
+        f"{S002}: last French troops left on 15 August 2022; the shift in alliances raised "
+        "popular support",
+    )
+
+    announcement: Month | None = None
+    drawdown_start: Month
+    drawdown_end: Month
+    residual_regional_troops: float = Field(0.0, ge=0, le=5_100)
+    european_minusma_share: float = Field(0.1, ge=0, le=1)
+    rally: bool = True
+
+    @model_validator(mode="after")
+    def _dates(self) -> FrenchWithdrawal:
+        _ordered(self, "announcement", "drawdown_start", "drawdown_end")
+        _ordered(self, "drawdown_start", "drawdown_end")
+        return self
+
+    def apply(self, model: MaliModel) -> None:
+        """Draw troops down; move the residual force abroad; European peacekeepers leave."""
+        m = model.month
+        start, end = self.month("drawdown_start"), self.month("drawdown_end")
+        announcement = self.month("announcement") or start
+        if self.rally and m == announcement:
+            model.state.add_rally(model.params.sovereignty_rally)
+        base = model.base_param("france_troops")
+        model.set_param("france_troops", ramp(m, start, end, base, 0.0))
+        if m >= end:
+            model.set_param("france_regional_troops", self.residual_regional_troops)
+            minusma = model.base_param("minusma_troops") * (1.0 - self.european_minusma_share)
+            model.set_param("minusma_troops", min(model.get_param("minusma_troops"), minusma))
+
+
+@register_policy
+class WagnerDeployment(Policy):
+    """Wagner (later Africa Corps) deploys alongside FAMa.
+
+    Personnel ramp up from ``start`` over ``ramp_months``; combat power and abuse multiplier
+    and monthly cost set Wagner's effect; optionally it ends, or is handed over to Africa Corps
+    (same role, ``africa_corps_personnel``).
+
+    Hooks: ``set_param`` (wagner_personnel, wagner_power, wagner_abuse_multiplier,
+    wagner_monthly_cost).
+    """
+
+    policy_type = "wagner_deployment"
+    hooks = ("set_param",)
+    sources = (
+        f"{S002}: 'Wagner has deployed over 1,000 personnel'; helicopters and 'direct support "
+        "to Malian troops during ground combat'; Moura",
+        f"{S003}: Wagner absorbed into Africa Corps",
+        f"{S004}: Wagner abuses in Kidal and Timbuktu regions",
+    )
+
+    start: Month
+    personnel: float = Field(1_000.0, ge=0, le=5_000)
+    ramp_months: int = Field(3, ge=0, le=36)
+    combat_power: float | None = Field(None, ge=0.5, le=5.0)
+    abuse_multiplier: float | None = Field(None, ge=1.0, le=20.0)
+    monthly_cost: float | None = Field(None, ge=0.0, le=0.05)
+    end: Month | None = None
+    handover: Month | None = None
+    africa_corps_personnel: float | None = Field(None, ge=0, le=5_000)
+
+    @model_validator(mode="after")
+    def _dates(self) -> WagnerDeployment:
+        _ordered(self, "start", "handover", "end")
+        _ordered(self, "start", "end")
+        return self
+
+    def initialize(self, model: MaliModel) -> None:
+        """Set Wagner's combat power, abuse multiplier and cost if given."""
+        super().initialize(model)
+        for name, value in (
+            ("wagner_power", self.combat_power),
+            ("wagner_abuse_multiplier", self.abuse_multiplier),
+            ("wagner_monthly_cost", self.monthly_cost),
+        ):
+            if value is not None:
+                model.set_param(name, value)
+
+    def apply(self, model: MaliModel) -> None:
+        """Ramp personnel up; switch to Africa Corps or end on the given dates."""
+        m = model.month
+        start = self.month("start")
+        end = self.month("end")
+        handover = self.month("handover")
+        personnel = ramp(m, start, start + self.ramp_months, 0.0, self.personnel)
+        if handover is not None and m >= handover and self.africa_corps_personnel is not None:
+            personnel = self.africa_corps_personnel
+        if m < start or (end is not None and m > end):
+            personnel = model.base_param("wagner_personnel")
+        model.set_param("wagner_personnel", personnel)
+
+
+@register_policy
+class EcowasSanctions(Policy):
+    """ECOWAS economic sanctions with leakage through Guinea and Mauritania.
+
+    Border closure and trade ban (essentials exempted) and frozen sovereign assets.
+
+    Hooks: ``set_param`` (ecowas_sanctions, sanctions_leakage).
+    """
+
+    policy_type = "ecowas_sanctions"
+    allow_multiple = True
+    hooks = ("set_param",)
+    sources = (
+        f"{S000}: 'closing their borders with the country, banning commercial transactions "
+        "(exempting essential goods and medications), and freezing Mali's sovereign assets'; "
+        "Mauritania, Algeria outside ECOWAS, Guinea 'pledged not to apply the sanctions'",
+        f"{S002}: sanctions eased in July 2022",
+    )
+
+    start: Month
+    end: Month
+    intensity: float = Field(1.0, ge=0, le=1)
+    leakage: float | None = Field(None, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _dates(self) -> EcowasSanctions:
+        _ordered(self, "start", "end")
+        return self
+
+    def apply(self, model: MaliModel) -> None:
+        """Sanctions in force from start through end inclusive."""
+        m = model.month
+        active = self.month("start") <= m <= self.month("end")
+        if active:
+            model.set_param("ecowas_sanctions", self.intensity)
+            if self.leakage is not None:
+                model.set_param("sanctions_leakage", self.leakage)
+        elif m == self.month("end") + 1:
+            model.set_param("ecowas_sanctions", model.base_param("ecowas_sanctions"))
+            model.set_param("sanctions_leakage", model.base_param("sanctions_leakage"))
+
+
+@register_policy
+class EcowasExit(Policy):
+    """Mali leaves ECOWAS (Alliance of Sahel States): a lasting, smaller trade shock.
+
+    Hooks: ``set_param`` (ecowas_sanctions).
+    """
+
+    policy_type = "ecowas_exit"
+    hooks = ("set_param",)
+    sources = (
+        "shared/domain.md: exit announced 2024-01, effective 2025-01",
+        f"{S003}: separation took effect on 29 January 2025",
+    )
+
+    start: Month
+    trade_shock: float = Field(0.2, ge=0, le=1)
+
+    def apply(self, model: MaliModel) -> None:
+        """From the exit on, trade frictions equal a fraction of full sanctions."""
+        if model.month >= self.month("start"):
+            current = model.get_param("ecowas_sanctions")
+            model.set_param("ecowas_sanctions", max(current, self.trade_shock))
+
+
+@register_policy
+class MinusmaRestrictions(Policy):
+    """The junta restricts MINUSMA's movements and flights.
+
+    Hooks: ``set_param`` (minusma_mobility).
+    """
+
+    policy_type = "minusma_restrictions"
+    hooks = ("set_param",)
+    sources = (
+        f"{S000}: the junta 'has also increasingly restricted access and flights' by MINUSMA",
+        f"{S002}: 'new procedures hindering ground force responsiveness'",
+    )
+
+    start: Month
+    end: Month | None = None
+    mobility: float = Field(0.5, ge=0, le=1)
+
+    def apply(self, model: MaliModel) -> None:
+        """Mobility reduced while in force."""
+        m = model.month
+        end = self.month("end")
+        if self.month("start") <= m and (end is None or m <= end):
+            model.set_param("minusma_mobility", self.mobility)
+        elif end is not None and m == end + 1:
+            model.set_param("minusma_mobility", model.base_param("minusma_mobility"))
+
+
+@register_policy
+class MinusmaWithdrawal(Policy):
+    """MINUSMA draws down to zero between two dates (2023).
+
+    Hooks: ``set_param`` (minusma_troops).
+    """
+
+    policy_type = "minusma_withdrawal"
+    hooks = ("set_param",)
+    sources = (
+        "shared/domain.md: Mali asks MINUSMA to leave (2023-06); completed by end of 2023",
+        f"{S004}: MINUSMA leaving Tessalit and Aguelhok camps (Oct 2023)",
+    )
+
+    drawdown_start: Month
+    drawdown_end: Month
+
+    @model_validator(mode="after")
+    def _dates(self) -> MinusmaWithdrawal:
+        _ordered(self, "drawdown_start", "drawdown_end")
+        return self
+
+    def apply(self, model: MaliModel) -> None:
+        """Ramp peacekeepers down to zero."""
+        m = model.month
+        start, end = self.month("drawdown_start"), self.month("drawdown_end")
+        if m >= start:
+            now = model.get_param("minusma_troops")
+            model.set_param("minusma_troops", min(now, ramp(m, start, end, now, 0.0)))
+
+
+@register_policy
+class AidSuspension(Policy):
+    """A donor suspends a share of aid to the state (several may overlap; shares add up).
+
+    Hooks: ``set_param`` (donor_engagement).
+    """
+
+    policy_type = "aid_suspension"
+    allow_multiple = True
+    hooks = ("set_param",)
+    sources = (
+        f"{S002}: 'The suspension of European Union budgetary support in January 2022 and "
+        "paused payments from institutions such as the World Bank and the African Development "
+        "Bank have forced the Malian state to drastically cut its operating expenses'; France "
+        "suspended official development aid in November 2022",
+    )
+
+    donor: str = Field(min_length=1)
+    share: float = Field(ge=0, le=1)
+    start: Month
+    end: Month | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> AidSuspension:
+        _ordered(self, "start", "end")
+        return self
+
+    def apply(self, model: MaliModel) -> None:
+        """Withdraw this donor's share while suspended; give it back after."""
+        m = model.month
+        end = self.month("end")
+        now = model.get_param("donor_engagement")
+        if m == self.month("start"):
+            model.set_param("donor_engagement", max(now - self.share, 0.0))
+        elif end is not None and m == end + 1:
+            model.set_param("donor_engagement", min(now + self.share, 1.0))
+
+
+@register_policy
+class JihadistDialogue(Policy):
+    """Dialogue with JNIM: local ceasefires, lower recruitment, with a spoiler risk.
+
+    Within ``regions`` (all when empty) JNIM-state fighting and JNIM recruitment fall by
+    ``intensity``; Islamic State Sahel, excluded from talks, may act as a spoiler (its abuse rate
+    rises by ``spoiler_risk``).
+
+    Hooks: ``set_param`` (dialogue_intensity, is_sahel_abuse_rate), ``dialogue_mask``.
+    """
+
+    policy_type = "jihadist_dialogue"
+    hooks = ("set_param", "dialogue_mask")
+    sources = (
+        f"{S002}: 'prioritising political dialogue, including with the jihadists'; in 2020 "
+        "'Mali was the first country in the G5 Sahel to express willingness to engage in "
+        "dialogue with jihadist groups'",
+        "spoiler risk: assumption",
+    )
+
+    start: Month
+    end: Month | None = None
+    intensity: float = Field(0.5, ge=0, le=1)
+    regions: list[str] = Field(default_factory=list)
+    spoiler_risk: float = Field(0.2, ge=0, le=2)
+
+    @model_validator(mode="after")
+    def _check(self) -> JihadistDialogue:
+        _ordered(self, "start", "end")
+        _check_regions(self.regions)
+        return self
+
+    def apply(self, model: MaliModel) -> None:
+        """Dialogue in force from start (through end)."""
+        m = model.month
+        end = self.month("end")
+        if self.month("start") <= m and (end is None or m <= end):
+            model.set_param("dialogue_intensity", self.intensity)
+            model.set_dialogue_regions(self.regions or None)
+            base = model.base_param("is_sahel_abuse_rate")
+            model.set_param("is_sahel_abuse_rate", min(base * (1 + self.spoiler_risk), 30.0))
+        elif end is not None and m == end + 1:
+            model.set_param("dialogue_intensity", model.base_param("dialogue_intensity"))
+            model.set_param("is_sahel_abuse_rate", model.base_param("is_sahel_abuse_rate"))
+
+
+@register_policy
+class AccordImplementation(Policy):
+    """The level of implementation of the 2015 Algiers accord from a date.
+
+    Hooks: ``set_param`` (accord_implementation).
+    """
+
+    policy_type = "accord_implementation"
+    allow_multiple = True
+    hooks = ("set_param",)
+    sources = (
+        f"{S001}: decentralisation, reforms and development 'slow to advance, at best'",
+        "shared/domain.md: the junta ends the accord (2024-01)",
+    )
+
+    start: Month
+    level: float = Field(ge=0, le=1)
+
+    def apply(self, model: MaliModel) -> None:
+        """Set the implementation level from start on."""
+        if model.month >= self.month("start"):
+            model.set_param("accord_implementation", self.level)
+
+
+@register_policy
+class KidalOffensive(Policy):
+    """A state offensive into the signatory groups' zones (Anefis, Kidal, 2023).
+
+    Each month from ``start`` through ``end`` the state sends ``intensity`` of its offensive
+    weight into the cells of ``regions`` (default Kidal): the signatories fight back and their
+    accord adherence falls.
+
+    Hooks: ``launch_offensive``.
+    """
+
+    policy_type = "kidal_offensive"
+    allow_multiple = True
+    hooks = ("launch_offensive",)
+    sources = (
+        f"{S004}: 'govt and allied Russian paramilitary Wagner Group 7 Oct carried out strikes "
+        "and took control of Anefis town'; 'could launch offensive in days or weeks'",
+        f"{S002}: signatories fear the state 'will attempt to retake Kidal by force'",
+    )
+
+    start: Month
+    end: Month
+    intensity: float = Field(1.0, ge=0, le=1)
+    regions: list[str] = Field(default_factory=lambda: ["Kidal"])
+
+    @model_validator(mode="after")
+    def _check(self) -> KidalOffensive:
+        _ordered(self, "start", "end")
+        _check_regions(self.regions)
+        return self
+
+    def apply(self, model: MaliModel) -> None:
+        """Order the offensive while in force."""
+        if self.month("start") <= model.month <= self.month("end"):
+            model.state.launch_offensive(self.regions, self.intensity)
