@@ -291,7 +291,7 @@ class CivilianPopulation:
         n_cells = grid.n_cells
         cell = self.cell.astype(np.intp)
         here = self.status != Status.REFUGEE
-        present = np.bincount(cell[here], weights=self.weight[here], minlength=n_cells)
+        present = np.bincount(cell, weights=self.weight * here, minlength=n_cells)
 
         # 1. victimisation and deaths -------------------------------------------------------
         # One uniform per agent (a fixed number of draws keeps random numbers common across
@@ -373,8 +373,11 @@ class CivilianPopulation:
         active &= here
         self.active = active
 
-        # the challenger the active support: most legitimate, least abusive, best present
-        idx = np.flatnonzero(active)
+        # the challenger the active support: most legitimate, least abusive, best present;
+        # only where some family other than the authority is present to be supported
+        auth_here = signals.presence[signals.authority, np.arange(n_cells)]
+        challenger_here = signals.presence.sum(axis=0) > auth_here
+        idx = np.flatnonzero(active & challenger_here[cell])
         a_cell = cell[idx]
         total_presence = signals.presence.sum(axis=0)
         presence_share = np.divide(
@@ -424,9 +427,9 @@ class CivilianPopulation:
 
         cell = self.cell.astype(np.intp)
         here = self.status != Status.REFUGEE
-        population = np.bincount(cell[here], weights=self.weight[here], minlength=n_cells)
+        population = np.bincount(cell, weights=self.weight * here, minlength=n_cells)
         disp = self.status == Status.DISPLACED
-        idps = np.bincount(cell[disp], weights=self.weight[disp], minlength=n_cells)
+        idps = np.bincount(cell, weights=self.weight * disp, minlength=n_cells)
         ref = self.status == Status.REFUGEE
         refugees = np.bincount(
             self.country[ref].astype(np.intp),
@@ -446,8 +449,7 @@ class CivilianPopulation:
 
     def _active_people(self, n_cells: int) -> np.ndarray:
         """People per cell who were active last month (Epstein's A, in people)."""
-        mask = self.active
-        return np.bincount(self.cell[mask], weights=self.weight[mask], minlength=n_cells)
+        return np.bincount(self.cell, weights=self.weight * self.active, minlength=n_cells)
 
     def _move(
         self, violence: np.ndarray, hardship: np.ndarray, rng: np.random.Generator
@@ -462,21 +464,23 @@ class CivilianPopulation:
         self._safe_months = np.where(safe, self._safe_months + 1, 0)
 
         # returns first (people cannot flee and return in the same month)
-        away = self.status != Status.RESIDENT
-        home_safe = self._safe_months[self.home] >= p.return_safe_months
-        going_home = away & home_safe & (u_ret < p.return_rate)
+        away = np.flatnonzero((self.status != Status.RESIDENT) & (u_ret < p.return_rate))
+        away = away[self._safe_months[self.home[away]] >= p.return_safe_months]
+        going_home = np.zeros(n, dtype=bool)
+        going_home[away] = True
         returned = float(self.weight[going_home].sum())
         self.cell[going_home] = self.home[going_home]
         self.status[going_home] = Status.RESIDENT
         self.country[going_home] = -1
 
         # flight: perceived risk scaled by risk aversion (0.5 + R)
-        here = self.status != Status.REFUGEE
-        risk = violence[cell] * (0.5 + self.risk_aversion)
-        fleeing = here & ~going_home & (risk > p.flight_threshold) & (u_flee < p.flight_rate)
-        if not fleeing.any():
+        # only agents in cells violent enough for the most risk-averse (R = 1) to consider it
+        candidates = (violence * 1.5 > p.flight_threshold)[cell] & (u_flee < p.flight_rate)
+        idx = np.flatnonzero(candidates & (self.status != Status.REFUGEE) & ~going_home)
+        risk = violence[cell[idx]] * (0.5 + self.risk_aversion[idx])
+        idx = idx[risk > p.flight_threshold]
+        if idx.size == 0:
             return 0.0, returned
-        idx = np.flatnonzero(fleeing)
         origin = cell[idx]
         border_steps = _chebyshev(grid, origin, grid.nearest_border_cell[origin])
         reachable = border_steps <= p.flight_radius
