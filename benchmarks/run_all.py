@@ -1,0 +1,200 @@
+"""Run every malisim benchmark in one invocation and print the figures with the machine info.
+
+Benchmarks, in order:
+
+1. ``bench_civilians``: civilian agent updates per second at 50k, 200k and 1M agents (one core);
+2. ``bench_model``: one replicate 2019-01 -> 2026-12 with the default 50,000 agents
+   (wall time, peak memory, per-phase breakdown, output writing);
+3. ``bench_epstein``: the Epstein civil-violence model on square grids (if the module exists).
+
+Usage::
+
+    python benchmarks/run_all.py            # full run (a few minutes at most)
+    python benchmarks/run_all.py --quick    # smoke run (seconds): checks the scripts still work
+
+The exit status is 0 when every benchmark ran and 1 when any raised (its traceback is printed and
+the others still run). Targets are printed beside the figures; missing one does not change the
+exit status.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import datetime  # noqa: E402
+import importlib  # noqa: E402
+import importlib.util  # noqa: E402
+import platform  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+
+def cpu_model() -> str:
+    """CPU model name from ``/proc/cpuinfo`` (or ``platform.processor()``)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def git_revision() -> str:
+    """Short commit of the working tree, with ``+dirty`` when it has changes (or ``unknown``)."""
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=HERE, capture_output=True, text=True, timeout=10, check=True,
+        ).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=HERE, capture_output=True, text=True, timeout=10, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return rev + ("+dirty" if dirty else "")
+
+
+def machine_info() -> dict[str, str]:
+    """Machine and software versions the figures depend on."""
+    import numpy as np
+
+    import malisim
+
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        from importlib.metadata import version
+
+        mesa_version = version("mesa")
+    except Exception:  # pragma: no cover - metadata missing
+        mesa_version = "unknown"
+    return {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "python": f"{platform.python_version()} ({platform.python_implementation()})",
+        "numpy": np.__version__,
+        "mesa": mesa_version,
+        "malisim": f"{malisim.__version__} (git {git_revision()})",
+        "platform": platform.platform(),
+        "cpu": cpu_model(),
+        "nproc": f"{os.cpu_count()} (usable by this process: {usable})",
+        "threads": "OMP_NUM_THREADS={} OPENBLAS_NUM_THREADS={}".format(
+            os.environ.get("OMP_NUM_THREADS"), os.environ.get("OPENBLAS_NUM_THREADS")
+        ),
+    }
+
+
+def format_rows(rows: Sequence[dict[str, Any]]) -> str:
+    """Format a list of dicts as a plain table (columns: union of keys, first-seen order)."""
+    if not rows:
+        return "  (no rows)"
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(k for k in row if k not in columns)
+
+    def cell(value: Any) -> str:
+        if isinstance(value, bool) or value is None:
+            return str(value)
+        if isinstance(value, int):
+            return f"{value:,}"
+        if isinstance(value, float):
+            return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:.4g}"
+        if isinstance(value, list | tuple):
+            return "x".join(str(v) for v in value)
+        return str(value)
+
+    table = [[cell(row.get(c, "")) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in table)) for i, c in enumerate(columns)]
+    lines = ["  " + " ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True))]
+    lines += ["  " + " ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)) for r in table]
+    return "\n".join(lines)
+
+
+def _civilians(quick: bool) -> str:
+    import bench_civilians
+
+    if quick:
+        result = bench_civilians.run_benchmark(sizes=(5_000, 20_000), repeats=1, repeats_large=1)
+    else:
+        result = bench_civilians.run_benchmark()
+    return bench_civilians.format_report(result)
+
+
+def _model(quick: bool) -> str:
+    import bench_model
+
+    if quick:
+        result = bench_model.run_benchmark(runs=1, end="2019-06")
+    else:
+        result = bench_model.run_benchmark(runs=5)
+    return bench_model.format_report(result)
+
+
+def _epstein(quick: bool) -> str:
+    if importlib.util.find_spec("bench_epstein") is None:
+        return "  bench_epstein.py not present: skipped"
+    bench_epstein = importlib.import_module("bench_epstein")
+    if quick:
+        rows = bench_epstein.run_benchmark(sizes=((40, 40),), steps=5, repeats=1)
+    else:
+        rows = bench_epstein.run_benchmark()
+    return "Epstein civil-violence model\n" + format_rows(rows)
+
+
+BENCHMARKS: tuple[tuple[str, Callable[[bool], str]], ...] = (
+    ("civilians", _civilians),
+    ("model", _model),
+    ("epstein", _epstein),
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run with tiny sizes and repeats"
+    )
+    parser.add_argument(
+        "--only", action="append", choices=[name for name, _ in BENCHMARKS],
+        help="run only this benchmark (may be repeated)",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+
+    print("malisim benchmarks" + (" (--quick: smoke run, figures not meaningful)" * args.quick))
+    print("machine:")
+    for key, value in machine_info().items():
+        print(f"  {key:<9} {value}")
+    failed = []
+    t_all = time.perf_counter()
+    for name, func in BENCHMARKS:
+        if args.only and name not in args.only:
+            continue
+        print(f"\n== {name} ==", flush=True)
+        t0 = time.perf_counter()
+        try:
+            print(func(args.quick))
+        except Exception:
+            failed.append(name)
+            traceback.print_exc()
+            print(f"  {name}: FAILED")
+        print(f"  ({name} benchmark took {time.perf_counter() - t0:.1f} s)", flush=True)
+    print(f"\ntotal {time.perf_counter() - t_all:.1f} s", end="")
+    print(f"; failed: {', '.join(failed)}" if failed else "; all benchmarks ran")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
