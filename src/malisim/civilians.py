@@ -1,6 +1,6 @@
 """The civilian population: representative civilian agents held as numpy arrays.
 
-Each agent stands for ``weight`` people (about 440 at the default 50,000 agents) who share a
+Each agent stands for ``weight`` people (about 400 at the default 50,000 agents in 2019) who share a
 cell, a community, a livelihood, a hardship, a risk aversion, perceived legitimacies of the armed
 families, a memory of violence suffered from each of them, an alignment and a status. There is
 never a Python object per civilian: every rule below is one vectorised pass over all agents.
@@ -279,7 +279,7 @@ class CivilianPopulation:
 
         Args:
             signals: Per-cell armed presence, violence and governance this month.
-            rngs: Named generators: ``victimisation``, ``civilians``, ``movement``.
+            rngs: Named generators: ``victimisation`` and ``movement``.
             dialogue: Intensity of dialogue with JNIM, per cell or for all (cuts JNIM
                 recruitment by this share).
 

@@ -328,14 +328,25 @@ def explosives(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence)
             continue
         deaths = rng.poisson(p.ied_lethality * count[cells])
         civ = rng.binomial(deaths, p.ied_civilian_share)
-        forces = deaths - civ
-        _remove_state_side(model, cells, forces, powers)
+        # the forces hit: state-side where present, otherwise the peacekeepers
+        on_state = powers["state"][cells] > 0
+        wanted = (deaths - civ).astype(float)
+        forces = np.zeros(cells.size)
+        forces[on_state] = np.minimum(wanted[on_state], np.floor(
+            model.state.forces[cells[on_state]] + model.wagner.troops[cells[on_state]]
+            + model.france.troops[cells[on_state]]))  # fmt: skip
+        _remove_state_side(model, cells[on_state], forces[on_state], powers)
+        un = ~on_state
+        forces[un] = np.minimum(wanted[un], np.floor(model.minusma.troops[cells[un]]))
+        model.minusma.troops[cells[un]] -= forces[un]
         forces = forces.astype(np.int64)
+        deaths = civ + forces
         np.add.at(out.civilians_killed[JIHADIST], cells, civ)
         np.add.at(out.civilians_killed_jihadist_split[side_row], cells, civ)
         out.combatants_killed[cells] += forces
-        model.events.add(model.month, "Remote explosive/landmine/IED", group, "fama", cells,
-                         deaths, civ, "jihadist")  # fmt: skip
+        for target, sel in (("fama", on_state), ("minusma", un)):
+            model.events.add(model.month, "Remote explosive/landmine/IED", group, target,
+                             cells[sel], deaths[sel], civ[sel], "jihadist")  # fmt: skip
 
 
 def protection(model: MaliModel) -> np.ndarray:

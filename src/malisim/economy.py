@@ -6,8 +6,9 @@
   disengage (seeds 000, 002).
 * Budget (index, one month of 2019 security spending = 100): revenue from gold, cotton and
   taxes moving with the GDP index, minus frozen assets under sanctions, plus donor budget support;
-  spending on FAMa (grows with troops) and on Wagner (seed 002: aid suspensions "force the Malian
-  state to drastically cut its operating expenses"; seed 003: Wagner's financial motivations).
+  spending on FAMa (grows with troops) and on Wagner (seed 002: aid suspensions "have forced the
+  Malian state to drastically cut its operating expenses"; seed 003: Wagner's financial
+  motivations).
 * People in need per cell: a base share, a Sahelian food-insecurity share, local violence,
   economic loss (prices, income), and the displaced (seed 000: 7.5 million in need, one in three,
   early 2022; conflict-affected areas in crisis-level food insecurity).
@@ -78,7 +79,7 @@ class Economy:
             p.aid_budget * p.donor_engagement
         )
         security = 100.0 * model.state.troops / model.initial_troops
-        mercenaries = p.wagner_monthly_cost * 100.0 * model.wagner.total
+        mercenaries = p.wagner_monthly_cost * model.wagner.total
         self.spending = security + mercenaries + CIVIL_SPENDING
         model.state.budget_balance = self.revenue - self.spending
 

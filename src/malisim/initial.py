@@ -7,7 +7,7 @@ Where each actor starts, as regional weights (documented in docs/ODD.md, section
 * Islamic State Sahel in Ménaka and Gao, the tri-border Liptako-Gourma zone (seed 002, domain.md);
 * CMA in Kidal and parts of Tombouctou and Gao; Platform in Gao, Ménaka, Tombouctou (seed 001:
   signatory groups "maintain parallel administrations");
-* FAMa garrisons in towns and the south (seed 001: "state officials remain absent from much of
+* FAMa garrisons in towns and the south (seed 000: "State officials remain absent from much of
   the north and center");
 * Barkhane at its northern bases (Gao, Ménaka, Tessalit, Kidal, Tombouctou) and MINUSMA in the
   towns of the north and centre (seed 001);

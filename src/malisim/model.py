@@ -430,7 +430,6 @@ class MaliModel(mesa.Model):
         )
         rngs = {
             "victimisation": self.streams["victimisation"],
-            "civilians": self.streams["civilians"],
             "movement": self.streams["movement"],
         }
         outputs = self.civilians.step(signals, rngs, dialogue=self.dialogue())
@@ -469,11 +468,11 @@ class MaliModel(mesa.Model):
         """Accord adherence: implementation raises it; offensives and mercenaries erode it."""
         p = self.params
         signatory_cells = self.control == Control.SIGNATORY
-        offensive_there = float(
-            (self.offensive_against_signatories > 0).any()
-            or (self.state.offensive[signatory_cells].sum() > 0.1 * self.state.offensive.sum())
-        )
-        intensity = float(self.offensive_against_signatories.max()) if offensive_there else 0.0
+        total_offensive = self.state.offensive.sum()
+        # ordered offensives (policies) at their intensity; otherwise the share of the state's
+        # offensive forces that operate in signatory-held cells
+        drifted = self.state.offensive[signatory_cells].sum() / max(total_offensive, 1e-9)
+        intensity = max(float(self.offensive_against_signatories.max()), float(drifted))
         change = (
             p.adherence_implementation_gain * p.accord_implementation
             - p.adherence_offensive_drop * intensity

@@ -100,8 +100,9 @@ class Parameters(BaseModel):
     )  # fmt: skip
     deterrence_scale: float = param(
         20.0, 0.1, 200.0, "actives per armed person",
-        "How many active supporters one hostile armed person deters: the enforcer ratio is "
-        "scale * hostile armed presence / active supporters in the cell (continuous, no rounding).",
+        "How many active people one armed person of the authority deters: the enforcer ratio is "
+        "scale * the authority's armed presence / active people, both summed over the cells "
+        "within vision (continuous, no rounding).",
         ASSUMPTION, "civilians",
     )  # fmt: skip
     hardship_mean: float = param(
@@ -187,7 +188,7 @@ class Parameters(BaseModel):
     )  # fmt: skip
     return_safe_months: int = param(
         6, 1, 36, "months",
-        "Months the home cell must stay below the flight threshold before people go back.",
+        "Months the home cell must stay below half the flight threshold before people go back.",
         ASSUMPTION, "civilians",
     )  # fmt: skip
     return_rate: float = param(
@@ -307,8 +308,8 @@ class Parameters(BaseModel):
     )  # fmt: skip
     attack_rate: float = param(
         0.08, 0.0, 1.0, "1/month",
-        "Monthly probability that a group present in a cell with enemy forces attacks them, "
-        "per unit of force-ratio advantage.",
+        "Monthly probability that a jihadist group present in a cell with a MINUSMA camp attacks "
+        "it, per unit of force-ratio advantage.",
         f"{S001} (attacks on military outposts), {S004} (JNIM ambushes)", "jihadists",
     )  # fmt: skip
     jnim_abuse_rate: float = param(
@@ -420,7 +421,7 @@ class Parameters(BaseModel):
     collusion: float = param(
         0.3, 0.0, 1.0, "share",
         "Collusion of signatory groups with JNIM: share by which their mutual fighting is "
-        "reduced and JNIM moves freely in their zones.",
+        "reduced.",
         f"{S001} (U.N. monitors report collusion)", "signatories",
     )  # fmt: skip
     signatory_abuse_rate: float = param(
@@ -516,7 +517,7 @@ class Parameters(BaseModel):
     )  # fmt: skip
     sanctions_gdp_shock: float = param(
         0.08, 0.0, 0.3, "GDP index share",
-        "GDP index lost at full sanctions intensity (trade), after leakage.",
+        "GDP index lost at full sanctions intensity (trade), before leakage.",
         f"{S000}, {S002} (sanctions hurt the economy, debt default)", "foreign",
     )  # fmt: skip
     sanctions_leakage: float = param(

@@ -16,15 +16,11 @@ import numpy as np
 #: The streams the model uses; listed so that documentation and tests can enumerate them.
 STREAM_NAMES: tuple[str, ...] = (
     "setup",
-    "civilians",
     "victimisation",
     "movement",
-    "recruitment",
     "combat",
     "violence",
     "remote",
-    "economy",
-    "policy",
     "mesa",
 )
 

@@ -535,7 +535,17 @@ def _resolve(layers: Sequence[_Layer]) -> ResolvedScenario:
         )
 
     parameters = _check_params(params, layers[-1].file, None)
-    first, last = parse_month(start), parse_month(end)
+    # Each policy's dates are checked against the run period as its own file sees it (that
+    # file and the files it extends); a child file or --set that shortens the run truncates
+    # the inherited timeline instead of invalidating it.
+    period_of: dict[int, tuple[str, str, _Layer | None, _Layer | None]] = {}
+    seen_start, seen_end = (DEFAULT_START, None), (DEFAULT_END, None)
+    for layer in layers:
+        if "start" in layer.fields_set:
+            seen_start = (layer.values["start"], layer)
+        if "end" in layer.fields_set:
+            seen_end = (layer.values["end"], layer)
+        period_of[id(layer)] = (seen_start[0], seen_end[0], seen_start[1], seen_end[1])
     policies: list[Policy] = []
     single: dict[str, _Origin] = {}
     for origin in origins:
@@ -556,19 +566,25 @@ def _resolve(layers: Sequence[_Layer]) -> ResolvedScenario:
                     **layer.where("policies", origin.index, "type"),
                 )
             single[kind] = origin
+        own_start, own_end, own_start_layer, own_end_layer = period_of[id(layer)]
+        first, last = parse_month(own_start), parse_month(own_end)
         for key, value in policy.date_fields().items():
             month = parse_month(value)
             if first <= month <= last:
                 continue
             before = month < first
-            set_by = start_layer if before else end_layer
+            set_by = own_start_layer if before else own_end_layer
             note = ", the default" if set_by is None else ""
             if set_by is not None and set_by is not layer:
                 note = f", set in {set_by.file}"
-            relation = f"before the run starts ({start}" if before else f"after the run ends ({end}"
+            relation = (
+                f"before the run starts ({own_start}"
+                if before
+                else f"after the run ends ({own_end}"
+            )
             raise UserError(
                 f"{kind} {key} {value} is {relation}{note})",
-                allowed=f"{start} to {end}",
+                allowed=f"{own_start} to {own_end}",
                 **layer.where("policies", origin.index, key),
             )
         policies.append(policy)
