@@ -205,7 +205,8 @@ class JihadistGroup(mesa.Agent):
         grid = model.grid
         rate = model.params.expansion_rate
         src, dst = model.edge_src, model.edge_dst
-        attraction = (0.02 + support_share + 0.05 * np.minimum(model.violence_index, 1.0)) / (
+        local_conflict = np.minimum(model.violence_index / model.params.flight_threshold, 1.0)
+        attraction = (0.02 + support_share + 0.05 * local_conflict) / (
             1.0 + (state_power / 50.0) ** 2
         )
         attraction = attraction * grid.share_in_mali

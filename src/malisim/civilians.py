@@ -341,30 +341,47 @@ class CivilianPopulation:
             np.take(target, key, axis=0) - self.legitimacy
         )
 
-        # 4. Epstein's rule against the cell's authority (its controller) -------------------
+        # 4. Epstein's rule against the family each civilian resents most --------------------
+        # Grievance against the cell's authority (its controller; the strongest family where
+        # contested) is Epstein's hardship times illegitimacy; against every family it adds the
+        # remembered victimisation by that family (Bennett 2008). The enemy is the most
+        # resented family among those within vision: victims of one side may turn against it
+        # wherever it operates — "a means of self-defense and retribution" (seed 001).
         n = self.cell.size
+        vw = np.float32(p.victimisation_weight)
+        indptr, indices = grid.within(p.vision_radius)
+        src = np.repeat(np.arange(n_cells), np.diff(indptr))
+        seen = signals.presence + np.vstack(
+            [np.bincount(src, weights=row[indices], minlength=n_cells) for row in signals.presence]
+        )
+        candidate = seen > 0
+        candidate[signals.authority, np.arange(n_cells)] = True
         auth = signals.authority[cell].astype(np.intp)
         flat_auth = np.arange(0, n * N_FAMILIES, N_FAMILIES) + auth
-        vw = np.float32(p.victimisation_weight)
         g = np.minimum(
             grievance(hardship, np.take(self.legitimacy, flat_auth))
             + vw * np.take(self.memory, flat_auth),
-            1.0,
+            np.float32(1.0),
         )
-        # Epstein's vision: the authority's armed presence and the active people in the cells
-        # within ``vision_radius`` steps, the agent's own cell included
-        indptr, indices = grid.within(p.vision_radius)
-        src = np.repeat(np.arange(n_cells), np.diff(indptr))
-        auth_presence = signals.presence[signals.authority, np.arange(n_cells)]
-        seen_presence = auth_presence + np.bincount(
-            src, weights=auth_presence[indices], minlength=n_cells
-        )
+        enemy = auth.copy()
+        # only victims (some memory left) can resent another family more than the authority
+        mem = self.memory
+        most = np.maximum(np.maximum(mem[:, 0], mem[:, 1]), np.maximum(mem[:, 2], mem[:, 3]))
+        victims = np.flatnonzero(most > np.float32(0.01))
+        if victims.size:
+            g_v = vw * np.take(mem, victims, axis=0)
+            g_v[np.arange(victims.size), auth[victims]] = g[victims]
+            np.minimum(g_v, np.float32(1.0), out=g_v)
+            g_v = np.where(candidate[:, cell[victims]].T, g_v, np.float32(-1.0))
+            enemy_v = np.argmax(g_v, axis=1)
+            enemy[victims] = enemy_v
+            g[victims] = g_v[np.arange(victims.size), enemy_v]
         prev_active = self._active_people(n_cells)
         seen_active = prev_active + np.bincount(
             src, weights=prev_active[indices], minlength=n_cells
         )
         p_reprisal = arrest_probability(
-            (p.deterrence_scale * seen_presence)[cell],
+            p.deterrence_scale * np.take(seen, enemy * n_cells + cell),
             seen_active[cell] + self.weight,
             k=p.arrest_k,
             rounding="none",
@@ -373,29 +390,33 @@ class CivilianPopulation:
         active &= here
         self.active = active
 
-        # the challenger the active support: most legitimate, least abusive, best present;
-        # only where some family other than the authority is present to be supported
-        auth_here = signals.presence[signals.authority, np.arange(n_cells)]
-        challenger_here = signals.presence.sum(axis=0) > auth_here
-        idx = np.flatnonzero(active & challenger_here[cell])
-        a_cell = cell[idx]
+        # the side the active support: most legitimate, least abusive, best present among the
+        # families present in their own cell (home cell for the displaced) other than the
+        # enemy; aligned only if it appeals more than the enemy (otherwise: discontent without
+        # an armed patron)
+        # displaced people can join the groups of their home area
+        side_cell = np.where(self.status == Status.DISPLACED, self.home, cell).astype(np.intp)
+        present_here = signals.presence > 0
+        idx = np.flatnonzero(active & (present_here.sum(axis=0) > 0)[side_cell])
+        a_cell = side_cell[idx]
         total_presence = signals.presence.sum(axis=0)
         presence_share = np.divide(
             signals.presence, total_presence, out=np.zeros_like(signals.presence),
             where=total_presence > 0,
         )  # fmt: skip
         presence_term = (p.presence_appeal * presence_share).astype(np.float32)
-        appeal = self.legitimacy[idx] - vw * self.memory[idx] + presence_term[:, a_cell].T
-        rows_a = np.arange(idx.size)
-        appeal_of_authority = appeal[rows_a, auth[idx]].copy()
-        appeal[rows_a, auth[idx]] = -np.inf
-        choice = np.argmax(appeal, axis=1)
-        # aligned with a family only where it is present and appeals more than the authority
-        # does; otherwise the active civilian is discontent without an armed patron (protest,
-        # not rebellion)
-        aligned = (signals.presence[choice, a_cell] > 0) & (
-            appeal[rows_a, choice] > appeal_of_authority
+        appeal = (
+            np.take(self.legitimacy, idx, axis=0)
+            - vw * np.take(self.memory, idx, axis=0)
+            + np.take(presence_term, a_cell, axis=1).T
         )
+        rows_a = np.arange(idx.size)
+        appeal_of_enemy = appeal[rows_a, enemy[idx]].copy()
+        appeal = np.where(np.take(present_here, a_cell, axis=1).T, appeal, -np.inf)
+        appeal[rows_a, enemy[idx]] = -np.inf
+        choice = np.argmax(appeal, axis=1)
+        chosen = appeal[rows_a, choice]
+        aligned = np.isfinite(chosen) & (chosen > appeal_of_enemy)
         support = np.full(n, NO_SUPPORT, dtype=np.int8)
         support[idx[aligned]] = choice[aligned]
         self.support = support
@@ -403,14 +424,18 @@ class CivilianPopulation:
         # 5. recruitment: a share of supporters' people join, where their family is present --
         sup = idx[aligned]
         fam = choice[aligned]
-        dialogue_here = np.broadcast_to(np.asarray(dialogue, float), (n_cells,))[cell[sup]]
+        dialogue_here = np.broadcast_to(np.asarray(dialogue, float), (n_cells,))[side_cell[sup]]
         rate = np.where(fam == 1, p.join_rate * (1.0 - dialogue_here), p.join_rate)
         rate = np.where(fam == 0, 0.0, rate)  # pro-state civilians back the state; FAMa
         # recruits through its budget
+        # victims take up arms far more readily against those who hurt them ("a means of
+        # self-defense and retribution", seed 001)
+        remembered = np.take(self.memory, sup * N_FAMILIES + enemy[sup])
+        rate = rate * (1.0 + p.retribution_join_multiplier * remembered)
         joining = self.weight[sup] * rate
         self.weight[sup] -= joining
         self.joined_people += float(joining.sum())
-        flat = fam * n_cells + cell[sup]
+        flat = fam * n_cells + side_cell[sup]
         size = N_FAMILIES * n_cells
         recruits = np.bincount(flat, weights=joining, minlength=size).reshape(N_FAMILIES, -1)
         support_people = np.bincount(flat, weights=self.weight[sup], minlength=size).reshape(
@@ -458,7 +483,10 @@ class CivilianPopulation:
         p = self.params
         grid = self.grid
         n = self.cell.size
-        u_flee, u_ref, u_ret = rng.random((3, n), dtype=np.float32)
+        # two uniforms per agent and month (a fixed count keeps random numbers common): one
+        # decides flight or return, the other whether a flight crosses the border
+        u_move, u_ref = rng.random((2, n), dtype=np.float32)
+        u_flee = u_ret = u_move
         cell = self.cell.astype(np.intp)
         safe = violence < p.flight_threshold * 0.5
         self._safe_months = np.where(safe, self._safe_months + 1, 0)

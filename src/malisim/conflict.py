@@ -180,9 +180,9 @@ def clashes(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) ->
         dead_a = _dead(model, rng, a, cells, loss_a, powers, persons_per_power, out)
         dead_b = _dead(model, rng, b, cells, loss_b, powers, persons_per_power, out)
         combatants = dead_a + dead_b
-        crossfire = rng.poisson(
+        crossfire = _cap_civilians(model, out, cells, rng.poisson(
             p.battle_civilian_share * combatants * np.minimum(pop[cells] / 20_000.0, 1.0)
-        )
+        ))  # fmt: skip
         stronger_is_a = pa_c >= pb_c
         perp = np.where(stronger_is_a, _family_of(a), _family_of(b))
         np.add.at(out.civilians_killed, (perp, cells), crossfire)
@@ -226,6 +226,15 @@ def clashes(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) ->
         out.battles[cells] += 1
         out.losses["minusma"] = out.losses.get("minusma", 0.0) + float(pk_dead.sum())
         model.events.add(model.month, "Armed clash", group, "minusma", cells, pk_dead + j_dead)
+
+
+def _cap_civilians(
+    model: MaliModel, out: MonthlyViolence, cells: np.ndarray, killed: np.ndarray
+) -> np.ndarray:
+    """Limit civilian deaths in each cell to the people still alive there this month."""
+    already = out.civilians_killed[:, cells].sum(axis=0)
+    available = np.maximum(np.floor(model.cell_population[cells]) - already, 0)
+    return np.minimum(killed, available).astype(np.int64)
 
 
 def _family_of(side: str) -> int:
@@ -303,7 +312,9 @@ def _strike(model, rng, out, per_cell, actor, family, collateral) -> None:
     jnim[cells] -= from_j
     isg[cells] -= from_i
     fighters = (from_j + from_i).astype(np.int64)
-    civ = rng.poisson(collateral * fighters * np.minimum(model.cell_population[cells] / 20_000, 1))
+    civ = _cap_civilians(model, out, cells, rng.poisson(
+        collateral * fighters * np.minimum(model.cell_population[cells] / 20_000, 1)
+    ))  # fmt: skip
     np.add.at(out.civilians_killed, (np.full(cells.size, family), cells), civ)
     out.combatants_killed[cells] += fighters
     target = np.where(from_j >= from_i, "jnim", "is_sahel")
@@ -327,7 +338,7 @@ def explosives(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence)
         if cells.size == 0:
             continue
         deaths = rng.poisson(p.ied_lethality * count[cells])
-        civ = rng.binomial(deaths, p.ied_civilian_share)
+        civ = _cap_civilians(model, out, cells, rng.binomial(deaths, p.ied_civilian_share))
         # the forces hit: state-side where present, otherwise the peacekeepers
         on_state = powers["state"][cells] > 0
         wanted = (deaths - civ).astype(float)
@@ -386,12 +397,16 @@ def one_sided_violence(model: MaliModel, rng: np.random.Generator, out: MonthlyV
     }  # fmt: skip
     k = p.violence_dispersion
     perp_names = ("state", "foreign", "jihadist", "signatory")
+    # violence needs victims: rates fall in nearly empty cells (half at 1,000 people)
+    pop = model.cell_population
+    exposure = pop / (pop + 1000.0)
     for (actor, family, split_row), rate in lam.items():
-        mixed = rate * rng.gamma(k, 1.0 / k, rate.shape)
+        mixed = rate * exposure * rng.gamma(k, 1.0 / k, rate.shape)
         killed = rng.poisson(mixed)
         cells = np.flatnonzero(killed > 0)
         if cells.size:
-            killed_c = killed[cells]
+            killed_c = _cap_civilians(model, out, cells, killed[cells])
+            cells, killed_c = cells[killed_c > 0], killed_c[killed_c > 0]
             np.add.at(out.civilians_killed[family], cells, killed_c)
             if split_row is not None:
                 np.add.at(out.civilians_killed_jihadist_split[split_row], cells, killed_c)
@@ -406,9 +421,14 @@ def one_sided_violence(model: MaliModel, rng: np.random.Generator, out: MonthlyV
 
 
 def control_powers(model: MaliModel) -> np.ndarray:
-    """Return ``(4, n_cells)`` power of the controlling families: state, JNIM, IS, signatory."""
+    """Return ``(4, n_cells)`` power of the controlling families: state, JNIM, IS, signatory.
+
+    French troops hold the towns of their bases with FAMa (seed 000: France intervened "to oust
+    Islamist armed groups from major towns in the north"), so they count on the state's side;
+    peacekeepers do not control territory.
+    """
     powers = side_powers(model)
-    state = powers["fama"] + powers["wagner"]
+    state = powers["fama"] + powers["wagner"] + powers["france"]
     return np.vstack(
         [state, powers["jnim"], powers["is_sahel"], powers["cma"] + powers["platform"]]
     )

@@ -225,12 +225,15 @@ class MaliModel(mesa.Model):
         return out
 
     def _reach(self, mask: np.ndarray, radius: int) -> np.ndarray:
-        """1 for cells within ``radius`` steps of ``mask``, 0.1 elsewhere (strike reach)."""
+        """1 for cells within ``radius`` steps of ``mask``, 0 elsewhere (strike reach).
+
+        Barkhane strikes from its northern bases (assumption: about 200 km around them).
+        """
         indptr, indices = self.grid.within(radius)
         src = np.repeat(np.arange(self.grid.n_cells), np.diff(indptr))
         near = mask.copy()
         np.logical_or.at(near, src, mask[indices])
-        return np.where(near, 1.0, 0.1)
+        return np.where(near, 1.0, 0.0)
 
     def france_air_level(self) -> float:
         """French air support, ISR and medevac available, 0-1 (full at 2,500 troops)."""
@@ -393,8 +396,9 @@ class MaliModel(mesa.Model):
         by_family[1] = violence.civilians_killed_jihadist_split[0]
         by_family[2] = violence.civilians_killed_jihadist_split[1]
         by_family[3] = killed[3]
-        victims = killed.sum(axis=0) * p.victimisation_reach + violence.combatants_killed * 5.0
-        monthly = victims / np.maximum(self.cell_population, 5000.0) * 1000.0
+        # violence index: deaths per 100,000 people per month (combatants count one sixth)
+        deaths = killed.sum(axis=0) + violence.combatants_killed / 6.0
+        monthly = deaths / np.maximum(self.cell_population, 5000.0) * 1e5
         self.violence_index = (
             p.violence_memory * self.violence_index + (1.0 - p.violence_memory) * monthly
         )

@@ -111,9 +111,9 @@ class Parameters(BaseModel):
         f"{S000} (one of the world's poorest countries); value an assumption", "civilians",
     )  # fmt: skip
     hardship_conflict_weight: float = param(
-        0.03, 0.0, 0.5, "hardship per unit violence index",
-        "Increase of hardship per unit of the cell's violence index (victimised per 1,000 "
-        "people per month, smoothed).",
+        0.009, 0.0, 0.15, "hardship per unit violence index",
+        "Increase of hardship per unit of the cell's violence index (deaths per 100,000 people "
+        "per month, combatants counting one sixth, smoothed).",
         f"{S000}, {S001} (conflict deepens hardship)", "civilians",
     )  # fmt: skip
     hardship_displaced: float = param(
@@ -139,7 +139,7 @@ class Parameters(BaseModel):
         ASSUMPTION, "civilians",
     )  # fmt: skip
     victimisation_reach: float = param(
-        30.0, 1.0, 200.0, "people per person killed",
+        150.0, 1.0, 500.0, "people per person killed",
         "People who count themselves victimised (kin, neighbours) per civilian killed in a cell.",
         ASSUMPTION, "civilians",
     )  # fmt: skip
@@ -165,8 +165,14 @@ class Parameters(BaseModel):
         "Share of active supporters' people who join the supported armed group each month.",
         f"{S001} (abuses fuel recruitment); value an assumption", "civilians",
     )  # fmt: skip
+    retribution_join_multiplier: float = param(
+        8.0, 0.0, 200.0, "multiplier per unit memory",
+        "How much more readily victims join the side fighting those who victimised them: the "
+        "join rate is multiplied by 1 + this * remembered victimisation by the enemy.",
+        f"{S001} ('a means of self-defense and retribution'); value an assumption", "civilians",
+    )  # fmt: skip
     flight_threshold: float = param(
-        1.0, 0.01, 50.0, "victimised per 1,000 people per month",
+        3.3, 0.05, 200.0, "deaths per 100,000 people per month",
         "Violence index of a cell above which civilians consider fleeing (the index is scaled "
         "by 0.5 + risk aversion).",
         f"{S001}, {S000} (violence displaces people); value an assumption", "civilians",
@@ -554,7 +560,8 @@ class Parameters(BaseModel):
     )  # fmt: skip
     violence_memory: float = param(
         0.6, 0.0, 0.95, "1/month",
-        "Weight of last month's violence index in this month's (exponential smoothing).",
+        "Weight of last month's violence index in this month's (exponential smoothing); the "
+        "index counts deaths per 100,000 people per month, combatants one sixth.",
         ASSUMPTION, "combat",
     )  # fmt: skip
     clash_lethality: float = param(
@@ -601,7 +608,7 @@ class Parameters(BaseModel):
         ASSUMPTION + " (IMF, cited in seed 000, gives -1% 2020, +3% 2021)", "economy",
     )  # fmt: skip
     conflict_gdp_drag: float = param(
-        0.02, 0.0, 0.2, "GDP share per unit violence index",
+        0.006, 0.0, 0.06, "GDP share per unit violence index",
         "GDP loss per unit of the national (population-weighted) violence index.",
         f"{S000} (conflict hinders development); value an assumption", "economy",
     )  # fmt: skip
@@ -621,7 +628,7 @@ class Parameters(BaseModel):
         ASSUMPTION + " (about 3.2 million in need in 2019, UN appeal)", "economy",
     )  # fmt: skip
     need_conflict_weight: float = param(
-        0.03, 0.0, 0.5, "share per unit violence index",
+        0.009, 0.0, 0.15, "share per unit violence index",
         "Extra share of a cell in need per unit of its violence index.",
         f"{S000} (conflict-affected areas in crisis-level food insecurity)", "economy",
     )  # fmt: skip

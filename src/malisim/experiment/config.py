@@ -1,0 +1,375 @@
+"""Experiment files: the schema and the loader, with errors located like the scenario loader's.
+
+An experiment file is a YAML mapping::
+
+    name: policy_comparison
+    description: Four policy histories, 200 replicates each.
+    scenarios:                        # scenario files, relative to this file's folder
+      - ../scenarios/historical.yaml
+      - ../scenarios/no_wagner.yaml
+    replicates: 200                   # per scenario and design point
+    seed: 20240601                    # root seed; replicate k uses replicate_seed(seed, k)
+    start: 2019-01                    # optional: overrides every scenario's start / end
+    end: 2026-12
+    params: {n_civilian_agents: 50000}  # optional: parameter overrides for every scenario
+    sweep:                            # optional: a full factorial ...
+      grid: {fama_troops: [15000, 25000], wagner_personnel: [500, 1500]}
+      # ... or an explicit list:  points: [{fama_troops: 15000}, {fama_troops: 30000}]
+    sample:                           # optional, instead of sweep: quasi-random sampling
+      method: lhs                     # lhs (Latin hypercube) or sobol (n a power of two)
+      n: 64
+      seed: 3                         # optional; default: the experiment's seed
+      ranges:                         # [low, high] within the schema's bounds, or `bounds`
+        fama_troops: [15000, 30000]
+        wagner_abuse_multiplier: bounds
+    keep: {series: true, events: false}   # run-level scalars are always kept
+
+:func:`load_experiment` validates the file and returns an
+:class:`~malisim.experiment.design.Experiment`. Every problem is a
+:class:`~malisim.errors.UserError` of the form ``file:line: key: message; allowed: ...; did you
+mean '...'?``; problems inside a scenario file are reported by the scenario loader, located in
+that file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from malisim.calendar import parse_month
+from malisim.errors import UserError, did_you_mean
+from malisim.experiment.design import (
+    BASE_POINT,
+    DesignPoint,
+    Experiment,
+    grid_points,
+    point_id,
+    sample_points,
+)
+from malisim.parameters import Parameters, parameter_specs
+from malisim.policies import Month
+from malisim.scenario import (
+    ResolvedScenario,
+    _error_from_pydantic,
+    _raise_validation,
+    load_scenario,
+    scenario_from_dict,
+)
+from malisim.yamlio import LineOf, format_key_path, load_yaml_file
+
+MAX_REPLICATES = 1_000_000
+MAX_POINTS = 1_000_000
+
+
+class ExperimentFile(BaseModel):
+    """The top level of an experiment file (sections are validated by their own models)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="Name of the experiment (recorded in the manifest).")
+    description: str = Field("", description="What the experiment is for.")
+    scenarios: list[str] = Field(
+        description="Scenario files, relative to the experiment file's folder."
+    )
+    replicates: int = Field(
+        ge=1, le=MAX_REPLICATES, description="Replicates per scenario and design point."
+    )
+    seed: int = Field(ge=0, le=2**63 - 1, description="Root seed of the experiment.")
+    start: Month | None = Field(None, description="First month for every scenario (YYYY-MM).")
+    end: Month | None = Field(None, description="Last month for every scenario (YYYY-MM).")
+    params: dict[str, Any] = Field(
+        default_factory=dict, description="Parameter overrides applied to every scenario."
+    )
+    sweep: dict[str, Any] | None = Field(
+        None, description="Parameter sweep: `grid: {param: [values]}` or `points: [{...}]`."
+    )
+    sample: dict[str, Any] | None = Field(
+        None, description="Quasi-random sample: method (lhs, sobol), n, seed, ranges."
+    )
+    keep: dict[str, Any] = Field(
+        default_factory=dict, description="Outputs kept besides run-level scalars."
+    )
+
+
+class SweepSection(BaseModel):
+    """The ``sweep`` section: exactly one of ``grid`` and ``points``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    grid: dict[str, list[Any]] | None = Field(None, description="Parameter -> values.")
+    points: list[dict[str, Any]] | None = Field(None, description="Explicit design points.")
+
+
+class SampleSection(BaseModel):
+    """The ``sample`` section."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    method: Literal["lhs", "sobol"] = Field(description="lhs (Latin hypercube) or sobol.")
+    n: int = Field(ge=1, le=MAX_POINTS, description="Number of design points.")
+    seed: int | None = Field(None, ge=0, le=2**63 - 1, description="Seed of the sampler.")
+    ranges: dict[str, Any] = Field(description="Parameter -> [low, high] or `bounds`.")
+
+
+class KeepSection(BaseModel):
+    """The ``keep`` section."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    series: bool = Field(False, description="Keep monthly national and regional series.")
+    events: bool = Field(False, description="Keep the event logs.")
+
+
+class _Where:
+    """Builds the location keywords of a UserError for key paths of one file."""
+
+    def __init__(self, file: str, line_of: LineOf) -> None:
+        self.file = file
+        self.line_of = line_of
+
+    def __call__(self, *path: Hashable) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line_of(path), "key": format_key_path(path)}
+
+
+def _validate(
+    model: type[BaseModel], data: Any, prefix: tuple[Hashable, ...], where: _Where
+) -> Any:
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else repr(data)
+        raise UserError(f"expected a mapping, got {kind}", **where(*prefix))
+    try:
+        return model.model_validate(data, strict=True)
+    except ValidationError as exc:
+        _raise_validation(exc, model, prefix, where.file, where.line_of)
+
+
+def _check_value(name: str, value: Any, path: tuple[Hashable, ...], where: _Where) -> Any:
+    """Check one parameter value (type and bounds) located at ``path``; return it."""
+    try:
+        checked = Parameters.model_validate({name: value}, strict=True)
+    except ValidationError as exc:
+        err = _error_from_pydantic(exc.errors(include_url=False)[0], Parameters, (), None, None)
+        raise UserError(
+            err.message, allowed=err.allowed, suggestion=err.suggestion, **where(*path)
+        ) from None
+    return getattr(checked, name)
+
+
+def _check_name(name: Any, path: tuple[Hashable, ...], where: _Where) -> str:
+    if not isinstance(name, str) or name not in Parameters.model_fields:
+        raise UserError(
+            "unknown parameter",
+            suggestion=did_you_mean(name, Parameters.model_fields),
+            **where(*path),
+        )
+    return name
+
+
+def _scenario_path(entry: str, index: int, base: Path, where: _Where) -> Path:
+    """Find a scenario file named by the experiment (relative to the experiment's folder)."""
+    path = Path(entry)
+    full = path if path.is_absolute() else base / path
+    if full.is_file():
+        return full
+    folder = full.parent
+    names = (
+        sorted(p.name for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+        if folder.is_dir()
+        else []
+    )
+    guess = did_you_mean(path.name, names) or did_you_mean(f"{path.name}.yaml", names)
+    suggestion = str(Path(entry).parent / guess) if guess else None
+    what = "is a directory, not a scenario file" if full.is_dir() else "scenario file not found"
+    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    raise UserError(
+        f"{what} ({full})",
+        allowed=f"files in {folder}: {shown}" if names else None,
+        suggestion=suggestion,
+        **where("scenarios", index),
+    )
+
+
+def _apply_overrides(
+    scenario: ResolvedScenario,
+    entry: str,
+    spec: ExperimentFile,
+    where: _Where,
+) -> ResolvedScenario:
+    """Apply the experiment's ``params``, ``start`` and ``end`` to one scenario."""
+    if not (spec.params or spec.start or spec.end):
+        return scenario
+    data = scenario.to_dict()
+    data["params"] = {**data["params"], **spec.params}
+    if spec.start:
+        data["start"] = spec.start
+    if spec.end:
+        data["end"] = spec.end
+    try:
+        resolved = scenario_from_dict(data, source=f"the experiment's {where.file}")
+    except UserError as err:
+        text = err.message
+        blame = "end"
+        if "before the run starts" in text or "is after end" in text:
+            blame = "start"
+        if not getattr(spec, blame):
+            blame = "start" if spec.start else ("end" if spec.end else "params")
+        detail = f"{err.key}: {text}" if err.key else text
+        raise UserError(
+            f"makes scenario {scenario.name!r} ({entry}) invalid: {detail}",
+            allowed=err.allowed,
+            **where(blame),
+        ) from None
+    return replace(resolved, source_files=scenario.source_files)
+
+
+def _points(spec: ExperimentFile, where: _Where) -> list[DesignPoint]:
+    """Build the design points of the ``sweep`` or ``sample`` section."""
+    if spec.sweep is not None and spec.sample is not None:
+        raise UserError(
+            "use either sweep or sample, not both (put one of them in another experiment)",
+            **where("sample"),
+        )
+    if spec.sweep is not None:
+        sweep = _validate(SweepSection, spec.sweep, ("sweep",), where)
+        if (sweep.grid is None) == (sweep.points is None):
+            raise UserError(
+                "give exactly one of 'grid' (parameter -> values) and 'points' (a list of "
+                "parameter mappings)",
+                **where("sweep"),
+            )
+        if sweep.grid is not None:
+            if not sweep.grid:
+                raise UserError("the grid is empty", **where("sweep", "grid"))
+            grid: dict[str, list[Any]] = {}
+            for name, values in sweep.grid.items():
+                _check_name(name, ("sweep", "grid", name), where)
+                if not values:
+                    raise UserError("needs at least one value", **where("sweep", "grid", name))
+                grid[name] = [
+                    _check_value(name, v, ("sweep", "grid", name, i), where)
+                    for i, v in enumerate(values)
+                ]
+            points = grid_points(grid)
+        else:
+            assert sweep.points is not None
+            if not sweep.points:
+                raise UserError("the list of points is empty", **where("sweep", "points"))
+            points = []
+            for i, item in enumerate(sweep.points):
+                params = {}
+                for name, value in item.items():
+                    _check_name(name, ("sweep", "points", i, name), where)
+                    params[name] = _check_value(name, value, ("sweep", "points", i, name), where)
+                points.append(DesignPoint(point_id(i), params))
+        if len(points) > MAX_POINTS:
+            raise UserError(
+                f"{len(points)} design points", allowed=f"at most {MAX_POINTS}", **where("sweep")
+            )
+        return points
+    if spec.sample is not None:
+        sample = _validate(SampleSection, spec.sample, ("sample",), where)
+        if sample.method == "sobol" and sample.n & (sample.n - 1):
+            low = 1 << (sample.n.bit_length() - 1)
+            raise UserError(
+                f"Sobol samples need a power of two, got n = {sample.n}",
+                allowed=f"e.g. {low} or {low * 2}",
+                **where("sample", "n"),
+            )
+        if not sample.ranges:
+            raise UserError("no parameter to sample", **where("sample", "ranges"))
+        specs = parameter_specs()
+        ranges: dict[str, tuple[float, float]] = {}
+        for name, value in sample.ranges.items():
+            path = ("sample", "ranges", name)
+            _check_name(name, path, where)
+            spec_ = specs[name]
+            bounds = f"{spec_.low:g} to {spec_.high:g} {spec_.unit}"
+            if value == "bounds":
+                ranges[name] = (spec_.low, spec_.high)
+                continue
+            if (
+                not isinstance(value, list)
+                or len(value) != 2
+                or any(isinstance(v, bool) or not isinstance(v, int | float) for v in value)
+            ):
+                raise UserError(
+                    f"expected [low, high] or the word bounds, got {value!r}",
+                    allowed=f"a range within {bounds}",
+                    **where(*path),
+                )
+            low, high = value
+            if not spec_.low <= low < high <= spec_.high:
+                problem = (
+                    f"low {low:g} is not below high {high:g}"
+                    if low >= high
+                    else f"[{low:g}, {high:g}] is outside the parameter's bounds"
+                )
+                raise UserError(problem, allowed=f"a range within {bounds}", **where(*path))
+            ranges[name] = (float(low), float(high))
+        seed = spec.seed if sample.seed is None else sample.seed
+        return sample_points(sample.method, sample.n, ranges, seed)
+    return [DesignPoint(BASE_POINT, {})]
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Load and validate an experiment file and the scenario files it names.
+
+    Args:
+        path: The experiment file.
+
+    Returns:
+        The experiment, with every scenario resolved and the design points drawn.
+
+    Raises:
+        UserError: For any problem with the experiment file or a scenario file.
+    """
+    file = str(path)
+    data, line_of = load_yaml_file(file)
+    where = _Where(file, line_of)
+    if "scenarios" in data and data["scenarios"] == []:
+        raise UserError("needs at least one scenario file", **where("scenarios"))
+    spec: ExperimentFile = _validate(ExperimentFile, data, (), where)
+    if spec.params:
+        try:
+            Parameters.model_validate(spec.params, strict=True)
+        except ValidationError as exc:
+            _raise_validation(exc, Parameters, ("params",), file, line_of)
+    if spec.start and spec.end and parse_month(spec.end) < parse_month(spec.start):
+        raise UserError(
+            f"{spec.end} is before start {spec.start}",
+            allowed=f"{spec.start} or later",
+            **where("end"),
+        )
+    keep = _validate(KeepSection, spec.keep, ("keep",), where)
+    points = _points(spec, where)
+
+    base = Path(file).parent
+    scenarios: list[ResolvedScenario] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(spec.scenarios):
+        scenario_file = _scenario_path(entry, i, base, where)
+        scenario = load_scenario(scenario_file)
+        scenario = _apply_overrides(scenario, entry, spec, where)
+        if scenario.name in seen:
+            raise UserError(
+                f"scenario {scenario.name!r} is already in the experiment (scenarios"
+                f"[{seen[scenario.name]}]); run ids need unique scenario names",
+                **where("scenarios", i),
+            )
+        seen[scenario.name] = i
+        scenarios.append(scenario)
+    return Experiment(
+        name=spec.name,
+        description=spec.description,
+        scenarios=scenarios,
+        points=points,
+        replicates=spec.replicates,
+        seed=spec.seed,
+        keep_series=keep.series,
+        keep_events=keep.events,
+        source=file,
+    )

@@ -1,0 +1,430 @@
+"""The design of an experiment: scenarios x design points x replicates, with stable ids and seeds.
+
+An :class:`Experiment` is built either from an experiment file (:func:`malisim.experiment.config.
+load_experiment`) or directly in Python, which is how calibration and sensitivity analysis use
+the batch machinery::
+
+    from malisim.experiment import Experiment
+    from malisim.scenario import load_scenario
+
+    exp = Experiment(
+        name="fama_sweep",
+        scenarios=[load_scenario("scenarios/historical.yaml")],
+        points=[{"fama_troops": 15_000}, {"fama_troops": 30_000}],   # or DesignPoint objects
+        replicates=20,
+        seed=7,
+    )
+    exp.runs()          # RunSpec objects in design order
+    exp.design_frame()  # the table written to design.parquet
+
+Runs are identified by ``run_id = f"{scenario}|{point_id}|{replicate}"`` and their seed is
+``replicate_seed(seed, replicate)``: it depends on the replicate index only, so replicate ``k`` of
+every scenario and design point shares its seed (common random numbers), and adding scenarios,
+points or replicates never changes the seed, or the results, of an existing run.
+
+*Design order* is scenario, then point, then replicate (the order of the final tables);
+*execution order* is replicate-major (:meth:`Experiment.execution_order`), so that a partial
+batch holds comparable replicates of every scenario.
+
+Point generators: :func:`grid_points` (a full factorial), :func:`sample_points` (Latin hypercube
+or scrambled Sobol samples through :mod:`scipy.stats.qmc`, scaled to parameter ranges).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import itertools
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from malisim.errors import UserError, did_you_mean
+from malisim.parameters import Parameters, parameter_specs
+from malisim.rng import replicate_seed
+from malisim.scenario import ResolvedScenario
+
+#: Point id of the single design point of an experiment without sweep or sample.
+BASE_POINT = "base"
+#: Columns of the design table before the parameter columns.
+DESIGN_ID_COLUMNS: tuple[str, ...] = (
+    "index",
+    "run_id",
+    "scenario",
+    "point_id",
+    "replicate",
+    "seed",
+    "fingerprint",
+)
+
+
+@dataclass(frozen=True)
+class DesignPoint:
+    """One point of the parameter design: parameter values applied on top of every scenario.
+
+    Attributes:
+        point_id: Stable id used in run ids (``"base"``, ``"p0000"``, ...); no ``|``.
+        params: Parameter name -> value (validated against the schema's bounds).
+    """
+
+    point_id: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RunSpec:
+    """One run of an experiment.
+
+    Attributes:
+        index: Position in design order (0-based).
+        run_id: ``"{scenario}|{point_id}|{replicate}"``, stable across edits of the experiment.
+        scenario: Scenario name.
+        scenario_index: Position of the scenario in the experiment.
+        point_id: Design point id.
+        point_index: Position of the point in the experiment.
+        replicate: Replicate index ``k`` (0-based).
+        seed: The run's seed, ``replicate_seed(experiment.seed, k)``.
+        fingerprint: Hash of everything that determines the run's outputs (resolved scenario,
+            point parameters, seed, what is kept); a stored run is reused only if it matches.
+    """
+
+    index: int
+    run_id: str
+    scenario: str
+    scenario_index: int
+    point_id: str
+    point_index: int
+    replicate: int
+    seed: int
+    fingerprint: str
+
+
+def canonical_json(data: Any) -> str:
+    """Serialise data as compact JSON with sorted keys (the input of every hash)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+
+
+def sha256_of(data: Any) -> str:
+    """Return the hex SHA-256 of :func:`canonical_json` of ``data``."""
+    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """Turn numpy scalars into Python numbers (for JSON and pydantic)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def check_point_params(params: Mapping[str, Any], where: str = "design point") -> dict[str, Any]:
+    """Validate parameter values of a design point against the schema (names, types, bounds).
+
+    Args:
+        params: Parameter name -> value.
+        where: How to name the point in error messages.
+
+    Returns:
+        The values as plain Python numbers.
+
+    Raises:
+        UserError: For an unknown parameter, a value of the wrong type or out of bounds.
+    """
+    specs = parameter_specs()
+    out: dict[str, Any] = {}
+    for name, raw in params.items():
+        value = _plain(raw)
+        spec = specs.get(name)
+        if spec is None:
+            raise UserError(
+                "unknown parameter", key=f"{where}.{name}", suggestion=did_you_mean(name, specs)
+            )
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise UserError(f"expected a number, got {value!r}", key=f"{where}.{name}")
+        if spec.type is int and not (isinstance(value, int) or float(value).is_integer()):
+            raise UserError(f"expected a whole number, got {value!r}", key=f"{where}.{name}")
+        if not spec.low <= value <= spec.high:
+            raise UserError(
+                f"{value} is out of range",
+                key=f"{where}.{name}",
+                allowed=f"{spec.low:g} to {spec.high:g} {spec.unit}",
+            )
+        out[name] = int(value) if spec.type is int else float(value)
+    return out
+
+
+def apply_point(scenario: ResolvedScenario, params: Mapping[str, Any]) -> ResolvedScenario:
+    """Return the scenario with a design point's parameter values applied (validated).
+
+    Args:
+        scenario: A resolved scenario.
+        params: Parameter values of the point.
+
+    Returns:
+        A copy of the scenario with the new parameters (the scenario itself if ``params`` is
+        empty).
+    """
+    if not params:
+        return scenario
+    from dataclasses import replace
+
+    values = {**scenario.parameters.model_dump(), **params}
+    return replace(scenario, parameters=Parameters.model_validate(values))
+
+
+def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[DesignPoint]:
+    """Return the full factorial of parameter values (the last parameter varies fastest).
+
+    Args:
+        grid: Parameter name -> values.
+
+    Returns:
+        Points ``p0000``, ``p0001``, ... in product order.
+    """
+    names = list(grid)
+    combos = itertools.product(*(list(grid[n]) for n in names))
+    return [
+        DesignPoint(point_id(i), dict(zip(names, (_plain(v) for v in combo), strict=True)))
+        for i, combo in enumerate(combos)
+    ]
+
+
+def point_id(i: int) -> str:
+    """Return the id of the ``i``-th point of a sweep or sample (``p0000``, ``p0001``, ...)."""
+    return f"p{i:04d}"
+
+
+def sample_points(
+    method: str,
+    n: int,
+    ranges: Mapping[str, tuple[float, float]],
+    seed: int,
+) -> list[DesignPoint]:
+    """Draw design points by Latin hypercube or scrambled Sobol sampling over parameter ranges.
+
+    Whole-number parameters are rounded to the nearest integer inside their range.
+
+    Args:
+        method: ``"lhs"`` or ``"sobol"`` (``n`` should then be a power of two).
+        n: Number of points.
+        ranges: Parameter name -> ``(low, high)``.
+        seed: Seed of the sampler (the draws depend on it and on the scipy version, which the
+            manifest records; the points themselves are stored in ``design.parquet``).
+
+    Returns:
+        Points ``p0000`` ... in sample order.
+    """
+    from scipy.stats import qmc
+
+    names = list(ranges)
+    cls = {"lhs": qmc.LatinHypercube, "sobol": qmc.Sobol}[method]
+    gen = np.random.default_rng(np.random.SeedSequence(int(seed)))
+    kwargs: dict[str, Any] = (
+        {"rng": gen} if "rng" in inspect.signature(cls).parameters else {"seed": gen}
+    )
+    sampler = cls(d=len(names), **kwargs)
+    unit = sampler.random(n)
+    lows = np.array([ranges[k][0] for k in names], dtype=float)
+    highs = np.array([ranges[k][1] for k in names], dtype=float)
+    values = qmc.scale(unit, lows, highs)
+    specs = parameter_specs()
+    points = []
+    for i in range(n):
+        params: dict[str, Any] = {}
+        for j, name in enumerate(names):
+            if specs[name].type is int:
+                params[name] = int(np.clip(np.rint(values[i, j]), lows[j], highs[j]))
+            else:
+                params[name] = float(values[i, j])
+        points.append(DesignPoint(point_id(i), params))
+    return points
+
+
+@dataclass
+class Experiment:
+    """Scenarios x design points x replicates: what a batch runs.
+
+    Args:
+        name: Experiment name (recorded in the manifest).
+        scenarios: Resolved scenarios, with unique names.
+        points: Design points, as :class:`DesignPoint` objects or plain parameter mappings
+            (numbered ``p0000``, ``p0001`` ...); default: one point ``"base"`` without changes.
+        replicates: Replicates per scenario and point (at least 1).
+        seed: Root seed; replicate ``k`` runs with ``replicate_seed(seed, k)``.
+        keep_series: Keep each run's monthly national and regional series.
+        keep_events: Keep each run's event log.
+        description: Free text.
+        source: The experiment file, if any (for the manifest).
+
+    Raises:
+        UserError: For duplicate scenario or point ids, invalid point parameters, or
+            non-positive replicates / negative seeds.
+    """
+
+    name: str
+    scenarios: Sequence[ResolvedScenario]
+    points: Sequence[DesignPoint | Mapping[str, Any]] = (DesignPoint(BASE_POINT, {}),)
+    replicates: int = 1
+    seed: int = 1
+    keep_series: bool = False
+    keep_events: bool = False
+    description: str = ""
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        self.scenarios = list(self.scenarios)
+        if not self.scenarios:
+            raise UserError("an experiment needs at least one scenario", key="scenarios")
+        names: dict[str, int] = {}
+        for i, scn in enumerate(self.scenarios):
+            if "|" in scn.name:
+                raise UserError(
+                    f"scenario name {scn.name!r} contains '|' (used in run ids)",
+                    key=f"scenarios[{i}]",
+                )
+            if scn.name in names:
+                raise UserError(
+                    f"two scenarios are named {scn.name!r} (scenarios[{names[scn.name]}] and "
+                    f"scenarios[{i}]); run ids need unique scenario names",
+                    key=f"scenarios[{i}]",
+                )
+            names[scn.name] = i
+        points: list[DesignPoint] = []
+        for i, p in enumerate(self.points):
+            point = p if isinstance(p, DesignPoint) else DesignPoint(point_id(i), dict(p))
+            if not point.point_id or "|" in point.point_id:
+                raise UserError(f"invalid point id {point.point_id!r}", key=f"points[{i}]")
+            params = check_point_params(point.params, where=f"points[{i}]")
+            points.append(DesignPoint(point.point_id, params))
+        if not points:
+            raise UserError("an experiment needs at least one design point", key="points")
+        ids = [p.point_id for p in points]
+        if len(set(ids)) != len(ids):
+            dup = next(x for x in ids if ids.count(x) > 1)
+            raise UserError(f"duplicate point id {dup!r}", key="points")
+        self.points = points
+        if isinstance(self.replicates, bool) or int(self.replicates) < 1:
+            raise UserError("must be at least 1", key="replicates")
+        if int(self.seed) < 0:
+            raise UserError("must be a non-negative integer", key="seed")
+        self.replicates = int(self.replicates)
+        self.seed = int(self.seed)
+        # every (scenario, point) combination must give a valid parameter set
+        for scn in self.scenarios:
+            for point in self.points:
+                try:
+                    apply_point(scn, point.params)
+                except Exception as exc:  # pydantic cross-parameter checks
+                    raise UserError(
+                        f"point {point.point_id} is invalid for scenario {scn.name!r}: {exc}"
+                    ) from None
+        self._fp_cache: dict[int, str] = {}
+
+    # ---------------------------------------------------------------------------------------
+
+    @property
+    def n_runs(self) -> int:
+        """Number of runs."""
+        return len(self.scenarios) * len(self.points) * self.replicates
+
+    def seed_of(self, replicate: int) -> int:
+        """Seed of replicate ``k`` (the same for every scenario and point)."""
+        return replicate_seed(self.seed, replicate)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything that determines the experiment's results, as plain data."""
+        return {
+            "name": self.name,
+            "scenarios": [s.to_dict() for s in self.scenarios],
+            "points": [{"point_id": p.point_id, "params": dict(p.params)} for p in self.points],
+            "replicates": self.replicates,
+            "seed": self.seed,
+            "keep": {"series": self.keep_series, "events": self.keep_events},
+        }
+
+    def fingerprint(self) -> str:
+        """SHA-256 of :meth:`to_dict` (the ``experiment_hash`` of the manifest)."""
+        return sha256_of(self.to_dict())
+
+    def _run_fingerprint(self, s: int, p: int, k: int) -> str:
+        scenario_fp = self._fp_cache.get(s)
+        if scenario_fp is None:
+            scenario_fp = sha256_of(self.scenarios[s].to_dict())
+            self._fp_cache[s] = scenario_fp
+        return sha256_of(
+            {
+                "scenario": scenario_fp,
+                "params": dict(self.points[p].params),
+                "seed": self.seed_of(k),
+                "keep": [self.keep_series, self.keep_events],
+            }
+        )[:32]
+
+    def iter_runs(self) -> Iterator[RunSpec]:
+        """Yield the runs in design order (scenario, point, replicate)."""
+        seeds = [self.seed_of(k) for k in range(self.replicates)]
+        index = 0
+        for s, scn in enumerate(self.scenarios):
+            for p, point in enumerate(self.points):
+                for k in range(self.replicates):
+                    yield RunSpec(
+                        index=index,
+                        run_id=f"{scn.name}|{point.point_id}|{k}",
+                        scenario=scn.name,
+                        scenario_index=s,
+                        point_id=point.point_id,
+                        point_index=p,
+                        replicate=k,
+                        seed=seeds[k],
+                        fingerprint=self._run_fingerprint(s, p, k),
+                    )
+                    index += 1
+
+    def runs(self) -> list[RunSpec]:
+        """Return the runs in design order."""
+        return list(self.iter_runs())
+
+    @staticmethod
+    def execution_order(runs: Iterable[RunSpec]) -> list[RunSpec]:
+        """Sort runs replicate-major (replicate, scenario, point) for execution."""
+        return sorted(runs, key=lambda r: (r.replicate, r.scenario_index, r.point_index))
+
+    def design_frame(self) -> pd.DataFrame:
+        """The design table: one row per run with ids, seed, fingerprint and point parameters.
+
+        Parameter columns are the union of the points' parameters in order of first use; a
+        point that does not set a parameter has a missing value there (the scenario's value
+        applies).
+        """
+        param_names: list[str] = []
+        for point in self.points:
+            param_names += [k for k in point.params if k not in param_names]
+        rows = []
+        for run in self.iter_runs():
+            params = self.points[run.point_index].params
+            rows.append(
+                [
+                    run.index,
+                    run.run_id,
+                    run.scenario,
+                    run.point_id,
+                    run.replicate,
+                    run.seed,
+                    run.fingerprint,
+                    *(params.get(name, np.nan) for name in param_names),
+                ]
+            )
+        frame = pd.DataFrame(rows, columns=[*DESIGN_ID_COLUMNS, *param_names])
+        for name in param_names:
+            frame[name] = frame[name].astype("float64")
+        return frame
+
+    def scenario_by_name(self, name: str) -> ResolvedScenario:
+        """Return the scenario of a given name."""
+        for scn in self.scenarios:
+            if scn.name == name:
+                return scn
+        raise KeyError(name)

@@ -1,0 +1,451 @@
+"""Executors: where the runs of a batch are computed (serial, local processes, Dask distributed).
+
+Every executor runs :func:`malisim.experiment.worker.execute_run` on :class:`RunTask` objects and
+yields :class:`RunOutput` objects back to the parent process as runs finish (in any order); the
+parent alone writes the results store. At most a small window of runs (twice the number of
+workers) is in flight at once, so neither the parent nor the workers hold more than a few
+results, however long the batch.
+
+* :class:`SerialExecutor` runs in the calling process (debugging, tiny batches, tests).
+* :class:`LocalExecutor` (the default) uses a :class:`~concurrent.futures.ProcessPoolExecutor`
+  with an explicit ``spawn`` context (it never touches the global start method). Workers ignore
+  Ctrl-C (the parent handles it and stops them) and exit by themselves if the parent dies
+  (SIGKILL), so no orphan keeps computing. A worker that dies mid-run (killed, out of memory)
+  breaks the pool: the pool is restarted and the runs in flight are retried once, then recorded
+  as failed.
+* :class:`DaskExecutor` submits to a Dask distributed scheduler (``tcp://host:port``) or to a
+  ``LocalCluster`` it starts. When a worker is lost, Dask reschedules its runs on the others; a
+  lost scheduler stops the batch (:class:`ExecutorLost`) so that it can be resumed.
+
+Nothing here is imported by ``import malisim``; multiprocessing and dask are imported when an
+executor starts.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from malisim.errors import UserError
+from malisim.experiment.worker import RunOutput, RunTask, execute_run, failed_output
+
+#: Executor names accepted by ``--executor``.
+EXECUTORS: tuple[str, ...] = ("serial", "local", "dask")
+#: How often (seconds) executors yield ``None`` while waiting, so that the parent can flush
+#: chunks and print progress.
+DEFAULT_TICK = 1.0
+#: Attempts of a run whose local worker process died before the run is recorded as failed.
+MAX_ATTEMPTS = 2
+
+
+class ExecutorLost(UserError):
+    """The executor itself failed (e.g. the Dask scheduler went away); the batch can resume."""
+
+
+OnSubmit = Callable[[RunTask], None]
+
+
+class Executor:
+    """Base class: a context manager yielding run outputs as they finish.
+
+    Attributes:
+        name: ``serial``, ``local`` or ``dask``.
+        workers: Number of workers (processes or Dask threads) when known.
+    """
+
+    name = "base"
+
+    def __init__(self) -> None:
+        self.workers = 1
+
+    def __enter__(self) -> Executor:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.terminate()
+
+    def start(self) -> None:
+        """Start workers (no-op by default)."""
+
+    def close(self) -> None:
+        """Shut down after a complete batch."""
+
+    def terminate(self) -> None:
+        """Stop at once (Ctrl-C, errors): runs in flight are abandoned."""
+        self.close()
+
+    def info(self) -> dict[str, Any]:
+        """Description of the executor for the manifest and the status log."""
+        return {"executor": self.name, "workers": self.workers}
+
+    def results(
+        self, tasks: Iterator[RunTask], on_submit: OnSubmit, tick: float = DEFAULT_TICK
+    ) -> Iterator[RunOutput | None]:
+        """Run tasks; yield each output as it finishes, or ``None`` every ``tick`` seconds.
+
+        Args:
+            tasks: The runs to do, in the order to submit them.
+            on_submit: Called with each task just before it is handed to a worker.
+            tick: Longest wait without yielding.
+        """
+        raise NotImplementedError
+
+
+class SerialExecutor(Executor):
+    """Runs every task in the calling process, one after the other."""
+
+    name = "serial"
+
+    def results(
+        self, tasks: Iterator[RunTask], on_submit: OnSubmit, tick: float = DEFAULT_TICK
+    ) -> Iterator[RunOutput | None]:
+        """Run tasks one by one in this process (see :meth:`Executor.results`)."""
+        for task in tasks:
+            on_submit(task)
+            yield execute_run(task)
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """Exit the worker process as soon as its parent is gone (e.g. killed with SIGKILL)."""
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent_pid:
+            os._exit(3)
+
+
+def _init_local_worker(parent_pid: int) -> None:
+    """Initialise a local worker: ignore Ctrl-C (the parent handles it), watch the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+    import malisim.runner  # noqa: F401  (import the model before the first run)
+
+
+class LocalExecutor(Executor):
+    """Runs tasks in local worker processes started with the ``spawn`` method.
+
+    Args:
+        workers: Number of processes (default: all cores).
+    """
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None) -> None:
+        super().__init__()
+        self.workers = int(workers or os.cpu_count() or 1)
+        if self.workers < 1:
+            raise UserError("--workers must be at least 1", key="--workers")
+        self._pool: Any = None
+
+    def start(self) -> None:
+        """Start the process pool."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_init_local_worker,
+            initargs=(os.getpid(),),
+        )
+
+    def close(self) -> None:
+        """Shut the pool down, waiting for workers to exit."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def terminate(self) -> None:
+        """Kill the worker processes and shut the pool down."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for proc in processes:
+            try:
+                proc.kill()
+            except (OSError, ValueError, AttributeError):  # pragma: no cover - already gone
+                pass
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            proc.join(timeout=5)
+
+    def results(
+        self, tasks: Iterator[RunTask], on_submit: OnSubmit, tick: float = DEFAULT_TICK
+    ) -> Iterator[RunOutput | None]:
+        """Run tasks in the pool (see :meth:`Executor.results`)."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        window = 2 * self.workers
+        pending: dict[Any, tuple[RunTask, int]] = {}
+        source = iter(tasks)
+        retry: list[tuple[RunTask, int]] = []
+
+        def submit(task: RunTask, attempt: int) -> None:
+            on_submit(task)
+            pending[self._pool.submit(execute_run, task)] = (task, attempt)
+
+        while True:
+            while retry and len(pending) < window:
+                submit(*retry.pop(0))
+            while len(pending) < window:
+                task = next(source, None)
+                if task is None:
+                    break
+                submit(task, 1)
+            if not pending:
+                return
+            done, _ = wait(list(pending), timeout=tick, return_when=FIRST_COMPLETED)
+            if not done:
+                yield None
+                continue
+            broken = False
+            for fut in sorted(done, key=lambda f: pending[f][0].index):
+                task, attempt = pending.pop(fut)
+                try:
+                    out = fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    retry.append((task, attempt))
+                    continue
+                except Exception as exc:  # e.g. a task that cannot be pickled
+                    out = failed_output(
+                        task, f"{type(exc).__name__}: {exc}", traceback.format_exc()
+                    )
+                yield out
+            if broken:
+                # every run in flight is lost with the pool: restart it and retry them once
+                retry += list(pending.values())
+                pending.clear()
+                self.terminate()
+                self.start()
+                again = []
+                for task, attempt in sorted(retry, key=lambda r: r[0].index):
+                    if attempt >= MAX_ATTEMPTS:
+                        yield failed_output(
+                            task,
+                            "WorkerDied: the worker process died while running this run "
+                            f"({attempt} attempts; killed, or out of memory?)",
+                        )
+                    else:
+                        again.append((task, attempt + 1))
+                retry = again
+
+
+class DaskExecutor(Executor):
+    """Runs tasks on a Dask distributed cluster.
+
+    Args:
+        scheduler: Address of a running scheduler (``tcp://host:port``), or None to start a
+            ``LocalCluster``.
+        local_workers: Worker processes of the local cluster (one thread each).
+        connect_timeout: Seconds to wait for the scheduler.
+    """
+
+    name = "dask"
+
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        local_workers: int | None = None,
+        connect_timeout: float = 30.0,
+    ) -> None:
+        super().__init__()
+        self.scheduler = scheduler
+        self.local_workers = local_workers
+        self.connect_timeout = connect_timeout
+        self.workers = int(local_workers or 0)
+        self._client: Any = None
+        self._cluster: Any = None
+        self._pending: dict[str, tuple[Any, RunTask]] = {}
+
+    def start(self) -> None:
+        """Connect to the scheduler, or start a local cluster."""
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise UserError(
+                "the Dask executor needs dask.distributed: pip install 'malisim[distributed]'"
+            ) from None
+        import logging
+
+        if self.scheduler:
+            try:
+                self._client = Client(
+                    self.scheduler, timeout=self.connect_timeout, set_as_default=False
+                )
+            except OSError as exc:
+                raise UserError(
+                    f"cannot connect to the Dask scheduler at {self.scheduler}: {exc}",
+                    key="--scheduler",
+                ) from None
+        else:
+            n = int(self.local_workers or os.cpu_count() or 1)
+            self._cluster = LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            self._client = Client(self._cluster, set_as_default=False)
+            self.workers = n
+
+    def _nthreads(self) -> int:
+        try:
+            return int(sum(self._client.nthreads().values()))
+        except Exception:  # pragma: no cover - scheduler unreachable
+            return 0
+
+    def info(self) -> dict[str, Any]:
+        """Executor, scheduler address and the number of worker threads now."""
+        return {
+            "executor": self.name,
+            "workers": self._nthreads() if self._client is not None else self.workers,
+            "scheduler": self.scheduler or "LocalCluster",
+        }
+
+    def close(self) -> None:
+        """Close the client (and the local cluster)."""
+        client, self._client = self._client, None
+        cluster, self._cluster = self._cluster, None
+        if client is not None:
+            try:
+                client.close(timeout=10)
+            except Exception:  # pragma: no cover - best effort on a failing scheduler
+                pass
+        if cluster is not None:
+            try:
+                cluster.close(timeout=10)
+            except Exception:  # pragma: no cover
+                pass
+
+    def terminate(self) -> None:
+        """Cancel the runs in flight and close."""
+        if self._client is not None and self._pending:
+            try:
+                self._client.cancel([fut for fut, _ in self._pending.values()], force=True)
+            except Exception:  # pragma: no cover
+                pass
+        self._pending.clear()
+        self.close()
+
+    def results(
+        self, tasks: Iterator[RunTask], on_submit: OnSubmit, tick: float = DEFAULT_TICK
+    ) -> Iterator[RunOutput | None]:
+        """Run tasks on the cluster (see :meth:`Executor.results`)."""
+        from concurrent.futures import CancelledError
+
+        from distributed import wait
+
+        token = uuid.uuid4().hex[:12]
+        source = iter(tasks)
+        pending = self._pending
+        while True:
+            window = max(4, 2 * self._nthreads())
+            while len(pending) < window:
+                task = next(source, None)
+                if task is None:
+                    break
+                on_submit(task)
+                key = f"malisim-run-{token}-{task.index}"
+                fut = self._client.submit(execute_run, task, key=key, pure=False)
+                pending[key] = (fut, task)
+            if not pending:
+                return
+            try:
+                done, _ = wait(
+                    [fut for fut, _ in pending.values()],
+                    timeout=tick,
+                    return_when="FIRST_COMPLETED",
+                )
+            except TimeoutError:
+                yield None
+                continue
+            for fut in sorted(done, key=lambda f: pending[f.key][1].index):
+                _, task = pending.pop(fut.key)
+                try:
+                    out = fut.result()
+                except CancelledError:
+                    raise ExecutorLost(
+                        "the Dask scheduler cancelled the runs in flight (connection lost?)"
+                    ) from None
+                except Exception as exc:  # e.g. KilledWorker after repeated worker deaths
+                    out = failed_output(
+                        task, f"{type(exc).__name__}: {exc}", traceback.format_exc()
+                    )
+                fut.release()
+                yield out
+
+
+def make_executor(
+    kind: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
+) -> Executor:
+    """Build an executor from command-line style options.
+
+    Args:
+        kind: ``serial``, ``local`` or ``dask``; default ``dask`` if ``scheduler`` or
+            ``dask_local`` is given, else ``local``.
+        workers: Worker processes of the local executor (default: all cores).
+        scheduler: Dask scheduler address (``tcp://host:port``).
+        dask_local: Start a Dask ``LocalCluster`` with this many workers.
+
+    Returns:
+        The executor (not started).
+
+    Raises:
+        UserError: For contradictory options.
+    """
+    if kind is None:
+        kind = "dask" if (scheduler or dask_local) else "local"
+    if kind not in EXECUTORS:
+        raise UserError(
+            f"unknown executor {kind!r}", key="--executor", allowed=", ".join(EXECUTORS)
+        )
+    if kind != "dask" and (scheduler or dask_local):
+        raise UserError(
+            f"--scheduler and --dask-local need the dask executor, not {kind!r}", key="--executor"
+        )
+    if scheduler and dask_local:
+        raise UserError(
+            "give either --scheduler (an existing cluster) or --dask-local N, not both",
+            key="--dask-local",
+        )
+    if workers is not None and workers < 1:
+        raise UserError("must be at least 1", key="--workers")
+    if dask_local is not None and dask_local < 1:
+        raise UserError("must be at least 1", key="--dask-local")
+    if kind == "serial":
+        if workers not in (None, 1):
+            raise UserError("the serial executor has one worker", key="--workers")
+        return SerialExecutor()
+    if kind == "local":
+        return LocalExecutor(workers)
+    if workers is not None:
+        raise UserError(
+            "with the dask executor, give --dask-local N (or start workers yourself and pass "
+            "--scheduler)",
+            key="--workers",
+        )
+    if scheduler and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
+        raise UserError(
+            f"{scheduler!r} is not a scheduler address",
+            key="--scheduler",
+            allowed="tcp://host:port",
+        )
+    return DaskExecutor(scheduler=scheduler, local_workers=dask_local)

@@ -1,0 +1,238 @@
+"""Policies: lifecycle, triggers, and the direction of each policy's effect with paired seeds.
+
+Each direction test runs a policy against its no-policy twin with the same seeds (common random
+numbers), on the full grid at 10,000 civilian agents and a horizon that covers the policy, and
+compares means over the seeds. Tolerances are commented where they are used.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from malisim.model import MaliModel
+from malisim.policies import Policy, policy_from_dict, register_policy
+from malisim.policies.library import ramp
+from malisim.runner import run_scenario
+from malisim.scenario import load_scenario, scenario_from_dict
+
+SEEDS = (11, 12, 13, 14)
+FAST = {"n_civilian_agents": 10_000}
+NORTH = ["Gao", "Ménaka", "Tombouctou", "Kidal"]
+
+
+def run(policies: list[dict], start: str, end: str, seed: int, **params) -> pd.DataFrame:
+    scenario = scenario_from_dict(
+        {
+            "name": "t",
+            "start": start,
+            "end": end,
+            "params": {**FAST, **params},
+            "policies": policies,
+        }
+    )
+    return run_scenario(scenario, seed)
+
+
+def national(result) -> pd.DataFrame:
+    s = result.series
+    return s[s["region"] == "Mali"].set_index("date")
+
+
+def test_ramp_is_linear_and_flat_outside():
+    assert ramp(0, 2, 6, 10.0, 0.0) == 10.0
+    assert ramp(4, 2, 6, 10.0, 0.0) == 5.0
+    assert ramp(9, 2, 6, 10.0, 0.0) == 0.0
+
+
+def test_wagner_raises_civilian_deaths_by_state_and_foreign_forces():
+    wagner = [{"type": "wagner_deployment", "start": "2021-12", "personnel": 1500}]
+    with_w, without = [], []
+    for seed in SEEDS:
+        for policies, sink in ((wagner, with_w), ([], without)):
+            nat = national(run(policies, "2021-06", "2023-06", seed))
+            sink.append(
+                nat["civilian_fatalities_state"].sum() + nat["civilian_fatalities_foreign"].sum()
+            )
+    # Wagner multiplies state-side abuse (wagner_abuse_multiplier = 4): expect clearly more
+    # deaths in every pair and at least 20% more on average.
+    assert all(a > b for a, b in zip(with_w, without, strict=True)), (with_w, without)
+    assert np.mean(with_w) > 1.2 * np.mean(without)
+
+
+def north_jihadist_control(result, since: str, until: str) -> float:
+    s = result.series
+    s = s[s["region"].isin(NORTH) & (s["date"] >= since) & (s["date"] < until)]
+    share = s["control_jnim"] + s["control_is_sahel"]
+    return float((share * s["population"]).sum() / s["population"].sum())
+
+
+def test_french_withdrawal_raises_jihadist_control_in_the_north_within_24_months():
+    withdrawal = [
+        {
+            "type": "french_withdrawal",
+            "announcement": "2022-02",
+            "drawdown_start": "2022-02",
+            "drawdown_end": "2022-08",
+        }
+    ]
+    gone, stays = [], []
+    for seed in SEEDS:
+        for policies, sink in ((withdrawal, gone), ([], stays)):
+            # full population (50,000 agents): control of the north's towns is a small share
+            # that the 10,000-agent population resolves too coarsely
+            result = run(policies, "2021-06", "2024-08", seed, n_civilian_agents=50_000)
+            sink.append(north_jihadist_control(result, "2022-08-01", "2024-08-01"))
+            # the mechanism: without Barkhane's strikes IS Sahel and JNIM keep more fighters
+    # jihadist control of the north's population is small in both, but higher without France
+    # in most pairs (3 of 4 tolerates one tie or reversal from noise) and on average
+    higher = sum(a > b for a, b in zip(gone, stays, strict=True))
+    assert higher >= 3, (gone, stays)
+    assert np.mean(gone) > np.mean(stays)
+
+
+def test_french_withdrawal_leaves_more_jihadist_fighters():
+    withdrawal = [
+        {"type": "french_withdrawal", "drawdown_start": "2022-02", "drawdown_end": "2022-08"}
+    ]
+    gone = [run(withdrawal, "2021-06", "2024-06", s).summary for s in SEEDS]
+    stays = [run([], "2021-06", "2024-06", s).summary for s in SEEDS]
+    fighters = lambda r: r["fighters_jnim_end"] + r["fighters_is_sahel_end"]  # noqa: E731
+    # strikes remove about 30 fighters a month at 2,500 troops: a clear difference in each pair
+    assert all(fighters(a) > fighters(b) for a, b in zip(gone, stays, strict=True))
+
+
+def test_sanctions_lower_gdp_and_raise_need_while_in_force():
+    sanctions = [{"type": "ecowas_sanctions", "start": "2022-01", "end": "2022-06"}]
+    for seed in SEEDS[:2]:
+        on = national(run(sanctions, "2021-10", "2022-09", seed))
+        off = national(run([], "2021-10", "2022-09", seed))
+        window = slice("2022-01-01", "2022-06-01")
+        # deterministic channel (GDP shock, prices -> need): lower in every month in force
+        assert (on.loc[window, "gdp_index"] < off.loc[window, "gdp_index"]).all()
+        assert (on.loc[window, "people_in_need"] > off.loc[window, "people_in_need"]).all()
+        # before the sanctions the two runs are identical (common random numbers)
+        before = slice("2021-10-01", "2021-12-01")
+        pd.testing.assert_frame_equal(on.loc[before], off.loc[before])
+
+
+def jnim_attacks(result) -> int:
+    ev = result.events
+    jnim = ev["actor1"].str.startswith("JNIM") | ev["actor2"].fillna("").str.startswith("JNIM")
+    state = ev["actor1"].str.startswith("Military Forces of Mali") | ev["actor2"].fillna(
+        ""
+    ).str.startswith("Military Forces of Mali")
+    return int((jnim & state & (ev["event_type"] == "Battles")).sum())
+
+
+def test_dialogue_lowers_jnim_attacks():
+    dialogue = [{"type": "jihadist_dialogue", "start": "2022-01", "intensity": 0.8}]
+    on = [jnim_attacks(run(dialogue, "2021-06", "2023-12", s)) for s in SEEDS]
+    off = [jnim_attacks(run([], "2021-06", "2023-12", s)) for s in SEEDS]
+    # local ceasefires cut JNIM-state fighting by the intensity: fewer battles in every pair
+    assert all(a < b for a, b in zip(on, off, strict=True)), (on, off)
+
+
+def test_kidal_offensive_collapses_accord_adherence():
+    offensive = [{"type": "kidal_offensive", "start": "2023-10", "end": "2023-11"}]
+    for seed in SEEDS[:2]:
+        on = national(run(offensive, "2023-06", "2024-06", seed))
+        off = national(run([], "2023-06", "2024-06", seed))
+        before = on.loc["2023-09-01", "accord_adherence"]
+        assert before == off.loc["2023-09-01", "accord_adherence"]
+        # two months at full intensity take 0.6 of adherence, below the collapse threshold
+        # (0.3), after which open fighting erodes the rest
+        assert on.loc["2024-06-01", "accord_adherence"] < 0.3
+        assert off.loc["2024-06-01", "accord_adherence"] > 0.6
+
+
+def test_trigger_starts_a_policy_when_the_condition_holds():
+    # deploy Wagner when the state controls less than 99% of the population (true at once)
+    # versus less than 1% (never): the first fires, its timeline shifted; the second never does
+    fire = policy_from_dict(
+        {
+            "type": "wagner_deployment",
+            "start": "2019-03",
+            "personnel": 1000,
+            "ramp_months": 0,
+            "trigger": {"when": "control_state", "below": 0.99},
+        }
+    )
+    never = policy_from_dict(
+        {
+            "type": "wagner_deployment",
+            "start": "2019-03",
+            "personnel": 1000,
+            "trigger": {"when": "control_state", "below": 0.01},
+        }
+    )
+    a = MaliModel(seed=1, end="2019-06", policies=[fire], **FAST).run()
+    b = MaliModel(seed=1, end="2019-06", policies=[never], **FAST).run()
+    sa, sb = national_series(a), national_series(b)
+    assert sa.loc["2019-02-01", "troops_wagner"] == 0  # not before its start month
+    assert sa.loc["2019-06-01", "troops_wagner"] == pytest.approx(1000)
+    assert (sb["troops_wagner"] == 0).all()
+
+
+def national_series(model: MaliModel) -> pd.DataFrame:
+    s = model.series()
+    return s[s["region"] == "Mali"].set_index("date")
+
+
+def test_lifecycle_hooks_are_called_in_order():
+    calls: list[str] = []
+
+    @register_policy
+    class Recorder(Policy):
+        policy_type = "test_lifecycle_recorder"
+
+        def initialize(self, model):
+            super().initialize(model)
+            calls.append("initialize")
+
+        def apply(self, model):
+            calls.append(model.date)
+
+        def finalize(self, model):
+            calls.append("finalize")
+
+    try:
+        MaliModel(seed=1, end="2019-03", policies=[Recorder()], **FAST).run()
+    finally:
+        from malisim.policies import POLICY_REGISTRY
+
+        POLICY_REGISTRY.pop("test_lifecycle_recorder")
+    assert calls == ["initialize", "2019-01", "2019-02", "2019-03", "finalize"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "baseline_2019",
+        "historical",
+        "france_stays",
+        "no_wagner",
+        "no_sanctions",
+        "early_dialogue",
+        "accord_kept",
+    ],  # fmt: skip
+)
+def test_shipped_scenarios_validate_and_run(path):
+    scenario = load_scenario(
+        f"scenarios/{path}.yaml", ["end=2019-03", "params.n_civilian_agents=2000"]
+    )
+    result = run_scenario(scenario, 1)
+    assert len(result.series) == 3 * 11
+    assert scenario.description.strip()
+
+
+def test_historical_timeline_moves_the_partners():
+    scenario = load_scenario("scenarios/historical.yaml", ["params.n_civilian_agents=5000"])
+    nat = national(run_scenario(scenario, 3))
+    assert nat.loc["2021-06-01", "troops_france"] > 2000
+    assert nat.loc["2022-09-01", "troops_france"] == 0
+    assert nat.loc["2021-11-01", "troops_wagner"] == 0
+    assert nat.loc["2022-06-01", "troops_wagner"] == pytest.approx(1500)
+    assert nat.loc["2024-01-01", "troops_minusma"] == 0
+    assert nat.loc["2022-12-01", "troops_minusma"] > 10_000
