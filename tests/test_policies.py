@@ -216,7 +216,7 @@ def test_lifecycle_hooks_are_called_in_order():
         "no_sanctions",
         "early_dialogue",
         "accord_kept",
-    ],  # fmt: skip
+    ],
 )
 def test_shipped_scenarios_validate_and_run(path):
     scenario = load_scenario(
