@@ -1,0 +1,71 @@
+"""Repository conventions: the README's two commands, CI, generated docs, layout."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from malisim.parameters import parameter_specs, parameters_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Two commands", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```bash\n(.+?)\n```", section, flags=re.S)
+
+
+def test_readme_gives_exactly_two_commands():
+    commands = readme_commands()
+    assert len(commands) == 2
+    assert all("\n" not in c for c in commands), "each command is one line"
+    assert "malisim" in commands[0] and "pytest" in commands[1]
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert readme_commands()[1] in ci
+
+
+def test_parameters_doc_is_generated_from_the_schema():
+    committed = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
+    assert committed == parameters_markdown() + "\n", "run: python scripts/gen_docs.py"
+
+
+def test_every_parameter_has_unit_description_source_and_bounds():
+    for spec in parameter_specs().values():
+        assert spec.unit and spec.description and spec.source, spec.name
+        assert spec.low is not None and spec.high is not None and spec.low < spec.high
+        assert spec.low <= spec.default <= spec.high
+
+
+def test_required_layout():
+    for name in ("pyproject.toml", "README.md", "src/malisim", "scenarios", "experiments",
+                 "tests", "docs/ODD.md", "benchmarks"):  # fmt: skip
+        assert (ROOT / name).exists(), name
+
+
+def test_model_code_never_imports_ui_plotting_or_cli():
+    model_modules = ["model", "actors", "civilians", "civil_violence", "conflict", "economy",
+                     "events", "geography", "initial", "outcomes", "parameters", "rng",
+                     "calendar", "runner", "scenario"]  # fmt: skip
+    forbidden = re.compile(
+        r"^\s*(from|import)\s+(matplotlib|solara|malisim\.(cli|commands|app|viz))"
+    )
+        r"^\s*(from|import)\s+(matplotlib|solara|malisim\.(cli|commands|app|viz))"
+    )
+    for name in model_modules:
+        source = (ROOT / "src" / "malisim" / f"{name}.py").read_text(encoding="utf-8")
+        for line in source.splitlines():
+            assert not forbidden.match(line), f"{name}.py: {line}"
+    policies = (ROOT / "src" / "malisim" / "policies").glob("*.py")
+    for path in policies:
+        assert not forbidden.search(path.read_text(encoding="utf-8")), path
+
+
+def test_no_global_random_in_package():
+    pattern = re.compile(r"\bnp\.random\.(rand|randn|random|randint|choice|seed|normal|uniform)\(|"
+                         r"^\s*import random\b|\brandom\.(random|randint|choice)\(", re.M)  # fmt: skip
+    for path in (ROOT / "src" / "malisim").rglob("*.py"):
+        assert not pattern.search(path.read_text(encoding="utf-8")), path
