@@ -53,8 +53,6 @@ def test_model_code_never_imports_ui_plotting_or_cli():
     forbidden = re.compile(
         r"^\s*(from|import)\s+(matplotlib|solara|malisim\.(cli|commands|app|viz))"
     )
-        r"^\s*(from|import)\s+(matplotlib|solara|malisim\.(cli|commands|app|viz))"
-    )
     for name in model_modules:
         source = (ROOT / "src" / "malisim" / f"{name}.py").read_text(encoding="utf-8")
         for line in source.splitlines():
@@ -65,7 +63,10 @@ def test_model_code_never_imports_ui_plotting_or_cli():
 
 
 def test_no_global_random_in_package():
-    pattern = re.compile(r"\bnp\.random\.(rand|randn|random|randint|choice|seed|normal|uniform)\(|"
-                         r"^\s*import random\b|\brandom\.(random|randint|choice)\(", re.M)  # fmt: skip
+    pattern = re.compile(
+        r"\bnp\.random\.(rand|randn|random|randint|choice|seed|normal|uniform)\(|"
+        r"^\s*import random\b|\brandom\.(random|randint|choice)\(",
+        re.M,
+    )
     for path in (ROOT / "src" / "malisim").rglob("*.py"):
         assert not pattern.search(path.read_text(encoding="utf-8")), path
