@@ -43,7 +43,7 @@ def series_frame(months: int) -> pd.DataFrame:
             "civilian_fatalities": 10.0,
             "idps": 100.0,
             "gdp_index": np.linspace(1.0, 1.0 + 0.01 * (months - 1), months),
-        }  # fmt: skip
+        }
     )
 
 
