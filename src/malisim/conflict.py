@@ -152,6 +152,7 @@ def clashes(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) ->
         "platform": 1.0 / p.signatory_power,
     }
     desert = grid.biome == SAHARAN
+    air = p.air_support * model.france_air_level()
     sanctuary = np.isin(grid.border_country, model.sanctuary_codes)
     pop = model.cell_population
     for (a, b), hostile in hostility(model).items():
@@ -171,7 +172,9 @@ def clashes(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) ->
         terrain_b = np.ones(cells.size)
         if a == "state":
             terrain_a = np.where(desert[cells], p.desert_mobility, 1.0)
-            terrain_b = np.where(desert[cells], 1.0 / p.desert_mobility, 1.0)
+            # air support and ISR make the state side's fire more lethal (seed 000: Barkhane
+            # provided air support, intelligence, medical evacuation)
+            terrain_b = np.where(desert[cells], 1.0 / p.desert_mobility, 1.0) * (1.0 + air)
         for side, terr in ((a, terrain_a), (b, terrain_b)):
             if side in ("jnim", "is_sahel"):
                 terr *= np.where(sanctuary[cells], 1.0 - p.sanctuary_protection, 1.0)
@@ -425,10 +428,16 @@ def control_powers(model: MaliModel) -> np.ndarray:
 
     French troops hold the towns of their bases with FAMa (seed 000: France intervened "to oust
     Islamist armed groups from major towns in the north"), so they count on the state's side;
-    peacekeepers do not control territory.
+    peacekeepers do not control territory. Where the state administers a cell (prefects,
+    gendarmes, services), that administration counts too, in proportion to the people there
+    (seed 000: "State officials remain absent from much of the north and center" — present in
+    the rest); it flees when another family takes the cell and returns with the state.
     """
     powers = side_powers(model)
-    state = powers["fama"] + powers["wagner"] + powers["france"]
+    administration = (
+        model.params.administration_power * model.cell_population / 1000.0 * model.administration
+    )
+    state = powers["fama"] + powers["wagner"] + powers["france"] + administration
     return np.vstack(
         [state, powers["jnim"], powers["is_sahel"], powers["cma"] + powers["platform"]]
     )
@@ -476,6 +485,9 @@ def update_control(model: MaliModel, battles: np.ndarray) -> np.ndarray:
         model.events.add(model.month, "Non-violent transfer of territory", actor, "none",
                          np.flatnonzero(calm), zero_c)  # fmt: skip
     model.control = new
+    model.administration[new == Control.STATE] = True
+    lost = (new == Control.JNIM) | (new == Control.IS_SAHEL) | (new == Control.SIGNATORY)
+    model.administration[lost] = False
     return changed
 
 

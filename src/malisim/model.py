@@ -172,8 +172,10 @@ class MaliModel(mesa.Model):
         # initial control from initial presence; cells nobody holds keep the regional default
         self._deploy_partners()
         self.control = initial.default_control(self.grid)
+        self.administration = self.control == Control.STATE
         self.state.deploy()
         self._initial_control()
+        self.administration &= self.control == Control.STATE
 
         self.recorder = OutcomeRecorder(self.end_month - self.start_month + 1, self.start_month)
         self.phase_seconds: dict[str, float] | None = None

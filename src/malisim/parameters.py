@@ -595,6 +595,13 @@ class Parameters(BaseModel):
         ASSUMPTION, "combat",
     )  # fmt: skip
 
+    administration_power: float = param(
+        1.0, 0.0, 5.0, "combat power per 1,000 people",
+        "Weight of the state's administration (prefects, gendarmes, services) in holding a cell it "
+        "administers, per 1,000 inhabitants; lost when another family takes the cell.",
+        f"{S000} ('State officials remain absent from much of the north and center'); value an "
+        "assumption", "combat",
+    )  # fmt: skip
     control_per_capita: float = param(
         0.5, 0.0, 10.0, "combat power per 1,000 people",
         "Combat power per 1,000 inhabitants needed, on top of min_presence, to control a cell.",

@@ -1,0 +1,52 @@
+"""Starting the page's web server (Solara on uvicorn) from Python.
+
+Used by ``malisim ui`` and ``python -m malisim.app``; the scenario file given on the command
+line reaches the page through the environment (:data:`malisim.app.settings.SCENARIO_ENV`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from malisim.app.settings import SCENARIO_ENV
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+APP_MODULE = "malisim.app.page"
+
+
+def serve(
+    host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, scenario: str | Path | None = None
+) -> None:
+    """Serve the page until interrupted (blocks).
+
+    Args:
+        host: Interface to bind (default localhost only).
+        port: TCP port.
+        scenario: Scenario file the page opens with (default: the shipped historical one).
+    """
+    if scenario is not None:
+        os.environ[SCENARIO_ENV] = str(Path(scenario).resolve())
+    # no telemetry, no version check against PyPI, no CDN: the page must work offline
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    os.environ.setdefault("SOLARA_CHECK_VERSION", "False")
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
+    os.environ.setdefault("SOLARA_THEME_TITLE", "malisim")
+    from solara.__main__ import run
+
+    args = [
+        APP_MODULE,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+        "--theme-loader",
+        "plain",
+        "--log-level-uvicorn",
+        "warning",
+    ]
+    run.main(args=args, prog_name="malisim ui", standalone_mode=False)

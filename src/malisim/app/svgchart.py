@@ -1,0 +1,239 @@
+"""Small time-series charts drawn directly as SVG (lines, stacked areas, bands).
+
+The page redraws its charts every simulated month; matplotlib takes several hundred
+milliseconds per redraw of six panels on a modest machine, an SVG string a few milliseconds. The
+browser scales SVG to the width of its container, so the charts stay sharp at any size.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Plot area margins (px in the chart's own coordinates): left, right, top, bottom.
+MARGINS = (34, 8, 31, 16)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One thing drawn on a chart.
+
+    Attributes:
+        label: Legend text ("" for none).
+        colour: CSS colour.
+        y: Values (for ``line`` and ``area``), same length as the chart's x.
+        kind: ``line``, ``area`` (stacked on the previous areas) or ``band`` (between ``y`` and
+            ``y2``).
+        y2: Upper values of a band.
+        dashed: Dashed line.
+        opacity: Fill opacity of areas and bands.
+        width: Line width.
+    """
+
+    label: str
+    colour: str
+    y: np.ndarray
+    kind: str = "line"
+    y2: np.ndarray | None = None
+    dashed: bool = False
+    opacity: float = 0.9
+    width: float = 1.6
+    x: np.ndarray | None = None
+
+
+def nice_ticks(lo: float, hi: float, n: int = 4) -> np.ndarray:
+    """About ``n`` round tick values covering ``[lo, hi]``."""
+    if not math.isfinite(lo) or not math.isfinite(hi) or hi <= lo:
+        hi = lo + 1.0
+    raw = (hi - lo) / max(n, 1)
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    first = math.ceil(lo / step - 1e-9) * step
+    return np.arange(first, hi + step * 0.5, step)
+
+
+def format_tick(v: float, step: float) -> str:
+    """Short tick label: 12k, 1.5M, 0.25, 40."""
+    a = abs(v)
+    if a >= 1e6:
+        return f"{v / 1e6:g}M"
+    if a >= 1e4 or (a >= 1e3 and step >= 1e3):
+        return f"{v / 1e3:g}k"
+    if step >= 1:
+        return f"{v:.0f}"
+    decimals = max(0, -math.floor(math.log10(step)) + (0 if step * 10 % 1 == 0 else 1))
+    return f"{v:.{min(decimals, 3)}f}"
+
+
+def _fmt_points(xs: np.ndarray, ys: np.ndarray) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
+
+
+def _legend(series: Sequence[Series], width: int) -> tuple[list[str], int]:
+    """Legend items under the title, wrapped to the width; return them and the line count."""
+    out: list[str] = []
+    lx, line = 6.0, 0
+    for s in series:
+        if not s.label:
+            continue
+        item = 12 + 5.1 * len(s.label)
+        if lx > 6.0 and lx + item > width - 2:
+            lx, line = 6.0, line + 1
+        y = 20 + 11 * line
+        if s.kind == "line":
+            dash = ' stroke-dasharray="3 2"' if s.dashed else ""
+            out.append(
+                f'<line x1="{lx}" y1="{y}" x2="{lx + 10}" y2="{y}" stroke="{s.colour}" '
+                f'stroke-width="2"{dash}/>'
+            )
+        else:
+            out.append(
+                f'<rect x="{lx}" y="{y - 4}" width="9" height="8" fill="{s.colour}" '
+                f'fill-opacity="{s.opacity}"/>'
+            )
+        label = html.escape(s.label)
+        out.append(f'<text x="{lx + 12}" y="{y + 3.5}" font-size="9" fill="#333">{label}</text>')
+        lx += item + 8
+    return out, line + 1
+
+
+def chart_svg(
+    title: str,
+    x: np.ndarray,
+    series: Sequence[Series],
+    x_range: tuple[float, float],
+    y_range: tuple[float | None, float | None] = (0.0, None),
+    width: int = 260,
+    height: int = 160,
+    name: str = "",
+) -> str:
+    """A chart as SVG text.
+
+    Args:
+        title: Title, drawn top left.
+        x: x values (decimal years), shared by the series.
+        series: What to draw, in order (areas stack in the order given).
+        x_range: x axis limits.
+        y_range: y axis limits; None for a limit taken from the data.
+        width: Width in chart units (the SVG scales to its container).
+        height: Height in chart units.
+        name: Value of the ``data-chart`` attribute (for tests and styling).
+
+    Returns:
+        SVG text with ``data-points`` (number of x values drawn).
+    """
+    legend, lines = _legend(series, width)
+    left, right, top, bottom = MARGINS
+    top += 11 * (lines - 1)
+    pw, ph = width - left - right, height - top - bottom
+    x = np.asarray(x, dtype=float)
+    stacked = np.zeros_like(x)
+    drawn: list[tuple[Series, np.ndarray, np.ndarray, np.ndarray | None]] = []
+    values = []
+    for s in series:
+        sx = x if s.x is None else np.asarray(s.x, dtype=float)
+        y = np.nan_to_num(np.asarray(s.y, dtype=float))
+        if s.kind == "area":
+            base = stacked.copy()
+            stacked = stacked + y
+            drawn.append((s, sx, stacked.copy(), base))
+            values.append(stacked)
+        elif s.kind == "band":
+            y2 = np.nan_to_num(np.asarray(s.y2, dtype=float))
+            drawn.append((s, sx, y2, y))
+            values += [y, y2]
+        else:
+            drawn.append((s, sx, y, None))
+            values.append(y)
+    data_max = max((float(v.max()) for v in values if v.size), default=1.0)
+    data_min = min((float(v.min()) for v in values if v.size), default=0.0)
+    y0 = data_min if y_range[0] is None else y_range[0]
+    y1 = data_max if y_range[1] is None else y_range[1]
+    if y_range[1] is None:
+        y1 = max(y1 * 1.08, y0 + 1e-9)
+        if y_range[0] is None:
+            pad = (y1 - y0) * 0.1 or abs(y1) * 0.05 or 1.0
+            y0, y1 = y0 - pad, y1 + pad
+    if y1 <= y0:
+        y1 = y0 + 1.0
+    ticks = nice_ticks(y0, y1)
+    step = float(ticks[1] - ticks[0]) if ticks.size > 1 else 1.0
+    if y_range[1] is None:
+        y1 = max(y1, float(ticks[-1]))
+    if y_range[0] is None:
+        y0 = min(y0, float(ticks[0]))
+    ticks = ticks[(ticks >= y0 - 1e-9) & (ticks <= y1 + 1e-9)]
+    xa, xb = x_range
+
+    def px(v: np.ndarray) -> np.ndarray:
+        return left + (np.asarray(v, dtype=float) - xa) / (xb - xa) * pw
+
+    def py(v: np.ndarray) -> np.ndarray:
+        return top + ph - (np.asarray(v, dtype=float) - y0) / (y1 - y0) * ph
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'class="malisim-chart" data-chart="{html.escape(name)}" data-points="{x.size}" '
+        f'font-family="sans-serif">',
+        f'<text x="4" y="12" font-size="11" font-weight="600" fill="#222">'
+        f"{html.escape(title)}</text>",
+    ]
+    out += legend
+    # grid and axes
+    for t in ticks:
+        yy = float(py(t))
+        out.append(
+            f'<line x1="{left}" y1="{yy:.1f}" x2="{left + pw}" y2="{yy:.1f}" stroke="#e3e3e3"/>'
+        )
+        out.append(
+            f'<text x="{left - 3}" y="{yy + 3:.1f}" font-size="9" text-anchor="end" '
+            f'fill="#555">{format_tick(float(t), step)}</text>'
+        )
+    years = np.arange(math.ceil(xa), math.floor(xb) + 1)
+    every = 2 if years.size > 6 else 1
+    for yr in years[::every]:
+        xx = float(px(yr))
+        if xx > left + pw - 6:
+            continue
+        out.append(
+            f'<line x1="{xx:.1f}" y1="{top}" x2="{xx:.1f}" y2="{top + ph}" stroke="#f0f0f0"/>'
+        )
+        out.append(
+            f'<text x="{xx:.1f}" y="{height - 4}" font-size="9" text-anchor="middle" '
+            f'fill="#555">{int(yr)}</text>'
+        )
+    out.append(
+        f'<path d="M{left} {top}V{top + ph}H{left + pw}" fill="none" stroke="#888" '
+        'stroke-width="0.8"/>'
+    )
+    # data, clipped to the plot area
+    clip = f"clip-{html.escape(name) or 'c'}"
+    out.append(
+        f'<clipPath id="{clip}"><rect x="{left}" y="{top}" width="{pw}" height="{ph}"/></clipPath>'
+        f'<g clip-path="url(#{clip})">'
+    )
+    for s, sx, y, base in drawn:
+        if sx.size == 0:
+            continue
+        xs = px(sx)
+        if s.kind in ("area", "band"):
+            assert base is not None
+            pts = _fmt_points(
+                np.concatenate([xs, xs[::-1]]), np.concatenate([py(y), py(base)[::-1]])
+            )
+            out.append(
+                f'<polygon points="{pts}" fill="{s.colour}" fill-opacity="{s.opacity}" '
+                'stroke="none"/>'
+            )
+        else:
+            dash = ' stroke-dasharray="4 3"' if s.dashed else ""
+            out.append(
+                f'<polyline points="{_fmt_points(xs, py(y))}" fill="none" stroke="{s.colour}" '
+                f'stroke-width="{s.width}" stroke-linejoin="round"{dash}/>'
+            )
+    out.append("</g></svg>")
+    return "".join(out)

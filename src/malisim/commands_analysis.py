@@ -1,0 +1,210 @@
+"""The ``malisim compare`` and ``malisim report`` commands: argument parsers and handlers.
+
+``cli.py`` adds the parsers with :func:`add_parsers` and dispatches to :func:`cmd_compare` and
+:func:`cmd_report` (each subparser also sets ``handler`` to its function). Handlers raise
+:class:`~malisim.errors.UserError` for anything the user got wrong; the command line prints it
+as one ``error: ...`` line and exits with status 2. :func:`main` runs the two commands on their
+own (``python -m malisim.commands_analysis compare DIR``) with the same error handling.
+
+Usage::
+
+    malisim compare results/demo --baseline historical --outcomes civilian_fatalities_total idps
+    malisim compare results/a results/b --out comparisons/      # two folders: unpaired
+    malisim report results/demo -o report.html [--figures figures/]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from malisim.errors import UserError
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--baseline",
+        metavar="NAME",
+        help="baseline scenario (default: the first scenario of the experiment)",
+    )
+    parser.add_argument(
+        "--outcomes",
+        nargs="+",
+        metavar="NAME",
+        help="run-level outcomes to compare, e.g. civilian_fatalities_total idps_end, "
+        "patterns such as 'civilian_fatalities_20*', bare outcome names (idps -> idps_end) "
+        "or 'all' (default: the main outcomes)",
+    )
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=90.0,
+        metavar="PERCENT",
+        help="central interval of the runs shown per scenario (default 90: the 5-95%% range)",
+    )
+    parser.add_argument(
+        "--level",
+        type=float,
+        default=95.0,
+        metavar="PERCENT",
+        help="confidence level of the bootstrap interval of the difference (default 95)",
+    )
+    parser.add_argument(
+        "--bootstrap",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="bootstrap resamples (default 2000)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=None, metavar="N", help="seed of the bootstrap (fixed default)"
+    )
+    parser.add_argument(
+        "--correction",
+        choices=("holm", "bh", "none"),
+        default="holm",
+        help="correction for multiple comparisons: holm (family-wise error, default), bh "
+        "(Benjamini-Hochberg false discovery rate) or none",
+    )
+    parser.add_argument(
+        "--unpaired",
+        action="store_true",
+        help="treat runs as unpaired even when replicates share seeds",
+    )
+
+
+def add_parsers(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``compare`` and ``report`` subcommands to the ``malisim`` parser."""
+    cmp = subparsers.add_parser(
+        "compare",
+        help="compare scenarios of results folders with a baseline: distributions, "
+        "differences with confidence intervals, tests",
+        description="For each outcome and scenario: median, mean and 5-95%% range of the runs; "
+        "against the baseline: the mean difference (paired by replicate under common random "
+        "numbers) with a bootstrap confidence interval, P(scenario higher), an effect size and "
+        "a Wilcoxon (paired) or Mann-Whitney (unpaired, e.g. across folders) test corrected "
+        "for multiple comparisons. Prints a table and writes comparison.csv.",
+    )
+    cmp.add_argument("dirs", nargs="+", metavar="RESULTS_DIR", help="results folder(s)")
+    _add_common(cmp)
+    cmp.add_argument(
+        "--out",
+        metavar="DIR",
+        help="folder of comparison.csv (default: RESULTS_DIR/analysis of the first folder)",
+    )
+    cmp.set_defaults(handler=cmd_compare)
+
+    rep = subparsers.add_parser(
+        "report",
+        help="write a self-contained HTML report of a results folder",
+        description="One HTML file (images embedded, opens without network): what was run, "
+        "the comparison tables, fan charts, distributions, maps and the documented figures "
+        "beside the simulated ones for the historical period.",
+    )
+    rep.add_argument("dir", metavar="RESULTS_DIR", help="results folder")
+    rep.add_argument(
+        "-o", "--out", metavar="FILE", help="report file (default: RESULTS_DIR/report.html)"
+    )
+    rep.add_argument(
+        "--figures",
+        metavar="DIR",
+        help="also write every plot and map as PNG and SVG files in DIR",
+    )
+    _add_common(rep)
+    rep.set_defaults(handler=cmd_report)
+
+
+def _options(args: argparse.Namespace) -> dict:
+    from malisim.analysis.compare import DEFAULT_SEED
+
+    width = args.interval
+    if not 0 < width < 100:
+        raise UserError(
+            f"invalid interval {width:g}",
+            key="--interval",
+            allowed="a percentage between 0 and 100, e.g. 90 for 5-95%",
+        )
+    if not 0 < args.level < 100:
+        raise UserError(
+            f"invalid confidence level {args.level:g}",
+            key="--level",
+            allowed="a percentage between 0 and 100, e.g. 95",
+        )
+    tail = (1 - width / 100) / 2
+    return {
+        "interval": (tail, 1 - tail),
+        "level": args.level / 100,
+        "n_boot": args.bootstrap,
+        "seed": DEFAULT_SEED if args.seed is None else args.seed,
+        "correction": args.correction,
+        "paired": not args.unpaired,
+    }
+
+
+def _warn(notes: Sequence[str]) -> None:
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """``malisim compare RESULTS_DIR [RESULTS_DIR ...]``: print the comparison, write CSV."""
+    from malisim.analysis.compare import compare
+
+    cmp = compare(args.dirs, args.baseline, args.outcomes, **_options(args))
+    out = Path(args.out) if args.out else Path(args.dirs[0]) / "analysis"
+    path = cmp.to_csv(out)
+    print(cmp.format())
+    print(f"\nwrote {path}")
+    _warn(cmp.warnings)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``malisim report RESULTS_DIR -o report.html``: write the HTML report."""
+    from malisim.report import write_report
+
+    out = Path(args.out) if args.out else Path(args.dir) / "report.html"
+    report = write_report(
+        args.dir,
+        out,
+        baseline=args.baseline,
+        outcomes=args.outcomes,
+        figures_dir=args.figures,
+        **_options(args),
+    )
+    _warn(report.warnings)
+    if report.figures:
+        print(f"wrote {len(report.figures)} figure files in {args.figures}")
+    print(f"wrote {report.path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """A parser with just the two analysis commands (for :func:`main`)."""
+    parser = argparse.ArgumentParser(prog="malisim")
+    add_parsers(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``compare`` or ``report`` with the command line's error handling.
+
+    A user error is one ``error: ...`` line on stderr and exit status 2, without a traceback.
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except UserError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""``malisim ui``: the interactive page for students (an optional extra, ``malisim[viz]``).
+
+:func:`add_parsers` adds the subcommand to the CLI's subparsers; :func:`cmd_ui` runs it. Without
+Solara installed, ``malisim ui`` says how to install it and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+
+INSTALL_HINT = "pip install 'malisim[viz]'"
+
+
+def add_ui_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``malisim ui`` to a parser."""
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1: this "
+        "machine only)"
+    )  # fmt: skip
+    parser.add_argument("--port", type=int, default=8765, help="TCP port (default 8765)")
+    parser.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO_FILE",
+        help="scenario the page opens with (default: scenarios/historical.yaml)",
+    )
+
+
+def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add ``malisim ui`` to the CLI's subcommands; return its parser."""
+    ui = subparsers.add_parser(
+        "ui",
+        help="open the interactive page: levers, map and outcome curves (needs malisim[viz])",
+        description="Serve the interactive page on http://HOST:PORT/: move the policy levers, "
+        "step the months, watch Mali's map and the outcome curves change, run replicates, "
+        "save the settings as a scenario file.",
+    )
+    add_ui_arguments(ui)
+    ui.set_defaults(func=cmd_ui)
+    return ui
+
+
+def viz_missing() -> list[str]:
+    """The packages of the ``viz`` extra that are not installed."""
+    return [name for name in ("solara",) if importlib.util.find_spec(name) is None]
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    """Run ``malisim ui``: serve the page until interrupted.
+
+    Returns:
+        2 when Solara is missing or the scenario file is invalid, else 0 after the server stops.
+    """
+    missing = viz_missing()
+    if missing:
+        print(
+            f"error: malisim ui needs {', '.join(missing)}, which is not installed; "
+            f"install the page's extra with: {INSTALL_HINT}",
+            file=sys.stderr,
+        )
+        return 2
+    if args.scenario:
+        from malisim.errors import UserError
+        from malisim.scenario import load_scenario
+
+        try:
+            load_scenario(args.scenario)
+        except UserError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+    if importlib.util.find_spec("solara_assets") is None:
+        print(
+            "warning: solara-assets is not installed: the page will load its scripts from a "
+            f"CDN and stay blank without internet; install it with: {INSTALL_HINT}",
+            file=sys.stderr,
+        )
+    from malisim.app.server import serve
+
+    print(f"malisim ui: serving on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
+    serve(args.host, args.port, args.scenario)
+    return 0

@@ -1,0 +1,382 @@
+"""Statistics of `malisim compare` on constructed cases, outcome selection, errors, the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from malisim.analysis import compare, compare_table, scalar_info, select_outcomes
+from malisim.analysis.compare import (
+    benjamini_hochberg,
+    bootstrap_means,
+    holm,
+    min_runs_for_interval,
+)
+from malisim.analysis.synthetic import synthetic_outcomes, write_results
+from malisim.commands_analysis import add_parsers, main
+from malisim.errors import UserError
+
+OUTCOMES = ("civilian_fatalities_total", "idps_end", "control_state_last12")
+
+
+def crn_table(
+    n: int = 60,
+    shift: float = 0.0,
+    noise: float = 2.0,
+    seed: int = 3,
+    copy: bool = False,
+) -> pd.DataFrame:
+    """Two scenarios under common random numbers.
+
+    Replicate k of both shares a large seed effect (sd 20 around 100); "other" adds ``shift``
+    and its own noise (sd ``noise``); with ``copy`` it is an exact copy of the baseline.
+    """
+    rng = np.random.default_rng(seed)
+    shared = rng.normal(100.0, 20.0, size=(n, len(OUTCOMES)))
+    base = shared + rng.normal(0.0, noise, size=shared.shape)
+    other = base.copy() if copy else shared + shift + rng.normal(0.0, noise, size=shared.shape)
+    frames = []
+    for name, values in (("base", base), ("other", other)):
+        frame = pd.DataFrame(values, columns=list(OUTCOMES))
+        frame.insert(0, "seed", 500 + np.arange(n))
+        frame.insert(0, "replicate", np.arange(n))
+        frame.insert(0, "scenario", name)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------
+# constructed cases
+
+
+def test_identical_scenarios_give_zero_and_even_odds() -> None:
+    cmp = compare_table(crn_table(copy=True), "base")
+    d = cmp.differences
+    assert len(d) == len(OUTCOMES)
+    assert (d["ci_low"] <= 0).all() and (d["ci_high"] >= 0).all()
+    assert np.allclose(d["diff_mean"], 0.0)
+    assert np.allclose(d["p_higher"], 0.5)
+    assert np.allclose(d["p_value"], 1.0)
+    assert not d["significant"].any()
+    assert np.allclose(d["effect_size"], 0.0)
+
+
+def test_same_distribution_intervals_contain_zero() -> None:
+    # independent runs from one distribution: no shift, every interval contains 0
+    cmp = compare_table(crn_table(n=200, noise=5.0, seed=11), "base")
+    d = cmp.differences
+    assert (d["ci_low"] < 0).all() and (d["ci_high"] > 0).all()
+    assert np.allclose(d["p_higher"], 0.5, atol=0.1)
+    assert not d["significant"].any()
+    # unpaired as well
+    u = compare_table(crn_table(n=200, noise=5.0, seed=11), "base", paired=False).differences
+    assert (u["ci_low"] < 0).all() and (u["ci_high"] > 0).all()
+    assert np.allclose(u["p_higher"], 0.5, atol=0.1)
+
+
+@pytest.mark.parametrize("shift", [10.0, -6.0])
+def test_known_shift_detected_with_sign_and_size(shift: float) -> None:
+    cmp = compare_table(crn_table(shift=shift), "base")
+    d = cmp.differences
+    assert d["paired"].all() and (d["test"] == "wilcoxon").all()
+    assert (d["ci_low"] <= shift).all() and (d["ci_high"] >= shift).all()
+    assert np.allclose(d["diff_mean"], shift, atol=1.0)
+    assert (np.sign(d["ci_low"]) == np.sign(shift)).all()
+    assert (np.sign(d["ci_high"]) == np.sign(shift)).all()
+    assert np.allclose(d["diff_rel"], shift / 100.0, atol=0.03)
+    assert ((d["p_higher"] > 0.95) if shift > 0 else (d["p_higher"] < 0.05)).all()
+    # d_z = shift / sd of the differences (sd = 2 * sqrt(2))
+    assert np.allclose(d["effect_size"], shift / (2.0 * np.sqrt(2.0)), rtol=0.3)
+    assert d["significant"].all() and (d["p_adjusted"] < 1e-6).all()
+    other = cmp.summary[cmp.summary["scenario"] == "other"]
+    assert np.allclose(
+        other["mean"] - cmp.summary[cmp.summary["scenario"] == "base"]["mean"].to_numpy(),
+        d["diff_mean"].to_numpy(),
+    )
+
+
+def test_pairing_narrows_the_interval() -> None:
+    table = crn_table(shift=3.0)
+    paired = compare_table(table, "base").differences
+    unpaired = compare_table(table, "base", paired=False).differences
+    assert not unpaired["paired"].any() and (unpaired["test"] == "mann-whitney").all()
+    assert (unpaired["effect_measure"] == "hedges_g").all()
+    w_paired = paired["ci_high"] - paired["ci_low"]
+    w_unpaired = unpaired["ci_high"] - unpaired["ci_low"]
+    assert (w_paired * 3 < w_unpaired).all()
+    # the shared seed effect hides the shift from the unpaired comparison
+    assert paired["significant"].all() and not unpaired["significant"].any()
+    np.testing.assert_allclose(paired["diff_mean"], unpaired["diff_mean"])
+
+
+def test_tests_match_scipy() -> None:
+    table = crn_table(n=30, shift=1.0)
+    cmp = compare_table(table, "base", outcomes=["idps_end"], correction="none")
+    base = table.loc[table.scenario == "base", "idps_end"].to_numpy()
+    other = table.loc[table.scenario == "other", "idps_end"].to_numpy()
+    row = cmp.differences.iloc[0]
+    assert row["p_value"] == pytest.approx(stats.wilcoxon(other - base).pvalue)
+    assert row["p_adjusted"] == row["p_value"]
+    un = compare_table(table, "base", outcomes=["idps_end"], paired=False).differences.iloc[0]
+    mw = stats.mannwhitneyu(other, base, alternative="two-sided")
+    assert un["p_value"] == pytest.approx(mw.pvalue)
+    assert un["p_higher"] == pytest.approx(mw.statistic / 900)
+    pooled = np.sqrt((base.var(ddof=1) + other.var(ddof=1)) / 2)
+    g = (other.mean() - base.mean()) / pooled * (1 - 3 / (4 * 60 - 9))
+    assert un["effect_size"] == pytest.approx(g)
+
+
+def test_bootstrap_is_reproducible_and_right() -> None:
+    x = np.random.default_rng(0).normal(size=(50, 3))
+    a = bootstrap_means(x, 500, np.random.default_rng(1))
+    b = bootstrap_means(x, 500, np.random.default_rng(1))
+    np.testing.assert_array_equal(a, b)
+    # the bootstrap sd of a mean is close to sd / sqrt(n)
+    np.testing.assert_allclose(a.std(axis=0), x.std(axis=0) / np.sqrt(50), rtol=0.2)
+    t1 = compare_table(crn_table(shift=2.0), "base", seed=5).differences
+    t2 = compare_table(crn_table(shift=2.0), "base", seed=5).differences
+    pd.testing.assert_frame_equal(t1, t2)
+
+
+def test_corrections() -> None:
+    p = np.array([0.01, 0.04, 0.03, np.nan])
+    np.testing.assert_allclose(holm(p)[:3], [0.03, 0.06, 0.06])
+    assert np.isnan(holm(p)[3])
+    np.testing.assert_allclose(benjamini_hochberg(p)[:3], stats.false_discovery_control(p[:3]))
+    cmp = compare_table(crn_table(shift=0.5, n=25), "base", correction="bh")
+    assert cmp.correction == "bh"
+
+
+def test_nan_outcomes_drop_their_runs_only() -> None:
+    table = crn_table(shift=10.0)
+    table.loc[[0, 1, 2], "idps_end"] = np.nan
+    d = compare_table(table, "base").differences.set_index("outcome")
+    assert d.loc["idps_end", "n"] == 57
+    assert d.loc["civilian_fatalities_total", "n"] == 60
+    assert d.loc["idps_end", "ci_low"] > 0
+
+
+def test_warnings_for_few_runs() -> None:
+    cmp = compare_table(crn_table(n=5), "base")
+    text = " ".join(cmp.warnings)
+    assert "at least 20" in text and "fewer than 10" in text
+    assert min_runs_for_interval((0.05, 0.95)) == 20
+    assert min_runs_for_interval((0.25, 0.75)) == 4
+    assert not compare_table(crn_table(n=40), "base").warnings
+
+
+def test_design_points_compared_within_point() -> None:
+    a = crn_table(shift=5.0).assign(point_id="p0000")
+    b = crn_table(shift=-5.0, seed=4).assign(point_id="p0001")
+    cmp = compare_table(pd.concat([a, b], ignore_index=True), "base")
+    d = cmp.differences.set_index(["point_id", "outcome"])
+    assert (d.loc["p0000", "diff_mean"] > 4).all() and (d.loc["p0001", "diff_mean"] < -4).all()
+    assert "point_id" in cmp.table.columns and "point_id [p0000]" not in cmp.format()
+
+
+def test_unshared_seeds_are_not_paired() -> None:
+    table = crn_table(shift=1.0)
+    table.loc[table.scenario == "other", "seed"] += 1
+    cmp = compare_table(table, "base")
+    assert not cmp.differences["paired"].any()
+    assert any("seeds" in w for w in cmp.warnings)
+
+
+# --------------------------------------------------------------------------------------------
+# outcomes and formatting
+
+
+def test_select_outcomes() -> None:
+    avail = [
+        "civilian_fatalities_total",
+        "civilian_fatalities_2021",
+        "civilian_fatalities_2022",
+        "idps_end",
+        "idps_peak",
+        "gdp_growth_2021",
+    ]
+    assert select_outcomes(avail, None) == [
+        "civilian_fatalities_total",
+        "civilian_fatalities_2022",
+        "idps_end",
+    ]
+    assert select_outcomes(avail, ["idps"]) == ["idps_end"]
+    assert select_outcomes(avail, ["civilian_fatalities_20*,idps_peak"]) == [
+        "civilian_fatalities_2021",
+        "civilian_fatalities_2022",
+        "idps_peak",
+    ]
+    assert select_outcomes(avail, ["all"]) == avail
+    with pytest.raises(UserError, match=r"unknown outcome 'idps_ned'.*did you mean 'idps_end'"):
+        select_outcomes(avail, ["idps_ned"])
+    with pytest.raises(UserError, match="no outcome matches"):
+        select_outcomes(avail, ["battle_*"])
+
+
+def test_scalar_info_units() -> None:
+    assert scalar_info("civilian_fatalities_2022").unit == "people"
+    assert scalar_info("control_state_last12").kind == "share"
+    assert scalar_info("gdp_growth_2021").kind == "rate"
+    assert scalar_info("gdp_index_end").kind == "index"
+    assert scalar_info("mystery").outcome is None
+
+
+def test_format_names_every_scenario_and_outcome() -> None:
+    cmp = compare_table(crn_table(shift=3.0), "base")
+    text = cmp.format()
+    for name in (*OUTCOMES, "base", "other", "P(higher)", "Holm"):
+        assert name in text
+    assert "+3.0" in text or "+2.9" in text or "+3.1" in text
+
+
+# --------------------------------------------------------------------------------------------
+# results folders
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    table = synthetic_outcomes(("historical", "no_wagner"), 25, OUTCOMES, {"no_wagner": -0.1})
+    return write_results(tmp_path / "a", table, name="a")
+
+
+def test_compare_folder(folder: Path, tmp_path: Path) -> None:
+    cmp = compare(folder, baseline="historical")
+    d = cmp.differences.set_index("outcome")
+    assert d["paired"].all()
+    assert (d["diff_rel"] < -0.05).all() and (d["ci_high"] < 0).all()
+    path = cmp.to_csv(tmp_path / "out")
+    csv = pd.read_csv(path)
+    assert set(csv["scenario"]) == {"historical", "no_wagner"}
+    assert set(csv["outcome"]) == set(OUTCOMES)
+    assert len(csv) == 2 * len(OUTCOMES)
+
+
+def test_compare_two_folders_is_unpaired(folder: Path, tmp_path: Path) -> None:
+    other = synthetic_outcomes(("historical", "no_wagner"), 25, OUTCOMES, seed=9)
+    second = write_results(tmp_path / "b", other, name="b")
+    cmp = compare([folder, second], baseline="a/historical")
+    assert cmp.scenarios == ["a/historical", "a/no_wagner", "b/historical", "b/no_wagner"]
+    d = cmp.differences
+    assert (d.loc[d.scenario == "a/no_wagner", "paired"]).all()
+    assert not d.loc[d.scenario.str.startswith("b/"), "paired"].any()
+    assert (d.loc[d.scenario.str.startswith("b/"), "test"] == "mann-whitney").all()
+    with pytest.raises(UserError, match="in several results folders"):
+        compare([folder, second], baseline="historical")
+
+
+def test_incompatible_folders(folder: Path, tmp_path: Path) -> None:
+    table = synthetic_outcomes(("historical",), 25, OUTCOMES)
+    shorter = write_results(tmp_path / "short", table, end="2023-12")
+    with pytest.raises(UserError, match="simulated periods differ"):
+        compare([folder, shorter])
+    fewer = write_results(tmp_path / "fewer", table.drop(columns=["idps_end"]))
+    with pytest.raises(UserError, match=r"outcomes differ.*idps_end"):
+        compare([folder, fewer])
+
+
+def test_errors(folder: Path, tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="results folder not found"):
+        compare(tmp_path / "nothing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(UserError, match="not a malisim results folder"):
+        compare(tmp_path / "empty")
+    with pytest.raises(UserError, match=r"unknown baseline scenario 'histrical'.*historical"):
+        compare(folder, baseline="histrical")
+    with pytest.raises(UserError, match="unknown outcome"):
+        compare(folder, outcomes=["civilian_deaths"])
+    with pytest.raises(UserError, match="interval"):
+        compare(folder, interval=(0.9, 0.1))
+
+
+# --------------------------------------------------------------------------------------------
+# command line
+
+
+def test_cli_compare(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "csv"
+    code = main(
+        [
+            "compare",
+            str(folder),
+            "--baseline",
+            "historical",
+            "--out",
+            str(out),
+            "--outcomes",
+            "idps_end",
+            "civilian_fatalities_total",
+            "--interval",
+            "80",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "idps_end" in captured.out and "no_wagner" in captured.out and "10-90%" in captured.out
+    assert (out / "comparison.csv").is_file()
+    csv = pd.read_csv(out / "comparison.csv")
+    assert {"p10", "p90", "ci_low", "ci_high", "p_higher", "p_adjusted"} <= set(csv.columns)
+
+
+def test_cli_default_csv_folder(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", str(folder)]) == 0
+    assert (folder / "analysis" / "comparison.csv").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["compare", "{tmp}/missing"], "results folder not found"),
+        (["compare", "{folder}", "--baseline", "nope"], "unknown baseline"),
+        (["compare", "{folder}", "--outcomes", "nope"], "unknown outcome"),
+        (["compare", "{folder}", "--interval", "120"], "invalid interval"),
+        (["report", "{tmp}"], "not a malisim results folder"),
+    ],
+)
+def test_cli_errors_exit_2(
+    folder: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+) -> None:
+    argv = [a.format(tmp=tmp_path, folder=folder) for a in args]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and "Traceback" not in err
+
+
+def test_cli_no_traceback_in_a_process(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "malisim.commands_analysis", "compare", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+
+
+def test_add_parsers_on_another_parser(folder: Path) -> None:
+    parser = argparse.ArgumentParser(prog="malisim")
+    add_parsers(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["compare", str(folder), "--correction", "bh", "--unpaired"])
+    assert args.command == "compare" and args.handler.__name__ == "cmd_compare"
+    assert args.handler(args) == 0
+
+
+def test_wired_into_malisim_cli(folder: Path) -> None:
+    from malisim import cli
+
+    try:
+        cli.build_parser().parse_args(["compare", str(folder)])
+    except SystemExit:
+        pytest.skip("malisim compare is not wired into cli.py yet")
+    assert cli.main(["compare", str(folder), "--outcomes", "nope"]) == 2
+    assert cli.main(["compare", str(folder)]) == 0

@@ -1,0 +1,203 @@
+"""Plots, maps and the HTML report on the smoke experiment (with event logs kept)."""
+
+from __future__ import annotations
+
+import dataclasses
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import malisim
+from malisim.analysis.synthetic import synthetic_outcomes, write_results
+from malisim.commands_analysis import main
+from malisim.experiment import load_experiment
+from malisim.report import Report, load_targets, target_table, write_report
+from malisim.viz.maps import map_geometry, region_control, scenario_differences
+from malisim.viz.plots import policy_timeline, timeline_key
+
+pytest.importorskip("matplotlib")
+
+SMOKE = Path(__file__).resolve().parents[1] / "experiments" / "smoke.yaml"
+#: Outcomes and series drawn (a few, to keep the test fast; the defaults draw more).
+OUTCOMES = ("civilian_fatalities_total", "control_state_last12", "gdp_growth_2022")
+FANS = ("civilian_fatalities", "control_state", "junta_approval")
+MAPS = (
+    "map_control",
+    "map_control_diff",
+    "map_fatalities_region",
+    "map_fatalities_region_diff",
+    "map_fatalities_cell",
+    "map_fatalities_cell_diff",
+)
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The smoke experiment (2 scenarios x 3 replicates), keeping series and event logs."""
+    exp = dataclasses.replace(load_experiment(SMOKE), keep_events=True)
+    out = tmp_path_factory.mktemp("smoke") / "results"
+    malisim.run_experiment(exp, out, executor="local", workers=2, progress="none")
+    return out
+
+
+@pytest.fixture(scope="module")
+def report(smoke: Path, tmp_path_factory: pytest.TempPathFactory) -> Report:
+    folder = tmp_path_factory.mktemp("report")
+    return write_report(
+        smoke,
+        folder / "report.html",
+        figures_dir=folder / "figures",
+        outcomes=OUTCOMES,
+        fan_outcomes=FANS,
+    )
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.sources: list[str] = []
+        self.links: list[str] = []
+        self.tags: set[str] = set()
+        self._skip = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        a = dict(attrs)
+        if a.get("src") is not None:
+            self.sources.append(str(a["src"]))
+        if a.get("href") is not None:
+            self.links.append(str(a["href"]))
+        self._skip = tag in ("style", "script")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.text.append(data)
+
+
+def parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    return page
+
+
+def test_every_figure_file_is_written(report: Report) -> None:
+    cmp = report.comparison
+    names = {"differences"}
+    names |= {f"dist_{o}" for o in cmp.outcomes}
+    names |= {f"fan_{o}" for o in FANS}
+    names |= set(MAPS)
+    expected = {f"{n}.{ext}" for n in names for ext in ("png", "svg")}
+    written = {p.name for p in report.figures}
+    assert expected <= written, sorted(expected - written)
+    for path in report.figures:
+        assert path.stat().st_size > 1000, path
+        head = path.read_bytes()[:8]
+        assert head.startswith(b"\x89PNG") if path.suffix == ".png" else b"<?xml" in head
+
+
+def test_report_is_self_contained_and_complete(report: Report) -> None:
+    page = parse(report.path)
+    text = " ".join(page.text)
+    assert {"html", "table", "img", "figure"} <= page.tags
+    assert len(page.sources) == len(report.figures) // 2  # every figure embedded once
+    assert all(s.startswith("data:image/png;base64,") for s in page.sources)
+    assert all(h.startswith(("#", "data:")) for h in page.links)  # nothing to fetch
+    assert "http://" not in " ".join(page.sources + page.links)
+    for scenario in ("historical", "no_wagner"):
+        assert scenario in text
+    assert report.comparison.outcomes == list(OUTCOMES)
+    for outcome in OUTCOMES:
+        assert outcome in text
+    for target in load_targets()["target"]:
+        assert target in text
+    for what in (
+        "What was run",
+        "root seed 1",
+        "3 per scenario",
+        "malisim 0.1.0",
+        "numpy",
+        "Comparison with historical",
+        "Documented figures",
+        "2,146",
+        "Maps",
+    ):
+        assert what in text, what
+    assert report.warnings and "at least 20" in report.warnings[0]
+
+
+def test_targets_from_series_match_the_run_outcomes(smoke: Path, report: Report) -> None:
+    t = report.targets.set_index(["target", "period", "scenario"])
+    res = malisim.load_results(smoke)
+    hist = res.outcomes[res.outcomes.scenario == "historical"]
+    row = t.loc[("civilian_fatalities", "2022-01 to 2022-12", "historical")]
+    assert row["runs"] == 3
+    assert row["median"] == pytest.approx(hist["civilian_fatalities_2022"].median())
+    row = t.loc[("gdp_growth", "2021-01 to 2021-12", "historical")]
+    assert row["median"] == pytest.approx(hist["gdp_growth_2021"].median())
+    # before the simulated period: no value, and a note saying why
+    row = t.loc[("civilian_fatalities_state", "2017-01 to 2020-12", "historical")]
+    assert row["runs"] == 0 and "outside the simulated period" in row["note"]
+    # without series: the yearly counts still come from the outcomes table
+    table = target_table(res, ["historical"], None)
+    counts = table[(table.target == "civilian_fatalities") & (table.runs > 0)]
+    assert len(counts) == 2 and (table[table.kind == "stock"].runs == 0).all()
+
+
+def test_maps_data(smoke: Path) -> None:
+    res = malisim.load_results(smoke)
+    shares = region_control(res.series)
+    total = sum(shares.values())
+    assert np.allclose(total.dropna(how="all").to_numpy(), 1.0, atol=1e-6)
+    runs = res.outcomes.set_index("run_id")[["scenario", "point_id", "replicate"]]
+    diffs = scenario_differences(
+        shares["control_state"], runs, ["historical", "no_wagner"], "historical"
+    )
+    assert diffs["no_wagner"][1] is True
+    geo = map_geometry()
+    assert geo.n_cells == 488 and len(geo.towns) >= 8
+    assert len(geo.border_edges) > 50 and len(geo.region_edges) > 50
+
+
+def test_policy_timeline(smoke: Path) -> None:
+    man = malisim.load_results(smoke).manifest
+    marks = policy_timeline(man)
+    wagner = [m for m in marks if m.label == "wagner deployment"]
+    assert len(wagner) == 1 and wagner[0].scenarios == ("historical",)
+    common = [m for m in marks if set(m.scenarios) == {"historical", "no_wagner"}]
+    assert common
+    key = timeline_key(
+        marks,
+        ["historical", "no_wagner"],
+        {"historical": "#000000", "no_wagner": "#E69F00"},
+        pd.Timestamp("2019-01-01"),
+        pd.Timestamp("2026-12-01"),
+    )
+    assert any("historical only" in k.text for k in key)
+
+
+def test_cli_report_without_series(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = synthetic_outcomes(
+        ("historical", "no_wagner", "france_stays"),
+        12,
+        ("civilian_fatalities_total", "civilian_fatalities_2022", "idps_end"),
+    )
+    folder = write_results(tmp_path / "res", table)
+    out = tmp_path / "r" / "report.html"
+    assert main(["report", str(folder), "-o", str(out), "--baseline", "no_wagner"]) == 0
+    assert f"wrote {out}" in capsys.readouterr().out
+    page = parse(out)
+    text = " ".join(page.text)
+    assert "Comparison with no_wagner" in text and "No maps" in text
+    assert "needs the monthly series" in text
+    assert all(s.startswith("data:image/png;base64,") for s in page.sources)
+    assert main(["report", str(folder), "-o", str(tmp_path)]) == 2  # a folder, not a file
+    assert main(["report", str(folder), "--outcomes", "idps"]) == 0
+    assert (folder / "report.html").is_file()

@@ -1,0 +1,230 @@
+"""The page in a real browser: headless Debian Chromium driven by Python Playwright.
+
+Starts the page's server (``malisim ui`` when the CLI has it, else ``python -m malisim.app``) on
+a free local port, loads the page at 1280x800, changes levers, steps the model, checks that the
+date, the map and a chart changed, that nothing scrolls sideways, runs two replicates, saves a
+screenshot and checks that "save as scenario" downloads a file ``load_scenario`` validates.
+
+Chromium must be at /usr/bin/chromium (``bash scripts/ci_browser_setup.sh`` installs it); the
+test fails, never skips, when it is missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from malisim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+SERVER_START_TIMEOUT = 90.0
+UI_TIMEOUT_MS = 60_000  # one page action (a re-run of the model, a server round trip)
+REPLICATES_TIMEOUT_MS = 180_000
+SCREENSHOT_DIR_ENV = "MALISIM_UI_SCREENSHOT_DIR"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _server_command(port: int, scenario: Path) -> list[str]:
+    """``malisim ui`` if the CLI has the subcommand, else the page's own entry point."""
+    args = ["--host", "127.0.0.1", "--port", str(port), str(scenario)]
+    try:
+        from malisim.cli import build_parser
+
+        parser = build_parser()
+        sub = next(a for a in parser._actions if a.dest == "command")
+        if "ui" in sub.choices:
+            code = "import sys; from malisim.cli import main; sys.exit(main())"
+            return [sys.executable, "-c", code, "ui", *args]
+    except Exception:  # the CLI is optional here: the page's entry point is the same command
+        pass
+    return [sys.executable, "-m", "malisim.app", *args]
+
+
+@pytest.fixture(scope="module")
+def playwright_chromium():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `bash scripts/ci_browser_setup.sh` (as root it "
+            "installs Debian's chromium) before the tests"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Python Playwright is missing: pip install -e '.[dev]'")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def ui_url(tmp_path_factory) -> Iterator[str]:
+    """The page's server on a free local port; stopped (then killed if need be) afterwards."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("ui-server") / "server.log"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    cmd = _server_command(port, ROOT / "scenarios" / "historical.yaml")
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"the server exited ({proc.returncode}):\n{log_path.read_text()}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server did not answer in {SERVER_START_TIMEOUT:.0f} s:\n"
+                            f"{log_path.read_text()}")  # fmt: skip
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def _screenshot_dir(tmp_path: Path) -> Path:
+    out = os.environ.get(SCREENSHOT_DIR_ENV)
+    path = Path(out) if out else tmp_path
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def test_page_in_a_real_browser(playwright_chromium, ui_url, tmp_path):
+    context = playwright_chromium.new_context(viewport=VIEWPORT, accept_downloads=True)
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(ui_url, timeout=UI_TIMEOUT_MS)
+        page.wait_for_selector("svg.malisim-map")
+        date = page.locator(".malisim-date")
+        assert date.inner_text() == "January 2019"
+        map_svg = page.locator("svg.malisim-map")
+        chart = page.locator(".chart-fatalities svg")
+        map_before = map_svg.screenshot()
+        cells_before = map_svg.evaluate(
+            "s => Array.from(s.querySelectorAll('rect')).map(r => r.dataset.control).join()"
+        )
+        chart_before = chart.screenshot()
+        assert chart.get_attribute("data-points") == "0"
+
+        # change levers: Wagner off (a switch), ECOWAS sanctions one month longer (a slider)
+        page.locator(".lever-wagner_on input").click()
+        page.wait_for_selector(".lever-wagner_personnel", state="detached")
+        months = page.locator(".lever-sanctions_months")
+        assert "6" in months.inner_text()
+        page.locator(".lever-sanctions_months + .v-slider [role=slider]").focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "document.querySelector('.lever-sanctions_months b').textContent === '7'"
+        )
+
+        # step two years and three months
+        page.locator(".malisim-step-year").click()
+        page.wait_for_function(
+            "document.querySelector('.malisim-date').textContent === 'December 2019'"
+        )
+        page.locator(".malisim-step-year").click()
+        page.wait_for_function(
+            "document.querySelector('.malisim-date').textContent === 'December 2020'"
+        )
+        for _ in range(3):
+            page.locator(".malisim-step").click()
+        page.wait_for_function(
+            "document.querySelector('.malisim-date').textContent === 'March 2021'"
+        )
+        assert "month 27 of 96" in page.locator(".malisim-month-count").inner_text()
+        page.wait_for_function(
+            "document.querySelector('svg.malisim-map').dataset.date === '2021-03'"
+        )
+        page.wait_for_function(
+            "document.querySelector('.chart-fatalities svg').dataset.points === '27'"
+        )
+        cells_after = map_svg.evaluate(
+            "s => Array.from(s.querySelectorAll('rect')).map(r => r.dataset.control).join()"
+        )
+        assert cells_after != cells_before, "the map's control did not change"
+        assert map_svg.screenshot() != map_before
+        assert chart.screenshot() != chart_before
+
+        # the page fits 1280 px: no horizontal scrolling
+        widths = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+            " document.body.scrollWidth]"
+        )
+        assert widths[0] <= VIEWPORT["width"] and widths[2] <= VIEWPORT["width"], widths
+        rightmost = page.evaluate(
+            "Math.max(...Array.from(document.querySelectorAll('.malisim-root *'))"
+            ".map(e => e.getBoundingClientRect()).filter(r => r.width > 0).map(r => r.right))"
+        )
+        assert rightmost <= VIEWPORT["width"], f"something sticks out to x={rightmost}"
+        shot = _screenshot_dir(tmp_path) / "malisim-ui-1280x800.png"
+        page.screenshot(path=str(shot))
+        assert shot.stat().st_size > 20_000
+        print(f"screenshot: {shot}")
+
+        # two replicates of these settings: progress, then the fan charts
+        slider = page.locator(".malisim-replicates [role=slider]")
+        slider.focus()
+        for _ in range(6):
+            page.keyboard.press("ArrowLeft")
+        run = page.locator(".malisim-run-replicates")
+        page.wait_for_function(
+            "document.querySelector('.malisim-run-replicates').textContent.includes('Run 2')"
+        )
+        run.click()
+        page.wait_for_selector(".malisim-rep-progress")
+        page.wait_for_selector(".fan-civilian_fatalities svg", timeout=REPLICATES_TIMEOUT_MS)
+        assert "2 of 2 runs done" in page.locator(".malisim-rep-progress").inner_text()
+
+        # save as scenario: a YAML file that load_scenario validates, with the levers applied
+        with page.expect_download(timeout=UI_TIMEOUT_MS) as info:
+            page.locator(".malisim-save").click()
+        saved = tmp_path / info.value.suggested_filename
+        info.value.save_as(saved)
+        assert saved.name == "historical_custom.yaml"
+        scenario = load_scenario(saved)
+        types = [p.policy_type for p in scenario.policies]
+        assert "wagner_deployment" not in types and "french_withdrawal" in types
+        sanctions = [p for p in scenario.policies if p.policy_type == "ecowas_sanctions"]
+        assert any((p.start, p.end) == ("2022-01", "2022-07") for p in sanctions)
+        assert not errors, errors
+    finally:
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(tmp_path / "last.png"))
+        context.close()
