@@ -2,7 +2,7 @@
 
 Citizens with hardship ``H ~ U(0, 1)`` and risk aversion ``R ~ U(0, 1)`` and cops live on a
 torus, at most one agent per cell. Each step every free agent (cops, and citizens not in jail)
-does, in Epstein's order of the NetLogo *Rebellion* replication:
+does, in the order of NetLogo's *Rebellion* replication of the model:
 
 * rule M: move to a random empty cell within vision;
 * rule A (citizens): turn active iff ``G - R * P > T`` with ``G = H (1 - L)`` and
