@@ -1,0 +1,396 @@
+"""Calibration files: the schema and the loader, with errors located like the scenario loader's.
+
+A calibration file is a YAML mapping::
+
+    name: calibration
+    description: Fit 2019-2021, hold out 2022.
+    scenario: ../scenarios/historical.yaml   # relative to this file's folder
+    end: 2022-12                  # optional: last simulated month (held-out targets need it)
+    params: {}                    # optional: fixed parameter overrides (not calibrated)
+    priors:                       # the uncertain parameters: uniform priors, each with a reason
+      state_abuse_rate: {low: 0.5, high: 4.0, why: "..."}
+    targets: null                 # targets CSV relative to this file (default: the shipped one)
+    split:                        # labels or periods (YYYY-MM..YYYY-MM: targets inside it)
+      fit: ["2019-01..2021-12"]
+      holdout: ["2022-01..2022-12", "civilian_fatalities_state[2017-01..2020-12,national]"]
+    method: smc                   # smc (ABC population Monte Carlo) or rejection
+    simulations: 1800             # calibration budget (all generations together)
+    generations: 4                # smc only
+    quantile: 0.5                 # smc: tolerance = this quantile of the generation's distances
+    accept: 0.1                   # rejection: share of the draws accepted
+    predictive: 200               # posterior predictive runs used for the evaluation
+    scales: {}                    # optional per-target distance scales (label -> scale)
+    seed: 20260101
+    executor: {kind: local, workers: 2}
+    fitted_scenario: ../scenarios/calibrated.yaml   # optional: where the fitted file is written
+
+A target's split comes from the ``split`` section (labels first, then periods) or else from the
+``use`` column of the targets file; targets assigned nowhere are reported as unused. Every
+problem is a :class:`~malisim.errors.UserError` naming the file, line and key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Hashable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from malisim.calendar import DateError, parse_month
+from malisim.errors import UserError, did_you_mean
+from malisim.parameters import Parameters, parameter_specs
+from malisim.policies import Month
+from malisim.scenario import SET_SOURCE, ResolvedScenario, _raise_validation, load_scenario
+from malisim.targets import Target, covered, load_targets
+from malisim.yamlio import LineOf, format_key_path, load_yaml_file
+
+_PERIOD = re.compile(r"^(\d{4}-\d{2})\.\.(\d{4}-\d{2})$")
+EXECUTOR_KINDS = ("serial", "local", "dask")
+
+
+class PriorSpec(BaseModel):
+    """A uniform prior on one parameter."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    low: float = Field(description="Lower end of the uniform prior (within the schema bounds).")
+    high: float = Field(description="Upper end of the uniform prior (within the schema bounds).")
+    why: str = Field(min_length=1, description="Why this range (sources, reasoning).")
+
+
+class SplitSection(BaseModel):
+    """Which targets are fitted and which are held out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fit: list[str] = Field(default_factory=list, description="Labels or periods fitted.")
+    holdout: list[str] = Field(default_factory=list, description="Labels or periods held out.")
+
+
+class ExecutorSection(BaseModel):
+    """Where the simulations run (the batch machinery's executors)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["serial", "local", "dask"] = Field("local", description="Executor.")
+    workers: int | None = Field(None, ge=1, description="Local worker processes.")
+    scheduler: str | None = Field(None, description="Dask scheduler address.")
+    dask_local: int | None = Field(None, ge=1, description="Workers of a local Dask cluster.")
+
+
+class CalibrationFile(BaseModel):
+    """The top level of a calibration file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="Name of the calibration.")
+    description: str = Field("", description="What it is for.")
+    scenario: str = Field(description="Scenario file, relative to this file's folder.")
+    start: Month | None = Field(None, description="First simulated month (YYYY-MM).")
+    end: Month | None = Field(None, description="Last simulated month (YYYY-MM).")
+    params: dict[str, Any] = Field(default_factory=dict, description="Fixed overrides.")
+    priors: dict[str, Any] = Field(description="Parameter -> {low, high, why}.")
+    targets: str | None = Field(None, description="Targets CSV (default: the shipped one).")
+    split: dict[str, Any] = Field(default_factory=dict, description="fit / holdout lists.")
+    method: Literal["smc", "rejection"] = Field("smc", description="ABC method.")
+    simulations: int = Field(ge=2, le=10_000_000, description="Calibration simulations.")
+    generations: int = Field(4, ge=1, le=100, description="SMC generations.")
+    quantile: float = Field(0.5, gt=0.0, lt=1.0, description="SMC tolerance quantile.")
+    accept: float = Field(0.1, gt=0.0, le=1.0, description="Rejection: accepted share.")
+    predictive: int = Field(200, ge=0, le=1_000_000, description="Posterior predictive runs.")
+    scales: dict[str, float] = Field(default_factory=dict, description="Distance scales.")
+    seed: int = Field(ge=0, le=2**63 - 1, description="Root seed.")
+    executor: dict[str, Any] = Field(default_factory=dict, description="Executor options.")
+    fitted_scenario: str | None = Field(None, description="Where to write the fitted scenario.")
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A uniform prior.
+
+    Attributes:
+        name: Parameter name.
+        low: Lower end.
+        high: Upper end.
+        why: The reason for the range.
+        integer: Whether the parameter is a whole number (draws are rounded).
+    """
+
+    name: str
+    low: float
+    high: float
+    why: str
+    integer: bool = False
+
+
+@dataclass
+class Calibration:
+    """A validated calibration.
+
+    Attributes:
+        name: Name.
+        description: Description.
+        scenario: The resolved scenario (with the file's start, end and params applied).
+        priors: The uniform priors, in file order.
+        targets: Every target of the targets file, with ``use`` set to ``fit``, ``holdout``
+            or ``""`` (unused).
+        method: ``smc`` or ``rejection``.
+        simulations: Calibration budget.
+        generations: SMC generations (1 for rejection).
+        quantile: SMC tolerance quantile.
+        accept: Rejection acceptance share.
+        predictive: Posterior predictive runs.
+        scales: Per-target distance scale overrides.
+        seed: Root seed.
+        executor: Executor options (kind, workers, scheduler, dask_local).
+        fitted_scenario: Where the fitted scenario file is written (or None).
+        fixed_params: The file's fixed parameter overrides (copied into the fitted scenario).
+        scenario_file: The scenario file named by the calibration.
+        source: The calibration file.
+    """
+
+    name: str
+    description: str
+    scenario: ResolvedScenario
+    priors: list[Prior]
+    targets: list[Target]
+    method: str = "smc"
+    simulations: int = 1000
+    generations: int = 4
+    quantile: float = 0.5
+    accept: float = 0.1
+    predictive: int = 200
+    scales: dict[str, float] = field(default_factory=dict)
+    seed: int = 1
+    executor: dict[str, Any] = field(default_factory=dict)
+    fitted_scenario: Path | None = None
+    fixed_params: dict[str, Any] = field(default_factory=dict)
+    scenario_file: Path | None = None
+    source: str | None = None
+
+    @property
+    def fit_targets(self) -> list[Target]:
+        """The fitted targets."""
+        return [t for t in self.targets if t.use == "fit"]
+
+    @property
+    def holdout_targets(self) -> list[Target]:
+        """The held-out targets."""
+        return [t for t in self.targets if t.use == "holdout"]
+
+    def per_generation(self) -> list[int]:
+        """Simulations of each generation (the budget split as evenly as possible)."""
+        g = self.generations if self.method == "smc" else 1
+        base, extra = divmod(self.simulations, g)
+        return [base + (1 if i < extra else 0) for i in range(g)]
+
+
+class _Where:
+    def __init__(self, file: str, line_of: LineOf) -> None:
+        self.file = file
+        self.line_of = line_of
+
+    def __call__(self, *path: Hashable) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line_of(path), "key": format_key_path(path)}
+
+
+def _validate(
+    model: type[BaseModel], data: Any, prefix: tuple[Hashable, ...], where: _Where
+) -> Any:
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else repr(data)
+        raise UserError(f"expected a mapping, got {kind}", **where(*prefix))
+    try:
+        return model.model_validate(data, strict=True)
+    except ValidationError as exc:
+        _raise_validation(exc, model, prefix, where.file, where.line_of)
+
+
+def check_priors(raw: dict[str, Any], where: _Where) -> list[Prior]:
+    """Validate the ``priors`` section: known parameters, low < high, within schema bounds."""
+    if not raw:
+        raise UserError("needs at least one uncertain parameter", **where("priors"))
+    specs = parameter_specs()
+    out = []
+    for name, value in raw.items():
+        path = ("priors", name)
+        spec = specs.get(name)
+        if spec is None:
+            raise UserError(
+                "unknown parameter", suggestion=did_you_mean(name, specs), **where(*path)
+            )
+        if isinstance(value, dict):
+            value = {k: float(v) if type(v) is int else v for k, v in value.items()}
+        prior = _validate(PriorSpec, value, path, where)
+        bounds = f"{spec.low:g} to {spec.high:g} {spec.unit}"
+        if prior.low >= prior.high:
+            raise UserError(
+                f"low {prior.low:g} is not below high {prior.high:g}",
+                allowed=f"low < high within {bounds}",
+                **where(*path, "low"),
+            )
+        for end in ("low", "high"):
+            v = getattr(prior, end)
+            if not spec.low <= v <= spec.high:
+                raise UserError(
+                    f"{end} {v:g} is outside the parameter's bounds",
+                    allowed=bounds,
+                    **where(*path, end),
+                )
+        out.append(Prior(name, prior.low, prior.high, prior.why.strip(), spec.type is int))
+    return out
+
+
+def _in_period(t: Target, text: str) -> bool | None:
+    """Whether a target lies in a ``YYYY-MM..YYYY-MM`` period; None if ``text`` is no period."""
+    m = _PERIOD.match(text.strip())
+    if not m:
+        return None
+    lo, hi = parse_month(m.group(1)), parse_month(m.group(2))
+    return lo <= t.start and t.end <= hi
+
+
+def assign_split(targets: list[Target], split: SplitSection, where: _Where) -> list[Target]:
+    """Set each target's ``use`` from the split (labels first, then periods, then the file)."""
+    labels = {t.name for t in targets}
+    by_label: dict[str, str] = {}
+    periods: list[tuple[str, str]] = []
+    for use in ("fit", "holdout"):
+        for i, item in enumerate(getattr(split, use)):
+            path = ("split", use, i)
+            if _PERIOD.match(item.strip()):
+                try:
+                    lo, hi = (parse_month(x) for x in item.strip().split(".."))
+                except DateError as err:
+                    raise UserError(str(err), **where(*path)) from None
+                if hi < lo:
+                    raise UserError(f"period {item!r} ends before it starts", **where(*path))
+                periods.append((use, item))
+            elif item in labels:
+                if by_label.get(item, use) != use:
+                    raise UserError(f"{item} is both fitted and held out", **where(*path))
+                by_label[item] = use
+            else:
+                raise UserError(
+                    f"{item!r} is neither a target label nor a period YYYY-MM..YYYY-MM",
+                    suggestion=did_you_mean(item, labels),
+                    allowed=", ".join(sorted(labels)),
+                    **where(*path),
+                )
+    out = []
+    for t in targets:
+        use = by_label.get(t.name)
+        if use is None:
+            hits = {u for u, p in periods if _in_period(t, p)}
+            if len(hits) > 1:
+                raise UserError(
+                    f"target {t.name} falls in both a fitted and a held-out period",
+                    **where("split"),
+                )
+            use = hits.pop() if hits else t.use
+        out.append(replace(t, use=use))
+    return out
+
+
+def _scenario(spec: CalibrationFile, base: Path, where: _Where) -> tuple[ResolvedScenario, Path]:
+    path = Path(spec.scenario)
+    full = path if path.is_absolute() else base / path
+    if not full.is_file():
+        raise UserError(f"scenario file not found ({full})", **where("scenario"))
+    overrides = [f"params.{k}={v}" for k, v in spec.params.items()]
+    overrides += [f"{k}={getattr(spec, k)}" for k in ("start", "end") if getattr(spec, k)]
+    try:
+        scenario = load_scenario(full, overrides)
+    except UserError as err:
+        if err.file != SET_SOURCE:
+            raise
+        key = "params" if err.key and err.key.startswith("params") else (err.key or "end")
+        raise UserError(
+            f"makes scenario {full} invalid: {err.message}", allowed=err.allowed, **where(key)
+        ) from None
+    return scenario, full
+
+
+def load_calibration(path: str | Path) -> Calibration:
+    """Load and validate a calibration file, its scenario and its targets.
+
+    Args:
+        path: The calibration file.
+
+    Returns:
+        The calibration.
+
+    Raises:
+        UserError: For any problem: unknown keys or parameters, a prior with low >= high or
+            outside the schema bounds, an unknown target outcome (reported by the targets
+            loader), a split naming no target, a fitted target whose period the scenario does
+            not cover.
+    """
+    file = str(path)
+    data, line_of = load_yaml_file(file)
+    where = _Where(file, line_of)
+    spec: CalibrationFile = _validate(CalibrationFile, data, (), where)
+    if spec.params:
+        try:
+            Parameters.model_validate(spec.params, strict=True)
+        except ValidationError as exc:
+            _raise_validation(exc, Parameters, ("params",), file, line_of)
+    base = Path(file).parent
+    priors = check_priors(spec.priors, where)
+    fixed = set(spec.params) & {p.name for p in priors}
+    if fixed:
+        name = sorted(fixed)[0]
+        raise UserError(f"{name} is both fixed (params) and calibrated", **where("params", name))
+    scenario, scenario_file = _scenario(spec, base, where)
+    targets_file = None if spec.targets is None else base / spec.targets
+    targets = load_targets(targets_file)
+    split = _validate(SplitSection, spec.split, ("split",), where)
+    targets = assign_split(targets, split, where)
+    fitted = [t for t in targets if t.use == "fit"]
+    if not fitted:
+        raise UserError("no target is fitted", **where("split", "fit"))
+    for t in fitted:
+        if not covered(scenario.start_month, scenario.end_month, t):
+            raise UserError(
+                f"fitted target {t.name} is outside the simulated period "
+                f"{scenario.start}..{scenario.end} (gdp_growth also needs the year before)",
+                allowed="fit only targets the scenario covers; hold the others out",
+                **where("split", "fit"),
+            )
+    labels = {t.name for t in targets}
+    for label in spec.scales:
+        if label not in labels:
+            raise UserError(
+                "unknown target label",
+                suggestion=did_you_mean(label, labels),
+                **where("scales", label),
+            )
+        if not spec.scales[label] > 0:
+            raise UserError("must be positive", **where("scales", label))
+    executor = _validate(ExecutorSection, spec.executor, ("executor",), where)
+    return Calibration(
+        name=spec.name,
+        description=spec.description,
+        scenario=scenario,
+        priors=priors,
+        targets=targets,
+        method=spec.method,
+        simulations=spec.simulations,
+        generations=spec.generations if spec.method == "smc" else 1,
+        quantile=spec.quantile,
+        accept=spec.accept,
+        predictive=spec.predictive,
+        scales={k: float(v) for k, v in spec.scales.items()},
+        seed=spec.seed,
+        executor=executor.model_dump(),
+        fitted_scenario=None
+        if spec.fitted_scenario is None
+        else Path(os.path.normpath(base / spec.fitted_scenario)),
+        fixed_params=dict(spec.params),
+        scenario_file=scenario_file,
+        source=file,
+    )

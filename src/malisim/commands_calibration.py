@@ -1,0 +1,129 @@
+"""The ``malisim calibrate`` command: ABC calibration against documented figures.
+
+``add_parsers(subparsers)`` adds the subcommand; ``cmd_calibrate(args)`` runs it. User errors are
+raised as :class:`~malisim.errors.UserError` (the command line prints them and exits with 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+
+from malisim.errors import UserError
+
+
+def add_parsers(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``calibrate`` subcommand.
+
+    Args:
+        subparsers: The ``add_subparsers()`` object of the main parser.
+    """
+    cal = subparsers.add_parser(
+        "calibrate",
+        help="calibrate uncertain parameters against documented figures (ABC), with an "
+        "out-of-sample check",
+        description="Approximate Bayesian computation (rejection or ABC-SMC) of the uncertain "
+        "parameters of a calibration file against the documented targets it fits; scores the "
+        "posterior predictive distribution against fitted and held-out targets (50%%/90%% "
+        "coverage, CRPS) and writes the fitted scenario. See docs/calibration.md.",
+    )
+    cal.add_argument("calibration", help="calibration file (e.g. experiments/calibration.yaml)")
+    cal.add_argument("--out", help="output folder (default: results/<calibration name>)")
+    cal.add_argument("--resume", action="store_true", help="continue an interrupted calibration")
+    cal.add_argument(
+        "--executor", choices=("serial", "local", "dask"), help="override the file's executor"
+    )
+    cal.add_argument("--workers", type=int, help="local worker processes (override)")
+    cal.add_argument(
+        "--progress",
+        choices=("auto", "bar", "log", "none"),
+        default="log",
+        help="progress of each generation's batch (default: log)",
+    )
+    cal.add_argument(
+        "--no-fitted-scenario",
+        action="store_true",
+        help="do not write the calibration file's fitted_scenario (the copy in --out is "
+        "always written)",
+    )
+    cal.set_defaults(func=cmd_calibrate)
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """``malisim calibrate``: run a calibration and print the posterior and the target scores.
+
+    Returns:
+        0 on success (130 when interrupted; the calibration resumes with ``--resume``).
+    """
+    from malisim.calibration import load_calibration, run_calibration
+
+    if args.workers is not None and args.workers < 1:
+        raise UserError("must be at least 1", key="--workers")
+    cal = load_calibration(args.calibration)
+    out = Path(args.out) if args.out else Path("results") / cal.name
+    sizes = cal.per_generation()
+    print(
+        f"malisim calibrate: {cal.name!r}, ABC-{cal.method.upper()}, {len(cal.priors)} "
+        f"parameters, {len(cal.fit_targets)} fitted and {len(cal.holdout_targets)} held-out "
+        f"targets, {' + '.join(map(str, sizes))} + {cal.predictive} predictive simulations "
+        f"-> {out}/",
+        flush=True,
+    )
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        result = run_calibration(
+            cal,
+            out,
+            resume=args.resume,
+            executor=args.executor,
+            workers=args.workers,
+            progress=args.progress,
+            write_fitted=not args.no_fitted_scenario,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"interrupted; continue with: malisim calibrate {args.calibration} --out {out} "
+            "--resume",
+            file=sys.stderr,
+        )
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    cols = ["parameter", "prior_low", "prior_high", "q05", "median", "q95"]
+    print("\nposterior (weighted quantiles):")
+    print(result.summary[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    cols = ["target", "use", "observed", "q05", "median", "q95", "in_50", "in_90", "crps_scaled"]
+    print("\ntargets (posterior predictive):")
+    print(result.targets[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print("\ncoverage:")
+    print(result.coverage.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(
+        f"\n{result.simulations} simulations in {result.seconds / 60:.1f} min; outputs in {out}/ "
+        "(report.md, posterior.parquet, posterior_summary.csv, targets.csv, calibrated.yaml)"
+    )
+    if not args.no_fitted_scenario and cal.fitted_scenario is not None:
+        print(f"fitted scenario written to {cal.fitted_scenario}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``calibrate`` alone (until the main command line wires it in)."""
+    parser = argparse.ArgumentParser(prog="malisim")
+    sub = parser.add_subparsers(dest="command")
+    add_parsers(sub)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
