@@ -22,14 +22,13 @@ Outputs in ``DIR``:
 * ``targets.csv`` and ``coverage.csv``: per-target scores, fitted and held out;
 * ``report.md``: a Markdown section with the posterior and the target scores;
 * ``calibrated.yaml``: the fitted scenario (also written to the calibration's
-  ``fitted_scenario``): it extends the calibrated scenario with the posterior medians.
+  ``fitted_scenario``): a parameter layer with the posterior medians, which scenarios extend.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -249,10 +248,13 @@ def _round(value: float, integer: bool) -> float | int:
 def fitted_scenario_text(
     cal: Calibration, fitted: dict[str, float | int], path: Path, n: int
 ) -> str:
-    """The YAML text of the fitted scenario file (extends the calibrated scenario)."""
-    assert cal.scenario_file is not None
-    rel = os.path.relpath(cal.scenario_file.resolve(), path.resolve().parent)
-    extends = rel[: -len(".yaml")] if rel.endswith(".yaml") else rel
+    """The YAML text of the fitted parameter file.
+
+    It holds only the calibrated parameters (no ``extends``, no policies): a layer that the
+    shipped scenarios extend (``historical.yaml`` and ``baseline_2019.yaml`` do), so that every
+    scenario built on them uses the calibrated values.
+    """
+    del path
     lines = [
         f"# Written by `malisim calibrate {cal.source}` (malisim {__version__}) on "
         f"{datetime.date.today().isoformat()}.",
@@ -260,9 +262,9 @@ def fitted_scenario_text(
         "# fitted targets of docs/calibration.md; do not edit by hand, rerun the calibration.",
         "name: calibrated",
         "description: >",
-        f"  The {cal.scenario.name} scenario with the parameters calibrated on the documented",
-        "  2019-2021 figures (posterior medians; see docs/calibration.md).",
-        f"extends: {extends}",
+        "  Parameters calibrated on the documented 2019-2021 figures (posterior medians; see",
+        f"  docs/calibration.md), fitted with the {cal.scenario.name} scenario. Scenarios extend",
+        "  this file to use them.",
         "params:",
     ]
     lines += [f"  {k}: {v}" for k, v in fitted.items()]
