@@ -287,7 +287,7 @@ def test_ui_command_parses_and_needs_the_extra(monkeypatch, capsys):
     commands_ui.add_parsers(sub)
     args = parser.parse_args(["ui", "--port", "9001", "scenarios/historical.yaml"])
     assert (args.host, args.port, args.scenario) == ("127.0.0.1", 9001, "scenarios/historical.yaml")
-    assert args.func is commands_ui.cmd_ui
+    assert args.handler is commands_ui.cmd_ui
     monkeypatch.setattr(commands_ui, "viz_missing", lambda: ["solara"])
     assert commands_ui.cmd_ui(args) == 2
     assert "pip install 'malisim[viz]'" in capsys.readouterr().err

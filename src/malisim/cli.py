@@ -56,7 +56,91 @@ def build_parser() -> argparse.ArgumentParser:
     desc = sub.add_parser("describe", help="show a fully resolved scenario")
     desc.add_argument("scenario", help="scenario file")
     _add_overrides(desc)
+
+    _add_batch(sub)
+
+    demo = sub.add_parser(
+        "demo",
+        help="the main job: run the demo experiment, print the distributions, write the report",
+    )
+    demo.add_argument("--out", default="results/demo", help="results folder (results/demo)")
+    demo.add_argument("--workers", type=int, metavar="N", help="local worker processes")
+
+    from malisim import (
+        commands_analysis,
+        commands_calibration,
+        commands_sensitivity,
+        commands_ui,
+    )
+
+    commands_analysis.add_parsers(sub)
+    commands_sensitivity.add_parsers(sub)
+    commands_calibration.add_parsers(sub)
+    commands_ui.add_parsers(sub)
     return parser
+
+
+def _add_batch(sub: argparse._SubParsersAction) -> None:
+    """Add the ``batch`` and ``status`` subcommands."""
+    batch = sub.add_parser(
+        "batch",
+        help="run an experiment: replicates of several scenarios into a resumable results folder",
+        description="Run an experiment file (scenarios x design points x replicates) into a "
+        "results folder that survives interruption: rerun with --resume to complete it.",
+    )
+    batch.add_argument("experiment", help="experiment file (e.g. experiments/demo.yaml)")
+    batch.add_argument("--out", help="results folder (default: results/<experiment name>)")
+    batch.add_argument(
+        "--executor",
+        choices=("serial", "local", "dask"),
+        help="where runs are computed (default: local processes, or dask with --scheduler "
+        "or --dask-local)",
+    )
+    batch.add_argument(
+        "--workers", type=int, metavar="N", help="local worker processes (default: all cores)"
+    )
+    batch.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", help="address of a running Dask scheduler"
+    )
+    batch.add_argument(
+        "--dask-local", type=int, metavar="N", help="start a local Dask cluster of N workers"
+    )
+    batch.add_argument(
+        "--resume", action="store_true", help="continue the batch in --out (keeps runs done)"
+    )
+    batch.add_argument(
+        "--force",
+        action="store_true",
+        help="resume even if the experiment or the malisim version changed (keeps the runs "
+        "that are unaffected)",
+    )
+    batch.add_argument("--retry-failed", action="store_true", help="rerun failed runs")
+    batch.add_argument(
+        "--progress",
+        choices=("auto", "bar", "log", "none"),
+        default="auto",
+        help="progress display (default: a bar on a terminal, log lines otherwise)",
+    )
+    batch.add_argument(
+        "--log-every",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="seconds between progress log lines (default 30)",
+    )
+    batch.add_argument(
+        "--flush-seconds",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="commit finished runs to disk at least this often (default 10; 0 = every run)",
+    )
+
+    status = sub.add_parser("status", help="show a results folder: done, failed, pending, why")
+    status.add_argument("dir", help="results folder")
+    status.add_argument(
+        "--tracebacks", action="store_true", help="show the traceback of each failed run"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,7 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from malisim import commands
 
-        return int(getattr(commands, f"cmd_{args.command}")(args) or 0)
+        handler = getattr(args, "handler", None) or getattr(commands, f"cmd_{args.command}")
+        return int(handler(args) or 0)
     except UserError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

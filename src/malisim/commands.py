@@ -179,3 +179,147 @@ def cmd_describe(args: argparse.Namespace) -> int:
         if policy.sources:
             print(f"      sources: {'; '.join(policy.sources)}")
     return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """``malisim batch``: run an experiment into a results folder; print outcome distributions.
+
+    Exit status: 0 when every run is done, 1 when some failed, 130 when interrupted.
+    """
+    import signal
+    import sys
+
+    from malisim.experiment import (
+        distribution_table,
+        format_distributions,
+        load_experiment,
+        load_results,
+        run_experiment,
+    )
+    from malisim.experiment.results import resume_command
+
+    experiment = load_experiment(args.experiment)
+    out = Path(args.out) if args.out else Path("results") / experiment.name
+    if args.log_every <= 0:
+        raise UserError("must be positive", key="--log-every")
+    if args.flush_seconds < 0:
+        raise UserError("must be zero or positive", key="--flush-seconds")
+    print(
+        f"malisim batch: experiment {experiment.name!r}, {len(experiment.scenarios)} scenario(s)"
+        f" x {len(experiment.points)} point(s) x {experiment.replicates} replicate(s) = "
+        f"{experiment.n_runs} runs -> {out}/",
+        flush=True,
+    )
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        report = run_experiment(
+            experiment,
+            out,
+            executor=args.executor,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            dask_local=args.dask_local,
+            resume=args.resume,
+            force=args.force,
+            retry_failed=args.retry_failed,
+            progress=args.progress,
+            log_every=args.log_every,
+            flush_seconds=args.flush_seconds,
+        )
+    except KeyboardInterrupt:
+        manifest = {"experiment_file": str(Path(args.experiment).resolve())}
+        print(
+            f"\ninterrupted: the runs finished so far are saved in {out}/.\n"
+            f"continue with: {resume_command(manifest, out)}",
+            file=sys.stderr,
+        )
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    rate = report.ran / report.seconds if report.seconds > 0 else 0.0
+    print(
+        f"\n{report.done} of {report.total} runs done, {report.failed} failed"
+        + (f" ({report.ran} in this session, {rate:.2f} runs/s)" if report.ran else "")
+    )
+    if report.failures:
+        for run_id, error in report.failures[:5]:
+            print(f"  failed: {run_id}: {error}")
+        manifest = {"experiment_file": str(Path(args.experiment).resolve())}
+        print(
+            f"see: malisim status {out} --tracebacks; rerun the failures with: "
+            f"{resume_command(manifest, out, retry_failed=True)}"
+        )
+    results = load_results(out)
+    if report.done:
+        print(
+            "\nOutcome distributions per scenario: median [5%-95%] over replicates "
+            "(scenario exploration, not a forecast)"
+        )
+        print(format_distributions(distribution_table(results.outcomes)))
+    print(f"\nresults: {out}/ (outcomes.parquet, design.parquet, manifest.json, status.jsonl)")
+    return 1 if report.failed else 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """``malisim status``: done / failed / pending runs of a results folder, and why."""
+    from malisim.experiment import format_status
+
+    print(format_status(args.dir, tracebacks=args.tracebacks))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """``malisim demo``: the README's main job, end to end.
+
+    Runs ``experiments/demo.yaml`` into ``--out`` (resuming it if a previous demo was cut short,
+    starting afresh if it was complete), prints the outcome distributions per scenario, writes
+    the HTML report and prints its path.
+    """
+    from malisim.experiment import load_results
+    from malisim.report import write_report
+
+    experiment_file = Path("experiments") / "demo.yaml"
+    if not experiment_file.is_file():
+        raise UserError(
+            "experiments/demo.yaml not found: run `malisim demo` from the repository's top folder",
+            file=str(experiment_file),
+        )
+    out = Path(args.out)
+    resume = False
+    if out.is_dir() and any(out.iterdir()):
+        try:
+            resume = not load_results(out).complete
+        except UserError:
+            resume = False
+        if not resume:
+            import shutil
+
+            if not (out / "manifest.json").is_file():
+                raise UserError(
+                    "folder exists and is not a results folder; choose another --out", file=str(out)
+                )
+            shutil.rmtree(out)
+    batch_args = argparse.Namespace(
+        experiment=str(experiment_file),
+        out=str(out),
+        executor=None,
+        workers=args.workers,
+        scheduler=None,
+        dask_local=None,
+        resume=resume,
+        force=False,
+        retry_failed=False,
+        progress="auto",
+        log_every=30.0,
+        flush_seconds=10.0,
+    )
+    status = cmd_batch(batch_args)
+    if status not in (0, 1):
+        return status
+    report = write_report(out, out / "report.html")
+    print(f"\nreport: {report.path}")
+    return status

@@ -48,7 +48,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
         help="do not write the calibration file's fitted_scenario (the copy in --out is "
         "always written)",
     )
-    cal.set_defaults(func=cmd_calibrate)
+    cal.set_defaults(handler=cmd_calibrate)
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     add_parsers(sub)
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        return args.handler(args)
     except UserError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -38,7 +38,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPars
         "save the settings as a scenario file.",
     )
     add_ui_arguments(ui)
-    ui.set_defaults(func=cmd_ui)
+    ui.set_defaults(handler=cmd_ui)
     return ui
 
 

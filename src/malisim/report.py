@@ -603,6 +603,11 @@ def render_report(
             "<p class='note'>Per-cell maps need the event logs: set "
             "<code>keep: {events: true}</code> in the experiment file.</p>"
         )
+    from malisim.sensitivity.report import sensitivity_section
+
+    sensitivity = sensitivity_section(results.path)
+    if sensitivity:
+        parts.append(sensitivity)
     parts.append(_methods_section(cmp))
     parts.append(
         f"<p class='note'>Regenerate with <code>malisim report {_e(results.path)} -o "

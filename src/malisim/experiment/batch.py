@@ -39,13 +39,14 @@ from malisim.experiment.store import (
     STORE_FORMAT,
     ChunkWriter,
     StatusLog,
+    StatusScan,
     Store,
     consolidate,
     git_commit,
     is_consolidated,
     now_iso,
     package_versions,
-    run_states,
+    scan_status,
     summarise,
     write_table_atomic,
 )
@@ -308,6 +309,11 @@ def run_experiment(
         What was done; ``report.complete`` tells whether every run is done or failed and the
         final tables are written.
 
+    Note:
+        The local executor starts its workers with the ``spawn`` method, which re-imports the
+        calling script: a script that calls this function must do so under
+        ``if __name__ == "__main__":`` (notebooks and the command line need nothing).
+
     Raises:
         UserError: For a bad experiment, a refused output folder or bad executor options.
         KeyboardInterrupt: On Ctrl-C, after the finished runs are committed.
@@ -328,10 +334,10 @@ def run_experiment(
     ran = 0
     info: dict[str, Any] = ex.info()
     try:
-        records = store.read_status()
-        store.remove_orphans(records, TABLES)
         runs = exp.runs()
-        states = run_states(records, runs, store.chunk_exists_fn(tables))
+        scan = scan_status(store.status_path, runs, store.chunk_exists_fn(tables))
+        store.remove_orphans(scan.chunks, TABLES)
+        states = scan.states
         todo = [
             r
             for r in runs
@@ -340,22 +346,39 @@ def run_experiment(
         ]
         if todo:
             ran, info = _run_session(
-                store, manifest, exp, todo, states, ex, tables,
-                resume=resume, force=force, retry_failed=retry_failed, progress=progress,
-                log_every=log_every, chunk_runs=chunk_runs, flush_seconds=flush_seconds,
+                store,
+                manifest,
+                exp,
+                todo,
+                scan,
+                ex,
+                tables,
+                resume=resume,
+                force=force,
+                retry_failed=retry_failed,
+                progress=progress,
+                log_every=log_every,
+                chunk_runs=chunk_runs,
+                flush_seconds=flush_seconds,
                 stream=stream,
-            )  # fmt: skip
-            records = store.read_status()
-            states = run_states(records, runs, store.chunk_exists_fn(tables))
+            )
+            scan = scan_status(store.status_path, runs, store.chunk_exists_fn(tables))
+            states = scan.states
         summary = summarise(runs, states)
         complete = summary.pending == 0
-        if complete and not is_consolidated(store, records, tables):
+        if complete and not is_consolidated(store, scan, tables):
             consolidate(store, runs, states, tables)
             log = StatusLog(store.status_path)
             try:
                 log.append(
-                    [{"event": "complete", "time": now_iso(), "done": summary.done,
-                      "failed": summary.failed}],  # fmt: skip
+                    [
+                        {
+                            "event": "complete",
+                            "time": now_iso(),
+                            "done": summary.done,
+                            "failed": summary.failed,
+                        }
+                    ],
                     sync=True,
                 )
             finally:
@@ -384,7 +407,7 @@ def _run_session(
     manifest: dict[str, Any],
     exp: Experiment,
     todo: list[RunSpec],
-    states: dict[str, Any],
+    scan: StatusScan,
     ex: Executor,
     tables: tuple[str, ...],
     *,
@@ -398,11 +421,11 @@ def _run_session(
     stream: TextIO | None,
 ) -> tuple[int, dict[str, Any]]:
     """Run the runs of ``todo`` in one session; return (runs finished, executor info)."""
-    records = store.read_status()
-    session_no = 1 + sum(1 for r in records if r.get("event") == "session")
+    session_no = 1 + scan.sessions
     by_index = {r.index: r for r in todo}
-    done_before = sum(1 for s in states.values() if s.state == "done")
-    failed_before = sum(1 for s in states.values() if s.state == "failed") * (not retry_failed)
+    states = scan.states.values()
+    done_before = sum(1 for s in states if s.state == "done")
+    failed_before = sum(1 for s in states if s.state == "failed") * (not retry_failed)
     session: dict[str, Any] = {
         "session": session_no,
         "started": now_iso(),
@@ -432,10 +455,15 @@ def _run_session(
         spec = by_index[out.index]
         if out.ok and out.version != __version__:
             out = RunOutput(
-                out.index, out.run_id, False, {}, seconds=out.seconds, worker=out.worker,
+                out.index,
+                out.run_id,
+                False,
+                {},
+                seconds=out.seconds,
+                worker=out.worker,
                 error=f"VersionMismatch: worker {out.worker} runs malisim {out.version}, "
                 f"the batch {__version__}",
-            )  # fmt: skip
+            )
         ran += 1
         if out.ok:
             chunk.add(out, spec, time.monotonic())
@@ -471,10 +499,9 @@ def _run_session(
             store.write_manifest(manifest)
             log.append([{"event": "session", "time": now_iso(), **session}], sync=True)
             for out in ex.results(_tasks(exp, Experiment.execution_order(todo)), on_submit):
-                now = time.monotonic()
                 if out is not None:
                     handle(out)
-                if chunk.due(now, chunk_runs, flush_seconds):
+                if chunk.due(time.monotonic(), chunk_runs, flush_seconds):
                     chunk.commit()
                 bar.poll()
             chunk.commit()
@@ -491,8 +518,14 @@ def _run_session(
         try:
             if outcome != "finished":
                 log.append(
-                    [{"event": "stopped", "time": now_iso(), "session": session_no,
-                      "reason": outcome}],  # fmt: skip
+                    [
+                        {
+                            "event": "stopped",
+                            "time": now_iso(),
+                            "session": session_no,
+                            "reason": outcome,
+                        }
+                    ],
                     sync=True,
                 )
             session.update(ended=now_iso(), outcome=outcome, runs_finished=ran)

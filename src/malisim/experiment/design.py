@@ -60,6 +60,7 @@ DESIGN_ID_COLUMNS: tuple[str, ...] = (
     "seed",
     "fingerprint",
 )
+_INT_COLUMNS = frozenset({"index", "replicate", "seed"})
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,7 @@ class Experiment:
                     raise UserError(
                         f"point {point.point_id} is invalid for scenario {scn.name!r}: {exc}"
                     ) from None
-        self._fp_cache: dict[int, str] = {}
+        self._fp_cache: dict[tuple[str, int], str] = {}
 
     # ---------------------------------------------------------------------------------------
 
@@ -349,19 +350,18 @@ class Experiment:
         """SHA-256 of :meth:`to_dict` (the ``experiment_hash`` of the manifest)."""
         return sha256_of(self.to_dict())
 
-    def _run_fingerprint(self, s: int, p: int, k: int) -> str:
-        scenario_fp = self._fp_cache.get(s)
+    def _run_fingerprint(self, s: int, p: int, seed: int) -> str:
+        scenario_fp = self._fp_cache.get(("s", s))
         if scenario_fp is None:
             scenario_fp = sha256_of(self.scenarios[s].to_dict())
-            self._fp_cache[s] = scenario_fp
-        return sha256_of(
-            {
-                "scenario": scenario_fp,
-                "params": dict(self.points[p].params),
-                "seed": self.seed_of(k),
-                "keep": [self.keep_series, self.keep_events],
-            }
-        )[:32]
+            self._fp_cache[("s", s)] = scenario_fp
+        point_fp = self._fp_cache.get(("p", p))
+        if point_fp is None:
+            point_fp = sha256_of(dict(self.points[p].params))
+            self._fp_cache[("p", p)] = point_fp
+        keep = f"{int(self.keep_series)}{int(self.keep_events)}"
+        text = f"{scenario_fp}|{point_fp}|{seed}|{keep}"
+        return hashlib.sha256(text.encode("ascii")).hexdigest()[:32]
 
     def iter_runs(self) -> Iterator[RunSpec]:
         """Yield the runs in design order (scenario, point, replicate)."""
@@ -379,7 +379,7 @@ class Experiment:
                         point_index=p,
                         replicate=k,
                         seed=seeds[k],
-                        fingerprint=self._run_fingerprint(s, p, k),
+                        fingerprint=self._run_fingerprint(s, p, seeds[k]),
                     )
                     index += 1
 
@@ -402,25 +402,20 @@ class Experiment:
         param_names: list[str] = []
         for point in self.points:
             param_names += [k for k in point.params if k not in param_names]
-        rows = []
+        columns: dict[str, list[Any]] = {name: [] for name in DESIGN_ID_COLUMNS}
+        values: dict[str, list[float]] = {name: [] for name in param_names}
         for run in self.iter_runs():
+            for name in DESIGN_ID_COLUMNS:
+                columns[name].append(getattr(run, name))
             params = self.points[run.point_index].params
-            rows.append(
-                [
-                    run.index,
-                    run.run_id,
-                    run.scenario,
-                    run.point_id,
-                    run.replicate,
-                    run.seed,
-                    run.fingerprint,
-                    *(params.get(name, np.nan) for name in param_names),
-                ]
-            )
-        frame = pd.DataFrame(rows, columns=[*DESIGN_ID_COLUMNS, *param_names])
-        for name in param_names:
-            frame[name] = frame[name].astype("float64")
-        return frame
+            for name in param_names:
+                values[name].append(float(params.get(name, np.nan)))
+        data: dict[str, pd.Series] = {}
+        for name, col in columns.items():
+            data[name] = pd.Series(col, dtype="int64" if name in _INT_COLUMNS else None)
+        for name, col in values.items():
+            data[name] = pd.Series(col, dtype="float64")
+        return pd.DataFrame(data)
 
     def scenario_by_name(self, name: str) -> ResolvedScenario:
         """Return the scenario of a given name."""

@@ -115,6 +115,13 @@ class SerialExecutor(Executor):
             yield execute_run(task)
 
 
+def usable_cores() -> int:
+    """Number of CPUs this process may run on (its affinity mask, else ``os.cpu_count()``)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def _watch_parent(parent_pid: int) -> None:
     """Exit the worker process as soon as its parent is gone (e.g. killed with SIGKILL)."""
     while True:
@@ -141,7 +148,7 @@ class LocalExecutor(Executor):
 
     def __init__(self, workers: int | None = None) -> None:
         super().__init__()
-        self.workers = int(workers or os.cpu_count() or 1)
+        self.workers = int(workers or usable_cores())
         if self.workers < 1:
             raise UserError("--workers must be at least 1", key="--workers")
         self._pool: Any = None
@@ -291,7 +298,7 @@ class DaskExecutor(Executor):
                     key="--scheduler",
                 ) from None
         else:
-            n = int(self.local_workers or os.cpu_count() or 1)
+            n = int(self.local_workers or usable_cores())
             self._cluster = LocalCluster(
                 n_workers=n,
                 threads_per_worker=1,
@@ -348,13 +355,17 @@ class DaskExecutor(Executor):
         """Run tasks on the cluster (see :meth:`Executor.results`)."""
         from concurrent.futures import CancelledError
 
-        from distributed import wait
+        from distributed import as_completed
 
         token = uuid.uuid4().hex[:12]
         source = iter(tasks)
         pending = self._pending
+        finished = as_completed(loop=self._client.loop, with_results=False)
+        last_yield = time.monotonic()
+        window, window_at = 4, -1e9
         while True:
-            window = max(4, 2 * self._nthreads())
+            if time.monotonic() - window_at > 5.0:  # workers come and go: ask now and then
+                window, window_at = max(4, 2 * self._nthreads()), time.monotonic()
             while len(pending) < window:
                 task = next(source, None)
                 if task is None:
@@ -363,16 +374,15 @@ class DaskExecutor(Executor):
                 key = f"malisim-run-{token}-{task.index}"
                 fut = self._client.submit(execute_run, task, key=key, pure=False)
                 pending[key] = (fut, task)
+                finished.add(fut)
             if not pending:
                 return
-            try:
-                done, _ = wait(
-                    [fut for fut, _ in pending.values()],
-                    timeout=tick,
-                    return_when="FIRST_COMPLETED",
-                )
-            except TimeoutError:
-                yield None
+            done = finished.next_batch(block=False)
+            if not done:
+                if time.monotonic() - last_yield >= tick:
+                    last_yield = time.monotonic()
+                    yield None
+                time.sleep(0.02)
                 continue
             for fut in sorted(done, key=lambda f: pending[f.key][1].index):
                 _, task = pending.pop(fut.key)
@@ -380,13 +390,15 @@ class DaskExecutor(Executor):
                     out = fut.result()
                 except CancelledError:
                     raise ExecutorLost(
-                        "the Dask scheduler cancelled the runs in flight (connection lost?)"
+                        "the Dask scheduler cancelled the runs in flight (connection lost?); "
+                        "the runs finished so far are saved: rerun with --resume"
                     ) from None
                 except Exception as exc:  # e.g. KilledWorker after repeated worker deaths
                     out = failed_output(
                         task, f"{type(exc).__name__}: {exc}", traceback.format_exc()
                     )
                 fut.release()
+                last_yield = time.monotonic()
                 yield out
 
 

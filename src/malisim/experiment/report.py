@@ -4,8 +4,10 @@
 point, when there are several) as median and 5-95% range; :func:`format_distributions` renders
 it for the terminal, e.g.::
 
-    scenario       runs  civilian deaths 2019-26     ...  GDP index (end)
-    historical      100  4,243 [3,981-4,512]         ...  1.44 [1.41-1.47]
+                                          historical              no_wagner
+    runs                                         25                     25
+    civilian deaths (all years)     4,243 [3,981-4,512]    3,902 [3,650-4,170]
+    ...
 """
 
 from __future__ import annotations
@@ -73,8 +75,14 @@ def _fmt(value: float, kind: str) -> str:
     return f"{value:,.0f}"
 
 
-def format_distributions(table: pd.DataFrame) -> str:
-    """Render a :func:`distribution_table` as text: ``median [p5-p95]`` per outcome."""
+def format_distributions(table: pd.DataFrame, transpose_up_to: int = 6) -> str:
+    """Render a :func:`distribution_table` as text: ``median [p5-p95]`` per outcome.
+
+    Args:
+        table: The distribution table.
+        transpose_up_to: With at most this many groups, show one column per group and one
+            row per outcome (easier to compare scenarios side by side).
+    """
     outcomes = [c for c in dict.fromkeys(table.columns.get_level_values(0)) if c != "runs"]
     shown = pd.DataFrame(index=table.index)
     shown["runs"] = table[("runs", "")].astype(int)
@@ -86,4 +94,10 @@ def format_distributions(table: pd.DataFrame) -> str:
                 table[(col, "p5")], table[(col, "median")], table[(col, "p95")], strict=True
             )
         ]
+    if len(shown) <= transpose_up_to:
+        shown = shown.astype(str).T
+        shown.columns = [
+            " / ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in shown.columns
+        ]
+        shown.index.name = None
     return shown.to_string()

@@ -29,13 +29,14 @@ from malisim.experiment.design import RunSpec
 from malisim.experiment.progress import format_seconds
 from malisim.experiment.store import (
     RunState,
+    StatusScan,
     Store,
     StoreSummary,
     done_runs,
     is_consolidated,
     outcome_batches,
-    run_states,
     runs_from_design,
+    scan_status,
     summarise,
     table_batches,
 )
@@ -83,13 +84,15 @@ class Results:
         return runs_from_design(self.design)
 
     @cached_property
-    def _records(self) -> list[dict[str, Any]]:
-        return self.store.read_status()
+    def _scan(self) -> StatusScan:
+        return scan_status(
+            self.store.status_path, self.runs, self.store.chunk_exists_fn(self.tables)
+        )
 
-    @cached_property
+    @property
     def states(self) -> dict[str, RunState]:
         """Run id -> state, from the status log."""
-        return run_states(self._records, self.runs, self.store.chunk_exists_fn(self.tables))
+        return self._scan.states
 
     @property
     def summary(self) -> StoreSummary:
@@ -99,9 +102,7 @@ class Results:
     @property
     def complete(self) -> bool:
         """Whether every run is done or failed and the consolidated tables are written."""
-        return self.summary.pending == 0 and is_consolidated(
-            self.store, self._records, self.tables
-        )
+        return self.summary.pending == 0 and is_consolidated(self.store, self._scan, self.tables)
 
     def _table(self, name: str) -> pd.DataFrame:
         if name not in self.tables:
@@ -141,8 +142,15 @@ class Results:
         for run in self.runs:
             st = self.states[run.run_id]
             rows.append(
-                (run.run_id, run.scenario, run.point_id, run.replicate, st.state, st.started,
-                 st.error)  # fmt: skip
+                (
+                    run.run_id,
+                    run.scenario,
+                    run.point_id,
+                    run.replicate,
+                    st.state,
+                    st.started,
+                    st.error,
+                )
             )
         return pd.DataFrame(
             rows,
@@ -183,7 +191,9 @@ def resume_command(manifest: dict[str, Any], path: Path, retry_failed: bool = Fa
         exp = str(Path(exp).relative_to(Path.cwd()))
     except ValueError:
         pass
-    return f"malisim batch {exp} --out {path} --resume" + (" --retry-failed" if retry_failed else "")
+    return f"malisim batch {exp} --out {path} --resume" + (
+        " --retry-failed" if retry_failed else ""
+    )
 
 
 def format_status(path: str | Path, tracebacks: bool = False, max_failures: int = 20) -> str:
@@ -207,10 +217,13 @@ def format_status(path: str | Path, tracebacks: bool = False, max_failures: int 
         f"  failed   {s.failed:>7}"
         + (f"   rerun them with: {resume_command(man, res.path, True)}" if s.failed else ""),
     ]
+    running = res.store.running()
     pending = f"  pending  {s.pending:>7}"
     if s.pending:
         why = []
-        if s.in_flight:
+        if s.in_flight and running:
+            why.append(f"{s.in_flight} started and not yet saved")
+        elif s.in_flight:
             why.append(f"{s.in_flight} in flight when the batch stopped")
         not_started = s.pending - s.in_flight
         if not_started:
@@ -219,7 +232,6 @@ def format_status(path: str | Path, tracebacks: bool = False, max_failures: int 
             why.append(f"{s.stale} with results of an earlier version of the experiment")
         pending += f"   ({'; '.join(why)})"
     lines.append(pending)
-    running = res.store.running()
     sessions = man.get("sessions", [])
     if running:
         state = f"running ({running})"

@@ -1,4 +1,4 @@
-"""The results store: one folder per experiment, written so that no interruption loses or corrupts it.
+"""The results store: one folder per experiment that no interruption can lose or corrupt.
 
 Layout::
 
@@ -45,6 +45,7 @@ import os
 import platform
 import socket
 import subprocess
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -66,8 +67,10 @@ MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
 STATUS = "status.jsonl"
 LOCK = ".lock"
-#: Rows per row group of the consolidated series and events tables.
-FINAL_ROW_GROUP_ROWS = 131_072
+#: A row group of the consolidated series and events tables ends after the run that brings it
+#: to this many rows, or to this many runs (bounds the parent's memory while consolidating).
+FINAL_ROW_GROUP_ROWS = 65_536
+FINAL_ROW_GROUP_RUNS = 64
 #: Runs per row group of the consolidated outcomes table.
 FINAL_OUTCOME_RUNS = 4096
 #: Parquet options of every table written (deterministic bytes for the same content).
@@ -126,7 +129,7 @@ class _AtomicParquet:
         self.writer.write_table(table, row_group_size=max(1, row_group_rows or table.num_rows))
 
     def commit(self, sync_dir: bool = True) -> None:
-        self.writer.close()
+        self.writer.close()  # closing twice is harmless
         _fsync_file(self.tmp)
         os.replace(self.tmp, self.path)
         if sync_dir:
@@ -203,11 +206,10 @@ def git_commit() -> str | None:
 # the status log
 
 
-def read_status_log(path: Path) -> list[dict[str, Any]]:
-    """Read the status log, skipping a torn (partially written) or unreadable line."""
+def iter_status_log(path: Path) -> Iterator[dict[str, Any]]:
+    """Yield the records of the status log, skipping a torn (partially written) line."""
     if not path.exists():
-        return []
-    records = []
+        return
     with open(path, "rb") as fh:
         for raw in fh:
             if not raw.endswith(b"\n"):
@@ -217,8 +219,12 @@ def read_status_log(path: Path) -> list[dict[str, Any]]:
             except (json.JSONDecodeError, UnicodeDecodeError):
                 continue
             if isinstance(rec, dict) and "event" in rec:
-                records.append(rec)
-    return records
+                yield rec
+
+
+def read_status_log(path: Path) -> list[dict[str, Any]]:
+    """Read the whole status log (see :func:`iter_status_log`)."""
+    return list(iter_status_log(path))
 
 
 class StatusLog:
@@ -256,7 +262,7 @@ class StatusLog:
             self.fd = -1
 
 
-@dataclass
+@dataclass(slots=True)
 class RunState:
     """The state of one run, reconstructed from the status log.
 
@@ -317,6 +323,51 @@ def run_states(
             state.error, state.traceback = rec.get("error"), rec.get("traceback")
         state.started = False
     return states
+
+
+@dataclass
+class StatusScan:
+    """What one pass over the status log tells (see :func:`scan_status`).
+
+    Attributes:
+        states: Run id -> state, for every run of the design.
+        chunks: Chunks named by a ``done`` record (any other chunk is an orphan).
+        sessions: Number of sessions started.
+        consolidated: A ``complete`` record follows the last ``done``, ``failed`` or ``design``
+            record (the consolidated tables are up to date if they exist).
+    """
+
+    states: dict[str, RunState]
+    chunks: set[str]
+    sessions: int
+    consolidated: bool
+
+
+def scan_status(path: Path, runs: Iterable[RunSpec], chunk_exists: Any = None) -> StatusScan:
+    """Read the status log in one streaming pass (memory does not grow with its length)."""
+    chunks: set[str] = set()
+    counts = {"sessions": 0, "change": -1, "complete": -1}
+
+    def records() -> Iterator[dict[str, Any]]:
+        for i, rec in enumerate(iter_status_log(path)):
+            event = rec["event"]
+            if event == "done" and "chunk" in rec:
+                chunks.add(rec["chunk"])
+            if event in ("done", "failed", "design"):
+                counts["change"] = i
+            elif event == "complete":
+                counts["complete"] = i
+            elif event == "session":
+                counts["sessions"] += 1
+            yield rec
+
+    states = run_states(records(), runs, chunk_exists)
+    return StatusScan(
+        states=states,
+        chunks=chunks,
+        sessions=counts["sessions"],
+        consolidated=counts["complete"] > counts["change"],
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -450,9 +501,13 @@ class Store:
         finally:
             os.close(fd)
 
-    def remove_orphans(self, records: list[dict[str, Any]], tables: Iterable[str]) -> int:
-        """Delete temporary files and chunks that no ``done`` record names; return the count."""
-        referenced = {r["chunk"] for r in records if r.get("event") == "done" and "chunk" in r}
+    def remove_orphans(self, referenced: set[str], tables: Iterable[str]) -> int:
+        """Delete temporary files and the chunks not in ``referenced``; return the count.
+
+        Args:
+            referenced: The chunks named by ``done`` records (:attr:`StatusScan.chunks`).
+            tables: The tables whose chunk folders to clean.
+        """
         removed = 0
         for table in tables:
             folder = self.chunk_dir(table)
@@ -525,12 +580,12 @@ class ChunkWriter:
     def add(self, output: RunOutput, spec: RunSpec, now: float) -> None:
         """Write one finished run into the current chunk."""
         tables = {t: output.tables[t] for t in self.tables}
-        if self.files and any(
-            not _castable(tables[t], self.files[t].schema) for t in self.tables
-        ):
+        if self.files and any(not _castable(tables[t], self.files[t].schema) for t in self.tables):
             self.commit()  # another schema: start a new chunk
         if not self.files:
             self.opened_at = now
+            while any(self.store.chunk_path(t, self.name).exists() for t in self.tables):
+                self.seq += 1  # never replace an existing chunk
             for t in self.tables:
                 path = self.store.chunk_path(t, self.name)
                 self.files[t] = _AtomicParquet(path, tables[t].schema)
@@ -548,6 +603,8 @@ class ChunkWriter:
                 "chunk": self.name,
                 "rg": len(self.records),
                 "seconds": round(output.seconds, 3),
+                "cpu_seconds": round(output.cpu_seconds, 3),
+                "finished": round(time.time(), 3),
                 "worker": output.worker,
                 "session": self.session,
             }
@@ -567,6 +624,12 @@ class ChunkWriter:
         records, self.records = self.records, []
         try:
             for out in files.values():
+                out.writer.close()
+                groups = pq.read_metadata(out.tmp).num_row_groups
+                if groups != len(records):  # row group i must hold the chunk's i-th run
+                    raise RuntimeError(
+                        f"chunk {out.path} has {groups} row groups for {len(records)} runs"
+                    )
                 out.commit(sync_dir=False)
             for t in self.tables:
                 _fsync_dir(self.store.chunk_dir(t))
@@ -604,7 +667,7 @@ def _castable(table: pa.Table, schema: pa.Schema) -> bool:
 class _RowGroups:
     """Reads a run's row group from its chunk, keeping a few chunk files open."""
 
-    def __init__(self, store: Store, table: str, max_open: int = 16) -> None:
+    def __init__(self, store: Store, table: str, max_open: int = 4) -> None:
         self.store = store
         self.table = table
         self.max_open = max_open
@@ -621,7 +684,7 @@ class _RowGroups:
         return pf
 
     def read(self, chunk: str, row_group: int, columns: list[str] | None = None) -> pa.Table:
-        return self.file(chunk).read_row_group(row_group, columns=columns)
+        return self.file(chunk).read_row_group(row_group, columns=columns, use_threads=False)
 
     def close(self) -> None:
         for pf in self.files.values():
@@ -661,7 +724,9 @@ def outcome_batches(store: Store, done: list[DoneRun]) -> Iterator[pa.Table]:
         seen_keys: set[tuple[str, ...]] = set()
         for _, state in done:  # pass 1: the columns
             assert state.chunk is not None and state.row_group is not None
-            keys = tuple(reader.read(state.chunk, state.row_group, ["outcome"])["outcome"].to_pylist())
+            keys = tuple(
+                reader.read(state.chunk, state.row_group, ["outcome"])["outcome"].to_pylist()
+            )
             if keys in seen_keys:
                 continue
             seen_keys.add(keys)
@@ -717,8 +782,9 @@ def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
 def table_batches(store: Store, table: str, done: list[DoneRun]) -> Iterator[pa.Table]:
     """Yield a series or events table of done runs in design order, with id columns in front.
 
-    Row-group boundaries (every ``FINAL_ROW_GROUP_ROWS`` rows or more, at run boundaries)
-    depend only on the runs' data, never on how they were chunked.
+    Row-group boundaries (at run boundaries, after ``FINAL_ROW_GROUP_ROWS`` rows or
+    ``FINAL_ROW_GROUP_RUNS`` runs) depend only on the runs' data, never on how they were
+    chunked.
     """
     reader = _RowGroups(store, table)
     try:
@@ -738,20 +804,24 @@ def table_batches(store: Store, table: str, done: list[DoneRun]) -> Iterator[pa.
             yield full.empty_table()
             return
         parts: list[pa.Table] = []
+        specs: list[RunSpec] = []
         rows = 0
+
+        def batch() -> pa.Table:
+            data = pa.concat_tables(parts).combine_chunks()
+            ids = _id_arrays(specs, [p.num_rows for p in parts])
+            return pa.Table.from_arrays([*ids.values(), *data.columns], schema=full)
+
         for spec, state in done:
             assert state.chunk is not None and state.row_group is not None
-            data = _conform(reader.read(state.chunk, state.row_group), data_schema)
-            arrays = _id_arrays([spec], [data.num_rows])
-            parts.append(
-                pa.Table.from_arrays([*arrays.values(), *data.columns], schema=full)
-            )
-            rows += data.num_rows
-            if rows >= FINAL_ROW_GROUP_ROWS:
-                yield pa.concat_tables(parts).combine_chunks()
-                parts, rows = [], 0
+            parts.append(_conform(reader.read(state.chunk, state.row_group), data_schema))
+            specs.append(spec)
+            rows += parts[-1].num_rows
+            if rows >= FINAL_ROW_GROUP_ROWS or len(parts) >= FINAL_ROW_GROUP_RUNS:
+                yield batch()
+                parts, specs, rows = [], [], 0
         if parts:
-            yield pa.concat_tables(parts).combine_chunks()
+            yield batch()
     finally:
         reader.close()
 
@@ -782,10 +852,13 @@ def consolidate(
         )
         out: _AtomicParquet | None = None
         try:
+            pool = pa.default_memory_pool()
             for batch in batches:
                 if out is None:
                     out = _AtomicParquet(store.final_path(table), batch.schema)
                 out.write(batch)
+                del batch
+                pool.release_unused()  # hand freed buffers back: flat memory over long batches
             assert out is not None
             out.commit()
         except BaseException:
@@ -802,8 +875,8 @@ def runs_from_design(design: Any) -> list[RunSpec]:
     scenarios: dict[str, int] = {}
     points: dict[str, int] = {}
     runs = []
-    for row in design[["index", "run_id", "scenario", "point_id", "replicate", "seed",
-                       "fingerprint"]].itertuples(index=False):  # fmt: skip
+    columns = ["index", "run_id", "scenario", "point_id", "replicate", "seed", "fingerprint"]
+    for row in design[columns].itertuples(index=False):
         runs.append(
             RunSpec(
                 index=int(row.index),
@@ -820,16 +893,9 @@ def runs_from_design(design: Any) -> list[RunSpec]:
     return runs
 
 
-def is_consolidated(store: Store, records: list[dict[str, Any]], tables: Iterable[str]) -> bool:
-    """Whether the consolidated tables are up to date with the status log."""
-    last_change = last_complete = -1
-    for i, rec in enumerate(records):
-        event = rec.get("event")
-        if event in ("done", "failed", "design"):
-            last_change = i
-        elif event == "complete":
-            last_complete = i
-    return last_complete > last_change and all(store.final_path(t).exists() for t in tables)
+def is_consolidated(store: Store, scan: StatusScan, tables: Iterable[str]) -> bool:
+    """Whether the consolidated tables exist and are up to date with the status log."""
+    return scan.consolidated and all(store.final_path(t).exists() for t in tables)
 
 
 @dataclass

@@ -66,6 +66,7 @@ class RunOutput:
         error: ``"ExceptionType: message"`` of a failed run.
         traceback: The formatted traceback of a failed run.
         seconds: Wall time of the run in the worker.
+        cpu_seconds: CPU time of the worker process during the run.
         worker: ``host:pid`` of the worker (status log only, never in the tables).
         version: The worker's malisim version.
     """
@@ -77,6 +78,7 @@ class RunOutput:
     error: str | None = None
     traceback: str | None = None
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     worker: str = ""
     version: str = __version__
 
@@ -122,7 +124,7 @@ def execute_run(task: RunTask) -> RunOutput:
 
     ``KeyboardInterrupt`` and ``SystemExit`` are not caught: they stop the batch, not the run.
     """
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     where = f"{socket.gethostname()}:{os.getpid()}"
     try:
         tables = simulate(task)
@@ -135,8 +137,15 @@ def execute_run(task: RunTask) -> RunOutput:
             error=f"{type(exc).__name__}: {exc}",
             traceback=traceback.format_exc(),
             seconds=time.perf_counter() - t0,
+            cpu_seconds=time.process_time() - c0,
             worker=where,
         )
     return RunOutput(
-        task.index, task.run_id, True, tables, seconds=time.perf_counter() - t0, worker=where
+        task.index,
+        task.run_id,
+        True,
+        tables,
+        seconds=time.perf_counter() - t0,
+        cpu_seconds=time.process_time() - c0,
+        worker=where,
     )

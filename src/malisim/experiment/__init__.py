@@ -1,0 +1,47 @@
+"""Batch experiments: many replicates of several scenarios, resumable, on one machine or Dask.
+
+Public API:
+
+* :class:`Experiment`, :class:`DesignPoint`, :class:`RunSpec` — the design (also built in
+  Python, e.g. by calibration and sensitivity analysis, from resolved scenarios and a list of
+  parameter points); :func:`grid_points` and :func:`sample_points` make points;
+* :func:`load_experiment` — an experiment file, validated with located errors;
+* :func:`run_experiment` — run (or resume) an experiment into a results folder;
+* :func:`load_results` / :class:`Results` — read a results folder as pandas DataFrames;
+* :func:`format_status` — the ``malisim status`` report;
+* :func:`distribution_table` / :func:`format_distributions` — outcome distributions.
+
+Modules: ``config`` (experiment files), ``design`` (design, ids, seeds), ``worker`` (one run),
+``executors`` (serial, local processes, Dask), ``store`` (results store, status log, chunks,
+consolidation), ``batch`` (orchestration, resume), ``results`` (reading), ``progress``,
+``report``. Importing this package starts no process and imports neither multiprocessing's
+pools nor dask.
+"""
+
+from malisim.experiment.batch import BatchReport, run_experiment
+from malisim.experiment.config import load_experiment
+from malisim.experiment.design import (
+    DesignPoint,
+    Experiment,
+    RunSpec,
+    grid_points,
+    sample_points,
+)
+from malisim.experiment.report import distribution_table, format_distributions
+from malisim.experiment.results import Results, format_status, load_results
+
+__all__ = [
+    "BatchReport",
+    "DesignPoint",
+    "Experiment",
+    "Results",
+    "RunSpec",
+    "distribution_table",
+    "format_distributions",
+    "format_status",
+    "grid_points",
+    "load_experiment",
+    "load_results",
+    "run_experiment",
+    "sample_points",
+]

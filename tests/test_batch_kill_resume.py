@@ -1,0 +1,190 @@
+"""Killing a real ``malisim batch`` process part-way and resuming it loses, duplicates and
+corrupts nothing: the final tables are identical, byte for byte, to an uninterrupted batch.
+
+Each test starts ``python -m malisim.cli batch`` (local executor, two worker processes, every
+finished run committed at once) on 2 scenarios x 8 replicates of one year, polls the status log
+until a given number of runs are done, kills it (SIGKILL of the parent only, or of the whole
+process group as when a machine is lost; SIGINT as Ctrl-C), checks that no worker survives its
+parent, resumes with ``malisim batch --resume`` (in this process) and compares the final
+tables with a reference batch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import psutil
+import pytest
+
+from malisim.cli import main
+from malisim.experiment import format_status, load_results, run_experiment
+
+FINAL = ("design.parquet", "outcomes.parquet", "series.parquet", "events.parquet")
+SCENARIOS = {
+    "calm.yaml": "name: calm\nstart: 2019-01\nend: 2019-12\n",
+    "wagner_early.yaml": "name: wagner_early\nstart: 2019-01\nend: 2019-12\npolicies:\n"
+    "  - {type: wagner_deployment, start: 2019-03, personnel: 1500}\n",
+}
+EXPERIMENT = """\
+name: kill_test
+scenarios: [scenarios/calm.yaml, scenarios/wagner_early.yaml]
+replicates: 8
+seed: 5
+params: {n_civilian_agents: 2000}
+keep: {series: true, events: true}
+"""
+TIMEOUT = 120
+
+
+@pytest.fixture(scope="module")
+def experiment(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("exp")
+    (folder / "scenarios").mkdir()
+    for name, text in SCENARIOS.items():
+        (folder / "scenarios" / name).write_text(text)
+    path = folder / "kill_test.yaml"
+    path.write_text(EXPERIMENT)
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference(experiment: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("ref") / "out"
+    report = run_experiment(experiment, out, executor="serial", progress="none")
+    assert report.complete and report.done == 16
+    return out
+
+
+def start_batch(experiment: Path, out: Path, *extra: str) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "malisim.cli", "batch", str(experiment), "--out", str(out),
+           "--flush-seconds", "0", "--progress", "log", *extra]  # fmt: skip
+    return subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+
+
+def done_count(out: Path) -> int:
+    try:
+        return (out / "status.jsonl").read_bytes().count(b'"event":"done"')
+    except FileNotFoundError:
+        return 0
+
+
+def wait_for_done(out: Path, n: int, proc: subprocess.Popen[bytes]) -> int:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        count = done_count(out)
+        if count >= n:
+            return count
+        if proc.poll() is not None:
+            raise AssertionError(f"batch ended before {n} runs were done: {proc.communicate()}")
+        time.sleep(0.01)
+    raise AssertionError(f"timeout waiting for {n} runs")
+
+
+def kill(proc: subprocess.Popen[bytes], group: bool, sig: int = signal.SIGKILL) -> None:
+    """Kill the batch (and with ``group`` its workers too); check no worker survives."""
+    children = psutil.Process(proc.pid).children(recursive=True)
+    assert children, "the local executor should have worker processes"
+    if group:
+        os.killpg(proc.pid, sig)
+    else:
+        proc.send_signal(sig)
+    proc.wait(timeout=TIMEOUT)
+    _, alive = psutil.wait_procs(children, timeout=15)
+    for p in alive:  # pragma: no cover - only on failure
+        p.kill()
+    assert not alive, f"worker processes survived their parent: {alive}"
+
+
+def resume(experiment: Path, out: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    """Resume in this process through the command line's entry point."""
+    capsys.readouterr()
+    code = main(["batch", str(experiment), "--out", str(out), "--resume", "--progress", "none",
+                 *extra])  # fmt: skip
+    text = capsys.readouterr().out
+    assert code == 0, text
+    return text
+
+
+def check_identical(out: Path, reference: Path) -> None:
+    for name in FINAL:
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+    records = [json.loads(x) for x in (out / "status.jsonl").read_text().splitlines() if x]
+    done = Counter(r["run"] for r in records if r["event"] == "done")
+    assert len(done) == 16 and set(done.values()) == {1}, "a run was recorded done twice"
+    assert load_results(out).complete
+
+
+@pytest.mark.parametrize(
+    "kill_after,group",
+    [(1, False), (3, True), (6, False)],
+    ids=["after-1-parent", "after-3-process-group", "after-6-parent"],
+)
+def test_sigkill_then_resume_gives_identical_tables(
+    experiment: Path,
+    reference: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    kill_after: int,
+    group: bool,
+) -> None:
+    out = tmp_path / "out"
+    proc = start_batch(experiment, out, "--workers", "2")
+    try:
+        wait_for_done(out, kill_after, proc)
+        kill(proc, group)
+    finally:
+        if proc.poll() is None:  # pragma: no cover - only on failure
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    res = load_results(out)
+    assert not res.complete
+    assert res.summary.done >= kill_after and res.summary.pending > 0
+    assert not (out / "outcomes.parquet").exists()
+
+    if kill_after == 6:  # a second kill during the resumed batch
+        proc = start_batch(experiment, out, "--workers", "2", "--resume")
+        try:
+            wait_for_done(out, res.summary.done + 2, proc)
+            kill(proc, group=False)
+        finally:
+            if proc.poll() is None:  # pragma: no cover
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    status = format_status(out)
+    assert "stopped: killed" in status and "--resume" in status
+    text = resume(experiment, out, capsys, "--executor", "serial")
+    assert "16 of 16 runs done, 0 failed" in text
+    check_identical(out, reference)
+
+
+def test_ctrl_c_stops_cleanly_and_resume_completes(
+    experiment: Path, reference: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    proc = start_batch(experiment, out, "--workers", "2")
+    try:
+        wait_for_done(out, 2, proc)
+        kill(proc, group=True, sig=signal.SIGINT)  # Ctrl-C reaches the whole process group
+        _, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        if proc.poll() is None:  # pragma: no cover
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130
+    assert b"--resume" in err and b"interrupted" in err
+    records = [json.loads(x) for x in (out / "status.jsonl").read_text().splitlines()]
+    assert records[-1]["event"] == "stopped" and records[-1]["reason"] == "interrupted"
+    assert json.loads((out / "manifest.json").read_text())["sessions"][0]["outcome"] == (
+        "interrupted"
+    )
+    resume(experiment, out, capsys, "--executor", "serial")
+    check_identical(out, reference)
