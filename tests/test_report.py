@@ -201,3 +201,15 @@ def test_cli_report_without_series(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["report", str(folder), "-o", str(tmp_path)]) == 2  # a folder, not a file
     assert main(["report", str(folder), "--outcomes", "idps"]) == 0
     assert (folder / "report.html").is_file()
+
+
+def test_cli_compare_shows_documented_figures(
+    smoke: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from malisim.cli import main
+
+    assert main(["compare", str(smoke), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Documented figures beside the simulated distributions" in out
+    assert "civilian_fatalities 2021-01 to 2021-12: documented 459; historical" in out
+    assert "outside the simulated period" in out  # 2017-2020 figure is listed, not dropped

@@ -156,9 +156,39 @@ def cmd_compare(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(args.dirs[0]) / "analysis"
     path = cmp.to_csv(out)
     print(cmp.format())
+    targets = _documented_figures(args.dirs[0], cmp.scenarios)
+    if targets is not None:
+        print("\nDocumented figures beside the simulated distributions (median [5%-95%]):")
+        print(targets)
     print(f"\nwrote {path}")
     _warn(cmp.warnings)
     return 0
+
+
+def _documented_figures(results_dir: str, scenarios: Sequence[str]) -> str | None:
+    """The shipped documented figures beside one folder's simulated values, as text.
+
+    Only figures whose period the runs cover (and only when the folder kept monthly series)
+    get a simulated value; the others are listed with the reason.
+    """
+    from malisim.experiment import load_results
+    from malisim.report import target_table
+
+    results = load_results(results_dir)
+    if "series" not in results.tables:
+        return None
+    table = target_table(results, list(scenarios), results.series)
+    lines = []
+    for (target, period), rows in table.groupby(["target", "period"], sort=False):
+        doc = rows["documented"].iloc[0]
+        cells = []
+        for r in rows.itertuples(index=False):
+            if r.runs:
+                cells.append(f"{r.scenario} {r.median:,.4g} [{r.low:,.4g}-{r.high:,.4g}]")
+            else:
+                cells.append(f"{r.scenario}: {r.note}")
+        lines.append(f"  {target} {period}: documented {doc:,.4g}; " + "; ".join(cells))
+    return "\n".join(lines) if lines else None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
