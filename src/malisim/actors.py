@@ -124,7 +124,7 @@ class State(mesa.Agent):
 
         Garrisons hold the towns (in proportion to population ** 0.75) outside signatory-held
         cells; the countryside has no permanent state presence (seed 000: "State officials
-        "absent from much of the north and center"). Offensives go
+        remain absent from much of the north and center"). Offensives go
         to cells with the strongest jihadist presence next to state-held cells, plus cells
         that policies ordered (``offensive_orders``). Wagner accompanies offensives.
         """

@@ -5,8 +5,8 @@ Where each actor starts, as regional weights (documented in docs/ODD.md, section
 * JNIM in the centre (Katiba Macina in Mopti and Ségou: the insurgency "expanded from the north
   into central Mali", seed 001) and in the north (Tombouctou, Kidal, Gao);
 * Islamic State Sahel in Ménaka and Gao, the tri-border Liptako-Gourma zone (seed 002, domain.md);
-* CMA in Kidal and parts of Tombouctou and Gao; Platform in Gao, Ménaka, Tombouctou (seed 001:
-  signatory groups "maintain parallel administrations");
+* CMA in Kidal and parts of Tombouctou and Gao; Platform in Gao, Ménaka, Tombouctou (seed 000:
+  "signatory armed groups maintain parallel administrations in some areas");
 * FAMa garrisons in towns and the south (seed 000: "State officials remain absent from much of
   the north and center");
 * Barkhane at its northern bases (Gao, Ménaka, Tessalit, Kidal, Tombouctou) and MINUSMA in the

@@ -100,9 +100,10 @@ class Parameters(BaseModel):
     )  # fmt: skip
     deterrence_scale: float = param(
         20.0, 0.1, 200.0, "actives per armed person",
-        "How many active people one armed person of the authority deters: the enforcer ratio is "
-        "scale * the authority's armed presence / active people, both summed over the cells "
-        "within vision (continuous, no rounding).",
+        "How many active people one armed person of the family a civilian turns against (its "
+        "enemy: the cell's authority, or whoever victimised it) deters: the enforcer ratio is "
+        "scale * the enemy's armed presence / active people, both summed over the cells within "
+        "vision (continuous, no rounding).",
         ASSUMPTION, "civilians",
     )  # fmt: skip
     hardship_mean: float = param(
