@@ -225,6 +225,7 @@ class CivilianPopulation:
         self.status = np.full(n, Status.RESIDENT, dtype=np.int8)
         self.country = np.full(n, -1, dtype=np.int8)
         self._safe_months = np.zeros(grid.n_cells, dtype=np.int32)
+        self._present: np.ndarray | None = None
 
         # people accounting (conservation): initial + growth = present + abroad + killed + joined
         self.initial_people = float(self.weight.sum())
@@ -291,7 +292,9 @@ class CivilianPopulation:
         n_cells = grid.n_cells
         cell = self.cell.astype(np.intp)
         here = self.status != Status.REFUGEE
-        present = np.bincount(cell, weights=self.weight * here, minlength=n_cells)
+        present = self._present
+        if present is None:  # first month: nothing has counted the people yet
+            present = np.bincount(cell, weights=self.weight * here, minlength=n_cells)
 
         # 1. victimisation and deaths -------------------------------------------------------
         # One uniform per agent (a fixed number of draws keeps random numbers common across
@@ -453,6 +456,7 @@ class CivilianPopulation:
         cell = self.cell.astype(np.intp)
         here = self.status != Status.REFUGEE
         population = np.bincount(cell, weights=self.weight * here, minlength=n_cells)
+        self._present = population  # nobody else changes the people before next month
         disp = self.status == Status.DISPLACED
         idps = np.bincount(cell, weights=self.weight * disp, minlength=n_cells)
         ref = self.status == Status.REFUGEE
