@@ -314,9 +314,10 @@ class CivilianPopulation:
             hit = fam < N_FAMILIES
             self.memory[idx[hit], fam[hit]] += np.float32(1.0)
             survive = 1.0 - killed_cell / np.maximum(present, 1e-9)
-            before = self.weight.sum()
-            self.weight = np.where(here, self.weight * survive[cell], self.weight)
-            killed = before - self.weight.sum()
+            hit_cells = np.flatnonzero((killed_cell > 0)[cell] & here)
+            lost = self.weight[hit_cells] * (1.0 - survive[cell[hit_cells]])
+            self.weight[hit_cells] -= lost
+            killed = float(lost.sum())
         else:
             killed = 0.0
         self.killed_people += killed
@@ -398,10 +399,13 @@ class CivilianPopulation:
         # enemy; aligned only if it appeals more than the enemy (otherwise: discontent without
         # an armed patron)
         # displaced people can join the groups of their home area
-        side_cell = np.where(self.status == Status.DISPLACED, self.home, cell).astype(np.intp)
         present_here = signals.presence > 0
-        idx = np.flatnonzero(active & (present_here.sum(axis=0) > 0)[side_cell])
-        a_cell = side_cell[idx]
+        idx = np.flatnonzero(active)
+        a_cell = np.where(self.status[idx] == Status.DISPLACED, self.home[idx], cell[idx]).astype(
+            np.intp
+        )
+        keep = (present_here.sum(axis=0) > 0)[a_cell]
+        idx, a_cell = idx[keep], a_cell[keep]
         total_presence = signals.presence.sum(axis=0)
         presence_share = np.divide(
             signals.presence, total_presence, out=np.zeros_like(signals.presence),
@@ -427,7 +431,7 @@ class CivilianPopulation:
         # 5. recruitment: a share of supporters' people join, where their family is present --
         sup = idx[aligned]
         fam = choice[aligned]
-        dialogue_here = np.broadcast_to(np.asarray(dialogue, float), (n_cells,))[side_cell[sup]]
+        dialogue_here = np.broadcast_to(np.asarray(dialogue, float), (n_cells,))[a_cell[aligned]]
         rate = np.where(fam == 1, p.join_rate * (1.0 - dialogue_here), p.join_rate)
         rate = np.where(fam == 0, 0.0, rate)  # pro-state civilians back the state; FAMa
         # recruits through its budget
@@ -438,7 +442,7 @@ class CivilianPopulation:
         joining = self.weight[sup] * rate
         self.weight[sup] -= joining
         self.joined_people += float(joining.sum())
-        flat = fam * n_cells + side_cell[sup]
+        flat = fam * n_cells + a_cell[aligned]
         size = N_FAMILIES * n_cells
         recruits = np.bincount(flat, weights=joining, minlength=size).reshape(N_FAMILIES, -1)
         support_people = np.bincount(flat, weights=self.weight[sup], minlength=size).reshape(
