@@ -153,7 +153,7 @@ def clashes(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) ->
     }
     desert = grid.biome == SAHARAN
     air = p.air_support * model.france_air_level()
-    sanctuary = np.isin(grid.border_country, model.sanctuary_codes)
+    sanctuary = model.sanctuary_cells
     pop = model.cell_population
     for (a, b), hostile in hostility(model).items():
         pa, pb = powers[a], powers[b]
@@ -200,7 +200,7 @@ def clashes(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) ->
             cells,
             combatants + crossfire,
             crossfire,
-            np.array(["state", "foreign", "jihadist", "signatory"], dtype=object)[perp],
+            perp,  # family codes, in the order of events.PERPETRATORS
         )
 
     # jihadist attacks on MINUSMA camps

@@ -138,7 +138,8 @@ class EventLog:
             cells: Cell index of each event.
             fatalities: Total fatalities of each event.
             fatalities_civilian: Civilians among the fatalities (default 0).
-            perpetrator: Family responsible for civilian deaths (one for all, or per event).
+            perpetrator: Family responsible for civilian deaths: one name for all, or per event
+                (names, or integer codes into :data:`PERPETRATORS`).
         """
         cells = np.asarray(cells, dtype=np.intp)
         if cells.size == 0:
@@ -148,6 +149,8 @@ class EventLog:
         perp = np.asarray(perpetrator)
         if perp.ndim == 0:
             perp = np.full(n, PERPETRATORS.index(str(perpetrator)), np.int8)
+        elif perp.dtype.kind in "iu":  # already codes into PERPETRATORS
+            perp = perp.astype(np.int8)
         else:
             perp = np.array([PERPETRATORS.index(str(x)) for x in perp], np.int8)
         self._batches.append(

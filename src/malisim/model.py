@@ -122,6 +122,7 @@ class MaliModel(mesa.Model):
             self.civilians.cell, weights=self.civilians.weight, minlength=n
         ).astype(float)
         self.sanctuary_codes = [NEIGHBOUR_COUNTRIES.index(c) for c in ("Niger", "Burkina Faso")]
+        self.sanctuary_cells = np.isin(self.grid.border_country, self.sanctuary_codes)
         self.state = State(self)
         self.initial_troops = self.state.troops
         self.jnim = JihadistGroup(
