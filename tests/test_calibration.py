@@ -14,7 +14,7 @@ from malisim.calibration import load_calibration, run_calibration
 from malisim.calibration.abc import Prior, rejection, smc, weighted_quantile
 from malisim.calibration.distance import distance, residuals
 from malisim.calibration.evaluate import NOT_EVALUATED, coverage_summary, evaluate_targets
-from malisim.commands_calibration import main
+from malisim.cli import main
 from malisim.errors import UserError
 from malisim.runner import build_model
 from malisim.scenario import load_scenario

@@ -20,7 +20,8 @@ from malisim.analysis.compare import (
     min_runs_for_interval,
 )
 from malisim.analysis.synthetic import synthetic_outcomes, write_results
-from malisim.commands_analysis import add_parsers, main
+from malisim.cli import main
+from malisim.commands_analysis import add_parsers
 from malisim.errors import UserError
 
 OUTCOMES = ("civilian_fatalities_total", "idps_end", "control_state_last12")
@@ -354,7 +355,7 @@ def test_cli_errors_exit_2(
 
 def test_cli_no_traceback_in_a_process(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "malisim.commands_analysis", "compare", str(tmp_path)],
+        [sys.executable, "-m", "malisim.cli", "compare", str(tmp_path)],
         capture_output=True,
         text=True,
         check=False,

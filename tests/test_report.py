@@ -12,7 +12,7 @@ import pytest
 
 import malisim
 from malisim.analysis.synthetic import synthetic_outcomes, write_results
-from malisim.commands_analysis import main
+from malisim.cli import main
 from malisim.experiment import load_experiment
 from malisim.report import Report, load_targets, target_table, write_report
 from malisim.viz.maps import map_geometry, region_control, scenario_differences

@@ -209,32 +209,3 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"wrote {len(report.figures)} figure files in {args.figures}")
     print(f"wrote {report.path}")
     return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """A parser with just the two analysis commands (for :func:`main`)."""
-    parser = argparse.ArgumentParser(prog="malisim")
-    add_parsers(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``compare`` or ``report`` with the command line's error handling.
-
-    A user error is one ``error: ...`` line on stderr and exit status 2, without a traceback.
-    """
-    args = build_parser().parse_args(argv)
-    try:
-        return int(args.handler(args) or 0)
-    except UserError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

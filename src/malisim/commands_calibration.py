@@ -110,20 +110,3 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if not args.no_fitted_scenario and cal.fitted_scenario is not None:
         print(f"fitted scenario written to {cal.fitted_scenario}")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run ``calibrate`` alone (until the main command line wires it in)."""
-    parser = argparse.ArgumentParser(prog="malisim")
-    sub = parser.add_subparsers(dest="command")
-    add_parsers(sub)
-    args = parser.parse_args(argv)
-    try:
-        return args.handler(args)
-    except UserError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
