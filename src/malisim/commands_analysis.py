@@ -3,8 +3,7 @@
 ``cli.py`` adds the parsers with :func:`add_parsers` and dispatches to :func:`cmd_compare` and
 :func:`cmd_report` (each subparser also sets ``handler`` to its function). Handlers raise
 :class:`~malisim.errors.UserError` for anything the user got wrong; the command line prints it
-as one ``error: ...`` line and exits with status 2. :func:`main` runs the two commands on their
-own (``python -m malisim.commands_analysis compare DIR``) with the same error handling.
+as one ``error: ...`` line and exits with status 2.
 
 Usage::
 

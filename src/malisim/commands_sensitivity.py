@@ -2,8 +2,7 @@
 
 ``cli.py`` adds the parsers with :func:`add_parsers` (each subparser sets ``handler``).
 Handlers raise :class:`~malisim.errors.UserError` for anything the user got wrong; the command
-line prints it as one ``error: ...`` line and exits with status 2. :func:`main` runs the two
-commands on their own (``python -m malisim.commands_sensitivity sensitivity FILE --out DIR``).
+line prints it as one ``error: ...`` line and exits with status 2.
 
 Usage::
 
