@@ -306,6 +306,46 @@ def _raise_validation(
     raise errors[0] from None
 
 
+# public aliases, so that other user-file loaders (experiments, calibration, sensitivity) report
+# errors exactly as scenarios do
+raise_validation = _raise_validation
+error_from_pydantic = _error_from_pydantic
+
+
+class Locator:
+    """Builds the location keywords of a :class:`UserError` for key paths of one file.
+
+    Args:
+        file: The file (or ``--set``).
+        line_of: Key path -> line, from :func:`malisim.yamlio.load_yaml_file`.
+    """
+
+    def __init__(self, file: str, line_of: LineOf) -> None:
+        self.file = file
+        self.line_of = line_of
+
+    def __call__(self, *path: Hashable) -> dict[str, Any]:
+        """``file``, ``line`` and ``key`` of a key path."""
+        return {"file": self.file, "line": self.line_of(path), "key": format_key_path(path)}
+
+
+def validate_section(
+    model: type[BaseModel], data: Any, prefix: tuple[Hashable, ...], where: Locator
+) -> Any:
+    """Validate one mapping of a user file against a pydantic model (strict types).
+
+    Raises:
+        UserError: Located at the offending key, as for scenario files.
+    """
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else repr(data)
+        raise UserError(f"expected a mapping, got {kind}", **where(*prefix))
+    try:
+        return model.model_validate(data, strict=True)
+    except ValidationError as exc:
+        _raise_validation(exc, model, prefix, where.file, where.line_of)
+
+
 # --------------------------------------------------------------------------------------------
 # checks of one file
 

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -44,9 +43,16 @@ from malisim.calendar import DateError, parse_month
 from malisim.errors import UserError, did_you_mean
 from malisim.parameters import Parameters, parameter_specs
 from malisim.policies import Month
-from malisim.scenario import SET_SOURCE, ResolvedScenario, _raise_validation, load_scenario
+from malisim.scenario import (
+    SET_SOURCE,
+    Locator,
+    ResolvedScenario,
+    load_scenario,
+    raise_validation,
+    validate_section,
+)
 from malisim.targets import Target, covered, load_targets
-from malisim.yamlio import LineOf, format_key_path, load_yaml_file
+from malisim.yamlio import load_yaml_file
 
 _PERIOD = re.compile(r"^(\d{4}-\d{2})\.\.(\d{4}-\d{2})$")
 EXECUTOR_KINDS = ("serial", "local", "dask")
@@ -189,28 +195,7 @@ class Calibration:
         return [base + (1 if i < extra else 0) for i in range(g)]
 
 
-class _Where:
-    def __init__(self, file: str, line_of: LineOf) -> None:
-        self.file = file
-        self.line_of = line_of
-
-    def __call__(self, *path: Hashable) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line_of(path), "key": format_key_path(path)}
-
-
-def _validate(
-    model: type[BaseModel], data: Any, prefix: tuple[Hashable, ...], where: _Where
-) -> Any:
-    if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else repr(data)
-        raise UserError(f"expected a mapping, got {kind}", **where(*prefix))
-    try:
-        return model.model_validate(data, strict=True)
-    except ValidationError as exc:
-        _raise_validation(exc, model, prefix, where.file, where.line_of)
-
-
-def check_priors(raw: dict[str, Any], where: _Where) -> list[Prior]:
+def check_priors(raw: dict[str, Any], where: Locator) -> list[Prior]:
     """Validate the ``priors`` section: known parameters, low < high, within schema bounds."""
     if not raw:
         raise UserError("needs at least one uncertain parameter", **where("priors"))
@@ -225,7 +210,7 @@ def check_priors(raw: dict[str, Any], where: _Where) -> list[Prior]:
             )
         if isinstance(value, dict):
             value = {k: float(v) if type(v) is int else v for k, v in value.items()}
-        prior = _validate(PriorSpec, value, path, where)
+        prior = validate_section(PriorSpec, value, path, where)
         bounds = f"{spec.low:g} to {spec.high:g} {spec.unit}"
         if prior.low >= prior.high:
             raise UserError(
@@ -254,7 +239,7 @@ def _in_period(t: Target, text: str) -> bool | None:
     return lo <= t.start and t.end <= hi
 
 
-def assign_split(targets: list[Target], split: SplitSection, where: _Where) -> list[Target]:
+def assign_split(targets: list[Target], split: SplitSection, where: Locator) -> list[Target]:
     """Set each target's ``use`` from the split (labels first, then periods, then the file)."""
     labels = {t.name for t in targets}
     by_label: dict[str, str] = {}
@@ -296,7 +281,7 @@ def assign_split(targets: list[Target], split: SplitSection, where: _Where) -> l
     return out
 
 
-def _scenario(spec: CalibrationFile, base: Path, where: _Where) -> tuple[ResolvedScenario, Path]:
+def _scenario(spec: CalibrationFile, base: Path, where: Locator) -> tuple[ResolvedScenario, Path]:
     path = Path(spec.scenario)
     full = path if path.is_absolute() else base / path
     if not full.is_file():
@@ -332,13 +317,13 @@ def load_calibration(path: str | Path) -> Calibration:
     """
     file = str(path)
     data, line_of = load_yaml_file(file)
-    where = _Where(file, line_of)
-    spec: CalibrationFile = _validate(CalibrationFile, data, (), where)
+    where = Locator(file, line_of)
+    spec: CalibrationFile = validate_section(CalibrationFile, data, (), where)
     if spec.params:
         try:
             Parameters.model_validate(spec.params, strict=True)
         except ValidationError as exc:
-            _raise_validation(exc, Parameters, ("params",), file, line_of)
+            raise_validation(exc, Parameters, ("params",), file, line_of)
     base = Path(file).parent
     priors = check_priors(spec.priors, where)
     fixed = set(spec.params) & {p.name for p in priors}
@@ -348,7 +333,7 @@ def load_calibration(path: str | Path) -> Calibration:
     scenario, scenario_file = _scenario(spec, base, where)
     targets_file = None if spec.targets is None else base / spec.targets
     targets = load_targets(targets_file)
-    split = _validate(SplitSection, spec.split, ("split",), where)
+    split = validate_section(SplitSection, spec.split, ("split",), where)
     targets = assign_split(targets, split, where)
     fitted = [t for t in targets if t.use == "fit"]
     if not fitted:
@@ -371,7 +356,7 @@ def load_calibration(path: str | Path) -> Calibration:
             )
         if not spec.scales[label] > 0:
             raise UserError("must be positive", **where("scales", label))
-    executor = _validate(ExecutorSection, spec.executor, ("executor",), where)
+    executor = validate_section(ExecutorSection, spec.executor, ("executor",), where)
     return Calibration(
         name=spec.name,
         description=spec.description,

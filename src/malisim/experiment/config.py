@@ -53,13 +53,15 @@ from malisim.experiment.design import (
 from malisim.parameters import Parameters, parameter_specs
 from malisim.policies import Month
 from malisim.scenario import (
+    Locator,
     ResolvedScenario,
-    _error_from_pydantic,
-    _raise_validation,
+    error_from_pydantic,
     load_scenario,
+    raise_validation,
     scenario_from_dict,
+    validate_section,
 )
-from malisim.yamlio import LineOf, format_key_path, load_yaml_file
+from malisim.yamlio import load_yaml_file
 
 MAX_REPLICATES = 1_000_000
 MAX_POINTS = 1_000_000
@@ -124,42 +126,19 @@ class KeepSection(BaseModel):
     events: bool = Field(False, description="Keep the event logs.")
 
 
-class _Where:
-    """Builds the location keywords of a UserError for key paths of one file."""
-
-    def __init__(self, file: str, line_of: LineOf) -> None:
-        self.file = file
-        self.line_of = line_of
-
-    def __call__(self, *path: Hashable) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line_of(path), "key": format_key_path(path)}
-
-
-def _validate(
-    model: type[BaseModel], data: Any, prefix: tuple[Hashable, ...], where: _Where
-) -> Any:
-    if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else repr(data)
-        raise UserError(f"expected a mapping, got {kind}", **where(*prefix))
-    try:
-        return model.model_validate(data, strict=True)
-    except ValidationError as exc:
-        _raise_validation(exc, model, prefix, where.file, where.line_of)
-
-
-def _check_value(name: str, value: Any, path: tuple[Hashable, ...], where: _Where) -> Any:
+def _check_value(name: str, value: Any, path: tuple[Hashable, ...], where: Locator) -> Any:
     """Check one parameter value (type and bounds) located at ``path``; return it."""
     try:
         checked = Parameters.model_validate({name: value}, strict=True)
     except ValidationError as exc:
-        err = _error_from_pydantic(exc.errors(include_url=False)[0], Parameters, (), None, None)
+        err = error_from_pydantic(exc.errors(include_url=False)[0], Parameters, (), None, None)
         raise UserError(
             err.message, allowed=err.allowed, suggestion=err.suggestion, **where(*path)
         ) from None
     return getattr(checked, name)
 
 
-def _check_name(name: Any, path: tuple[Hashable, ...], where: _Where) -> str:
+def _check_name(name: Any, path: tuple[Hashable, ...], where: Locator) -> str:
     if not isinstance(name, str) or name not in Parameters.model_fields:
         raise UserError(
             "unknown parameter",
@@ -169,7 +148,7 @@ def _check_name(name: Any, path: tuple[Hashable, ...], where: _Where) -> str:
     return name
 
 
-def _scenario_path(entry: str, index: int, base: Path, where: _Where) -> Path:
+def _scenario_path(entry: str, index: int, base: Path, where: Locator) -> Path:
     """Find a scenario file named by the experiment (relative to the experiment's folder)."""
     path = Path(entry)
     full = path if path.is_absolute() else base / path
@@ -197,7 +176,7 @@ def _apply_overrides(
     scenario: ResolvedScenario,
     entry: str,
     spec: ExperimentFile,
-    where: _Where,
+    where: Locator,
 ) -> ResolvedScenario:
     """Apply the experiment's ``params``, ``start`` and ``end`` to one scenario."""
     if not (spec.params or spec.start or spec.end):
@@ -226,7 +205,7 @@ def _apply_overrides(
     return replace(resolved, source_files=scenario.source_files)
 
 
-def _points(spec: ExperimentFile, where: _Where) -> list[DesignPoint]:
+def _points(spec: ExperimentFile, where: Locator) -> list[DesignPoint]:
     """Build the design points of the ``sweep`` or ``sample`` section."""
     if spec.sweep is not None and spec.sample is not None:
         raise UserError(
@@ -234,7 +213,7 @@ def _points(spec: ExperimentFile, where: _Where) -> list[DesignPoint]:
             **where("sample"),
         )
     if spec.sweep is not None:
-        sweep = _validate(SweepSection, spec.sweep, ("sweep",), where)
+        sweep = validate_section(SweepSection, spec.sweep, ("sweep",), where)
         if (sweep.grid is None) == (sweep.points is None):
             raise UserError(
                 "give exactly one of 'grid' (parameter -> values) and 'points' (a list of "
@@ -271,7 +250,7 @@ def _points(spec: ExperimentFile, where: _Where) -> list[DesignPoint]:
             )
         return points
     if spec.sample is not None:
-        sample = _validate(SampleSection, spec.sample, ("sample",), where)
+        sample = validate_section(SampleSection, spec.sample, ("sample",), where)
         if sample.method == "sobol" and sample.n & (sample.n - 1):
             low = 1 << (sample.n.bit_length() - 1)
             raise UserError(
@@ -329,22 +308,22 @@ def load_experiment(path: str | Path) -> Experiment:
     """
     file = str(path)
     data, line_of = load_yaml_file(file)
-    where = _Where(file, line_of)
+    where = Locator(file, line_of)
     if "scenarios" in data and data["scenarios"] == []:
         raise UserError("needs at least one scenario file", **where("scenarios"))
-    spec: ExperimentFile = _validate(ExperimentFile, data, (), where)
+    spec: ExperimentFile = validate_section(ExperimentFile, data, (), where)
     if spec.params:
         try:
             Parameters.model_validate(spec.params, strict=True)
         except ValidationError as exc:
-            _raise_validation(exc, Parameters, ("params",), file, line_of)
+            raise_validation(exc, Parameters, ("params",), file, line_of)
     if spec.start and spec.end and parse_month(spec.end) < parse_month(spec.start):
         raise UserError(
             f"{spec.end} is before start {spec.start}",
             allowed=f"{spec.start} or later",
             **where("end"),
         )
-    keep = _validate(KeepSection, spec.keep, ("keep",), where)
+    keep = validate_section(KeepSection, spec.keep, ("keep",), where)
     points = _points(spec, where)
 
     base = Path(file).parent

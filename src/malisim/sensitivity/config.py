@@ -29,7 +29,6 @@ and returns a :class:`SensitivityConfig`; every problem is a :class:`~malisim.er
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -40,8 +39,8 @@ from malisim.errors import UserError, did_you_mean
 from malisim.outcomes import OUTCOMES, SUMMARY_SUFFIX
 from malisim.parameters import parameter_specs
 from malisim.policies import Month
-from malisim.scenario import ResolvedScenario, _raise_validation, load_scenario
-from malisim.yamlio import LineOf, format_key_path, load_yaml_file
+from malisim.scenario import Locator, ResolvedScenario, load_scenario, raise_validation
+from malisim.yamlio import load_yaml_file
 
 #: Fewest Morris trajectories accepted (sigma and the bootstrap need several effects each).
 MIN_MORRIS_TRAJECTORIES = 4
@@ -302,16 +301,7 @@ def check_outcome(name: Any, scenario: ResolvedScenario, **where: Any) -> str:
     return str(name)
 
 
-class _Where:
-    def __init__(self, file: str, line_of: LineOf) -> None:
-        self.file = file
-        self.line_of = line_of
-
-    def __call__(self, *path: Hashable) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line_of(path), "key": format_key_path(path)}
-
-
-def _scenario(spec: SensitivityFile, base: Path, where: _Where) -> ResolvedScenario:
+def _scenario(spec: SensitivityFile, base: Path, where: Locator) -> ResolvedScenario:
     path = Path(spec.scenario)
     full = path if path.is_absolute() else base / path
     if not full.is_file():
@@ -370,15 +360,15 @@ def load_sensitivity(path: str | Path) -> SensitivityConfig:
     """
     file = str(path)
     data, line_of = load_yaml_file(file)
-    where = _Where(file, line_of)
+    where = Locator(file, line_of)
     try:
         spec = SensitivityFile.model_validate(data, strict=True)
     except ValidationError as exc:
-        _raise_validation(exc, SensitivityFile, (), file, line_of)
+        raise_validation(exc, SensitivityFile, (), file, line_of)
     try:
         executor = ExecutorSection.model_validate(spec.executor, strict=True)
     except ValidationError as exc:
-        _raise_validation(exc, ExecutorSection, ("executor",), file, line_of)
+        raise_validation(exc, ExecutorSection, ("executor",), file, line_of)
     if not spec.parameters:
         raise UserError("no parameter to vary", **where("parameters"))
     specs = parameter_specs()
