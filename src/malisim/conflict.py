@@ -415,7 +415,7 @@ def one_sided_violence(model: MaliModel, rng: np.random.Generator, out: MonthlyV
                 np.add.at(out.civilians_killed_jihadist_split[split_row], cells, killed_c)
             model.events.add(model.month, "Attack", actor, "civilians", cells, killed_c,
                              killed_c, perp_names[family])  # fmt: skip
-        abductions = rng.poisson(0.5 * rate)
+        abductions = rng.poisson(0.5 * rate * exposure)
         cells = np.flatnonzero(abductions > 0)
         if cells.size:
             zero = np.zeros(cells.size, np.int64)
