@@ -37,6 +37,8 @@ import shapely
 from countryinfo import CountryInfo
 from shapely.geometry import LineString, box, shape
 
+from malisim.geography import GRID_COLUMNS
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO_ROOT / "src" / "malisim" / "data" / "grid.csv"
 
@@ -434,23 +436,7 @@ def build() -> tuple[str, str]:
     # --- CSV ---------------------------------------------------------------------------------
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(
-        [
-            "gid",
-            "row",
-            "col",
-            "lat",
-            "lon",
-            "share_in_mali",
-            "region",
-            "population",
-            "biome",
-            "river",
-            "road",
-            "border_country",
-            "main_town",
-        ]
-    )
+    w.writerow(list(GRID_COLUMNS))
     for i, c in enumerate(cells):
         w.writerow(
             [

@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from malisim.calendar import DateError, parse_month
 from malisim.errors import UserError, did_you_mean
+from malisim.experiment.config import ExecutorSection
 from malisim.parameters import Parameters, parameter_specs
 from malisim.policies import Month
 from malisim.scenario import (
@@ -75,17 +76,6 @@ class SplitSection(BaseModel):
 
     fit: list[str] = Field(default_factory=list, description="Labels or periods fitted.")
     holdout: list[str] = Field(default_factory=list, description="Labels or periods held out.")
-
-
-class ExecutorSection(BaseModel):
-    """Where the simulations run (the batch machinery's executors)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Literal["serial", "local", "dask"] = Field("local", description="Executor.")
-    workers: int | None = Field(None, ge=1, description="Local worker processes.")
-    scheduler: str | None = Field(None, description="Dask scheduler address.")
-    dask_local: int | None = Field(None, ge=1, description="Workers of a local Dask cluster.")
 
 
 class CalibrationFile(BaseModel):

@@ -117,6 +117,20 @@ class SampleSection(BaseModel):
     ranges: dict[str, Any] = Field(description="Parameter -> [low, high] or `bounds`.")
 
 
+class ExecutorSection(BaseModel):
+    """Where simulations run: the batch machinery's executors (an ``executor`` file section).
+
+    Calibration and sensitivity files use it; command-line options override it.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["serial", "local", "dask"] = Field("local", description="Executor.")
+    workers: int | None = Field(None, ge=1, description="Local worker processes.")
+    scheduler: str | None = Field(None, description="Dask scheduler address.")
+    dask_local: int | None = Field(None, ge=1, description="Workers of a local Dask cluster.")
+
+
 class KeepSection(BaseModel):
     """The ``keep`` section."""
 

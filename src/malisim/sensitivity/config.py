@@ -36,6 +36,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from malisim.errors import UserError, did_you_mean
+from malisim.experiment.config import ExecutorSection
 from malisim.outcomes import OUTCOMES, SUMMARY_SUFFIX
 from malisim.parameters import parameter_specs
 from malisim.policies import Month
@@ -72,16 +73,6 @@ class SensitivityFile(BaseModel):
     bootstrap: int = Field(1000, ge=0, le=100_000, description="Bootstrap resamples.")
     confidence: float = Field(0.95, gt=0.0, lt=1.0, description="Confidence level.")
     executor: dict[str, Any] = Field(default_factory=dict, description="kind, workers.")
-
-
-class ExecutorSection(BaseModel):
-    """The ``executor`` section (defaults for the command line's options)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Literal["serial", "local", "dask"] = Field("local", description="Executor.")
-    workers: int | None = Field(None, ge=1, le=4096, description="Local worker processes.")
-    scheduler: str | None = Field(None, description="Dask scheduler address.")
 
 
 @dataclass
