@@ -218,6 +218,72 @@ class JihadistGroup(mesa.Agent):
         inflow = np.bincount(dst, weights=flow, minlength=grid.n_cells)
         self.fighters = self.fighters - outflow + inflow
 
+    def mass(
+        self,
+        opponent_power: np.ndarray,
+        threshold: np.ndarray,
+        controls: np.ndarray,
+        air_cover: np.ndarray,
+    ) -> np.ndarray:
+        """Mass fighters from neighbouring cells on the cells the group can take this month.
+
+        Jihadists "have continued to advance" (seed 002): besides diffusing, a group
+        concentrates fighters for offensives against towns, bases and rival groups' zones.
+        A cell is a target when the fighters in it plus the share ``jihadist_offensive_share``
+        of those next to it would dominate (``control_dominance`` times the strongest other
+        family's power, and at least the control threshold); among those, the group picks the
+        ``jihadist_offensive_cells`` most populous it does not already control. Air cover
+        (French air support and surveillance, seeds 000 and 002) makes massing costly: it
+        removes that share of the massing into a cell.
+
+        Args:
+            opponent_power: Strongest other controlling family's power per cell.
+            threshold: Combat power needed to control each cell.
+            controls: Cells the group already controls.
+            air_cover: Share of massing prevented per cell (0-1).
+
+        Returns:
+            The mask of target cells.
+        """
+        model = self.model
+        p = model.params
+        n = model.grid.n_cells
+        k = min(int(p.jihadist_offensive_cells), n)
+        share = p.jihadist_offensive_share * (1.0 - air_cover)
+        if k <= 0 or not np.any(share > 0):
+            return np.zeros(n, dtype=bool)
+        src, dst = model.edge_src, model.edge_dst
+        around = np.bincount(src, weights=self.fighters[dst], minlength=n)
+        power = (self.fighters + share * around) * p.jihadist_power
+        winnable = (
+            (power >= p.control_dominance * opponent_power)
+            & (power >= threshold)
+            & ~controls
+            & (model.grid.share_in_mali > 0)
+        )
+        if not winnable.any():
+            return winnable
+        prize = np.where(winnable, model.cell_population + 1.0, 0.0)
+        k = min(k, int(winnable.sum()))
+        target = np.zeros(n, dtype=bool)
+        target[np.argpartition(prize, -k)[-k:]] = True
+        target &= winnable
+        # fighters next to several targets split between them; targets keep their own
+        n_targets = np.bincount(src, weights=target[dst].astype(float), minlength=n)
+        flow = (
+            share[dst]
+            * self.fighters[src]
+            * target[dst]
+            * ~target[src]
+            / np.maximum(n_targets[src], 1.0)
+        )
+        self.fighters = (
+            self.fighters
+            - np.bincount(src, weights=flow, minlength=n)
+            + np.bincount(dst, weights=flow, minlength=n)
+        )
+        return target
+
     def govern(self, controls: np.ndarray) -> None:
         """Grow governance where the group controls a cell; let it decay elsewhere."""
         rate = self.model.params.governance_rate

@@ -307,7 +307,8 @@ class MaliModel(mesa.Model):
         3. ``economy``: GDP index, budget (revenue, aid, spending);
         4. ``state``: FAMa grows if the budget allows and deploys garrisons and offensives;
            Wagner goes with the offensives;
-        5. ``armed_groups``: jihadist groups expand into weak-state cells; desertion;
+        5. ``armed_groups``: jihadist groups expand into weak-state cells and mass fighters on
+           cells they can take (less where French air cover reaches); desertion;
         6. ``strikes``: French strikes and FAMa/Wagner air strikes;
         7. ``clashes``: battles between hostile sides, attacks on MINUSMA;
         8. ``explosives``: IEDs;
@@ -346,6 +347,7 @@ class MaliModel(mesa.Model):
             state_power = conflict.side_powers(self)["state"]
             self.jnim.expand(state_power, self.support_share[1])
             self.is_sahel.expand(state_power, self.support_share[2])
+            self._jihadist_offensives()
             conflict.desertion(self)
             self._cross_border_inflow()
         violence = conflict.MonthlyViolence.zeros(self.grid.n_cells)
@@ -389,6 +391,19 @@ class MaliModel(mesa.Model):
             self.running = False
             for policy in self.policies:
                 policy.finalize(self)
+
+    def _jihadist_offensives(self) -> None:
+        """Each jihadist group masses fighters on the cells it can take (JNIM first).
+
+        French air support and surveillance deter massing within reach of the French bases, in
+        proportion to the French air level (seeds 000, 002).
+        """
+        air_cover = self.params.air_deterrence * self.france_air_level() * self.france_reach
+        threshold = conflict.control_threshold(self)
+        for group, row in ((self.jnim, Control.JNIM), (self.is_sahel, Control.IS_SAHEL)):
+            power = conflict.control_powers(self)
+            others = np.delete(power, row, axis=0).max(axis=0)
+            group.mass(others, threshold, self.control == row, air_cover)
 
     def _civilian_step(self, violence: conflict.MonthlyViolence) -> CivilianOutputs:
         p = self.params

@@ -313,6 +313,20 @@ class Parameters(BaseModel):
         f"{S004} (jihadists 'have gone rural'), {S001} (expansion into central Mali)",
         "jihadists",
     )  # fmt: skip
+    jihadist_offensive_share: float = param(
+        0.3, 0.0, 1.0, "share",
+        "Share of a group's fighters in and next to a cell it can take that mass there for an "
+        "offensive each month (raids on towns, bases and rival groups' zones).",
+        f"{S002} (jihadists 'have continued to advance'; Islamic State Sahel's north-eastern "
+        "expansion); value an assumption",
+        "jihadists",
+    )  # fmt: skip
+    jihadist_offensive_cells: int = param(
+        6, 0, 50, "cells per group per month",
+        "Most cells each jihadist group masses fighters against in a month (the strongest "
+        "opportunities: most people where the massed fighters would dominate).",
+        ASSUMPTION, "jihadists",
+    )  # fmt: skip
     attack_rate: float = param(
         0.08, 0.0, 1.0, "1/month",
         "Monthly probability that a jihadist group present in a cell with a MINUSMA camp attacks "
@@ -460,6 +474,14 @@ class Parameters(BaseModel):
         "Increase of partner forces' effectiveness per unit of French air support, "
         "intelligence and medical evacuation.",
         f"{S000}, {S002} (Barkhane flights supported MINUSMA)", "foreign",
+    )  # fmt: skip
+    air_deterrence: float = param(
+        0.8, 0.0, 1.0, "share",
+        "Share of jihadist massing that French air support and surveillance prevent within "
+        "their reach (massed fighters are exposed to strikes); scaled by the French air level.",
+        f"{S000}, {S002} (the withdrawal removes air support and intelligence); value an "
+        "assumption",
+        "foreign",
     )  # fmt: skip
     strike_collateral: float = param(
         0.05, 0.0, 1.0, "civilians per fighter removed",
