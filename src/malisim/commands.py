@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from malisim.errors import UserError
+from malisim.interrupts import sigterm_as_interrupt
 from malisim.parameters import Parameters, parameter_specs
 from malisim.rng import replicate_seed
 from malisim.scenario import ResolvedScenario, load_scenario, scenario_from_dict, validate_files
@@ -186,7 +187,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     Exit status: 0 when every run is done, 1 when some failed, 130 when interrupted.
     """
-    import signal
     import sys
 
     from malisim.experiment import (
@@ -211,25 +211,22 @@ def cmd_batch(args: argparse.Namespace) -> int:
         flush=True,
     )
 
-    def on_sigterm(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        report = run_experiment(
-            experiment,
-            out,
-            executor=args.executor,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            dask_local=args.dask_local,
-            resume=args.resume,
-            force=args.force,
-            retry_failed=args.retry_failed,
-            progress=args.progress,
-            log_every=args.log_every,
-            flush_seconds=args.flush_seconds,
-        )
+        with sigterm_as_interrupt():
+            report = run_experiment(
+                experiment,
+                out,
+                executor=args.executor,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                dask_local=args.dask_local,
+                resume=args.resume,
+                force=args.force,
+                retry_failed=args.retry_failed,
+                progress=args.progress,
+                log_every=args.log_every,
+                flush_seconds=args.flush_seconds,
+            )
     except KeyboardInterrupt:
         manifest = {"experiment_file": str(Path(args.experiment).resolve())}
         print(
@@ -238,8 +235,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     rate = report.ran / report.seconds if report.seconds > 0 else 0.0
     print(
         f"\n{report.done} of {report.total} runs done, {report.failed} failed"

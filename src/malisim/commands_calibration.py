@@ -7,11 +7,11 @@ raised as :class:`~malisim.errors.UserError` (the command line prints them and e
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from pathlib import Path
 
 from malisim.errors import UserError
+from malisim.interrupts import sigterm_as_interrupt
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:
@@ -72,20 +72,17 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         flush=True,
     )
 
-    def on_sigterm(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        result = run_calibration(
-            cal,
-            out,
-            resume=args.resume,
-            executor=args.executor,
-            workers=args.workers,
-            progress=args.progress,
-            write_fitted=not args.no_fitted_scenario,
-        )
+        with sigterm_as_interrupt():
+            result = run_calibration(
+                cal,
+                out,
+                resume=args.resume,
+                executor=args.executor,
+                workers=args.workers,
+                progress=args.progress,
+                write_fitted=not args.no_fitted_scenario,
+            )
     except KeyboardInterrupt:
         print(
             f"interrupted; continue with: malisim calibrate {args.calibration} --out {out} "
@@ -93,8 +90,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     cols = ["parameter", "prior_low", "prior_high", "q05", "median", "q95"]
     print("\nposterior (weighted quantiles):")
     print(result.summary[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}"))

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from malisim.errors import UserError
+from malisim.interrupts import sigterm_as_interrupt
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:
@@ -108,16 +109,25 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if args.dry_run:
         return 0
     t0 = time.monotonic()
-    out = run_sensitivity(
-        cfg,
-        args.out,
-        executor=args.executor,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        resume=args.resume,
-        retry_failed=args.retry_failed,
-        progress=args.progress,
-    )
+    try:
+        with sigterm_as_interrupt():
+            out = run_sensitivity(
+                cfg,
+                args.out,
+                executor=args.executor,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                resume=args.resume,
+                retry_failed=args.retry_failed,
+                progress=args.progress,
+            )
+    except KeyboardInterrupt:
+        print(
+            f"interrupted: the runs finished so far are saved in {args.out}/; continue with: "
+            f"malisim sensitivity {args.file} --out {args.out} --resume",
+            file=sys.stderr,
+        )
+        return 130
     report, result = out["batch"], out["analysis"]
     wall = time.monotonic() - t0
     if not report.complete:
