@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 import malisim
+from batch_support import same_bytes
 from malisim.cli import main
 from malisim.errors import UserError
 from malisim.experiment import (
@@ -38,7 +39,6 @@ from malisim.rng import replicate_seed
 from malisim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-FINAL = ("design.parquet", "outcomes.parquet", "series.parquet", "events.parquet")
 
 CALM = """\
 name: calm
@@ -74,11 +74,6 @@ def write_experiment(folder: Path, replicates: int = 3, extra: str = "", **keys:
     path = folder / "tiny.yaml"
     path.write_text(text)
     return path
-
-
-def same_bytes(a: Path, b: Path, files: tuple[str, ...] = FINAL) -> None:
-    for name in files:
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
 @pytest.fixture
@@ -574,3 +569,26 @@ def test_import_has_no_side_effects() -> None:
         """
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_git_commit_is_dirty_when_model_code_is_modified(tmp_path: Path, monkeypatch):
+    # A manifest's commit must say "-dirty" when any of the package's code differs from it,
+    # not only the batch machinery: copy the package into a fresh repository and change model.py.
+    import shutil
+
+    from malisim.experiment import store
+
+    package = Path(store.__file__).resolve().parents[1]
+    repo = tmp_path / "repo"
+    shutil.copytree(package, repo / "src" / "malisim", ignore=shutil.ignore_patterns("__pycache__"))
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "."], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "x"], cwd=repo, check=True)
+    copied = repo / "src" / "malisim" / "experiment" / "store.py"
+    monkeypatch.setattr(store, "__file__", str(copied))
+    clean = store.git_commit()
+    assert clean is not None and not clean.endswith("-dirty")
+    model = repo / "src" / "malisim" / "model.py"
+    model.write_text(model.read_text() + "\n# changed\n")
+    assert store.git_commit() == clean + "-dirty"

@@ -172,8 +172,13 @@ def package_versions(extra: Iterable[str] = ()) -> dict[str, str]:
 
 
 def git_commit() -> str | None:
-    """The git commit of the malisim source tree, if it is a checkout (else None)."""
-    here = Path(__file__).resolve().parent
+    """The git commit of the malisim source tree, if it is a checkout (else None).
+
+    ``-dirty`` is appended when any tracked file of the package (model, policies, batch
+    machinery, everything under ``src/malisim``) differs from that commit, so that a manifest
+    never claims a commit whose code did not run.
+    """
+    here = Path(__file__).resolve().parents[1]
     try:
         result = subprocess.run(
             ["git", "rev-parse", "HEAD"],
