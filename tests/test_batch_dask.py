@@ -22,22 +22,9 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
+from batch_support import done_count, same_bytes, write_two_scenario_experiment  # noqa: E402
 from malisim.experiment import load_results, run_experiment  # noqa: E402
 
-FINAL = ("design.parquet", "outcomes.parquet", "series.parquet", "events.parquet")
-SCENARIOS = {
-    "calm.yaml": "name: calm\nstart: 2019-01\nend: 2019-12\n",
-    "wagner_early.yaml": "name: wagner_early\nstart: 2019-01\nend: 2019-12\npolicies:\n"
-    "  - {type: wagner_deployment, start: 2019-03, personnel: 1500}\n",
-}
-EXPERIMENT = """\
-name: dask_test
-scenarios: [scenarios/calm.yaml, scenarios/wagner_early.yaml]
-replicates: 8
-seed: 9
-params: {n_civilian_agents: 2000}
-keep: {series: true, events: true}
-"""
 TIMEOUT = 120
 
 
@@ -64,13 +51,7 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="module")
 def experiment(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("exp")
-    (folder / "scenarios").mkdir()
-    for name, text in SCENARIOS.items():
-        (folder / "scenarios" / name).write_text(text)
-    path = folder / "dask_test.yaml"
-    path.write_text(EXPERIMENT)
-    return path
+    return write_two_scenario_experiment(tmp_path_factory.mktemp("exp"), "dask_test", seed=9)
 
 
 @pytest.fixture(scope="module")
@@ -127,13 +108,6 @@ def cluster(tmp_path: Path) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]
             stop(proc)
 
 
-def done_count(out: Path) -> int:
-    try:
-        return (out / "status.jsonl").read_bytes().count(b'"event":"done"')
-    except FileNotFoundError:
-        return 0
-
-
 def done_pids(out: Path) -> list[int]:
     """Worker process ids of the runs done so far."""
     pids = []
@@ -179,8 +153,7 @@ def test_scheduler_and_two_workers_survive_a_killed_worker(
     after = [r for r in records if r["event"] == "done" and r["finished"] > killed_at + 0.5]
     assert after, "runs should finish after the worker was killed"
     assert not victim & {int(r["worker"].rsplit(":", 1)[1]) for r in after}
-    for name in FINAL:
-        assert (out / name).read_bytes() == (local_reference / name).read_bytes(), name
+    same_bytes(out, local_reference)
     session = load_results(out).manifest["sessions"][0]
     assert session["executor"] == "dask" and session["scheduler"] == address
 
@@ -192,5 +165,4 @@ def test_dask_local_cluster_matches_local_executor(
         experiment, tmp_path / "out", executor="dask", dask_local=2, progress="none"
     )
     assert report.complete and report.done == 16
-    for name in FINAL:
-        assert (tmp_path / "out" / name).read_bytes() == (local_reference / name).read_bytes()
+    same_bytes(tmp_path / "out", local_reference)

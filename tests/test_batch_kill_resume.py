@@ -23,35 +23,16 @@ from pathlib import Path
 import psutil
 import pytest
 
+from batch_support import done_count, same_bytes, write_two_scenario_experiment
 from malisim.cli import main
 from malisim.experiment import format_status, load_results, run_experiment
 
-FINAL = ("design.parquet", "outcomes.parquet", "series.parquet", "events.parquet")
-SCENARIOS = {
-    "calm.yaml": "name: calm\nstart: 2019-01\nend: 2019-12\n",
-    "wagner_early.yaml": "name: wagner_early\nstart: 2019-01\nend: 2019-12\npolicies:\n"
-    "  - {type: wagner_deployment, start: 2019-03, personnel: 1500}\n",
-}
-EXPERIMENT = """\
-name: kill_test
-scenarios: [scenarios/calm.yaml, scenarios/wagner_early.yaml]
-replicates: 8
-seed: 5
-params: {n_civilian_agents: 2000}
-keep: {series: true, events: true}
-"""
 TIMEOUT = 120
 
 
 @pytest.fixture(scope="module")
 def experiment(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("exp")
-    (folder / "scenarios").mkdir()
-    for name, text in SCENARIOS.items():
-        (folder / "scenarios" / name).write_text(text)
-    path = folder / "kill_test.yaml"
-    path.write_text(EXPERIMENT)
-    return path
+    return write_two_scenario_experiment(tmp_path_factory.mktemp("exp"), "kill_test", seed=5)
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +49,6 @@ def start_batch(experiment: Path, out: Path, *extra: str) -> subprocess.Popen[by
     return subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
     )
-
-
-def done_count(out: Path) -> int:
-    try:
-        return (out / "status.jsonl").read_bytes().count(b'"event":"done"')
-    except FileNotFoundError:
-        return 0
 
 
 def wait_for_done(out: Path, n: int, proc: subprocess.Popen[bytes]) -> int:
@@ -115,8 +89,7 @@ def resume(experiment: Path, out: Path, capsys: pytest.CaptureFixture[str], *ext
 
 
 def check_identical(out: Path, reference: Path) -> None:
-    for name in FINAL:
-        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+    same_bytes(out, reference)
     records = [json.loads(x) for x in (out / "status.jsonl").read_text().splitlines() if x]
     done = Counter(r["run"] for r in records if r["event"] == "done")
     assert len(done) == 16 and set(done.values()) == {1}, "a run was recorded done twice"
