@@ -61,5 +61,6 @@ def test_fingerprint_sees_a_one_ulp_change(baseline_script):
     frame = pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"]})
     nudged = frame.copy()
     nudged.loc[1, "a"] = np.nextafter(2.0, 3.0)
-    assert baseline_script.frame_fingerprint(frame) != baseline_script.frame_fingerprint(nudged)
-    assert baseline_script.frame_fingerprint(frame) == baseline_script.frame_fingerprint(frame.copy())
+    fingerprint = baseline_script.frame_fingerprint
+    assert fingerprint(frame) != fingerprint(nudged)
+    assert fingerprint(frame) == fingerprint(frame.copy())
