@@ -1,9 +1,9 @@
 """Benchmark: civilian agent updates per second on the full grid of Mali.
 
-Builds a :class:`~malisim.civilians.CivilianPopulation` of N agents on the packaged grid
-(488 cells), feeds it fixed synthetic :class:`~malisim.civilians.CellSignals` (armed presence by
-region, violence in a share of cells, jihadist governance where jihadists hold authority), warms
-up with one step, then times repeated ``step`` calls.
+Builds a :class:`~malisim.model.civilians.CivilianPopulation` of N agents on the packaged
+grid (488 cells), feeds it fixed synthetic :class:`~malisim.model.civilians.CellSignals` (armed
+presence by region, violence in a share of cells, jihadist governance where jihadists hold
+authority), warms up with one step, then times repeated ``step`` calls.
 
 Figures per size: median seconds per step, agent updates per second (N / median), bytes of
 per-agent state (``nbytes_per_agent``), and the peak of memory traced by :mod:`tracemalloc`
@@ -36,9 +36,9 @@ from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from malisim.civilians import N_FAMILIES, CellSignals, CivilianPopulation  # noqa: E402
-from malisim.geography import REGIONS, MaliGrid, load_grid  # noqa: E402
-from malisim.parameters import Parameters  # noqa: E402
+from malisim.model.civilians import N_FAMILIES, CellSignals, CivilianPopulation  # noqa: E402
+from malisim.model.parameters import Parameters  # noqa: E402
+from malisim.model.space import REGIONS, MaliGrid, load_grid  # noqa: E402
 
 #: Agent counts benchmarked by default.
 DEFAULT_SIZES: tuple[int, ...] = (50_000, 200_000, 1_000_000)

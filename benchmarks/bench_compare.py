@@ -69,7 +69,7 @@ def run(runs: int = 10_000, repeats: int = 3) -> list[dict[str, Any]]:
         cmd = [
             sys.executable,
             "-m",
-            "malisim.commands_analysis",
+            "malisim.cli.analysis",
             "compare",
             str(folder),
             "--outcomes",

@@ -1,10 +1,10 @@
 """Benchmark: malisim's vectorised Epstein Model I against Mesa's example, per step.
 
 Times end-to-end runs (construction, stepping and the per-step counts) of
-:func:`malisim.epstein.run` and of Mesa's ``EpsteinCivilViolence`` (through
-:func:`malisim.epstein.run_mesa`, i.e. with the example's own DataCollector) on Epstein's Model I
-parameters (densities 0.7 / 0.04, vision 7, L = 0.82, J = 30) at each lattice size, and reports
-the median over repeats of seconds per step and agent updates per second.
+:func:`malisim.docking.epstein.run` and of Mesa's ``EpsteinCivilViolence`` (through
+:func:`malisim.docking.epstein.run_mesa`, i.e. with the example's own DataCollector) on
+Epstein's Model I parameters (densities 0.7 / 0.04, vision 7, L = 0.82, J = 30) at each
+lattice size, and reports the median over repeats of seconds per step and agent updates per second.
 
 Run ``/work/venv/bin/python benchmarks/bench_epstein.py`` (about a minute; Mesa at 100×100
 dominates).
@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from malisim.epstein import run, run_mesa
+from malisim.docking.epstein import run, run_mesa
 
 DENSITY = 0.7 + 0.04
 
@@ -44,7 +44,7 @@ def run_benchmark(
         for Mesa, whose placement is random per cell), ``seconds_per_step`` (median) and
         ``agent_updates_per_second``.
     """
-    runners = (("malisim.epstein", run), ("mesa example", run_mesa))
+    runners = (("malisim.docking.epstein", run), ("mesa example", run_mesa))
     rows: list[dict[str, object]] = []
     for width, height in sizes:
         agents = round(0.7 * width * height) + round(0.04 * width * height)
@@ -80,7 +80,7 @@ def main() -> None:
     for r in rows:
         speedups.setdefault(r["size"], {})[r["model"]] = r["seconds_per_step"]
     for size, t in speedups.items():
-        print(f"speed-up at {size}: {t['mesa example'] / t['malisim.epstein']:.0f}x")
+        print(f"speed-up at {size}: {t['mesa example'] / t['malisim.docking.epstein']:.0f}x")
     print(f"(benchmark took {time.perf_counter() - t0:.0f} s)")
 
 

@@ -9,7 +9,7 @@ reports:
 * ``run_s``: stepping it to the end month, with the per-phase wall time of
   ``MaliModel.phase_seconds``;
 * ``collect_s``: turning it into outputs (series, events, summary, people accounting);
-* ``write_s``: :func:`malisim.runner.write_run` into a temporary folder (Parquet + JSON);
+* ``write_s``: :func:`malisim.scenario.runner.write_run` into a temporary folder (Parquet + JSON);
 * ``rss_base_mb``: resident memory after the imports (``VmRSS`` of ``/proc/self/status``);
 * ``peak_rss_mb`` / ``peak_rss_run_mb``: the child's own peak resident set size at the end, and
   before writing the outputs: ``VmHWM`` of ``/proc/self/status`` (``ru_maxrss`` only where
@@ -81,8 +81,8 @@ def child(seed: int, start: str, end: str) -> dict[str, Any]:
     from pathlib import Path
 
     t0 = time.perf_counter()
-    from malisim.runner import RunResult, build_model, write_run
     from malisim.scenario import scenario_from_dict
+    from malisim.scenario.runner import RunResult, build_model, write_run
 
     import_s = time.perf_counter() - t0
     rss_base = _status_mb("VmRSS")

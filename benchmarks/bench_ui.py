@@ -58,8 +58,8 @@ def _row(label: str, values: Sequence[float], target: float | None = None) -> No
 def bench_render(months: int, seed: int) -> None:
     """Step the model and redraw the map and the charts, month by month."""
     from malisim.app.render import model_map_svg, national_history, outcome_charts
-    from malisim.runner import build_model
     from malisim.scenario import load_scenario
+    from malisim.scenario.runner import build_model
 
     scenario = load_scenario(SCENARIO)
     model = build_model(scenario, seed)

@@ -37,7 +37,7 @@ import shapely
 from countryinfo import CountryInfo
 from shapely.geometry import LineString, box, shape
 
-from malisim.geography import GRID_COLUMNS
+from malisim.model.space import GRID_COLUMNS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO_ROOT / "src" / "malisim" / "data" / "grid.csv"

@@ -2,7 +2,7 @@
 
 Runs both models with Epstein's Model I parameters (40×40 torus, citizen density 0.7, cop
 density 0.04, vision 7, J = 30) at legitimacy 0.82 and 0.89 over several seeds, detects outbursts
-with :func:`malisim.epstein.detect_outbursts` and prints a markdown table (the one in
+with :func:`malisim.docking.epstein.detect_outbursts` and prints a markdown table (the one in
 ``docs/epstein_docking.md``), followed by sensitivity runs of malisim's model (update scheme,
 vision shape, rounding).
 
@@ -25,7 +25,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from malisim.epstein import detect_outbursts, run, run_mesa
+from malisim.docking.epstein import detect_outbursts, run, run_mesa
 
 LEGITIMACIES = (0.82, 0.89)
 #: Outburst definition used throughout the docking doc: starts at >= 50 actives (about 4.5 % of

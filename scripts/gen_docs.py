@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from malisim.parameters import parameters_markdown
+from malisim.model.parameters import parameters_markdown
 from malisim.scenario import write_scenario_schema
 
 ROOT = Path(__file__).resolve().parents[1]

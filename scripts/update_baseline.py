@@ -69,10 +69,10 @@ def _record(series: pd.DataFrame, events: pd.DataFrame, scalars: dict[str, float
 
 def compute_baseline() -> dict[str, Any]:
     """Run the baseline runs and return their records, keyed by run name."""
-    from malisim.geography import load_grid
     from malisim.model import MaliModel
-    from malisim.runner import run_scenario
+    from malisim.model.space import load_grid
     from malisim.scenario import load_scenario
+    from malisim.scenario.runner import run_scenario
 
     runs: dict[str, Any] = {}
     for path in sorted(SCENARIO_DIR.glob("*.yaml")):

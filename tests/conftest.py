@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from malisim.geography import MaliGrid, load_grid
 from malisim.model import MaliModel
+from malisim.model.space import MaliGrid, load_grid
 from malisim.policies import Policy
 
 #: Regions of the test sub-grid: the centre (Mopti, Ségou) and the north-east (Gao, Ménaka,

@@ -20,8 +20,9 @@ import pytest
 
 import malisim
 from batch_support import same_bytes
-from malisim.cli import main
-from malisim.errors import UserError
+from malisim.cli.main import main
+from malisim.core.errors import UserError
+from malisim.core.rng import replicate_seed
 from malisim.experiment import (
     DesignPoint,
     Experiment,
@@ -35,7 +36,6 @@ from malisim.experiment import (
     sample_points,
 )
 from malisim.experiment import worker as worker_module
-from malisim.rng import replicate_seed
 from malisim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -573,7 +573,8 @@ def test_import_has_no_side_effects() -> None:
 
 def test_git_commit_is_dirty_when_model_code_is_modified(tmp_path: Path, monkeypatch):
     # A manifest's commit must say "-dirty" when any of the package's code differs from it,
-    # not only the batch machinery: copy the package into a fresh repository and change model.py.
+    # not only the batch machinery: copy the package into a fresh repository and change the model
+    # module.
     import shutil
 
     from malisim.experiment import store
@@ -589,6 +590,6 @@ def test_git_commit_is_dirty_when_model_code_is_modified(tmp_path: Path, monkeyp
     monkeypatch.setattr(store, "__file__", str(copied))
     clean = store.git_commit()
     assert clean is not None and not clean.endswith("-dirty")
-    model = repo / "src" / "malisim" / "model.py"
+    model = repo / "src" / "malisim" / "model" / "mali_model.py"
     model.write_text(model.read_text() + "\n# changed\n")
     assert store.git_commit() == clean + "-dirty"

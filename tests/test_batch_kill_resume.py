@@ -24,7 +24,7 @@ import psutil
 import pytest
 
 from batch_support import done_count, same_bytes, write_two_scenario_experiment
-from malisim.cli import main
+from malisim.cli.main import main
 from malisim.experiment import format_status, load_results, run_experiment
 
 TIMEOUT = 120

@@ -10,15 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from malisim.analysis.targets import COLUMNS, load_targets, simulated_values
 from malisim.calibration import load_calibration, run_calibration
 from malisim.calibration.abc import Prior, rejection, smc, weighted_quantile
 from malisim.calibration.distance import distance, residuals
 from malisim.calibration.evaluate import NOT_EVALUATED, coverage_summary, evaluate_targets
-from malisim.cli import main
-from malisim.errors import UserError
-from malisim.runner import build_model
+from malisim.cli.main import main
+from malisim.core.errors import UserError
 from malisim.scenario import load_scenario
-from malisim.targets import COLUMNS, load_targets, simulated_values
+from malisim.scenario.runner import build_model
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.yaml"

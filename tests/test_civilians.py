@@ -2,7 +2,7 @@
 
 No model is built here: a :class:`CivilianPopulation` is stepped with hand-made per-cell signals
 (armed presence, killings, violence index, authority) so that each rule can be checked on its
-own. Epstein's rule functions of :mod:`malisim.civil_violence` are tested at the end.
+own. Epstein's rule functions of :mod:`malisim.model.civil_violence` are tested at the end.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from malisim.civil_violence import (
+from malisim.core.rng import RandomStreams
+from malisim.model.civil_violence import (
     EPSTEIN_K,
     EPSTEIN_THRESHOLD,
     arrest_probability,
@@ -19,9 +20,8 @@ from malisim.civil_violence import (
     is_active,
     net_risk,
 )
-from malisim.civilians import N_FAMILIES, CellSignals, CivilianPopulation, Status
-from malisim.parameters import Parameters
-from malisim.rng import RandomStreams
+from malisim.model.civilians import N_FAMILIES, CellSignals, CivilianPopulation, Status
+from malisim.model.parameters import Parameters
 
 N_AGENTS = 5_000  # as in conftest: small populations keep the tests fast
 TOTAL_PEOPLE = 2_000_000.0

@@ -1,7 +1,7 @@
 """End-to-end tests of the command line: ``malisim run``, ``validate`` and ``describe``.
 
-Most tests call :func:`malisim.cli.main` in-process (fast; output captured with ``capsys``); one
-runs ``python -m malisim.cli`` in a subprocess to check the real exit status and stderr of a
+Most tests call :func:`malisim.cli.main` in-process (fast; output captured with ``capsys``);
+one runs ``python -m malisim.cli`` in a subprocess to check the real exit status and stderr of a
 failing command. Runs use the full grid with 5,000 civilian agents over six months (well under a
 second each).
 """
@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from malisim.cli import main
-from malisim.parameters import parameter_specs
+from malisim.cli.main import main
+from malisim.model.parameters import parameter_specs
 
 FAST = ["--end", "2019-06", "--set", "n_civilian_agents=5000"]
 

@@ -20,9 +20,9 @@ from malisim.analysis.compare import (
     min_runs_for_interval,
 )
 from malisim.analysis.synthetic import synthetic_outcomes, write_results
-from malisim.cli import main
-from malisim.commands_analysis import add_parsers
-from malisim.errors import UserError
+from malisim.cli.analysis import add_parsers
+from malisim.cli.main import main
+from malisim.core.errors import UserError
 
 OUTCOMES = ("civilian_fatalities_total", "idps_end", "control_state_last12")
 
@@ -373,7 +373,7 @@ def test_add_parsers_on_another_parser(folder: Path) -> None:
 
 
 def test_wired_into_malisim_cli(folder: Path) -> None:
-    from malisim import cli
+    import malisim.cli.main as cli
 
     args = cli.build_parser().parse_args(["compare", str(folder)])
     assert args.handler.__name__ == "cmd_compare"

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from malisim.epstein import (
+from malisim.docking.epstein import (
     EpsteinModelI,
     detect_outbursts,
     run,

@@ -1,4 +1,4 @@
-"""Tests of the packaged grid of Mali (malisim.geography) and of its build script."""
+"""Tests of the packaged grid of Mali (malisim.model.space) and of its build script."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from malisim.geography import (
+from malisim.model.space import (
     BIOMES,
     GRID_COLUMNS,
     NEIGHBOUR_COUNTRIES,

@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from malisim.interrupts import sigterm_as_interrupt
+from malisim.core.interrupts import sigterm_as_interrupt
 
 
 def test_sigterm_inside_the_block_is_a_keyboard_interrupt():

@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from malisim.calendar import DateError
-from malisim.geography import REGIONS
+from malisim.core.calendar import DateError
+from malisim.model.space import REGIONS
 from malisim.policies import Policy
-from malisim.runner import run_scenario, write_run
 from malisim.scenario import scenario_from_dict
+from malisim.scenario.runner import run_scenario, write_run
 
 START, END = "2019-01", "2020-12"
 N_MONTHS = 24
@@ -371,8 +371,8 @@ def test_air_support_raises_jihadist_losses(run_model):
 
 
 def _massing_inputs(model):
-    from malisim.actors import Control
-    from malisim.conflict import control_powers, control_threshold
+    from malisim.model.actors import Control
+    from malisim.model.conflict import control_powers, control_threshold
 
     others = np.delete(control_powers(model), Control.JNIM, axis=0).max(axis=0)
     return others, control_threshold(model), model.control == Control.JNIM

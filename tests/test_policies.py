@@ -16,8 +16,8 @@ import pytest
 from malisim.model import MaliModel
 from malisim.policies import Policy, policy_from_dict, register_policy
 from malisim.policies.library import ramp
-from malisim.runner import run_scenario
 from malisim.scenario import load_scenario, scenario_from_dict
+from malisim.scenario.runner import run_scenario
 
 SEEDS = (11, 12, 13, 14)
 FAST = {"n_civilian_agents": 10_000}

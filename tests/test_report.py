@@ -12,7 +12,7 @@ import pytest
 
 import malisim
 from malisim.analysis.synthetic import synthetic_outcomes, write_results
-from malisim.cli import main
+from malisim.cli.main import main
 from malisim.experiment import load_experiment
 from malisim.report import Report, load_targets, target_table, write_report
 from malisim.viz.maps import map_geometry, region_control, scenario_differences
@@ -206,7 +206,7 @@ def test_cli_report_without_series(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_cli_compare_shows_documented_figures(
     smoke: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from malisim.cli import main
+    from malisim.cli.main import main
 
     assert main(["compare", str(smoke), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out

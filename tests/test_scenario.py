@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from pydantic import Field
 
-from malisim.errors import UserError, did_you_mean
-from malisim.parameters import Parameters
+from malisim.core.errors import UserError, did_you_mean
+from malisim.core.yamlio import load_yaml_file
+from malisim.model.parameters import Parameters
 from malisim.policies import POLICY_REGISTRY, Month, Policy, policy_types
 from malisim.scenario import (
     DEFAULT_END,
@@ -24,7 +25,6 @@ from malisim.scenario import (
     validate_files,
     write_scenario_schema,
 )
-from malisim.yamlio import load_yaml_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))

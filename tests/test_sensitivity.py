@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from malisim.errors import UserError
+from malisim.core.errors import UserError
 from malisim.sensitivity import (
     analyse_results,
     load_sensitivity,
@@ -180,7 +180,7 @@ def test_unknown_outcome_in_file(tmp_path: Path) -> None:
 
 
 def test_cli_error_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from malisim.cli import main
+    from malisim.cli.main import main
 
     path = _write(tmp_path, TINY.replace("n: 4", "n: 1"))
     assert main(["sensitivity", str(path), "--out", str(tmp_path / "o")]) == 2
@@ -194,7 +194,7 @@ def test_cli_error_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 @pytest.mark.slow
 def test_tiny_analysis_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from malisim.cli import main
+    from malisim.cli.main import main
 
     out = tmp_path / "res"
     first = run_sensitivity(_write(tmp_path, TINY), out, executor="serial", progress="none")

@@ -6,8 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from malisim.errors import UserError
-from malisim.targets import covered, crps, interval_coverage, load_targets, simulated_values
+from malisim.analysis.targets import (
+    covered,
+    crps,
+    interval_coverage,
+    load_targets,
+    simulated_values,
+)
+from malisim.core.errors import UserError
 
 HEADER = "target,period_start,period_end,region,value,unit,kind,source\n"
 

@@ -52,12 +52,12 @@ def _server_command(port: int, scenario: Path) -> list[str]:
     """``malisim ui`` if the CLI has the subcommand, else the page's own entry point."""
     args = ["--host", "127.0.0.1", "--port", str(port), str(scenario)]
     try:
-        from malisim.cli import build_parser
+        from malisim.cli.main import build_parser
 
         parser = build_parser()
         sub = next(a for a in parser._actions if a.dest == "command")
         if "ui" in sub.choices:
-            code = "import sys; from malisim.cli import main; sys.exit(main())"
+            code = "import sys; from malisim.cli.main import main; sys.exit(main())"
             return [sys.executable, "-c", code, "ui", *args]
     except Exception:  # the CLI is optional here: the page's entry point is the same command
         pass

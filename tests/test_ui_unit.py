@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from malisim.actors import CONTROL_NAMES
 from malisim.app.render import (
     CHARTS,
     FAN_OUTCOMES,
@@ -39,7 +38,8 @@ from malisim.app.settings import (
     scenario_yaml,
 )
 from malisim.app.svgchart import Series, chart_svg, format_tick, nice_ticks
-from malisim.geography import load_grid
+from malisim.model.actors import CONTROL_NAMES
+from malisim.model.space import load_grid
 from malisim.scenario import load_scenario, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -280,7 +280,7 @@ def test_replicates_run_in_processes_with_progress():
 
 
 def test_ui_command_parses_and_needs_the_extra(monkeypatch, capsys):
-    from malisim import commands_ui
+    from malisim.cli import ui as commands_ui
 
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command")
@@ -294,7 +294,7 @@ def test_ui_command_parses_and_needs_the_extra(monkeypatch, capsys):
 
 
 def test_ui_command_rejects_a_bad_scenario(tmp_path, capsys):
-    from malisim import commands_ui
+    from malisim.cli import ui as commands_ui
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\nparams: {no_such_parameter: 1}\n", encoding="utf-8")

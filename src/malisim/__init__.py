@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from malisim.experiment import BatchReport, Experiment, Results
 
-__version__ = "0.1.0"
+from malisim.core.version import __version__ as __version__
 
 
 def run_experiment(

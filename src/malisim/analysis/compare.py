@@ -57,8 +57,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from malisim.errors import UserError, did_you_mean
-from malisim.outcomes import OUTCOMES, SUMMARY_SUFFIX
+from malisim.core.errors import UserError, did_you_mean
+from malisim.model.outcomes import OUTCOMES, SUMMARY_SUFFIX
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.experiment.results import Results
@@ -138,7 +138,7 @@ def _kind(unit: str) -> str:
 
 @lru_cache(maxsize=4096)
 def scalar_info(column: str) -> ScalarInfo:
-    """Describe a run-level outcome column from its name (see :mod:`malisim.outcomes`).
+    """Describe a run-level outcome column from its name (see :mod:`malisim.model.outcomes`).
 
     Names follow ``<outcome>_<total|end|last12|peak|year>`` and ``gdp_growth_<year>``.
     """

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from malisim import __version__
+from malisim.core.version import __version__
 
 #: Chunk name the status log's ``done`` records point to.
 _CHUNK = "s001-00000"

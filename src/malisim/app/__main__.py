@@ -9,7 +9,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the arguments and serve the page (same options as ``malisim ui``)."""
     import argparse
 
-    from malisim.commands_ui import add_ui_arguments, cmd_ui
+    from malisim.cli.ui import add_ui_arguments, cmd_ui
 
     parser = argparse.ArgumentParser(
         prog="python -m malisim.app",

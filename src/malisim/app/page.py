@@ -42,11 +42,11 @@ from malisim.app.settings import (
     scenario_dict,
     scenario_yaml,
 )
-from malisim.calendar import format_month
-from malisim.errors import UserError
+from malisim.core.calendar import format_month
+from malisim.core.errors import UserError
 from malisim.model import MaliModel
-from malisim.runner import build_model
 from malisim.scenario import ResolvedScenario, scenario_from_dict
+from malisim.scenario.runner import build_model
 
 #: Seconds per simulated month while playing, by speed.
 SPEEDS: dict[str, float] = {"slow": 0.8, "normal": 0.3, "fast": 0.0}

@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from malisim.actors import CONTROL_NAMES, Control
 from malisim.app.svgchart import Series, chart_svg
-from malisim.calendar import format_month
-from malisim.geography import REGIONS, MaliGrid
-from malisim.outcomes import OUTCOME_INDEX
+from malisim.core.calendar import format_month
+from malisim.model.actors import CONTROL_NAMES, Control
+from malisim.model.outcomes import OUTCOME_INDEX
+from malisim.model.space import REGIONS, MaliGrid
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.model import MaliModel
@@ -195,7 +195,7 @@ def map_svg(
 
     Args:
         grid: The model's grid.
-        control: Control code of each cell (:class:`malisim.actors.Control`).
+        control: Control code of each cell (:class:`malisim.model.actors.Control`).
         date: The month shown (``YYYY-MM``), written in the corner and in ``data-date``.
         deaths: Civilians killed per cell (drawn as red discs) or None.
         displaced: Displaced people per cell (drawn as blue rings) or None.

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from malisim.rng import replicate_seed
+from malisim.core.rng import replicate_seed
 
 #: National outcomes kept from each replicate.
 KEPT_OUTCOMES: tuple[str, ...] = (
@@ -55,8 +55,8 @@ class ReplicateResult:
 def run_one(scenario_data: dict[str, Any], seed: int) -> dict[str, np.ndarray]:
     """Run one replicate of a scenario mapping; return its national series (worker function)."""
     from malisim.app.render import national_history
-    from malisim.runner import build_model
     from malisim.scenario import scenario_from_dict
+    from malisim.scenario.runner import build_model
 
     scenario = scenario_from_dict(scenario_data, source="<page settings>")
     model = build_model(scenario, seed).run()

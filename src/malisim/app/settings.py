@@ -20,9 +20,9 @@ from typing import Any
 
 import yaml
 
-from malisim.calendar import format_month, parse_month
-from malisim.errors import UserError
-from malisim.parameters import parameter_specs
+from malisim.core.calendar import format_month, parse_month
+from malisim.core.errors import UserError
+from malisim.model.parameters import parameter_specs
 from malisim.policies import POLICY_REGISTRY
 from malisim.scenario import ResolvedScenario, load_scenario, scenario_from_dict
 

@@ -26,7 +26,7 @@ A calibration file is a YAML mapping::
 
 A target's split comes from the ``split`` section (labels first, then periods) or else from the
 ``use`` column of the targets file; targets assigned nowhere are reported as unused. Every
-problem is a :class:`~malisim.errors.UserError` naming the file, line and key.
+problem is a :class:`~malisim.core.errors.UserError` naming the file, line and key.
 """
 
 from __future__ import annotations
@@ -39,10 +39,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from malisim.calendar import DateError, parse_month
-from malisim.errors import UserError, did_you_mean
+from malisim.analysis.targets import Target, covered, load_targets
+from malisim.core.calendar import DateError, parse_month
+from malisim.core.errors import UserError, did_you_mean
+from malisim.core.yamlio import load_yaml_file
 from malisim.experiment.config import ExecutorSection
-from malisim.parameters import Parameters, parameter_specs
+from malisim.model.parameters import Parameters, parameter_specs
 from malisim.policies import Month
 from malisim.scenario import (
     SET_SOURCE,
@@ -52,8 +54,6 @@ from malisim.scenario import (
     raise_validation,
     validate_section,
 )
-from malisim.targets import Target, covered, load_targets
-from malisim.yamlio import load_yaml_file
 
 _PERIOD = re.compile(r"^(\d{4}-\d{2})\.\.(\d{4}-\d{2})$")
 EXECUTOR_KINDS = ("serial", "local", "dask")

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from malisim.targets import Target
+from malisim.analysis.targets import Target
 
 #: Default scale per target kind (see the module docstring).
 DEFAULT_SCALES: dict[str, float] = {"count": 0.25, "stock": 0.25, "rate": 0.01, "share": 0.05}

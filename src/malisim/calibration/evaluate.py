@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from malisim.calendar import format_month
+from malisim.analysis.targets import Target, crps, interval_coverage
 from malisim.calibration.distance import target_scales, transform
-from malisim.targets import Target, crps, interval_coverage
+from malisim.core.calendar import format_month
 
 NOT_EVALUATED = "not evaluated: period outside the simulated run"
 

@@ -4,9 +4,9 @@
 whose design points are the generation's parameter draws (one replicate each, every draw with its
 own seed) through :func:`~malisim.experiment.run_experiment`, into ``DIR/gen_00``,
 ``DIR/gen_01``, ... Each store keeps the monthly series, from which the targets' simulated values
-are computed with :func:`malisim.targets.simulated_values`. The proposals of a generation depend
-only on the seed and the previous generations' results, so an interrupted calibration resumes:
-finished generations are read back and an unfinished store is completed.
+are computed with :func:`malisim.analysis.targets.simulated_values`. The proposals of a
+generation depend only on the seed and the previous generations' results, so an interrupted
+calibration resumes: finished generations are read back and an unfinished store is completed.
 
 The fitting runs end at the last month of the fitted targets, so the held-out period is never
 simulated while fitting. After the last generation, ``predictive`` parameter vectors are drawn
@@ -39,18 +39,18 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from malisim import __version__
-from malisim.calendar import format_month
+from malisim.analysis.targets import Target, simulated_values
 from malisim.calibration.abc import Generation, rejection, smc, weighted_quantile
 from malisim.calibration.config import Calibration, Prior
 from malisim.calibration.distance import distance
 from malisim.calibration.evaluate import coverage_summary, evaluate_targets, markdown_section
-from malisim.errors import UserError
+from malisim.core.calendar import format_month
+from malisim.core.errors import UserError
+from malisim.core.rng import replicate_seed
+from malisim.core.version import __version__
 from malisim.experiment import Experiment, load_results, run_experiment
 from malisim.experiment.design import DesignPoint, RunSpec, point_id, sha256_of
-from malisim.rng import replicate_seed
 from malisim.scenario import ResolvedScenario
-from malisim.targets import Target, simulated_values
 
 CONFIG_FILE = "calibration.json"
 

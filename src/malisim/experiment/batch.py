@@ -28,8 +28,8 @@ from typing import Any, TextIO
 
 import pyarrow as pa
 
-from malisim import __version__
-from malisim.errors import UserError
+from malisim.core.errors import UserError
+from malisim.core.version import __version__
 from malisim.experiment.design import Experiment, RunSpec
 from malisim.experiment.executors import Executor, make_executor
 from malisim.experiment.progress import Progress

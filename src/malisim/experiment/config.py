@@ -26,7 +26,7 @@ An experiment file is a YAML mapping::
 
 :func:`load_experiment` validates the file and returns an
 :class:`~malisim.experiment.design.Experiment`. Every problem is a
-:class:`~malisim.errors.UserError` of the form ``file:line: key: message; allowed: ...; did you
+:class:`~malisim.core.errors.UserError` of the form ``file:line: key: message; allowed: ...; did you
 mean '...'?``; problems inside a scenario file are reported by the scenario loader, located in
 that file.
 """
@@ -40,8 +40,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from malisim.calendar import parse_month
-from malisim.errors import UserError, did_you_mean
+from malisim.core.calendar import parse_month
+from malisim.core.errors import UserError, did_you_mean
+from malisim.core.yamlio import load_yaml_file
 from malisim.experiment.design import (
     BASE_POINT,
     DesignPoint,
@@ -50,7 +51,7 @@ from malisim.experiment.design import (
     point_id,
     sample_points,
 )
-from malisim.parameters import Parameters, parameter_specs
+from malisim.model.parameters import Parameters, parameter_specs
 from malisim.policies import Month
 from malisim.scenario import (
     Locator,
@@ -61,7 +62,6 @@ from malisim.scenario import (
     scenario_from_dict,
     validate_section,
 )
-from malisim.yamlio import load_yaml_file
 
 MAX_REPLICATES = 1_000_000
 MAX_POINTS = 1_000_000

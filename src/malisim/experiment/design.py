@@ -43,9 +43,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from malisim.errors import UserError, did_you_mean
-from malisim.parameters import Parameters, parameter_specs
-from malisim.rng import replicate_seed
+from malisim.core.errors import UserError, did_you_mean
+from malisim.core.rng import replicate_seed
+from malisim.model.parameters import Parameters, parameter_specs
 from malisim.scenario import ResolvedScenario
 
 #: Point id of the single design point of an experiment without sweep or sample.

@@ -32,7 +32,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from malisim.errors import UserError
+from malisim.core.errors import UserError
 from malisim.experiment.worker import RunOutput, RunTask, execute_run, failed_output
 
 #: Executor names accepted by ``--executor``.
@@ -134,7 +134,7 @@ def _init_local_worker(parent_pid: int) -> None:
     """Initialise a local worker: ignore Ctrl-C (the parent handles it), watch the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
-    import malisim.runner  # noqa: F401  (import the model before the first run)
+    import malisim.scenario.runner  # noqa: F401  (import the model before the first run)
 
 
 class LocalExecutor(Executor):

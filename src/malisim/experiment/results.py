@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from malisim.errors import UserError
+from malisim.core.errors import UserError
 from malisim.experiment.design import RunSpec
 from malisim.experiment.progress import format_seconds
 from malisim.experiment.store import (

@@ -56,8 +56,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from malisim import __version__
-from malisim.errors import UserError
+from malisim.core.errors import UserError
+from malisim.core.version import __version__
 from malisim.experiment.design import RunSpec
 from malisim.experiment.worker import TABLES, RunOutput
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from malisim import __version__
+from malisim.core.version import __version__
 from malisim.scenario import ResolvedScenario
 
 #: The tables a run can produce, in the order they are written.
@@ -107,7 +107,7 @@ def failed_output(task: RunTask, error: str, tb: str | None = None) -> RunOutput
 def simulate(task: RunTask) -> dict[str, pa.Table]:
     """Run the model of one task and return its tables (raises if the model does)."""
     from malisim.experiment.design import apply_point
-    from malisim.runner import build_model
+    from malisim.scenario.runner import build_model
 
     scenario = apply_point(task.scenario, task.params)
     model = build_model(scenario, task.seed).run()

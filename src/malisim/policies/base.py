@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, PrivateAttr, model_validator
 
-from malisim.calendar import parse_month
+from malisim.core.calendar import parse_month
 
 if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model import MaliModel
+    from malisim.model.mali_model import MaliModel
 
 
 def _check_month(value: str) -> str:

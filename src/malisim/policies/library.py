@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
-from malisim.calendar import parse_month
-from malisim.geography import REGIONS
+from malisim.core.calendar import parse_month
+from malisim.model.space import REGIONS
 from malisim.policies.base import Month, Policy, register_policy
 
 if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model import MaliModel
+    from malisim.model.mali_model import MaliModel
 
 S000 = "seed 000 (CRS, Crisis in Mali, 2022)"
 S001 = "seed 001 (CRS, Conflict in Mali, 2020)"

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import field_validator, model_validator
 
-from malisim.calendar import parse_month
-from malisim.parameters import Parameters, parameter_specs
+from malisim.core.calendar import parse_month
+from malisim.model.parameters import Parameters, parameter_specs
 from malisim.policies.base import Month, Policy, register_policy
 
 if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model import MaliModel
+    from malisim.model.mali_model import MaliModel
 
 
 @register_policy

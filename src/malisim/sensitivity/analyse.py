@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from malisim.errors import UserError, did_you_mean
+from malisim.core.errors import UserError, did_you_mean
 from malisim.sensitivity.design import read_spec, salib_problem
 
 MORRIS_COLUMNS = ("outcome", "parameter", "rank", "mu", "mu_star", "mu_star_conf", "sigma")

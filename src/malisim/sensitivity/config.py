@@ -23,7 +23,7 @@ A sensitivity file is a YAML mapping::
 
 Runs: Morris ``r (k + 1)`` design points, Sobol (Saltelli, first and total order only)
 ``N (k + 2)`` points, each run ``replicates`` times. :func:`load_sensitivity` validates the file
-and returns a :class:`SensitivityConfig`; every problem is a :class:`~malisim.errors.UserError`
+and returns a :class:`SensitivityConfig`; every problem is a :class:`~malisim.core.errors.UserError`
 ``file:line: key: message; allowed: ...; did you mean '...'?``.
 """
 
@@ -35,13 +35,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from malisim.errors import UserError, did_you_mean
+from malisim.core.errors import UserError, did_you_mean
+from malisim.core.yamlio import load_yaml_file
 from malisim.experiment.config import ExecutorSection
-from malisim.outcomes import OUTCOMES, SUMMARY_SUFFIX
-from malisim.parameters import parameter_specs
+from malisim.model.outcomes import OUTCOMES, SUMMARY_SUFFIX
+from malisim.model.parameters import parameter_specs
 from malisim.policies import Month
 from malisim.scenario import Locator, ResolvedScenario, load_scenario, raise_validation
-from malisim.yamlio import load_yaml_file
 
 #: Fewest Morris trajectories accepted (sigma and the bootstrap need several effects each).
 MIN_MORRIS_TRAJECTORIES = 4

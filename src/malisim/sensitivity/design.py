@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from malisim.errors import UserError
+from malisim.core.errors import UserError
 from malisim.experiment.design import DesignPoint, Experiment, point_id
-from malisim.parameters import parameter_specs
+from malisim.model.parameters import parameter_specs
 from malisim.sensitivity.config import SensitivityConfig, load_sensitivity
 
 #: Folder of the analysis' outputs inside the results store.

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from malisim.errors import UserError
+from malisim.core.errors import UserError
 from malisim.sensitivity.analyse import check_outcomes
 
 _SCENARIO_ALIAS = "scenario_"

@@ -18,7 +18,7 @@ What the stored results allow:
   with replicate k of the baseline, common random numbers) of the difference scenario -
   baseline, or the difference of the medians when runs cannot be paired.
 
-Cells are drawn as the 0.5 degree PRIO-GRID squares of :func:`malisim.geography.load_grid`;
+Cells are drawn as the 0.5 degree PRIO-GRID squares of :func:`malisim.model.space.load_grid`;
 region outlines are the cell edges between regions (thin) and the country outline the cell edges
 on the border (thick); the regional capitals are labelled. Colour maps are viridis (shares),
 magma (rates) and RdBu (differences): perceptually uniform or ColorBrewer diverging, all
@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from malisim.geography import CELL_DEG, REGIONS, load_grid
-from malisim.outcomes import NATIONAL
+from malisim.model.outcomes import NATIONAL
+from malisim.model.space import CELL_DEG, REGIONS, load_grid
 from malisim.viz.plots import FigureSpec, new_figure, styled
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -85,7 +85,7 @@ class MapGeometry:
         lon: Cell centroid longitudes.
         lat: Cell centroid latitudes.
         gid: PRIO-GRID ids.
-        region: Region codes into :data:`~malisim.geography.REGIONS`.
+        region: Region codes into :data:`~malisim.model.space.REGIONS`.
         population: Cell population (2022).
         squares: Cell corners, n_cells x 4 x 2 (lon, lat).
         region_edges: Segments between cells of different regions, n x 2 x 2.

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from malisim.errors import UserError
-from malisim.outcomes import NATIONAL, OUTCOMES
+from malisim.core.errors import UserError
+from malisim.model.outcomes import NATIONAL, OUTCOMES
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -111,7 +111,7 @@ def styled(fn: F) -> F:
 
 
 def require_matplotlib() -> None:
-    """Raise a :class:`~malisim.errors.UserError` if matplotlib is not installed."""
+    """Raise a :class:`~malisim.core.errors.UserError` if matplotlib is not installed."""
     try:
         import matplotlib  # noqa: F401
     except ImportError:

@@ -1,8 +1,8 @@
 """Epstein's civil-violence rules as vectorised numpy functions.
 
-These are the behavioural core shared by the Mali civilian population (:mod:`malisim.civilians`)
-and the docking replication of Epstein's Model I (:mod:`malisim.epstein`). Each function works on
-whole arrays of agents at once.
+These are the behavioural core shared by the Mali civilian population
+(:mod:`malisim.model.civilians`) and the docking replication of Epstein's Model I
+(:mod:`malisim.docking.epstein`). Each function works on whole arrays of agents at once.
 
 Rules (Epstein 2002, "Modeling civil violence: An agent-based computational approach", PNAS 99
 suppl. 3, 7243-7250):

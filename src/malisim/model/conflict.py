@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from malisim.actors import Control, Side
-from malisim.geography import BIOMES
+from malisim.model.actors import Control, Side
+from malisim.model.space import BIOMES
 
 if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model import MaliModel
+    from malisim.model.mali_model import MaliModel
 
 SAHARAN = BIOMES.index("Saharan")
 

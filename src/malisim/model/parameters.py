@@ -743,8 +743,8 @@ def parameters_markdown() -> str:
     lines = [
         "# Parameters",
         "",
-        "Generated from `malisim.parameters` by `python scripts/gen_docs.py`; do not edit by hand",
-        "(a test fails when this file and the schema drift apart).",
+        "Generated from `malisim.model.parameters` by `python scripts/gen_docs.py`; do not edit by",
+        "hand (a test fails when this file and the schema drift apart).",
         "",
         "Every parameter can be set with `MaliModel(**{name: value})`, `malisim run --set "
         "name=value`, or in a scenario file. Values outside the range are rejected.",

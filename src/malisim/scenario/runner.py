@@ -21,10 +21,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from malisim import __version__
-from malisim.errors import UserError
+from malisim.core.errors import UserError
+from malisim.core.version import __version__
 from malisim.model import MaliModel
-from malisim.scenario import ResolvedScenario
+from malisim.scenario.files import ResolvedScenario
 
 
 @dataclass

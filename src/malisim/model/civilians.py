@@ -13,7 +13,7 @@ Monthly rules (sources in docs/ODD.md):
 3. legitimacy drifts toward a local target (community base, jihadist governance);
 4. Epstein's rule: grievance ``H(1-L)`` plus remembered victimisation, minus net risk
    ``R * P`` with ``P`` the estimated probability of reprisal from hostile armed presence;
-   active support when ``G - N > T`` (:mod:`malisim.civil_violence`);
+   active support when ``G - N > T`` (:mod:`malisim.model.civil_violence`);
 5. recruitment: a share of active supporters' people join the supported armed group;
 6. flight when the local violence index passes a threshold (to the safest of a few cells within
    reach, or across the nearest border), return when home has been safe for a while;
@@ -32,9 +32,9 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from malisim.civil_violence import arrest_probability, grievance, is_active, net_risk
-from malisim.geography import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid
-from malisim.parameters import Parameters
+from malisim.model.civil_violence import arrest_probability, grievance, is_active, net_risk
+from malisim.model.parameters import Parameters
+from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid
 
 
 class Status(IntEnum):
@@ -110,7 +110,7 @@ class CellSignals:
         presence: ``(n_families, n_cells)`` armed persons of each family in the cell (state
             family: FAMa plus partners operating with it).
         killed: ``(4, n_cells)`` civilians killed this month by perpetrator family
-            (state, foreign, jihadist, signatory; see :class:`malisim.actors.Perpetrator`).
+            (state, foreign, jihadist, signatory; see :class:`malisim.model.actors.Perpetrator`).
         killed_by_family: ``(n_families, n_cells)`` the same deaths as judged by civilians:
             foreign forces count against the state; jihadist deaths split JNIM / IS Sahel.
         violence_index: Smoothed local violence index per cell.

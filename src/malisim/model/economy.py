@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from malisim.calendar import format_month
-from malisim.geography import BIOMES
+from malisim.core.calendar import format_month
+from malisim.model.space import BIOMES
 
 if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model import MaliModel
+    from malisim.model.mali_model import MaliModel
 
 SUDANIAN = BIOMES.index("Sudanian")
 CIVIL_SPENDING = 30.0  # budget index per month: non-security spending in 2019 (assumption)

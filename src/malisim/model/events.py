@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from malisim.calendar import format_month, month_year
-from malisim.geography import REGIONS, MaliGrid
+from malisim.core.calendar import format_month, month_year
+from malisim.model.space import REGIONS, MaliGrid
 
 BATTLES = "Battles"
 VIOLENCE_AGAINST_CIVILIANS = "Violence against civilians"

@@ -1,7 +1,7 @@
 """The ``malisim sensitivity`` and ``malisim discover`` commands: argument parsers and handlers.
 
 ``cli.py`` adds the parsers with :func:`add_parsers` (each subparser sets ``handler``).
-Handlers raise :class:`~malisim.errors.UserError` for anything the user got wrong; the command
+Handlers raise :class:`~malisim.core.errors.UserError` for anything the user got wrong; the command
 line prints it as one ``error: ...`` line and exits with status 2.
 
 Usage::
@@ -19,8 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from malisim.errors import UserError
-from malisim.interrupts import sigterm_as_interrupt
+from malisim.core.errors import UserError
+from malisim.core.interrupts import sigterm_as_interrupt
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:

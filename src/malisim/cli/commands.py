@@ -1,7 +1,7 @@
 """The commands behind the ``malisim`` command line: call the library, format, print.
 
 Each ``cmd_<name>(args)`` takes the parsed arguments and returns an exit status. Errors in user
-input are raised as :class:`~malisim.errors.UserError` and reported by :mod:`malisim.cli`.
+input are raised as :class:`~malisim.core.errors.UserError` and reported by :mod:`malisim.cli.main`.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from malisim.errors import UserError
-from malisim.interrupts import sigterm_as_interrupt
-from malisim.parameters import Parameters, parameter_specs
-from malisim.rng import replicate_seed
+from malisim.core.errors import UserError
+from malisim.core.interrupts import sigterm_as_interrupt
+from malisim.core.rng import replicate_seed
+from malisim.model.parameters import Parameters, parameter_specs
 from malisim.scenario import ResolvedScenario, load_scenario, scenario_from_dict, validate_files
 
 #: Columns of the yearly summary table printed by ``malisim run``.
@@ -83,7 +83,7 @@ def format_yearly(table: pd.DataFrame) -> str:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``malisim run``: run a scenario, print a summary, write outputs."""
-    from malisim.runner import check_output_dir, run_scenario, write_run
+    from malisim.scenario.runner import check_output_dir, run_scenario, write_run
 
     overrides = list(args.overrides)
     if args.start:

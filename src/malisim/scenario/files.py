@@ -7,7 +7,7 @@ A scenario file is a YAML mapping::
     extends: history                 # a file in the same folder, with or without .yaml
     start: 2019-01                   # optional; default 2019-01
     end: 2026-12                     # optional; default 2026-12
-    params:                          # overrides of malisim.parameters.Parameters
+    params:                          # overrides of malisim.model.parameters.Parameters
       fama_troops: 25000
     policies:                        # built through the policy registry by `type`
       - {type: parameter_schedule, parameter: aid_budget, start: 2021-01, value: 10}
@@ -17,7 +17,7 @@ A scenario file is a YAML mapping::
 parent's key by key; its policies are appended to the parent's after ``exclude_policies``;
 name, description, start and end come from the nearest file that sets them), applies ``--set``
 overrides and returns a :class:`ResolvedScenario`. Every problem is raised as a
-:class:`~malisim.errors.UserError` naming the file, line and key path, what is allowed, and a
+:class:`~malisim.core.errors.UserError` naming the file, line and key path, what is allowed, and a
 suggestion for typos.
 """
 
@@ -40,11 +40,11 @@ from pydantic import (
     model_validator,
 )
 
-from malisim.calendar import parse_month
-from malisim.errors import UserError, did_you_mean
-from malisim.parameters import Parameters, parameter_specs
+from malisim.core.calendar import parse_month
+from malisim.core.errors import UserError, did_you_mean
+from malisim.core.yamlio import LineOf, format_key_path, load_yaml_file, parse_yaml_text
+from malisim.model.parameters import Parameters, parameter_specs
 from malisim.policies import POLICY_REGISTRY, Month, Policy, policy_from_dict, policy_types
-from malisim.yamlio import LineOf, format_key_path, load_yaml_file, parse_yaml_text
 
 DEFAULT_START = "2019-01"
 DEFAULT_END = "2026-12"
@@ -59,7 +59,7 @@ class Scenario(BaseModel):
     Validating a mapping checks everything that one file can get wrong on its own: unknown keys,
     types, months, parameter names and bounds, policy types and settings, ``end`` before
     ``start``. Pass ``context={"file": ..., "line_of": ...}`` to ``model_validate`` to have
-    content errors located; they are raised as :class:`~malisim.errors.UserError`.
+    content errors located; they are raised as :class:`~malisim.core.errors.UserError`.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -317,7 +317,7 @@ class Locator:
 
     Args:
         file: The file (or ``--set``).
-        line_of: Key path -> line, from :func:`malisim.yamlio.load_yaml_file`.
+        line_of: Key path -> line, from :func:`malisim.core.yamlio.load_yaml_file`.
     """
 
     def __init__(self, file: str, line_of: LineOf) -> None:
@@ -853,7 +853,7 @@ def scenario_json_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "malisim scenario",
-        "description": "A malisim scenario file. Generated from malisim.scenario by "
+        "description": "A malisim scenario file. Generated from malisim.scenario.files by "
         "write_scenario_schema(); do not edit by hand.",
         **{k: v for k, v in schema.items() if k not in ("title", "description")},
     }

@@ -1,7 +1,7 @@
 """The ``malisim calibrate`` command: ABC calibration against documented figures.
 
 ``add_parsers(subparsers)`` adds the subcommand; ``cmd_calibrate(args)`` runs it. User errors are
-raised as :class:`~malisim.errors.UserError` (the command line prints them and exits with 2).
+raised as :class:`~malisim.core.errors.UserError` (the command line prints them and exits with 2).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from malisim.errors import UserError
-from malisim.interrupts import sigterm_as_interrupt
+from malisim.core.errors import UserError
+from malisim.core.interrupts import sigterm_as_interrupt
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:

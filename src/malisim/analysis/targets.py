@@ -32,10 +32,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from malisim.calendar import DateError, parse_month
-from malisim.errors import UserError, did_you_mean
-from malisim.geography import REGIONS
-from malisim.outcomes import OUTCOME_NAMES
+from malisim.core.calendar import DateError, parse_month
+from malisim.core.errors import UserError, did_you_mean
+from malisim.model.outcomes import OUTCOME_NAMES
+from malisim.model.space import REGIONS
 
 KINDS = ("count", "stock", "rate", "share")
 COLUMNS = ("target", "period_start", "period_end", "region", "value", "unit", "kind", "source")
@@ -115,7 +115,7 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
             raise UserError(
                 f"unknown outcome {name!r}",
                 suggestion=did_you_mean(name, known),
-                allowed="a series column of malisim.outcomes or gdp_growth",
+                allowed="a series column of malisim.model.outcomes or gdp_growth",
                 **where("target"),
             )
         try:

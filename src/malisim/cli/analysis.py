@@ -2,7 +2,7 @@
 
 ``cli.py`` adds the parsers with :func:`add_parsers` and dispatches to :func:`cmd_compare` and
 :func:`cmd_report` (each subparser also sets ``handler`` to its function). Handlers raise
-:class:`~malisim.errors.UserError` for anything the user got wrong; the command line prints it
+:class:`~malisim.core.errors.UserError` for anything the user got wrong; the command line prints it
 as one ``error: ...`` line and exits with status 2.
 
 Usage::
@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from malisim.errors import UserError
+from malisim.core.errors import UserError
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:

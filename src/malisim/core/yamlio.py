@@ -4,7 +4,7 @@
 the data together with a ``line_of(key_path)`` function that gives the line of any key, so that a
 validation error can point at ``file:line``. Every problem with the file itself (missing, a
 directory, not UTF-8, empty, not YAML, tags such as ``!!python/object``, top level not a mapping,
-duplicate keys) is raised as a :class:`~malisim.errors.UserError`.
+duplicate keys) is raised as a :class:`~malisim.core.errors.UserError`.
 
 Two departures from plain ``SafeLoader``, both to keep user files predictable: dates such as
 ``2019-01-01`` stay text (months are validated as ``YYYY-MM`` text downstream), and numbers in
@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from malisim.errors import UserError
+from malisim.core.errors import UserError
 
 #: Type of the function returned with the data: key path -> 1-based line (or None).
 LineOf = Callable[[tuple[Hashable, ...]], int | None]

@@ -17,7 +17,7 @@ rates are read from the run-level outcomes (``<outcome>_<year>``, ``gdp_growth_<
 Usage::
 
     malisim report results/demo -o report.html
-    from malisim.report import write_report
+    from malisim.report.document import write_report
     write_report("results/demo", "report.html", baseline="historical")
 """
 
@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from malisim import __version__
 from malisim.analysis.compare import (
     Comparison,
     compare,
@@ -44,9 +43,10 @@ from malisim.analysis.compare import (
     format_value,
     scalar_info,
 )
-from malisim.errors import UserError
-from malisim.geography import REGIONS
-from malisim.outcomes import NATIONAL, OUTCOMES
+from malisim.core.errors import UserError
+from malisim.core.version import __version__
+from malisim.model.outcomes import NATIONAL, OUTCOMES
+from malisim.model.space import REGIONS
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.experiment.results import Results

@@ -11,7 +11,7 @@
   protection of civilians, sanctions, aid).
 
 Actors hold state and the rules that are theirs alone (deployment, expansion, adherence). What
-happens *between* actors (clashes, violence, events) lives in :mod:`malisim.conflict`.
+happens *between* actors (clashes, violence, events) lives in :mod:`malisim.model.conflict`.
 The sources of each rule are listed in docs/ODD.md.
 """
 
@@ -24,7 +24,7 @@ import mesa
 import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model import MaliModel
+    from malisim.model.mali_model import MaliModel
 
 
 class Side(IntEnum):

@@ -10,8 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from malisim import __version__
-from malisim.errors import UserError
+from malisim.core.errors import UserError
+from malisim.core.version import __version__
 
 DEFAULT_SEED = 1
 
@@ -66,12 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="results/demo", help="results folder (results/demo)")
     demo.add_argument("--workers", type=int, metavar="N", help="local worker processes")
 
-    from malisim import (
-        commands_analysis,
-        commands_calibration,
-        commands_sensitivity,
-        commands_ui,
-    )
+    from malisim.cli import analysis as commands_analysis
+    from malisim.cli import calibration as commands_calibration
+    from malisim.cli import sensitivity as commands_sensitivity
+    from malisim.cli import ui as commands_ui
 
     commands_analysis.add_parsers(sub)
     commands_sensitivity.add_parsers(sub)
@@ -151,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        from malisim import commands
+        from malisim.cli import commands
 
         handler = getattr(args, "handler", None) or getattr(commands, f"cmd_{args.command}")
         return int(handler(args) or 0)

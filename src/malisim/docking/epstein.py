@@ -13,7 +13,7 @@ does, in the order of NetLogo's *Rebellion* replication of the model:
   returns, quiet, to a random empty cell of the lattice.
 
 The behavioural rules (grievance, arrest probability with its rounding, net risk, activation)
-are those of :mod:`malisim.civil_violence`, shared with the Mali model.
+are those of :mod:`malisim.model.civil_violence`, shared with the Mali model.
 
 Design choices (discussed in ``docs/epstein_docking.md``):
 
@@ -31,7 +31,7 @@ Design choices (discussed in ``docs/epstein_docking.md``):
   per-agent choices (empty cells, suspects) come from a precomputed cell-neighbour table.
   There is no Python loop over agents.
 
-Randomness only comes from :class:`malisim.rng.RandomStreams`: ``"setup"`` (placement,
+Randomness only comes from :class:`malisim.core.rng.RandomStreams`: ``"setup"`` (placement,
 attributes), ``"civilians"`` (update order), ``"movement"`` (moves, release sites) and
 ``"violence"`` (choice of suspect, jail terms).
 """
@@ -44,7 +44,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from malisim.civil_violence import (
+from malisim.core.rng import RandomStreams
+from malisim.model.civil_violence import (
     EPSTEIN_K,
     EPSTEIN_THRESHOLD,
     Rounding,
@@ -53,7 +54,6 @@ from malisim.civil_violence import (
     is_active,
     net_risk,
 )
-from malisim.rng import RandomStreams
 
 Neighbourhood = Literal["disc", "von_neumann", "cross", "moore"]
 
@@ -404,7 +404,7 @@ def run(
 
     Args:
         steps: Number of steps to simulate.
-        seed: Root seed of the run's :class:`~malisim.rng.RandomStreams`.
+        seed: Root seed of the run's :class:`~malisim.core.rng.RandomStreams`.
         legitimacy: Perceived legitimacy ``L`` of the authority, the same for everyone.
         cop_density: Share of cells holding a cop at the start.
         citizen_density: Share of cells holding a citizen at the start.
@@ -415,7 +415,7 @@ def run(
         threshold: Activation threshold ``T``.
         k: Arrest-probability constant.
         rounding: Rounding of the cop/active ratio (see
-            :func:`malisim.civil_violence.enforcer_ratio`); Epstein and NetLogo floor it.
+            :func:`malisim.model.civil_violence.enforcer_ratio`); Epstein and NetLogo floor it.
         neighbourhood: Vision shape (see :func:`vision_offsets`).
         batches: Number of sequential update groups per step (1 = synchronous).
         movement: Whether agents follow rule M (cops always inspect their vision).
@@ -489,7 +489,7 @@ def run_mesa(
     ``round`` of the cop/active ratio, the von Neumann vision, jailed citizens left on (and
     blocking) their cell, per-cell random placement (densities are expected, not exact) and
     random sequential activation. Mesa's ``random.Random`` is seeded from the run's ``"mesa"``
-    stream (:meth:`malisim.rng.RandomStreams.python_seed`).
+    stream (:meth:`malisim.core.rng.RandomStreams.python_seed`).
 
     Returns:
         One row per step, step 0 being the initial state, with columns

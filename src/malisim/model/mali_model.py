@@ -21,8 +21,10 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from malisim import conflict, initial
-from malisim.actors import (
+from malisim.core.calendar import format_month, parse_month
+from malisim.core.rng import RandomStreams
+from malisim.model import conflict, initial
+from malisim.model.actors import (
     Control,
     ForeignPartner,
     JihadistGroup,
@@ -30,15 +32,13 @@ from malisim.actors import (
     SignatoryGroup,
     State,
 )
-from malisim.calendar import format_month, parse_month
-from malisim.civilians import N_FAMILIES, CellSignals, CivilianOutputs, CivilianPopulation
-from malisim.economy import Economy
-from malisim.events import EventLog
-from malisim.geography import NEIGHBOUR_COUNTRIES, MaliGrid, load_grid
-from malisim.outcomes import OutcomeRecorder, control_shares
-from malisim.parameters import Parameters, parameter_specs
+from malisim.model.civilians import N_FAMILIES, CellSignals, CivilianOutputs, CivilianPopulation
+from malisim.model.economy import Economy
+from malisim.model.events import EventLog
+from malisim.model.outcomes import OutcomeRecorder, control_shares
+from malisim.model.parameters import Parameters, parameter_specs
+from malisim.model.space import NEIGHBOUR_COUNTRIES, MaliGrid, load_grid
 from malisim.policies import Policy
-from malisim.rng import RandomStreams
 
 DEFAULT_START = "2019-01"
 DEFAULT_END = "2026-12"
@@ -66,16 +66,16 @@ class MaliModel(mesa.Model):
 
     Args:
         seed: Root seed of the run; every stochastic process draws from its own stream
-            derived from it (:class:`malisim.rng.RandomStreams`). ``None`` draws a fresh seed.
+            derived from it (:class:`malisim.core.rng.RandomStreams`). ``None`` draws a fresh seed.
         start: First month, ``YYYY-MM`` (default 2019-01).
         end: Last month, ``YYYY-MM`` inclusive (default 2026-12).
         policies: Policy objects (see :mod:`malisim.policies`), applied each month in order.
         grid: The grid (default: the packaged grid of Mali; tests pass sub-grids).
-        **overrides: Parameter values by name (see :mod:`malisim.parameters`).
+        **overrides: Parameter values by name (see :mod:`malisim.model.parameters`).
 
     Raises:
         pydantic.ValidationError: If a parameter is unknown or out of range.
-        malisim.calendar.DateError: If a date is malformed.
+        malisim.core.calendar.DateError: If a date is malformed.
         ValueError: If ``end`` is before ``start``.
     """
 

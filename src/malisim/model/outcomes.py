@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from malisim.actors import Control
-from malisim.calendar import format_month, month_year
-from malisim.geography import REGIONS
+from malisim.core.calendar import format_month, month_year
+from malisim.model.actors import Control
+from malisim.model.space import REGIONS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model import MaliModel
+    from malisim.model.mali_model import MaliModel
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
         )
         return 2
     if args.scenario:
-        from malisim.errors import UserError
+        from malisim.core.errors import UserError
         from malisim.scenario import load_scenario
 
         try:

@@ -1,0 +1,1 @@
+"""Docking: replications of published models with the shared civilian rules (Epstein 2002)."""
