@@ -36,9 +36,10 @@ from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from malisim.model.civilians import N_FAMILIES, CellSignals, CivilianPopulation  # noqa: E402
+from malisim.model.civilians import CellSignals, CivilianPopulation  # noqa: E402
 from malisim.model.parameters import Parameters  # noqa: E402
 from malisim.model.space import REGIONS, MaliGrid, load_grid  # noqa: E402
+from malisim.model.vocab import N_FAMILIES  # noqa: E402
 
 #: Agent counts benchmarked by default.
 DEFAULT_SIZES: tuple[int, ...] = (50_000, 200_000, 1_000_000)

@@ -20,8 +20,9 @@ from malisim.model.civil_violence import (
     is_active,
     net_risk,
 )
-from malisim.model.civilians import N_FAMILIES, CellSignals, CivilianPopulation, Status
+from malisim.model.civilians import CellSignals, CivilianPopulation
 from malisim.model.parameters import Parameters
+from malisim.model.vocab import N_FAMILIES, Status
 
 N_AGENTS = 5_000  # as in conftest: small populations keep the tests fast
 TOTAL_PEOPLE = 2_000_000.0

@@ -371,8 +371,8 @@ def test_air_support_raises_jihadist_losses(run_model):
 
 
 def _massing_inputs(model):
-    from malisim.model.actors import Control
     from malisim.model.conflict import control_powers, control_threshold
+    from malisim.model.vocab import Control
 
     others = np.delete(control_powers(model), Control.JNIM, axis=0).max(axis=0)
     return others, control_threshold(model), model.control == Control.JNIM

@@ -38,8 +38,8 @@ from malisim.app.settings import (
     scenario_yaml,
 )
 from malisim.app.svgchart import Series, chart_svg, format_tick, nice_ticks
-from malisim.model.actors import CONTROL_NAMES
 from malisim.model.space import load_grid
+from malisim.model.vocab import CONTROL_NAMES
 from malisim.scenario import load_scenario, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]

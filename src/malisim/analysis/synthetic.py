@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from malisim.core.calendar import DEFAULT_END, DEFAULT_START
 from malisim.core.version import __version__
 
 #: Chunk name the status log's ``done`` records point to.
@@ -62,8 +63,8 @@ def write_results(
     outcomes: pd.DataFrame,
     *,
     name: str = "synthetic",
-    start: str = "2019-01",
-    end: str = "2026-12",
+    start: str = DEFAULT_START,
+    end: str = DEFAULT_END,
     series: pd.DataFrame | None = None,
     events: pd.DataFrame | None = None,
     policies: dict[str, list[dict[str, Any]]] | None = None,

@@ -23,9 +23,9 @@ import numpy as np
 
 from malisim.app.svgchart import Series, chart_svg
 from malisim.core.calendar import format_month
-from malisim.model.actors import CONTROL_NAMES, Control
 from malisim.model.outcomes import OUTCOME_INDEX
 from malisim.model.space import REGIONS, MaliGrid
+from malisim.model.vocab import CONTROL_NAMES, Control
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.model import MaliModel

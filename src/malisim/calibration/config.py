@@ -56,7 +56,6 @@ from malisim.scenario import (
 )
 
 _PERIOD = re.compile(r"^(\d{4}-\d{2})\.\.(\d{4}-\d{2})$")
-EXECUTOR_KINDS = ("serial", "local", "dask")
 
 
 class PriorSpec(BaseModel):

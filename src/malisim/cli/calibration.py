@@ -12,6 +12,7 @@ from pathlib import Path
 
 from malisim.core.errors import UserError
 from malisim.core.interrupts import sigterm_as_interrupt
+from malisim.experiment.executor_kinds import EXECUTORS
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:
@@ -32,9 +33,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     cal.add_argument("calibration", help="calibration file (e.g. experiments/calibration.yaml)")
     cal.add_argument("--out", help="output folder (default: results/<calibration name>)")
     cal.add_argument("--resume", action="store_true", help="continue an interrupted calibration")
-    cal.add_argument(
-        "--executor", choices=("serial", "local", "dask"), help="override the file's executor"
-    )
+    cal.add_argument("--executor", choices=EXECUTORS, help="override the file's executor")
     cal.add_argument("--workers", type=int, help="local worker processes (override)")
     cal.add_argument(
         "--progress",

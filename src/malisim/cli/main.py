@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from malisim.core.errors import UserError
 from malisim.core.version import __version__
+from malisim.experiment.executor_kinds import EXECUTORS
 
 DEFAULT_SEED = 1
 
@@ -90,7 +91,7 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
     batch.add_argument("--out", help="results folder (default: results/<experiment name>)")
     batch.add_argument(
         "--executor",
-        choices=("serial", "local", "dask"),
+        choices=EXECUTORS,
         help="where runs are computed (default: local processes, or dask with --scheduler "
         "or --dask-local)",
     )

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from malisim.core.errors import UserError
 from malisim.core.interrupts import sigterm_as_interrupt
+from malisim.experiment.executor_kinds import EXECUTORS
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:
@@ -38,7 +39,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     sen.add_argument(
         "--workers", type=int, metavar="N", help="local worker processes (default: the file's)"
     )
-    sen.add_argument("--executor", choices=("serial", "local", "dask"), help="where runs execute")
+    sen.add_argument("--executor", choices=EXECUTORS, help="where runs execute")
     sen.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://host:8786")
     sen.add_argument("--resume", action="store_true", help="continue an interrupted analysis")
     sen.add_argument(

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import re
 
+#: First month of a run unless a scenario or the caller says otherwise.
+DEFAULT_START = "2019-01"
+#: Last month (inclusive) of a run unless a scenario or the caller says otherwise.
+DEFAULT_END = "2026-12"
+
 _PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 

@@ -33,10 +33,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from malisim.core.errors import UserError
+from malisim.experiment.executor_kinds import EXECUTORS
 from malisim.experiment.worker import RunOutput, RunTask, execute_run, failed_output
 
-#: Executor names accepted by ``--executor``.
-EXECUTORS: tuple[str, ...] = ("serial", "local", "dask")
 #: How often (seconds) executors yield ``None`` while waiting, so that the parent can flush
 #: chunks and print progress.
 DEFAULT_TICK = 1.0

@@ -17,57 +17,15 @@ The sources of each rule are listed in docs/ODD.md.
 
 from __future__ import annotations
 
-from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
+from malisim.model.vocab import SIDE_NAMES, Control, Side
+
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.model.mali_model import MaliModel
-
-
-class Side(IntEnum):
-    """The armed sides that fight, control cells and victimise civilians (array index order)."""
-
-    STATE = 0
-    JNIM = 1
-    IS_SAHEL = 2
-    CMA = 3
-    PLATFORM = 4
-
-
-#: Names of the armed sides, in :class:`Side` order.
-SIDE_NAMES: tuple[str, ...] = ("state", "jnim", "is_sahel", "cma", "platform")
-
-
-class Control(IntEnum):
-    """Who controls a cell (the values of the control layer)."""
-
-    STATE = 0
-    JNIM = 1
-    IS_SAHEL = 2
-    SIGNATORY = 3
-    CONTESTED = 4
-
-
-CONTROL_NAMES: tuple[str, ...] = ("state", "jnim", "is_sahel", "signatory", "contested")
-
-
-class Perpetrator(IntEnum):
-    """Families of perpetrators of violence against civilians, as in the outcome columns.
-
-    Civilians remember victimisation by these families (the state family includes Wagner and
-    other foreign forces, since civilians hold the state responsible for its partners).
-    """
-
-    STATE = 0
-    FOREIGN = 1
-    JIHADIST = 2
-    SIGNATORY = 3
-
-
-PERPETRATOR_NAMES: tuple[str, ...] = ("state", "foreign", "jihadist", "signatory")
 
 
 #: Cells the state's offensive operations concentrate on each month (assumption).

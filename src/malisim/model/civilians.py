@@ -26,7 +26,6 @@ violence per cell in; support, recruits and displacement out (:class:`CivilianOu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
 from importlib import resources
 
 import numpy as np
@@ -35,23 +34,7 @@ import pandas as pd
 from malisim.model.civil_violence import arrest_probability, grievance, is_active, net_risk
 from malisim.model.parameters import Parameters
 from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid
-
-
-class Status(IntEnum):
-    """Where a civilian agent's people are."""
-
-    RESIDENT = 0
-    DISPLACED = 1
-    REFUGEE = 2
-
-
-class Livelihood(IntEnum):
-    """How a civilian agent's people live."""
-
-    FARMER = 0
-    HERDER = 1
-    URBAN = 2
-
+from malisim.model.vocab import FAMILIES, N_FAMILIES, NO_SUPPORT, Livelihood, Status
 
 #: Communities, in the column order of ``data/communities.csv``.
 COMMUNITIES: tuple[str, ...] = (
@@ -62,12 +45,6 @@ COMMUNITIES: tuple[str, ...] = (
     "tuareg_arab",
     "other",
 )
-
-#: Families the civilians judge: index 0 the state, then the three anti-state families.
-#: Support codes: -1 none, 0 state (self-defence alignment), 1 JNIM, 2 IS Sahel, 3 signatory.
-FAMILIES: tuple[str, ...] = ("state", "jnim", "is_sahel", "signatory")
-N_FAMILIES = len(FAMILIES)
-NO_SUPPORT = -1
 
 
 @dataclass(frozen=True)

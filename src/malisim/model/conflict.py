@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from malisim.model.actors import Control, Side
 from malisim.model.space import BIOMES
+from malisim.model.vocab import PERPETRATOR_NAMES, Control, Perpetrator, Side
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.model.mali_model import MaliModel
@@ -33,7 +33,12 @@ if TYPE_CHECKING:  # pragma: no cover
 SAHARAN = BIOMES.index("Saharan")
 
 #: Perpetrator families (rows of ``MonthlyViolence.civilians_killed``).
-STATE, FOREIGN, JIHADIST, SIGNATORY = 0, 1, 2, 3
+STATE, FOREIGN, JIHADIST, SIGNATORY = (
+    Perpetrator.STATE,
+    Perpetrator.FOREIGN,
+    Perpetrator.JIHADIST,
+    Perpetrator.SIGNATORY,
+)
 
 
 @dataclass
@@ -399,7 +404,7 @@ def one_sided_violence(model: MaliModel, rng: np.random.Generator, out: MonthlyV
         * shield,
     }  # fmt: skip
     k = p.violence_dispersion
-    perp_names = ("state", "foreign", "jihadist", "signatory")
+    perp_names = PERPETRATOR_NAMES
     # violence needs victims: rates fall in nearly empty cells (half at 1,000 people)
     pop = model.cell_population
     exposure = pop / (pop + 1000.0)

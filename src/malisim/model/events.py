@@ -19,6 +19,7 @@ import pandas as pd
 
 from malisim.core.calendar import format_month, month_year
 from malisim.model.space import REGIONS, MaliGrid
+from malisim.model.vocab import PERPETRATOR_NAMES
 
 BATTLES = "Battles"
 VIOLENCE_AGAINST_CIVILIANS = "Violence against civilians"
@@ -77,7 +78,8 @@ ACTORS: tuple[ActorInfo, ...] = (
     ActorInfo("none", "", 0),
 )  # fmt: skip
 ACTOR_INDEX: dict[str, int] = {a.key: i for i, a in enumerate(ACTORS)}
-PERPETRATORS: tuple[str, ...] = ("state", "foreign", "jihadist", "signatory", "")
+#: Perpetrator codes of the event log: the families, then "" (no civilian victims).
+PERPETRATORS: tuple[str, ...] = (*PERPETRATOR_NAMES, "")
 
 #: Column order of the event log.
 COLUMNS: tuple[str, ...] = (

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from malisim.model.actors import Control
 from malisim.model.space import REGIONS, MaliGrid
+from malisim.model.vocab import Control
 
 #: Regional shares of each group's fighters in January 2019 (assumption from seeds 001, 002).
 JNIM_REGIONS = {"Mopti": 0.40, "Ségou": 0.12, "Tombouctou": 0.25, "Kidal": 0.06, "Gao": 0.12,

@@ -21,27 +21,19 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from malisim.core.calendar import format_month, parse_month
+from malisim.core.calendar import DEFAULT_END, DEFAULT_START, format_month, parse_month
 from malisim.core.rng import RandomStreams
 from malisim.model import conflict, initial
-from malisim.model.actors import (
-    Control,
-    ForeignPartner,
-    JihadistGroup,
-    Side,
-    SignatoryGroup,
-    State,
-)
-from malisim.model.civilians import N_FAMILIES, CellSignals, CivilianOutputs, CivilianPopulation
+from malisim.model.actors import ForeignPartner, JihadistGroup, SignatoryGroup, State
+from malisim.model.civilians import CellSignals, CivilianOutputs, CivilianPopulation
 from malisim.model.economy import Economy
 from malisim.model.events import EventLog
 from malisim.model.outcomes import OutcomeRecorder, control_shares
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.model.space import NEIGHBOUR_COUNTRIES, MaliGrid, load_grid
+from malisim.model.vocab import N_FAMILIES, Control, Side, Status
 from malisim.policies import Policy
 
-DEFAULT_START = "2019-01"
-DEFAULT_END = "2026-12"
 #: Phases of :meth:`MaliModel.step`, in order (also used by the benchmark's time breakdown).
 PHASES: tuple[str, ...] = (
     "policies",
@@ -528,7 +520,7 @@ class MaliModel(mesa.Model):
         civ = self.civilians
         month_cells = self.events.cells_of_month(self.month)
         n = self.grid.n_cells
-        refugees_home = civ.weight * (civ.status == 2)
+        refugees_home = civ.weight * (civ.status == Status.REFUGEE)
         data: dict[str, Any] = {
             "civilian_fatalities": killed.sum(axis=0).astype(float),
             "civilian_fatalities_state": killed[0].astype(float),

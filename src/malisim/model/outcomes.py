@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from malisim.core.calendar import format_month, month_year
-from malisim.model.actors import Control
 from malisim.model.space import REGIONS
+from malisim.model.vocab import Control
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.model.mali_model import MaliModel

@@ -40,14 +40,12 @@ from pydantic import (
     model_validator,
 )
 
-from malisim.core.calendar import parse_month
+from malisim.core.calendar import DEFAULT_END, DEFAULT_START, parse_month
 from malisim.core.errors import UserError, did_you_mean
 from malisim.core.yamlio import LineOf, format_key_path, load_yaml_file, parse_yaml_text
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.policies import POLICY_REGISTRY, Month, Policy, policy_from_dict, policy_types
 
-DEFAULT_START = "2019-01"
-DEFAULT_END = "2026-12"
 SET_SOURCE = "--set"
 _MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 _MONTH_CHECK = Month.__metadata__[0]  # the AfterValidator that makes a str a Month
