@@ -857,8 +857,13 @@ def scenario_json_schema() -> dict[str, Any]:
     }
 
 
+def scenario_schema_text() -> str:
+    """:func:`scenario_json_schema` as the text of the shipped schema file (indented JSON)."""
+    return json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
 def write_scenario_schema(path: str | Path) -> None:
-    """Write :func:`scenario_json_schema` as indented JSON (UTF-8, trailing newline)."""
-    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    """Write :func:`scenario_schema_text` to a file (UTF-8)."""
+    text = scenario_schema_text()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(text, encoding="utf-8")
