@@ -34,6 +34,7 @@ def param(
     description: str,
     source: str,
     group: str,
+    fixed: bool = False,
 ) -> Any:
     """Declare a parameter field with bounds, unit, description, source and group.
 
@@ -45,6 +46,9 @@ def param(
         description: What the parameter does in the model.
         source: Where the value comes from: a seed document, a reference, or "assumption".
         group: The submodel the parameter belongs to (used to order the documentation).
+        fixed: A modelling constant that is not meant to be varied (it is declared so that
+            its value, unit and source are documented and sensitivity analyses may name it;
+            docs/ODD.md section 8 lists these).
 
     Returns:
         A pydantic ``Field`` carrying the metadata.
@@ -56,7 +60,7 @@ def param(
         ge=low,
         le=high,
         description=description,
-        json_schema_extra={"unit": unit, "source": source, "group": group},
+        json_schema_extra={"unit": unit, "source": source, "group": group, "fixed": fixed},
     )
 
 
@@ -692,6 +696,7 @@ class ParameterSpec:
     source: str
     group: str
     type: type
+    fixed: bool = False
 
 
 def parameter_specs() -> dict[str, ParameterSpec]:
@@ -715,6 +720,7 @@ def parameter_specs() -> dict[str, ParameterSpec]:
             source=extra["source"],
             group=extra["group"],
             type=field.annotation,
+            fixed=bool(extra.get("fixed", False)),
         )
     return specs
 
