@@ -163,3 +163,21 @@ def test_the_checker_sees_an_upward_import(tmp_path):
         assert imports_of(bad, known) == {"malisim.cli.main"}
     finally:
         PACKAGE = saved
+
+
+def test_public_api_resolves_lazily():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, malisim\n"
+        "assert 'malisim.model.mali_model' not in sys.modules, 'import malisim loaded the model'\n"
+        "missing = [n for n in malisim.__all__ if getattr(malisim, n, None) is None]\n"
+        "assert not missing, missing\n"
+        "assert malisim.MaliModel.__name__ == 'MaliModel'\n"
+    )
+    import malisim
+
+    assert set(malisim.__all__) == {"__version__", *malisim._PUBLIC}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
