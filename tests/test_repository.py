@@ -54,3 +54,17 @@ def test_no_global_random_in_package():
     )
     for path in (ROOT / "src" / "malisim").rglob("*.py"):
         assert not pattern.search(path.read_text(encoding="utf-8")), path
+
+
+def test_contributing_and_changelog_exist_and_name_the_baseline_script():
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "scripts/update_baseline.py" in contributing
+    assert "model behaviour changed" in changelog.lower()
+
+
+def test_readme_layout_names_every_subpackage():
+    layout = (ROOT / "README.md").read_text(encoding="utf-8").split("## Layout", 1)[1]
+    for child in sorted((ROOT / "src" / "malisim").iterdir()):
+        if child.is_dir() and (child / "__init__.py").exists():
+            assert f"{child.name}/" in layout, f"README's Layout does not name {child.name}/"
