@@ -219,6 +219,94 @@ class Parameters(BaseModel):
         S001, "civilians",
     )  # fmt: skip
 
+    # --- civilians: fixed constants (declared so that they are documented; not varied) ----
+    hardship_concentration: float = param(
+        4.0, 0.5, 100.0, "dimensionless (alpha + beta)",
+        "Concentration of the Beta distribution of baseline hardship across agents: "
+        "H0 ~ Beta(mean * this, (1 - mean) * this) with mean hardship_mean; larger is less "
+        "dispersed.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    legitimacy_noise_sd: float = param(
+        0.1, 0.0, 0.5, "legitimacy",
+        "Standard deviation of the normal noise added to each agent's initial perceived "
+        "legitimacy of every family around its community's base (then clipped to [0, 1]).",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    state_legitimacy_without_service: float = param(
+        0.7, 0.0, 1.0, "share of base legitimacy",
+        "Share of its community base legitimacy that the state's legitimacy target keeps in a "
+        "cell without state services: target = base * (this + state_legitimacy_service_share "
+        "* service).",
+        f"{S002} ('public services remain limited'); value an assumption", "civilians",
+        fixed=True,
+    )  # fmt: skip
+    state_legitimacy_service_share: float = param(
+        0.3, 0.0, 1.0, "share of base legitimacy per unit service",
+        "Share of its community base legitimacy that the state's legitimacy target gains per "
+        "unit of state services in the cell (services 1 where it controls the cell).",
+        f"{S002} ('public services remain limited'); value an assumption", "civilians",
+        fixed=True,
+    )  # fmt: skip
+    memory_increment: float = param(
+        1.0, 0.1, 10.0, "memory units per victimisation",
+        "Memory of violence added when a civilian is victimised by a family (at most one "
+        "victimisation per agent and month); the unit in which victimisation_weight and "
+        "retribution_join_multiplier are expressed.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    retribution_memory_floor: float = param(
+        0.01, 0.0, 1.0, "memory units",
+        "Remembered victimisation (the largest over families) above which a civilian may turn "
+        "against a family other than its cell's authority (a retribution enemy).",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    flight_risk_offset: float = param(
+        0.5, 0.0, 2.0, "dimensionless",
+        "Offset of the flight risk: a civilian's perceived risk is the cell's violence index "
+        "times (this + risk aversion), compared with flight_threshold.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    return_safe_share: float = param(
+        0.5, 0.05, 1.0, "share of flight_threshold",
+        "A cell counts as safe (for return_safe_months) while its violence index is below this "
+        "share of the flight threshold.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    flight_destination_candidates: int = param(
+        4, 1, 20, "cells",
+        "Random cells within flight_radius (drawn with replacement) among which a displaced "
+        "person picks the least violent; it stays unless that one is strictly less violent.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    town_density_scale: float = param(
+        2_000_000.0, 100_000.0, 20_000_000.0, "people per cell area",
+        "Density (people of a cell over its share inside Mali) at which a cell's town share "
+        "reaches 1 before capping; the initial livelihood is urban with the town share.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    town_min_area_share: float = param(
+        0.05, 0.01, 1.0, "share",
+        "Floor of a cell's share inside Mali in its density for the town share (keeps sliver "
+        "border cells from looking dense).",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    town_share_cap: float = param(
+        0.95, 0.0, 1.0, "share",
+        "Largest town share of a cell's people.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    town_share_floor: float = param(
+        0.2, 0.0, 1.0, "share",
+        "Smallest town share of a cell holding a main town.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    town_share_rural_factor: float = param(
+        0.5, 0.0, 1.0, "multiplier",
+        "Factor on the density-based town share of a cell without a main town.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+
     # --- state / junta ---------------------------------------------------------------------
     fama_troops: float = param(
         20_000, 5_000, 60_000, "troops",
