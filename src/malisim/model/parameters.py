@@ -832,8 +832,35 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+def _table(rows: list[ParameterSpec], *, with_range: bool) -> list[str]:
+    """Markdown table rows of parameters: name, value, (range,) unit, description, source."""
+    if with_range:
+        lines = ["| name | default | range | unit | description | source |"]
+        lines.append("| --- | --- | --- | --- | --- | --- |")
+    else:
+        lines = ["| name | value | unit | description | source |"]
+        lines.append("| --- | --- | --- | --- | --- |")
+    for s in rows:
+        bounds = f" {_fmt(s.low)} – {_fmt(s.high)} |" if with_range else ""
+        lines.append(
+            f"| `{s.name}` | {_fmt(s.default)} |{bounds} {s.unit} | {s.description} | {s.source} |"
+        )
+    return lines
+
+
+def _by_group(specs: dict[str, ParameterSpec]) -> dict[str, list[ParameterSpec]]:
+    """Parameters per group, in :data:`GROUP_TITLES` order then declaration order."""
+    unknown = {s.group for s in specs.values()} - set(GROUP_TITLES)
+    if unknown:
+        raise ValueError(f"parameter groups without a title: {sorted(unknown)}")
+    return {group: [s for s in specs.values() if s.group == group] for group in GROUP_TITLES}
+
+
 def parameters_markdown() -> str:
-    """Render the parameter table of ``docs/parameters.md`` from the schema."""
+    """Render the parameter tables of ``docs/parameters.md`` from the schema.
+
+    Each group has a table of its parameters and, below it, a table of its fixed constants.
+    """
     lines = [
         "# Parameters",
         "",
@@ -843,21 +870,43 @@ def parameters_markdown() -> str:
         "Every parameter can be set with `MaliModel(**{name: value})`, `malisim run --set "
         "name=value`, or in a scenario file. Values outside the range are rejected.",
         "",
+        "**Fixed constants** (declared with `fixed=True`, listed in each group's second table) "
+        "are modelling constants of the rules: they are declared so that their value, unit and "
+        "source are documented, but they are not meant to be varied (not calibrated, not in "
+        "scenarios or sensitivity analyses). They are also listed in docs/ODD.md section 8.",
+        "",
     ]
-    specs = parameter_specs()
-    for group, title in GROUP_TITLES.items():
-        rows = [s for s in specs.values() if s.group == group]
+    for group, rows in _by_group(parameter_specs()).items():
         if not rows:
             continue
-        lines += [f"## {title}", "", "| name | default | range | unit | description | source |"]
-        lines.append("| --- | --- | --- | --- | --- | --- |")
-        for s in rows:
-            lines.append(
-                f"| `{s.name}` | {_fmt(s.default)} | {_fmt(s.low)} – {_fmt(s.high)} | {s.unit} "
-                f"| {s.description} | {s.source} |"
-            )
-        lines.append("")
-    unknown = {s.group for s in specs.values()} - set(GROUP_TITLES)
-    if unknown:
-        raise ValueError(f"parameter groups without a title: {sorted(unknown)}")
+        title = GROUP_TITLES[group]
+        lines += [f"## {title}", ""]
+        varied = [s for s in rows if not s.fixed]
+        fixed = [s for s in rows if s.fixed]
+        if varied:
+            lines += [*_table(varied, with_range=True), ""]
+        if fixed:
+            lines += [f"### {title}: fixed constants (not meant to be varied)", ""]
+            lines += [*_table(fixed, with_range=True), ""]
+    return "\n".join(lines)
+
+
+#: Markers of the generated table of fixed constants in docs/ODD.md section 8.
+FIXED_CONSTANTS_BEGIN = "<!-- BEGIN GENERATED: fixed constants (python scripts/gen_docs.py) -->"
+FIXED_CONSTANTS_END = "<!-- END GENERATED: fixed constants -->"
+
+
+def fixed_constants_markdown() -> str:
+    """Render the tables of every fixed parameter, by group (docs/ODD.md section 8).
+
+    ``scripts/gen_docs.py`` writes it between :data:`FIXED_CONSTANTS_BEGIN` and
+    :data:`FIXED_CONSTANTS_END`.
+    """
+    lines: list[str] = []
+    for group, rows in _by_group(parameter_specs()).items():
+        fixed = [s for s in rows if s.fixed]
+        if fixed:
+            lines += [f"### {GROUP_TITLES[group]}", "", *_table(fixed, with_range=False), ""]
+    if not lines:
+        lines = ["No parameter is declared fixed.", ""]
     return "\n".join(lines)
