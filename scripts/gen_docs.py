@@ -1,8 +1,11 @@
-"""Regenerate the files derived from the schemas: docs/parameters.md and the scenario JSON schema.
+"""Regenerate the documentation derived from the schemas of parameters and scenarios.
 
-Run after changing a parameter or a policy: ``python scripts/gen_docs.py``; ``--check`` only
-reports (exit 1) which files are out of date. Tests fail when the committed files and the
-schemas drift apart.
+The generated texts: docs/parameters.md, schemas/scenario.schema.json and the tables of fixed
+constants in docs/ODD.md section 8. Run after changing a parameter or a policy:
+``python scripts/gen_docs.py``; ``--check`` only reports (exit 1) which files are out of date.
+Whole files are rewritten; in docs/ODD.md only the text between the markers
+``FIXED_CONSTANTS_BEGIN`` and ``FIXED_CONSTANTS_END`` of :mod:`malisim.model.parameters` is
+replaced. Tests fail when the committed files and the schemas drift apart.
 """
 
 from __future__ import annotations
@@ -12,17 +15,46 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from malisim.model.parameters import parameters_markdown
+from malisim.model.parameters import (
+    FIXED_CONSTANTS_BEGIN,
+    FIXED_CONSTANTS_END,
+    fixed_constants_markdown,
+    parameters_markdown,
+)
 from malisim.scenario import scenario_schema_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def generated() -> dict[Path, Callable[[], str]]:
-    """Each generated file and the function that gives its content."""
+class MarkerError(ValueError):
+    """A file's generated block has no (or more than one) pair of markers."""
+
+
+def splice(text: str, begin: str, end: str, body: str) -> str:
+    """Return ``text`` with what lies between the markers ``begin`` and ``end`` set to ``body``.
+
+    The markers stay, each on its own line around ``body``; the text outside them is kept.
+
+    Raises:
+        MarkerError: If either marker is missing or repeated, or ``end`` comes before ``begin``.
+    """
+    if text.count(begin) != 1 or text.count(end) != 1:
+        raise MarkerError(f"expected one {begin!r} and one {end!r}")
+    head, rest = text.split(begin)
+    if end not in rest:
+        raise MarkerError(f"{end!r} comes before {begin!r}")
+    tail = rest.split(end)[1]
+    return f"{head}{begin}\n{body}\n{end}{tail}"
+
+
+def generated() -> dict[Path, Callable[[str | None], str]]:
+    """Each generated file and the function that gives its content from its current text."""
     return {
-        ROOT / "docs" / "parameters.md": lambda: parameters_markdown() + "\n",
-        ROOT / "schemas" / "scenario.schema.json": scenario_schema_text,
+        ROOT / "docs" / "parameters.md": lambda _: parameters_markdown() + "\n",
+        ROOT / "schemas" / "scenario.schema.json": lambda _: scenario_schema_text(),
+        ROOT / "docs" / "ODD.md": lambda text: splice(
+            text or "", FIXED_CONSTANTS_BEGIN, FIXED_CONSTANTS_END, fixed_constants_markdown()
+        ),
     }
 
 
@@ -33,8 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stale = []
     for path, content in generated().items():
-        text = content()
         current = path.read_text(encoding="utf-8") if path.exists() else None
+        try:
+            text = content(current)
+        except MarkerError as exc:
+            print(f"{path.relative_to(ROOT)}: {exc}", file=sys.stderr)
+            return 2
         if current == text:
             continue
         stale.append(path.relative_to(ROOT))

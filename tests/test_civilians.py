@@ -22,7 +22,7 @@ from malisim.model.civil_violence import (
 )
 from malisim.model.civilians import CellSignals, CivilianPopulation
 from malisim.model.parameters import Parameters
-from malisim.model.vocab import N_FAMILIES, Status
+from malisim.model.vocab import N_FAMILIES, Livelihood, Status
 
 N_AGENTS = 5_000  # as in conftest: small populations keep the tests fast
 TOTAL_PEOPLE = 2_000_000.0
@@ -210,6 +210,108 @@ def test_return_after_return_safe_months(subgrid):
     from_c = pop.home == c
     assert np.all(pop.cell[from_c] == c)
     assert np.all(pop.country[from_c] == -1)
+
+
+# ---------------------------------------------------------------------------------- fixed constants
+# The rules read their modelling constants from the parameters (declared fixed=True): setting one
+# changes what the rule does.
+
+
+def test_initial_spread_of_hardship_and_legitimacy(subgrid):
+    wide = make_population(subgrid, seed=11, hardship_concentration=2.0)
+    narrow = make_population(subgrid, seed=11, hardship_concentration=50.0)
+    assert narrow.hardship0.std() < 0.5 * wide.hardship0.std()
+    exact = make_population(subgrid, seed=11, legitimacy_noise_sd=0.0)
+    base = exact.table.base_legitimacy[exact.community]
+    np.testing.assert_array_equal(exact.legitimacy, np.clip(base, 0, 1).astype(np.float32))
+
+
+def test_town_share_constants_set_the_livelihoods(subgrid):
+    pop = make_population(subgrid, seed=12, town_share_floor=1.0, town_share_rural_factor=0.0)
+    town_cell = np.array([bool(t) for t in subgrid.main_town])[pop.cell]
+    assert town_cell.any() and (~town_cell).any()
+    assert np.all(pop.livelihood[town_cell] == Livelihood.URBAN)
+    assert not np.any(pop.livelihood[~town_cell] == Livelihood.URBAN)
+
+
+def test_state_legitimacy_target_follows_its_constants(subgrid):
+    adjustment = 0.5
+    pop = make_population(
+        subgrid,
+        seed=13,
+        legitimacy_adjustment=adjustment,
+        state_legitimacy_without_service=0.2,
+        state_legitimacy_service_share=0.6,
+    )
+    before = pop.legitimacy[:, STATE].copy()
+    signals = make_signals(subgrid)
+    signals.state_service = np.full(subgrid.n_cells, 0.5)  # target: base * (0.2 + 0.6 * 0.5)
+    pop.step(signals, make_rngs(13))
+    target = np.clip(pop.table.base_legitimacy[pop.community, STATE] * 0.5, 0, 1)
+    expected = before + adjustment * (target - before)
+    np.testing.assert_allclose(pop.legitimacy[:, STATE], expected, rtol=1e-5, atol=1e-6)
+
+
+def test_memory_increment_is_the_unit_of_memory(subgrid):
+    memories = []
+    for increment in (1.0, 2.5):
+        pop = make_population(subgrid, seed=6, memory_increment=increment)
+        n = subgrid.n_cells
+        c = busiest_cell(pop, n)
+        killed = np.zeros((4, n), np.int64)
+        killed[P_JIHADIST, c] = int(0.01 * present_people(pop, n)[c])
+        pop.step(make_signals(subgrid, killed=killed), make_rngs(6))
+        memories.append(pop.memory.copy())
+    assert memories[0].max() == 1.0  # the same agents were victimised, once each
+    np.testing.assert_array_equal(memories[1], np.float32(2.5) * memories[0])
+
+
+def test_retribution_enemy_needs_memory_above_the_floor(subgrid):
+    # victims of JNIM in a state-governed cell can turn against JNIM and side with the state;
+    # with a floor above their memory (1 after one victimisation) their enemy stays the state
+    n = subgrid.n_cells
+    pro_state = []
+    for floor in (0.01, 1.0):
+        pop = make_population(subgrid, seed=14, retribution_memory_floor=floor)
+        c = busiest_cell(pop, n)
+        killed = np.zeros((4, n), np.int64)
+        killed[P_JIHADIST, c] = int(0.01 * present_people(pop, n)[c])
+        presence = np.zeros((N_FAMILIES, n))
+        presence[STATE] = 1.0
+        presence[JNIM, c] = 1.0
+        pop.step(make_signals(subgrid, presence=presence, killed=killed), make_rngs(14))
+        pro_state.append(int((pop.support == STATE).sum()))
+    assert pro_state[0] > 0 and pro_state[1] == 0, pro_state
+
+
+def test_return_needs_violence_below_the_safe_share(subgrid):
+    # after flight from a violent cell, its violence settles at 0.7 of the flight threshold:
+    # safe (people return) only if the safe share of the threshold is above 0.7
+    away = {}
+    for share in (0.5, 1.0):
+        pop = make_population(
+            subgrid,
+            seed=8,
+            flight_rate=0.5,
+            return_safe_months=3,
+            return_rate=1.0,
+            flight_risk_offset=0.0,  # at 0.7 of the threshold nobody flees any more (R < 1)
+            return_safe_share=share,
+        )
+        n = subgrid.n_cells
+        c = busiest_cell(pop, n)
+        violence = np.zeros(n)
+        violence[c] = 10.0
+        rngs = make_rngs(8)
+        for _ in range(2):
+            pop.step(make_signals(subgrid, violence=violence), rngs)
+        fled = away_from(pop, c)
+        assert fled > 0
+        violence[c] = 0.7 * pop.params.flight_threshold
+        for _ in range(3):
+            pop.step(make_signals(subgrid, violence=violence), rngs)
+        away[share] = away_from(pop, c) / fled
+    assert away[0.5] > 0.99 and away[1.0] == 0.0, away
 
 
 # ---------------------------------------------------------------------------------- accounting

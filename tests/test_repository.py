@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
+from types import ModuleType
 
-from malisim.model.parameters import parameter_specs, parameters_markdown
+import pytest
+
+from malisim.model.parameters import (
+    FIXED_CONSTANTS_BEGIN,
+    FIXED_CONSTANTS_END,
+    fixed_constants_markdown,
+    parameter_specs,
+    parameters_markdown,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,6 +41,65 @@ def test_ci_runs_the_readme_test_command():
 def test_parameters_doc_is_generated_from_the_schema():
     committed = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
     assert committed == parameters_markdown() + "\n", "run: python scripts/gen_docs.py"
+
+
+def odd_section(number: int) -> str:
+    text = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    return text.split(f"\n## {number} ", 1)[1].split(f"\n## {number + 1} ", 1)[0]
+
+
+def load_gen_docs() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("gen_docs", ROOT / "scripts" / "gen_docs.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_odd_fixed_constants_are_generated_from_the_schema():
+    section = odd_section(8)
+    assert section.count(FIXED_CONSTANTS_BEGIN) == 1 and section.count(FIXED_CONSTANTS_END) == 1, (
+        f"docs/ODD.md section 8 must hold {FIXED_CONSTANTS_BEGIN} ... {FIXED_CONSTANTS_END} once; "
+        "then run: python scripts/gen_docs.py"
+    )
+    block = section.split(FIXED_CONSTANTS_BEGIN)[1].split(FIXED_CONSTANTS_END)[0]
+    assert block == f"\n{fixed_constants_markdown()}\n", (
+        "docs/ODD.md section 8 (fixed constants) is out of date: run python scripts/gen_docs.py"
+    )
+
+
+def test_fixed_constants_table_lists_exactly_the_fixed_parameters():
+    listed = re.findall(r"^\| `(\w+)` \|", fixed_constants_markdown(), flags=re.M)
+    fixed = [name for name, spec in parameter_specs().items() if spec.fixed]
+    assert sorted(listed) == sorted(fixed)
+
+
+def test_parameters_doc_puts_fixed_constants_in_their_own_tables():
+    specs = parameter_specs()
+    heading = ""
+    for line in parameters_markdown().splitlines():
+        if line.startswith("#"):
+            heading = line
+        row = re.match(r"\| `(\w+)` \|", line)
+        if row:
+            under_fixed = "fixed constants" in heading
+            assert under_fixed == specs[row[1]].fixed, f"{row[1]} is listed under {heading!r}"
+
+
+def test_gen_docs_replaces_only_the_marked_block():
+    gen_docs = load_gen_docs()
+    begin, end = FIXED_CONSTANTS_BEGIN, FIXED_CONSTANTS_END
+    text = f"before\n{begin}\nstale\nlines\n{end}\nafter\n"
+    assert gen_docs.splice(text, begin, end, "new") == f"before\n{begin}\nnew\n{end}\nafter\n"
+    for broken in ("no markers\n", f"{end}\n{begin}\n", f"{begin}\n{begin}\n{end}\n"):
+        with pytest.raises(gen_docs.MarkerError):
+            gen_docs.splice(broken, begin, end, "new")
+
+
+def test_gen_docs_check_finds_nothing_stale(capsys):
+    assert load_gen_docs().main(["--check"]) == 0, (
+        f"{capsys.readouterr().out}run: python scripts/gen_docs.py"
+    )
 
 
 def test_every_parameter_has_unit_description_source_and_bounds():

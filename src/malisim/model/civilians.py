@@ -5,22 +5,35 @@ cell, a community, a livelihood, a hardship, a risk aversion, perceived legitima
 families, a memory of violence suffered from each of them, an alignment and a status. There is
 never a Python object per civilian: every rule below is one vectorised pass over all agents.
 
-Monthly rules (sources in docs/ODD.md):
+Monthly rules, one method of :class:`CivilianPopulation` each, in the order of
+:meth:`CivilianPopulation.step` (docs/ODD.md section 7.1):
 
-1. victimisation: violence by a perpetrator in the agent's cell victimises ``reach`` people per
-   person killed; victims remember it (memory decays each month) and the dead leave the weights;
-2. hardship: baseline hardship raised by local violence, displacement and economic loss;
-3. legitimacy drifts toward a local target (community base, jihadist governance);
-4. Epstein's rule: grievance ``H(1-L)`` plus remembered victimisation, minus net risk
-   ``R * P`` with ``P`` the estimated probability of reprisal from hostile armed presence;
-   active support when ``G - N > T`` (:mod:`malisim.model.civil_violence`);
-5. recruitment: a share of active supporters' people join the supported armed group;
-6. flight when the local violence index passes a threshold (to the safest of a few cells within
-   reach, or across the nearest border), return when home has been safe for a while;
-7. natural growth of every agent's weight.
+1. :meth:`~CivilianPopulation.victimise` (7.1.1): violence by a perpetrator in the agent's cell
+   victimises ``reach`` people per person killed; victims remember it (memory decays each month)
+   and the dead leave the weights;
+2. :meth:`~CivilianPopulation.monthly_hardship` (7.1.2): baseline hardship raised by local
+   violence, displacement and economic loss;
+3. :meth:`~CivilianPopulation.update_legitimacy` (7.1.3): legitimacy drifts toward a local target
+   (community base, state services, jihadist governance);
+4. :meth:`~CivilianPopulation.activate` (7.1.4): Epstein's rule: grievance ``H(1-L)`` plus
+   remembered victimisation, minus net risk ``R * P`` with ``P`` the estimated probability of
+   reprisal from hostile armed presence; active when ``G - N > T``
+   (:mod:`malisim.model.civil_violence`);
+5. :meth:`~CivilianPopulation.choose_sides` (7.1.5): the active align with the most appealing
+   family present other than the one they turned against;
+6. :meth:`~CivilianPopulation.recruit` (7.1.6): a share of supporters' people join the supported
+   armed group;
+7. :meth:`~CivilianPopulation.flee_and_return` (7.1.7): flight when the local violence index
+   passes a threshold (to the safest of a few cells within reach, or across the nearest border),
+   return when home has been safe for a while;
+8. :meth:`~CivilianPopulation.grow` (7.1.8): natural growth of every agent's weight;
+9. :meth:`~CivilianPopulation.people_accounting` (7.1.9): the terms of the people-conservation
+   identity, which the rules above keep up to date.
 
-The interface with the armed actors is :meth:`CivilianPopulation.step`: local armed presence and
-violence per cell in; support, recruits and displacement out (:class:`CivilianOutputs`).
+Every modelling constant is read from :class:`~malisim.model.parameters.Parameters` (the fixed
+ones are declared with ``fixed=True``). The interface with the armed actors is
+:meth:`CivilianPopulation.step`: local armed presence and violence per cell in
+(:class:`CellSignals`); support, recruits and displacement out (:class:`CivilianOutputs`).
 """
 
 from __future__ import annotations
@@ -34,7 +47,7 @@ import pandas as pd
 from malisim.model.civil_violence import arrest_probability, grievance, is_active, net_risk
 from malisim.model.parameters import Parameters
 from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid
-from malisim.model.vocab import FAMILIES, N_FAMILIES, NO_SUPPORT, Livelihood, Status
+from malisim.model.vocab import FAMILIES, N_FAMILIES, NO_SUPPORT, Family, Livelihood, Status
 
 #: Communities, in the column order of ``data/communities.csv``.
 COMMUNITIES: tuple[str, ...] = (
@@ -133,12 +146,29 @@ class CivilianOutputs:
     returned: float
 
 
+@dataclass
+class SideChoice:
+    """The aligned agents of the month and the side each chose (``choose_sides``).
+
+    Attributes:
+        agents: Indices of the aligned agents.
+        family: The family each of them supports.
+        side_cell: The cell where each of them supports it (its own cell; the home cell for the
+            displaced).
+    """
+
+    agents: np.ndarray
+    family: np.ndarray
+    side_cell: np.ndarray
+
+
 class CivilianPopulation:
     """Representative civilian agents as structure-of-arrays.
 
     Args:
         grid: The regional grid.
-        params: Model parameters.
+        params: Model parameters, read by every rule (the scenario's values: policies that
+            change parameters during a run do not reach the civilians).
         rng: The ``setup`` random generator (used only here, for the initial population).
         total_people: People at the start date.
 
@@ -152,7 +182,8 @@ class CivilianPopulation:
         risk_aversion: Risk aversion (float32).
         legitimacy: ``(N, n_families)`` perceived legitimacy (float32).
         memory: ``(N, n_families)`` remembered victimisation (float32).
-        active: Whether the agent is active against its cell's authority (Epstein's state).
+        active: Whether the agent is active (Epstein's state) against its enemy: its cell's
+            authority, or the family it resents most (:meth:`activate`).
         support: Supported family, or -1 (int8).
         status: :class:`Status` code (int8).
         country: Neighbouring-country code of refugees, -1 otherwise (int8).
@@ -165,7 +196,7 @@ class CivilianPopulation:
         self.params = params
         self.table = load_community_table()
         n_agents = int(params.n_civilian_agents)
-        pop = np.asarray(grid.population, dtype=float)
+        pop = np.asarray(grid.population, dtype=np.float64)
         pop = pop / pop.sum() * total_people
         counts = _allocate(pop, n_agents)
         cell = np.repeat(np.arange(grid.n_cells), counts)
@@ -180,7 +211,7 @@ class CivilianPopulation:
         self.community = (u[:, None] > cum).sum(axis=1).clip(0, len(COMMUNITIES) - 1)
         self.community = self.community.astype(np.int8)
 
-        town_share = _town_share(grid, pop)
+        town_share = _town_share(grid, pop, params)
         urban = rng.random(n) < town_share[cell]
         herder = rng.random(n) < self.table.herder_share[self.community]
         self.livelihood = np.where(
@@ -188,13 +219,13 @@ class CivilianPopulation:
         ).astype(np.int8)
 
         mean = params.hardship_mean
-        concentration = 4.0
+        concentration = params.hardship_concentration
         self.hardship0 = rng.beta(mean * concentration, (1 - mean) * concentration, n).astype(
             np.float32
         )
         self.risk_aversion = rng.random(n).astype(np.float32)
         base = self.table.base_legitimacy[self.community]
-        noise = rng.normal(0.0, 0.1, (n, N_FAMILIES))
+        noise = rng.normal(0.0, params.legitimacy_noise_sd, (n, N_FAMILIES))
         self.legitimacy = np.clip(base + noise, 0.0, 1.0).astype(np.float32)
         self.memory = np.zeros((n, N_FAMILIES), dtype=np.float32)
         self.support = np.full(n, NO_SUPPORT, dtype=np.int8)
@@ -231,7 +262,7 @@ class CivilianPopulation:
         w = origin_weight[self.cell] * (self.status == Status.RESIDENT)
         if w.sum() <= 0 or idps + refugees <= 0:
             return
-        order = rng.permutation(self.cell.size)
+        rng.permutation(self.cell.size)  # unused, but its draws keep the setup stream's sequence
         keys = rng.random(self.cell.size) ** (1.0 / np.maximum(w, 1e-12))
         order = np.argsort(-keys, kind="stable")
         cum = np.cumsum(self.weight[order])
@@ -242,7 +273,9 @@ class CivilianPopulation:
         self.status[ref] = Status.REFUGEE
         self.country[ref] = grid.nearest_border_country[self.cell[ref]]
         indptr, indices = grid.within(self.params.flight_radius)
-        dest = self._choose_destinations(self.cell[idp], origin_weight, indptr, indices, rng)
+        dest = self._choose_destinations(
+            self.cell[idp], origin_weight, indptr, indices, rng, self.params
+        )
         self.status[idp] = Status.DISPLACED
         self.cell[idp] = dest
 
@@ -253,7 +286,7 @@ class CivilianPopulation:
         rngs: dict[str, np.random.Generator],
         dialogue: np.ndarray | float = 0.0,
     ) -> CivilianOutputs:
-        """Apply one month of civilian rules and return what the armed actors need.
+        """Apply one month of civilian rules (docs/ODD.md 7.1.1-7.1.9) and return the outputs.
 
         Args:
             signals: Per-cell armed presence, violence and governance this month.
@@ -264,19 +297,57 @@ class CivilianPopulation:
         Returns:
             Per-cell support, recruits, population and displacement.
         """
-        p = self.params
-        grid = self.grid
-        n_cells = grid.n_cells
-        cell = self.cell.astype(np.intp)
+        cell = self.cell.astype(np.intp)  # nobody moves before flight and return (7.1.7)
         here = self.status != Status.REFUGEE
+        present = self._people_present(cell, here)
+        killed = self.victimise(signals, cell, here, present, rngs["victimisation"])  # 7.1.1
+        hardship = self.monthly_hardship(signals, cell)  # 7.1.2
+        self.update_legitimacy(signals, cell)  # 7.1.3
+        enemy = self.activate(signals, hardship, cell, here)  # 7.1.4
+        sides = self.choose_sides(signals, enemy, cell)  # 7.1.5
+        recruits = self.recruit(sides, enemy, dialogue)  # 7.1.6
+        support = self.count_supporters(sides)  # after the joiners left, before growth
+        newly_displaced, returned = self.flee_and_return(  # 7.1.7
+            signals.violence_index, rngs["movement"]
+        )
+        self.grow()  # 7.1.8
+        return self.census(support, recruits, killed, newly_displaced, returned)
+
+    def _people_present(self, cell: np.ndarray, here: np.ndarray) -> np.ndarray:
+        """People present per cell: last month's census, counted afresh in the first month."""
         present = self._present
         if present is None:  # first month: nothing has counted the people yet
-            present = np.bincount(cell, weights=self.weight * here, minlength=n_cells)
+            present = np.bincount(cell, weights=self.weight * here, minlength=self.grid.n_cells)
+        return present
 
-        # 1. victimisation and deaths -------------------------------------------------------
-        # One uniform per agent (a fixed number of draws keeps random numbers common across
-        # scenarios); it selects at most one victimising family per agent and month.
-        u_hit = rngs["victimisation"].random(self.cell.size, dtype=np.float32)
+    # ------------------------------------------------------------------ 7.1.1 victimisation
+    def victimise(
+        self,
+        signals: CellSignals,
+        cell: np.ndarray,
+        here: np.ndarray,
+        present: np.ndarray,
+        rng: np.random.Generator,
+    ) -> float:
+        """Decay memories, let this month's killings victimise and remove the dead.
+
+        One uniform per agent (a fixed number of draws keeps random numbers common across
+        scenarios) selects at most one victimising family per agent and month; the victim's
+        memory of that family grows by ``memory_increment``. Every non-refugee agent of a cell
+        with deaths keeps the share of its weight that survived.
+
+        Args:
+            signals: This month's killings per perpetrator and per family as judged by civilians.
+            cell: Current cell of each agent (intp).
+            here: Whether each agent is in Mali (not a refugee).
+            present: People present per cell.
+            rng: The ``victimisation`` generator.
+
+        Returns:
+            People killed this month (also added to the conservation accounting).
+        """
+        p = self.params
+        u_hit = rng.random(self.cell.size, dtype=np.float32)
         self.memory *= np.float32(p.memory_decay)
         killed_cell = np.minimum(signals.killed.sum(axis=0), present)
         exposed_cells = signals.killed_by_family.sum(axis=0) > 0
@@ -289,7 +360,7 @@ class CivilianPopulation:
             b = bounds[:, cell[idx]]  # (families, exposed agents)
             fam = (u_hit[idx][None, :] >= b).sum(axis=0)
             hit = fam < N_FAMILIES
-            self.memory[idx[hit], fam[hit]] += np.float32(1.0)
+            self.memory[idx[hit], fam[hit]] += np.float32(p.memory_increment)
             survive = 1.0 - killed_cell / np.maximum(present, 1e-9)
             hit_cells = np.flatnonzero((killed_cell > 0)[cell] & here)
             lost = self.weight[hit_cells] * (1.0 - survive[cell[hit_cells]])
@@ -298,10 +369,22 @@ class CivilianPopulation:
         else:
             killed = 0.0
         self.killed_people += killed
+        return killed
 
-        # 2. hardship ----------------------------------------------------------------------
+    # ------------------------------------------------------------------ 7.1.2 hardship
+    def monthly_hardship(self, signals: CellSignals, cell: np.ndarray) -> np.ndarray:
+        """Return this month's hardship: baseline plus local violence, displacement, economy.
+
+        Args:
+            signals: This month's violence index and economic loss per cell.
+            cell: Current cell of each agent (intp).
+
+        Returns:
+            Hardship per agent in [0, 1] (float32).
+        """
+        p = self.params
         displaced = (self.status != Status.RESIDENT).astype(np.float32)
-        hardship = np.clip(
+        return np.clip(
             self.hardship0
             + p.hardship_conflict_weight * signals.violence_index[cell]
             + p.hardship_displaced * displaced
@@ -310,10 +393,25 @@ class CivilianPopulation:
             1.0,
         ).astype(np.float32)
 
-        # 3. legitimacy: toward a target set by community and cell --------------------------
+    # ------------------------------------------------------------------ 7.1.3 legitimacy
+    def update_legitimacy(self, signals: CellSignals, cell: np.ndarray) -> None:
+        """Move perceived legitimacy toward a target set by community and cell.
+
+        The state's target is its community base scaled by the state's services in the cell;
+        jihadist groups add legitimacy where they govern; targets are clipped to [0, 1].
+
+        Args:
+            signals: This month's state services and governance per cell.
+            cell: Current cell of each agent (intp).
+        """
+        p = self.params
+        n_cells = self.grid.n_cells
         n_comm = len(COMMUNITIES)
         target = np.repeat(self.table.base_legitimacy[:, None, :], n_cells, axis=1)
-        target[:, :, 0] *= 0.7 + 0.3 * signals.state_service[None, :]
+        target[:, :, Family.STATE] *= (
+            p.state_legitimacy_without_service
+            + p.state_legitimacy_service_share * signals.state_service[None, :]
+        )
         target[:, :, 1:] += p.jihadist_governance_legitimacy * signals.governance[1:].T[None]
         np.clip(target, 0.0, 1.0, out=target)
         target = target.reshape(n_comm * n_cells, N_FAMILIES).astype(np.float32)
@@ -322,41 +420,32 @@ class CivilianPopulation:
             np.take(target, key, axis=0) - self.legitimacy
         )
 
-        # 4. Epstein's rule against the family each civilian resents most --------------------
-        # Grievance against the cell's authority (its controller; the strongest family where
-        # contested) is Epstein's hardship times illegitimacy; against every family it adds the
-        # remembered victimisation by that family (Bennett 2008). The enemy is the most
-        # resented family among those within vision: victims of one side may turn against it
-        # wherever it operates — "a means of self-defense and retribution" (seed 001).
-        n = self.cell.size
-        vw = np.float32(p.victimisation_weight)
-        indptr, indices = grid.within(p.vision_radius)
+    # ------------------------------------------------------------------ 7.1.4 activation
+    def activate(
+        self, signals: CellSignals, hardship: np.ndarray, cell: np.ndarray, here: np.ndarray
+    ) -> np.ndarray:
+        """Epstein's rule against the family each civilian resents most; sets :attr:`active`.
+
+        The estimated reprisal probability weighs the enemy's armed presence within vision
+        against the people active within vision last month (the agent counting itself).
+
+        Args:
+            signals: This month's armed presence and authority per cell.
+            hardship: This month's hardship per agent.
+            cell: Current cell of each agent (intp).
+            here: Whether each agent is in Mali (refugees are never active).
+
+        Returns:
+            The enemy family of each agent (the family it is active against, if active).
+        """
+        p = self.params
+        n_cells = self.grid.n_cells
+        indptr, indices = self.grid.within(p.vision_radius)
         src = np.repeat(np.arange(n_cells), np.diff(indptr))
         seen = signals.presence + np.vstack(
             [np.bincount(src, weights=row[indices], minlength=n_cells) for row in signals.presence]
         )
-        candidate = seen > 0
-        candidate[signals.authority, np.arange(n_cells)] = True
-        auth = signals.authority[cell].astype(np.intp)
-        flat_auth = np.arange(0, n * N_FAMILIES, N_FAMILIES) + auth
-        g = np.minimum(
-            grievance(hardship, np.take(self.legitimacy, flat_auth))
-            + vw * np.take(self.memory, flat_auth),
-            np.float32(1.0),
-        )
-        enemy = auth.copy()
-        # only victims (some memory left) can resent another family more than the authority
-        mem = self.memory
-        most = np.maximum(np.maximum(mem[:, 0], mem[:, 1]), np.maximum(mem[:, 2], mem[:, 3]))
-        victims = np.flatnonzero(most > np.float32(0.01))
-        if victims.size:
-            g_v = vw * np.take(mem, victims, axis=0)
-            g_v[np.arange(victims.size), auth[victims]] = g[victims]
-            np.minimum(g_v, np.float32(1.0), out=g_v)
-            g_v = np.where(candidate[:, cell[victims]].T, g_v, np.float32(-1.0))
-            enemy_v = np.argmax(g_v, axis=1)
-            enemy[victims] = enemy_v
-            g[victims] = g_v[np.arange(victims.size), enemy_v]
+        g, enemy = self._grievance_and_enemy(signals, hardship, cell, seen)
         prev_active = self._active_people(n_cells)
         seen_active = prev_active + np.bincount(
             src, weights=prev_active[indices], minlength=n_cells
@@ -370,14 +459,81 @@ class CivilianPopulation:
         active = is_active(g, net_risk(self.risk_aversion, p_reprisal), p.activation_threshold)
         active &= here
         self.active = active
+        return enemy
 
-        # the side the active support: most legitimate, least abusive, best present among the
-        # families present in their own cell (home cell for the displaced) other than the
-        # enemy; aligned only if it appeals more than the enemy (otherwise: discontent without
-        # an armed patron)
-        # displaced people can join the groups of their home area
+    def _grievance_and_enemy(
+        self, signals: CellSignals, hardship: np.ndarray, cell: np.ndarray, seen: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Grievance of each agent against its enemy, and the enemy.
+
+        Grievance against the cell's authority (its controller; the strongest family where
+        contested) is Epstein's hardship times illegitimacy; against every family it adds the
+        remembered victimisation by that family (Bennett 2008). The enemy is the most resented
+        family among those within vision: victims of one side may turn against it wherever it
+        operates, "a means of self-defense and retribution" (seed 001). Only victims (memory
+        above ``retribution_memory_floor``) can resent another family more than the authority.
+
+        Args:
+            signals: This month's authority per cell.
+            hardship: This month's hardship per agent.
+            cell: Current cell of each agent (intp).
+            seen: ``(n_families, n_cells)`` armed presence within vision.
+
+        Returns:
+            ``(grievance, enemy)`` per agent.
+        """
+        p = self.params
+        n_cells = self.grid.n_cells
+        n = self.cell.size
+        vw = np.float32(p.victimisation_weight)
+        candidate = seen > 0
+        candidate[signals.authority, np.arange(n_cells)] = True
+        auth = signals.authority[cell].astype(np.intp)
+        flat_auth = np.arange(0, n * N_FAMILIES, N_FAMILIES) + auth
+        g = np.minimum(
+            grievance(hardship, np.take(self.legitimacy, flat_auth))
+            + vw * np.take(self.memory, flat_auth),
+            np.float32(1.0),
+        )
+        enemy = auth.copy()
+        mem = self.memory
+        most = np.maximum(np.maximum(mem[:, 0], mem[:, 1]), np.maximum(mem[:, 2], mem[:, 3]))
+        victims = np.flatnonzero(most > np.float32(p.retribution_memory_floor))
+        if victims.size:
+            g_v = vw * np.take(mem, victims, axis=0)
+            g_v[np.arange(victims.size), auth[victims]] = g[victims]
+            np.minimum(g_v, np.float32(1.0), out=g_v)
+            g_v = np.where(candidate[:, cell[victims]].T, g_v, np.float32(-1.0))
+            enemy_v = np.argmax(g_v, axis=1)
+            enemy[victims] = enemy_v
+            g[victims] = g_v[np.arange(victims.size), enemy_v]
+        return g, enemy
+
+    def _active_people(self, n_cells: int) -> np.ndarray:
+        """People per cell who were active last month (Epstein's A, in people)."""
+        return np.bincount(self.cell, weights=self.weight * self.active, minlength=n_cells)
+
+    # ------------------------------------------------------------------ 7.1.5 choice of side
+    def choose_sides(self, signals: CellSignals, enemy: np.ndarray, cell: np.ndarray) -> SideChoice:
+        """The side the active support; sets :attr:`support`.
+
+        Among the families present in their side cell (their own cell; the home cell for the
+        displaced, who can join the groups of their home area) other than the enemy, the active
+        pick the most legitimate, least abusive, best present family; they are aligned with it
+        only if it appeals more than the enemy (otherwise: discontent without an armed patron).
+
+        Args:
+            signals: This month's armed presence per cell.
+            enemy: The enemy family of each agent (:meth:`activate`).
+            cell: Current cell of each agent (intp).
+
+        Returns:
+            The aligned agents, their family and side cell.
+        """
+        p = self.params
+        vw = np.float32(p.victimisation_weight)
         present_here = signals.presence > 0
-        idx = np.flatnonzero(active)
+        idx = np.flatnonzero(self.active)
         a_cell = np.where(self.status[idx] == Status.DISPLACED, self.home[idx], cell[idx]).astype(
             np.intp
         )
@@ -401,43 +557,191 @@ class CivilianPopulation:
         choice = np.argmax(appeal, axis=1)
         chosen = appeal[rows_a, choice]
         aligned = np.isfinite(chosen) & (chosen > appeal_of_enemy)
-        support = np.full(n, NO_SUPPORT, dtype=np.int8)
+        support = np.full(self.cell.size, NO_SUPPORT, dtype=np.int8)
         support[idx[aligned]] = choice[aligned]
         self.support = support
+        return SideChoice(agents=idx[aligned], family=choice[aligned], side_cell=a_cell[aligned])
 
-        # 5. recruitment: a share of supporters' people join, where their family is present --
-        sup = idx[aligned]
-        fam = choice[aligned]
-        dialogue_here = np.broadcast_to(np.asarray(dialogue, float), (n_cells,))[a_cell[aligned]]
-        rate = np.where(fam == 1, p.join_rate * (1.0 - dialogue_here), p.join_rate)
-        rate = np.where(fam == 0, 0.0, rate)  # pro-state civilians back the state; FAMa
-        # recruits through its budget
-        # victims take up arms far more readily against those who hurt them ("a means of
-        # self-defense and retribution", seed 001)
+    def count_supporters(self, sides: SideChoice) -> np.ndarray:
+        """People supporting each family per side cell, ``(n_families, n_cells)``."""
+        n_cells = self.grid.n_cells
+        flat = sides.family * n_cells + sides.side_cell
+        return np.bincount(
+            flat, weights=self.weight[sides.agents], minlength=N_FAMILIES * n_cells
+        ).reshape(N_FAMILIES, -1)
+
+    # ------------------------------------------------------------------ 7.1.6 recruitment
+    def recruit(
+        self, sides: SideChoice, enemy: np.ndarray, dialogue: np.ndarray | float
+    ) -> np.ndarray:
+        """A share of supporters' people join their family's armed group in the side cell.
+
+        Pro-state supporters back the state but do not join (FAMa recruits through its
+        budget); dialogue cuts JNIM recruitment; victims take up arms far more readily against
+        those who hurt them ("a means of self-defense and retribution", seed 001).
+
+        Args:
+            sides: The aligned agents (:meth:`choose_sides`).
+            enemy: The enemy family of each agent (:meth:`activate`).
+            dialogue: Intensity of dialogue with JNIM, per cell or for all.
+
+        Returns:
+            ``(n_families, n_cells)`` recruits (also added to the conservation accounting).
+        """
+        p = self.params
+        n_cells = self.grid.n_cells
+        sup, fam = sides.agents, sides.family
+        dialogue_here = np.broadcast_to(np.asarray(dialogue, float), (n_cells,))[sides.side_cell]
+        rate = np.where(fam == Family.JNIM, p.join_rate * (1.0 - dialogue_here), p.join_rate)
+        rate = np.where(fam == Family.STATE, 0.0, rate)
         remembered = np.take(self.memory, sup * N_FAMILIES + enemy[sup])
         rate = rate * (1.0 + p.retribution_join_multiplier * remembered)
         joining = self.weight[sup] * rate
         self.weight[sup] -= joining
         self.joined_people += float(joining.sum())
-        flat = fam * n_cells + a_cell[aligned]
-        size = N_FAMILIES * n_cells
-        recruits = np.bincount(flat, weights=joining, minlength=size).reshape(N_FAMILIES, -1)
-        support_people = np.bincount(flat, weights=self.weight[sup], minlength=size).reshape(
+        flat = fam * n_cells + sides.side_cell
+        return np.bincount(flat, weights=joining, minlength=N_FAMILIES * n_cells).reshape(
             N_FAMILIES, -1
         )
 
-        # 6. flight and return ---------------------------------------------------------------
-        newly_displaced, returned = self._move(signals.violence_index, hardship, rngs["movement"])
+    # ------------------------------------------------------------------ 7.1.7 flight and return
+    def flee_and_return(
+        self, violence: np.ndarray, rng: np.random.Generator
+    ) -> tuple[float, float]:
+        """Return to homes safe for a while, then flight from violent cells.
 
-        # 7. growth --------------------------------------------------------------------------
+        Two uniforms per agent and month (a fixed count keeps random numbers common): one
+        decides flight or return, the other whether a flight crosses the border. People cannot
+        flee and return in the same month.
+
+        Args:
+            violence: This month's violence index per cell.
+            rng: The ``movement`` generator.
+
+        Returns:
+            ``(newly displaced, returned)`` people.
+        """
+        n = self.cell.size
+        u_move, u_ref = rng.random((2, n), dtype=np.float32)
+        cell = self.cell.astype(np.intp)
+        going_home, returned = self._return_home(violence, u_move)
+        newly = self._flee(violence, cell, going_home, u_move, u_ref, rng)
+        return newly, returned
+
+    def _return_home(self, violence: np.ndarray, u_return: np.ndarray) -> tuple[np.ndarray, float]:
+        """Count safe months per cell; send home those whose home has been safe long enough.
+
+        A cell is safe when its violence index is below ``return_safe_share`` of the flight
+        threshold.
+
+        Returns:
+            ``(mask of the agents who went home, people who went home)``.
+        """
+        p = self.params
+        safe = violence < p.flight_threshold * p.return_safe_share
+        self._safe_months = np.where(safe, self._safe_months + 1, 0)
+        away = np.flatnonzero((self.status != Status.RESIDENT) & (u_return < p.return_rate))
+        away = away[self._safe_months[self.home[away]] >= p.return_safe_months]
+        going_home = np.zeros(self.cell.size, dtype=bool)
+        going_home[away] = True
+        returned = float(self.weight[going_home].sum())
+        self.cell[going_home] = self.home[going_home]
+        self.status[going_home] = Status.RESIDENT
+        self.country[going_home] = -1
+        return going_home, returned
+
+    def _flee(
+        self,
+        violence: np.ndarray,
+        cell: np.ndarray,
+        going_home: np.ndarray,
+        u_flee: np.ndarray,
+        u_refugee: np.ndarray,
+        rng: np.random.Generator,
+    ) -> float:
+        """Flight: perceived risk is the violence index scaled by ``flight_risk_offset + R``.
+
+        Returns:
+            People who fled this month (refugees and newly displaced).
+        """
+        p = self.params
+        grid = self.grid
+        # only agents in cells violent enough for the most risk-averse (R = 1) to consider it
+        most_averse = p.flight_risk_offset + 1.0
+        candidates = (violence * most_averse > p.flight_threshold)[cell] & (u_flee < p.flight_rate)
+        idx = np.flatnonzero(candidates & (self.status != Status.REFUGEE) & ~going_home)
+        risk = violence[cell[idx]] * (p.flight_risk_offset + self.risk_aversion[idx])
+        idx = idx[risk > p.flight_threshold]
+        if idx.size == 0:
+            return 0.0
+        origin = cell[idx]
+        border_steps = _chebyshev(grid, origin, grid.nearest_border_cell[origin])
+        reachable = border_steps <= p.flight_radius
+        to_border = reachable & (u_refugee[idx] < p.refugee_share)
+        ref = idx[to_border]
+        self.status[ref] = Status.REFUGEE
+        self.country[ref] = grid.nearest_border_country[cell[ref]]
+        idp = idx[~to_border]
+        if idp.size:
+            indptr, indices = grid.within(p.flight_radius)
+            dest = self._choose_destinations(cell[idp], violence, indptr, indices, rng, p)
+            moved = dest != cell[idp]
+            idp = idp[moved]
+            self.cell[idp] = dest[moved]
+            self.status[idp] = Status.DISPLACED
+        return float(self.weight[ref].sum() + self.weight[idp].sum())
+
+    @staticmethod
+    def _choose_destinations(
+        origin: np.ndarray,
+        danger: np.ndarray,
+        indptr: np.ndarray,
+        indices: np.ndarray,
+        rng: np.random.Generator,
+        params: Parameters,
+    ) -> np.ndarray:
+        """Pick, for each origin, the least dangerous of a few random cells within reach.
+
+        ``params.flight_destination_candidates`` cells are drawn with replacement; the origin is
+        kept unless the best of them is strictly less dangerous.
+        """
+        start = indptr[origin]
+        size = indptr[origin + 1] - start
+        has = size > 0
+        draws = rng.random((origin.size, params.flight_destination_candidates))
+        pick = start[:, None] + (draws * np.maximum(size, 1)[:, None]).astype(np.intp)
+        pick = np.where(has[:, None], pick, 0)
+        cand = np.where(has[:, None], indices[pick], origin[:, None])
+        best = np.argmin(danger[cand], axis=1)
+        dest = cand[np.arange(origin.size), best]
+        return np.where(danger[dest] < danger[origin], dest, origin)
+
+    # ------------------------------------------------------------------ 7.1.8 growth
+    def grow(self) -> None:
+        """Natural growth of every agent's weight (refugees included)."""
         growth = self.weight * self._monthly_growth
         self.weight += growth
         self.growth_people += float(growth.sum())
 
+    # ------------------------------------------------------------------ 7.1.9 accounting
+    def census(
+        self,
+        support: np.ndarray,
+        recruits: np.ndarray,
+        killed: float,
+        newly_displaced: float,
+        returned: float,
+    ) -> CivilianOutputs:
+        """Count the people per cell after this month's rules and assemble the outputs.
+
+        The people present are kept for next month's victimisation (nobody else changes the
+        people in between).
+        """
+        n_cells = self.grid.n_cells
         cell = self.cell.astype(np.intp)
         here = self.status != Status.REFUGEE
         population = np.bincount(cell, weights=self.weight * here, minlength=n_cells)
-        self._present = population  # nobody else changes the people before next month
+        self._present = population
         disp = self.status == Status.DISPLACED
         idps = np.bincount(cell, weights=self.weight * disp, minlength=n_cells)
         ref = self.status == Status.REFUGEE
@@ -448,7 +752,7 @@ class CivilianPopulation:
         )
         return CivilianOutputs(
             population=population,
-            support=support_people,
+            support=support,
             recruits=recruits,
             idps=idps,
             refugees_by_country=refugees,
@@ -456,82 +760,6 @@ class CivilianPopulation:
             newly_displaced=newly_displaced,
             returned=returned,
         )
-
-    def _active_people(self, n_cells: int) -> np.ndarray:
-        """People per cell who were active last month (Epstein's A, in people)."""
-        return np.bincount(self.cell, weights=self.weight * self.active, minlength=n_cells)
-
-    def _move(
-        self, violence: np.ndarray, hardship: np.ndarray, rng: np.random.Generator
-    ) -> tuple[float, float]:
-        """Flight from violent cells and return to safe homes; returns people moved."""
-        p = self.params
-        grid = self.grid
-        n = self.cell.size
-        # two uniforms per agent and month (a fixed count keeps random numbers common): one
-        # decides flight or return, the other whether a flight crosses the border
-        u_move, u_ref = rng.random((2, n), dtype=np.float32)
-        u_flee = u_ret = u_move
-        cell = self.cell.astype(np.intp)
-        safe = violence < p.flight_threshold * 0.5
-        self._safe_months = np.where(safe, self._safe_months + 1, 0)
-
-        # returns first (people cannot flee and return in the same month)
-        away = np.flatnonzero((self.status != Status.RESIDENT) & (u_ret < p.return_rate))
-        away = away[self._safe_months[self.home[away]] >= p.return_safe_months]
-        going_home = np.zeros(n, dtype=bool)
-        going_home[away] = True
-        returned = float(self.weight[going_home].sum())
-        self.cell[going_home] = self.home[going_home]
-        self.status[going_home] = Status.RESIDENT
-        self.country[going_home] = -1
-
-        # flight: perceived risk scaled by risk aversion (0.5 + R)
-        # only agents in cells violent enough for the most risk-averse (R = 1) to consider it
-        candidates = (violence * 1.5 > p.flight_threshold)[cell] & (u_flee < p.flight_rate)
-        idx = np.flatnonzero(candidates & (self.status != Status.REFUGEE) & ~going_home)
-        risk = violence[cell[idx]] * (0.5 + self.risk_aversion[idx])
-        idx = idx[risk > p.flight_threshold]
-        if idx.size == 0:
-            return 0.0, returned
-        origin = cell[idx]
-        border_steps = _chebyshev(grid, origin, grid.nearest_border_cell[origin])
-        reachable = border_steps <= p.flight_radius
-        to_border = reachable & (u_ref[idx] < p.refugee_share)
-        ref = idx[to_border]
-        self.status[ref] = Status.REFUGEE
-        self.country[ref] = grid.nearest_border_country[cell[ref]]
-        idp = idx[~to_border]
-        if idp.size:
-            indptr, indices = grid.within(p.flight_radius)
-            dest = self._choose_destinations(cell[idp], violence, indptr, indices, rng)
-            moved = dest != cell[idp]
-            idp = idp[moved]
-            self.cell[idp] = dest[moved]
-            self.status[idp] = Status.DISPLACED
-        newly = float(self.weight[ref].sum() + self.weight[idp].sum())
-        return newly, returned
-
-    @staticmethod
-    def _choose_destinations(
-        origin: np.ndarray,
-        danger: np.ndarray,
-        indptr: np.ndarray,
-        indices: np.ndarray,
-        rng: np.random.Generator,
-        candidates: int = 4,
-    ) -> np.ndarray:
-        """Pick, for each origin, the least dangerous of a few random cells within reach."""
-        start = indptr[origin]
-        size = indptr[origin + 1] - start
-        has = size > 0
-        draws = rng.random((origin.size, candidates))
-        pick = start[:, None] + (draws * np.maximum(size, 1)[:, None]).astype(np.intp)
-        pick = np.where(has[:, None], pick, 0)
-        cand = np.where(has[:, None], indices[pick], origin[:, None])
-        best = np.argmin(danger[cand], axis=1)
-        dest = cand[np.arange(origin.size), best]
-        return np.where(danger[dest] < danger[origin], dest, origin)
 
     # ------------------------------------------------------------------ read-outs
     def people_accounting(self) -> dict[str, float]:
@@ -575,13 +803,19 @@ def _allocate(population: np.ndarray, n_agents: int) -> np.ndarray:
     return counts
 
 
-def _town_share(grid: MaliGrid, pop: np.ndarray) -> np.ndarray:
-    """Share of each cell's people living in towns (cells holding a main town are urban-ish)."""
+def _town_share(grid: MaliGrid, pop: np.ndarray, params: Parameters) -> np.ndarray:
+    """Share of each cell's people living in towns (cells holding a main town are urban-ish).
+
+    The share grows with the cell's density (people over its share inside Mali, floored) up to
+    a cap; a cell holding a main town has at least a floor share, the others a reduced share.
+    """
+    p = params
     has_town = np.array([bool(t) for t in grid.main_town])
-    density = pop / np.maximum(grid.share_in_mali, 0.05)
-    share = np.clip(density / 2_000_000.0, 0.0, 0.95)
-    share = np.where(has_town, np.maximum(share, 0.2), share * 0.5)
-    return share
+    density = pop / np.maximum(grid.share_in_mali, p.town_min_area_share)
+    share = np.clip(density / p.town_density_scale, 0.0, p.town_share_cap)
+    return np.where(
+        has_town, np.maximum(share, p.town_share_floor), share * p.town_share_rural_factor
+    )
 
 
 def _chebyshev(grid: MaliGrid, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -219,6 +219,94 @@ class Parameters(BaseModel):
         S001, "civilians",
     )  # fmt: skip
 
+    # --- civilians: fixed constants (declared so that they are documented; not varied) ----
+    hardship_concentration: float = param(
+        4.0, 0.5, 100.0, "dimensionless (alpha + beta)",
+        "Concentration of the Beta distribution of baseline hardship across agents: "
+        "H0 ~ Beta(mean * this, (1 - mean) * this) with mean hardship_mean; larger is less "
+        "dispersed.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    legitimacy_noise_sd: float = param(
+        0.1, 0.0, 0.5, "legitimacy",
+        "Standard deviation of the normal noise added to each agent's initial perceived "
+        "legitimacy of every family around its community's base (then clipped to [0, 1]).",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    state_legitimacy_without_service: float = param(
+        0.7, 0.0, 1.0, "share of base legitimacy",
+        "Share of its community base legitimacy that the state's legitimacy target keeps in a "
+        "cell without state services: target = base * (this + state_legitimacy_service_share "
+        "* service).",
+        f"{S002} ('public services remain limited'); value an assumption", "civilians",
+        fixed=True,
+    )  # fmt: skip
+    state_legitimacy_service_share: float = param(
+        0.3, 0.0, 1.0, "share of base legitimacy per unit service",
+        "Share of its community base legitimacy that the state's legitimacy target gains per "
+        "unit of state services in the cell (services 1 where it controls the cell).",
+        f"{S002} ('public services remain limited'); value an assumption", "civilians",
+        fixed=True,
+    )  # fmt: skip
+    memory_increment: float = param(
+        1.0, 0.1, 10.0, "memory units per victimisation",
+        "Memory of violence added when a civilian is victimised by a family (at most one "
+        "victimisation per agent and month); the unit in which victimisation_weight and "
+        "retribution_join_multiplier are expressed.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    retribution_memory_floor: float = param(
+        0.01, 0.0, 1.0, "memory units",
+        "Remembered victimisation (the largest over families) above which a civilian may turn "
+        "against a family other than its cell's authority (a retribution enemy).",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    flight_risk_offset: float = param(
+        0.5, 0.0, 2.0, "dimensionless",
+        "Offset of the flight risk: a civilian's perceived risk is the cell's violence index "
+        "times (this + risk aversion), compared with flight_threshold.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    return_safe_share: float = param(
+        0.5, 0.05, 1.0, "share of flight_threshold",
+        "A cell counts as safe (for return_safe_months) while its violence index is below this "
+        "share of the flight threshold.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    flight_destination_candidates: int = param(
+        4, 1, 20, "cells",
+        "Random cells within flight_radius (drawn with replacement) among which a displaced "
+        "person picks the least violent; it stays unless that one is strictly less violent.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    town_density_scale: float = param(
+        2_000_000.0, 100_000.0, 20_000_000.0, "people per cell area",
+        "Density (people of a cell over its share inside Mali) at which a cell's town share "
+        "reaches 1 before capping; the initial livelihood is urban with the town share.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    town_min_area_share: float = param(
+        0.05, 0.01, 1.0, "share",
+        "Floor of a cell's share inside Mali in its density for the town share (keeps sliver "
+        "border cells from looking dense).",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    town_share_cap: float = param(
+        0.95, 0.0, 1.0, "share",
+        "Largest town share of a cell's people.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    town_share_floor: float = param(
+        0.2, 0.0, 1.0, "share",
+        "Smallest town share of a cell holding a main town.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+    town_share_rural_factor: float = param(
+        0.5, 0.0, 1.0, "multiplier",
+        "Factor on the density-based town share of a cell without a main town.",
+        ASSUMPTION, "civilians", fixed=True,
+    )  # fmt: skip
+
     # --- state / junta ---------------------------------------------------------------------
     fama_troops: float = param(
         20_000, 5_000, 60_000, "troops",
@@ -744,8 +832,35 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+def _table(rows: list[ParameterSpec], *, with_range: bool) -> list[str]:
+    """Markdown table rows of parameters: name, value, (range,) unit, description, source."""
+    if with_range:
+        lines = ["| name | default | range | unit | description | source |"]
+        lines.append("| --- | --- | --- | --- | --- | --- |")
+    else:
+        lines = ["| name | value | unit | description | source |"]
+        lines.append("| --- | --- | --- | --- | --- |")
+    for s in rows:
+        bounds = f" {_fmt(s.low)} – {_fmt(s.high)} |" if with_range else ""
+        lines.append(
+            f"| `{s.name}` | {_fmt(s.default)} |{bounds} {s.unit} | {s.description} | {s.source} |"
+        )
+    return lines
+
+
+def _by_group(specs: dict[str, ParameterSpec]) -> dict[str, list[ParameterSpec]]:
+    """Parameters per group, in :data:`GROUP_TITLES` order then declaration order."""
+    unknown = {s.group for s in specs.values()} - set(GROUP_TITLES)
+    if unknown:
+        raise ValueError(f"parameter groups without a title: {sorted(unknown)}")
+    return {group: [s for s in specs.values() if s.group == group] for group in GROUP_TITLES}
+
+
 def parameters_markdown() -> str:
-    """Render the parameter table of ``docs/parameters.md`` from the schema."""
+    """Render the parameter tables of ``docs/parameters.md`` from the schema.
+
+    Each group has a table of its parameters and, below it, a table of its fixed constants.
+    """
     lines = [
         "# Parameters",
         "",
@@ -755,21 +870,43 @@ def parameters_markdown() -> str:
         "Every parameter can be set with `MaliModel(**{name: value})`, `malisim run --set "
         "name=value`, or in a scenario file. Values outside the range are rejected.",
         "",
+        "**Fixed constants** (declared with `fixed=True`, listed in each group's second table) "
+        "are modelling constants of the rules: they are declared so that their value, unit and "
+        "source are documented, but they are not meant to be varied (not calibrated, not in "
+        "scenarios or sensitivity analyses). They are also listed in docs/ODD.md section 8.",
+        "",
     ]
-    specs = parameter_specs()
-    for group, title in GROUP_TITLES.items():
-        rows = [s for s in specs.values() if s.group == group]
+    for group, rows in _by_group(parameter_specs()).items():
         if not rows:
             continue
-        lines += [f"## {title}", "", "| name | default | range | unit | description | source |"]
-        lines.append("| --- | --- | --- | --- | --- | --- |")
-        for s in rows:
-            lines.append(
-                f"| `{s.name}` | {_fmt(s.default)} | {_fmt(s.low)} – {_fmt(s.high)} | {s.unit} "
-                f"| {s.description} | {s.source} |"
-            )
-        lines.append("")
-    unknown = {s.group for s in specs.values()} - set(GROUP_TITLES)
-    if unknown:
-        raise ValueError(f"parameter groups without a title: {sorted(unknown)}")
+        title = GROUP_TITLES[group]
+        lines += [f"## {title}", ""]
+        varied = [s for s in rows if not s.fixed]
+        fixed = [s for s in rows if s.fixed]
+        if varied:
+            lines += [*_table(varied, with_range=True), ""]
+        if fixed:
+            lines += [f"### {title}: fixed constants (not meant to be varied)", ""]
+            lines += [*_table(fixed, with_range=True), ""]
+    return "\n".join(lines)
+
+
+#: Markers of the generated table of fixed constants in docs/ODD.md section 8.
+FIXED_CONSTANTS_BEGIN = "<!-- BEGIN GENERATED: fixed constants (python scripts/gen_docs.py) -->"
+FIXED_CONSTANTS_END = "<!-- END GENERATED: fixed constants -->"
+
+
+def fixed_constants_markdown() -> str:
+    """Render the tables of every fixed parameter, by group (docs/ODD.md section 8).
+
+    ``scripts/gen_docs.py`` writes it between :data:`FIXED_CONSTANTS_BEGIN` and
+    :data:`FIXED_CONSTANTS_END`.
+    """
+    lines: list[str] = []
+    for group, rows in _by_group(parameter_specs()).items():
+        fixed = [s for s in rows if s.fixed]
+        if fixed:
+            lines += [f"### {GROUP_TITLES[group]}", "", *_table(fixed, with_range=False), ""]
+    if not lines:
+        lines = ["No parameter is declared fixed.", ""]
     return "\n".join(lines)
