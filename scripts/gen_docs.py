@@ -12,15 +12,22 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from malisim.core.sources import sources_markdown
 from malisim.model.parameters import parameters_markdown
 from malisim.scenario import scenario_schema_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def sources_text() -> str:
+    """Content of docs/sources.md: the bibliography of ``malisim.core.sources``."""
+    return sources_markdown() + "\n"
+
+
 def generated() -> dict[Path, Callable[[], str]]:
     """Each generated file and the function that gives its content."""
     return {
+        ROOT / "docs" / "sources.md": sources_text,
         ROOT / "docs" / "parameters.md": lambda: parameters_markdown() + "\n",
         ROOT / "schemas" / "scenario.schema.json": scenario_schema_text,
     }
