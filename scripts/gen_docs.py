@@ -1,11 +1,12 @@
 """Regenerate the documentation derived from the schemas of parameters and scenarios.
 
-The generated texts: docs/parameters.md, schemas/scenario.schema.json and the tables of fixed
-constants in docs/ODD.md section 8. Run after changing a parameter or a policy:
-``python scripts/gen_docs.py``; ``--check`` only reports (exit 1) which files are out of date.
-Whole files are rewritten; in docs/ODD.md only the text between the markers
-``FIXED_CONSTANTS_BEGIN`` and ``FIXED_CONSTANTS_END`` of :mod:`malisim.model.parameters` is
-replaced. Tests fail when the committed files and the schemas drift apart.
+The generated texts: docs/sources.md (the bibliography), docs/parameters.md,
+schemas/scenario.schema.json and the tables of fixed constants in docs/ODD.md section 8. Run
+after changing a parameter, a policy or a source: ``python scripts/gen_docs.py``; ``--check``
+only reports (exit 1) which files are out of date. Whole files are rewritten; in docs/ODD.md
+only the text between the markers ``FIXED_CONSTANTS_BEGIN`` and ``FIXED_CONSTANTS_END`` of
+:mod:`malisim.model.parameters` is replaced. Tests fail when the committed files and the
+schemas drift apart.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from malisim.core.sources import sources_markdown
 from malisim.model.parameters import (
     FIXED_CONSTANTS_BEGIN,
     FIXED_CONSTANTS_END,
@@ -50,6 +52,7 @@ def splice(text: str, begin: str, end: str, body: str) -> str:
 def generated() -> dict[Path, Callable[[str | None], str]]:
     """Each generated file and the function that gives its content from its current text."""
     return {
+        ROOT / "docs" / "sources.md": lambda _: sources_markdown() + "\n",
         ROOT / "docs" / "parameters.md": lambda _: parameters_markdown() + "\n",
         ROOT / "schemas" / "scenario.schema.json": lambda _: scenario_schema_text(),
         ROOT / "docs" / "ODD.md": lambda text: splice(

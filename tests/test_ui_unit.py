@@ -175,7 +175,7 @@ def test_every_lever_has_a_label_unit_and_tooltip():
     for key in ("french_on", "wagner_on", "sanctions_on", "minusma_on", "dialogue_on",
                 "accord_on", "kidal_on", "wagner_personnel", "wagner_abuse"):  # fmt: skip
         assert "ource" in info[key].tooltip, key  # "Source(s):" or "source"
-    assert "seed 002" in info["wagner_abuse"].tooltip
+    assert "Crisis Group 2023" in info["wagner_abuse"].tooltip  # short citation of ICG2023
 
 
 # ------------------------------------------------------------------------------ map and charts

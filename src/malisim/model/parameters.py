@@ -2,7 +2,7 @@
 
 :class:`Parameters` is a pydantic model with one field per parameter. Each field is declared with
 :func:`param`, which records the bounds (enforced on validation), the unit, a description and the
-source: a seed document of ``shared/seeds`` (cited by file name), a public reference, or the word
+source: short citations of the bibliography (:mod:`malisim.core.sources`) or the word
 "assumption". ``docs/parameters.md`` is generated from this schema by :func:`parameters_markdown`
 (``python scripts/gen_docs.py``) and a test fails when the two drift apart.
 
@@ -17,13 +17,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-S000 = "seed 000 (CRS, Crisis in Mali, 2022)"
-S001 = "seed 001 (CRS, Conflict in Mali, 2020)"
-S002 = "seed 002 (Crisis Group, Mali: Avoiding the Trap of Isolation, 2023)"
-S003 = "seed 003 (poster on actors in Mali's peace processes, 2025)"
-S004 = "seed 004 (Crisis Group Mali page / CrisisWatch, Oct 2023)"
-EPSTEIN = "Epstein 2002, PNAS 99(suppl 3):7243"
-ASSUMPTION = "assumption"
+from malisim.core.sources import ASSUMPTION, cite
+
+# Short citations of the bibliography (malisim.core.sources), used by the sources below and by
+# the policies' sources.
+S000 = cite("CRS2022")
+S001 = cite("CRS2020")
+S002 = cite("ICG2023")
+S003 = cite("Poster2025")
+S004 = cite("ICG2023watch")
+EPSTEIN = cite("Epstein2002")
 
 
 def param(
@@ -44,7 +47,8 @@ def param(
         high: Highest allowed value (inclusive).
         unit: Unit of measurement ("people", "1/month", "share", ...).
         description: What the parameter does in the model.
-        source: Where the value comes from: a seed document, a reference, or "assumption".
+        source: Where the value comes from: short citations (``malisim.core.sources.cite``)
+            or "assumption" with what is assumed.
         group: The submodel the parameter belongs to (used to order the documentation).
         fixed: A modelling constant that is not meant to be varied (it is declared so that
             its value, unit and source are documented and sensitivity analyses may name it;
@@ -79,7 +83,7 @@ class Parameters(BaseModel):
         22_000_000, 15_000_000, 30_000_000, "people",
         "National population in 2022; the grid's population is scaled to it and back-projected "
         "to the start date with the growth rate.",
-        "shared/domain.md (about 22 million in 2022)", "civilians",
+        ASSUMPTION + " (national population of about 22 million in 2022)", "civilians",
     )  # fmt: skip
     population_growth: float = param(
         0.03, 0.0, 0.05, "1/year",
@@ -453,19 +457,20 @@ class Parameters(BaseModel):
     jnim_is_hostility: float = param(
         1.0, 0.0, 1.0, "share",
         "How readily JNIM and IS Sahel fight each other where both are present (infighting).",
-        f"{S002}, shared/domain.md (JNIM-IS infighting)", "jihadists",
+        ASSUMPTION + " (JNIM and IS Sahel fight each other where both are present)", "jihadists",
     )  # fmt: skip
     sanctuary_protection: float = param(
         0.5, 0.0, 1.0, "share",
         "Reduction of jihadist losses in cells bordering Niger and Burkina Faso (sanctuary).",
-        "shared/domain.md (tri-border Liptako-Gourma zone)", "jihadists",
+        f"{S004} (violent extremism 'spills into neighbouring countries'); "
+        "assumption (a sanctuary in the tri-border Liptako-Gourma zone)", "jihadists",
     )  # fmt: skip
     cross_border_inflow: float = param(
         40.0, 0.0, 500.0, "fighters per month",
         "Jihadist fighters arriving each month from Niger and Burkina Faso into Mali's border "
         "cells with those countries (IS Sahel from Niger, JNIM from Burkina Faso).",
         f"{S001} (attacks escalate in the sub-region, 'increasingly targeting military outposts "
-        "in border regions'), shared/domain.md (Liptako-Gourma); value an assumption",
+        "in border regions'); assumption (inflow from the Liptako-Gourma zone) and its value",
         "jihadists",
     )  # fmt: skip
     governance_rate: float = param(
@@ -476,7 +481,7 @@ class Parameters(BaseModel):
     blockade_shock: float = param(
         0.3, 0.0, 1.0, "share",
         "Loss of local economic activity in a town cell besieged by a jihadist group.",
-        f"{S002} (attacks on posts near the capital), shared/domain.md (sieges)", "jihadists",
+        f"{S002} (attacks on posts near the capital); assumption (sieges of towns)", "jihadists",
     )  # fmt: skip
     dialogue_intensity: float = param(
         0.0, 0.0, 1.0, "share",
@@ -599,7 +604,7 @@ class Parameters(BaseModel):
         0.5, 0.0, 1.0, "share",
         "Reduction of one-sided violence against civilians in cells with peacekeepers "
         "(at full mobility).",
-        "assumption after Hultman, Kathman & Shannon 2013 (AJPS 57:875)", "foreign",
+        "assumption after Hultman, Kathman & Shannon 2013", "foreign",
     )  # fmt: skip
     minusma_mobility: float = param(
         1.0, 0.0, 1.0, "share",
@@ -727,7 +732,7 @@ class Parameters(BaseModel):
     gdp_trend_growth: float = param(
         0.05, -0.05, 0.1, "1/year",
         "Trend GDP growth without shocks (Mali's pre-2020 growth was about 5%).",
-        ASSUMPTION + " (IMF, cited in seed 000, gives -1% 2020, +3% 2021)", "economy",
+        ASSUMPTION + f" ({S000} gives -1% 2020, +3% 2021)", "economy",
     )  # fmt: skip
     conflict_gdp_drag: float = param(
         0.006, 0.0, 0.06, "GDP share per unit violence index",

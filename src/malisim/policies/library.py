@@ -13,17 +13,12 @@ from typing import TYPE_CHECKING
 from pydantic import Field, model_validator
 
 from malisim.core.calendar import parse_month
+from malisim.model.parameters import S000, S001, S002, S003, S004
 from malisim.model.space import REGIONS
 from malisim.policies.base import Month, Policy, register_policy
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.model.mali_model import MaliModel
-
-S000 = "seed 000 (CRS, Crisis in Mali, 2022)"
-S001 = "seed 001 (CRS, Conflict in Mali, 2020)"
-S002 = "seed 002 (Crisis Group, Mali: Avoiding the Trap of Isolation, 2023)"
-S003 = "seed 003 (poster on actors in Mali's peace processes, 2025)"
-S004 = "seed 004 (Crisis Group CrisisWatch, Oct 2023)"
 
 
 def ramp(month: int, start: int, end: int, v0: float, v1: float) -> float:
@@ -214,8 +209,8 @@ class EcowasExit(Policy):
     policy_type = "ecowas_exit"
     hooks = ("set_param",)
     sources = (
-        "shared/domain.md: exit announced 2024-01, effective 2025-01",
         f"{S003}: separation took effect on 29 January 2025",
+        "assumption: the exit was announced in January 2024",
     )
 
     start: Month
@@ -266,8 +261,9 @@ class MinusmaWithdrawal(Policy):
     policy_type = "minusma_withdrawal"
     hooks = ("set_param",)
     sources = (
-        "shared/domain.md: Mali asks MINUSMA to leave (2023-06); completed by end of 2023",
-        f"{S004}: MINUSMA leaving Tessalit and Aguelhok camps (Oct 2023)",
+        f"{S004}: 'Le 16 juin, le Mali a demandé au Conseil de sécurité de l’ONU d’acter le "
+        "retrait' of MINUSMA; MINUSMA leaving Tessalit and Aguelhok camps (Oct 2023)",
+        "assumption: the withdrawal is completed by the end of 2023",
     )
 
     drawdown_start: Month
@@ -383,7 +379,7 @@ class AccordImplementation(Policy):
     hooks = ("set_param",)
     sources = (
         f"{S001}: decentralisation, reforms and development 'slow to advance, at best'",
-        "shared/domain.md: the junta ends the accord (2024-01)",
+        "assumption: the junta ends the accord in January 2024",
     )
 
     start: Month
