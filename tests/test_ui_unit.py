@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import time
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,7 @@ from malisim.app.settings import (
     scenario_yaml,
 )
 from malisim.app.svgchart import Series, chart_svg, format_tick, nice_ticks
+from malisim.core.errors import UserError
 from malisim.model.space import load_grid
 from malisim.model.vocab import CONTROL_NAMES
 from malisim.scenario import load_scenario, scenario_from_dict
@@ -359,3 +361,108 @@ def test_page_renders_steps_and_reruns_on_a_lever_change(monkeypatch):
     (link,) = html("malisim-save")
     assert link.attributes["download"] == "historical_custom.yaml"
     rc.close()
+
+
+class _Tags(HTMLParser):
+    """The start tags of an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+
+def _tags(fragment: str) -> list[str]:
+    parser = _Tags()
+    parser.feed(fragment)
+    parser.close()
+    return parser.tags
+
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def test_scenario_texts_are_escaped_on_the_page(tmp_path, monkeypatch):
+    """A scenario's description and policy texts reach the page as text, never as markup."""
+    solara = pytest.importorskip("solara", reason="the viz extra is part of .[dev]")
+
+    from malisim.app import page
+
+    path = tmp_path / "hostile.yaml"
+    path.write_text(
+        "name: hostile\n"
+        f"description: 'Tom & Jerry {HOSTILE} end'\n"
+        "params: {n_civilian_agents: 2000}\n"
+        "policies:\n"
+        "  - {type: aid_suspension, donor: '<script>alert(2)</script>', share: 0.2, "
+        "start: 2021-01}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(page.SCENARIO_ENV, str(path))
+    _box, rc = solara.render(page.Page(), handle_error=False)
+    try:
+        widgets = rc.find(solara.widgets.HTML).widgets
+        (description,) = _with_class(widgets, "malisim-description")
+        assert description.unsafe_innerHTML == (
+            "Tom &amp; Jerry &lt;img src=x onerror=alert(1)&gt; end"
+        ), "escape the scenario description (html.escape) before it goes into unsafe_innerHTML"
+        (others,) = [w for w in widgets if "malisim-other" in w.unsafe_innerHTML]
+        assert "&lt;script&gt;alert(2)&lt;/script&gt;" in others.unsafe_innerHTML
+        assert _tags(others.unsafe_innerHTML) == ["div", "ul", "li"], (
+            "escape every item of the other policies list (a donor's name is the scenario's text)"
+        )
+        for w in widgets:
+            tags = _tags(w.unsafe_innerHTML)
+            assert "img" not in tags and "script" not in tags, (w.class_, w.unsafe_innerHTML[:200])
+    finally:
+        rc.close()
+
+
+@pytest.fixture()
+def short_session(tmp_path):
+    from malisim.app.session import Session
+
+    path = tmp_path / "short.yaml"
+    path.write_text(
+        "name: short\nstart: 2019-01\nend: 2019-06\nparams: {n_civilian_agents: 2000}\n",
+        encoding="utf-8",
+    )
+    return Session(str(path))
+
+
+def test_play_runs_to_the_end_and_stops_when_cancelled(short_session):
+    import threading
+
+    from malisim.app import run_loop
+
+    sess = short_session
+    months = []
+    assert run_loop.play(sess, lambda: "fast", lambda: months.append(sess.steps), threading.Event())
+    assert months == [1, 2, 3, 4, 5, 6] and not sess.model.running
+    sess.reset()
+    cancel = threading.Event()
+    # Pause pressed during the first pause between months: one month played, then it stops
+    assert not run_loop.play(sess, lambda: "slow", cancel.set, cancel)
+    assert sess.steps == 1
+
+
+def test_catch_up_replays_the_months_reached_on_new_settings(short_session):
+    import threading
+
+    from malisim.app import run_loop
+
+    sess = short_session
+    sess.step(3)
+    key = (sess.initial, 2, sess.initial_levers.replace(wagner_on=True))
+    model, scenario = sess.build(key)
+    cancelled = threading.Event()
+    cancelled.set()
+    assert not run_loop.catch_up(sess, model, scenario, key, cancelled)
+    assert sess.key[1] == 1, "a cancelled re-run must leave the session's model alone"
+    assert run_loop.catch_up(sess, model, scenario, key, threading.Event())
+    assert sess.model is model and sess.key == key and sess.steps == 3
+    assert model.month - model.start_month == 3
+    with pytest.raises(UserError, match="seed"):
+        sess.build((sess.initial, -1, sess.initial_levers))

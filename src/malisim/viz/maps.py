@@ -37,7 +37,7 @@ import pandas as pd
 
 from malisim.model.outcomes import NATIONAL
 from malisim.model.space import CELL_DEG, REGIONS, load_grid
-from malisim.viz.plots import FigureSpec, new_figure, styled
+from malisim.viz.figure import FigureSpec, new_figure, styled
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

@@ -1,0 +1,143 @@
+"""The lever panel: the policy levers of the page as switches and sliders, grouped by actor.
+
+Each lever edits one field of the :class:`~malisim.app.settings.Levers` the page holds; its label
+shows the value and unit, and hovering it shows the lever's tooltip (what it does, where its
+effect comes from: :func:`~malisim.app.settings.lever_info`). A group's sliders show only while
+its switch is on.
+"""
+
+from __future__ import annotations
+
+import solara
+
+from malisim.app.settings import Levers, lever_info
+from malisim.app.texts import escape_text
+
+
+def _label(key: str, value: str) -> None:
+    """A lever's label with its value and unit; hovering shows the tooltip (a title)."""
+    info = lever_info()[key]
+    unit = "" if info.unit in ("month", "on/off") else info.unit
+    label, value, unit = (escape_text(t) for t in (info.label, value, unit))
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=(
+            f"{label}: <b>{value}</b> <span class='unit'>{unit}</span> <span class='info'>?</span>"
+        ),
+        classes=["lever-label", f"lever-{key}"],
+        attributes={"title": info.tooltip},
+    )
+
+
+def _title(text: str) -> None:
+    """The title of a group of levers."""
+    solara.HTML(tag="div", unsafe_innerHTML=text, classes=["malisim-group-title"])
+
+
+def _switch(key: str, levers: solara.Reactive[Levers]) -> None:
+    """An on/off lever; its tooltip on hovering."""
+    info = lever_info()[key]
+    with solara.Div(attributes={"title": info.tooltip}, classes=["lever-switch"]):
+        solara.Switch(
+            label=info.label,
+            value=bool(getattr(levers.value, key)),
+            on_value=lambda v: levers.set(levers.value.replace(**{key: v})),
+            color="primary",
+            classes=[f"lever-{key}"],
+        )
+
+
+def _month_slider(key: str, levers: solara.Reactive[Levers], months: list[str]) -> None:
+    """A date lever: a slider over ``months`` (``YYYY-MM``), the month shown in its label."""
+    value = getattr(levers.value, key)
+    idx = months.index(value) if value in months else 0
+    _label(key, months[idx])
+    solara.SliderInt(
+        label="",
+        value=idx,
+        min=0,
+        max=len(months) - 1,
+        on_value=lambda i: levers.set(levers.value.replace(**{key: months[int(i)]})),
+        thumb_label=False,
+    )
+
+
+def _number_slider(
+    key: str,
+    levers: solara.Reactive[Levers],
+    low: float,
+    high: float,
+    step: float,
+    fmt: str = "{:,.0f}",
+    integer: bool = False,
+) -> None:
+    """A number lever from ``low`` to ``high`` by ``step``, its value shown as ``fmt``."""
+    value = getattr(levers.value, key)
+    _label(key, fmt.format(value))
+    if integer:
+        solara.SliderInt(
+            label="",
+            value=int(value),
+            min=int(low),
+            max=int(high),
+            step=int(step),
+            on_value=lambda v: levers.set(levers.value.replace(**{key: int(v)})),
+            thumb_label=False,
+        )
+    else:
+        solara.SliderFloat(
+            label="",
+            value=float(value),
+            min=low,
+            max=high,
+            step=step,
+            on_value=lambda v: levers.set(levers.value.replace(**{key: float(v)})),
+            thumb_label=False,
+        )
+
+
+@solara.component
+def LeverPanel(levers: solara.Reactive[Levers], months: list[str]) -> None:
+    """The policy levers, grouped by actor."""
+    lev = levers.value
+    with solara.Div(classes=["malisim-group"]):
+        _title("France")
+        _switch("french_on", levers)
+        if lev.french_on:
+            _month_slider("french_start", levers, months)
+    with solara.Div(classes=["malisim-group"]):
+        _title("Wagner / Africa Corps")
+        _switch("wagner_on", levers)
+        if lev.wagner_on:
+            _month_slider("wagner_start", levers, months)
+            _number_slider("wagner_personnel", levers, 0, 5000, 100)
+            _number_slider("wagner_abuse", levers, 1.0, 20.0, 0.5, fmt="{:.1f}")
+    with solara.Div(classes=["malisim-group"]):
+        _title("ECOWAS")
+        _switch("sanctions_on", levers)
+        if lev.sanctions_on:
+            _month_slider("sanctions_start", levers, months)
+            _number_slider("sanctions_months", levers, 1, 36, 1, integer=True)
+            _number_slider("sanctions_intensity", levers, 0.0, 1.0, 0.05, fmt="{:.2f}")
+    with solara.Div(classes=["malisim-group"]):
+        _title("UN peacekeepers")
+        _switch("minusma_on", levers)
+        if lev.minusma_on:
+            _month_slider("minusma_start", levers, months)
+    with solara.Div(classes=["malisim-group"]):
+        _title("Jihadists")
+        _switch("dialogue_on", levers)
+        if lev.dialogue_on:
+            _month_slider("dialogue_start", levers, months)
+            _number_slider("dialogue_intensity", levers, 0.0, 1.0, 0.05, fmt="{:.2f}")
+    with solara.Div(classes=["malisim-group"]):
+        _title("The north: accord or offensive")
+        _switch("accord_on", levers)
+        if lev.accord_on:
+            _month_slider("accord_start", levers, months)
+            _number_slider("accord_level", levers, 0.0, 1.0, 0.05, fmt="{:.2f}")
+        _switch("kidal_on", levers)
+        if lev.kidal_on:
+            _month_slider("kidal_start", levers, months)
+            _number_slider("kidal_months", levers, 1, 24, 1, integer=True)
+            _number_slider("kidal_intensity", levers, 0.0, 1.0, 0.05, fmt="{:.2f}")

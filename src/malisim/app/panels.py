@@ -1,0 +1,165 @@
+"""The panels of the page's main column: the map, the outcome charts and the replicates card.
+
+Each is a Solara component drawing the current run of the session: the map and the charts are
+SVG text from :mod:`malisim.app.render`, redrawn when the model's version changes; the
+replicates card runs replicates of the current settings in a background thread
+(:mod:`malisim.app.replicates`) and draws their fan charts.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import solara
+
+from malisim.app.render import (
+    CHARTS,
+    FAN_OUTCOMES,
+    civilian_deaths_by_cell,
+    displaced_by_cell,
+    fan_charts,
+    legend_items,
+    map_svg,
+    national_history,
+    outcome_charts,
+)
+from malisim.app.replicates import ReplicateResult, run_replicates
+from malisim.app.session import Session
+from malisim.app.texts import (
+    DEATHS_LEGEND,
+    DISPLACED_LEGEND,
+    REPLICATES_HEADING,
+    REPLICATES_INTRO,
+    REPLICATES_STALE,
+    replicates_caption,
+)
+from malisim.core.calendar import format_month
+from malisim.model import MaliModel
+
+
+@solara.component
+def MapPanel(model: MaliModel, version: int, show_deaths: bool, show_displaced: bool) -> None:
+    """Map of control, with civilian deaths and displaced people; legend below."""
+
+    def make() -> str:
+        return map_svg(
+            model.grid,
+            model.control,
+            date=format_month(model.month - 1 if model.month > model.start_month else model.month),
+            deaths=civilian_deaths_by_cell(model) if show_deaths else None,
+            displaced=displaced_by_cell(model) if show_displaced else None,
+        )
+
+    svg = solara.use_memo(make, [id(model), version, show_deaths, show_displaced])
+    solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["malisim-map-box"])
+    legend = "".join(
+        f"<span><span class='sw' style='background:{c}'></span>{lab}</span>"
+        for c, lab in legend_items()
+    )
+    if show_deaths:
+        legend += f"<span><span class='sw disc'></span>{DEATHS_LEGEND}</span>"
+    if show_displaced:
+        legend += f"<span><span class='sw ring'></span>{DISPLACED_LEGEND}</span>"
+    solara.HTML(tag="div", unsafe_innerHTML=legend, classes=["malisim-legend"])
+
+
+@solara.component
+def ChartsPanel(model: MaliModel, version: int) -> None:
+    """The six outcome charts of the current run."""
+
+    def make() -> dict[str, str]:
+        return outcome_charts(national_history(model), model.start_month, model.end_month)
+
+    charts = solara.use_memo(make, [id(model), version])
+    with solara.Div(classes=["malisim-charts"]):
+        for name, _ in CHARTS:
+            solara.HTML(tag="div", unsafe_innerHTML=charts[name], classes=[f"chart-{name}"])
+
+
+@solara.component
+def ReplicatesPanel(
+    sess: Session, scenario_data: dict[str, Any], seed: int, model: MaliModel
+) -> None:
+    """Run N replicates of the current settings; fan charts of the distribution."""
+    n = solara.use_reactive(8)
+    request = solara.use_reactive(0)
+    progress = solara.use_reactive((0, 0))
+    result = solara.use_reactive(None)
+    error = solara.use_reactive("")
+    ran_with = solara.use_reactive(None)
+    running = solara.use_reactive(False)
+
+    def work(cancel: threading.Event) -> None:
+        if request.value == 0:
+            return
+        sess.rep_cancel.clear()
+        running.set(True)
+        error.set("")
+        data = dict(scenario_data)
+        try:
+            res = run_replicates(
+                data,
+                seed,
+                int(n.value),
+                progress=lambda done, total: progress.set((done, total)),
+                cancel=sess.rep_cancel,
+            )
+            if res.n:
+                result.set(res)
+                ran_with.set((data, seed))
+        except Exception as exc:  # shown on the page, not swallowed
+            error.set(f"replicates failed: {exc}")
+        finally:
+            running.set(False)
+
+    solara.use_thread(work, dependencies=[request.value], intrusive_cancel=False)
+
+    with solara.Div(classes=["malisim-card", "malisim-replicates"]):
+        solara.HTML(tag="h2", unsafe_innerHTML=REPLICATES_HEADING)
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "10px"}):
+            with solara.Div(style={"width": "260px"}):
+                solara.SliderInt(
+                    label="Replicates",
+                    value=n,
+                    min=2,
+                    max=50,
+                    thumb_label=False,
+                    disabled=running.value,
+                )
+            solara.Button(
+                f"Run {n.value} replicates",
+                on_click=lambda: request.set(request.value + 1),
+                disabled=running.value,
+                color="primary",
+                classes=["malisim-run-replicates"],
+            )
+            if running.value:
+                solara.Button("Stop", on_click=sess.rep_cancel.set, outlined=True)
+            done, total = progress.value
+            if total:
+                solara.HTML(
+                    tag="span",
+                    unsafe_innerHTML=f"{done} of {total} runs done",
+                    classes=["malisim-rep-progress"],
+                )
+        if running.value:
+            done, total = progress.value
+            solara.ProgressLinear(value=100.0 * done / max(total, 1))
+        if error.value:
+            solara.Error(error.value)
+        res: ReplicateResult | None = result.value
+        if res is not None:
+            if ran_with.value != (scenario_data, seed):
+                solara.HTML(tag="div", unsafe_innerHTML=REPLICATES_STALE, classes=["malisim-note"])
+            fans = fan_charts(res.months, res.runs, national_history(model))
+            with solara.Div(classes=["malisim-fans"]):
+                for name, _, _ in FAN_OUTCOMES:
+                    solara.HTML(tag="div", unsafe_innerHTML=fans[name], classes=[f"fan-{name}"])
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=replicates_caption(res.n, seed),
+                classes=["malisim-note"],
+            )
+        else:
+            solara.HTML(tag="div", unsafe_innerHTML=REPLICATES_INTRO, classes=["malisim-note"])
