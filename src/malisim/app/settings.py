@@ -190,7 +190,7 @@ def lever_info() -> dict[str, LeverInfo]:
             "Dialogue starts",
             "month",
             "First month of the dialogue (in 2020 Mali said it was willing to talk with "
-            "jihadist groups; Crisis Group, seed 002, recommends it).",
+            "jihadist groups; Crisis Group (2023) recommends it).",
         ),
         "dialogue_intensity": LeverInfo(
             "Dialogue intensity",
@@ -232,7 +232,7 @@ def lever_info() -> dict[str, LeverInfo]:
             "Offensive duration",
             "months",
             "Months of fighting (historically October-November 2023: Anefis, then Kidal; "
-            "seed 004).",
+            "Crisis Group CrisisWatch, 2023).",
         ),
         "kidal_intensity": LeverInfo(
             "Offensive intensity",
