@@ -69,7 +69,7 @@ def run(runs: int = 10_000, repeats: int = 3) -> list[dict[str, Any]]:
         cmd = [
             sys.executable,
             "-m",
-            "malisim.cli.analysis",
+            "malisim.cli",
             "compare",
             str(folder),
             "--outcomes",

@@ -130,7 +130,7 @@ def bench_browser(months: int) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    cmd = [sys.executable, "-m", "malisim.app", "--port", str(port), str(SCENARIO)]
+    cmd = [sys.executable, "-m", "malisim.cli", "ui", "--port", str(port), str(SCENARIO)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/"

@@ -20,7 +20,7 @@ from malisim.analysis.compare import (
     min_runs_for_interval,
 )
 from malisim.analysis.synthetic import synthetic_outcomes, write_results
-from malisim.cli.analysis import add_parsers
+from malisim.cli.analysis import register
 from malisim.cli.main import main
 from malisim.core.errors import UserError
 
@@ -364,18 +364,18 @@ def test_cli_no_traceback_in_a_process(tmp_path: Path) -> None:
     assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
 
 
-def test_add_parsers_on_another_parser(folder: Path) -> None:
+def test_register_on_another_parser(folder: Path) -> None:
     parser = argparse.ArgumentParser(prog="malisim")
-    add_parsers(parser.add_subparsers(dest="command"))
+    register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["compare", str(folder), "--correction", "bh", "--unpaired"])
     assert args.command == "compare" and args.handler.__name__ == "cmd_compare"
     assert args.handler(args) == 0
 
 
 def test_wired_into_malisim_cli(folder: Path) -> None:
-    import malisim.cli.main as cli
+    from malisim.cli.main import build_parser
 
-    args = cli.build_parser().parse_args(["compare", str(folder)])
+    args = build_parser().parse_args(["compare", str(folder)])
     assert args.handler.__name__ == "cmd_compare"
-    assert cli.main(["compare", str(folder), "--outcomes", "nope"]) == 2
-    assert cli.main(["compare", str(folder)]) == 0
+    assert main(["compare", str(folder), "--outcomes", "nope"]) == 2
+    assert main(["compare", str(folder)]) == 0

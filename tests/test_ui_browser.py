@@ -1,7 +1,7 @@
 """The page in a real browser: headless Debian Chromium driven by Python Playwright.
 
-Starts the page's server (``malisim ui`` when the CLI has it, else ``python -m malisim.app``) on
-a free local port, loads the page at 1280x800, changes levers, steps the model, checks that the
+Starts the page's server (``python -m malisim.cli ui``, the ``malisim ui`` command) on a free
+local port, loads the page at 1280x800, changes levers, steps the model, checks that the
 date, the map and a chart changed, that nothing scrolls sideways, runs two replicates, saves a
 screenshot and checks that "save as scenario" downloads a file ``load_scenario`` validates.
 
@@ -49,19 +49,9 @@ def _free_port() -> int:
 
 
 def _server_command(port: int, scenario: Path) -> list[str]:
-    """``malisim ui`` if the CLI has the subcommand, else the page's own entry point."""
+    """``malisim ui`` on ``port`` with ``scenario``, run as ``python -m malisim.cli``."""
     args = ["--host", "127.0.0.1", "--port", str(port), str(scenario)]
-    try:
-        from malisim.cli.main import build_parser
-
-        parser = build_parser()
-        sub = next(a for a in parser._actions if a.dest == "command")
-        if "ui" in sub.choices:
-            code = "import sys; from malisim.cli.main import main; sys.exit(main())"
-            return [sys.executable, "-c", code, "ui", *args]
-    except Exception:  # the CLI is optional here: the page's entry point is the same command
-        pass
-    return [sys.executable, "-m", "malisim.app", *args]
+    return [sys.executable, "-m", "malisim.cli", "ui", *args]
 
 
 @pytest.fixture(scope="module")

@@ -286,7 +286,7 @@ def test_ui_command_parses_and_needs_the_extra(monkeypatch, capsys):
 
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command")
-    commands_ui.add_parsers(sub)
+    commands_ui.register(sub)
     args = parser.parse_args(["ui", "--port", "9001", "scenarios/historical.yaml"])
     assert (args.host, args.port, args.scenario) == ("127.0.0.1", 9001, "scenarios/historical.yaml")
     assert args.handler is commands_ui.cmd_ui

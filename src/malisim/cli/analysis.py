@@ -1,9 +1,8 @@
-"""The ``malisim compare`` and ``malisim report`` commands: argument parsers and handlers.
+"""Commands on results folders: ``malisim compare`` and ``malisim report``.
 
-``cli.py`` adds the parsers with :func:`add_parsers` and dispatches to :func:`cmd_compare` and
-:func:`cmd_report` (each subparser also sets ``handler`` to its function). Handlers raise
-:class:`~malisim.core.errors.UserError` for anything the user got wrong; the command line prints it
-as one ``error: ...`` line and exits with status 2.
+:func:`register` adds the two subcommands (each sets ``handler`` to :func:`cmd_compare` or
+:func:`cmd_report`). Handlers raise :class:`~malisim.core.errors.UserError` for anything the user
+got wrong; :mod:`malisim.cli.main` prints it as one ``error: ...`` line and exits with status 2.
 
 Usage::
 
@@ -74,8 +73,8 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_parsers(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``compare`` and ``report`` subcommands to the ``malisim`` parser."""
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``compare`` and ``report`` to the ``malisim`` parser."""
     cmp = subparsers.add_parser(
         "compare",
         help="compare scenarios of results folders with a baseline: distributions, "

@@ -1,7 +1,7 @@
-"""The ``malisim calibrate`` command: ABC calibration against documented figures.
+"""The calibration command: ``malisim calibrate`` (ABC against documented figures).
 
-``add_parsers(subparsers)`` adds the subcommand; ``cmd_calibrate(args)`` runs it. User errors are
-raised as :class:`~malisim.core.errors.UserError` (the command line prints them and exits with 2).
+:func:`register` adds the subcommand; :func:`cmd_calibrate` runs it. User errors are raised as
+:class:`~malisim.core.errors.UserError` (:mod:`malisim.cli.main` prints them and exits with 2).
 """
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from malisim.core.errors import UserError
+from malisim.cli.options import add_executor_options, add_progress, check_workers
 from malisim.core.interrupts import sigterm_as_interrupt
-from malisim.experiment.executor_kinds import EXECUTORS
 
 
-def add_parsers(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``calibrate`` subcommand.
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``calibrate`` to the ``malisim`` parser.
 
     Args:
         subparsers: The ``add_subparsers()`` object of the main parser.
@@ -33,14 +32,8 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     cal.add_argument("calibration", help="calibration file (e.g. experiments/calibration.yaml)")
     cal.add_argument("--out", help="output folder (default: results/<calibration name>)")
     cal.add_argument("--resume", action="store_true", help="continue an interrupted calibration")
-    cal.add_argument("--executor", choices=EXECUTORS, help="override the file's executor")
-    cal.add_argument("--workers", type=int, help="local worker processes (override)")
-    cal.add_argument(
-        "--progress",
-        choices=("auto", "bar", "log", "none"),
-        default="log",
-        help="progress of each generation's batch (default: log)",
-    )
+    add_executor_options(cal, default="the file's", workers_default="the file's", scheduler=False)
+    add_progress(cal, "log", "progress of each generation's batch (default: log)")
     cal.add_argument(
         "--no-fitted-scenario",
         action="store_true",
@@ -58,8 +51,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     """
     from malisim.calibration import load_calibration, run_calibration
 
-    if args.workers is not None and args.workers < 1:
-        raise UserError("must be at least 1", key="--workers")
+    check_workers(args.workers)
     cal = load_calibration(args.calibration)
     out = Path(args.out) if args.out else Path("results") / cal.name
     sizes = cal.per_generation()

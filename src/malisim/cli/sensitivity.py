@@ -1,8 +1,8 @@
-"""The ``malisim sensitivity`` and ``malisim discover`` commands: argument parsers and handlers.
+"""Commands of the exploratory analyses: ``malisim sensitivity`` and ``malisim discover``.
 
-``cli.py`` adds the parsers with :func:`add_parsers` (each subparser sets ``handler``).
-Handlers raise :class:`~malisim.core.errors.UserError` for anything the user got wrong; the command
-line prints it as one ``error: ...`` line and exits with status 2.
+:func:`register` adds the two subcommands (each sets ``handler``). Handlers raise
+:class:`~malisim.core.errors.UserError` for anything the user got wrong; :mod:`malisim.cli.main`
+prints it as one ``error: ...`` line and exits with status 2.
 
 Usage::
 
@@ -19,13 +19,12 @@ import sys
 import time
 from pathlib import Path
 
-from malisim.core.errors import UserError
+from malisim.cli.options import add_executor_options, add_progress, check_workers
 from malisim.core.interrupts import sigterm_as_interrupt
-from malisim.experiment.executor_kinds import EXECUTORS
 
 
-def add_parsers(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``sensitivity`` and ``discover`` subcommands to the ``malisim`` parser."""
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``sensitivity`` and ``discover`` to the ``malisim`` parser."""
     sen = subparsers.add_parser(
         "sensitivity",
         help="global sensitivity analysis (Morris screening or Sobol indices) of a scenario's "
@@ -36,17 +35,13 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     )
     sen.add_argument("file", metavar="FILE", help="sensitivity file (YAML)")
     sen.add_argument("--out", required=True, metavar="DIR", help="results folder")
-    sen.add_argument(
-        "--workers", type=int, metavar="N", help="local worker processes (default: the file's)"
-    )
-    sen.add_argument("--executor", choices=EXECUTORS, help="where runs execute")
-    sen.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, tcp://host:8786")
+    add_executor_options(sen, default="the file's", workers_default="the file's")
     sen.add_argument("--resume", action="store_true", help="continue an interrupted analysis")
     sen.add_argument(
         "--retry-failed", action="store_true", help="run the failed runs again (with --resume)"
     )
-    sen.add_argument(
-        "--progress", choices=("auto", "bar", "log", "none"), default="auto", help="progress"
+    add_progress(
+        sen, "auto", "progress display (default: a bar on a terminal, log lines otherwise)"
     )
     sen.add_argument(
         "--dry-run", action="store_true", help="validate the file and print the design's size"
@@ -98,8 +93,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from malisim.sensitivity.config import load_sensitivity
     from malisim.sensitivity.design import SENSITIVITY_DIR, run_sensitivity
 
-    if args.workers is not None and args.workers < 1:
-        raise UserError("must be at least 1", key="--workers")
+    check_workers(args.workers)
     cfg = load_sensitivity(args.file)
     print(
         f"{cfg.method} analysis {cfg.name!r}: {len(cfg.ranges)} parameters, {cfg.n_points} "

@@ -1,7 +1,8 @@
-"""``malisim ui``: the interactive page for students (an optional extra, ``malisim[viz]``).
+"""The page's command: ``malisim ui``, the interactive page for students (extra ``malisim[viz]``).
 
-:func:`add_parsers` adds the subcommand to the CLI's subparsers; :func:`cmd_ui` runs it. Without
-Solara installed, ``malisim ui`` says how to install it and exits with status 2.
+:func:`register` adds the subcommand; :func:`cmd_ui` runs it. Without Solara installed,
+``malisim ui`` says how to install it and exits with status 2. ``python -m malisim.cli ui`` is the
+same command where the ``malisim`` script is not on the path.
 """
 
 from __future__ import annotations
@@ -13,23 +14,8 @@ import sys
 INSTALL_HINT = "pip install 'malisim[viz]'"
 
 
-def add_ui_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the options of ``malisim ui`` to a parser."""
-    parser.add_argument(
-        "--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1: this "
-        "machine only)"
-    )  # fmt: skip
-    parser.add_argument("--port", type=int, default=8765, help="TCP port (default 8765)")
-    parser.add_argument(
-        "scenario",
-        nargs="?",
-        metavar="SCENARIO_FILE",
-        help="scenario the page opens with (default: scenarios/historical.yaml)",
-    )
-
-
-def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Add ``malisim ui`` to the CLI's subcommands; return its parser."""
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``ui`` to the ``malisim`` parser."""
     ui = subparsers.add_parser(
         "ui",
         help="open the interactive page: levers, map and outcome curves (needs malisim[viz])",
@@ -37,9 +23,18 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPars
         "step the months, watch Mali's map and the outcome curves change, run replicates, "
         "save the settings as a scenario file.",
     )
-    add_ui_arguments(ui)
+    ui.add_argument(
+        "--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1: this "
+        "machine only)"
+    )  # fmt: skip
+    ui.add_argument("--port", type=int, default=8765, help="TCP port (default 8765)")
+    ui.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO_FILE",
+        help="scenario the page opens with (default: scenarios/historical.yaml)",
+    )
     ui.set_defaults(handler=cmd_ui)
-    return ui
 
 
 def viz_missing() -> list[str]:

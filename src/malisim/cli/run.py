@@ -1,21 +1,27 @@
-"""The commands behind the ``malisim`` command line: call the library, format, print.
+"""Commands on single scenarios: ``malisim run``, ``validate``, ``list`` and ``describe``.
 
-Each ``cmd_<name>(args)`` takes the parsed arguments and returns an exit status. Errors in user
-input are raised as :class:`~malisim.core.errors.UserError` and reported by :mod:`malisim.cli.main`.
+:func:`register` adds the four subcommands; each ``cmd_<name>(args)`` calls the library, prints
+and returns an exit status. Errors in user input are raised as
+:class:`~malisim.core.errors.UserError` and reported by :mod:`malisim.cli.main`. The model,
+pandas and the scenario machinery are imported when a command runs, not when the parser is built.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from malisim.cli.options import add_overrides
 from malisim.core.errors import UserError
-from malisim.core.interrupts import sigterm_as_interrupt
-from malisim.core.rng import replicate_seed
-from malisim.model.parameters import Parameters, parameter_specs
-from malisim.scenario import ResolvedScenario, load_scenario, scenario_from_dict, validate_files
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from malisim.scenario import ResolvedScenario
+
+#: Root seed of ``malisim run`` without ``--seed``.
+DEFAULT_SEED = 1
 
 #: Columns of the yearly summary table printed by ``malisim run``.
 SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
@@ -37,8 +43,36 @@ SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``run``, ``validate``, ``list`` and ``describe`` to the ``malisim`` parser."""
+    run = subparsers.add_parser("run", help="run a scenario (one or a few replicates)")
+    run.add_argument("scenario", nargs="?", help="scenario file (default: the default parameters)")
+    run.add_argument("--seed", type=int, default=DEFAULT_SEED, help="root seed (default 1)")
+    run.add_argument("--start", help="first month YYYY-MM (overrides the scenario)")
+    run.add_argument("--end", help="last month YYYY-MM (overrides the scenario)")
+    run.add_argument("--replicates", type=int, default=1, help="replicates (default 1)")
+    add_overrides(run)
+    run.add_argument("--out", required=True, help="output folder")
+    run.add_argument("--overwrite", action="store_true", help="replace a non-empty --out")
+    run.set_defaults(handler=cmd_run)
+
+    val = subparsers.add_parser("validate", help="validate scenario files")
+    val.add_argument("files", nargs="+", help="scenario files")
+    val.set_defaults(handler=cmd_validate)
+
+    lst = subparsers.add_parser("list", help="list shipped scenarios, policies and parameters")
+    lst.set_defaults(handler=cmd_list)
+
+    desc = subparsers.add_parser("describe", help="show a fully resolved scenario")
+    desc.add_argument("scenario", help="scenario file")
+    add_overrides(desc)
+    desc.set_defaults(handler=cmd_describe)
+
+
 def normalise_overrides(overrides: list[str]) -> list[str]:
     """Accept ``NAME=VALUE`` for a parameter as shorthand for ``params.NAME=VALUE``."""
+    from malisim.model.parameters import Parameters
+
     out = []
     for text in overrides:
         key, sep, value = text.partition("=")
@@ -50,6 +84,8 @@ def normalise_overrides(overrides: list[str]) -> list[str]:
 
 def resolve(scenario: str | None, overrides: list[str]) -> ResolvedScenario:
     """Resolve a scenario file (or the defaults) with ``--set`` overrides."""
+    from malisim.scenario import load_scenario, scenario_from_dict
+
     overrides = normalise_overrides(overrides)
     if scenario is None:
         return scenario_from_dict({"name": "defaults"}, source="defaults", overrides=overrides)
@@ -58,6 +94,8 @@ def resolve(scenario: str | None, overrides: list[str]) -> ResolvedScenario:
 
 def yearly_table(series: pd.DataFrame) -> pd.DataFrame:
     """Summarise the national monthly series by calendar year."""
+    import pandas as pd
+
     nat = series[series["region"] == "Mali"].copy()
     nat["control_jihadist"] = nat["control_jnim"] + nat["control_is_sahel"]
     nat["year"] = pd.DatetimeIndex(nat["date"]).year
@@ -83,6 +121,7 @@ def format_yearly(table: pd.DataFrame) -> str:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``malisim run``: run a scenario, print a summary, write outputs."""
+    from malisim.core.rng import replicate_seed
     from malisim.scenario.runner import check_output_dir, run_scenario, write_run
 
     overrides = list(args.overrides)
@@ -115,6 +154,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``malisim validate``: validate scenario files; non-zero exit if any is invalid."""
+    from malisim.scenario import validate_files
+
     bad = 0
     for path, result in validate_files(args.files):
         if isinstance(result, UserError):
@@ -134,8 +175,21 @@ def shipped_scenarios() -> list[Path]:
     return sorted(here.glob("*.yaml")) if here.is_dir() else []
 
 
+def setting_default(field: Any) -> str:
+    """How ``malisim list`` shows a policy setting's default: ``required`` or ``default VALUE``.
+
+    Args:
+        field: The setting's pydantic ``FieldInfo``; a default factory (e.g. an empty list of
+            regions) is called to show the value it makes.
+    """
+    if field.is_required():
+        return "required"
+    return f"default {field.get_default(call_default_factory=True)!r}"
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     """``malisim list``: scenarios found, policies with their settings, parameter names."""
+    from malisim.model.parameters import parameter_specs
     from malisim.policies import POLICY_REGISTRY
 
     print("Scenarios (./scenarios):")
@@ -147,8 +201,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         doc = (cls.__doc__ or "").strip().splitlines()[0]
         print(f"  {name}: {doc}")
         for field_name, field in cls.model_fields.items():
-            default = "required" if field.is_required() else f"default {field.default!r}"
-            print(f"      {field_name} ({default})")
+            print(f"      {field_name} ({setting_default(field)})")
     print("\nParameters (see docs/parameters.md):")
     for spec in parameter_specs().values():
         print(f"  {spec.name} = {spec.default} [{spec.low}, {spec.high}] {spec.unit}")
@@ -157,6 +210,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_describe(args: argparse.Namespace) -> int:
     """``malisim describe``: every parameter with value, unit and source; the policy timeline."""
+    from malisim.model.parameters import parameter_specs
+
     scenario = resolve(args.scenario, list(args.overrides))
     print(f"Scenario: {scenario.name}")
     if scenario.description:
@@ -180,141 +235,3 @@ def cmd_describe(args: argparse.Namespace) -> int:
         if policy.sources:
             print(f"      sources: {'; '.join(policy.sources)}")
     return 0
-
-
-def cmd_batch(args: argparse.Namespace) -> int:
-    """``malisim batch``: run an experiment into a results folder; print outcome distributions.
-
-    Exit status: 0 when every run is done, 1 when some failed, 130 when interrupted.
-    """
-    import sys
-
-    from malisim.experiment import (
-        distribution_table,
-        format_distributions,
-        load_experiment,
-        load_results,
-        run_experiment,
-    )
-    from malisim.experiment.results import resume_command
-
-    experiment = load_experiment(args.experiment)
-    out = Path(args.out) if args.out else Path("results") / experiment.name
-    if args.log_every <= 0:
-        raise UserError("must be positive", key="--log-every")
-    if args.flush_seconds < 0:
-        raise UserError("must be zero or positive", key="--flush-seconds")
-    print(
-        f"malisim batch: experiment {experiment.name!r}, {len(experiment.scenarios)} scenario(s)"
-        f" x {len(experiment.points)} point(s) x {experiment.replicates} replicate(s) = "
-        f"{experiment.n_runs} runs -> {out}/",
-        flush=True,
-    )
-
-    try:
-        with sigterm_as_interrupt():
-            report = run_experiment(
-                experiment,
-                out,
-                executor=args.executor,
-                workers=args.workers,
-                scheduler=args.scheduler,
-                dask_local=args.dask_local,
-                resume=args.resume,
-                force=args.force,
-                retry_failed=args.retry_failed,
-                progress=args.progress,
-                log_every=args.log_every,
-                flush_seconds=args.flush_seconds,
-            )
-    except KeyboardInterrupt:
-        manifest = {"experiment_file": str(Path(args.experiment).resolve())}
-        print(
-            f"\ninterrupted: the runs finished so far are saved in {out}/.\n"
-            f"continue with: {resume_command(manifest, out)}",
-            file=sys.stderr,
-        )
-        return 130
-    rate = report.ran / report.seconds if report.seconds > 0 else 0.0
-    print(
-        f"\n{report.done} of {report.total} runs done, {report.failed} failed"
-        + (f" ({report.ran} in this session, {rate:.2f} runs/s)" if report.ran else "")
-    )
-    if report.failures:
-        for run_id, error in report.failures[:5]:
-            print(f"  failed: {run_id}: {error}")
-        manifest = {"experiment_file": str(Path(args.experiment).resolve())}
-        print(
-            f"see: malisim status {out} --tracebacks; rerun the failures with: "
-            f"{resume_command(manifest, out, retry_failed=True)}"
-        )
-    results = load_results(out)
-    if report.done:
-        print(
-            "\nOutcome distributions per scenario: median [5%-95%] over replicates "
-            "(scenario exploration, not a forecast)"
-        )
-        print(format_distributions(distribution_table(results.outcomes)))
-    print(f"\nresults: {out}/ (outcomes.parquet, design.parquet, manifest.json, status.jsonl)")
-    return 1 if report.failed else 0
-
-
-def cmd_status(args: argparse.Namespace) -> int:
-    """``malisim status``: done / failed / pending runs of a results folder, and why."""
-    from malisim.experiment import format_status
-
-    print(format_status(args.dir, tracebacks=args.tracebacks))
-    return 0
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    """``malisim demo``: the README's main job, end to end.
-
-    Runs ``experiments/demo.yaml`` into ``--out`` (resuming it if a previous demo was cut short,
-    starting afresh if it was complete), prints the outcome distributions per scenario, writes
-    the HTML report and prints its path.
-    """
-    from malisim.experiment import load_results
-    from malisim.report import write_report
-
-    experiment_file = Path("experiments") / "demo.yaml"
-    if not experiment_file.is_file():
-        raise UserError(
-            "experiments/demo.yaml not found: run `malisim demo` from the repository's top folder",
-            file=str(experiment_file),
-        )
-    out = Path(args.out)
-    resume = False
-    if out.is_dir() and any(out.iterdir()):
-        try:
-            resume = not load_results(out).complete
-        except UserError:
-            resume = False
-        if not resume:
-            import shutil
-
-            if not (out / "manifest.json").is_file():
-                raise UserError(
-                    "folder exists and is not a results folder; choose another --out", file=str(out)
-                )
-            shutil.rmtree(out)
-    batch_args = argparse.Namespace(
-        experiment=str(experiment_file),
-        out=str(out),
-        executor=None,
-        workers=args.workers,
-        scheduler=None,
-        dask_local=None,
-        resume=resume,
-        force=False,
-        retry_failed=False,
-        progress="auto",
-        log_every=30.0,
-        flush_seconds=10.0,
-    )
-    status = cmd_batch(batch_args)
-    if status not in (0, 1):
-        return status
-    report = write_report(out, out / "report.html")
-    print(f"\nreport: {report.path}")
-    return status
