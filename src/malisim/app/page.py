@@ -1,6 +1,6 @@
 """The Solara page: levers on the left; the map, the charts and the replicates on the right.
 
-Start it with ``malisim ui`` (or ``python -m malisim.app``). Each browser session has its own
+Start it with ``malisim ui`` (or ``python -m malisim.cli ui``). Each browser session has its own
 model (:class:`~malisim.app.session.Session`). Changing a lever, the seed or the scenario re-runs
 the new settings, in a background thread, up to the month reached, so the map and the curves show
 the effect at once; Reset goes back to the first month.

@@ -1,6 +1,6 @@
 """Starting the page's web server (Solara on uvicorn) from Python.
 
-Used by ``malisim ui`` and ``python -m malisim.app``; the scenario file given on the command
+Used by ``malisim ui`` (``python -m malisim.cli ui``); the scenario file given on the command
 line reaches the page through the environment (:data:`malisim.app.settings.SCENARIO_ENV`).
 """
 
