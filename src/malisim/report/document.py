@@ -36,13 +36,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from malisim.analysis.compare import (
-    Comparison,
-    compare,
-    format_p,
-    format_value,
-    scalar_info,
-)
+from malisim.analysis.columns import scalar_info
+from malisim.analysis.compare import Comparison, compare
+from malisim.core.formatting import format_p, format_value
 from malisim.core.errors import UserError
 from malisim.core.version import __version__
 from malisim.model.outcomes import NATIONAL, OUTCOMES
