@@ -232,6 +232,13 @@ def test_scalar_info_units() -> None:
     assert scalar_info("mystery").outcome is None
 
 
+def test_format_with_an_interval_of_decimal_quantiles() -> None:
+    # p2.5 / p97.5 are no Python identifiers: the text form must still find the columns
+    cmp = compare_table(crn_table(shift=3.0), "base", interval=(0.025, 0.975))
+    assert cmp.interval_columns == ("p2.5", "p97.5")
+    assert "2.5-97.5%" in cmp.format()
+
+
 def test_every_run_level_column_is_declared() -> None:
     # the recorder computes exactly the declared scalars, so units and labels read from the
     # declarations (compare, the report) cover every column of an outcomes table

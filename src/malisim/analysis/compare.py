@@ -191,20 +191,20 @@ def compare_table(
     few_boot: set[str] = set()
 
     groups: dict[tuple[str, str | None], np.ndarray] = {}
-    for key, idx in table.groupby(
+    for key, rows in table.groupby(
         ["scenario", "point_id"] if multi_point else ["scenario"], sort=False
     ).indices.items():
-        k = key if isinstance(key, tuple) else (key,)
-        groups[(str(k[0]), str(k[1]) if multi_point else None)] = np.asarray(idx)
+        parts = key if isinstance(key, tuple) else (key,)
+        groups[(str(parts[0]), str(parts[1]) if multi_point else None)] = np.asarray(rows)
 
     summary_rows: list[pd.DataFrame] = []
     q_lo, q_hi = quantile_column(interval[0]), quantile_column(interval[1])
     for p in points:
         for s in order:
-            idx = groups.get((s, p))
-            if idx is None:
+            members = groups.get((s, p))
+            if members is None:
                 continue
-            x = values[idx]
+            x = values[members]
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 qs = np.nanquantile(x, [interval[0], 0.5, interval[1]], axis=0)
@@ -239,7 +239,7 @@ def compare_table(
             idx = groups.get((s, p))
             if idx is None:
                 continue
-            rng = np.random.default_rng([seed, k])
+            rng = np.random.default_rng([int(seed), k])
             k += 1
             pair = None
             if paired:

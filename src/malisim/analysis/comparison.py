@@ -9,9 +9,10 @@ block per outcome (and design point), one line per scenario.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -90,6 +91,18 @@ class Comparison:
         merged["baseline"] = merged["baseline"].fillna(self.baseline)
         return merged
 
+    @property
+    def key_columns(self) -> list[str]:
+        """Columns that identify a row: ``outcome``, [``point_id``], ``scenario``."""
+        if "point_id" in self.summary.columns:
+            return ["outcome", "point_id", "scenario"]
+        return ["outcome", "scenario"]
+
+    def difference_rows(self) -> dict[tuple[Any, ...], dict[Hashable, Any]]:
+        """The rows of :attr:`differences` as dicts, by (outcome, [point_id,] scenario)."""
+        keys = self.key_columns
+        return {tuple(r[k] for k in keys): r for r in self.differences.to_dict("records")}
+
     def to_csv(self, folder: str | Path) -> Path:
         """Write :attr:`table` as ``comparison.csv`` in ``folder`` (created); return the path."""
         folder = Path(folder)
@@ -133,9 +146,7 @@ def format_comparison(cmp: Comparison) -> str:
         f"p ({adj})",
     ]
     has_points = "point_id" in cmp.summary.columns
-    diffs = cmp.differences.set_index(
-        ["outcome", "point_id", "scenario"] if has_points else ["outcome", "scenario"]
-    )
+    diffs = cmp.difference_rows()
     blocks = []
     for keys, block in cmp.summary.groupby(
         ["outcome", "point_id"] if has_points else ["outcome"], sort=False
@@ -145,8 +156,7 @@ def format_comparison(cmp: Comparison) -> str:
         kind = info.kind
         title = info.label + (f"  [point {keys[1]}]" if has_points else "")
         rows = []
-        for r in block.itertuples(index=False):
-            rd = r._asdict()
+        for rd in block.to_dict("records"):
             line = [
                 str(rd["scenario"]),
                 str(int(rd["runs"])),
@@ -155,10 +165,10 @@ def format_comparison(cmp: Comparison) -> str:
                 f"{format_value(rd[lo_col], kind)} to {format_value(rd[hi_col], kind)}",
             ]
             key = (outcome, keys[1], rd["scenario"]) if has_points else (outcome, rd["scenario"])
-            if rd["scenario"] == cmp.baseline or key not in diffs.index:
+            if rd["scenario"] == cmp.baseline or key not in diffs:
                 line += ["(baseline)" if rd["scenario"] == cmp.baseline else "", "", "", "", ""]
             else:
-                d = diffs.loc[key]
+                d = diffs[key]
                 ci = (
                     f"{format_value(d['diff_mean'], kind, True)} "
                     f"[{format_value(d['ci_low'], kind, True)}, "

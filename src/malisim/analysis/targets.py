@@ -44,6 +44,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -158,10 +159,9 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
         )
     known = (*OUTCOME_NAMES, *DERIVED_TARGETS)
     out: list[Target] = []
-    for i, row in frame.iterrows():
-        line = int(i) + 2  # header is line 1
+    for line, row in enumerate(frame.to_dict("records"), start=2):  # header is line 1
 
-        def where(column: str, line: int = line) -> dict[str, object]:
+        def where(column: str, line: int = line) -> dict[str, Any]:
             return {"file": str(file), "line": line, "key": column}
 
         name = row["target"].strip()
@@ -207,7 +207,7 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
     return out
 
 
-def _check_kind(name: str, kind: str, where: dict[str, object]) -> None:
+def _check_kind(name: str, kind: str, where: dict[str, Any]) -> None:
     """Refuse a kind the rule cannot apply to the target (see the module docstring)."""
     expected = DERIVED_KINDS.get(name)
     if expected is not None and kind != expected:
@@ -305,8 +305,8 @@ def simulated_values(series: pd.DataFrame, targets: list[Target]) -> dict[str, f
         Target label -> simulated value; NaN when the series does not cover the period.
     """
     one_run = series.drop(columns="run_id") if "run_id" in series.columns else series
-    values = simulated_by_run(one_run, targets).values
-    return {t.name: float(values.iat[0, j]) for j, t in enumerate(targets)}
+    values = simulated_by_run(one_run, targets).values.to_numpy(float)[0]
+    return {t.name: float(v) for t, v in zip(targets, values, strict=True)}
 
 
 def run_level_column(target: Target) -> str | None:

@@ -161,8 +161,7 @@ def comparison_section(cmp: Comparison) -> str:
     rng = f"{cmp.interval[0] * 100:g}-{cmp.interval[1] * 100:g}%"
     adj = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "unadjusted"}[cmp.correction]
     has_points = "point_id" in cmp.summary.columns
-    keys = ["outcome", "point_id", "scenario"] if has_points else ["outcome", "scenario"]
-    diffs = cmp.differences.set_index(keys)
+    diffs = cmp.difference_rows()
     parts = [
         f"<h2 id='comparison'>Comparison with {escape(cmp.baseline)}</h2>",
         "<p class='note'>Per outcome: the runs of each scenario (median, mean, "
@@ -191,11 +190,11 @@ def comparison_section(cmp: Comparison) -> str:
                     f"{format_value(r[lo_col], info.kind)} to {format_value(r[hi_col], info.kind)}"
                 ),
             ]
-            if r["scenario"] == cmp.baseline or key not in diffs.index:
+            if r["scenario"] == cmp.baseline or key not in diffs:
                 row += ["baseline" if r["scenario"] == cmp.baseline else "", "", "", "", ""]
                 classes.append("base" if r["scenario"] == cmp.baseline else "")
             else:
-                d = diffs.loc[key]
+                d = diffs[key]
                 ci = (
                     f"{format_value(d['diff_mean'], info.kind, True)} "
                     f"[{format_value(d['ci_low'], info.kind, True)}, "
