@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 from malisim.analysis import compare, compare_table, scalar_info, select_outcomes
-from malisim.analysis.compare import (
+from malisim.analysis.statistics import (
     benjamini_hochberg,
     bootstrap_means,
     holm,
@@ -22,7 +22,9 @@ from malisim.analysis.compare import (
 from malisim.analysis.synthetic import synthetic_outcomes, write_results
 from malisim.cli.analysis import register
 from malisim.cli.main import main
+from malisim.core.calendar import parse_month
 from malisim.core.errors import UserError
+from malisim.model.outcomes import OutcomeRecorder, scalar_columns, scalar_outcome
 
 OUTCOMES = ("civilian_fatalities_total", "idps_end", "control_state_last12")
 
@@ -227,6 +229,35 @@ def test_scalar_info_units() -> None:
     assert scalar_info("gdp_growth_2021").kind == "rate"
     assert scalar_info("gdp_index_end").kind == "index"
     assert scalar_info("mystery").outcome is None
+
+
+def test_format_with_an_interval_of_decimal_quantiles() -> None:
+    # p2.5 / p97.5 are no Python identifiers: the text form must still find the columns
+    cmp = compare_table(crn_table(shift=3.0), "base", interval=(0.025, 0.975))
+    assert cmp.interval_columns == ("p2.5", "p97.5")
+    assert "2.5-97.5%" in cmp.format()
+
+
+def test_every_run_level_column_is_declared() -> None:
+    # the recorder computes exactly the declared scalars, so units and labels read from the
+    # declarations (compare, the report) cover every column of an outcomes table
+    recorder = OutcomeRecorder(36, parse_month("2019-01"))
+    recorder.values[:] = np.random.default_rng(0).lognormal(size=recorder.values.shape)
+    recorder.recorded = 36
+    columns = list(recorder.scalars())
+    assert columns == scalar_columns(2019, 2021), "scalars() and SCALAR_OUTCOMES disagree"
+    for column in columns:
+        declared = scalar_outcome(column)
+        assert declared is not None and declared.unit and declared.label, column
+        info = scalar_info(column)
+        assert (info.unit, info.kind, info.title) == (
+            declared.unit,
+            declared.kind,
+            declared.label_of(column),
+        )
+    assert scalar_info("civilian_fatalities_2022").title == "civilian deaths 2022"
+    assert scalar_info("control_state_last12").title == "state control (last 12 m)"
+    assert scalar_info("gdp_growth_2021").unit == "fraction per year"
 
 
 def test_format_names_every_scenario_and_outcome() -> None:

@@ -12,6 +12,8 @@ import pytest
 
 import malisim
 from malisim.analysis.synthetic import synthetic_outcomes, write_results
+from malisim.analysis.targets import load_targets as load_target_list
+from malisim.analysis.targets import simulated_values
 from malisim.cli.main import main
 from malisim.experiment import load_experiment
 from malisim.report import Report, load_targets, target_table, write_report
@@ -149,6 +151,28 @@ def test_targets_from_series_match_the_run_outcomes(smoke: Path, report: Report)
     table = target_table(res, ["historical"], None)
     counts = table[(table.target == "civilian_fatalities") & (table.runs > 0)]
     assert len(counts) == 2 and (table[table.kind == "stock"].runs == 0).all()
+
+
+def test_report_and_calibration_share_the_target_rule(smoke: Path, report: Report) -> None:
+    # the report's simulated figures are the calibration's values of each run, bit for bit
+    res = malisim.load_results(smoke)
+    targets = load_target_list()
+    scenario_of = res.outcomes.set_index("run_id")["scenario"]
+    per_run = {
+        run: simulated_values(rows.drop(columns="run_id"), targets)
+        for run, rows in res.series.groupby("run_id")
+    }
+    table = report.targets.set_index(["target", "period", "region", "scenario"])
+    for t in targets:
+        for scenario in ("historical", "no_wagner"):
+            values = [v[t.name] for run, v in per_run.items() if scenario_of[run] == scenario]
+            values = [v for v in values if not np.isnan(v)]
+            row = table.loc[(t.target, t.period, t.region, scenario)]
+            assert row["runs"] == len(values), t.name
+            if values:
+                assert row["median"] == np.quantile(values, 0.5), (
+                    f"{t.name}: the report and analysis.targets.simulated_values disagree"
+                )
 
 
 def test_maps_data(smoke: Path) -> None:

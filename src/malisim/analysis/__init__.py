@@ -10,22 +10,20 @@ Public API:
   ``to_csv()``);
 * :func:`select_outcomes`, :func:`scalar_info`, :func:`format_value` — outcome names and units.
 
-Plots and maps are in :mod:`malisim.viz`, the HTML report in :mod:`malisim.report`. Importing
-this package imports neither scipy.stats nor matplotlib.
+Modules: :mod:`~malisim.analysis.compare` (the comparison), :mod:`~malisim.analysis.comparison`
+(its result and text form), :mod:`~malisim.analysis.statistics` (paired and unpaired statistics,
+bootstrap, corrections), :mod:`~malisim.analysis.columns` (outcome columns and what they
+measure), :mod:`~malisim.analysis.sources` (results folders), :mod:`~malisim.analysis.targets`
+(documented figures and their simulated values), :mod:`~malisim.analysis.synthetic` (results
+folders for tests). Plots and maps are in :mod:`malisim.viz`, the HTML report in
+:mod:`malisim.report`. Importing this package imports neither scipy.stats nor matplotlib.
 """
 
-from malisim.analysis.compare import (
-    CORRECTIONS,
-    DEFAULT_OUTCOMES,
-    Comparison,
-    ScalarInfo,
-    compare,
-    compare_table,
-    format_comparison,
-    format_value,
-    scalar_info,
-    select_outcomes,
-)
+from malisim.analysis.columns import DEFAULT_OUTCOMES, ScalarInfo, scalar_info, select_outcomes
+from malisim.analysis.compare import compare, compare_table
+from malisim.analysis.comparison import Comparison, format_comparison
+from malisim.analysis.statistics import CORRECTIONS
+from malisim.core.formatting import format_value
 
 __all__ = [
     "CORRECTIONS",

@@ -90,7 +90,7 @@ def write_results(
     points = list(dict.fromkeys(outcomes["point_id"].astype(str)))
     replicates = int(outcomes.groupby(["scenario", "point_id"]).size().max())
     keep = {"series": series is not None, "events": events is not None}
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": "malisim-results/1",
         "experiment_name": name,
         "experiment_file": None,

@@ -1,4 +1,4 @@
-"""Documented targets: reading the targets file and computing the simulated value of each target.
+"""Documented targets: the targets file, and the one rule that gives a target its simulated value.
 
 A targets file is a CSV with one row per documented figure (``data/targets.csv`` ships the
 project's figures with their sources):
@@ -12,35 +12,58 @@ period_end     last month of the period, ``YYYY-MM``
 region         ``national`` or one of the ten regions
 value          the documented value
 unit           its unit (information only)
-kind           ``count`` (sum over the period), ``stock`` (mean over the period), ``rate``
-               (growth of the yearly mean, for ``gdp_growth``) or ``share`` (mean)
+kind           how the period is summarised (below)
 source         where the figure comes from
 use            optional: ``fit`` or ``holdout`` (a split may also be given separately)
 =============  ===============================================================================
 
-:func:`simulated_values` turns a run's monthly series into one value per target, so that the
-same rules serve calibration, validation and reports. Scores for a simulated distribution
+**The rule.** A target's simulated value comes from one run's monthly series at the target's
+region (the national rows for ``national``), by its kind:
+
+* ``count`` — the sum of the monthly values over the period (deaths in 2022);
+* ``stock`` and ``share`` — the mean of the monthly values over the period (IDPs in early 2022,
+  approval in April 2022);
+* ``rate`` — the yearly growth of ``gdp_growth``: the mean GDP index over the period divided by
+  the mean over the same months one year earlier, minus one. Year on year, so that a period of
+  any length gives a growth per year, the unit of the documented (IMF, yearly) figures; for a
+  calendar year it is the growth of the yearly mean, the run-level ``gdp_growth_<year>``.
+
+``rate`` is the kind of ``gdp_growth`` and of nothing else (a monthly rate averaged over the
+period is a ``stock``); a target file that pairs them otherwise is refused. A run that does not
+cover every month the rule needs (for ``rate`` also the year before) has no value (NaN).
+
+:func:`simulated_values` applies the rule to one run (calibration), :func:`simulated_by_run` to
+many at once (the report, ``malisim compare``), and :func:`simulated_for_runs` falls back on the
+run-level outcomes (``<outcome>_<year>``, ``gdp_growth_<year>``) of a results folder that kept
+no monthly series, for the targets that are one of them. Scores for a simulated distribution
 against a documented value (interval coverage, CRPS) are here too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from malisim.core.calendar import DateError, parse_month
+from malisim.core.calendar import DateError, format_month, parse_month
 from malisim.core.errors import UserError, did_you_mean
-from malisim.model.outcomes import OUTCOME_NAMES
+from malisim.model.outcomes import NATIONAL, OUTCOME_NAMES, SCALAR_OUTCOMES
 from malisim.model.space import REGIONS
 
 KINDS = ("count", "stock", "rate", "share")
 COLUMNS = ("target", "period_start", "period_end", "region", "value", "unit", "kind", "source")
-#: Targets computed from something other than a series column.
-DERIVED_TARGETS = ("gdp_growth",)
+#: Targets computed from something other than a series column: target -> the column it reads.
+DERIVED_TARGETS: dict[str, str] = {"gdp_growth": "gdp_index"}
+#: The kind of each derived target (and the only targets of that kind).
+DERIVED_KINDS: dict[str, str] = {"gdp_growth": "rate"}
+#: The run-level summary rule that gives a whole calendar year's value of a target, per kind.
+YEARLY_RULES: dict[str, str] = {"count": "yearly_total", "rate": "yearly_growth"}
+#: Note for a target of a results folder that kept no monthly series.
+NEEDS_SERIES = "needs the monthly series (keep: {series: true} in the experiment)"
 
 
 @dataclass(frozen=True)
@@ -71,6 +94,37 @@ class Target:
     source: str
     use: str = ""
 
+    @property
+    def period(self) -> str:
+        """The period as text: ``2022-04``, or ``2022-01 to 2022-12``."""
+        first, last = format_month(self.start), format_month(self.end)
+        return first if first == last else f"{first} to {last}"
+
+
+@dataclass
+class SimulatedTargets:
+    """Simulated values of targets for many runs.
+
+    Attributes:
+        values: One row per run (indexed by run id), one column per target (by name); NaN where
+            a run has no value.
+        notes: Target name -> why no run has a value (outside the simulated period, no series).
+    """
+
+    values: pd.DataFrame
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def series_column(target: str) -> str:
+    """The column of the monthly series a target reads (``gdp_index`` for ``gdp_growth``)."""
+    return DERIVED_TARGETS.get(target, target)
+
+
+def needed_months(target: Target) -> tuple[int, int]:
+    """First and last month index the rule needs (a ``rate`` also needs the year before)."""
+    first = target.start - 12 if target.kind == "rate" else target.start
+    return first, target.end
+
 
 def default_targets_path() -> Path:
     """Path of the targets file shipped with the package."""
@@ -87,7 +141,8 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
         The targets, in file order.
 
     Raises:
-        UserError: For a missing file or column, an unknown outcome, region or kind, a
+        UserError: For a missing file or column, an unknown outcome, region or kind, a kind
+            that does not fit the target (``rate`` is the kind of ``gdp_growth`` only), a
             malformed period or value; messages name the file, line and column.
     """
     file = Path(path) if path is not None else default_targets_path()
@@ -104,10 +159,9 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
         )
     known = (*OUTCOME_NAMES, *DERIVED_TARGETS)
     out: list[Target] = []
-    for i, row in frame.iterrows():
-        line = int(i) + 2  # header is line 1
+    for line, row in enumerate(frame.to_dict("records"), start=2):  # header is line 1
 
-        def where(column: str, line: int = line) -> dict[str, object]:
+        def where(column: str, line: int = line) -> dict[str, Any]:
             return {"file": str(file), "line": line, "key": column}
 
         name = row["target"].strip()
@@ -138,6 +192,7 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
         kind = row["kind"].strip()
         if kind not in KINDS:
             raise UserError(f"unknown kind {kind!r}", allowed=", ".join(KINDS), **where("kind"))
+        _check_kind(name, kind, where("kind"))
         try:
             value = float(row["value"])
         except ValueError:
@@ -152,6 +207,93 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
     return out
 
 
+def _check_kind(name: str, kind: str, where: dict[str, Any]) -> None:
+    """Refuse a kind the rule cannot apply to the target (see the module docstring)."""
+    expected = DERIVED_KINDS.get(name)
+    if expected is not None and kind != expected:
+        raise UserError(f"{name} is a growth rate: its kind is {expected!r}, not {kind!r}", **where)
+    if expected is None and kind in DERIVED_KINDS.values():
+        targets = ", ".join(t for t, k in DERIVED_KINDS.items() if k == kind)
+        raise UserError(
+            f"kind {kind!r} is the yearly growth of {targets} only",
+            allowed="count (sum over the period), stock or share (mean over the period)",
+            **where,
+        )
+
+
+def summarise(kind: str, months: np.ndarray) -> np.ndarray:
+    """The rule: the simulated value of a target from each run's months (rows: runs).
+
+    Args:
+        kind: The target's kind.
+        months: One row per run, one column per month of :func:`needed_months`, in order.
+
+    Returns:
+        One value per run (NaN where a month is NaN).
+    """
+    if kind == "count":
+        return months.sum(axis=1)
+    if kind in ("stock", "share"):
+        return months.mean(axis=1)
+    if kind == "rate":
+        span = months.shape[1] - 12
+        return months[:, 12:].mean(axis=1) / months[:, :span].mean(axis=1) - 1.0
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def simulated_by_run(series: pd.DataFrame, targets: list[Target]) -> SimulatedTargets:
+    """Each target's simulated value for every run of a monthly series table.
+
+    Args:
+        series: Monthly series (columns ``date``, ``region`` and outcomes), of many runs with a
+            ``run_id`` column, or of one run without.
+        targets: The targets.
+
+    Returns:
+        The values (one row per run, in order of first appearance; the index is the run ids, or
+        ``[0]`` without ``run_id``) and, for targets no run has a value of, why.
+    """
+    if "run_id" in series.columns:
+        codes, runs = pd.factorize(series["run_id"], sort=False)
+        index = pd.Index(runs, name="run_id")
+    else:
+        codes = np.zeros(len(series), dtype=np.intp)
+        index = pd.Index([0], name="run_id")
+    dates = pd.DatetimeIndex(series["date"])
+    month = dates.year.to_numpy() * 12 + dates.month.to_numpy() - 1
+    regions = series["region"].to_numpy()
+    out = np.full((len(index), len(targets)), np.nan)
+    notes: dict[str, str] = {}
+    columns: dict[str, np.ndarray] = {}
+    for j, t in enumerate(targets):
+        column = series_column(t.target)
+        if column not in series.columns:
+            notes[t.name] = f"no simulated outcome {column!r}"
+            continue
+        if column not in columns:
+            columns[column] = series[column].to_numpy(float)
+        at_region = regions == (NATIONAL if t.region == "national" else t.region)
+        first, last = needed_months(t)
+        rows = np.flatnonzero(at_region & (month >= first) & (month <= last))
+        grid = np.full((len(index), last - first + 1), np.nan)
+        seen = np.zeros(grid.shape, dtype=bool)
+        grid[codes[rows], month[rows] - first] = columns[column][rows]
+        seen[codes[rows], month[rows] - first] = True
+        complete = seen.all(axis=1)
+        out[:, j] = np.where(complete, summarise(t.kind, grid), np.nan)
+        if not complete.any():
+            simulated = month[at_region]
+            notes[t.name] = (
+                f"outside the simulated period ({format_month(simulated.min())} to "
+                f"{format_month(simulated.max())})"
+                if simulated.size
+                else "no series rows for this region"
+            )
+    return SimulatedTargets(
+        pd.DataFrame(out, index=index, columns=[t.name for t in targets]), notes
+    )
+
+
 def simulated_values(series: pd.DataFrame, targets: list[Target]) -> dict[str, float]:
     """Compute each target's simulated value from one run's monthly series.
 
@@ -162,41 +304,76 @@ def simulated_values(series: pd.DataFrame, targets: list[Target]) -> dict[str, f
     Returns:
         Target label -> simulated value; NaN when the series does not cover the period.
     """
-    dates = pd.DatetimeIndex(series["date"])
-    months = dates.year.to_numpy() * 12 + dates.month.to_numpy() - 1
-    regions = series["region"].to_numpy()
-    out: dict[str, float] = {}
+    one_run = series.drop(columns="run_id") if "run_id" in series.columns else series
+    values = simulated_by_run(one_run, targets).values.to_numpy(float)[0]
+    return {t.name: float(v) for t, v in zip(targets, values, strict=True)}
+
+
+def run_level_column(target: Target) -> str | None:
+    """The run-level outcome that holds a target's simulated value, if one does.
+
+    A national ``count`` over one calendar year is the yearly total ``<outcome>_<year>``, a
+    ``rate`` over one calendar year the yearly growth ``gdp_growth_<year>``; other targets
+    need the monthly series.
+    """
+    year, month0 = divmod(target.start, 12)
+    whole_year = month0 == 0 and target.end == target.start + 11
+    rule = YEARLY_RULES.get(target.kind)
+    if not whole_year or target.region != "national" or rule is None:
+        return None
+    column = series_column(target.target)
+    for scalar in SCALAR_OUTCOMES:
+        if scalar.source == column and scalar.rule == rule:
+            return scalar.column(year)
+    return None
+
+
+def simulated_for_runs(
+    targets: list[Target], outcomes: pd.DataFrame, series: pd.DataFrame | None = None
+) -> SimulatedTargets:
+    """Each target's simulated value for the runs of a results folder.
+
+    From the monthly series when they hold the target's column (:func:`simulated_by_run`),
+    else from the run-level outcome that holds the same value (:func:`run_level_column`).
+
+    Args:
+        targets: The targets.
+        outcomes: The outcomes table (one row per run, ``run_id`` and run-level columns).
+        series: The monthly series of the runs (with ``run_id``), or None if not kept.
+
+    Returns:
+        One row per run of ``outcomes`` (indexed by run id), and why a target has no value.
+    """
+    run_ids = pd.Index(outcomes["run_id"], name="run_id")
+    values = pd.DataFrame(np.nan, index=run_ids, columns=[t.name for t in targets])
+    notes: dict[str, str] = {}
+    from_series = (
+        [t for t in targets if series_column(t.target) in series.columns]
+        if series is not None
+        else []
+    )
+    if series is not None and from_series:
+        found = simulated_by_run(series, from_series)
+        values[found.values.columns] = found.values.reindex(run_ids)
+        notes.update(found.notes)
+    by_run = outcomes.set_index("run_id")
     for t in targets:
-        region = "Mali" if t.region == "national" else t.region
-        at_region = regions == region
-        if t.target == "gdp_growth":
-            out[t.name] = _growth(series, months, at_region, t)
+        if t in from_series:
             continue
-        in_period = at_region & (months >= t.start) & (months <= t.end)
-        covered = np.unique(months[in_period]).size == t.end - t.start + 1
-        if not covered:
-            out[t.name] = float("nan")
-            continue
-        values = series.loc[in_period, t.target].to_numpy(float)
-        out[t.name] = float(values.sum() if t.kind == "count" else values.mean())
-    return out
-
-
-def _growth(series: pd.DataFrame, months: np.ndarray, at_region: np.ndarray, t: Target) -> float:
-    """Growth of the mean GDP index over the period against the same span a year earlier."""
-    now = at_region & (months >= t.start) & (months <= t.end)
-    before = at_region & (months >= t.start - 12) & (months <= t.end - 12)
-    span = t.end - t.start + 1
-    if np.unique(months[now]).size != span or np.unique(months[before]).size != span:
-        return float("nan")
-    gdp = series["gdp_index"].to_numpy(float)
-    return float(gdp[now].mean() / gdp[before].mean() - 1.0)
+        column = run_level_column(t)
+        if column is not None and column in by_run.columns:
+            values[t.name] = by_run[column].to_numpy(float)
+        elif series is None:
+            notes[t.name] = NEEDS_SERIES
+        else:
+            notes[t.name] = f"no simulated outcome {series_column(t.target)!r}"
+    return SimulatedTargets(values, notes)
 
 
 def covered(series_start: int, series_end: int, target: Target) -> bool:
-    """Whether a run from ``series_start`` to ``series_end`` covers the target's period."""
-    first = target.start - 12 if target.target == "gdp_growth" else target.start
-    return series_start <= first and target.end <= series_end
+    """Whether a run from ``series_start`` to ``series_end`` covers the months the rule needs."""
+    first, last = needed_months(target)
+    return series_start <= first and last <= series_end
 
 
 def interval_coverage(samples: np.ndarray, observed: float, level: float) -> bool:

@@ -1,8 +1,14 @@
-"""Outcomes: the monthly national and per-region series, and run-level scalars.
+"""Outcomes: the monthly national and per-region series, and the run-level scalars.
 
-Each outcome has a fixed column name (analysts' scripts rely on them), a unit, a description,
-how it aggregates over regions, and the rule that summarises a run into one scalar. Reporters
-are read-only: they look at the model and never change it.
+Each monthly outcome (:class:`Outcome`, in :data:`OUTCOMES`) has a fixed column name (analysts'
+scripts rely on them), a unit, a description, a short label, how it aggregates over regions,
+and the rule that summarises a run into one scalar. The run-level scalars are declared once, in
+:data:`SCALAR_OUTCOMES` (:class:`~malisim.model.scalars.ScalarOutcome`: name, source series,
+summary rule, unit, label): per outcome its summary (``<outcome>_<total|end|last12>``), per
+summed outcome its yearly totals (``<outcome>_<year>``), and the yearly GDP growth and the peak
+of IDPs. :meth:`OutcomeRecorder.scalars` computes them from these declarations;
+:func:`scalar_outcome` finds the declaration of a column. Reporters are read-only: they look
+at the model and never change it.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from malisim.core.calendar import format_month, month_year
+from malisim.model.scalars import ScalarOutcome, SummaryRule
 from malisim.model.space import REGIONS
 from malisim.model.vocab import Control
 
@@ -32,64 +39,160 @@ class Outcome:
         summary: Run-level rule: ``total`` (sum over months), ``end`` (last month),
             ``mean_last_12`` (mean of the last 12 months) or ``peak`` (maximum).
         regional: Whether per-region rows carry a value (national-only outcomes are NaN there).
+        label: A short name for people (``civilian deaths``), from which the labels of its
+            run-level scalars are made.
     """
 
     name: str
     unit: str
     description: str
-    summary: str
+    summary: SummaryRule
     regional: bool = True
+    label: str = ""
 
 
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome("civilian_fatalities", "people/month", "Civilians killed (all perpetrators).",
-            "total"),
+            "total", label="civilian deaths"),
     Outcome("civilian_fatalities_state", "people/month",
-            "Civilians killed by the Malian state forces (FAMa).", "total"),
+            "Civilians killed by the Malian state forces (FAMa).", "total",
+            label="civilian deaths by the state"),
     Outcome("civilian_fatalities_foreign", "people/month",
-            "Civilians killed by Wagner / Africa Corps and other foreign forces.", "total"),
+            "Civilians killed by Wagner / Africa Corps and other foreign forces.", "total",
+            label="civilian deaths by foreign forces"),
     Outcome("civilian_fatalities_jihadist", "people/month",
-            "Civilians killed by JNIM and Islamic State Sahel.", "total"),
+            "Civilians killed by JNIM and Islamic State Sahel.", "total",
+            label="civilian deaths by jihadists"),
     Outcome("civilian_fatalities_signatory", "people/month",
-            "Civilians killed by signatory armed groups (CMA, Platform).", "total"),
+            "Civilians killed by signatory armed groups (CMA, Platform).", "total",
+            label="civilian deaths by signatory groups"),
     Outcome("battle_fatalities", "people/month",
-            "Combatants and peacekeepers killed (battles, IEDs, strikes).", "total"),
-    Outcome("events", "events/month", "Events in the ACLED-style event log.", "total"),
-    Outcome("idps", "people", "Internally displaced people (by region of refuge).", "end"),
+            "Combatants and peacekeepers killed (battles, IEDs, strikes).", "total",
+            label="battle deaths"),
+    Outcome("events", "events/month", "Events in the ACLED-style event log.", "total",
+            label="events"),
+    Outcome("idps", "people", "Internally displaced people (by region of refuge).", "end",
+            label="IDPs"),
     Outcome("refugees", "people",
-            "Refugees abroad (national total; regional rows by region of origin).", "end"),
+            "Refugees abroad (national total; regional rows by region of origin).", "end",
+            label="refugees"),
     Outcome("control_state", "share of population", "People in cells the state controls.",
-            "mean_last_12"),
+            "mean_last_12", label="state control"),
     Outcome("control_jnim", "share of population", "People in cells JNIM controls.",
-            "mean_last_12"),
+            "mean_last_12", label="JNIM control"),
     Outcome("control_is_sahel", "share of population",
-            "People in cells Islamic State Sahel controls.", "mean_last_12"),
+            "People in cells Islamic State Sahel controls.", "mean_last_12",
+            label="IS Sahel control"),
     Outcome("control_signatory", "share of population",
-            "People in cells CMA or Platform controls.", "mean_last_12"),
+            "People in cells CMA or Platform controls.", "mean_last_12",
+            label="signatory control"),
     Outcome("control_contested", "share of population", "People in contested cells.",
-            "mean_last_12"),
+            "mean_last_12", label="contested"),
     Outcome("junta_approval", "share",
             "Approval of the government (comparable to the April 2022 Mali-Mètre poll).", "end",
-            regional=False),
-    Outcome("gdp_index", "index (2019-01 = 1)", "GDP index.", "end", regional=False),
-    Outcome("people_in_need", "people", "People in need of humanitarian assistance.", "end"),
+            regional=False, label="junta approval"),
+    Outcome("gdp_index", "index (2019-01 = 1)", "GDP index.", "end", regional=False,
+            label="GDP index"),
+    Outcome("people_in_need", "people", "People in need of humanitarian assistance.", "end",
+            label="people in need"),
     Outcome("accord_adherence", "share", "Accord adherence of the signatory groups (0-1).",
-            "end", regional=False),
-    Outcome("troops_france", "troops", "French troops in Mali.", "end"),
-    Outcome("troops_wagner", "personnel", "Wagner / Africa Corps personnel in Mali.", "end"),
-    Outcome("troops_minusma", "peacekeepers", "MINUSMA peacekeepers in Mali.", "end"),
-    Outcome("troops_fama", "troops", "FAMa soldiers deployed.", "end"),
-    Outcome("fighters_jnim", "fighters", "JNIM fighters.", "end"),
-    Outcome("fighters_is_sahel", "fighters", "Islamic State Sahel fighters.", "end"),
-    Outcome("fighters_signatory", "fighters", "CMA and Platform fighters.", "end"),
+            "end", regional=False, label="accord adherence"),
+    Outcome("troops_france", "troops", "French troops in Mali.", "end", label="French troops"),
+    Outcome("troops_wagner", "personnel", "Wagner / Africa Corps personnel in Mali.", "end",
+            label="Wagner / Africa Corps"),
+    Outcome("troops_minusma", "peacekeepers", "MINUSMA peacekeepers in Mali.", "end",
+            label="MINUSMA peacekeepers"),
+    Outcome("troops_fama", "troops", "FAMa soldiers deployed.", "end", label="FAMa troops"),
+    Outcome("fighters_jnim", "fighters", "JNIM fighters.", "end", label="JNIM fighters"),
+    Outcome("fighters_is_sahel", "fighters", "Islamic State Sahel fighters.", "end",
+            label="IS Sahel fighters"),
+    Outcome("fighters_signatory", "fighters", "CMA and Platform fighters.", "end",
+            label="signatory fighters"),
     Outcome("recruits_jihadist", "people/month",
-            "Civilians joining JNIM or IS Sahel this month.", "total"),
-    Outcome("population", "people", "People present in Mali (residents and displaced).", "end"),
+            "Civilians joining JNIM or IS Sahel this month.", "total",
+            label="jihadist recruits"),
+    Outcome("population", "people", "People present in Mali (residents and displaced).", "end",
+            label="population"),
 )  # fmt: skip
 OUTCOME_NAMES: tuple[str, ...] = tuple(o.name for o in OUTCOMES)
 OUTCOME_INDEX: dict[str, int] = {name: i for i, name in enumerate(OUTCOME_NAMES)}
 NATIONAL = "Mali"
-SUMMARY_SUFFIX = {"total": "total", "end": "end", "mean_last_12": "last12", "peak": "peak"}
+#: Column suffix of each outcome's run-level summary (``<outcome>_<suffix>``).
+SUMMARY_SUFFIX: dict[str, str] = {
+    "total": "total",
+    "end": "end",
+    "mean_last_12": "last12",
+    "peak": "peak",
+}
+#: How the label of a scalar reads after the outcome's label, per rule.
+_LABEL_SUFFIX: dict[str, str] = {
+    "total": " (all years)",
+    "end": " (end)",
+    "mean_last_12": " (last 12 m)",
+    "peak": " (peak)",
+    "yearly_total": " {year}",
+}
+
+
+def _scalars_of(outcome: Outcome) -> tuple[ScalarOutcome, ...]:
+    """The run-level scalars of one outcome: yearly totals (summed outcomes), then its summary."""
+    rules: tuple[SummaryRule, ...] = (
+        ("yearly_total", outcome.summary) if outcome.summary == "total" else (outcome.summary,)
+    )
+    out = []
+    for rule in rules:
+        summed = rule in ("total", "yearly_total")
+        suffix = "{year}" if rule == "yearly_total" else SUMMARY_SUFFIX[rule]
+        out.append(
+            ScalarOutcome(
+                name=f"{outcome.name}_{suffix}",
+                source=outcome.name,
+                rule=rule,
+                unit=outcome.unit.replace("/month", "") if summed else outcome.unit,
+                label=outcome.label + _LABEL_SUFFIX[rule],
+            )
+        )
+    return tuple(out)
+
+
+#: Every run-level scalar a run produces, in the order of :meth:`OutcomeRecorder.scalars`.
+SCALAR_OUTCOMES: tuple[ScalarOutcome, ...] = (
+    *(s for o in OUTCOMES for s in _scalars_of(o)),
+    ScalarOutcome("gdp_growth_{year}", "gdp_index", "yearly_growth", "fraction per year",
+                  "GDP growth {year}"),
+    ScalarOutcome("idps_peak", "idps", "peak", "people", "IDPs (peak)"),
+)  # fmt: skip
+_SCALAR_BY_NAME: dict[str, ScalarOutcome] = {s.name: s for s in SCALAR_OUTCOMES if not s.yearly}
+_YEARLY_SCALARS: tuple[ScalarOutcome, ...] = tuple(s for s in SCALAR_OUTCOMES if s.yearly)
+
+
+def scalar_outcome(column: str) -> ScalarOutcome | None:
+    """The declaration of a run-level column (None for a column the model does not produce)."""
+    found = _SCALAR_BY_NAME.get(column)
+    if found is not None:
+        return found
+    return next((s for s in _YEARLY_SCALARS if s.matches(column)), None)
+
+
+def summary_scalar(outcome: str) -> ScalarOutcome | None:
+    """The run-level summary of a monthly outcome (``idps`` -> ``idps_end``), by its rule."""
+    if outcome not in OUTCOME_INDEX:
+        return None
+    o = OUTCOMES[OUTCOME_INDEX[outcome]]
+    return _SCALAR_BY_NAME.get(f"{o.name}_{SUMMARY_SUFFIX[o.summary]}")
+
+
+def scalar_columns(first_year: int, last_year: int) -> list[str]:
+    """Run-level columns of a run over whole calendar years ``first_year`` to ``last_year``.
+
+    Yearly totals for every year; yearly growth from the second year (it needs the year
+    before). In the order of :data:`SCALAR_OUTCOMES`.
+    """
+    names: list[str] = []
+    for s in SCALAR_OUTCOMES:
+        first = first_year + 1 if s.rule == "yearly_growth" else first_year
+        names += s.columns(range(first, last_year + 1))
+    return names
 
 
 class OutcomeRecorder:
@@ -142,32 +245,18 @@ class OutcomeRecorder:
         return frame
 
     def scalars(self) -> dict[str, float]:
-        """Run-level scalars (national), named ``<outcome>_<rule>``, plus yearly totals."""
+        """Run-level scalars (national), as declared in :data:`SCALAR_OUTCOMES`.
+
+        Returns:
+            Column -> value, in the order of the declarations; empty before the first month.
+        """
+        if not self.recorded:
+            return {}
         nat = self.values[: self.recorded, -1, :]
-        out: dict[str, float] = {}
         years = np.array([month_year(self.start + i) for i in range(self.recorded)])
-        for j, o in enumerate(OUTCOMES):
-            col = nat[:, j]
-            if o.summary == "total":
-                value = float(np.nansum(col))
-                for year in np.unique(years):
-                    out[f"{o.name}_{int(year)}"] = float(np.nansum(col[years == year]))
-            elif o.summary == "end":
-                value = float(col[-1])
-            elif o.summary == "mean_last_12":
-                value = float(np.nanmean(col[-12:]))
-            else:
-                value = float(np.nanmax(col))
-            out[f"{o.name}_{SUMMARY_SUFFIX[o.summary]}"] = value
-        if self.recorded:
-            gdp = nat[:, OUTCOME_INDEX["gdp_index"]]
-            for year in np.unique(years):
-                prev = gdp[years == year - 1]
-                if prev.size == 12 and (years == year).sum() == 12:
-                    out[f"gdp_growth_{int(year)}"] = float(gdp[years == year].mean() / prev.mean())
-                    out[f"gdp_growth_{int(year)}"] -= 1.0
-            idps = nat[:, OUTCOME_INDEX["idps"]]
-            out["idps_peak"] = float(np.nanmax(idps))
+        out: dict[str, float] = {}
+        for scalar in SCALAR_OUTCOMES:
+            out.update(scalar.compute(nat[:, OUTCOME_INDEX[scalar.source]], years))
         return out
 
 
