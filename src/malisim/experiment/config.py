@@ -42,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from malisim.core.calendar import parse_month
 from malisim.core.errors import UserError, did_you_mean
+from malisim.core.locate import Locator, error_from_pydantic, raise_validation, validate_section
 from malisim.core.yamlio import load_yaml_file
 from malisim.experiment.design import (
     BASE_POINT,
@@ -54,15 +55,7 @@ from malisim.experiment.design import (
 from malisim.experiment.executor_kinds import ExecutorKind
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.policies import Month
-from malisim.scenario import (
-    Locator,
-    ResolvedScenario,
-    error_from_pydantic,
-    load_scenario,
-    raise_validation,
-    scenario_from_dict,
-    validate_section,
-)
+from malisim.scenario import ResolvedScenario, load_scenario, scenario_from_dict
 
 MAX_REPLICATES = 1_000_000
 MAX_POINTS = 1_000_000

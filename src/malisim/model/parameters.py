@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from malisim.core.locate import KeyWording
+
 S000 = "seed 000 (CRS, Crisis in Mali, 2022)"
 S001 = "seed 001 (CRS, Conflict in Mali, 2020)"
 S002 = "seed 002 (Crisis Group, Mali: Avoiding the Trap of Isolation, 2023)"
@@ -68,6 +70,11 @@ class Parameters(BaseModel):
     """All model parameters, validated against their bounds; unknown names are rejected."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    @classmethod
+    def located_wording(cls) -> KeyWording:
+        """How errors in user files speak of parameters (see :mod:`malisim.core.locate`)."""
+        return KeyWording(unknown="unknown parameter", list_keys=False)
 
     # --- civilians -------------------------------------------------------------------------
     n_civilian_agents: int = param(

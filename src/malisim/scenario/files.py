@@ -29,7 +29,7 @@ import typing
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -42,13 +42,15 @@ from pydantic import (
 
 from malisim.core.calendar import DEFAULT_END, DEFAULT_START, parse_month
 from malisim.core.errors import UserError, did_you_mean
+from malisim.core.locate import TypeWord, describe, raise_validation
 from malisim.core.yamlio import LineOf, format_key_path, load_yaml_file, parse_yaml_text
-from malisim.model.parameters import Parameters, parameter_specs
+from malisim.model.parameters import Parameters
 from malisim.policies import POLICY_REGISTRY, Month, Policy, policy_from_dict, policy_types
 
 SET_SOURCE = "--set"
 _MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 _MONTH_CHECK = Month.__metadata__[0]  # the AfterValidator that makes a str a Month
+_POLICY_ITEM = "a mapping with a 'type' key, e.g. {type: parameter_schedule, ...}"
 
 
 class Scenario(BaseModel):
@@ -74,7 +76,7 @@ class Scenario(BaseModel):
     params: dict[str, Any] = Field(
         default_factory=dict, description="Parameter overrides (see docs/parameters.md)."
     )
-    policies: list[dict[str, Any]] = Field(
+    policies: list[Annotated[dict[str, Any], TypeWord(_POLICY_ITEM)]] = Field(
         default_factory=list, description="Policies, each a mapping with a `type` key."
     )
     exclude_policies: list[str] = Field(
@@ -145,206 +147,6 @@ class ResolvedScenario:
 
 
 # --------------------------------------------------------------------------------------------
-# pydantic errors -> UserError
-
-
-_TYPE_WORDS = {
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "finite_number": "a finite number",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "string_type": "text",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "list_type": "a list",
-    "dict_type": "a mapping",
-}
-_RANGE_ERRORS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
-
-
-def _describe(value: Any) -> str:
-    """Describe a user value briefly for a message."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _num(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _is_month_field(info: Any) -> bool:
-    """Return whether a pydantic field is a :data:`~malisim.policies.Month` (optional or not)."""
-    if any(m is _MONTH_CHECK for m in info.metadata):
-        return True
-    stack = [info.annotation]
-    while stack:
-        tp = stack.pop()
-        if any(m is _MONTH_CHECK for m in getattr(tp, "__metadata__", ())):
-            return True
-        stack.extend(typing.get_args(tp))
-    return False
-
-
-def _bounds(model: type[BaseModel], name: str) -> str | None:
-    """Return ``"low to high unit"`` for a bounded field, or None."""
-    if model is Parameters:
-        spec = parameter_specs()[name]
-        return f"{_num(spec.low)} to {_num(spec.high)} {spec.unit}"
-    info = model.model_fields.get(name)
-    if info is None:
-        return None
-    low = high = None
-    for meta in info.metadata:
-        low = getattr(meta, "ge", getattr(meta, "gt", None)) if low is None else low
-        high = getattr(meta, "le", getattr(meta, "lt", None)) if high is None else high
-    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    unit = f" {extra['unit']}" if "unit" in extra else ""
-    if low is not None and high is not None:
-        return f"{_num(low)} to {_num(high)}{unit}"
-    if low is not None:
-        return f"at least {_num(low)}{unit}"
-    if high is not None:
-        return f"at most {_num(high)}{unit}"
-    return None
-
-
-def _allowed_keys(model: type[BaseModel]) -> list[str]:
-    keys = list(model.model_fields)
-    return ["type", *keys] if issubclass(model, Policy) else keys
-
-
-def _error_from_pydantic(
-    err: Any,
-    model: type[BaseModel],
-    prefix: tuple[Hashable, ...],
-    file: str | None,
-    line_of: LineOf | None,
-) -> UserError:
-    """Turn one pydantic error (an item of ``ValidationError.errors()``) into a UserError."""
-    loc = tuple(err["loc"])
-    full = (*prefix, *loc)
-    kind = err["type"]
-    value = err.get("input")
-    ctx = err.get("ctx") or {}
-    name = loc[0] if loc and isinstance(loc[0], str) else None
-    info = model.model_fields.get(name) if name else None
-    is_policy = issubclass(model, Policy)
-    where = {
-        "file": file,
-        "line": line_of(full) if line_of else None,
-        "key": format_key_path(full),
-    }
-    if kind == "extra_forbidden":
-        word = loc[-1]
-        if model is Parameters:
-            return UserError(
-                "unknown parameter",
-                suggestion=did_you_mean(word, Parameters.model_fields),
-                **where,
-            )
-        keys = _allowed_keys(model)
-        what = f"unknown setting of policy '{model.policy_type}'" if is_policy else "unknown key"
-        return UserError(
-            what, allowed=", ".join(keys), suggestion=did_you_mean(word, keys), **where
-        )
-    if kind == "missing":
-        what = "setting" if is_policy else "key"
-        return UserError(f"missing required {what}", **where)
-    if kind in _RANGE_ERRORS and name and len(loc) == 1:
-        allowed = _bounds(model, name)
-        if allowed is None:
-            allowed = ", ".join(f"{k.replace('_', ' ')} {_num(v)}" for k, v in ctx.items())
-        return UserError(f"{_describe(value)} is out of range", allowed=allowed, **where)
-    if kind in _TYPE_WORDS:
-        wanted = _TYPE_WORDS[kind]
-        if info is not None and len(loc) == 1 and _is_month_field(info):
-            wanted = "a month YYYY-MM, e.g. 2022-01"
-        elif full[:1] == ("policies",) and len(full) == 2 and kind == "dict_type":
-            wanted = "a mapping with a 'type' key, e.g. {type: parameter_schedule, ...}"
-        return UserError(f"expected {wanted}, got {_describe(value)}", **where)
-    if kind == "literal_error":
-        return UserError(
-            f"{_describe(value)} is not allowed", allowed=str(ctx.get("expected", "")), **where
-        )
-    message = str(err.get("msg", "invalid value"))
-    for lead in ("Value error, ", "Assertion failed, "):
-        message = message.removeprefix(lead)
-    suggestion = None
-    if message.startswith("unknown parameter") and isinstance(value, str):
-        suggestion = did_you_mean(value, Parameters.model_fields)
-    if kind not in ("value_error", "assertion_error"):
-        message = f"{message[:1].lower()}{message[1:]}, got {_describe(value)}"
-    return UserError(message, suggestion=suggestion, **where)
-
-
-def _raise_validation(
-    exc: ValidationError,
-    model: type[BaseModel],
-    prefix: tuple[Hashable, ...],
-    file: str | None,
-    line_of: LineOf | None,
-) -> typing.NoReturn:
-    """Raise the first (by line) error of a ValidationError as a UserError."""
-    errors = [
-        _error_from_pydantic(e, model, prefix, file, line_of) for e in exc.errors(include_url=False)
-    ]
-    errors.sort(key=lambda e: (e.line is None, e.line or 0))
-    raise errors[0] from None
-
-
-# public aliases, so that other user-file loaders (experiments, calibration, sensitivity) report
-# errors exactly as scenarios do
-raise_validation = _raise_validation
-error_from_pydantic = _error_from_pydantic
-
-
-class Locator:
-    """Builds the location keywords of a :class:`UserError` for key paths of one file.
-
-    Args:
-        file: The file (or ``--set``).
-        line_of: Key path -> line, from :func:`malisim.core.yamlio.load_yaml_file`.
-    """
-
-    def __init__(self, file: str, line_of: LineOf) -> None:
-        self.file = file
-        self.line_of = line_of
-
-    def __call__(self, *path: Hashable) -> dict[str, Any]:
-        """``file``, ``line`` and ``key`` of a key path."""
-        return {"file": self.file, "line": self.line_of(path), "key": format_key_path(path)}
-
-
-def validate_section(
-    model: type[BaseModel], data: Any, prefix: tuple[Hashable, ...], where: Locator
-) -> Any:
-    """Validate one mapping of a user file against a pydantic model (strict types).
-
-    Raises:
-        UserError: Located at the offending key, as for scenario files.
-    """
-    if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else repr(data)
-        raise UserError(f"expected a mapping, got {kind}", **where(*prefix))
-    try:
-        return model.model_validate(data, strict=True)
-    except ValidationError as exc:
-        _raise_validation(exc, model, prefix, where.file, where.line_of)
-
-
-# --------------------------------------------------------------------------------------------
 # checks of one file
 
 
@@ -352,7 +154,7 @@ def _check_params(params: dict[str, Any], file: str | None, line_of: LineOf | No
     try:
         return Parameters.model_validate(params, strict=True)
     except ValidationError as exc:
-        _raise_validation(exc, Parameters, ("params",), file, line_of)
+        raise_validation(exc, Parameters, ("params",), file, line_of)
 
 
 def _build_policy(
@@ -375,7 +177,7 @@ def _build_policy(
     kind = data["type"]
     if not isinstance(kind, str) or kind not in POLICY_REGISTRY:
         raise UserError(
-            f"unknown policy type {_describe(kind)}",
+            f"unknown policy type {describe(kind)}",
             allowed=", ".join(types),
             suggestion=did_you_mean(kind, types),
             **where("type"),
@@ -383,7 +185,7 @@ def _build_policy(
     try:
         return policy_from_dict(data)
     except ValidationError as exc:
-        _raise_validation(exc, POLICY_REGISTRY[kind], loc, file, line_of)
+        raise_validation(exc, POLICY_REGISTRY[kind], loc, file, line_of)
     except (KeyError, ValueError, TypeError) as exc:  # a policy's own checks outside pydantic
         raise UserError(f"invalid policy: {exc}", **where()) from None
 
@@ -405,7 +207,7 @@ def _check_content(scn: Scenario, file: str | None, line_of: LineOf | None) -> N
     for i, kind in enumerate(scn.exclude_policies):
         if kind not in POLICY_REGISTRY:
             raise UserError(
-                f"unknown policy type {_describe(kind)}",
+                f"unknown policy type {describe(kind)}",
                 allowed=", ".join(types),
                 suggestion=did_you_mean(kind, types),
                 **where("exclude_policies", i),
@@ -425,11 +227,11 @@ def _check_content(scn: Scenario, file: str | None, line_of: LineOf | None) -> N
 
 def _validate_scenario(data: Any, file: str | None, line_of: LineOf | None) -> Scenario:
     if not isinstance(data, dict):
-        raise UserError(f"a scenario must be a mapping, got {_describe(data)}", file=file)
+        raise UserError(f"a scenario must be a mapping, got {describe(data)}", file=file)
     try:
         return Scenario.model_validate(data, context={"file": file, "line_of": line_of})
     except ValidationError as exc:
-        _raise_validation(exc, Scenario, (), file, line_of)
+        raise_validation(exc, Scenario, (), file, line_of)
 
 
 # --------------------------------------------------------------------------------------------
@@ -699,7 +501,7 @@ def _override_layer(overrides: Iterable[str]) -> _Layer:
     try:
         checked = _Overrides.model_validate(values)
     except ValidationError as exc:
-        _raise_validation(exc, _Overrides, (), SET_SOURCE, None)
+        raise_validation(exc, _Overrides, (), SET_SOURCE, None)
     _check_params(params, SET_SOURCE, None)
     values = {k: getattr(checked, k) for k in values}
     return _Layer(SET_SOURCE, None, None, Path.cwd(), set(values), {**values, "params": params})
@@ -788,6 +590,19 @@ def validate_files(
 
 # --------------------------------------------------------------------------------------------
 # JSON schema
+
+
+def _is_month_field(info: Any) -> bool:
+    """Return whether a pydantic field is a :data:`~malisim.policies.Month` (optional or not)."""
+    if any(m is _MONTH_CHECK for m in info.metadata):
+        return True
+    stack = [info.annotation]
+    while stack:
+        tp = stack.pop()
+        if any(m is _MONTH_CHECK for m in getattr(tp, "__metadata__", ())):
+            return True
+        stack.extend(typing.get_args(tp))
+    return False
 
 
 def _mark_months(model: type[BaseModel], schema: dict[str, Any]) -> None:
