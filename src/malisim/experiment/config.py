@@ -52,7 +52,7 @@ from malisim.experiment.design import (
     point_id,
     sample_points,
 )
-from malisim.experiment.executor_kinds import ExecutorKind
+from malisim.experiment.executor_kinds import DEFAULT_EXECUTOR, ExecutorKind
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.policies import Month
 from malisim.scenario import ResolvedScenario, load_scenario, scenario_from_dict
@@ -119,7 +119,7 @@ class ExecutorSection(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: ExecutorKind = Field("local", description="Executor.")
+    kind: ExecutorKind = Field(DEFAULT_EXECUTOR, description="Executor.")
     workers: int | None = Field(None, ge=1, description="Local worker processes.")
     scheduler: str | None = Field(None, description="Dask scheduler address.")
     dask_local: int | None = Field(None, ge=1, description="Workers of a local Dask cluster.")
