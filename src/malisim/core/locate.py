@@ -166,6 +166,28 @@ def bounds_text(model: type[BaseModel], name: str) -> str | None:
     return None
 
 
+class Locator:
+    """Builds the location keywords of a :class:`UserError` for key paths of one file.
+
+    Args:
+        file: The file (or ``--set``).
+        line_of: Key path -> line, from :func:`malisim.core.yamlio.load_yaml_file` (or None
+            when the lines are not known, e.g. for a mapping built in Python).
+    """
+
+    def __init__(self, file: str | None, line_of: LineOf | None) -> None:
+        self.file = file
+        self.line_of = line_of
+
+    def __call__(self, *path: Hashable) -> dict[str, Any]:
+        """``file``, ``line`` and ``key`` of a key path."""
+        return {
+            "file": self.file,
+            "line": self.line_of(path) if self.line_of else None,
+            "key": format_key_path(path),
+        }
+
+
 def error_from_pydantic(
     err: Any,
     model: type[BaseModel],
@@ -193,11 +215,7 @@ def error_from_pydantic(
     name = loc[0] if loc and isinstance(loc[0], str) else None
     info = model.model_fields.get(name) if name else None
     wording = wording_of(model)
-    where = {
-        "file": file,
-        "line": line_of(full) if line_of else None,
-        "key": format_key_path(full),
-    }
+    where = Locator(file, line_of)(*full)
     if kind == "extra_forbidden":
         keys = allowed_keys(model)
         allowed = ", ".join(keys) if wording.list_keys else None
@@ -260,28 +278,6 @@ def raise_validation(
     ]
     errors.sort(key=lambda e: (e.line is None, e.line or 0))
     raise errors[0] from None
-
-
-class Locator:
-    """Builds the location keywords of a :class:`UserError` for key paths of one file.
-
-    Args:
-        file: The file (or ``--set``).
-        line_of: Key path -> line, from :func:`malisim.core.yamlio.load_yaml_file` (or None
-            when the lines are not known, e.g. for a mapping built in Python).
-    """
-
-    def __init__(self, file: str | None, line_of: LineOf | None) -> None:
-        self.file = file
-        self.line_of = line_of
-
-    def __call__(self, *path: Hashable) -> dict[str, Any]:
-        """``file``, ``line`` and ``key`` of a key path."""
-        return {
-            "file": self.file,
-            "line": self.line_of(path) if self.line_of else None,
-            "key": format_key_path(path),
-        }
 
 
 def validate_section(
