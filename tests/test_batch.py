@@ -593,3 +593,23 @@ def test_git_commit_is_dirty_when_model_code_is_modified(tmp_path: Path, monkeyp
     model = repo / "src" / "malisim" / "model" / "mali_model.py"
     model.write_text(model.read_text() + "\n# changed\n")
     assert store.git_commit() == clean + "-dirty"
+
+
+def test_executor_names_come_from_one_definition() -> None:
+    # every executor class, the factory's default and the files' default use the names of
+    # executor_kinds; a new or renamed executor must be added there
+    from malisim.experiment.config import ExecutorSection
+    from malisim.experiment.executor_kinds import DEFAULT_EXECUTOR, EXECUTORS
+    from malisim.experiment.executors import (
+        DaskExecutor,
+        LocalExecutor,
+        SerialExecutor,
+        make_executor,
+    )
+
+    assert [c.name for c in (SerialExecutor, LocalExecutor, DaskExecutor)] == list(EXECUTORS)
+    assert make_executor().name == DEFAULT_EXECUTOR == ExecutorSection().kind
+    assert make_executor("serial").name == "serial"
+    assert make_executor(scheduler="tcp://127.0.0.1:1").name == "dask"
+    with pytest.raises(UserError, match="unknown executor 'threads'; allowed: serial, local, dask"):
+        make_executor("threads")

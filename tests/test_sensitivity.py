@@ -26,9 +26,9 @@ from malisim.sensitivity import (
     sample_matrix,
     sobol_indices,
 )
-from malisim.sensitivity.design import salib_problem
 from malisim.sensitivity.discover import discover, discover_frame, parse_where
 from malisim.sensitivity.report import sensitivity_section
+from malisim.sensitivity.spec import salib_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORICAL = ROOT / "scenarios" / "historical.yaml"

@@ -42,18 +42,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from malisim.analysis.targets import Target, covered, load_targets
 from malisim.core.calendar import DateError, parse_month
 from malisim.core.errors import UserError, did_you_mean
+from malisim.core.locate import Locator, raise_validation, validate_section
 from malisim.core.yamlio import load_yaml_file
 from malisim.experiment.config import ExecutorSection
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.policies import Month
-from malisim.scenario import (
-    SET_SOURCE,
-    Locator,
-    ResolvedScenario,
-    load_scenario,
-    raise_validation,
-    validate_section,
-)
+from malisim.scenario import SET_SOURCE, ResolvedScenario, load_scenario
 
 _PERIOD = re.compile(r"^(\d{4}-\d{2})\.\.(\d{4}-\d{2})$")
 

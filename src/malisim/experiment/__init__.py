@@ -12,10 +12,11 @@ Public API:
 * :func:`distribution_table` / :func:`format_distributions` — outcome distributions.
 
 Modules: ``config`` (experiment files), ``design`` (design, ids, seeds), ``worker`` (one run),
-``executors`` (serial, local processes, Dask), ``store`` (results store, status log, chunks,
-consolidation), ``batch`` (orchestration, resume), ``results`` (reading), ``progress``,
-``report``. Importing this package starts no process and imports neither multiprocessing's
-pools nor dask.
+``executors`` (serial, local processes, Dask), ``store`` (the results folder: layout, manifest,
+lock), ``atomic`` (crash-safe writes), ``status_log`` (the append-only log and run states),
+``chunks`` (runs streamed into chunk files), ``consolidate`` (the final tables), ``batch``
+(orchestration, resume), ``results`` (reading), ``progress``, ``report``, ``executor_kinds``.
+Importing this package starts no process and imports neither multiprocessing's pools nor dask.
 """
 
 from malisim.experiment.batch import BatchReport, run_experiment

@@ -30,25 +30,22 @@ import pyarrow as pa
 
 from malisim.core.errors import UserError
 from malisim.core.version import __version__
+from malisim.experiment.atomic import write_table_atomic
+from malisim.experiment.chunks import ChunkWriter
+from malisim.experiment.consolidate import consolidate, is_consolidated
 from malisim.experiment.design import Experiment, RunSpec
+from malisim.experiment.executor_kinds import DASK
 from malisim.experiment.executors import Executor, make_executor
 from malisim.experiment.progress import Progress
+from malisim.experiment.status_log import StatusLog, StatusScan, scan_status, summarise
 from malisim.experiment.store import (
     DESIGN,
     LOCK,
     STORE_FORMAT,
-    ChunkWriter,
-    StatusLog,
-    StatusScan,
     Store,
-    consolidate,
     git_commit,
-    is_consolidated,
     now_iso,
     package_versions,
-    scan_status,
-    summarise,
-    write_table_atomic,
 )
 from malisim.experiment.worker import TABLES, RunOutput, RunTask
 
@@ -494,7 +491,7 @@ def _run_session(
         with ex:
             info = ex.info()
             session.update(info)
-            if info.get("executor") == "dask":
+            if info.get("executor") == DASK:
                 manifest["versions"] = package_versions(["dask", "distributed"])
             store.write_manifest(manifest)
             log.append([{"event": "session", "time": now_iso(), **session}], sync=True)

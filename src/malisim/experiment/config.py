@@ -42,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from malisim.core.calendar import parse_month
 from malisim.core.errors import UserError, did_you_mean
+from malisim.core.locate import Locator, error_from_pydantic, raise_validation, validate_section
 from malisim.core.yamlio import load_yaml_file
 from malisim.experiment.design import (
     BASE_POINT,
@@ -51,18 +52,10 @@ from malisim.experiment.design import (
     point_id,
     sample_points,
 )
-from malisim.experiment.executor_kinds import ExecutorKind
+from malisim.experiment.executor_kinds import DEFAULT_EXECUTOR, ExecutorKind
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.policies import Month
-from malisim.scenario import (
-    Locator,
-    ResolvedScenario,
-    error_from_pydantic,
-    load_scenario,
-    raise_validation,
-    scenario_from_dict,
-    validate_section,
-)
+from malisim.scenario import ResolvedScenario, load_scenario, scenario_from_dict
 
 MAX_REPLICATES = 1_000_000
 MAX_POINTS = 1_000_000
@@ -126,7 +119,7 @@ class ExecutorSection(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: ExecutorKind = Field("local", description="Executor.")
+    kind: ExecutorKind = Field(DEFAULT_EXECUTOR, description="Executor.")
     workers: int | None = Field(None, ge=1, description="Local worker processes.")
     scheduler: str | None = Field(None, description="Dask scheduler address.")
     dask_local: int | None = Field(None, ge=1, description="Workers of a local Dask cluster.")

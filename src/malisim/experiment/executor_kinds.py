@@ -14,3 +14,11 @@ from typing import Literal
 ExecutorKind = Literal["serial", "local", "dask"]
 #: The executor names, in the order of :data:`ExecutorKind`.
 EXECUTORS: tuple[str, ...] = typing.get_args(ExecutorKind)
+
+#: Each executor's name, for code that picks or tests one (unpacked from :data:`ExecutorKind`).
+SERIAL: ExecutorKind
+LOCAL: ExecutorKind
+DASK: ExecutorKind
+SERIAL, LOCAL, DASK = EXECUTORS
+#: The executor of a batch that names none (and no Dask scheduler).
+DEFAULT_EXECUTOR: ExecutorKind = LOCAL

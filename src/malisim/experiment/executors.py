@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from malisim.core.errors import UserError
-from malisim.experiment.executor_kinds import EXECUTORS
+from malisim.experiment.executor_kinds import DASK, DEFAULT_EXECUTOR, EXECUTORS, LOCAL, SERIAL
 from malisim.experiment.worker import RunOutput, RunTask, execute_run, failed_output
 
 #: How often (seconds) executors yield ``None`` while waiting, so that the parent can flush
@@ -103,7 +103,7 @@ class Executor:
 class SerialExecutor(Executor):
     """Runs every task in the calling process, one after the other."""
 
-    name = "serial"
+    name = SERIAL
 
     def results(
         self, tasks: Iterator[RunTask], on_submit: OnSubmit, tick: float = DEFAULT_TICK
@@ -143,7 +143,7 @@ class LocalExecutor(Executor):
         workers: Number of processes (default: all cores).
     """
 
-    name = "local"
+    name = LOCAL
 
     def __init__(self, workers: int | None = None) -> None:
         super().__init__()
@@ -259,7 +259,7 @@ class DaskExecutor(Executor):
         connect_timeout: Seconds to wait for the scheduler.
     """
 
-    name = "dask"
+    name = DASK
 
     def __init__(
         self,
@@ -423,12 +423,12 @@ def make_executor(
         UserError: For contradictory options.
     """
     if kind is None:
-        kind = "dask" if (scheduler or dask_local) else "local"
+        kind = DASK if (scheduler or dask_local) else DEFAULT_EXECUTOR
     if kind not in EXECUTORS:
         raise UserError(
             f"unknown executor {kind!r}", key="--executor", allowed=", ".join(EXECUTORS)
         )
-    if kind != "dask" and (scheduler or dask_local):
+    if kind != DASK and (scheduler or dask_local):
         raise UserError(
             f"--scheduler and --dask-local need the dask executor, not {kind!r}", key="--executor"
         )
@@ -441,11 +441,11 @@ def make_executor(
         raise UserError("must be at least 1", key="--workers")
     if dask_local is not None and dask_local < 1:
         raise UserError("must be at least 1", key="--dask-local")
-    if kind == "serial":
+    if kind == SERIAL:
         if workers not in (None, 1):
             raise UserError("the serial executor has one worker", key="--workers")
         return SerialExecutor()
-    if kind == "local":
+    if kind == LOCAL:
         return LocalExecutor(workers)
     if workers is not None:
         raise UserError(

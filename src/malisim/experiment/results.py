@@ -25,21 +25,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from malisim.core.errors import UserError
+from malisim.experiment.consolidate import is_consolidated, outcome_batches, table_batches
 from malisim.experiment.design import RunSpec
 from malisim.experiment.progress import format_seconds
-from malisim.experiment.store import (
+from malisim.experiment.status_log import (
     RunState,
     StatusScan,
-    Store,
     StoreSummary,
     done_runs,
-    is_consolidated,
-    outcome_batches,
-    runs_from_design,
     scan_status,
     summarise,
-    table_batches,
 )
+from malisim.experiment.store import Store, runs_from_design
 from malisim.experiment.worker import TABLES
 
 

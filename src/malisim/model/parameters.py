@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from malisim.core.locate import KeyWording
 from malisim.core.sources import ASSUMPTION, cite
 
 # Short citations of the bibliography (malisim.core.sources), used by the sources below and by
@@ -72,6 +73,11 @@ class Parameters(BaseModel):
     """All model parameters, validated against their bounds; unknown names are rejected."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    @classmethod
+    def located_wording(cls) -> KeyWording:
+        """How errors in user files speak of parameters (see :mod:`malisim.core.locate`)."""
+        return KeyWording(unknown="unknown parameter", list_keys=False)
 
     # --- civilians -------------------------------------------------------------------------
     n_civilian_agents: int = param(

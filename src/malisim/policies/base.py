@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, PrivateAttr, model_validator
 
 from malisim.core.calendar import parse_month
+from malisim.core.locate import KeyWording, TypeWord
+from malisim.model.parameters import Parameters
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.model.mali_model import MaliModel
@@ -35,7 +37,7 @@ def _is_month_field(field: Any) -> bool:
 
 
 #: A ``YYYY-MM`` month kept as text (so scenarios round-trip unchanged) and checked on load.
-Month = Annotated[str, AfterValidator(_check_month)]
+Month = Annotated[str, AfterValidator(_check_month), TypeWord("a month YYYY-MM, e.g. 2022-01")]
 
 
 #: Model indicators a trigger can watch (see ``MaliModel.indicator``).
@@ -97,6 +99,16 @@ class Policy(BaseModel):
 
     trigger: Trigger | None = None
     _offset: int | None = PrivateAttr(default=None)
+
+    @classmethod
+    def located_wording(cls) -> KeyWording:
+        """How errors in scenario files speak of the policy's settings (see core.locate)."""
+        return KeyWording(
+            unknown=f"unknown setting of policy '{cls.policy_type}'",
+            missing="missing required setting",
+            keys=("type", *cls.model_fields),
+            suggest_from={"unknown parameter": tuple(Parameters.model_fields)},
+        )
 
     def month(self, name: str) -> int | None:
         """A month field as a month index, shifted when a trigger delayed the policy."""

@@ -1,27 +1,29 @@
 """The scenario layer: scenario files, their resolution, the JSON schema, and one replicate.
 
-The file model and loader are in :mod:`~malisim.scenario.files`; running one replicate and
-writing its outputs in :mod:`~malisim.scenario.runner` (imported on its own, since it imports
-the model).
+Modules: :mod:`~malisim.scenario.files` (the file schema, :class:`Scenario`, and the checks one
+file can fail), :mod:`~malisim.scenario.resolve` (``extends`` chains, ``exclude_policies``,
+``--set`` overrides -> :class:`ResolvedScenario`), :mod:`~malisim.scenario.json_schema` (the
+JSON schema for editors), :mod:`~malisim.scenario.validate` (``malisim validate``), and
+:mod:`~malisim.scenario.runner` (running one replicate and writing its outputs; imported on its
+own, since it imports the model). The located-error toolkit that every user file shares is
+:mod:`malisim.core.locate`; its names are re-exported here for older imports.
 """
 
-from malisim.scenario.files import (
-    DEFAULT_END,
-    DEFAULT_START,
-    SET_SOURCE,
-    Locator,
-    ResolvedScenario,
-    Scenario,
-    error_from_pydantic,
-    load_scenario,
-    raise_validation,
-    scenario_from_dict,
+from malisim.core.calendar import DEFAULT_END, DEFAULT_START
+from malisim.core.locate import Locator, error_from_pydantic, raise_validation, validate_section
+from malisim.scenario.files import Scenario
+from malisim.scenario.json_schema import (
     scenario_json_schema,
     scenario_schema_text,
-    validate_files,
-    validate_section,
     write_scenario_schema,
 )
+from malisim.scenario.resolve import (
+    SET_SOURCE,
+    ResolvedScenario,
+    load_scenario,
+    scenario_from_dict,
+)
+from malisim.scenario.validate import validate_files
 
 __all__ = [
     "DEFAULT_END",

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from malisim.core.errors import UserError
 from malisim.core.version import __version__
 from malisim.model import MaliModel
-from malisim.scenario.files import ResolvedScenario
+from malisim.scenario.resolve import ResolvedScenario
 
 
 @dataclass

@@ -13,7 +13,8 @@ Public API:
   PRIM boxes (EMA Workbench) and a CART tree (scikit-learn) for the runs where an outcome
   is, e.g., ``> q90``.
 
-Modules: ``config``, ``design``, ``analyse``, ``discover``, ``report`` (HTML fragment for
+Modules: ``config``, ``spec`` (SALib problem, settings on disk), ``design``, ``analyse``,
+``discover``, ``figures`` (matplotlib on use), ``report`` (HTML fragment for
 ``malisim report``). Importing this package imports neither SALib, EMA Workbench nor
 scikit-learn.
 """

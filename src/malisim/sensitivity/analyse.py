@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from malisim.core.errors import UserError, did_you_mean
-from malisim.sensitivity.design import read_spec, salib_problem
+from malisim.sensitivity.figures import close_figure, pyplot
+from malisim.sensitivity.spec import read_spec, salib_problem
 
 MORRIS_COLUMNS = ("outcome", "parameter", "rank", "mu", "mu_star", "mu_star_conf", "sigma")
 SOBOL_COLUMNS = ("outcome", "parameter", "rank", "S1", "S1_conf", "ST", "ST_conf")
@@ -258,12 +259,12 @@ class SensitivityResult:
             fig = plot(self.table, outcome, noise=self.noise.get(outcome))
             path = folder / f"{self.method}_{outcome}.png"
             fig.savefig(path, dpi=110)
-            _close(fig)
+            close_figure(fig)
             files.append(path)
         fig = plot_overview(self.table, self.method)
         files.append(folder / f"{self.method}_overview.png")
         fig.savefig(files[-1], dpi=110)
-        _close(fig)
+        close_figure(fig)
         self.files = files
         return files
 
@@ -272,21 +273,6 @@ def _g(value: float) -> str:
     if not math.isfinite(value):
         return "nan"
     return f"{value:.3g}" if abs(value) < 1e4 else f"{value:,.0f}"
-
-
-def _close(fig: Any) -> None:
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-
-
-def _pyplot() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def plot_morris(table: pd.DataFrame, outcome: str, noise: float | None = None) -> Any:
@@ -300,7 +286,7 @@ def plot_morris(table: pd.DataFrame, outcome: str, noise: float | None = None) -
     Returns:
         A matplotlib figure.
     """
-    plt = _pyplot()
+    plt = pyplot()
     rows = table[table["outcome"] == outcome].sort_values("rank")
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.6), gridspec_kw={"width_ratios": [1, 1]})
     ax.errorbar(
@@ -351,7 +337,7 @@ def plot_sobol(table: pd.DataFrame, outcome: str, noise: float | None = None) ->
     Returns:
         A matplotlib figure.
     """
-    plt = _pyplot()
+    plt = pyplot()
     rows = table[table["outcome"] == outcome].sort_values("rank")
     fig, ax = plt.subplots(figsize=(7.5, 0.35 * len(rows) + 1.6))
     y = np.arange(len(rows))[::-1]
@@ -386,7 +372,7 @@ def plot_sobol(table: pd.DataFrame, outcome: str, noise: float | None = None) ->
 
 def plot_overview(table: pd.DataFrame, method: str) -> Any:
     """Heat map of the indices (parameters x outcomes), normalised per outcome for Morris."""
-    plt = _pyplot()
+    plt = pyplot()
     key = "mu_star" if method == "morris" else "ST"
     wide = table.pivot(index="parameter", columns="outcome", values=key)
     wide = wide[list(dict.fromkeys(table["outcome"]))]

@@ -36,12 +36,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from malisim.core.errors import UserError, did_you_mean
+from malisim.core.locate import Locator, raise_validation
 from malisim.core.yamlio import load_yaml_file
 from malisim.experiment.config import ExecutorSection
 from malisim.model.outcomes import OUTCOMES, SUMMARY_SUFFIX
 from malisim.model.parameters import parameter_specs
 from malisim.policies import Month
-from malisim.scenario import Locator, ResolvedScenario, load_scenario, raise_validation
+from malisim.scenario import ResolvedScenario, load_scenario
 
 #: Fewest Morris trajectories accepted (sigma and the bootstrap need several effects each).
 MIN_MORRIS_TRAJECTORIES = 4

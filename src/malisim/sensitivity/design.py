@@ -15,7 +15,6 @@ rounded; the analysis uses the values actually run (read back from the design ta
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -26,21 +25,7 @@ from malisim.core.errors import UserError
 from malisim.experiment.design import DesignPoint, Experiment, point_id
 from malisim.model.parameters import parameter_specs
 from malisim.sensitivity.config import SensitivityConfig, load_sensitivity
-
-#: Folder of the analysis' outputs inside the results store.
-SENSITIVITY_DIR = "sensitivity"
-#: The analysis' settings, written next to its outputs.
-SPEC_FILE = "spec.json"
-
-
-def salib_problem(ranges: Mapping[str, tuple[float, float]]) -> dict[str, Any]:
-    """Return SALib's problem definition for parameter ranges (in their order)."""
-    names = list(ranges)
-    return {
-        "num_vars": len(names),
-        "names": names,
-        "bounds": [[float(ranges[n][0]), float(ranges[n][1])] for n in names],
-    }
+from malisim.sensitivity.spec import SENSITIVITY_DIR, salib_problem, write_spec
 
 
 def sample_matrix(
@@ -111,31 +96,6 @@ def build_experiment(cfg: SensitivityConfig) -> tuple[Experiment, np.ndarray]:
         source=cfg.source,
     )
     return exp, x
-
-
-def write_spec(cfg: SensitivityConfig, out: str | Path) -> Path:
-    """Write the analysis' settings to ``OUT/sensitivity/spec.json`` (read by the analysis)."""
-    folder = Path(out) / SENSITIVITY_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / SPEC_FILE
-    path.write_text(json.dumps(cfg.to_dict(), indent=2) + "\n", encoding="utf-8")
-    return path
-
-
-def read_spec(results_dir: str | Path) -> dict[str, Any]:
-    """Read ``RESULTS_DIR/sensitivity/spec.json``.
-
-    Raises:
-        UserError: If the folder holds no sensitivity analysis.
-    """
-    path = Path(results_dir) / SENSITIVITY_DIR / SPEC_FILE
-    if not path.is_file():
-        raise UserError(
-            "not the results of a sensitivity analysis (no sensitivity/spec.json); run "
-            "`malisim sensitivity FILE --out DIR` first",
-            file=str(results_dir),
-        )
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def run_sensitivity(

@@ -35,6 +35,7 @@ import pandas as pd
 
 from malisim.core.errors import UserError
 from malisim.sensitivity.analyse import check_outcomes
+from malisim.sensitivity.figures import close_figure, pyplot
 
 _SCENARIO_ALIAS = "scenario_"
 #: Default output folder inside a results folder (one subfolder per outcome).
@@ -230,23 +231,19 @@ class DiscoveryResult:
         self.trajectory.to_csv(files[1], index=False)
         files[2].write_text(self.cart_text, encoding="utf-8")
         files[3].write_text(self.format() + "\n", encoding="utf-8")
-        from malisim.sensitivity.analyse import _close
-
         for name, fig in (
             ("prim_trajectory.png", self.plot_trajectory()),
             ("cart.png", self.plot_tree()),
         ):
             if fig is not None:
                 fig.savefig(folder / name, dpi=110)
-                _close(fig)
+                close_figure(fig)
                 files.append(folder / name)
         return files
 
     def plot_trajectory(self) -> Any:
         """Peeling trajectory: density against coverage, coloured by restricted dimensions."""
-        from malisim.sensitivity.analyse import _pyplot
-
-        plt = _pyplot()
+        plt = pyplot()
         fig, ax = plt.subplots(figsize=(6.5, 4.6))
         if self.trajectory.empty:
             ax.text(0.5, 0.5, "no trajectory", ha="center")
@@ -300,9 +297,7 @@ class DiscoveryResult:
             return None
         from sklearn.tree import plot_tree
 
-        from malisim.sensitivity.analyse import _pyplot
-
-        plt = _pyplot()
+        plt = pyplot()
         depth = self._tree.get_depth()
         fig, ax = plt.subplots(figsize=(max(7.0, 2.6 * 2**depth / 1.6), 1.8 * depth + 2))
         plot_tree(

@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from malisim.sensitivity.design import SENSITIVITY_DIR, SPEC_FILE
 from malisim.sensitivity.discover import OUT_DIR
+from malisim.sensitivity.spec import SENSITIVITY_DIR, SPEC_FILE
 
 
 def _e(text: Any) -> str:

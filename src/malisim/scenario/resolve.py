@@ -1,0 +1,418 @@
+"""Resolution of scenarios: ``extends`` chains, ``exclude_policies``, ``--set`` overrides.
+
+:func:`load_scenario` reads a file, follows its ``extends`` chain (a child's params override its
+parent's key by key; its policies are appended to the parent's after ``exclude_policies``;
+name, description, start and end come from the nearest file that sets them), applies ``--set``
+overrides and returns a :class:`ResolvedScenario`; :func:`scenario_from_dict` does the same for
+a mapping. What no single file can check is checked on the merged result: a run period that ends
+before it starts, policies that may appear once, policy dates outside the run as each file sees
+it, exclusions of policies that are not inherited. Every problem is a located
+:class:`~malisim.core.errors.UserError`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from malisim.core.calendar import DEFAULT_END, DEFAULT_START, parse_month
+from malisim.core.errors import UserError, did_you_mean
+from malisim.core.locate import Locator, raise_validation
+from malisim.core.yamlio import LineOf, load_yaml_file, parse_yaml_text
+from malisim.model.parameters import Parameters
+from malisim.policies import Month, Policy
+from malisim.scenario.files import Scenario, build_policy, check_params, validate_scenario
+
+#: The name of the ``--set`` overrides in error messages (where a file name would be).
+SET_SOURCE = "--set"
+
+
+@dataclass
+class ResolvedScenario:
+    """A scenario with its ``extends`` chain and overrides merged, ready to run.
+
+    Attributes:
+        name: Scenario name.
+        description: Scenario description.
+        start: First month (``YYYY-MM``).
+        end: Last month (``YYYY-MM``), inclusive.
+        parameters: The full, validated parameter set.
+        policies: Fresh policy instances, parents' first.
+        source_files: The files read, root of the ``extends`` chain first (not compared).
+    """
+
+    name: str
+    description: str
+    start: str
+    end: str
+    parameters: Parameters
+    policies: list[Policy]
+    source_files: list[str] = field(default_factory=list, compare=False)
+
+    @property
+    def start_month(self) -> int:
+        """First month as a month index."""
+        return parse_month(self.start)
+
+    @property
+    def end_month(self) -> int:
+        """Last month as a month index."""
+        return parse_month(self.end)
+
+    @property
+    def n_months(self) -> int:
+        """Number of months in the run (start and end included)."""
+        return self.end_month - self.start_month + 1
+
+    def overrides(self) -> dict[str, Any]:
+        """Return the parameters that differ from their defaults."""
+        values = self.parameters.model_dump()
+        defaults = {name: f.default for name, f in Parameters.model_fields.items()}
+        return {k: v for k, v in values.items() if v != defaults[k]}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a plain mapping that :func:`scenario_from_dict` turns back into this scenario."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "start": self.start,
+            "end": self.end,
+            "params": self.overrides(),
+            "policies": [p.to_dict() for p in self.policies],
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# extends chains and resolution
+
+
+@dataclass
+class _Layer:
+    """One source of settings: a file, a mapping, or the ``--set`` overrides."""
+
+    file: str
+    scenario: Scenario | None
+    line_of: LineOf | None
+    base_dir: Path
+    fields_set: set[str]
+    values: dict[str, Any]  # name/description/start/end/params set by this layer
+
+    def where(self, *path: Hashable) -> dict[str, Any]:
+        """``file``, ``line`` and ``key`` of a key path of this layer."""
+        return Locator(self.file, self.line_of)(*path)
+
+
+def _layer(scn: Scenario, file: str, line_of: LineOf | None, base_dir: Path) -> _Layer:
+    values = {k: getattr(scn, k) for k in ("name", "description", "start", "end")}
+    values = {k: v for k, v in values.items() if k in scn.model_fields_set and v is not None}
+    return _Layer(file, scn, line_of, base_dir, set(values), {**values, "params": scn.params})
+
+
+def _find_parent(layer: _Layer) -> Path:
+    """Return the file named by a layer's ``extends``."""
+    assert layer.scenario is not None and layer.scenario.extends is not None
+    ref = layer.scenario.extends
+    base = layer.base_dir
+    target = Path(ref)
+    if target.suffix in (".yaml", ".yml"):
+        candidates = [base / target]
+    else:
+        candidates = [base / f"{ref}.yaml", base / f"{ref}.yml", base / target]
+    for cand in candidates:
+        if cand.is_file():
+            return Path(os.path.normpath(cand))
+    names = sorted({p.stem for p in base.glob("*.y*ml") if p.suffix in (".yaml", ".yml")})
+    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    raise UserError(
+        f"cannot find the scenario '{ref}' to extend (looked for {candidates[0]})",
+        allowed=f"scenarios in {base}: {shown}" if names else None,
+        suggestion=did_you_mean(target.stem, names),
+        **layer.where("extends"),
+    )
+
+
+def _chain(first: _Layer, stack: list[tuple[Path, str]]) -> list[_Layer]:
+    """Return the layers of an ``extends`` chain, root first, ending with ``first``."""
+    layers = [first]
+    current = first
+    while current.scenario is not None and current.scenario.extends is not None:
+        path = _find_parent(current)
+        real = path.resolve()
+        if any(real == seen for seen, _ in stack):
+            names = [shown for seen, shown in stack]
+            start = next(i for i, (seen, _) in enumerate(stack) if seen == real)
+            cycle = " -> ".join([*names[start:], str(path)])
+            raise UserError(f"circular extends: {cycle}", **current.where("extends"))
+        stack.append((real, str(path)))
+        data, line_of = load_yaml_file(path)
+        scn = validate_scenario(data, str(path), line_of)
+        current = _layer(scn, str(path), line_of, path.parent)
+        layers.insert(0, current)
+    return layers
+
+
+@dataclass
+class _Origin:
+    """Where a policy of the resolved scenario comes from."""
+
+    layer: _Layer
+    index: int
+    data: dict[str, Any]
+
+
+def _resolve(layers: Sequence[_Layer]) -> ResolvedScenario:
+    """Merge layers (root first) into a ResolvedScenario and check the result."""
+    chosen: dict[str, tuple[Any, _Layer]] = {}
+    params: dict[str, Any] = {}
+    origins: list[_Origin] = []
+    for layer in layers:
+        for key in ("name", "description", "start", "end"):
+            if key in layer.fields_set:
+                chosen[key] = (layer.values[key], layer)
+        params.update(layer.values.get("params") or {})
+        scn = layer.scenario
+        if scn is None:
+            continue
+        if scn.exclude_policies:
+            inherited = {o.data["type"] for o in origins}
+            parent = origins[-1].layer.file if origins else "the scenarios it extends"
+            for i, kind in enumerate(scn.exclude_policies):
+                if kind not in inherited:
+                    raise UserError(
+                        f"nothing to exclude: no '{kind}' policy is inherited",
+                        allowed=", ".join(sorted(inherited)) or f"none (no policies in {parent})",
+                        **layer.where("exclude_policies", i),
+                    )
+            excluded = set(scn.exclude_policies)
+            origins = [o for o in origins if o.data["type"] not in excluded]
+        origins += [_Origin(layer, i, d) for i, d in enumerate(scn.policies)]
+
+    if "name" not in chosen:
+        last = layers[-1]
+        raise UserError("missing required key", **last.where("name"))
+    start, start_layer = chosen.get("start", (DEFAULT_START, None))
+    end, end_layer = chosen.get("end", (DEFAULT_END, None))
+    if parse_month(end) < parse_month(start):
+        # blame the nearer of the two settings
+        order = {id(layer): i for i, layer in enumerate(layers)}
+        s_rank = order.get(id(start_layer), -1)
+        e_rank = order.get(id(end_layer), -1)
+        if e_rank >= s_rank:
+            assert end_layer is not None
+            note = (
+                f" (start set in {start_layer.file})"
+                if start_layer not in (None, end_layer)
+                else ""
+            )
+            raise UserError(
+                f"{end} is before start {start}{note}",
+                allowed=f"{start} or later",
+                **end_layer.where("end"),
+            )
+        assert start_layer is not None
+        note = " (the default end)" if end_layer is None else ""
+        if end_layer not in (None, start_layer):
+            note = f" (end set in {end_layer.file})"
+        raise UserError(
+            f"{start} is after end {end}{note}",
+            allowed=f"{end} or earlier",
+            **start_layer.where("start"),
+        )
+
+    parameters = check_params(params, layers[-1].file, None)
+    # Each policy's dates are checked against the run period as its own file sees it (that
+    # file and the files it extends); a child file or --set that shortens the run truncates
+    # the inherited timeline instead of invalidating it.
+    period_of: dict[int, tuple[str, str, _Layer | None, _Layer | None]] = {}
+    seen_start, seen_end = (DEFAULT_START, None), (DEFAULT_END, None)
+    for layer in layers:
+        if "start" in layer.fields_set:
+            seen_start = (layer.values["start"], layer)
+        if "end" in layer.fields_set:
+            seen_end = (layer.values["end"], layer)
+        period_of[id(layer)] = (seen_start[0], seen_end[0], seen_start[1], seen_end[1])
+    policies: list[Policy] = []
+    single: dict[str, _Origin] = {}
+    for origin in origins:
+        layer = origin.layer
+        policy = build_policy(origin.data, origin.index, layer.file, layer.line_of)
+        kind = policy.policy_type
+        if not type(policy).allow_multiple:
+            if kind in single:
+                other = single[kind]
+                line = (
+                    other.layer.line_of(("policies", other.index)) if other.layer.line_of else None
+                )
+                at = f"line {line}" if other.layer is layer and line else other.layer.file
+                if other.layer is not layer and line:
+                    at += f":{line}"
+                raise UserError(
+                    f"only one '{kind}' policy is allowed; another is at {at}",
+                    **layer.where("policies", origin.index, "type"),
+                )
+            single[kind] = origin
+        own_start, own_end, own_start_layer, own_end_layer = period_of[id(layer)]
+        first, last = parse_month(own_start), parse_month(own_end)
+        for key, value in policy.date_fields().items():
+            month = parse_month(value)
+            if first <= month <= last:
+                continue
+            before = month < first
+            set_by = own_start_layer if before else own_end_layer
+            note = ", the default" if set_by is None else ""
+            if set_by is not None and set_by is not layer:
+                note = f", set in {set_by.file}"
+            relation = (
+                f"before the run starts ({own_start}"
+                if before
+                else f"after the run ends ({own_end}"
+            )
+            raise UserError(
+                f"{kind} {key} {value} is {relation}{note})",
+                allowed=f"{own_start} to {own_end}",
+                **layer.where("policies", origin.index, key),
+            )
+        policies.append(policy)
+
+    return ResolvedScenario(
+        name=chosen["name"][0],
+        description=chosen.get("description", ("", None))[0],
+        start=start,
+        end=end,
+        parameters=parameters,
+        policies=policies,
+        source_files=[layer.file for layer in layers],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# --set overrides
+
+
+class _Overrides(BaseModel):
+    """The settings a ``--set`` may change, validated like a file's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    description: str | None = None
+    start: Month | None = None
+    end: Month | None = None
+
+
+_SET_KEYS = ("name", "description", "start", "end")
+
+
+def _override_layer(overrides: Iterable[str]) -> _Layer:
+    """Parse ``--set KEY=VALUE`` strings into a layer applied after all files."""
+    values: dict[str, Any] = {}
+    params: dict[str, Any] = {}
+    for text in overrides:
+        key, sep, raw = str(text).partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UserError(
+                f"expected KEY=VALUE, e.g. params.fama_troops=30000; got {text!r}",
+                file=SET_SOURCE,
+            )
+        parts = key.split(".")
+        where = {"file": SET_SOURCE, "key": key}
+        if parts[0] == "params" and len(parts) == 2:
+            if parts[1] not in Parameters.model_fields:
+                raise UserError(
+                    "unknown parameter",
+                    suggestion=did_you_mean(parts[1], Parameters.model_fields),
+                    **where,
+                )
+        elif not (len(parts) == 1 and parts[0] in _SET_KEYS):
+            candidates = [*_SET_KEYS, *(f"params.{p}" for p in Parameters.model_fields)]
+            suggestion = (
+                f"params.{key}" if key in Parameters.model_fields else did_you_mean(key, candidates)
+            )
+            raise UserError(
+                "unknown setting",
+                allowed="name, description, start, end, params.<parameter>",
+                suggestion=suggestion,
+                **where,
+            )
+        try:
+            value, _ = parse_yaml_text(raw, SET_SOURCE)
+        except UserError as err:
+            raise UserError(err.message, **where) from None
+        if len(parts) == 2:
+            params[parts[1]] = value
+        else:
+            values[key] = value
+    try:
+        checked = _Overrides.model_validate(values)
+    except ValidationError as exc:
+        raise_validation(exc, _Overrides, (), SET_SOURCE, None)
+    check_params(params, SET_SOURCE, None)
+    values = {k: getattr(checked, k) for k in values}
+    return _Layer(SET_SOURCE, None, None, Path.cwd(), set(values), {**values, "params": params})
+
+
+# --------------------------------------------------------------------------------------------
+# public API
+
+
+def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> ResolvedScenario:
+    """Load a scenario file, resolve its ``extends`` chain and apply ``--set`` overrides.
+
+    Args:
+        path: The scenario file.
+        overrides: ``KEY=VALUE`` strings such as ``params.fama_troops=30000``, ``start=2020-01``,
+            ``end=2022-12`` or ``name=foo``; values are read as YAML scalars and validated
+            like file values. They apply after every file.
+
+    Returns:
+        The resolved scenario.
+
+    Raises:
+        UserError: For any problem with the files or the overrides.
+    """
+    file = str(path)
+    data, line_of = load_yaml_file(file)
+    scn = validate_scenario(data, file, line_of)
+    first = _layer(scn, file, line_of, Path(file).parent)
+    layers = _chain(first, [(Path(file).resolve(), file)])
+    overrides = list(overrides)
+    if overrides:
+        layers.append(_override_layer(overrides))
+    return _resolve(layers)
+
+
+def scenario_from_dict(
+    data: dict[str, Any],
+    *,
+    source: str = "<dict>",
+    base_dir: str | Path | None = None,
+    overrides: Iterable[str] = (),
+) -> ResolvedScenario:
+    """Resolve a scenario given as a mapping (e.g. the output of ``ResolvedScenario.to_dict``).
+
+    Args:
+        data: The scenario mapping, with the keys of a scenario file.
+        source: The name used for it in error messages.
+        base_dir: Folder against which ``extends`` is resolved (default: the working folder).
+        overrides: ``KEY=VALUE`` strings applied last, as in :func:`load_scenario`.
+
+    Returns:
+        The resolved scenario.
+
+    Raises:
+        UserError: For any problem with the mapping (or the files it extends).
+    """
+    scn = validate_scenario(data, source, None)
+    base = Path.cwd() if base_dir is None else Path(base_dir)
+    first = _layer(scn, source, None, base)
+    layers = _chain(first, [(Path(base, source).resolve(), source)])
+    overrides = list(overrides)
+    if overrides:
+        layers.append(_override_layer(overrides))
+    return _resolve(layers)
