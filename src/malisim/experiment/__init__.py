@@ -19,17 +19,41 @@ lock), ``atomic`` (crash-safe writes), ``status_log`` (the append-only log and r
 Importing this package starts no process and imports neither multiprocessing's pools nor dask.
 """
 
-from malisim.experiment.batch import BatchReport, run_experiment
-from malisim.experiment.config import load_experiment
-from malisim.experiment.design import (
-    DesignPoint,
-    Experiment,
-    RunSpec,
-    grid_points,
-    sample_points,
-)
-from malisim.experiment.report import distribution_table, format_distributions
-from malisim.experiment.results import Results, format_status, load_results
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from malisim.experiment.batch import BatchReport, run_experiment
+    from malisim.experiment.config import load_experiment
+    from malisim.experiment.design import (
+        DesignPoint,
+        Experiment,
+        RunSpec,
+        grid_points,
+        sample_points,
+    )
+    from malisim.experiment.report import distribution_table, format_distributions
+    from malisim.experiment.results import Results, format_status, load_results
+
+#: Public name -> its module, imported on first access, so that importing a light module of
+#: this package (e.g. ``executor_kinds`` for the command line's choices) loads no batch code.
+_PUBLIC: dict[str, str] = {
+    "BatchReport": "batch",
+    "run_experiment": "batch",
+    "load_experiment": "config",
+    "DesignPoint": "design",
+    "Experiment": "design",
+    "RunSpec": "design",
+    "grid_points": "design",
+    "sample_points": "design",
+    "distribution_table": "report",
+    "format_distributions": "report",
+    "Results": "results",
+    "format_status": "results",
+    "load_results": "results",
+}
 
 __all__ = [
     "BatchReport",
@@ -46,3 +70,13 @@ __all__ = [
     "run_experiment",
     "sample_points",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first access (PEP 562)."""
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'malisim.experiment' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"malisim.experiment.{module}"), name)
+    globals()[name] = value
+    return value
