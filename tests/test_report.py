@@ -18,7 +18,7 @@ from malisim.cli.main import main
 from malisim.experiment import load_experiment
 from malisim.report import Report, load_targets, target_table, write_report
 from malisim.viz.maps import map_geometry, region_control, scenario_differences
-from malisim.viz.plots import policy_timeline, timeline_key
+from malisim.viz.timeline import policy_timeline, timeline_key
 
 pytest.importorskip("matplotlib")
 

@@ -54,7 +54,7 @@ from malisim.report.sections import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.experiment.results import Results
-    from malisim.viz.plots import FigureSpec
+    from malisim.viz.figure import FigureSpec
 
 # load_targets and target_table were defined here before the report was split
 __all__ = ["Report", "load_targets", "render_report", "target_table", "write_report"]
@@ -145,7 +145,7 @@ def write_report(
         outcomes: Run-level outcomes compared (default: the main ones).
         figures_dir: Also write every figure there as PNG and SVG.
         fan_outcomes: Monthly outcomes drawn as fan charts (default
-            :data:`malisim.viz.plots.FAN_OUTCOMES`).
+            :data:`malisim.viz.fans.FAN_OUTCOMES`).
         maps: Draw the maps.
         **options: Passed to :func:`malisim.analysis.compare` (``interval``, ``level``,
             ``n_boot``, ``seed``, ``correction``, ``paired``).
@@ -157,7 +157,8 @@ def write_report(
         UserError: For a folder that is not a results folder, an unknown baseline or outcome,
             or a report that cannot be written.
     """
-    from malisim.viz.plots import figure_bytes, iter_figures, require_matplotlib, save_figure
+    from malisim.viz.figure import figure_bytes, require_matplotlib, save_figure
+    from malisim.viz.results_figures import iter_figures
 
     require_matplotlib()
     res = open_results(results)

@@ -31,9 +31,9 @@ from malisim.report.html import data_link, definition_list, figure, note, table
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.analysis.comparison import Comparison
     from malisim.experiment.results import Results
-    from malisim.viz.plots import FigureSpec
+    from malisim.viz.figure import FigureSpec
 
-#: Sections of figures, in order: (section id of :class:`~malisim.viz.plots.FigureSpec`, title).
+#: Sections of figures, in order: (section id of :class:`~malisim.viz.figure.FigureSpec`, title).
 FIGURE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("difference", "Differences from the baseline"),
     ("distribution", "Distributions of run-level outcomes"),
