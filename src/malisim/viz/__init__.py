@@ -12,8 +12,7 @@ and pyplot's global state is never touched.
 One module per concept: :mod:`.figure` (making, styling and saving figures), :mod:`.colours`,
 :mod:`.axes` (value axes by unit), :mod:`.timeline` (the policy timeline of fan charts),
 :mod:`.fans`, :mod:`.distributions`, :mod:`.differences`, :mod:`.maps` (maps of the grid) and
-:mod:`.results_figures` (every figure of a results folder). :mod:`.plots` keeps the former
-module's import path.
+:mod:`.results_figures` (every figure of a results folder).
 """
 
 from malisim.viz.colours import OKABE_ITO, scenario_colours
