@@ -16,15 +16,19 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-#: Main outcomes: column -> (label, format: "count", "share" or "index").
-MAIN_OUTCOMES: dict[str, tuple[str, str]] = {
-    "civilian_fatalities_total": ("civilian deaths (all years)", "count"),
-    "civilian_fatalities_2022": ("civilian deaths 2022", "count"),
-    "idps_end": ("IDPs (end)", "count"),
-    "control_state_last12": ("state control (last 12 m)", "share"),
-    "junta_approval_end": ("junta approval (end)", "share"),
-    "gdp_index_end": ("GDP index (end)", "index"),
-}
+from malisim.core.formatting import format_value
+from malisim.model.outcomes import scalar_outcome
+
+#: Main outcomes, in the order shown (labels and units come from their declarations in
+#: :data:`malisim.model.outcomes.SCALAR_OUTCOMES`).
+MAIN_OUTCOMES: tuple[str, ...] = (
+    "civilian_fatalities_total",
+    "civilian_fatalities_2022",
+    "idps_end",
+    "control_state_last12",
+    "junta_approval_end",
+    "gdp_index_end",
+)
 #: Quantiles shown: low, median, high.
 QUANTILES: tuple[float, float, float] = (0.05, 0.5, 0.95)
 
@@ -65,14 +69,12 @@ def distribution_table(
     return table
 
 
-def _fmt(value: float, kind: str) -> str:
-    if pd.isna(value):
-        return "-"
-    if kind == "share":
-        return f"{value:.0%}"
-    if kind == "index":
-        return f"{value:.3f}"
-    return f"{value:,.0f}"
+def _label_and_kind(column: str) -> tuple[str, str]:
+    """A run-level column's label and value kind, from its declaration (else the name)."""
+    declared = scalar_outcome(column)
+    if declared is None:
+        return column, "count"
+    return declared.label_of(column), declared.kind
 
 
 def format_distributions(table: pd.DataFrame, transpose_up_to: int = 6) -> str:
@@ -87,9 +89,9 @@ def format_distributions(table: pd.DataFrame, transpose_up_to: int = 6) -> str:
     shown = pd.DataFrame(index=table.index)
     shown["runs"] = table[("runs", "")].astype(int)
     for col in outcomes:
-        label, kind = MAIN_OUTCOMES.get(col, (col, "count"))
+        label, kind = _label_and_kind(col)
         shown[label] = [
-            f"{_fmt(m, kind)} [{_fmt(lo, kind)}-{_fmt(hi, kind)}]"
+            f"{format_value(m, kind)} [{format_value(lo, kind)}-{format_value(hi, kind)}]"
             for lo, m, hi in zip(
                 table[(col, "p5")], table[(col, "median")], table[(col, "p95")], strict=True
             )

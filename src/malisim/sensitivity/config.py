@@ -39,7 +39,7 @@ from malisim.core.errors import UserError, did_you_mean
 from malisim.core.locate import Locator, raise_validation
 from malisim.core.yamlio import load_yaml_file
 from malisim.experiment.config import ExecutorSection
-from malisim.model.outcomes import OUTCOMES, SUMMARY_SUFFIX
+from malisim.model.outcomes import scalar_columns
 from malisim.model.parameters import parameter_specs
 from malisim.policies import Month
 from malisim.scenario import ResolvedScenario, load_scenario
@@ -263,15 +263,7 @@ def check_range(
 
 def known_outcomes(scenario: ResolvedScenario) -> list[str]:
     """Run-level outcome names a run of the scenario produces (as in ``model.summary()``)."""
-    first, last = int(scenario.start[:4]), int(scenario.end[:4])
-    names: list[str] = []
-    for o in OUTCOMES:
-        names.append(f"{o.name}_{SUMMARY_SUFFIX[o.summary]}")
-        if o.summary == "total":
-            names += [f"{o.name}_{y}" for y in range(first, last + 1)]
-    names += [f"gdp_growth_{y}" for y in range(first + 1, last + 1)]
-    names.append("idps_peak")
-    return names
+    return scalar_columns(int(scenario.start[:4]), int(scenario.end[:4]))
 
 
 def check_outcome(name: Any, scenario: ResolvedScenario, **where: Any) -> str:
