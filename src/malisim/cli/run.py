@@ -23,25 +23,6 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Root seed of ``malisim run`` without ``--seed``.
 DEFAULT_SEED = 1
 
-#: Columns of the yearly summary table printed by ``malisim run``.
-SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
-    # column: (outcome, yearly rule)
-    "civ killed": ("civilian_fatalities", "sum"),
-    "by state": ("civilian_fatalities_state", "sum"),
-    "by foreign": ("civilian_fatalities_foreign", "sum"),
-    "by jihadist": ("civilian_fatalities_jihadist", "sum"),
-    "by signatory": ("civilian_fatalities_signatory", "sum"),
-    "battle dead": ("battle_fatalities", "sum"),
-    "events": ("events", "sum"),
-    "IDPs (Dec)": ("idps", "last"),
-    "refugees (Dec)": ("refugees", "last"),
-    "state ctrl": ("control_state", "last"),
-    "jihadist ctrl": ("control_jihadist", "last"),
-    "approval": ("junta_approval", "last"),
-    "GDP index": ("gdp_index", "last"),
-    "in need (Dec)": ("people_in_need", "last"),
-}
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``run``, ``validate``, ``list`` and ``describe`` to the ``malisim`` parser."""
@@ -69,50 +50,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     desc.set_defaults(handler=cmd_describe)
 
 
-def normalise_overrides(overrides: list[str]) -> list[str]:
-    """Accept ``NAME=VALUE`` for a parameter as shorthand for ``params.NAME=VALUE``."""
-    from malisim.model.parameters import Parameters
-
-    out = []
-    for text in overrides:
-        key, sep, value = text.partition("=")
-        if sep and key.strip() in Parameters.model_fields:
-            text = f"params.{key.strip()}={value}"
-        out.append(text)
-    return out
-
-
 def resolve(scenario: str | None, overrides: list[str]) -> ResolvedScenario:
-    """Resolve a scenario file (or the defaults) with ``--set`` overrides."""
-    from malisim.scenario import load_scenario, scenario_from_dict
+    """The scenario of a command: a file (or the defaults) with ``--set`` overrides."""
+    from malisim.scenario import resolve_scenario
 
-    overrides = normalise_overrides(overrides)
-    if scenario is None:
-        return scenario_from_dict({"name": "defaults"}, source="defaults", overrides=overrides)
-    return load_scenario(scenario, overrides)
-
-
-def yearly_table(series: pd.DataFrame) -> pd.DataFrame:
-    """Summarise the national monthly series by calendar year."""
-    import pandas as pd
-
-    nat = series[series["region"] == "Mali"].copy()
-    nat["control_jihadist"] = nat["control_jnim"] + nat["control_is_sahel"]
-    nat["year"] = pd.DatetimeIndex(nat["date"]).year
-    rows = {}
-    for label, (col, rule) in SUMMARY_COLUMNS.items():
-        grouped = nat.groupby("year")[col]
-        rows[label] = grouped.sum() if rule == "sum" else grouped.last()
-    return pd.DataFrame(rows)
+    return resolve_scenario(scenario, overrides)
 
 
 def format_yearly(table: pd.DataFrame) -> str:
-    """Format the yearly table for the terminal."""
+    """Format the yearly table for the terminal (shares in percent, the index to 3 decimals)."""
+    from malisim.scenario.summary import YEARLY_KINDS
+
     shown = table.copy()
     for col in shown.columns:
-        if col in ("state ctrl", "jihadist ctrl", "approval"):
+        kind = YEARLY_KINDS.get(col, "count")
+        if kind == "share":
             shown[col] = shown[col].map(lambda v: f"{v:.0%}")
-        elif col == "GDP index":
+        elif kind == "index":
             shown[col] = shown[col].map(lambda v: f"{v:.3f}")
         else:
             shown[col] = shown[col].map(lambda v: f"{v:,.0f}")
@@ -123,6 +77,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """``malisim run``: run a scenario, print a summary, write outputs."""
     from malisim.core.rng import replicate_seed
     from malisim.scenario.runner import check_output_dir, run_scenario, write_run
+    from malisim.scenario.summary import yearly_summary
 
     overrides = list(args.overrides)
     if args.start:
@@ -147,7 +102,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_run(result, target, overwrite=args.overwrite)
         if args.replicates > 1:
             print(f"\nreplicate {k} (seed {seed})")
-        print(format_yearly(yearly_table(result.series)))
+        print(format_yearly(yearly_summary(result.series)))
     print(f"\nwrote {out}/ (series.parquet, events.parquet, summary.json)")
     return 0
 

@@ -21,6 +21,7 @@ from malisim.scenario.resolve import (
     SET_SOURCE,
     ResolvedScenario,
     load_scenario,
+    resolve_scenario,
     scenario_from_dict,
 )
 from malisim.scenario.validate import validate_files
@@ -35,6 +36,7 @@ __all__ = [
     "error_from_pydantic",
     "load_scenario",
     "raise_validation",
+    "resolve_scenario",
     "scenario_from_dict",
     "scenario_json_schema",
     "scenario_schema_text",

@@ -416,3 +416,43 @@ def scenario_from_dict(
     if overrides:
         layers.append(_override_layer(overrides))
     return _resolve(layers)
+
+
+def parameter_shorthand(overrides: Iterable[str]) -> list[str]:
+    """Accept ``NAME=VALUE`` for a parameter as shorthand for ``params.NAME=VALUE``.
+
+    Args:
+        overrides: ``KEY=VALUE`` strings as given on the command line.
+
+    Returns:
+        The same strings, a bare parameter name prefixed with ``params.``.
+    """
+    out = []
+    for text in overrides:
+        key, sep, value = text.partition("=")
+        if sep and key.strip() in Parameters.model_fields:
+            text = f"params.{key.strip()}={value}"
+        out.append(text)
+    return out
+
+
+def resolve_scenario(path: str | Path | None, overrides: Iterable[str] = ()) -> ResolvedScenario:
+    """Resolve a scenario file, or the default parameters when ``path`` is None, with overrides.
+
+    This is what the command line does with its ``SCENARIO`` argument and ``--set`` options: a
+    bare parameter name is accepted for ``params.NAME`` (:func:`parameter_shorthand`).
+
+    Args:
+        path: A scenario file, or None for a scenario named ``defaults`` with no policies.
+        overrides: ``KEY=VALUE`` strings applied last.
+
+    Returns:
+        The resolved scenario.
+
+    Raises:
+        UserError: For any problem with the file or the overrides.
+    """
+    overrides = parameter_shorthand(overrides)
+    if path is None:
+        return scenario_from_dict({"name": "defaults"}, source="defaults", overrides=overrides)
+    return load_scenario(path, overrides)
