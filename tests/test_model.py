@@ -374,8 +374,10 @@ def _massing_inputs(model):
     from malisim.model.conflict import control_powers, control_threshold
     from malisim.model.vocab import Control
 
-    others = np.delete(control_powers(model), Control.JNIM, axis=0).max(axis=0)
-    return others, control_threshold(model), model.control == Control.JNIM
+    situation = model.situation()
+    others = np.delete(control_powers(situation, model.forces), Control.JNIM, axis=0).max(axis=0)
+    threshold = control_threshold(situation.params, situation.population)
+    return situation, others, threshold, model.control == Control.JNIM
 
 
 def test_massing_conserves_fighters_and_fills_only_targets(make_model):
@@ -392,7 +394,7 @@ def test_massing_conserves_fighters_and_fills_only_targets(make_model):
     assert (after >= 0).all()
     assert (after[targets] > before[targets]).all()  # every target receives fighters
     assert (after[~targets] <= before[~targets] + 1e-9).all()  # only targets gain
-    near = model.neighbor_any(targets) | targets
+    near = model.topology.neighbor_any(targets) | targets
     np.testing.assert_array_equal(after[~near], before[~near])  # far cells untouched
     # full air cover prevents all massing
     group.fighters = before.copy()
@@ -423,7 +425,7 @@ class OffensiveOnSignatories(Policy):
     policy_type = "test_offensive_on_signatories"
 
     def apply(self, model) -> None:
-        model.state.launch_offensive(None, 1.0)
+        model.launch_offensive(None, 1.0)
 
 
 def test_offensive_into_signatory_cells_erodes_adherence(run_model):

@@ -12,20 +12,20 @@
 
 Actors hold state and the rules that are theirs alone (deployment, expansion, adherence). What
 happens *between* actors (clashes, violence, events) lives in :mod:`malisim.model.conflict`.
-The sources of each rule are listed in docs/ODD.md.
+Each actor is a Mesa agent (Mesa needs its model at construction); its rules never reach back
+into the model: they read what they need from their arguments (the phase's
+:class:`~malisim.model.situation.Situation`, the parameters, other actors' forces). The sources
+of each rule are listed in docs/ODD.md.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
 
+from malisim.model.parameters import Parameters
+from malisim.model.situation import Situation
 from malisim.model.vocab import SIDE_NAMES, Control, Side
-
-if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model.mali_model import MaliModel
 
 
 #: Cells the state's offensive operations concentrate on each month (assumption).
@@ -46,38 +46,33 @@ class State(mesa.Agent):
         budget_balance: Last month's budget balance (budget index).
     """
 
-    def __init__(self, model: MaliModel) -> None:
+    def __init__(self, model: mesa.Model, n_cells: int, troops: float, approval: float) -> None:
         super().__init__(model)
-        n = model.grid.n_cells
-        p = model.params
-        self.troops = float(p.fama_troops)
-        self.garrison = np.zeros(n)
-        self.offensive = np.zeros(n)
-        self.offensive_orders = np.zeros(n)
+        self.troops = float(troops)
+        self.garrison = np.zeros(n_cells)
+        self.offensive = np.zeros(n_cells)
+        self.offensive_orders = np.zeros(n_cells)
         self.effectiveness = 1.0
-        self.approval = float(p.approval_initial)
+        self.approval = float(approval)
         self.rally = 0.0
         self.budget_balance = 0.0
 
-    def launch_offensive(self, regions: list[str] | None, intensity: float) -> None:
-        """Policy hook: order an offensive into the given regions' cells this month.
+    def order_offensive(self, target: np.ndarray, intensity: float) -> None:
+        """Order an offensive into the ``target`` cells this month (policies, via the model).
 
         Args:
-            regions: Region names, or None for the signatory-controlled cells.
+            target: Boolean mask of the cells.
             intensity: Share of offensive forces sent there (0-1).
         """
-        grid = self.model.grid
-        if regions is None:
-            target = self.model.control == Control.SIGNATORY
-        else:
-            target = grid.region_mask(*regions)
         self.offensive_orders = np.where(target, intensity, 0.0)
 
     def add_rally(self, amount: float) -> None:
-        """Policy hook: add a sovereignty rally to approval (the break with France, seed 002)."""
+        """Add a sovereignty rally to approval (the break with France, seed 002)."""
         self.rally += amount
 
-    def deploy(self) -> None:
+    def deploy(
+        self, situation: Situation, jihadist_fighters: np.ndarray, signatory_fighters: np.ndarray
+    ) -> None:
         """Allocate garrisons and offensive forces across cells for this month.
 
         Garrisons hold the towns (in proportion to population ** 0.75) outside signatory-held
@@ -85,43 +80,44 @@ class State(mesa.Agent):
         remain absent from much of the north and center"). Offensives go
         to cells with the strongest jihadist presence next to state-held cells, plus cells
         that policies ordered (``offensive_orders``). Wagner accompanies offensives.
+
+        Args:
+            situation: The cells this phase (people, control, accord adherence, towns).
+            jihadist_fighters: JNIM plus IS Sahel fighters per cell.
+            signatory_fighters: CMA plus Platform fighters per cell.
         """
-        model = self.model
-        p = model.params
-        grid = model.grid
-        pop = model.cell_population
-        held_by_signatory = (model.control == Control.SIGNATORY) & (model.accord_adherence > 0)
-        garrison_weight = np.power(pop + 1.0, 0.75) * model.town_cells * (~held_by_signatory)
+        p = situation.params
+        pop = situation.population
+        control = situation.control
+        held_by_signatory = (control == Control.SIGNATORY) & (situation.accord_adherence > 0)
+        garrison_weight = np.power(pop + 1.0, 0.75) * situation.town_cells * (~held_by_signatory)
         if self.offensive_orders.any():
             garrison_weight = garrison_weight + self.offensive_orders * garrison_weight.mean()
         total = max(garrison_weight.sum(), 1e-9)
         on_offensive = p.offensive_share * self.troops
         self.garrison = (self.troops - on_offensive) * garrison_weight / total
 
-        jihadist = model.jnim.fighters + model.is_sahel.fighters
-        near_state = model.neighbor_any(model.control == Control.STATE) | (
-            model.control == Control.STATE
-        )
-        target = jihadist * near_state
+        state_held = control == Control.STATE
+        near_state = situation.topology.neighbor_any(state_held) | state_held
+        target = jihadist_fighters * near_state
         # operations concentrate on the few strongest jihadist concentrations at a time
         k = min(OFFENSIVE_CELLS, target.size)
         threshold = np.partition(target, -k)[-k]
         target = np.where(target >= max(threshold, 1e-9), target, 0.0)
-        orders = self.offensive_orders * (model.cma.fighters + model.platform.fighters + 1.0)
+        orders = self.offensive_orders * (signatory_fighters + 1.0)
         weight = target + orders * 50.0
         if weight.sum() <= 0:
             weight = garrison_weight
         self.offensive = on_offensive * weight / max(weight.sum(), 1e-9)
-        self.offensive_orders = np.zeros(grid.n_cells)
+        self.offensive_orders = np.zeros(situation.grid.n_cells)
 
     @property
     def forces(self) -> np.ndarray:
         """FAMa soldiers per cell (garrisons plus offensives)."""
         return self.garrison + self.offensive
 
-    def grow(self) -> None:
+    def grow(self, p: Parameters) -> None:
         """Recruit soldiers at ``fama_growth`` per year while the budget is not in deficit."""
-        p = self.model.params
         if self.budget_balance >= 0:
             self.troops *= (1.0 + p.fama_growth) ** (1.0 / 12.0)
         self.effectiveness += p.eu_training * p.eu_training_gain / 12.0
@@ -136,7 +132,7 @@ class JihadistGroup(mesa.Agent):
         governance: Local governance level per cell (0-1): courts, taxation, protection.
     """
 
-    def __init__(self, model: MaliModel, side: Side, fighters: np.ndarray) -> None:
+    def __init__(self, model: mesa.Model, side: Side, fighters: np.ndarray) -> None:
         super().__init__(model)
         self.side = side
         self.fighters = fighters.astype(float)
@@ -147,7 +143,9 @@ class JihadistGroup(mesa.Agent):
         """The group's short name."""
         return SIDE_NAMES[self.side]
 
-    def expand(self, state_power: np.ndarray, support_share: np.ndarray) -> None:
+    def expand(
+        self, situation: Situation, state_power: np.ndarray, support_share: np.ndarray
+    ) -> None:
         """Move a share of fighters into neighbouring cells where the state is weak.
 
         "Gone rural to capitalise on local conflicts and the absence of the State" (seed 004):
@@ -156,14 +154,15 @@ class JihadistGroup(mesa.Agent):
         ``expansion_rate`` of the fighters weighs the neighbouring cells against staying.
 
         Args:
+            situation: The cells this phase (violence index, neighbourhood, share in Mali).
             state_power: State-side combat power per cell.
             support_share: Share of each cell's people actively supporting this group.
         """
-        model = self.model
-        grid = model.grid
-        rate = model.params.expansion_rate
-        src, dst = model.edge_src, model.edge_dst
-        local_conflict = np.minimum(model.violence_index / model.params.flight_threshold, 1.0)
+        p = situation.params
+        grid = situation.grid
+        rate = p.expansion_rate
+        src, dst = situation.topology.edge_src, situation.topology.edge_dst
+        local_conflict = np.minimum(situation.violence_index / p.flight_threshold, 1.0)
         attraction = (0.02 + support_share + 0.05 * local_conflict) / (
             1.0 + (state_power / 50.0) ** 2
         )
@@ -178,6 +177,7 @@ class JihadistGroup(mesa.Agent):
 
     def mass(
         self,
+        situation: Situation,
         opponent_power: np.ndarray,
         threshold: np.ndarray,
         controls: np.ndarray,
@@ -195,6 +195,7 @@ class JihadistGroup(mesa.Agent):
         removes that share of the massing into a cell.
 
         Args:
+            situation: The cells this phase (people, neighbourhood, share in Mali).
             opponent_power: Strongest other controlling family's power per cell.
             threshold: Combat power needed to control each cell.
             controls: Cells the group already controls.
@@ -203,25 +204,25 @@ class JihadistGroup(mesa.Agent):
         Returns:
             The mask of target cells.
         """
-        model = self.model
-        p = model.params
-        n = model.grid.n_cells
+        p = situation.params
+        grid = situation.grid
+        n = grid.n_cells
         k = min(int(p.jihadist_offensive_cells), n)
         share = p.jihadist_offensive_share * (1.0 - air_cover)
         if k <= 0 or not np.any(share > 0):
             return np.zeros(n, dtype=bool)
-        src, dst = model.edge_src, model.edge_dst
-        around = np.bincount(src, weights=self.fighters[dst], minlength=n)
+        src, dst = situation.topology.edge_src, situation.topology.edge_dst
+        around = situation.topology.neighbor_sum(self.fighters)
         power = (self.fighters + share * around) * p.jihadist_power
         winnable = (
             (power >= p.control_dominance * opponent_power)
             & (power >= threshold)
             & ~controls
-            & (model.grid.share_in_mali > 0)
+            & (grid.share_in_mali > 0)
         )
         if not winnable.any():
             return winnable
-        prize = np.where(winnable, model.cell_population + 1.0, 0.0)
+        prize = np.where(winnable, situation.population + 1.0, 0.0)
         k = min(k, int(winnable.sum()))
         target = np.zeros(n, dtype=bool)
         target[np.argpartition(prize, -k)[-k:]] = True
@@ -242,9 +243,8 @@ class JihadistGroup(mesa.Agent):
         )
         return target
 
-    def govern(self, controls: np.ndarray) -> None:
-        """Grow governance where the group controls a cell; let it decay elsewhere."""
-        rate = self.model.params.governance_rate
+    def govern(self, controls: np.ndarray, rate: float) -> None:
+        """Grow governance at ``rate`` where the group controls a cell; let it decay elsewhere."""
         self.governance = np.where(
             controls, self.governance + rate * (1.0 - self.governance), self.governance * 0.9
         )
@@ -258,7 +258,7 @@ class SignatoryGroup(mesa.Agent):
         fighters: Fighters per cell (they hold their zones rather than expand).
     """
 
-    def __init__(self, model: MaliModel, side: Side, fighters: np.ndarray) -> None:
+    def __init__(self, model: mesa.Model, side: Side, fighters: np.ndarray) -> None:
         super().__init__(model)
         self.side = side
         self.fighters = fighters.astype(float)
@@ -278,12 +278,13 @@ class ForeignPartner(mesa.Agent):
         troops: Troops per cell this month.
     """
 
-    def __init__(self, model: MaliModel, name: str, base_weight: np.ndarray | None) -> None:
+    def __init__(
+        self, model: mesa.Model, name: str, n_cells: int, base_weight: np.ndarray | None
+    ) -> None:
         super().__init__(model)
         self.name = name
-        n = model.grid.n_cells
-        self.base_weight = np.zeros(n) if base_weight is None else base_weight
-        self.troops = np.zeros(n)
+        self.base_weight = np.zeros(n_cells) if base_weight is None else base_weight
+        self.troops = np.zeros(n_cells)
 
     def deploy(self, total: float) -> None:
         """Spread ``total`` troops over the partner's bases."""

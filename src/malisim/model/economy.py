@@ -16,15 +16,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from malisim.core.calendar import format_month
+from malisim.model.parameters import Parameters
 from malisim.model.space import BIOMES
-
-if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model.mali_model import MaliModel
 
 SUDANIAN = BIOMES.index("Sudanian")
 CIVIL_SPENDING = 30.0  # budget index per month: non-security spending in 2019 (assumption)
@@ -51,23 +47,40 @@ class Economy:
         spending: State spending this month (budget index).
     """
 
-    def __init__(self, model: MaliModel) -> None:
-        self.model = model
+    def __init__(self) -> None:
         self.trend = 1.0
         self.gdp_index = 1.0
         self.loss = 0.0
         self.revenue = 0.0
         self.spending = 0.0
 
-    def update(self, national_violence: float) -> None:
-        """Advance the economy by one month."""
-        model = self.model
-        p = model.params
+    def update(
+        self,
+        p: Parameters,
+        month: int,
+        national_violence: float,
+        fama_troops: float,
+        initial_fama_troops: float,
+        wagner_personnel: float,
+    ) -> float:
+        """Advance the economy by one month; return the state's budget balance.
+
+        Args:
+            p: The parameters in force.
+            month: Month index.
+            national_violence: Population-weighted national violence index.
+            fama_troops: FAMa strength this month.
+            initial_fama_troops: FAMa strength at the start of the run.
+            wagner_personnel: Wagner personnel deployed this month.
+
+        Returns:
+            Revenue minus spending (budget index).
+        """
         self.trend *= (1.0 + p.gdp_trend_growth) ** (1.0 / 12.0)
         sanctions = p.ecowas_sanctions * p.sanctions_gdp_shock * (1.0 - p.sanctions_leakage)
         shock = (
             p.conflict_gdp_drag * national_violence
-            + covid_shock(model.month, p.covid_shock)
+            + covid_shock(month, p.covid_shock)
             + sanctions
             + p.aid_gdp_share * (1.0 - p.donor_engagement)
         )
@@ -78,17 +91,25 @@ class Economy:
         self.revenue = p.state_revenue * self.gdp_index * (1.0 - frozen) + (
             p.aid_budget * p.donor_engagement
         )
-        security = 100.0 * model.state.troops / model.initial_troops
-        mercenaries = p.wagner_monthly_cost * model.wagner.total
+        security = 100.0 * fama_troops / initial_fama_troops
+        mercenaries = p.wagner_monthly_cost * wagner_personnel
         self.spending = security + mercenaries + CIVIL_SPENDING
-        model.state.budget_balance = self.revenue - self.spending
+        return self.revenue - self.spending
 
     def people_in_need(
-        self, present: np.ndarray, idps: np.ndarray, violence: np.ndarray, blockade: np.ndarray
+        self,
+        p: Parameters,
+        biome: np.ndarray,
+        present: np.ndarray,
+        idps: np.ndarray,
+        violence: np.ndarray,
+        blockade: np.ndarray,
     ) -> np.ndarray:
         """People in need of humanitarian assistance per cell.
 
         Args:
+            p: The parameters in force.
+            biome: Biome code per cell (:data:`~malisim.model.space.BIOMES`).
             present: People present per cell.
             idps: Displaced people present per cell.
             violence: Violence index per cell.
@@ -97,11 +118,9 @@ class Economy:
         Returns:
             People in need per cell (never more than 95% of the people present).
         """
-        p = self.model.params
-        grid = self.model.grid
         share = (
             p.need_base
-            + p.sahel_food_insecurity * (grid.biome != SUDANIAN)
+            + p.sahel_food_insecurity * (biome != SUDANIAN)
             + p.need_conflict_weight * violence
             + p.need_economy_weight * (self.loss + blockade)
         )

@@ -26,11 +26,14 @@ from malisim.core.rng import RandomStreams
 from malisim.model import conflict, initial
 from malisim.model.actors import ForeignPartner, JihadistGroup, SignatoryGroup, State
 from malisim.model.civilians import CellSignals, CivilianOutputs, CivilianPopulation
+from malisim.model.conflict import Belligerents
 from malisim.model.economy import Economy
 from malisim.model.events import EventLog
 from malisim.model.outcomes import OutcomeRecorder, control_shares
 from malisim.model.parameters import Parameters, parameter_specs
+from malisim.model.situation import Situation
 from malisim.model.space import NEIGHBOUR_COUNTRIES, MaliGrid, load_grid
+from malisim.model.topology import Topology
 from malisim.model.vocab import N_FAMILIES, Control, Side, Status
 from malisim.policies import Policy
 
@@ -97,7 +100,7 @@ class MaliModel(mesa.Model):
 
         self.grid = grid if grid is not None else load_grid()
         self.space = self.grid.to_mesa_space(random=self.random)
-        self._build_topology()
+        self.topology = Topology(self.grid)
 
         setup = self.streams["setup"]
         p = self.params
@@ -115,7 +118,7 @@ class MaliModel(mesa.Model):
         ).astype(float)
         self.sanctuary_codes = [NEIGHBOUR_COUNTRIES.index(c) for c in ("Niger", "Burkina Faso")]
         self.sanctuary_cells = np.isin(self.grid.border_country, self.sanctuary_codes)
-        self.state = State(self)
+        self.state = State(self, n, p.fama_troops, p.approval_initial)
         self.initial_troops = self.state.troops
         self.jnim = JihadistGroup(
             self, Side.JNIM, initial.spread(self.grid, p.jnim_fighters, initial.JNIM_REGIONS)
@@ -134,16 +137,27 @@ class MaliModel(mesa.Model):
             initial.spread(self.grid, p.platform_fighters, initial.PLATFORM_REGIONS),
         )
         self.france = ForeignPartner(
-            self, "france", initial.base_weights(self.grid, initial.FRANCE_BASES)
+            self, "france", n, initial.base_weights(self.grid, initial.FRANCE_BASES)
         )
         self.minusma = ForeignPartner(
-            self, "minusma", initial.base_weights(self.grid, initial.MINUSMA_BASES)
+            self, "minusma", n, initial.base_weights(self.grid, initial.MINUSMA_BASES)
         )
-        self.wagner = ForeignPartner(self, "wagner", None)
-        self.eu = ForeignPartner(self, "eu", None)
-        self.ecowas = ForeignPartner(self, "ecowas", None)
-        self.donors = ForeignPartner(self, "donors", None)
-        self.france_reach = self._reach(self.france.base_weight > 0, radius=4)
+        self.wagner = ForeignPartner(self, "wagner", n, None)
+        self.eu = ForeignPartner(self, "eu", n, None)
+        self.ecowas = ForeignPartner(self, "ecowas", n, None)
+        self.donors = ForeignPartner(self, "donors", n, None)
+        self.forces = Belligerents(
+            state=self.state,
+            jnim=self.jnim,
+            is_sahel=self.is_sahel,
+            cma=self.cma,
+            platform=self.platform,
+            france=self.france,
+            wagner=self.wagner,
+            minusma=self.minusma,
+        )
+        # Barkhane strikes from its northern bases (assumption: about 200 km around them)
+        self.france_reach = self.topology.reach(self.france.base_weight > 0, radius=4)
         border = np.asarray(self.grid.border_country)
         self.inflow_cells = {
             "is_sahel": border == NEIGHBOUR_COUNTRIES.index("Niger"),
@@ -153,7 +167,7 @@ class MaliModel(mesa.Model):
         self.accord_adherence = float(p.accord_adherence_initial)
         self.offensive_against_signatories = np.zeros(n)
         self.dialogue_mask = np.ones(n)
-        self.economy = Economy(self)
+        self.economy = Economy()
         self.events = EventLog(self.grid)
         self.violence_index = np.zeros(n)
         self.support_share = np.zeros((N_FAMILIES, n))
@@ -166,7 +180,7 @@ class MaliModel(mesa.Model):
         self._deploy_partners()
         self.control = initial.default_control(self.grid)
         self.administration = self.control == Control.STATE
-        self.state.deploy()
+        self._deploy_state()
         self._initial_control()
         self.administration &= self.control == Control.STATE
 
@@ -199,44 +213,22 @@ class MaliModel(mesa.Model):
         """The current month as ``YYYY-MM``."""
         return format_month(self.month)
 
-    # ------------------------------------------------------------------ topology helpers
-    def _build_topology(self) -> None:
-        grid = self.grid
-        indptr, indices = grid.neighbor_indptr, grid.neighbor_indices
-        self.edge_src = np.repeat(np.arange(grid.n_cells), np.diff(indptr))
-        self.edge_dst = np.asarray(indices, dtype=np.intp)
+    def add_rally(self, amount: float) -> None:
+        """Policy hook: add a sovereignty rally to the junta's approval."""
+        self.state.add_rally(amount)
 
-    def neighbor_any(self, mask: np.ndarray) -> np.ndarray:
-        """Cells with at least one neighbour where ``mask`` holds."""
-        counts = np.bincount(
-            self.edge_src, weights=mask[self.edge_dst].astype(float), minlength=self.grid.n_cells
-        )
-        return counts > 0
+    def launch_offensive(self, regions: list[str] | None, intensity: float) -> None:
+        """Policy hook: order a state offensive into the given regions' cells this month.
 
-    def neighbor_max(self, values: np.ndarray) -> np.ndarray:
-        """Maximum of ``values`` over each cell's neighbours (0 where a cell has none)."""
-        out = np.zeros(self.grid.n_cells)
-        np.maximum.at(out, self.edge_src, values[self.edge_dst])
-        return out
-
-    def _reach(self, mask: np.ndarray, radius: int) -> np.ndarray:
-        """1 for cells within ``radius`` steps of ``mask``, 0 elsewhere (strike reach).
-
-        Barkhane strikes from its northern bases (assumption: about 200 km around them).
+        Args:
+            regions: Region names, or None for the signatory-controlled cells.
+            intensity: Share of offensive forces sent there (0-1).
         """
-        indptr, indices = self.grid.within(radius)
-        src = np.repeat(np.arange(self.grid.n_cells), np.diff(indptr))
-        near = mask.copy()
-        np.logical_or.at(near, src, mask[indices])
-        return np.where(near, 1.0, 0.0)
-
-    def france_air_level(self) -> float:
-        """French air support, ISR and medevac available, 0-1 (full at 2,500 troops)."""
-        return min(self.french_strike_force() / 2500.0, 1.0)
-
-    def french_strike_force(self) -> float:
-        """French troops that strike in Mali: those deployed plus the regional residual."""
-        return self.france.total + self.params.france_regional_troops
+        if regions is None:
+            target = self.control == Control.SIGNATORY
+        else:
+            target = self.grid.region_mask(*regions)
+        self.state.order_offensive(target, intensity)
 
     def set_dialogue_regions(self, regions: list[str] | None) -> None:
         """Policy hook: limit dialogue with JNIM to these regions (None: everywhere)."""
@@ -273,18 +265,46 @@ class MaliModel(mesa.Model):
         raise KeyError(f"unknown indicator {name!r}")
 
     # ------------------------------------------------------------------ phases
+    def situation(self) -> Situation:
+        """A snapshot of the cells for the rules of the current phase (see :class:`Situation`)."""
+        return Situation(
+            month=self.month,
+            params=self.params,
+            grid=self.grid,
+            topology=self.topology,
+            population=self.cell_population,
+            control=self.control,
+            administration=self.administration,
+            violence_index=self.violence_index,
+            support_share=self.support_share,
+            accord_adherence=self.accord_adherence,
+            dialogue=self.dialogue(),
+            offensive_orders=self.offensive_against_signatories,
+            town_cells=self.town_cells,
+            sanctuary_cells=self.sanctuary_cells,
+            france_reach=self.france_reach,
+        )
+
     def _deploy_partners(self) -> None:
         p = self.params
         self.france.deploy(p.france_troops)
         self.minusma.deploy(p.minusma_troops)
 
+    def _deploy_state(self) -> None:
+        self.state.deploy(
+            self.situation(),
+            jihadist_fighters=self.jnim.fighters + self.is_sahel.fighters,
+            signatory_fighters=self.cma.fighters + self.platform.fighters,
+        )
+
     def _initial_control(self) -> None:
-        power = conflict.control_powers(self)
+        situation = self.situation()
+        power = conflict.control_powers(situation, self.forces)
         order = np.sort(power, axis=0)
         top, second = order[-1], order[-2]
         leader = np.argmax(power, axis=0)
         held = top >= self.params.control_dominance * np.maximum(second, 1e-9)
-        strong = top >= conflict.control_threshold(self)
+        strong = top >= conflict.control_threshold(self.params, self.cell_population)
         self.control = np.where(
             strong & held, leader, np.where(strong, Control.CONTESTED, self.control)
         ).astype(np.int8)
@@ -326,31 +346,44 @@ class MaliModel(mesa.Model):
             national_violence = float(
                 np.average(self.violence_index, weights=np.maximum(self.cell_population, 1.0))
             )
-            self.economy.update(national_violence)
+            self.state.budget_balance = self.economy.update(
+                p,
+                self.month,
+                national_violence,
+                fama_troops=self.state.troops,
+                initial_fama_troops=self.initial_troops,
+                wagner_personnel=self.wagner.total,
+            )
         with timer("state"):
-            self.state.grow()
+            self.state.grow(p)
             self.offensive_against_signatories = self.state.offensive_orders.copy()
-            self.state.deploy()
+            self._deploy_state()
             off = self.state.offensive
             self.wagner.troops = (
                 p.wagner_personnel * off / off.sum() if off.sum() > 0 else np.zeros_like(off)
             )
         with timer("armed_groups"):
-            state_power = conflict.side_powers(self)["state"]
-            self.jnim.expand(state_power, self.support_share[1])
-            self.is_sahel.expand(state_power, self.support_share[2])
-            self._jihadist_offensives()
-            conflict.desertion(self)
+            situation = self.situation()
+            state_power = conflict.side_powers(self.forces, p)["state"]
+            self.jnim.expand(situation, state_power, self.support_share[1])
+            self.is_sahel.expand(situation, state_power, self.support_share[2])
+            self._jihadist_offensives(situation)
+            conflict.desertion(
+                (self.jnim, self.is_sahel, self.cma, self.platform), p.desertion_rate
+            )
             self._cross_border_inflow()
         violence = conflict.MonthlyViolence.zeros(self.grid.n_cells)
+        forces, log = self.forces, self.events
         with timer("strikes"):
-            conflict.strikes(self, self.streams["remote"], violence)
+            conflict.strikes(self.situation(), forces, self.streams["remote"], violence, log)
         with timer("clashes"):
-            conflict.clashes(self, self.streams["combat"], violence)
+            conflict.clashes(self.situation(), forces, self.streams["combat"], violence, log)
         with timer("explosives"):
-            conflict.explosives(self, self.streams["remote"], violence)
+            conflict.explosives(self.situation(), forces, self.streams["remote"], violence, log)
         with timer("violence"):
-            conflict.one_sided_violence(self, self.streams["violence"], violence)
+            conflict.one_sided_violence(
+                self.situation(), forces, self.streams["violence"], violence, log
+            )
         with timer("civilians"):
             outputs = self._civilian_step(violence)
         with timer("recruitment"):
@@ -366,16 +399,18 @@ class MaliModel(mesa.Model):
             self.cma.fighters += rec[3] * cma_share
             self.platform.fighters += rec[3] * (1.0 - cma_share)
         with timer("control"):
-            conflict.update_control(self, violence.battles)
-            self.jnim.govern(self.control == Control.JNIM)
-            self.is_sahel.govern(self.control == Control.IS_SAHEL)
+            change = conflict.update_control(self.situation(), forces, violence.battles, log)
+            self.control, self.administration = change.control, change.administration
+            self.jnim.govern(self.control == Control.JNIM, p.governance_rate)
+            self.is_sahel.govern(self.control == Control.IS_SAHEL, p.governance_rate)
             self._sieges()
         with timer("politics"):
             self._update_adherence()
             self._update_approval(violence)
             self.people_in_need = self.economy.people_in_need(
-                outputs.population, outputs.idps, self.violence_index, self.blockade
-            )
+                p, self.grid.biome, outputs.population, outputs.idps, self.violence_index,
+                self.blockade,
+            )  # fmt: skip
         with timer("outcomes"):
             self._record(violence, outputs)
         self.month += 1
@@ -384,18 +419,20 @@ class MaliModel(mesa.Model):
             for policy in self.policies:
                 policy.finalize(self)
 
-    def _jihadist_offensives(self) -> None:
+    def _jihadist_offensives(self, situation: Situation) -> None:
         """Each jihadist group masses fighters on the cells it can take (JNIM first).
 
         French air support and surveillance deter massing within reach of the French bases, in
         proportion to the French air level (seeds 000, 002).
         """
-        air_cover = self.params.air_deterrence * self.france_air_level() * self.france_reach
-        threshold = conflict.control_threshold(self)
+        p = situation.params
+        air_level = conflict.france_air_level(self.france, p)
+        air_cover = p.air_deterrence * air_level * situation.france_reach
+        threshold = conflict.control_threshold(p, situation.population)
         for group, row in ((self.jnim, Control.JNIM), (self.is_sahel, Control.IS_SAHEL)):
-            power = conflict.control_powers(self)
+            power = conflict.control_powers(situation, self.forces)
             others = np.delete(power, row, axis=0).max(axis=0)
-            group.mass(others, threshold, self.control == row, air_cover)
+            group.mass(situation, others, threshold, situation.control == row, air_cover)
 
     def _civilian_step(self, violence: conflict.MonthlyViolence) -> CivilianOutputs:
         p = self.params
@@ -420,7 +457,7 @@ class MaliModel(mesa.Model):
                 self.cma.fighters + self.platform.fighters,
             ]
         )
-        power = conflict.control_powers(self)
+        power = conflict.control_powers(self.situation(), self.forces)
         authority = np.where(
             self.control == Control.CONTESTED, np.argmax(power, axis=0), self.control
         ).astype(np.intp)
@@ -469,12 +506,8 @@ class MaliModel(mesa.Model):
         """Town cells surrounded by a jihadist-held neighbourhood lose economic activity."""
         towns = self.town_cells
         jihadist = (self.control == Control.JNIM) | (self.control == Control.IS_SAHEL)
-        held_around = np.bincount(
-            self.edge_src,
-            weights=jihadist[self.edge_dst].astype(float),
-            minlength=self.grid.n_cells,
-        )
-        degree = np.maximum(np.bincount(self.edge_src, minlength=self.grid.n_cells), 1)
+        held_around = self.topology.neighbor_sum(jihadist.astype(float))
+        degree = np.maximum(self.topology.degree(), 1)
         besieged = towns & ~jihadist & (held_around / degree >= 0.5)
         self.blockade = np.where(besieged, self.params.blockade_shock, 0.0)
 
@@ -545,8 +578,8 @@ class MaliModel(mesa.Model):
             "recruits_jihadist": outputs.recruits[1] + outputs.recruits[2],
             "population": outputs.population,
         }
-        data.update(control_shares(self, outputs.population))
-        self.recorder.record(self, data)
+        data.update(control_shares(self.grid.region, self.control, outputs.population))
+        self.recorder.record(self.grid.region, data)
 
     # ------------------------------------------------------------------ running and read-outs
     def run(self) -> MaliModel:

@@ -91,7 +91,7 @@ class FrenchWithdrawal(Policy):
         start, end = self.month("drawdown_start"), self.month("drawdown_end")
         announcement = self.month("announcement") or start
         if self.rally and m == announcement:
-            model.state.add_rally(model.params.sovereignty_rally)
+            model.add_rally(model.get_param("sovereignty_rally"))
         base = model.base_param("france_troops")
         model.set_param("france_troops", ramp(m, start, end, base, 0.0))
         if m >= end:
@@ -429,4 +429,4 @@ class KidalOffensive(Policy):
     def apply(self, model: MaliModel) -> None:
         """Order the offensive while in force."""
         if self.month("start") <= model.month <= self.month("end"):
-            model.state.launch_offensive(self.regions, self.intensity)
+            model.launch_offensive(self.regions, self.intensity)
