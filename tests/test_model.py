@@ -423,6 +423,7 @@ class OffensiveOnSignatories(Policy):
     """Test policy: every month, order a full offensive into the signatory-held cells."""
 
     policy_type = "test_offensive_on_signatories"
+    hooks = ("launch_offensive",)
 
     def apply(self, model) -> None:
         model.launch_offensive(None, 1.0)

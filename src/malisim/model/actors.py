@@ -27,7 +27,6 @@ from malisim.model.parameters import Parameters
 from malisim.model.situation import Situation
 from malisim.model.vocab import SIDE_NAMES, Control, Side
 
-
 #: Cells the state's offensive operations concentrate on each month (assumption).
 OFFENSIVE_CELLS = 8
 

@@ -29,13 +29,13 @@ from malisim.model.civilians import CellSignals, CivilianOutputs, CivilianPopula
 from malisim.model.conflict import Belligerents
 from malisim.model.economy import Economy
 from malisim.model.events import EventLog
+from malisim.model.hooks import ModelPolicy
 from malisim.model.outcomes import OutcomeRecorder, control_shares
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.model.situation import Situation
 from malisim.model.space import NEIGHBOUR_COUNTRIES, MaliGrid, load_grid
 from malisim.model.topology import Topology
 from malisim.model.vocab import N_FAMILIES, Control, Side, Status
-from malisim.policies import Policy
 
 #: Phases of :meth:`MaliModel.step`, in order (also used by the benchmark's time breakdown).
 PHASES: tuple[str, ...] = (
@@ -64,7 +64,10 @@ class MaliModel(mesa.Model):
             derived from it (:class:`malisim.core.rng.RandomStreams`). ``None`` draws a fresh seed.
         start: First month, ``YYYY-MM`` (default 2019-01).
         end: Last month, ``YYYY-MM`` inclusive (default 2026-12).
-        policies: Policy objects (see :mod:`malisim.policies`), applied each month in order.
+        policies: Policies (anything with the lifecycle of
+            :class:`~malisim.model.hooks.ModelPolicy`, e.g. those of :mod:`malisim.policies`),
+            stepped each month in order with the model as their
+            :class:`~malisim.model.hooks.PolicyHooks`.
         grid: The grid (default: the packaged grid of Mali; tests pass sub-grids).
         **overrides: Parameter values by name (see :mod:`malisim.model.parameters`).
 
@@ -79,7 +82,7 @@ class MaliModel(mesa.Model):
         seed: int | None = None,
         start: str = DEFAULT_START,
         end: str = DEFAULT_END,
-        policies: Iterable[Policy] = (),
+        policies: Iterable[ModelPolicy] = (),
         grid: MaliGrid | None = None,
         **overrides: Any,
     ) -> None:
@@ -96,7 +99,7 @@ class MaliModel(mesa.Model):
         self.base_parameters = Parameters(**overrides)
         self.params = SimpleNamespace(**self.base_parameters.model_dump())
         self._specs = parameter_specs()
-        self.policies: list[Policy] = list(policies)
+        self.policies: list[ModelPolicy] = list(policies)
 
         self.grid = grid if grid is not None else load_grid()
         self.space = self.grid.to_mesa_space(random=self.random)
@@ -191,6 +194,7 @@ class MaliModel(mesa.Model):
         self.running = True
 
     # ------------------------------------------------------------------ policy hooks
+    # (the protocol malisim.model.hooks.PolicyHooks: month, date, and the methods below)
     def set_param(self, name: str, value: float) -> None:
         """Policy hook: set a parameter for the rest of the run (validated against bounds)."""
         spec = self._specs.get(name)

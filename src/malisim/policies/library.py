@@ -1,23 +1,22 @@
 """The policies the source documents discuss, as dated, configurable interventions.
 
 Each policy moves model parameters along its timeline (through the ``set_param`` hook) or gives
-orders to an actor (``launch_offensive``, ``add_rally``); its docstring lists the hooks it uses
-and its ``sources`` where its effects come from. Ramps are linear between their dates.
+orders (``launch_offensive``, ``add_rally``, ``set_dialogue_regions``); the hooks of
+:class:`malisim.model.hooks.PolicyHooks` are all it touches. Its ``hooks`` and docstring list
+the hooks it uses and its ``sources`` where its effects come from. Ramps are linear between
+their dates.
 """
 
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
 from malisim.core.calendar import parse_month
+from malisim.model.hooks import PolicyHooks
 from malisim.model.space import REGIONS
 from malisim.policies.base import Month, Policy, register_policy
-
-if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model.mali_model import MaliModel
 
 S000 = "seed 000 (CRS, Crisis in Mali, 2022)"
 S001 = "seed 001 (CRS, Conflict in Mali, 2020)"
@@ -59,11 +58,13 @@ class FrenchWithdrawal(Policy):
     support, intelligence and medical evacuation that FAMa and MINUSMA relied on; a residual
     force in neighbouring countries may keep striking; European contributors leave MINUSMA.
 
-    Hooks: ``set_param`` (france_troops, france_regional_troops, minusma_troops), ``add_rally``.
+    Hooks: ``month``, ``get_param`` (sovereignty_rally, minusma_troops), ``base_param``
+    (france_troops, minusma_troops), ``set_param`` (france_troops, france_regional_troops,
+    minusma_troops), ``add_rally``.
     """
 
     policy_type = "french_withdrawal"
-    hooks = ("set_param", "add_rally")
+    hooks = ("month", "get_param", "base_param", "set_param", "add_rally")
     sources = (
         f"{S000}: France and the EU 'would withdraw their military forces from Mali, including "
         "over 2,000 French troops'; Barkhane 'provided medical and casualty evacuations and "
@@ -85,7 +86,7 @@ class FrenchWithdrawal(Policy):
         _ordered(self, "drawdown_start", "drawdown_end")
         return self
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Draw troops down; move the residual force abroad; European peacekeepers leave."""
         m = model.month
         start, end = self.month("drawdown_start"), self.month("drawdown_end")
@@ -108,12 +109,12 @@ class WagnerDeployment(Policy):
     and monthly cost set Wagner's effect; optionally it ends, or is handed over to Africa Corps
     (same role, ``africa_corps_personnel``).
 
-    Hooks: ``set_param`` (wagner_personnel, wagner_power, wagner_abuse_multiplier,
-    wagner_monthly_cost).
+    Hooks: ``month``, ``base_param`` (wagner_personnel), ``set_param`` (wagner_personnel,
+    wagner_power, wagner_abuse_multiplier, wagner_monthly_cost).
     """
 
     policy_type = "wagner_deployment"
-    hooks = ("set_param",)
+    hooks = ("month", "base_param", "set_param")
     sources = (
         f"{S002}: 'Wagner has deployed over 1,000 personnel'; helicopters and 'direct support "
         "to Malian troops during ground combat'; Moura",
@@ -137,7 +138,7 @@ class WagnerDeployment(Policy):
         _ordered(self, "start", "end")
         return self
 
-    def initialize(self, model: MaliModel) -> None:
+    def initialize(self, model: PolicyHooks) -> None:
         """Set Wagner's combat power, abuse multiplier and cost if given."""
         super().initialize(model)
         for name, value in (
@@ -148,7 +149,7 @@ class WagnerDeployment(Policy):
             if value is not None:
                 model.set_param(name, value)
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Ramp personnel up; switch to Africa Corps or end on the given dates."""
         m = model.month
         start = self.month("start")
@@ -168,12 +169,12 @@ class EcowasSanctions(Policy):
 
     Border closure and trade ban (essentials exempted) and frozen sovereign assets.
 
-    Hooks: ``set_param`` (ecowas_sanctions, sanctions_leakage).
+    Hooks: ``month``, ``set_param`` and ``base_param`` (ecowas_sanctions, sanctions_leakage).
     """
 
     policy_type = "ecowas_sanctions"
     allow_multiple = True
-    hooks = ("set_param",)
+    hooks = ("month", "set_param", "base_param")
     sources = (
         f"{S000}: 'closing their borders with the country, banning commercial transactions "
         "(exempting essential goods and medications), and freezing Mali's sovereign assets'; "
@@ -191,7 +192,7 @@ class EcowasSanctions(Policy):
         _ordered(self, "start", "end")
         return self
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Sanctions in force from start through end inclusive."""
         m = model.month
         active = self.month("start") <= m <= self.month("end")
@@ -208,11 +209,11 @@ class EcowasSanctions(Policy):
 class EcowasExit(Policy):
     """Mali leaves ECOWAS (Alliance of Sahel States): a lasting, smaller trade shock.
 
-    Hooks: ``set_param`` (ecowas_sanctions).
+    Hooks: ``month``, ``get_param`` and ``set_param`` (ecowas_sanctions).
     """
 
     policy_type = "ecowas_exit"
-    hooks = ("set_param",)
+    hooks = ("month", "get_param", "set_param")
     sources = (
         "shared/domain.md: exit announced 2024-01, effective 2025-01",
         f"{S003}: separation took effect on 29 January 2025",
@@ -221,7 +222,7 @@ class EcowasExit(Policy):
     start: Month
     trade_shock: float = Field(0.2, ge=0, le=1)
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """From the exit on, trade frictions equal a fraction of full sanctions."""
         if model.month >= self.month("start"):
             current = model.get_param("ecowas_sanctions")
@@ -232,11 +233,11 @@ class EcowasExit(Policy):
 class MinusmaRestrictions(Policy):
     """The junta restricts MINUSMA's movements and flights.
 
-    Hooks: ``set_param`` (minusma_mobility).
+    Hooks: ``month``, ``set_param`` and ``base_param`` (minusma_mobility).
     """
 
     policy_type = "minusma_restrictions"
-    hooks = ("set_param",)
+    hooks = ("month", "set_param", "base_param")
     sources = (
         f"{S000}: the junta 'has also increasingly restricted access and flights' by MINUSMA",
         f"{S002}: 'new procedures hindering ground force responsiveness'",
@@ -246,7 +247,7 @@ class MinusmaRestrictions(Policy):
     end: Month | None = None
     mobility: float = Field(0.5, ge=0, le=1)
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Mobility reduced while in force."""
         m = model.month
         end = self.month("end")
@@ -260,11 +261,11 @@ class MinusmaRestrictions(Policy):
 class MinusmaWithdrawal(Policy):
     """MINUSMA draws down to zero between two dates (2023).
 
-    Hooks: ``set_param`` (minusma_troops).
+    Hooks: ``month``, ``get_param`` and ``set_param`` (minusma_troops).
     """
 
     policy_type = "minusma_withdrawal"
-    hooks = ("set_param",)
+    hooks = ("month", "get_param", "set_param")
     sources = (
         "shared/domain.md: Mali asks MINUSMA to leave (2023-06); completed by end of 2023",
         f"{S004}: MINUSMA leaving Tessalit and Aguelhok camps (Oct 2023)",
@@ -278,7 +279,7 @@ class MinusmaWithdrawal(Policy):
         _ordered(self, "drawdown_start", "drawdown_end")
         return self
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Ramp peacekeepers down to zero."""
         m = model.month
         start, end = self.month("drawdown_start"), self.month("drawdown_end")
@@ -291,12 +292,12 @@ class MinusmaWithdrawal(Policy):
 class AidSuspension(Policy):
     """A donor suspends a share of aid to the state (several may overlap; shares add up).
 
-    Hooks: ``set_param`` (donor_engagement).
+    Hooks: ``month``, ``get_param`` and ``set_param`` (donor_engagement).
     """
 
     policy_type = "aid_suspension"
     allow_multiple = True
-    hooks = ("set_param",)
+    hooks = ("month", "get_param", "set_param")
     sources = (
         f"{S002}: 'The suspension of European Union budgetary support in January 2022 and "
         "paused payments from institutions such as the World Bank and the African Development "
@@ -314,7 +315,7 @@ class AidSuspension(Policy):
         _ordered(self, "start", "end")
         return self
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Withdraw this donor's share while suspended; give it back after."""
         m = model.month
         end = self.month("end")
@@ -333,11 +334,12 @@ class JihadistDialogue(Policy):
     ``intensity``; Islamic State Sahel, excluded from talks, may act as a spoiler (its abuse rate
     rises by ``spoiler_risk``).
 
-    Hooks: ``set_param`` (dialogue_intensity, is_sahel_abuse_rate), ``dialogue_mask``.
+    Hooks: ``month``, ``set_param`` and ``base_param`` (dialogue_intensity,
+    is_sahel_abuse_rate), ``set_dialogue_regions``.
     """
 
     policy_type = "jihadist_dialogue"
-    hooks = ("set_param", "dialogue_mask")
+    hooks = ("month", "set_param", "base_param", "set_dialogue_regions")
     sources = (
         f"{S002}: 'prioritising political dialogue, including with the jihadists'; in 2020 "
         "'Mali was the first country in the G5 Sahel to express willingness to engage in "
@@ -357,7 +359,7 @@ class JihadistDialogue(Policy):
         _check_regions(self.regions)
         return self
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Dialogue in force from start (through end)."""
         m = model.month
         end = self.month("end")
@@ -375,12 +377,12 @@ class JihadistDialogue(Policy):
 class AccordImplementation(Policy):
     """The level of implementation of the 2015 Algiers accord from a date.
 
-    Hooks: ``set_param`` (accord_implementation).
+    Hooks: ``month``, ``set_param`` (accord_implementation).
     """
 
     policy_type = "accord_implementation"
     allow_multiple = True
-    hooks = ("set_param",)
+    hooks = ("month", "set_param")
     sources = (
         f"{S001}: decentralisation, reforms and development 'slow to advance, at best'",
         "shared/domain.md: the junta ends the accord (2024-01)",
@@ -389,7 +391,7 @@ class AccordImplementation(Policy):
     start: Month
     level: float = Field(ge=0, le=1)
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Set the implementation level from start on."""
         if model.month >= self.month("start"):
             model.set_param("accord_implementation", self.level)
@@ -403,12 +405,12 @@ class KidalOffensive(Policy):
     weight into the cells of ``regions`` (default Kidal): the signatories fight back and their
     accord adherence falls.
 
-    Hooks: ``launch_offensive``.
+    Hooks: ``month``, ``launch_offensive``.
     """
 
     policy_type = "kidal_offensive"
     allow_multiple = True
-    hooks = ("launch_offensive",)
+    hooks = ("month", "launch_offensive")
     sources = (
         f"{S004}: 'govt and allied Russian paramilitary Wagner Group 7 Oct carried out strikes "
         "and took control of Anefis town'; 'could launch offensive in days or weeks'",
@@ -426,7 +428,7 @@ class KidalOffensive(Policy):
         _check_regions(self.regions)
         return self
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Order the offensive while in force."""
         if self.month("start") <= model.month <= self.month("end"):
             model.launch_offensive(self.regions, self.intensity)
