@@ -533,3 +533,16 @@ def test_set_param_hook_validates(make_model):
         model.set_param("aid_budgt", 10.0)
     with pytest.raises(ValueError, match=r"aid_budget=500.*\[0.0, 100.0\]"):
         model.set_param("aid_budget", 500.0)
+
+
+def test_parameters_in_force_reject_misspelt_names(make_model):
+    model = make_model(end="2019-02")
+    with pytest.raises(AttributeError, match="fama_tropos"):
+        _ = model.params.fama_tropos
+    with pytest.raises(ValidationError, match="fama_tropos"):
+        model.params.fama_tropos = 25_000.0
+    with pytest.raises(ValidationError, match="less than or equal"):
+        model.params.fama_troops = 1e9  # bounds hold for any assignment, not only set_param
+    model.params.fama_troops = 25_000.0
+    assert model.get_param("fama_troops") == 25_000.0
+    assert model.base_param("fama_troops") == 20_000.0

@@ -14,7 +14,6 @@ Build it with flat keyword arguments, as Mesa's SolaraViz does::
 from __future__ import annotations
 
 from collections.abc import Iterable
-from types import SimpleNamespace
 from typing import Any
 
 import mesa
@@ -32,6 +31,7 @@ from malisim.model.events import EventLog
 from malisim.model.hooks import ModelPolicy
 from malisim.model.outcomes import OutcomeRecorder, control_shares
 from malisim.model.parameters import Parameters, parameter_specs
+from malisim.model.run_parameters import RunParameters
 from malisim.model.situation import Situation
 from malisim.model.space import NEIGHBOUR_COUNTRIES, MaliGrid, load_grid
 from malisim.model.topology import Topology
@@ -97,7 +97,7 @@ class MaliModel(mesa.Model):
             raise ValueError(f"end {end} is before start {start}")
         self.month = self.start_month
         self.base_parameters = Parameters(**overrides)
-        self.params = SimpleNamespace(**self.base_parameters.model_dump())
+        self.params = RunParameters.from_parameters(self.base_parameters)
         self._specs = parameter_specs()
         self.policies: list[ModelPolicy] = list(policies)
 
