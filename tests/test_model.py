@@ -546,3 +546,18 @@ def test_parameters_in_force_reject_misspelt_names(make_model):
     model.params.fama_troops = 25_000.0
     assert model.get_param("fama_troops") == 25_000.0
     assert model.base_param("fama_troops") == 20_000.0
+
+
+def test_phase_table_drives_step_and_is_documented(make_model):
+    import re
+
+    from malisim.model.mali_model import PHASE_TABLE, PHASES, MaliModel
+
+    model = make_model(end="2019-02")
+    model.phase_seconds = {}
+    model.step()
+    assert list(model.phase_seconds) == list(PHASES)  # every phase ran, in table order
+    assert PHASES == tuple(name for name, _ in PHASE_TABLE)
+    # the step docstring lists the phases in order ("N. ``name``: ...")
+    documented = re.findall(r"^\s*\d+\. ``(\w+)``", MaliModel.step.__doc__ or "", re.M)
+    assert documented == list(PHASES), "update MaliModel.step's docstring to list PHASE_TABLE"

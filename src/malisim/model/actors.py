@@ -9,6 +9,9 @@
 * :class:`ForeignPartner` — France/Barkhane, EU training, MINUSMA, Wagner/Africa Corps, ECOWAS
   and donors: presence per cell where they have troops, and their levers (strikes, air support,
   protection of civilians, sanctions, aid).
+* :class:`Belligerents` — the armed actors together (the forces the conflict rules reduce), with
+  :func:`assign_recruits`, the rule by which civilians who join an armed family reach its group.
+* :func:`accord_adherence_next` — the signatory groups' shared accord adherence.
 
 Actors hold state and the rules that are theirs alone (deployment, expansion, adherence). What
 happens *between* actors (clashes, violence, events) lives in :mod:`malisim.model.conflict`.
@@ -19,6 +22,8 @@ of each rule are listed in docs/ODD.md.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
@@ -114,6 +119,45 @@ class State(mesa.Agent):
     def forces(self) -> np.ndarray:
         """FAMa soldiers per cell (garrisons plus offensives)."""
         return self.garrison + self.offensive
+
+    def service(self, control: np.ndarray) -> np.ndarray:
+        """Level of state services per cell (0-1) that civilians see, for their legitimacy.
+
+        Full where the state controls the cell, half where it is contested, a fifth elsewhere;
+        all cut to 0.8 of that while the budget is in deficit (assumption).
+        """
+        level = np.where(
+            control == Control.STATE,
+            1.0,
+            np.where(control == Control.CONTESTED, 0.5, 0.2),
+        )
+        return level * (1.0 if self.budget_balance >= 0 else 0.8)
+
+    def update_approval(
+        self, p: Parameters, civilian_deaths: list[float], economic_loss: float
+    ) -> None:
+        """Move approval toward its target: sovereignty rally, security results, economy.
+
+        The rally decays by 0.5% a month. Security results compare the civilian deaths of the
+        last 3 months with the 12 months before (relative change, +50 deaths to damp small
+        numbers); the economy enters as the share of trend GDP lost (seed 002).
+
+        Args:
+            p: The parameters in force.
+            civilian_deaths: Civilian deaths of every month so far, this month last.
+            economic_loss: Share of trend GDP lost this month.
+        """
+        recent = np.mean(civilian_deaths[-3:])
+        before = np.mean(civilian_deaths[-15:-3]) if len(civilian_deaths) > 3 else recent
+        trend = (recent - before) / (before + 50.0)
+        self.rally *= 0.995
+        target = (
+            p.approval_initial
+            + self.rally
+            - p.approval_security_weight * trend
+            - p.approval_economy_weight * economic_loss
+        )
+        self.approval += p.approval_adjustment * (float(np.clip(target, 0, 1)) - self.approval)
 
     def grow(self, p: Parameters) -> None:
         """Recruit soldiers at ``fama_growth`` per year while the budget is not in deficit."""
@@ -242,6 +286,15 @@ class JihadistGroup(mesa.Agent):
         )
         return target
 
+    def receive_inflow(self, arriving: float, cells: np.ndarray) -> None:
+        """Fighters arriving from abroad settle in ``cells`` (border cells with their base).
+
+        They spread in proportion to the group's fighters there plus one (to seed it).
+        """
+        weight = (self.fighters + 1.0) * cells
+        if weight.sum() > 0:
+            self.fighters += arriving * weight / weight.sum()
+
     def govern(self, controls: np.ndarray, rate: float) -> None:
         """Grow governance at ``rate`` where the group controls a cell; let it decay elsewhere."""
         self.governance = np.where(
@@ -287,11 +340,138 @@ class ForeignPartner(mesa.Agent):
 
     def deploy(self, total: float) -> None:
         """Spread ``total`` troops over the partner's bases."""
-        w = self.base_weight
-        s = w.sum()
-        self.troops = total * w / s if s > 0 else np.zeros_like(w)
+        self.troops = _spread(total, self.base_weight)
+
+    def accompany(self, total: float, forces: np.ndarray) -> None:
+        """Spread ``total`` troops in proportion to another force (Wagner with the offensives).
+
+        Wagner operates alongside FAMa's offensive operations (seed 002: "direct support to
+        Malian troops during ground combat"), not at bases of its own.
+        """
+        self.troops = _spread(total, forces)
 
     @property
     def total(self) -> float:
         """Total troops deployed."""
         return float(self.troops.sum())
+
+
+def _spread(total: float, weight: np.ndarray) -> np.ndarray:
+    """``total`` spread in proportion to ``weight`` (nothing where the weights are all zero)."""
+    s = weight.sum()
+    return total * weight / s if s > 0 else np.zeros_like(weight)
+
+
+@dataclass(frozen=True)
+class Belligerents:
+    """The armed actors whose forces the conflict rules read and reduce (in place).
+
+    Attributes:
+        state: The junta and FAMa.
+        jnim: JNIM.
+        is_sahel: Islamic State Sahel.
+        cma: CMA.
+        platform: Platform.
+        france: France / Barkhane.
+        wagner: Wagner / Africa Corps.
+        minusma: MINUSMA.
+    """
+
+    state: State
+    jnim: JihadistGroup
+    is_sahel: JihadistGroup
+    cma: SignatoryGroup
+    platform: SignatoryGroup
+    france: ForeignPartner
+    wagner: ForeignPartner
+    minusma: ForeignPartner
+
+    def fighters(self, side: str) -> np.ndarray:
+        """The per-cell fighters array of a non-state armed group (by short name)."""
+        group: JihadistGroup | SignatoryGroup = {
+            "jnim": self.jnim,
+            "is_sahel": self.is_sahel,
+            "cma": self.cma,
+            "platform": self.platform,
+        }[side]
+        return group.fighters
+
+    def presence_by_family(self) -> np.ndarray:
+        """``(n_families, n_cells)`` armed persons per family and cell.
+
+        The state family counts FAMa, Wagner and French troops; the signatory family CMA and
+        Platform. Peacekeepers belong to no family.
+        """
+        return np.vstack(
+            [
+                self.state.forces + self.wagner.troops + self.france.troops,
+                self.jnim.fighters,
+                self.is_sahel.fighters,
+                self.cma.fighters + self.platform.fighters,
+            ]
+        )
+
+
+def assign_recruits(forces: Belligerents, recruits: np.ndarray) -> None:
+    """Civilians who joined an armed family this month join its group in their cell.
+
+    State recruits join FAMa's national pool; JNIM and IS Sahel recruits their group's fighters
+    in the cell; signatory recruits split between CMA and Platform in proportion to their
+    fighters in the cell (half each where neither has any).
+
+    Args:
+        forces: The armed actors (their strengths grow in place).
+        recruits: ``(n_families, n_cells)`` people who joined each family.
+    """
+    forces.state.troops += float(recruits[0].sum())
+    forces.jnim.fighters += recruits[1]
+    forces.is_sahel.fighters += recruits[2]
+    cma, platform = forces.cma, forces.platform
+    signatory_total = cma.fighters + platform.fighters
+    cma_share = np.divide(
+        cma.fighters, signatory_total, out=np.full_like(signatory_total, 0.5),
+        where=signatory_total > 0,
+    )  # fmt: skip
+    cma.fighters += recruits[3] * cma_share
+    platform.fighters += recruits[3] * (1.0 - cma_share)
+
+
+def accord_adherence_next(
+    p: Parameters,
+    adherence: float,
+    control: np.ndarray,
+    offensive: np.ndarray,
+    ordered: np.ndarray,
+    mercenaries: float,
+) -> float:
+    """The signatory groups' accord adherence next month (0-1).
+
+    Implementation raises it; state offensives into their zones and foreign mercenaries erode
+    it; below the collapse threshold open fighting erodes a tenth of what is left each month
+    (2023, seed 004).
+
+    Args:
+        p: The parameters in force.
+        adherence: Adherence this month.
+        control: Control code per cell.
+        offensive: FAMa soldiers on offensive operations per cell.
+        ordered: Offensive intensity policies ordered per cell this month.
+        mercenaries: Wagner personnel in Mali.
+
+    Returns:
+        The new adherence.
+    """
+    signatory_cells = control == Control.SIGNATORY
+    total_offensive = offensive.sum()
+    # ordered offensives (policies) at their intensity; otherwise the share of the state's
+    # offensive forces that operate in signatory-held cells
+    drifted = offensive[signatory_cells].sum() / max(total_offensive, 1e-9)
+    intensity = max(float(ordered.max()), float(drifted))
+    change = (
+        p.adherence_implementation_gain * p.accord_implementation
+        - p.adherence_offensive_drop * intensity
+        - p.adherence_mercenary_drop * mercenaries / 1000.0
+    )
+    if adherence < p.accord_collapse_threshold:
+        change -= 0.1 * adherence  # open fighting erodes what is left (2023)
+    return float(np.clip(adherence + change, 0.0, 1.0))

@@ -12,7 +12,10 @@ random stream, removes the dead from the forces, and writes ACLED-style events:
 * :func:`one_sided_violence` — killings and abductions of civilians by each actor, at
   actor-specific abuse rates raised by mercenary presence and impunity and lowered where MINUSMA
   protects civilians;
-* :func:`update_control` — who controls each cell after the month's fighting.
+* :func:`jihadist_offensives` — jihadist groups mass fighters on the cells they can take;
+* :func:`update_control` — who controls each cell after the month's fighting (and
+  :func:`initial_control` at the start), and :func:`sieges` of towns surrounded by jihadists;
+* :func:`violence_index` — the smoothed local death rate that civilians and the economy feel.
 
 The rules read the month's :class:`~malisim.model.situation.Situation` (people, control,
 parameters, neighbourhood) and the armed forces (:class:`Belligerents`, whose per-cell arrays
@@ -29,13 +32,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from malisim.model.actors import ForeignPartner, JihadistGroup, SignatoryGroup, State
+from malisim.model.actors import Belligerents, ForeignPartner, JihadistGroup, SignatoryGroup
 from malisim.model.events import EventLog
 from malisim.model.parameters import Parameters
 from malisim.model.situation import Situation
 from malisim.model.space import BIOMES
 from malisim.model.topology import Topology
-from malisim.model.vocab import PERPETRATOR_NAMES, Control, Perpetrator, Side
+from malisim.model.vocab import N_FAMILIES, PERPETRATOR_NAMES, Control, Perpetrator, Side
 
 SAHARAN = BIOMES.index("Saharan")
 
@@ -76,40 +79,19 @@ class MonthlyViolence:
             battles=np.zeros(n_cells, np.int64),
         )
 
+    def killed_by_family(self) -> np.ndarray:
+        """``(n_families, n_cells)`` civilians killed by each armed family (for civilians).
 
-@dataclass(frozen=True)
-class Belligerents:
-    """The armed actors whose forces the conflict rules read and reduce (in place).
-
-    Attributes:
-        state: The junta and FAMa.
-        jnim: JNIM.
-        is_sahel: Islamic State Sahel.
-        cma: CMA.
-        platform: Platform.
-        france: France / Barkhane.
-        wagner: Wagner / Africa Corps.
-        minusma: MINUSMA.
-    """
-
-    state: State
-    jnim: JihadistGroup
-    is_sahel: JihadistGroup
-    cma: SignatoryGroup
-    platform: SignatoryGroup
-    france: ForeignPartner
-    wagner: ForeignPartner
-    minusma: ForeignPartner
-
-    def fighters(self, side: str) -> np.ndarray:
-        """The per-cell fighters array of a non-state armed group (by short name)."""
-        group: JihadistGroup | SignatoryGroup = {
-            "jnim": self.jnim,
-            "is_sahel": self.is_sahel,
-            "cma": self.cma,
-            "platform": self.platform,
-        }[side]
-        return group.fighters
+        The families are those civilians side with: the state (FAMa and foreign forces
+        together), JNIM, IS Sahel (the jihadist row split) and the signatory groups.
+        """
+        killed = self.civilians_killed
+        by_family = np.zeros((N_FAMILIES, killed.shape[1]))
+        by_family[0] = killed[STATE] + killed[FOREIGN]
+        by_family[1] = self.civilians_killed_jihadist_split[0]
+        by_family[2] = self.civilians_killed_jihadist_split[1]
+        by_family[3] = killed[SIGNATORY]
+        return by_family
 
 
 def french_strike_force(france: ForeignPartner, p: Parameters) -> float:
@@ -546,6 +528,21 @@ def control_powers(situation: Situation, forces: Belligerents) -> np.ndarray:
     )
 
 
+def authority(control: np.ndarray, power: np.ndarray) -> np.ndarray:
+    """The family whose rule civilians live under in each cell.
+
+    That is the controlling family, or the strongest family where the cell is contested.
+
+    Args:
+        control: Control code per cell.
+        power: ``(n_families, n_cells)`` controlling power (:func:`control_powers`).
+
+    Returns:
+        Family index per cell.
+    """
+    return np.where(control == Control.CONTESTED, np.argmax(power, axis=0), control).astype(np.intp)
+
+
 def control_threshold(p: Parameters, population: np.ndarray) -> np.ndarray:
     """Combat power needed to control each cell: a floor plus a share of its population."""
     return p.min_presence + p.control_per_capita * population / 1000.0
@@ -611,6 +608,78 @@ def update_control(
     return ControlChange(control=new, administration=administration, changed=changed)
 
 
+def initial_control(situation: Situation, forces: Belligerents) -> np.ndarray:
+    """Control of each cell at the start, from the initial presence of the armed families.
+
+    As in :func:`update_control`, a family that dominates and reaches the threshold holds the
+    cell; a cell where some family reaches the threshold without dominating is contested;
+    cells nobody holds keep their default (``situation.control``).
+    """
+    p = situation.params
+    power = control_powers(situation, forces)
+    order = np.sort(power, axis=0)
+    top, second = order[-1], order[-2]
+    leader = np.argmax(power, axis=0)
+    held = top >= p.control_dominance * np.maximum(second, 1e-9)
+    strong = top >= control_threshold(p, situation.population)
+    return np.where(
+        strong & held, leader, np.where(strong, Control.CONTESTED, situation.control)
+    ).astype(np.int8)
+
+
+def jihadist_offensives(situation: Situation, forces: Belligerents) -> None:
+    """Each jihadist group masses fighters on the cells it can take (JNIM first).
+
+    French air support and surveillance deter massing within reach of the French bases, in
+    proportion to the French air level (seeds 000, 002); see :meth:`JihadistGroup.mass`.
+    """
+    p = situation.params
+    air_level = france_air_level(forces.france, p)
+    air_cover = p.air_deterrence * air_level * situation.france_reach
+    threshold = control_threshold(p, situation.population)
+    for group, row in ((forces.jnim, Control.JNIM), (forces.is_sahel, Control.IS_SAHEL)):
+        power = control_powers(situation, forces)
+        others = np.delete(power, row, axis=0).max(axis=0)
+        group.mass(situation, others, threshold, situation.control == row, air_cover)
+
+
+def sieges(situation: Situation) -> np.ndarray:
+    """Economic loss per cell from sieges: towns whose neighbourhood jihadists hold.
+
+    A town cell not itself jihadist-held is besieged when at least half of its neighbours
+    are; it loses ``blockade_shock`` of its economic activity.
+    """
+    control = situation.control
+    jihadist = (control == Control.JNIM) | (control == Control.IS_SAHEL)
+    held_around = situation.topology.neighbor_sum(jihadist.astype(float))
+    degree = np.maximum(situation.topology.degree(), 1)
+    besieged = situation.town_cells & ~jihadist & (held_around / degree >= 0.5)
+    return np.where(besieged, situation.params.blockade_shock, 0.0)
+
+
+def violence_index(
+    previous: np.ndarray, violence: MonthlyViolence, population: np.ndarray, p: Parameters
+) -> np.ndarray:
+    """The violence index per cell after this month: smoothed deaths per 100,000 people.
+
+    The month's civilian deaths plus a sixth of the combatant deaths, per 100,000 people
+    present (at least 5,000, so that nearly empty cells do not explode), smoothed with
+    ``violence_memory``.
+
+    Args:
+        previous: Last month's index.
+        violence: This month's deaths.
+        population: People present per cell (before this month's civilian step).
+        p: The parameters in force.
+
+    Returns:
+        The new index.
+    """
+    deaths = violence.civilians_killed.sum(axis=0) + violence.combatants_killed / 6.0
+    monthly = deaths / np.maximum(population, 5000.0) * 1e5
+    return p.violence_memory * previous + (1.0 - p.violence_memory) * monthly
+
+
 def desertion(groups: tuple[JihadistGroup | SignatoryGroup, ...], rate: float) -> None:
     """A share ``rate`` of the fighters of each non-state group leave it this month."""
     keep = 1.0 - rate
@@ -623,6 +692,7 @@ __all__ = [
     "ControlChange",
     "MonthlyViolence",
     "Side",
+    "authority",
     "clashes",
     "control_powers",
     "control_threshold",
@@ -631,9 +701,13 @@ __all__ = [
     "france_air_level",
     "french_strike_force",
     "hostility",
+    "initial_control",
+    "jihadist_offensives",
     "one_sided_violence",
     "protection",
     "side_powers",
+    "sieges",
     "strikes",
     "update_control",
+    "violence_index",
 ]

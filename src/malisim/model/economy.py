@@ -26,6 +26,11 @@ SUDANIAN = BIOMES.index("Sudanian")
 CIVIL_SPENDING = 30.0  # budget index per month: non-security spending in 2019 (assumption)
 
 
+def national_violence(violence_index: np.ndarray, population: np.ndarray) -> float:
+    """The national violence index: the cells' index weighted by their people (at least 1)."""
+    return float(np.average(violence_index, weights=np.maximum(population, 1.0)))
+
+
 def covid_shock(month: int, size: float) -> float:
     """Share of GDP lost to COVID-19 in a month: full from 2020-03 to 2020-12, half in 2021."""
     ym = format_month(month)
