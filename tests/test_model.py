@@ -561,3 +561,21 @@ def test_phase_table_drives_step_and_is_documented(make_model):
     # the step docstring lists the phases in order ("N. ``name``: ...")
     documented = re.findall(r"^\s*\d+\. ``(\w+)``", MaliModel.step.__doc__ or "", re.M)
     assert documented == list(PHASES), "update MaliModel.step's docstring to list PHASE_TABLE"
+
+
+def test_every_fixed_parameter_is_read_by_the_model():
+    # a modelling constant declared as a fixed parameter must be the one the rules use
+    from pathlib import Path
+
+    from malisim.model.parameters import parameter_specs
+
+    model_dir = Path(__file__).resolve().parents[1] / "src" / "malisim" / "model"
+    source = "".join(
+        path.read_text(encoding="utf-8")
+        for path in model_dir.glob("*.py")
+        if path.name != "parameters.py"
+    )
+    fixed = [s.name for s in parameter_specs().values() if s.fixed]
+    assert fixed, "no fixed parameters declared"
+    unused = [name for name in fixed if f".{name}" not in source]
+    assert not unused, f"fixed parameters no rule reads (remove them or use them): {unused}"

@@ -32,9 +32,6 @@ from malisim.model.parameters import Parameters
 from malisim.model.situation import Situation
 from malisim.model.vocab import SIDE_NAMES, Control, Side
 
-#: Cells the state's offensive operations concentrate on each month (assumption).
-OFFENSIVE_CELLS = 8
-
 
 class State(mesa.Agent):
     """The junta and FAMa.
@@ -79,11 +76,14 @@ class State(mesa.Agent):
     ) -> None:
         """Allocate garrisons and offensive forces across cells for this month.
 
-        Garrisons hold the towns (in proportion to population ** 0.75) outside signatory-held
-        cells; the countryside has no permanent state presence (seed 000: "State officials
-        remain absent from much of the north and center"). Offensives go
-        to cells with the strongest jihadist presence next to state-held cells, plus cells
-        that policies ordered (``offensive_orders``). Wagner accompanies offensives.
+        Garrisons hold the towns, in proportion to (population + 1) to the power
+        ``garrison_population_exponent``, outside signatory-held cells; the countryside has no
+        permanent state presence (seed 000: "State officials remain absent from much of the
+        north and center"). Offensives (``offensive_share`` of the troops) go to the
+        ``offensive_cells`` strongest jihadist concentrations next to state-held cells, plus
+        the cells that policies ordered (``offensive_orders``, weighted by
+        ``ordered_offensive_weight`` per signatory fighter there). Wagner accompanies the
+        offensives (:meth:`ForeignPartner.accompany`).
 
         Args:
             situation: The cells this phase (people, control, accord adherence, towns).
@@ -94,7 +94,11 @@ class State(mesa.Agent):
         pop = situation.population
         control = situation.control
         held_by_signatory = (control == Control.SIGNATORY) & (situation.accord_adherence > 0)
-        garrison_weight = np.power(pop + 1.0, 0.75) * situation.town_cells * (~held_by_signatory)
+        garrison_weight = (
+            np.power(pop + 1.0, p.garrison_population_exponent)
+            * situation.town_cells
+            * (~held_by_signatory)
+        )
         if self.offensive_orders.any():
             garrison_weight = garrison_weight + self.offensive_orders * garrison_weight.mean()
         total = max(garrison_weight.sum(), 1e-9)
@@ -105,11 +109,11 @@ class State(mesa.Agent):
         near_state = situation.topology.neighbor_any(state_held) | state_held
         target = jihadist_fighters * near_state
         # operations concentrate on the few strongest jihadist concentrations at a time
-        k = min(OFFENSIVE_CELLS, target.size)
+        k = min(p.offensive_cells, target.size)
         threshold = np.partition(target, -k)[-k]
         target = np.where(target >= max(threshold, 1e-9), target, 0.0)
         orders = self.offensive_orders * (signatory_fighters + 1.0)
-        weight = target + orders * 50.0
+        weight = target + orders * p.ordered_offensive_weight
         if weight.sum() <= 0:
             weight = garrison_weight
         self.offensive = on_offensive * weight / max(weight.sum(), 1e-9)
@@ -120,37 +124,40 @@ class State(mesa.Agent):
         """FAMa soldiers per cell (garrisons plus offensives)."""
         return self.garrison + self.offensive
 
-    def service(self, control: np.ndarray) -> np.ndarray:
+    def service(self, control: np.ndarray, p: Parameters) -> np.ndarray:
         """Level of state services per cell (0-1) that civilians see, for their legitimacy.
 
-        Full where the state controls the cell, half where it is contested, a fifth elsewhere;
-        all cut to 0.8 of that while the budget is in deficit (assumption).
+        ``service_state_held`` where the state controls the cell, ``service_contested`` where
+        it is contested, ``service_elsewhere`` elsewhere; all times ``service_deficit_factor``
+        while the budget is in deficit.
         """
         level = np.where(
             control == Control.STATE,
-            1.0,
-            np.where(control == Control.CONTESTED, 0.5, 0.2),
+            p.service_state_held,
+            np.where(control == Control.CONTESTED, p.service_contested, p.service_elsewhere),
         )
-        return level * (1.0 if self.budget_balance >= 0 else 0.8)
+        return level * (1.0 if self.budget_balance >= 0 else p.service_deficit_factor)
 
     def update_approval(
         self, p: Parameters, civilian_deaths: list[float], economic_loss: float
     ) -> None:
         """Move approval toward its target: sovereignty rally, security results, economy.
 
-        The rally decays by 0.5% a month. Security results compare the civilian deaths of the
-        last 3 months with the 12 months before (relative change, +50 deaths to damp small
-        numbers); the economy enters as the share of trend GDP lost (seed 002).
+        The rally keeps ``rally_retention`` a month. Security results compare the civilian
+        deaths of the last ``approval_recent_months`` with the ``approval_reference_months``
+        before (relative change, ``approval_trend_offset`` added to damp small numbers); the
+        economy enters as the share of trend GDP lost (seed 002).
 
         Args:
             p: The parameters in force.
             civilian_deaths: Civilian deaths of every month so far, this month last.
             economic_loss: Share of trend GDP lost this month.
         """
-        recent = np.mean(civilian_deaths[-3:])
-        before = np.mean(civilian_deaths[-15:-3]) if len(civilian_deaths) > 3 else recent
-        trend = (recent - before) / (before + 50.0)
-        self.rally *= 0.995
+        k, ref = p.approval_recent_months, p.approval_reference_months
+        recent = np.mean(civilian_deaths[-k:])
+        before = np.mean(civilian_deaths[-(k + ref) : -k]) if len(civilian_deaths) > k else recent
+        trend = (recent - before) / (before + p.approval_trend_offset)
+        self.rally *= p.rally_retention
         target = (
             p.approval_initial
             + self.rally
@@ -206,9 +213,11 @@ class JihadistGroup(mesa.Agent):
         rate = p.expansion_rate
         src, dst = situation.topology.edge_src, situation.topology.edge_dst
         local_conflict = np.minimum(situation.violence_index / p.flight_threshold, 1.0)
-        attraction = (0.02 + support_share + 0.05 * local_conflict) / (
-            1.0 + (state_power / 50.0) ** 2
-        )
+        attraction = (
+            p.expansion_base_attraction
+            + support_share
+            + p.expansion_conflict_attraction * local_conflict
+        ) / (1.0 + (state_power / p.expansion_state_power_scale) ** 2)
         attraction = attraction * grid.share_in_mali
         # a fighter weighs the neighbouring cells against staying where it is
         denominator = attraction + np.bincount(src, weights=attraction[dst], minlength=grid.n_cells)
@@ -295,10 +304,17 @@ class JihadistGroup(mesa.Agent):
         if weight.sum() > 0:
             self.fighters += arriving * weight / weight.sum()
 
-    def govern(self, controls: np.ndarray, rate: float) -> None:
-        """Grow governance at ``rate`` where the group controls a cell; let it decay elsewhere."""
+    def govern(self, controls: np.ndarray, p: Parameters) -> None:
+        """Grow governance where the group controls a cell; let it decay elsewhere.
+
+        It closes ``governance_rate`` of the gap to 1 where the group controls, and keeps
+        ``governance_retention`` of itself elsewhere.
+        """
+        rate = p.governance_rate
         self.governance = np.where(
-            controls, self.governance + rate * (1.0 - self.governance), self.governance * 0.9
+            controls,
+            self.governance + rate * (1.0 - self.governance),
+            self.governance * p.governance_retention,
         )
 
 
@@ -412,16 +428,17 @@ class Belligerents:
         )
 
 
-def assign_recruits(forces: Belligerents, recruits: np.ndarray) -> None:
+def assign_recruits(forces: Belligerents, recruits: np.ndarray, p: Parameters) -> None:
     """Civilians who joined an armed family this month join its group in their cell.
 
     State recruits join FAMa's national pool; JNIM and IS Sahel recruits their group's fighters
     in the cell; signatory recruits split between CMA and Platform in proportion to their
-    fighters in the cell (half each where neither has any).
+    fighters in the cell (``cma_recruit_share_default`` to CMA where neither has any).
 
     Args:
         forces: The armed actors (their strengths grow in place).
         recruits: ``(n_families, n_cells)`` people who joined each family.
+        p: The parameters in force.
     """
     forces.state.troops += float(recruits[0].sum())
     forces.jnim.fighters += recruits[1]
@@ -429,7 +446,8 @@ def assign_recruits(forces: Belligerents, recruits: np.ndarray) -> None:
     cma, platform = forces.cma, forces.platform
     signatory_total = cma.fighters + platform.fighters
     cma_share = np.divide(
-        cma.fighters, signatory_total, out=np.full_like(signatory_total, 0.5),
+        cma.fighters, signatory_total,
+        out=np.full_like(signatory_total, p.cma_recruit_share_default),
         where=signatory_total > 0,
     )  # fmt: skip
     cma.fighters += recruits[3] * cma_share
@@ -447,8 +465,8 @@ def accord_adherence_next(
     """The signatory groups' accord adherence next month (0-1).
 
     Implementation raises it; state offensives into their zones and foreign mercenaries erode
-    it; below the collapse threshold open fighting erodes a tenth of what is left each month
-    (2023, seed 004).
+    it; below the collapse threshold open fighting erodes ``adherence_collapse_erosion`` of
+    what is left each month (2023, seed 004).
 
     Args:
         p: The parameters in force.
@@ -473,5 +491,5 @@ def accord_adherence_next(
         - p.adherence_mercenary_drop * mercenaries / 1000.0
     )
     if adherence < p.accord_collapse_threshold:
-        change -= 0.1 * adherence  # open fighting erodes what is left (2023)
+        change -= p.adherence_collapse_erosion * adherence  # open fighting (2023)
     return float(np.clip(adherence + change, 0.0, 1.0))

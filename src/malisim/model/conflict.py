@@ -100,8 +100,8 @@ def french_strike_force(france: ForeignPartner, p: Parameters) -> float:
 
 
 def france_air_level(france: ForeignPartner, p: Parameters) -> float:
-    """French air support, ISR and medevac available, 0-1 (full at 2,500 troops)."""
-    return min(french_strike_force(france, p) / 2500.0, 1.0)
+    """French air support, ISR and medevac available, 0-1 (full at france_full_air_troops)."""
+    return min(french_strike_force(france, p) / p.france_full_air_troops, 1.0)
 
 
 def side_powers(forces: Belligerents, p: Parameters) -> dict[str, np.ndarray]:
@@ -139,12 +139,12 @@ def hostility(situation: Situation) -> dict[tuple[str, str], float | np.ndarray]
         ("state", "is_sahel"): 1.0,
         ("jnim", "is_sahel"): p.jnim_is_hostility,
         ("state", "cma"): vs_cma,
-        ("state", "platform"): 0.5 * vs_cma,
-        ("cma", "is_sahel"): 0.5,
-        ("platform", "is_sahel"): 0.5,
-        ("cma", "jnim"): 0.2 * (1.0 - p.collusion),
-        ("platform", "jnim"): 0.2 * (1.0 - p.collusion),
-        ("cma", "platform"): 0.1,
+        ("state", "platform"): p.hostility_state_platform * vs_cma,
+        ("cma", "is_sahel"): p.hostility_signatory_is,
+        ("platform", "is_sahel"): p.hostility_signatory_is,
+        ("cma", "jnim"): p.hostility_signatory_jnim * (1.0 - p.collusion),
+        ("platform", "jnim"): p.hostility_signatory_jnim * (1.0 - p.collusion),
+        ("cma", "platform"): p.hostility_cma_platform,
     }
 
 
@@ -216,13 +216,18 @@ def clashes(
         for side, terr in ((a, terrain_a), (b, terrain_b)):
             if side in ("jnim", "is_sahel"):
                 terr *= np.where(sanctuary[cells], 1.0 - p.sanctuary_protection, 1.0)
-        loss_a = p.clash_lethality * engaged * 2.0 * pb_c / (pa_c + pb_c) * terrain_a
-        loss_b = p.clash_lethality * engaged * 2.0 * pa_c / (pa_c + pb_c) * terrain_b
+        loss_a = (
+            p.clash_lethality * engaged * p.clash_loss_factor * pb_c / (pa_c + pb_c) * terrain_a
+        )
+        loss_b = (
+            p.clash_lethality * engaged * p.clash_loss_factor * pa_c / (pa_c + pb_c) * terrain_b
+        )
         dead_a = _dead(forces, p, rng, a, cells, loss_a, powers, persons_per_power, out)
         dead_b = _dead(forces, p, rng, b, cells, loss_b, powers, persons_per_power, out)
         combatants = dead_a + dead_b
         crossfire = _cap_civilians(pop, out, cells, rng.poisson(
-            p.battle_civilian_share * combatants * np.minimum(pop[cells] / 20_000.0, 1.0)
+            p.battle_civilian_share * combatants
+            * np.minimum(pop[cells] / p.civilian_exposure_population, 1.0)
         ))  # fmt: skip
         stronger_is_a = pa_c >= pb_c
         perp = np.where(stronger_is_a, _family_of(a), _family_of(b))
@@ -249,7 +254,9 @@ def clashes(
         if cells.size == 0:
             continue
         advantage = pj[cells] / (pj[cells] + pm[cells])
-        cells = cells[rng.random(cells.size) < p.attack_rate * advantage * 2.0]
+        cells = cells[
+            rng.random(cells.size) < p.attack_rate * advantage * p.attack_advantage_factor
+        ]
         if cells.size == 0:
             continue
         engaged = np.minimum(pj[cells], pm[cells])
@@ -357,9 +364,9 @@ def strikes(
         weight = targets * (forces.state.offensive > 0)
         if weight.sum() > 0:
             hits = rng.multinomial(n_strikes, weight / weight.sum())
-            per_cell = rng.poisson(3.0 * hits)
+            per_cell = rng.poisson(p.fighters_per_air_strike * hits)
             _strike(situation, forces, rng, out, log, per_cell, "fama", STATE,
-                    collateral=2 * p.strike_collateral)  # fmt: skip
+                    collateral=p.state_strike_collateral_factor * p.strike_collateral)  # fmt: skip
 
 
 def _strike(
@@ -386,8 +393,9 @@ def _strike(
     jnim[cells] -= from_j
     isg[cells] -= from_i
     fighters = (from_j + from_i).astype(np.int64)
-    civ = _cap_civilians(situation.population, out, cells, rng.poisson(
-        collateral * fighters * np.minimum(situation.population[cells] / 20_000, 1)
+    pop, full_exposure = situation.population, situation.params.civilian_exposure_population
+    civ = _cap_civilians(pop, out, cells, rng.poisson(
+        collateral * fighters * np.minimum(pop[cells] / full_exposure, 1)
     ))  # fmt: skip
     np.add.at(out.civilians_killed, (np.full(cells.size, family), cells), civ)
     out.combatants_killed[cells] += fighters
@@ -445,11 +453,12 @@ def explosives(
 def protection(minusma: ForeignPartner, topology: Topology, p: Parameters) -> np.ndarray:
     """Share by which MINUSMA presence lowers one-sided violence in each cell.
 
-    Full protection where a cell holds at least 200 peacekeepers, half of it in neighbouring
-    cells reached by patrols; both scaled by the mobility the junta allows.
+    Full protection where a cell holds at least ``protection_full_peacekeepers``, the share
+    ``protection_patrol_share`` of it in neighbouring cells reached by patrols; both scaled by
+    the mobility the junta allows.
     """
-    own = np.minimum(minusma.troops / 200.0, 1.0)
-    patrol = 0.5 * topology.neighbor_max(own)
+    own = np.minimum(minusma.troops / p.protection_full_peacekeepers, 1.0)
+    patrol = p.protection_patrol_share * topology.neighbor_max(own)
     return p.minusma_protection * p.minusma_mobility * np.maximum(own, patrol)
 
 
@@ -465,28 +474,28 @@ def one_sided_violence(
     shield = 1.0 - protection(forces.minusma, situation.topology, p)
     insurgent = (forces.jnim.fighters + forces.is_sahel.fighters) > 0
     fama_off = forces.state.offensive
-    fama_active = fama_off + 0.1 * forces.state.garrison * insurgent
+    fama_active = fama_off + p.garrison_abuse_share * forces.state.garrison * insurgent
     wagner = forces.wagner.troops
     joint = np.divide(wagner, wagner + fama_off, out=np.zeros_like(wagner), where=fama_off > 0)
     state_rate = p.state_abuse_rate / 1000.0 * p.impunity
     pro_state = situation.support_share[0]
     lam = {
         ("fama", STATE, None): state_rate * fama_active
-        * (1.0 + joint * (p.wagner_abuse_multiplier - 1.0) * 0.5) * shield,
+        * (1.0 + joint * (p.wagner_abuse_multiplier - 1.0) * p.joint_abuse_factor) * shield,
         ("wagner", FOREIGN, None): state_rate * p.wagner_abuse_multiplier * wagner * shield,
         ("jnim", JIHADIST, 0): p.jnim_abuse_rate / 1000.0 * forces.jnim.fighters
-        * (1.0 + 2.0 * pro_state) * shield,
+        * (1.0 + p.pro_state_targeting * pro_state) * shield,
         ("is_sahel", JIHADIST, 1): p.is_sahel_abuse_rate / 1000.0 * forces.is_sahel.fighters
-        * (1.0 + 2.0 * pro_state) * shield,
+        * (1.0 + p.pro_state_targeting * pro_state) * shield,
         ("cma", SIGNATORY, None): p.signatory_abuse_rate / 1000.0 * forces.cma.fighters * shield,
         ("platform", SIGNATORY, None): p.signatory_abuse_rate / 1000.0 * forces.platform.fighters
         * shield,
     }  # fmt: skip
     k = p.violence_dispersion
     perp_names = PERPETRATOR_NAMES
-    # violence needs victims: rates fall in nearly empty cells (half at 1,000 people)
+    # violence needs victims: rates fall in nearly empty cells (half at exposure_half_population)
     pop = situation.population
-    exposure = pop / (pop + 1000.0)
+    exposure = pop / (pop + p.exposure_half_population)
     for (actor, family, split_row), rate in lam.items():
         mixed = rate * exposure * rng.gamma(k, 1.0 / k, rate.shape)
         killed = rng.poisson(mixed)
@@ -499,7 +508,7 @@ def one_sided_violence(
                 np.add.at(out.civilians_killed_jihadist_split[split_row], cells, killed_c)
             log.add(situation.month, "Attack", actor, "civilians", cells, killed_c,
                     killed_c, perp_names[family])  # fmt: skip
-        abductions = rng.poisson(0.5 * rate * exposure)
+        abductions = rng.poisson(p.abductions_per_killing * rate * exposure)
         cells = np.flatnonzero(abductions > 0)
         if cells.size:
             zero = np.zeros(cells.size, np.int64)
@@ -646,15 +655,16 @@ def jihadist_offensives(situation: Situation, forces: Belligerents) -> None:
 def sieges(situation: Situation) -> np.ndarray:
     """Economic loss per cell from sieges: towns whose neighbourhood jihadists hold.
 
-    A town cell not itself jihadist-held is besieged when at least half of its neighbours
-    are; it loses ``blockade_shock`` of its economic activity.
+    A town cell not itself jihadist-held is besieged when at least ``siege_neighbour_share`` of
+    its neighbours are; it loses ``blockade_shock`` of its economic activity.
     """
     control = situation.control
     jihadist = (control == Control.JNIM) | (control == Control.IS_SAHEL)
     held_around = situation.topology.neighbor_sum(jihadist.astype(float))
     degree = np.maximum(situation.topology.degree(), 1)
-    besieged = situation.town_cells & ~jihadist & (held_around / degree >= 0.5)
-    return np.where(besieged, situation.params.blockade_shock, 0.0)
+    p = situation.params
+    besieged = situation.town_cells & ~jihadist & (held_around / degree >= p.siege_neighbour_share)
+    return np.where(besieged, p.blockade_shock, 0.0)
 
 
 def violence_index(
@@ -662,9 +672,9 @@ def violence_index(
 ) -> np.ndarray:
     """The violence index per cell after this month: smoothed deaths per 100,000 people.
 
-    The month's civilian deaths plus a sixth of the combatant deaths, per 100,000 people
-    present (at least 5,000, so that nearly empty cells do not explode), smoothed with
-    ``violence_memory``.
+    The month's civilian deaths plus the combatant deaths divided by
+    ``violence_combatant_divisor``, per ``violence_index_unit`` people present (at least
+    ``violence_population_floor``), smoothed with ``violence_memory``.
 
     Args:
         previous: Last month's index.
@@ -675,8 +685,11 @@ def violence_index(
     Returns:
         The new index.
     """
-    deaths = violence.civilians_killed.sum(axis=0) + violence.combatants_killed / 6.0
-    monthly = deaths / np.maximum(population, 5000.0) * 1e5
+    deaths = (
+        violence.civilians_killed.sum(axis=0)
+        + violence.combatants_killed / p.violence_combatant_divisor
+    )
+    monthly = deaths / np.maximum(population, p.violence_population_floor) * p.violence_index_unit
     return p.violence_memory * previous + (1.0 - p.violence_memory) * monthly
 
 

@@ -23,7 +23,6 @@ from malisim.model.parameters import Parameters
 from malisim.model.space import BIOMES
 
 SUDANIAN = BIOMES.index("Sudanian")
-CIVIL_SPENDING = 30.0  # budget index per month: non-security spending in 2019 (assumption)
 
 
 def national_violence(violence_index: np.ndarray, population: np.ndarray) -> float:
@@ -31,13 +30,16 @@ def national_violence(violence_index: np.ndarray, population: np.ndarray) -> flo
     return float(np.average(violence_index, weights=np.maximum(population, 1.0)))
 
 
-def covid_shock(month: int, size: float) -> float:
-    """Share of GDP lost to COVID-19 in a month: full from 2020-03 to 2020-12, half in 2021."""
+def covid_shock(month: int, size: float, share_2021: float) -> float:
+    """Share of GDP lost to COVID-19 in a month.
+
+    The shock is ``size`` from 2020-03 to 2020-12 and ``share_2021`` of it in 2021.
+    """
     ym = format_month(month)
     if "2020-03" <= ym <= "2020-12":
         return size
     if "2021-01" <= ym <= "2021-12":
-        return size * 0.5
+        return size * share_2021
     return 0.0
 
 
@@ -85,20 +87,20 @@ class Economy:
         sanctions = p.ecowas_sanctions * p.sanctions_gdp_shock * (1.0 - p.sanctions_leakage)
         shock = (
             p.conflict_gdp_drag * national_violence
-            + covid_shock(month, p.covid_shock)
+            + covid_shock(month, p.covid_shock, p.covid_2021_share)
             + sanctions
             + p.aid_gdp_share * (1.0 - p.donor_engagement)
         )
-        self.loss = float(np.clip(shock, 0.0, 0.9))
+        self.loss = float(np.clip(shock, 0.0, p.gdp_loss_cap))
         self.gdp_index = self.trend * (1.0 - self.loss)
 
-        frozen = 0.3 * p.ecowas_sanctions  # sovereign assets frozen in ECOWAS banks (seed 000)
+        frozen = p.frozen_asset_share * p.ecowas_sanctions  # assets frozen in ECOWAS banks
         self.revenue = p.state_revenue * self.gdp_index * (1.0 - frozen) + (
             p.aid_budget * p.donor_engagement
         )
         security = 100.0 * fama_troops / initial_fama_troops
         mercenaries = p.wagner_monthly_cost * wagner_personnel
-        self.spending = security + mercenaries + CIVIL_SPENDING
+        self.spending = security + mercenaries + p.civil_spending
         return self.revenue - self.spending
 
     def people_in_need(
@@ -121,7 +123,8 @@ class Economy:
             blockade: Economic loss from sieges per cell (0-1).
 
         Returns:
-            People in need per cell (never more than 95% of the people present).
+            People in need per cell (never more than ``need_present_cap`` of the people
+            present).
         """
         share = (
             p.need_base
@@ -130,5 +133,5 @@ class Economy:
             + p.need_economy_weight * (self.loss + blockade)
         )
         residents = np.maximum(present - idps, 0.0)
-        need = residents * np.clip(share, 0.0, 0.95) + idps * p.need_displaced
-        return np.minimum(need, 0.95 * present)
+        need = residents * np.clip(share, 0.0, p.need_share_cap) + idps * p.need_displaced
+        return np.minimum(need, p.need_present_cap * present)

@@ -63,7 +63,7 @@ INFLOW_COUNTRIES = {"is_sahel": "Niger", "jnim": "Burkina Faso"}
 
 def population_at_start(p: Parameters, start_month: int) -> float:
     """People in Mali at the start month: ``population_2022`` back-projected from mid-2022."""
-    years_to_2022 = 2022.5 - (start_month / 12.0)
+    years_to_2022 = p.population_reference_year - (start_month / 12.0)
     return p.population_2022 / (1.0 + p.population_growth) ** years_to_2022
 
 

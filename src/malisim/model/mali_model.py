@@ -154,7 +154,9 @@ class MaliModel(mesa.Model):
             minusma=self.minusma,
         )
         # Barkhane strikes from its northern bases (assumption: about 200 km around them)
-        self.france_reach = self.topology.reach(self.france.base_weight > 0, radius=4)
+        self.france_reach = self.topology.reach(
+            self.france.base_weight > 0, radius=p.france_reach_radius
+        )
         self.inflow_cells = initial.inflow_cells(self.grid)
 
         self.accord_adherence = float(p.accord_adherence_initial)
@@ -373,10 +375,10 @@ class MaliModel(mesa.Model):
         self.is_sahel.expand(situation, state_power, self.support_share[2])
         conflict.jihadist_offensives(situation, self.forces)
         conflict.desertion((self.jnim, self.is_sahel, self.cma, self.platform), p.desertion_rate)
-        # fighters from Niger (IS Sahel) and Burkina Faso (JNIM), half the inflow each
-        half = p.cross_border_inflow / 2.0
-        for group in (self.is_sahel, self.jnim):
-            group.receive_inflow(half, self.inflow_cells[group.name])
+        # fighters from Niger (IS Sahel) and Burkina Faso (JNIM)
+        inflow, is_share = p.cross_border_inflow, p.cross_border_inflow_is_sahel_share
+        self.is_sahel.receive_inflow(inflow * is_share, self.inflow_cells["is_sahel"])
+        self.jnim.receive_inflow(inflow * (1.0 - is_share), self.inflow_cells["jnim"])
 
     def _strikes(self) -> None:
         """Phase ``strikes`` (:func:`conflict.strikes`)."""
@@ -432,7 +434,7 @@ class MaliModel(mesa.Model):
             violence_index=self.violence_index,
             authority=conflict.authority(self.control, power),
             governance=governance,
-            state_service=self.state.service(self.control),
+            state_service=self.state.service(self.control, self.params),
             economic_loss=np.full(n, self.economy.loss) + self.blockade,
         )
 
@@ -444,7 +446,7 @@ class MaliModel(mesa.Model):
 
     def _recruitment(self) -> None:
         """Phase ``recruitment``: recruits join their group in their cell."""
-        assign_recruits(self.forces, self._outputs().recruits)
+        assign_recruits(self.forces, self._outputs().recruits, self.params)
 
     def _update_control(self) -> None:
         """Phase ``control``: control of cells, jihadist governance, sieges."""
@@ -453,8 +455,8 @@ class MaliModel(mesa.Model):
             self.situation(), self.forces, self._violence.battles, self.events
         )
         self.control, self.administration = change.control, change.administration
-        self.jnim.govern(self.control == Control.JNIM, p.governance_rate)
-        self.is_sahel.govern(self.control == Control.IS_SAHEL, p.governance_rate)
+        self.jnim.govern(self.control == Control.JNIM, p)
+        self.is_sahel.govern(self.control == Control.IS_SAHEL, p)
         self.blockade = conflict.sieges(self.situation())
 
     def _update_politics(self) -> None:
