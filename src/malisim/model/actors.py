@@ -404,13 +404,13 @@ class Belligerents:
 
     def fighters(self, side: str) -> np.ndarray:
         """The per-cell fighters array of a non-state armed group (by short name)."""
-        group: JihadistGroup | SignatoryGroup = {
+        groups: dict[str, JihadistGroup | SignatoryGroup] = {
             "jnim": self.jnim,
             "is_sahel": self.is_sahel,
             "cma": self.cma,
             "platform": self.platform,
-        }[side]
-        return group.fighters
+        }
+        return groups[side].fighters
 
     def presence_by_family(self) -> np.ndarray:
         """``(n_families, n_cells)`` armed persons per family and cell.

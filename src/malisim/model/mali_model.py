@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 import mesa
 import numpy as np
@@ -83,7 +83,8 @@ class MaliModel(mesa.Model):
         **overrides: Any,
     ) -> None:
         if seed is None:
-            seed = int(np.random.SeedSequence().entropy % (2**63))
+            entropy = cast(int, np.random.SeedSequence().entropy)  # an int when drawn fresh
+            seed = int(entropy % (2**63))
         self.streams = RandomStreams(seed)
         super().__init__(seed=self.streams.python_seed())
         self.seed_value = int(seed)

@@ -108,6 +108,17 @@ class Policy(BaseModel):
             return None
         return parse_month(value) + (self._offset or 0)
 
+    def required_month(self, name: str) -> int:
+        """A month field that must be set, as a month index (see :meth:`month`).
+
+        Raises:
+            ValueError: If the field is not set.
+        """
+        month = self.month(name)
+        if month is None:
+            raise ValueError(f"{self.policy_type}: {name} is not set")
+        return month
+
     @property
     def started(self) -> bool:
         """Whether the policy is under way (always, unless a trigger has not fired yet)."""

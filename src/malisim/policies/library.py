@@ -89,7 +89,7 @@ class FrenchWithdrawal(Policy):
     def apply(self, model: PolicyHooks) -> None:
         """Draw troops down; move the residual force abroad; European peacekeepers leave."""
         m = model.month
-        start, end = self.month("drawdown_start"), self.month("drawdown_end")
+        start, end = self.required_month("drawdown_start"), self.required_month("drawdown_end")
         announcement = self.month("announcement") or start
         if self.rally and m == announcement:
             model.add_rally(model.get_param("sovereignty_rally"))
@@ -152,7 +152,7 @@ class WagnerDeployment(Policy):
     def apply(self, model: PolicyHooks) -> None:
         """Ramp personnel up; switch to Africa Corps or end on the given dates."""
         m = model.month
-        start = self.month("start")
+        start = self.required_month("start")
         end = self.month("end")
         handover = self.month("handover")
         personnel = ramp(m, start, start + self.ramp_months, 0.0, self.personnel)
@@ -195,12 +195,12 @@ class EcowasSanctions(Policy):
     def apply(self, model: PolicyHooks) -> None:
         """Sanctions in force from start through end inclusive."""
         m = model.month
-        active = self.month("start") <= m <= self.month("end")
+        active = self.required_month("start") <= m <= self.required_month("end")
         if active:
             model.set_param("ecowas_sanctions", self.intensity)
             if self.leakage is not None:
                 model.set_param("sanctions_leakage", self.leakage)
-        elif m == self.month("end") + 1:
+        elif m == self.required_month("end") + 1:
             model.set_param("ecowas_sanctions", model.base_param("ecowas_sanctions"))
             model.set_param("sanctions_leakage", model.base_param("sanctions_leakage"))
 
@@ -224,7 +224,7 @@ class EcowasExit(Policy):
 
     def apply(self, model: PolicyHooks) -> None:
         """From the exit on, trade frictions equal a fraction of full sanctions."""
-        if model.month >= self.month("start"):
+        if model.month >= self.required_month("start"):
             current = model.get_param("ecowas_sanctions")
             model.set_param("ecowas_sanctions", max(current, self.trade_shock))
 
@@ -251,7 +251,7 @@ class MinusmaRestrictions(Policy):
         """Mobility reduced while in force."""
         m = model.month
         end = self.month("end")
-        if self.month("start") <= m and (end is None or m <= end):
+        if self.required_month("start") <= m and (end is None or m <= end):
             model.set_param("minusma_mobility", self.mobility)
         elif end is not None and m == end + 1:
             model.set_param("minusma_mobility", model.base_param("minusma_mobility"))
@@ -282,7 +282,7 @@ class MinusmaWithdrawal(Policy):
     def apply(self, model: PolicyHooks) -> None:
         """Ramp peacekeepers down to zero."""
         m = model.month
-        start, end = self.month("drawdown_start"), self.month("drawdown_end")
+        start, end = self.required_month("drawdown_start"), self.required_month("drawdown_end")
         if m >= start:
             now = model.get_param("minusma_troops")
             model.set_param("minusma_troops", min(now, ramp(m, start, end, now, 0.0)))
@@ -320,7 +320,7 @@ class AidSuspension(Policy):
         m = model.month
         end = self.month("end")
         now = model.get_param("donor_engagement")
-        if m == self.month("start"):
+        if m == self.required_month("start"):
             model.set_param("donor_engagement", max(now - self.share, 0.0))
         elif end is not None and m == end + 1:
             model.set_param("donor_engagement", min(now + self.share, 1.0))
@@ -363,7 +363,7 @@ class JihadistDialogue(Policy):
         """Dialogue in force from start (through end)."""
         m = model.month
         end = self.month("end")
-        if self.month("start") <= m and (end is None or m <= end):
+        if self.required_month("start") <= m and (end is None or m <= end):
             model.set_param("dialogue_intensity", self.intensity)
             model.set_dialogue_regions(self.regions or None)
             base = model.base_param("is_sahel_abuse_rate")
@@ -393,7 +393,7 @@ class AccordImplementation(Policy):
 
     def apply(self, model: PolicyHooks) -> None:
         """Set the implementation level from start on."""
-        if model.month >= self.month("start"):
+        if model.month >= self.required_month("start"):
             model.set_param("accord_implementation", self.level)
 
 
@@ -430,5 +430,5 @@ class KidalOffensive(Policy):
 
     def apply(self, model: PolicyHooks) -> None:
         """Order the offensive while in force."""
-        if self.month("start") <= model.month <= self.month("end"):
+        if self.required_month("start") <= model.month <= self.required_month("end"):
             model.launch_offensive(self.regions, self.intensity)

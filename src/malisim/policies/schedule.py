@@ -56,7 +56,7 @@ class ParameterSchedule(Policy):
 
     def apply(self, model: PolicyHooks) -> None:
         """Set the parameter while the schedule is active; restore it the month after."""
-        start = self.month("start")
+        start = self.required_month("start")
         end = self.month("end")
         month = model.month
         base = model.base_param(self.parameter)
