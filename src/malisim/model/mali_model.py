@@ -1,13 +1,14 @@
 """MaliModel: the Mesa model of stabilisation scenarios in Mali.
 
-The model owns the regional grid (a Mesa discrete space with property layers), the actors, the
-civilian population, the policies, the calendar (one step = one month, real dates) and the named
-random streams. :meth:`MaliModel.step` runs the phases of :data:`PHASE_TABLE` in order; each
-phase is one method that gathers what its rules read (a
+The model owns the regional grid (flat per-cell arrays, :class:`~malisim.model.space.MaliGrid`;
+``MaliGrid.to_mesa_space`` builds a Mesa discrete space from it for whoever needs one), the
+actors, the civilian population, the policies, the calendar (one step = one month, real dates)
+and the named random streams. :meth:`MaliModel.step` runs the phases of :data:`PHASE_TABLE` in
+order; each phase is one method that gathers what its rules read (a
 :class:`~malisim.model.situation.Situation` of the cells, the armed forces, the parameters),
 calls the rules (named functions of :mod:`~malisim.model.conflict`,
-:mod:`~malisim.model.actors`, :mod:`~malisim.model.economy`,
-:mod:`~malisim.model.civilians`) and stores what they return.
+:mod:`~malisim.model.actors`, :mod:`~malisim.model.economy`, :mod:`~malisim.model.civilians`)
+and stores what they return.
 
 Build it with flat keyword arguments, as Mesa's SolaraViz does::
 
@@ -99,7 +100,6 @@ class MaliModel(mesa.Model):
         self.policies: list[ModelPolicy] = list(policies)
 
         self.grid = grid if grid is not None else load_grid()
-        self.space = self.grid.to_mesa_space(random=self.random)
         self.topology = Topology(self.grid)
 
         setup = self.streams["setup"]
