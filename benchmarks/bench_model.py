@@ -7,7 +7,7 @@ reports:
 * ``import_s``: importing malisim and its dependencies (mesa, pandas, pyarrow, scipy);
 * ``build_s``: building the :class:`~malisim.model.MaliModel` (grid load, civilians, actors);
 * ``run_s``: stepping it to the end month, with the per-phase wall time of
-  ``MaliModel.phase_seconds``;
+  ``MaliModel.phase_seconds`` for every phase of ``malisim.model.mali_model.PHASES``;
 * ``collect_s``: turning it into outputs (series, events, summary, people accounting);
 * ``write_s``: :func:`malisim.scenario.runner.write_run` into a temporary folder (Parquet + JSON);
 * ``rss_base_mb``: resident memory after the imports (``VmRSS`` of ``/proc/self/status``);
@@ -81,6 +81,7 @@ def child(seed: int, start: str, end: str) -> dict[str, Any]:
     from pathlib import Path
 
     t0 = time.perf_counter()
+    from malisim.model.mali_model import PHASES
     from malisim.scenario import scenario_from_dict
     from malisim.scenario.runner import RunResult, build_model, write_run
 
@@ -128,7 +129,7 @@ def child(seed: int, start: str, end: str) -> dict[str, Any]:
         "rss_base_mb": rss_base,
         "peak_rss_run_mb": peak_run,
         "peak_rss_mb": _peak_rss_mb(),
-        "phases": dict(model.phase_seconds),
+        "phases": {name: model.phase_seconds.get(name, 0.0) for name in PHASES},
         "events": len(result.events),
     }
 

@@ -374,8 +374,10 @@ def _massing_inputs(model):
     from malisim.model.conflict import control_powers, control_threshold
     from malisim.model.vocab import Control
 
-    others = np.delete(control_powers(model), Control.JNIM, axis=0).max(axis=0)
-    return others, control_threshold(model), model.control == Control.JNIM
+    situation = model.situation()
+    others = np.delete(control_powers(situation, model.forces), Control.JNIM, axis=0).max(axis=0)
+    threshold = control_threshold(situation.params, situation.population)
+    return situation, others, threshold, model.control == Control.JNIM
 
 
 def test_massing_conserves_fighters_and_fills_only_targets(make_model):
@@ -392,7 +394,7 @@ def test_massing_conserves_fighters_and_fills_only_targets(make_model):
     assert (after >= 0).all()
     assert (after[targets] > before[targets]).all()  # every target receives fighters
     assert (after[~targets] <= before[~targets] + 1e-9).all()  # only targets gain
-    near = model.neighbor_any(targets) | targets
+    near = model.topology.neighbor_any(targets) | targets
     np.testing.assert_array_equal(after[~near], before[~near])  # far cells untouched
     # full air cover prevents all massing
     group.fighters = before.copy()
@@ -421,9 +423,10 @@ class OffensiveOnSignatories(Policy):
     """Test policy: every month, order a full offensive into the signatory-held cells."""
 
     policy_type = "test_offensive_on_signatories"
+    hooks = ("launch_offensive",)
 
     def apply(self, model) -> None:
-        model.state.launch_offensive(None, 1.0)
+        model.launch_offensive(None, 1.0)
 
 
 def test_offensive_into_signatory_cells_erodes_adherence(run_model):
@@ -530,3 +533,49 @@ def test_set_param_hook_validates(make_model):
         model.set_param("aid_budgt", 10.0)
     with pytest.raises(ValueError, match=r"aid_budget=500.*\[0.0, 100.0\]"):
         model.set_param("aid_budget", 500.0)
+
+
+def test_parameters_in_force_reject_misspelt_names(make_model):
+    model = make_model(end="2019-02")
+    with pytest.raises(AttributeError, match="fama_tropos"):
+        _ = model.params.fama_tropos
+    with pytest.raises(ValidationError, match="fama_tropos"):
+        model.params.fama_tropos = 25_000.0
+    with pytest.raises(ValidationError, match="less than or equal"):
+        model.params.fama_troops = 1e9  # bounds hold for any assignment, not only set_param
+    model.params.fama_troops = 25_000.0
+    assert model.get_param("fama_troops") == 25_000.0
+    assert model.base_param("fama_troops") == 20_000.0
+
+
+def test_phase_table_drives_step_and_is_documented(make_model):
+    import re
+
+    from malisim.model.mali_model import PHASE_TABLE, PHASES, MaliModel
+
+    model = make_model(end="2019-02")
+    model.phase_seconds = {}
+    model.step()
+    assert list(model.phase_seconds) == list(PHASES)  # every phase ran, in table order
+    assert PHASES == tuple(name for name, _ in PHASE_TABLE)
+    # the step docstring lists the phases in order ("N. ``name``: ...")
+    documented = re.findall(r"^\s*\d+\. ``(\w+)``", MaliModel.step.__doc__ or "", re.M)
+    assert documented == list(PHASES), "update MaliModel.step's docstring to list PHASE_TABLE"
+
+
+def test_every_fixed_parameter_is_read_by_the_model():
+    # a modelling constant declared as a fixed parameter must be the one the rules use
+    from pathlib import Path
+
+    from malisim.model.parameters import parameter_specs
+
+    model_dir = Path(__file__).resolve().parents[1] / "src" / "malisim" / "model"
+    source = "".join(
+        path.read_text(encoding="utf-8")
+        for path in model_dir.glob("*.py")
+        if path.name != "parameters.py"
+    )
+    fixed = [s.name for s in parameter_specs().values() if s.fixed]
+    assert fixed, "no fixed parameters declared"
+    unused = [name for name in fixed if f".{name}" not in source]
+    assert not unused, f"fixed parameters no rule reads (remove them or use them): {unused}"

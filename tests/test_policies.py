@@ -212,6 +212,7 @@ def test_lifecycle_hooks_are_called_in_order():
     @register_policy
     class Recorder(Policy):
         policy_type = "test_lifecycle_recorder"
+        hooks = ("date",)
 
         def initialize(self, model):
             super().initialize(model)
@@ -262,3 +263,140 @@ def test_historical_timeline_moves_the_partners():
     assert nat.loc["2022-06-01", "troops_wagner"] == pytest.approx(1500, rel=0.02)  # minus losses
     assert nat.loc["2024-01-01", "troops_minusma"] == 0
     assert nat.loc["2022-12-01", "troops_minusma"] > 10_000
+
+
+# ---------------------------------------------------------------------------------- hooks
+
+#: Settings of each shipped policy type for the hook test: together they reach every branch
+#: of the policy's methods (ramps, ends, restorations, handovers, triggers) within 2019-01 to
+#: 2019-08 on the test sub-grid. A new policy type needs an entry here.
+HOOK_CASES: dict[str, list[dict]] = {
+    "french_withdrawal": [
+        {"announcement": "2019-02", "drawdown_start": "2019-03", "drawdown_end": "2019-05"}
+    ],
+    "wagner_deployment": [
+        {
+            "start": "2019-02",
+            "combat_power": 2.5,
+            "abuse_multiplier": 5.0,
+            "monthly_cost": 0.02,
+            "end": "2019-06",
+            "handover": "2019-04",
+            "africa_corps_personnel": 800,
+        },
+        {"start": "2019-02", "trigger": {"when": "control_state", "below": 0.99}},
+    ],
+    "ecowas_sanctions": [{"start": "2019-02", "end": "2019-04", "leakage": 0.5}],
+    "ecowas_exit": [{"start": "2019-03"}],
+    "minusma_restrictions": [{"start": "2019-02", "end": "2019-04"}],
+    "minusma_withdrawal": [{"drawdown_start": "2019-02", "drawdown_end": "2019-06"}],
+    "aid_suspension": [{"donor": "EU", "share": 0.3, "start": "2019-02", "end": "2019-04"}],
+    "jihadist_dialogue": [{"start": "2019-02", "end": "2019-04", "regions": ["Mopti"]}],
+    "accord_implementation": [{"start": "2019-03", "level": 0.5}],
+    "kidal_offensive": [{"start": "2019-02", "end": "2019-04", "regions": ["Gao"]}],
+    "parameter_schedule": [
+        {"parameter": "aid_budget", "start": "2019-02", "end": "2019-04", "value": 10.0},
+        {"parameter": "aid_budget", "start": "2019-02", "value": 0.5, "mode": "multiply"},
+    ],
+}
+SHIPPED_POLICY_TYPES = tuple(sorted(HOOK_CASES))
+
+
+class HookProxy:
+    """Stands in for the model: exposes only a policy's declared hooks and records their use."""
+
+    def __init__(self, model: MaliModel, policy_type: str, allowed: frozenset[str]) -> None:
+        object.__setattr__(self, "_model", model)
+        object.__setattr__(self, "_policy_type", policy_type)
+        object.__setattr__(self, "_allowed", allowed)
+        object.__setattr__(self, "used", set())
+
+    def __getattr__(self, name: str):
+        if name not in self._allowed:
+            raise AssertionError(
+                f"policy {self._policy_type!r} touched model.{name}, which is not among its "
+                f"declared hooks {sorted(self._allowed)}: use a hook of "
+                "malisim.model.hooks.PolicyHooks and list it in the class's `hooks` and docstring"
+            )
+        self.used.add(name)
+        return getattr(self._model, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AssertionError(
+            f"policy {self._policy_type!r} set model.{name}: policies change the model only "
+            "through the hooks of malisim.model.hooks.PolicyHooks"
+        )
+
+
+def run_against_proxy(make_model, policy, end: str = "2019-08") -> set[str]:
+    """Run a policy's lifecycle on a sub-grid model through a HookProxy; return hooks used."""
+    model = make_model(seed=2, start="2019-01", end=end)  # the policy is stepped by hand
+    proxy = HookProxy(model, policy.policy_type, type(policy).declared_hooks())
+    policy.initialize(proxy)
+    while model.running:
+        policy.step(proxy)  # the policies phase opens every month
+        model.step()
+    policy.finalize(proxy)
+    return proxy.used
+
+
+def test_every_shipped_policy_type_has_a_hook_case():
+    from malisim.policies import POLICY_REGISTRY
+
+    shipped = {
+        name for name, cls in POLICY_REGISTRY.items() if cls.__module__.startswith("malisim")
+    }
+    assert shipped == set(HOOK_CASES), (
+        "add settings for the new policy type to HOOK_CASES in tests/test_policies.py: "
+        f"{sorted(shipped ^ set(HOOK_CASES))}"
+    )
+
+
+@pytest.mark.parametrize("policy_type", SHIPPED_POLICY_TYPES)
+def test_policy_touches_the_model_only_through_its_declared_hooks(make_model, policy_type):
+    from malisim.model.hooks import HOOKS
+    from malisim.policies import POLICY_REGISTRY
+
+    cls = POLICY_REGISTRY[policy_type]
+    assert set(cls.hooks) <= set(HOOKS), (
+        f"{policy_type}: unknown hooks {set(cls.hooks) - set(HOOKS)}"
+    )
+    used: set[str] = set()
+    for settings in HOOK_CASES[policy_type]:
+        used |= run_against_proxy(make_model, policy_from_dict({"type": policy_type, **settings}))
+    # declarations are accurate: every hook the class declares is used by one of its cases
+    unused = set(cls.hooks) - used
+    assert not unused, f"{policy_type} declares hooks it never uses: {sorted(unused)}"
+    doc = cls.__doc__ or ""
+    undocumented = [h for h in cls.hooks if f"``{h}``" not in doc]
+    assert not undocumented, f"{policy_type}: list the hooks {undocumented} in its docstring"
+
+
+def test_the_hook_proxy_catches_an_undeclared_hook(make_model):
+    class Sneaky(Policy):
+        policy_type = "test_sneaky"
+        hooks = ("month",)
+
+        def apply(self, model):
+            model.state.troops = 0.0  # not a hook
+
+    with pytest.raises(AssertionError, match=r"touched model\.state"):
+        run_against_proxy(make_model, Sneaky(), end="2019-01")
+
+
+def test_model_offers_every_hook(make_model):
+    from malisim.model.hooks import HOOKS, PolicyHooks
+
+    model = make_model(end="2019-01")
+    assert isinstance(model, PolicyHooks)
+    missing = [h for h in HOOKS if not hasattr(model, h)]
+    assert not missing, missing
+
+
+def test_register_policy_rejects_an_unknown_hook():
+    class Bad(Policy):
+        policy_type = "test_bad_hooks"
+        hooks = ("set_param", "state")
+
+    with pytest.raises(ValueError, match="not model hooks"):
+        register_policy(Bad)

@@ -9,27 +9,28 @@
 * :class:`ForeignPartner` — France/Barkhane, EU training, MINUSMA, Wagner/Africa Corps, ECOWAS
   and donors: presence per cell where they have troops, and their levers (strikes, air support,
   protection of civilians, sanctions, aid).
+* :class:`Belligerents` — the armed actors together (the forces the conflict rules reduce), with
+  :func:`assign_recruits`, the rule by which civilians who join an armed family reach its group.
+* :func:`accord_adherence_next` — the signatory groups' shared accord adherence.
 
 Actors hold state and the rules that are theirs alone (deployment, expansion, adherence). What
 happens *between* actors (clashes, violence, events) lives in :mod:`malisim.model.conflict`.
-The sources of each rule are listed in docs/ODD.md.
+Each actor is a Mesa agent (Mesa needs its model at construction); its rules never reach back
+into the model: they read what they need from their arguments (the phase's
+:class:`~malisim.model.situation.Situation`, the parameters, other actors' forces). The sources
+of each rule are listed in docs/ODD.md.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
 
+from malisim.model.parameters import Parameters
+from malisim.model.situation import Situation
 from malisim.model.vocab import SIDE_NAMES, Control, Side
-
-if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model.mali_model import MaliModel
-
-
-#: Cells the state's offensive operations concentrate on each month (assumption).
-OFFENSIVE_CELLS = 8
 
 
 class State(mesa.Agent):
@@ -46,82 +47,127 @@ class State(mesa.Agent):
         budget_balance: Last month's budget balance (budget index).
     """
 
-    def __init__(self, model: MaliModel) -> None:
+    def __init__(self, model: mesa.Model, n_cells: int, troops: float, approval: float) -> None:
         super().__init__(model)
-        n = model.grid.n_cells
-        p = model.params
-        self.troops = float(p.fama_troops)
-        self.garrison = np.zeros(n)
-        self.offensive = np.zeros(n)
-        self.offensive_orders = np.zeros(n)
+        self.troops = float(troops)
+        self.garrison = np.zeros(n_cells)
+        self.offensive = np.zeros(n_cells)
+        self.offensive_orders = np.zeros(n_cells)
         self.effectiveness = 1.0
-        self.approval = float(p.approval_initial)
+        self.approval = float(approval)
         self.rally = 0.0
         self.budget_balance = 0.0
 
-    def launch_offensive(self, regions: list[str] | None, intensity: float) -> None:
-        """Policy hook: order an offensive into the given regions' cells this month.
+    def order_offensive(self, target: np.ndarray, intensity: float) -> None:
+        """Order an offensive into the ``target`` cells this month (policies, via the model).
 
         Args:
-            regions: Region names, or None for the signatory-controlled cells.
+            target: Boolean mask of the cells.
             intensity: Share of offensive forces sent there (0-1).
         """
-        grid = self.model.grid
-        if regions is None:
-            target = self.model.control == Control.SIGNATORY
-        else:
-            target = grid.region_mask(*regions)
         self.offensive_orders = np.where(target, intensity, 0.0)
 
     def add_rally(self, amount: float) -> None:
-        """Policy hook: add a sovereignty rally to approval (the break with France, seed 002)."""
+        """Add a sovereignty rally to approval (the break with France, seed 002)."""
         self.rally += amount
 
-    def deploy(self) -> None:
+    def deploy(
+        self, situation: Situation, jihadist_fighters: np.ndarray, signatory_fighters: np.ndarray
+    ) -> None:
         """Allocate garrisons and offensive forces across cells for this month.
 
-        Garrisons hold the towns (in proportion to population ** 0.75) outside signatory-held
-        cells; the countryside has no permanent state presence (seed 000: "State officials
-        remain absent from much of the north and center"). Offensives go
-        to cells with the strongest jihadist presence next to state-held cells, plus cells
-        that policies ordered (``offensive_orders``). Wagner accompanies offensives.
+        Garrisons hold the towns, in proportion to (population + 1) to the power
+        ``garrison_population_exponent``, outside signatory-held cells; the countryside has no
+        permanent state presence (seed 000: "State officials remain absent from much of the
+        north and center"). Offensives (``offensive_share`` of the troops) go to the
+        ``offensive_cells`` strongest jihadist concentrations next to state-held cells, plus
+        the cells that policies ordered (``offensive_orders``, weighted by
+        ``ordered_offensive_weight`` per signatory fighter there). Wagner accompanies the
+        offensives (:meth:`ForeignPartner.accompany`).
+
+        Args:
+            situation: The cells this phase (people, control, accord adherence, towns).
+            jihadist_fighters: JNIM plus IS Sahel fighters per cell.
+            signatory_fighters: CMA plus Platform fighters per cell.
         """
-        model = self.model
-        p = model.params
-        grid = model.grid
-        pop = model.cell_population
-        held_by_signatory = (model.control == Control.SIGNATORY) & (model.accord_adherence > 0)
-        garrison_weight = np.power(pop + 1.0, 0.75) * model.town_cells * (~held_by_signatory)
+        p = situation.params
+        pop = situation.population
+        control = situation.control
+        held_by_signatory = (control == Control.SIGNATORY) & (situation.accord_adherence > 0)
+        garrison_weight = (
+            np.power(pop + 1.0, p.garrison_population_exponent)
+            * situation.town_cells
+            * (~held_by_signatory)
+        )
         if self.offensive_orders.any():
             garrison_weight = garrison_weight + self.offensive_orders * garrison_weight.mean()
         total = max(garrison_weight.sum(), 1e-9)
         on_offensive = p.offensive_share * self.troops
         self.garrison = (self.troops - on_offensive) * garrison_weight / total
 
-        jihadist = model.jnim.fighters + model.is_sahel.fighters
-        near_state = model.neighbor_any(model.control == Control.STATE) | (
-            model.control == Control.STATE
-        )
-        target = jihadist * near_state
+        state_held = control == Control.STATE
+        near_state = situation.topology.neighbor_any(state_held) | state_held
+        target = jihadist_fighters * near_state
         # operations concentrate on the few strongest jihadist concentrations at a time
-        k = min(OFFENSIVE_CELLS, target.size)
+        k = min(p.offensive_cells, target.size)
         threshold = np.partition(target, -k)[-k]
         target = np.where(target >= max(threshold, 1e-9), target, 0.0)
-        orders = self.offensive_orders * (model.cma.fighters + model.platform.fighters + 1.0)
-        weight = target + orders * 50.0
+        orders = self.offensive_orders * (signatory_fighters + 1.0)
+        weight = target + orders * p.ordered_offensive_weight
         if weight.sum() <= 0:
             weight = garrison_weight
         self.offensive = on_offensive * weight / max(weight.sum(), 1e-9)
-        self.offensive_orders = np.zeros(grid.n_cells)
+        self.offensive_orders = np.zeros(situation.grid.n_cells)
 
     @property
     def forces(self) -> np.ndarray:
         """FAMa soldiers per cell (garrisons plus offensives)."""
         return self.garrison + self.offensive
 
-    def grow(self) -> None:
+    def service(self, control: np.ndarray, p: Parameters) -> np.ndarray:
+        """Level of state services per cell (0-1) that civilians see, for their legitimacy.
+
+        ``service_state_held`` where the state controls the cell, ``service_contested`` where
+        it is contested, ``service_elsewhere`` elsewhere; all times ``service_deficit_factor``
+        while the budget is in deficit.
+        """
+        level = np.where(
+            control == Control.STATE,
+            p.service_state_held,
+            np.where(control == Control.CONTESTED, p.service_contested, p.service_elsewhere),
+        )
+        return level * (1.0 if self.budget_balance >= 0 else p.service_deficit_factor)
+
+    def update_approval(
+        self, p: Parameters, civilian_deaths: list[float], economic_loss: float
+    ) -> None:
+        """Move approval toward its target: sovereignty rally, security results, economy.
+
+        The rally keeps ``rally_retention`` a month. Security results compare the civilian
+        deaths of the last ``approval_recent_months`` with the ``approval_reference_months``
+        before (relative change, ``approval_trend_offset`` added to damp small numbers); the
+        economy enters as the share of trend GDP lost (seed 002).
+
+        Args:
+            p: The parameters in force.
+            civilian_deaths: Civilian deaths of every month so far, this month last.
+            economic_loss: Share of trend GDP lost this month.
+        """
+        k, ref = p.approval_recent_months, p.approval_reference_months
+        recent = np.mean(civilian_deaths[-k:])
+        before = np.mean(civilian_deaths[-(k + ref) : -k]) if len(civilian_deaths) > k else recent
+        trend = (recent - before) / (before + p.approval_trend_offset)
+        self.rally *= p.rally_retention
+        target = (
+            p.approval_initial
+            + self.rally
+            - p.approval_security_weight * trend
+            - p.approval_economy_weight * economic_loss
+        )
+        self.approval += p.approval_adjustment * (float(np.clip(target, 0, 1)) - self.approval)
+
+    def grow(self, p: Parameters) -> None:
         """Recruit soldiers at ``fama_growth`` per year while the budget is not in deficit."""
-        p = self.model.params
         if self.budget_balance >= 0:
             self.troops *= (1.0 + p.fama_growth) ** (1.0 / 12.0)
         self.effectiveness += p.eu_training * p.eu_training_gain / 12.0
@@ -136,7 +182,7 @@ class JihadistGroup(mesa.Agent):
         governance: Local governance level per cell (0-1): courts, taxation, protection.
     """
 
-    def __init__(self, model: MaliModel, side: Side, fighters: np.ndarray) -> None:
+    def __init__(self, model: mesa.Model, side: Side, fighters: np.ndarray) -> None:
         super().__init__(model)
         self.side = side
         self.fighters = fighters.astype(float)
@@ -147,7 +193,9 @@ class JihadistGroup(mesa.Agent):
         """The group's short name."""
         return SIDE_NAMES[self.side]
 
-    def expand(self, state_power: np.ndarray, support_share: np.ndarray) -> None:
+    def expand(
+        self, situation: Situation, state_power: np.ndarray, support_share: np.ndarray
+    ) -> None:
         """Move a share of fighters into neighbouring cells where the state is weak.
 
         "Gone rural to capitalise on local conflicts and the absence of the State" (seed 004):
@@ -156,17 +204,20 @@ class JihadistGroup(mesa.Agent):
         ``expansion_rate`` of the fighters weighs the neighbouring cells against staying.
 
         Args:
+            situation: The cells this phase (violence index, neighbourhood, share in Mali).
             state_power: State-side combat power per cell.
             support_share: Share of each cell's people actively supporting this group.
         """
-        model = self.model
-        grid = model.grid
-        rate = model.params.expansion_rate
-        src, dst = model.edge_src, model.edge_dst
-        local_conflict = np.minimum(model.violence_index / model.params.flight_threshold, 1.0)
-        attraction = (0.02 + support_share + 0.05 * local_conflict) / (
-            1.0 + (state_power / 50.0) ** 2
-        )
+        p = situation.params
+        grid = situation.grid
+        rate = p.expansion_rate
+        src, dst = situation.topology.edge_src, situation.topology.edge_dst
+        local_conflict = np.minimum(situation.violence_index / p.flight_threshold, 1.0)
+        attraction = (
+            p.expansion_base_attraction
+            + support_share
+            + p.expansion_conflict_attraction * local_conflict
+        ) / (1.0 + (state_power / p.expansion_state_power_scale) ** 2)
         attraction = attraction * grid.share_in_mali
         # a fighter weighs the neighbouring cells against staying where it is
         denominator = attraction + np.bincount(src, weights=attraction[dst], minlength=grid.n_cells)
@@ -178,6 +229,7 @@ class JihadistGroup(mesa.Agent):
 
     def mass(
         self,
+        situation: Situation,
         opponent_power: np.ndarray,
         threshold: np.ndarray,
         controls: np.ndarray,
@@ -195,6 +247,7 @@ class JihadistGroup(mesa.Agent):
         removes that share of the massing into a cell.
 
         Args:
+            situation: The cells this phase (people, neighbourhood, share in Mali).
             opponent_power: Strongest other controlling family's power per cell.
             threshold: Combat power needed to control each cell.
             controls: Cells the group already controls.
@@ -203,25 +256,25 @@ class JihadistGroup(mesa.Agent):
         Returns:
             The mask of target cells.
         """
-        model = self.model
-        p = model.params
-        n = model.grid.n_cells
+        p = situation.params
+        grid = situation.grid
+        n = grid.n_cells
         k = min(int(p.jihadist_offensive_cells), n)
         share = p.jihadist_offensive_share * (1.0 - air_cover)
         if k <= 0 or not np.any(share > 0):
             return np.zeros(n, dtype=bool)
-        src, dst = model.edge_src, model.edge_dst
-        around = np.bincount(src, weights=self.fighters[dst], minlength=n)
+        src, dst = situation.topology.edge_src, situation.topology.edge_dst
+        around = situation.topology.neighbor_sum(self.fighters)
         power = (self.fighters + share * around) * p.jihadist_power
         winnable = (
             (power >= p.control_dominance * opponent_power)
             & (power >= threshold)
             & ~controls
-            & (model.grid.share_in_mali > 0)
+            & (grid.share_in_mali > 0)
         )
         if not winnable.any():
             return winnable
-        prize = np.where(winnable, model.cell_population + 1.0, 0.0)
+        prize = np.where(winnable, situation.population + 1.0, 0.0)
         k = min(k, int(winnable.sum()))
         target = np.zeros(n, dtype=bool)
         target[np.argpartition(prize, -k)[-k:]] = True
@@ -242,11 +295,26 @@ class JihadistGroup(mesa.Agent):
         )
         return target
 
-    def govern(self, controls: np.ndarray) -> None:
-        """Grow governance where the group controls a cell; let it decay elsewhere."""
-        rate = self.model.params.governance_rate
+    def receive_inflow(self, arriving: float, cells: np.ndarray) -> None:
+        """Fighters arriving from abroad settle in ``cells`` (border cells with their base).
+
+        They spread in proportion to the group's fighters there plus one (to seed it).
+        """
+        weight = (self.fighters + 1.0) * cells
+        if weight.sum() > 0:
+            self.fighters += arriving * weight / weight.sum()
+
+    def govern(self, controls: np.ndarray, p: Parameters) -> None:
+        """Grow governance where the group controls a cell; let it decay elsewhere.
+
+        It closes ``governance_rate`` of the gap to 1 where the group controls, and keeps
+        ``governance_retention`` of itself elsewhere.
+        """
+        rate = p.governance_rate
         self.governance = np.where(
-            controls, self.governance + rate * (1.0 - self.governance), self.governance * 0.9
+            controls,
+            self.governance + rate * (1.0 - self.governance),
+            self.governance * p.governance_retention,
         )
 
 
@@ -258,7 +326,7 @@ class SignatoryGroup(mesa.Agent):
         fighters: Fighters per cell (they hold their zones rather than expand).
     """
 
-    def __init__(self, model: MaliModel, side: Side, fighters: np.ndarray) -> None:
+    def __init__(self, model: mesa.Model, side: Side, fighters: np.ndarray) -> None:
         super().__init__(model)
         self.side = side
         self.fighters = fighters.astype(float)
@@ -278,20 +346,150 @@ class ForeignPartner(mesa.Agent):
         troops: Troops per cell this month.
     """
 
-    def __init__(self, model: MaliModel, name: str, base_weight: np.ndarray | None) -> None:
+    def __init__(
+        self, model: mesa.Model, name: str, n_cells: int, base_weight: np.ndarray | None
+    ) -> None:
         super().__init__(model)
         self.name = name
-        n = model.grid.n_cells
-        self.base_weight = np.zeros(n) if base_weight is None else base_weight
-        self.troops = np.zeros(n)
+        self.base_weight = np.zeros(n_cells) if base_weight is None else base_weight
+        self.troops = np.zeros(n_cells)
 
     def deploy(self, total: float) -> None:
         """Spread ``total`` troops over the partner's bases."""
-        w = self.base_weight
-        s = w.sum()
-        self.troops = total * w / s if s > 0 else np.zeros_like(w)
+        self.troops = _spread(total, self.base_weight)
+
+    def accompany(self, total: float, forces: np.ndarray) -> None:
+        """Spread ``total`` troops in proportion to another force (Wagner with the offensives).
+
+        Wagner operates alongside FAMa's offensive operations (seed 002: "direct support to
+        Malian troops during ground combat"), not at bases of its own.
+        """
+        self.troops = _spread(total, forces)
 
     @property
     def total(self) -> float:
         """Total troops deployed."""
         return float(self.troops.sum())
+
+
+def _spread(total: float, weight: np.ndarray) -> np.ndarray:
+    """``total`` spread in proportion to ``weight`` (nothing where the weights are all zero)."""
+    s = weight.sum()
+    return total * weight / s if s > 0 else np.zeros_like(weight)
+
+
+@dataclass(frozen=True)
+class Belligerents:
+    """The armed actors whose forces the conflict rules read and reduce (in place).
+
+    Attributes:
+        state: The junta and FAMa.
+        jnim: JNIM.
+        is_sahel: Islamic State Sahel.
+        cma: CMA.
+        platform: Platform.
+        france: France / Barkhane.
+        wagner: Wagner / Africa Corps.
+        minusma: MINUSMA.
+    """
+
+    state: State
+    jnim: JihadistGroup
+    is_sahel: JihadistGroup
+    cma: SignatoryGroup
+    platform: SignatoryGroup
+    france: ForeignPartner
+    wagner: ForeignPartner
+    minusma: ForeignPartner
+
+    def fighters(self, side: str) -> np.ndarray:
+        """The per-cell fighters array of a non-state armed group (by short name)."""
+        groups: dict[str, JihadistGroup | SignatoryGroup] = {
+            "jnim": self.jnim,
+            "is_sahel": self.is_sahel,
+            "cma": self.cma,
+            "platform": self.platform,
+        }
+        return groups[side].fighters
+
+    def presence_by_family(self) -> np.ndarray:
+        """``(n_families, n_cells)`` armed persons per family and cell.
+
+        The state family counts FAMa, Wagner and French troops; the signatory family CMA and
+        Platform. Peacekeepers belong to no family.
+        """
+        return np.vstack(
+            [
+                self.state.forces + self.wagner.troops + self.france.troops,
+                self.jnim.fighters,
+                self.is_sahel.fighters,
+                self.cma.fighters + self.platform.fighters,
+            ]
+        )
+
+
+def assign_recruits(forces: Belligerents, recruits: np.ndarray, p: Parameters) -> None:
+    """Civilians who joined an armed family this month join its group in their cell.
+
+    State recruits join FAMa's national pool; JNIM and IS Sahel recruits their group's fighters
+    in the cell; signatory recruits split between CMA and Platform in proportion to their
+    fighters in the cell (``cma_recruit_share_default`` to CMA where neither has any).
+
+    Args:
+        forces: The armed actors (their strengths grow in place).
+        recruits: ``(n_families, n_cells)`` people who joined each family.
+        p: The parameters in force.
+    """
+    forces.state.troops += float(recruits[0].sum())
+    forces.jnim.fighters += recruits[1]
+    forces.is_sahel.fighters += recruits[2]
+    cma, platform = forces.cma, forces.platform
+    signatory_total = cma.fighters + platform.fighters
+    cma_share = np.divide(
+        cma.fighters, signatory_total,
+        out=np.full_like(signatory_total, p.cma_recruit_share_default),
+        where=signatory_total > 0,
+    )  # fmt: skip
+    cma.fighters += recruits[3] * cma_share
+    platform.fighters += recruits[3] * (1.0 - cma_share)
+
+
+def accord_adherence_next(
+    p: Parameters,
+    adherence: float,
+    control: np.ndarray,
+    offensive: np.ndarray,
+    ordered: np.ndarray,
+    mercenaries: float,
+) -> float:
+    """The signatory groups' accord adherence next month (0-1).
+
+    Implementation raises it; state offensives into their zones and foreign mercenaries erode
+    it; below the collapse threshold open fighting erodes ``adherence_collapse_erosion`` of
+    what is left each month (2023, seed 004).
+
+    Args:
+        p: The parameters in force.
+        adherence: Adherence this month.
+        control: Control code per cell.
+        offensive: FAMa soldiers on offensive operations per cell.
+        ordered: Offensive intensity policies ordered per cell this month.
+        mercenaries: Wagner personnel in Mali.
+
+    Returns:
+        The new adherence.
+    """
+    signatory_cells = control == Control.SIGNATORY
+    total_offensive = offensive.sum()
+    # ordered offensives (policies) at their intensity; otherwise the share of the state's
+    # offensive forces that operate in signatory-held cells
+    drifted = offensive[signatory_cells].sum() / max(total_offensive, 1e-9)
+    intensity = max(float(ordered.max()), float(drifted))
+    change = (
+        p.adherence_implementation_gain * p.accord_implementation
+        - p.adherence_offensive_drop * intensity
+        - p.adherence_mercenary_drop * mercenaries / 1000.0
+    )
+    if adherence < p.accord_collapse_threshold:
+        change -= p.adherence_collapse_erosion * adherence  # open fighting (2023)
+    return float(np.clip(adherence + change, 0.0, 1.0))

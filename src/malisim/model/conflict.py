@@ -12,7 +12,16 @@ random stream, removes the dead from the forces, and writes ACLED-style events:
 * :func:`one_sided_violence` — killings and abductions of civilians by each actor, at
   actor-specific abuse rates raised by mercenary presence and impunity and lowered where MINUSMA
   protects civilians;
-* :func:`update_control` — who controls each cell after the month's fighting.
+* :func:`jihadist_offensives` — jihadist groups mass fighters on the cells they can take;
+* :func:`update_control` — who controls each cell after the month's fighting (and
+  :func:`initial_control` at the start), and :func:`sieges` of towns surrounded by jihadists;
+* :func:`violence_index` — the smoothed local death rate that civilians and the economy feel.
+
+The rules read the month's :class:`~malisim.model.situation.Situation` (people, control,
+parameters, neighbourhood) and the armed forces (:class:`Belligerents`, whose per-cell arrays
+they reduce by the dead); they write the deaths into :class:`MonthlyViolence` and the events
+into the :class:`~malisim.model.events.EventLog` they are given. They never reach back into the
+model.
 
 Sources for each rule are in docs/ODD.md (seeds 000, 001, 002, 004 and assumptions).
 """
@@ -20,15 +29,16 @@ Sources for each rule are in docs/ODD.md (seeds 000, 001, 002, 004 and assumptio
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from malisim.model.actors import Belligerents, ForeignPartner, JihadistGroup, SignatoryGroup
+from malisim.model.events import EventLog
+from malisim.model.parameters import Parameters
+from malisim.model.situation import Situation
 from malisim.model.space import BIOMES
-from malisim.model.vocab import PERPETRATOR_NAMES, Control, Perpetrator, Side
-
-if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model.mali_model import MaliModel
+from malisim.model.topology import Topology
+from malisim.model.vocab import N_FAMILIES, PERPETRATOR_NAMES, Control, Perpetrator, Side
 
 SAHARAN = BIOMES.index("Saharan")
 
@@ -69,75 +79,92 @@ class MonthlyViolence:
             battles=np.zeros(n_cells, np.int64),
         )
 
+    def killed_by_family(self) -> np.ndarray:
+        """``(n_families, n_cells)`` civilians killed by each armed family (for civilians).
 
-def side_powers(model: MaliModel) -> dict[str, np.ndarray]:
+        The families are those civilians side with: the state (FAMa and foreign forces
+        together), JNIM, IS Sahel (the jihadist row split) and the signatory groups.
+        """
+        killed = self.civilians_killed
+        by_family = np.zeros((N_FAMILIES, killed.shape[1]))
+        by_family[0] = killed[STATE] + killed[FOREIGN]
+        by_family[1] = self.civilians_killed_jihadist_split[0]
+        by_family[2] = self.civilians_killed_jihadist_split[1]
+        by_family[3] = killed[SIGNATORY]
+        return by_family
+
+
+def french_strike_force(france: ForeignPartner, p: Parameters) -> float:
+    """French troops that strike in Mali: those deployed plus the regional residual."""
+    return france.total + p.france_regional_troops
+
+
+def france_air_level(france: ForeignPartner, p: Parameters) -> float:
+    """French air support, ISR and medevac available, 0-1 (full at france_full_air_troops)."""
+    return min(french_strike_force(france, p) / p.france_full_air_troops, 1.0)
+
+
+def side_powers(forces: Belligerents, p: Parameters) -> dict[str, np.ndarray]:
     """Return combat power per cell of each fighting force.
 
     The state side is FAMa (effectiveness from EU training, multiplied by French air support,
     intelligence and medevac) plus Wagner plus French ground troops.
     """
-    p = model.params
-    air = p.air_support * model.france_air_level()
-    fama = model.state.forces * p.fama_power * model.state.effectiveness * (1.0 + air)
-    wagner = model.wagner.troops * p.wagner_power
-    france = model.france.troops * p.france_power
+    air = p.air_support * france_air_level(forces.france, p)
+    state = forces.state
+    fama = state.forces * p.fama_power * state.effectiveness * (1.0 + air)
+    wagner = forces.wagner.troops * p.wagner_power
+    france = forces.france.troops * p.france_power
     return {
         "fama": fama,
         "wagner": wagner,
         "france": france,
         "state": fama + wagner + france,
-        "jnim": model.jnim.fighters * p.jihadist_power,
-        "is_sahel": model.is_sahel.fighters * p.jihadist_power,
-        "cma": model.cma.fighters * p.signatory_power,
-        "platform": model.platform.fighters * p.signatory_power,
-        "minusma": model.minusma.troops * p.minusma_power * (1.0 + air),
+        "jnim": forces.jnim.fighters * p.jihadist_power,
+        "is_sahel": forces.is_sahel.fighters * p.jihadist_power,
+        "cma": forces.cma.fighters * p.signatory_power,
+        "platform": forces.platform.fighters * p.signatory_power,
+        "minusma": forces.minusma.troops * p.minusma_power * (1.0 + air),
     }
 
 
-def hostility(model: MaliModel) -> dict[tuple[str, str], float | np.ndarray]:
+def hostility(situation: Situation) -> dict[tuple[str, str], float | np.ndarray]:
     """Return how readily each pair of sides fights where both are present (0-1, per cell)."""
-    p = model.params
-    collapsed = model.accord_adherence < p.accord_collapse_threshold
-    ordered = model.offensive_against_signatories
+    p = situation.params
+    collapsed = situation.accord_adherence < p.accord_collapse_threshold
+    ordered = situation.offensive_orders
     vs_cma = np.where(ordered > 0, 1.0, 1.0 if collapsed else 0.0)
     return {
-        ("state", "jnim"): 1.0 - model.dialogue(),
+        ("state", "jnim"): 1.0 - situation.dialogue,
         ("state", "is_sahel"): 1.0,
         ("jnim", "is_sahel"): p.jnim_is_hostility,
         ("state", "cma"): vs_cma,
-        ("state", "platform"): 0.5 * vs_cma,
-        ("cma", "is_sahel"): 0.5,
-        ("platform", "is_sahel"): 0.5,
-        ("cma", "jnim"): 0.2 * (1.0 - p.collusion),
-        ("platform", "jnim"): 0.2 * (1.0 - p.collusion),
-        ("cma", "platform"): 0.1,
+        ("state", "platform"): p.hostility_state_platform * vs_cma,
+        ("cma", "is_sahel"): p.hostility_signatory_is,
+        ("platform", "is_sahel"): p.hostility_signatory_is,
+        ("cma", "jnim"): p.hostility_signatory_jnim * (1.0 - p.collusion),
+        ("platform", "jnim"): p.hostility_signatory_jnim * (1.0 - p.collusion),
+        ("cma", "platform"): p.hostility_cma_platform,
     }
 
 
-def _persons(model: MaliModel, side: str) -> np.ndarray:
-    return {
-        "jnim": model.jnim.fighters,
-        "is_sahel": model.is_sahel.fighters,
-        "cma": model.cma.fighters,
-        "platform": model.platform.fighters,
-    }[side]
-
-
-def _remove_state_side(model: MaliModel, cells: np.ndarray, dead: np.ndarray, powers) -> dict:
+def _remove_state_side(
+    forces: Belligerents, cells: np.ndarray, dead: np.ndarray, powers: dict[str, np.ndarray]
+) -> dict[str, float]:
     """Remove state-side dead from FAMa, Wagner and France in proportion to their power."""
     total = powers["state"][cells]
     out = {}
     remaining = dead.astype(float)
-    for name, force in (("france", model.france), ("wagner", model.wagner)):
+    for name, force in (("france", forces.france), ("wagner", forces.wagner)):
         share = np.divide(powers[name][cells], total, out=np.zeros_like(total), where=total > 0)
         lost = np.minimum(np.round(remaining * share), force.troops[cells])
         force.troops[cells] -= lost
         out[name] = float(lost.sum())
         remaining -= lost
-    state = model.state
-    forces = state.forces[cells]
-    lost = np.minimum(remaining, forces)
-    frac = np.divide(lost, forces, out=np.zeros_like(lost), where=forces > 0)
+    state = forces.state
+    fama = state.forces[cells]
+    lost = np.minimum(remaining, fama)
+    frac = np.divide(lost, fama, out=np.zeros_like(lost), where=fama > 0)
     state.garrison[cells] *= 1.0 - frac
     state.offensive[cells] *= 1.0 - frac
     state.troops = max(state.troops - float(lost.sum()), 0.0)
@@ -145,11 +172,17 @@ def _remove_state_side(model: MaliModel, cells: np.ndarray, dead: np.ndarray, po
     return out
 
 
-def clashes(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) -> None:
+def clashes(
+    situation: Situation,
+    forces: Belligerents,
+    rng: np.random.Generator,
+    out: MonthlyViolence,
+    log: EventLog,
+) -> None:
     """Battles between hostile sides present in the same cell, and attacks on MINUSMA."""
-    p = model.params
-    grid = model.grid
-    powers = side_powers(model)
+    p = situation.params
+    grid = situation.grid
+    powers = side_powers(forces, p)
     persons_per_power = {
         "jnim": 1.0 / p.jihadist_power,
         "is_sahel": 1.0 / p.jihadist_power,
@@ -157,10 +190,10 @@ def clashes(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) ->
         "platform": 1.0 / p.signatory_power,
     }
     desert = grid.biome == SAHARAN
-    air = p.air_support * model.france_air_level()
-    sanctuary = model.sanctuary_cells
-    pop = model.cell_population
-    for (a, b), hostile in hostility(model).items():
+    air = p.air_support * france_air_level(forces.france, p)
+    sanctuary = situation.sanctuary_cells
+    pop = situation.population
+    for (a, b), hostile in hostility(situation).items():
         pa, pb = powers[a], powers[b]
         h = np.broadcast_to(np.asarray(hostile, float), pa.shape)
         both = (pa > p.min_presence) & (pb > p.min_presence) & (h > 0)
@@ -183,13 +216,18 @@ def clashes(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) ->
         for side, terr in ((a, terrain_a), (b, terrain_b)):
             if side in ("jnim", "is_sahel"):
                 terr *= np.where(sanctuary[cells], 1.0 - p.sanctuary_protection, 1.0)
-        loss_a = p.clash_lethality * engaged * 2.0 * pb_c / (pa_c + pb_c) * terrain_a
-        loss_b = p.clash_lethality * engaged * 2.0 * pa_c / (pa_c + pb_c) * terrain_b
-        dead_a = _dead(model, rng, a, cells, loss_a, powers, persons_per_power, out)
-        dead_b = _dead(model, rng, b, cells, loss_b, powers, persons_per_power, out)
+        loss_a = (
+            p.clash_lethality * engaged * p.clash_loss_factor * pb_c / (pa_c + pb_c) * terrain_a
+        )
+        loss_b = (
+            p.clash_lethality * engaged * p.clash_loss_factor * pa_c / (pa_c + pb_c) * terrain_b
+        )
+        dead_a = _dead(forces, p, rng, a, cells, loss_a, powers, persons_per_power, out)
+        dead_b = _dead(forces, p, rng, b, cells, loss_b, powers, persons_per_power, out)
         combatants = dead_a + dead_b
-        crossfire = _cap_civilians(model, out, cells, rng.poisson(
-            p.battle_civilian_share * combatants * np.minimum(pop[cells] / 20_000.0, 1.0)
+        crossfire = _cap_civilians(pop, out, cells, rng.poisson(
+            p.battle_civilian_share * combatants
+            * np.minimum(pop[cells] / p.civilian_exposure_population, 1.0)
         ))  # fmt: skip
         stronger_is_a = pa_c >= pb_c
         perp = np.where(stronger_is_a, _family_of(a), _family_of(b))
@@ -197,8 +235,8 @@ def clashes(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) ->
         _split_jihadist(out, perp, cells, crossfire, np.where(stronger_is_a, a, b))
         out.combatants_killed[cells] += combatants
         out.battles[cells] += 1
-        model.events.add(
-            model.month,
+        log.add(
+            situation.month,
             "Armed clash",
             "fama" if a == "state" else a,
             b,
@@ -216,32 +254,34 @@ def clashes(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) ->
         if cells.size == 0:
             continue
         advantage = pj[cells] / (pj[cells] + pm[cells])
-        cells = cells[rng.random(cells.size) < p.attack_rate * advantage * 2.0]
+        cells = cells[
+            rng.random(cells.size) < p.attack_rate * advantage * p.attack_advantage_factor
+        ]
         if cells.size == 0:
             continue
         engaged = np.minimum(pj[cells], pm[cells])
         share_pk = pj[cells] / (pj[cells] + pm[cells])
         pk_dead = np.minimum(
             rng.poisson(p.clash_lethality * engaged * share_pk),
-            np.floor(model.minusma.troops[cells]),
+            np.floor(forces.minusma.troops[cells]),
         ).astype(np.int64)
-        model.minusma.troops[cells] -= pk_dead
+        forces.minusma.troops[cells] -= pk_dead
         j_mean = p.clash_lethality * engaged * (1.0 - share_pk) / p.jihadist_power
-        j_dead = np.minimum(rng.poisson(j_mean), np.floor(_persons(model, group)[cells]))
+        j_dead = np.minimum(rng.poisson(j_mean), np.floor(forces.fighters(group)[cells]))
         j_dead = j_dead.astype(np.int64)
-        _persons(model, group)[cells] -= j_dead
+        forces.fighters(group)[cells] -= j_dead
         out.combatants_killed[cells] += pk_dead + j_dead
         out.battles[cells] += 1
         out.losses["minusma"] = out.losses.get("minusma", 0.0) + float(pk_dead.sum())
-        model.events.add(model.month, "Armed clash", group, "minusma", cells, pk_dead + j_dead)
+        log.add(situation.month, "Armed clash", group, "minusma", cells, pk_dead + j_dead)
 
 
 def _cap_civilians(
-    model: MaliModel, out: MonthlyViolence, cells: np.ndarray, killed: np.ndarray
+    population: np.ndarray, out: MonthlyViolence, cells: np.ndarray, killed: np.ndarray
 ) -> np.ndarray:
     """Limit civilian deaths in each cell to the people still alive there this month."""
     already = out.civilians_killed[:, cells].sum(axis=0)
-    available = np.maximum(np.floor(model.cell_population[cells]) - already, 0)
+    available = np.maximum(np.floor(population[cells]) - already, 0)
     return np.minimum(killed, available).astype(np.int64)
 
 
@@ -253,7 +293,13 @@ def _family_of(side: str) -> int:
     return SIGNATORY
 
 
-def _split_jihadist(out, perp, cells, killed, sides) -> None:
+def _split_jihadist(
+    out: MonthlyViolence,
+    perp: np.ndarray,
+    cells: np.ndarray,
+    killed: np.ndarray,
+    sides: np.ndarray | str,
+) -> None:
     """Keep the JNIM / IS split of civilian deaths attributed to jihadists."""
     jihadist = perp == JIHADIST
     if not jihadist.any():
@@ -264,54 +310,81 @@ def _split_jihadist(out, perp, cells, killed, sides) -> None:
               killed[jihadist])  # fmt: skip
 
 
-def _dead(model, rng, side, cells, loss_power, powers, persons_per_power, out) -> np.ndarray:
+def _dead(
+    forces: Belligerents,
+    p: Parameters,
+    rng: np.random.Generator,
+    side: str,
+    cells: np.ndarray,
+    loss_power: np.ndarray,
+    powers: dict[str, np.ndarray],
+    persons_per_power: dict[str, float],
+    out: MonthlyViolence,
+) -> np.ndarray:
     """Draw and remove the dead of one side in a set of clashes; return them per cell."""
     if side == "state":
-        dead = np.minimum(rng.poisson(loss_power / model.params.fama_power),
-                          np.floor(model.state.forces[cells] + model.wagner.troops[cells]
-                                   + model.france.troops[cells]))  # fmt: skip
-        lost = _remove_state_side(model, cells, dead, powers)
+        dead = np.minimum(rng.poisson(loss_power / p.fama_power),
+                          np.floor(forces.state.forces[cells] + forces.wagner.troops[cells]
+                                   + forces.france.troops[cells]))  # fmt: skip
+        lost = _remove_state_side(forces, cells, dead, powers)
         for k, v in lost.items():
             out.losses[k] = out.losses.get(k, 0.0) + v
         return dead.astype(np.int64)
-    fighters = _persons(model, side)
+    fighters = forces.fighters(side)
     dead = np.minimum(rng.poisson(loss_power * persons_per_power[side]), np.floor(fighters[cells]))
     fighters[cells] -= dead
     out.losses[side] = out.losses.get(side, 0.0) + float(dead.sum())
     return dead.astype(np.int64)
 
 
-def strikes(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) -> None:
+def strikes(
+    situation: Situation,
+    forces: Belligerents,
+    rng: np.random.Generator,
+    out: MonthlyViolence,
+    log: EventLog,
+) -> None:
     """French strikes and raids, and FAMa/Wagner air strikes, against jihadist fighters."""
-    p = model.params
-    n = model.grid.n_cells
-    jnim, isg = model.jnim.fighters, model.is_sahel.fighters
+    p = situation.params
+    jnim, isg = forces.jnim.fighters, forces.is_sahel.fighters
     targets = jnim + isg
     if targets.sum() <= 0:
         return
     # France: fighters removed, spread over the cells where jihadists are
-    removed = rng.poisson(p.france_strike_rate * model.french_strike_force() / 1000.0)
+    removed = rng.poisson(p.france_strike_rate * french_strike_force(forces.france, p) / 1000.0)
     if removed > 0:
-        weight = targets * model.france_reach
+        weight = targets * situation.france_reach
         if weight.sum() > 0:
             per_cell = rng.multinomial(removed, weight / weight.sum())
-            _strike(model, rng, out, per_cell, "france", FOREIGN, collateral=p.strike_collateral)
+            _strike(situation, forces, rng, out, log, per_cell, "france", FOREIGN,
+                    collateral=p.strike_collateral)  # fmt: skip
     # FAMa with Wagner's air assets: strikes, each hitting a few fighters
-    n_strikes = rng.poisson(p.state_air_strike_rate * model.wagner.total / 1000.0)
+    n_strikes = rng.poisson(p.state_air_strike_rate * forces.wagner.total / 1000.0)
     if n_strikes > 0:
-        weight = targets * (model.state.offensive > 0)
+        weight = targets * (forces.state.offensive > 0)
         if weight.sum() > 0:
             hits = rng.multinomial(n_strikes, weight / weight.sum())
-            per_cell = rng.poisson(3.0 * hits)
-            _strike(model, rng, out, per_cell, "fama", STATE, collateral=2 * p.strike_collateral)
-    del n
+            per_cell = rng.poisson(p.fighters_per_air_strike * hits)
+            _strike(situation, forces, rng, out, log, per_cell, "fama", STATE,
+                    collateral=p.state_strike_collateral_factor * p.strike_collateral)  # fmt: skip
 
 
-def _strike(model, rng, out, per_cell, actor, family, collateral) -> None:
+def _strike(
+    situation: Situation,
+    forces: Belligerents,
+    rng: np.random.Generator,
+    out: MonthlyViolence,
+    log: EventLog,
+    per_cell: np.ndarray,
+    actor: str,
+    family: int,
+    collateral: float,
+) -> None:
+    """Remove the fighters each strike hit per cell, with collateral civilian deaths."""
     cells = np.flatnonzero(per_cell > 0)
     if cells.size == 0:
         return
-    jnim, isg = model.jnim.fighters, model.is_sahel.fighters
+    jnim, isg = forces.jnim.fighters, forces.is_sahel.fighters
     tot = jnim[cells] + isg[cells]
     want = per_cell[cells].astype(float)
     share_j = np.divide(jnim[cells], tot, out=np.zeros_like(tot), where=tot > 0)
@@ -320,8 +393,9 @@ def _strike(model, rng, out, per_cell, actor, family, collateral) -> None:
     jnim[cells] -= from_j
     isg[cells] -= from_i
     fighters = (from_j + from_i).astype(np.int64)
-    civ = _cap_civilians(model, out, cells, rng.poisson(
-        collateral * fighters * np.minimum(model.cell_population[cells] / 20_000, 1)
+    pop, full_exposure = situation.population, situation.params.civilian_exposure_population
+    civ = _cap_civilians(pop, out, cells, rng.poisson(
+        collateral * fighters * np.minimum(pop[cells] / full_exposure, 1)
     ))  # fmt: skip
     np.add.at(out.civilians_killed, (np.full(cells.size, family), cells), civ)
     out.combatants_killed[cells] += fighters
@@ -329,106 +403,120 @@ def _strike(model, rng, out, per_cell, actor, family, collateral) -> None:
     perp = "state" if family == STATE else "foreign"
     for group in ("jnim", "is_sahel"):
         sel = target == group
-        model.events.add(model.month, "Air/drone strike", actor, group, cells[sel],
-                         fighters[sel] + civ[sel], civ[sel], perp)  # fmt: skip
+        log.add(situation.month, "Air/drone strike", actor, group, cells[sel],
+                fighters[sel] + civ[sel], civ[sel], perp)  # fmt: skip
 
 
-def explosives(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) -> None:
+def explosives(
+    situation: Situation,
+    forces: Belligerents,
+    rng: np.random.Generator,
+    out: MonthlyViolence,
+    log: EventLog,
+) -> None:
     """IEDs and mines laid by jihadist groups where state-side or UN forces operate."""
-    p = model.params
-    powers = side_powers(model)
+    p = situation.params
+    powers = side_powers(forces, p)
     targets_present = (powers["state"] + powers["minusma"]) > 0
     for group, side_row in (("jnim", 0), ("is_sahel", 1)):
-        fighters = _persons(model, group)
+        fighters = forces.fighters(group)
         lam = p.ied_rate / 1000.0 * fighters * targets_present
         count = rng.poisson(lam)
         cells = np.flatnonzero(count > 0)
         if cells.size == 0:
             continue
         deaths = rng.poisson(p.ied_lethality * count[cells])
-        civ = _cap_civilians(model, out, cells, rng.binomial(deaths, p.ied_civilian_share))
+        civ = _cap_civilians(
+            situation.population, out, cells, rng.binomial(deaths, p.ied_civilian_share)
+        )
         # the forces hit: state-side where present, otherwise the peacekeepers
         on_state = powers["state"][cells] > 0
         wanted = (deaths - civ).astype(float)
-        forces = np.zeros(cells.size)
-        forces[on_state] = np.minimum(wanted[on_state], np.floor(
-            model.state.forces[cells[on_state]] + model.wagner.troops[cells[on_state]]
-            + model.france.troops[cells[on_state]]))  # fmt: skip
-        _remove_state_side(model, cells[on_state], forces[on_state], powers)
+        hit = np.zeros(cells.size)
+        hit[on_state] = np.minimum(wanted[on_state], np.floor(
+            forces.state.forces[cells[on_state]] + forces.wagner.troops[cells[on_state]]
+            + forces.france.troops[cells[on_state]]))  # fmt: skip
+        _remove_state_side(forces, cells[on_state], hit[on_state], powers)
         un = ~on_state
-        forces[un] = np.minimum(wanted[un], np.floor(model.minusma.troops[cells[un]]))
-        model.minusma.troops[cells[un]] -= forces[un]
-        forces = forces.astype(np.int64)
-        deaths = civ + forces
+        hit[un] = np.minimum(wanted[un], np.floor(forces.minusma.troops[cells[un]]))
+        forces.minusma.troops[cells[un]] -= hit[un]
+        killed_forces = hit.astype(np.int64)
+        deaths = civ + killed_forces
         np.add.at(out.civilians_killed[JIHADIST], cells, civ)
         np.add.at(out.civilians_killed_jihadist_split[side_row], cells, civ)
-        out.combatants_killed[cells] += forces
+        out.combatants_killed[cells] += killed_forces
         for target, sel in (("fama", on_state), ("minusma", un)):
-            model.events.add(model.month, "Remote explosive/landmine/IED", group, target,
-                             cells[sel], deaths[sel], civ[sel], "jihadist")  # fmt: skip
+            log.add(situation.month, "Remote explosive/landmine/IED", group, target,
+                    cells[sel], deaths[sel], civ[sel], "jihadist")  # fmt: skip
 
 
-def protection(model: MaliModel) -> np.ndarray:
+def protection(minusma: ForeignPartner, topology: Topology, p: Parameters) -> np.ndarray:
     """Share by which MINUSMA presence lowers one-sided violence in each cell.
 
-    Full protection where a cell holds at least 200 peacekeepers, half of it in neighbouring
-    cells reached by patrols; both scaled by the mobility the junta allows.
+    Full protection where a cell holds at least ``protection_full_peacekeepers``, the share
+    ``protection_patrol_share`` of it in neighbouring cells reached by patrols; both scaled by
+    the mobility the junta allows.
     """
-    p = model.params
-    own = np.minimum(model.minusma.troops / 200.0, 1.0)
-    patrol = 0.5 * model.neighbor_max(own)
+    own = np.minimum(minusma.troops / p.protection_full_peacekeepers, 1.0)
+    patrol = p.protection_patrol_share * topology.neighbor_max(own)
     return p.minusma_protection * p.minusma_mobility * np.maximum(own, patrol)
 
 
-def one_sided_violence(model: MaliModel, rng: np.random.Generator, out: MonthlyViolence) -> None:
+def one_sided_violence(
+    situation: Situation,
+    forces: Belligerents,
+    rng: np.random.Generator,
+    out: MonthlyViolence,
+    log: EventLog,
+) -> None:
     """Killings and abductions of civilians by each armed actor present."""
-    p = model.params
-    shield = 1.0 - protection(model)
-    insurgent = (model.jnim.fighters + model.is_sahel.fighters) > 0
-    fama_off = model.state.offensive
-    fama_active = fama_off + 0.1 * model.state.garrison * insurgent
-    wagner = model.wagner.troops
+    p = situation.params
+    shield = 1.0 - protection(forces.minusma, situation.topology, p)
+    insurgent = (forces.jnim.fighters + forces.is_sahel.fighters) > 0
+    fama_off = forces.state.offensive
+    fama_active = fama_off + p.garrison_abuse_share * forces.state.garrison * insurgent
+    wagner = forces.wagner.troops
     joint = np.divide(wagner, wagner + fama_off, out=np.zeros_like(wagner), where=fama_off > 0)
     state_rate = p.state_abuse_rate / 1000.0 * p.impunity
-    pro_state = model.support_share[0]
+    pro_state = situation.support_share[0]
     lam = {
         ("fama", STATE, None): state_rate * fama_active
-        * (1.0 + joint * (p.wagner_abuse_multiplier - 1.0) * 0.5) * shield,
+        * (1.0 + joint * (p.wagner_abuse_multiplier - 1.0) * p.joint_abuse_factor) * shield,
         ("wagner", FOREIGN, None): state_rate * p.wagner_abuse_multiplier * wagner * shield,
-        ("jnim", JIHADIST, 0): p.jnim_abuse_rate / 1000.0 * model.jnim.fighters
-        * (1.0 + 2.0 * pro_state) * shield,
-        ("is_sahel", JIHADIST, 1): p.is_sahel_abuse_rate / 1000.0 * model.is_sahel.fighters
-        * (1.0 + 2.0 * pro_state) * shield,
-        ("cma", SIGNATORY, None): p.signatory_abuse_rate / 1000.0 * model.cma.fighters * shield,
-        ("platform", SIGNATORY, None): p.signatory_abuse_rate / 1000.0 * model.platform.fighters
+        ("jnim", JIHADIST, 0): p.jnim_abuse_rate / 1000.0 * forces.jnim.fighters
+        * (1.0 + p.pro_state_targeting * pro_state) * shield,
+        ("is_sahel", JIHADIST, 1): p.is_sahel_abuse_rate / 1000.0 * forces.is_sahel.fighters
+        * (1.0 + p.pro_state_targeting * pro_state) * shield,
+        ("cma", SIGNATORY, None): p.signatory_abuse_rate / 1000.0 * forces.cma.fighters * shield,
+        ("platform", SIGNATORY, None): p.signatory_abuse_rate / 1000.0 * forces.platform.fighters
         * shield,
     }  # fmt: skip
     k = p.violence_dispersion
     perp_names = PERPETRATOR_NAMES
-    # violence needs victims: rates fall in nearly empty cells (half at 1,000 people)
-    pop = model.cell_population
-    exposure = pop / (pop + 1000.0)
+    # violence needs victims: rates fall in nearly empty cells (half at exposure_half_population)
+    pop = situation.population
+    exposure = pop / (pop + p.exposure_half_population)
     for (actor, family, split_row), rate in lam.items():
         mixed = rate * exposure * rng.gamma(k, 1.0 / k, rate.shape)
         killed = rng.poisson(mixed)
         cells = np.flatnonzero(killed > 0)
         if cells.size:
-            killed_c = _cap_civilians(model, out, cells, killed[cells])
+            killed_c = _cap_civilians(pop, out, cells, killed[cells])
             cells, killed_c = cells[killed_c > 0], killed_c[killed_c > 0]
             np.add.at(out.civilians_killed[family], cells, killed_c)
             if split_row is not None:
                 np.add.at(out.civilians_killed_jihadist_split[split_row], cells, killed_c)
-            model.events.add(model.month, "Attack", actor, "civilians", cells, killed_c,
-                             killed_c, perp_names[family])  # fmt: skip
-        abductions = rng.poisson(0.5 * rate * exposure)
+            log.add(situation.month, "Attack", actor, "civilians", cells, killed_c,
+                    killed_c, perp_names[family])  # fmt: skip
+        abductions = rng.poisson(p.abductions_per_killing * rate * exposure)
         cells = np.flatnonzero(abductions > 0)
         if cells.size:
             zero = np.zeros(cells.size, np.int64)
-            model.events.add(model.month, "Abduction/forced disappearance", actor, "civilians",
-                             cells, zero, zero, perp_names[family])  # fmt: skip
+            log.add(situation.month, "Abduction/forced disappearance", actor, "civilians",
+                    cells, zero, zero, perp_names[family])  # fmt: skip
 
 
-def control_powers(model: MaliModel) -> np.ndarray:
+def control_powers(situation: Situation, forces: Belligerents) -> np.ndarray:
     """Return ``(4, n_cells)`` power of the controlling families: state, JNIM, IS, signatory.
 
     French troops hold the towns of their bases with FAMa (seed 000: France intervened "to oust
@@ -438,9 +526,10 @@ def control_powers(model: MaliModel) -> np.ndarray:
     (seed 000: "State officials remain absent from much of the north and center" — present in
     the rest); it flees when another family takes the cell and returns with the state.
     """
-    powers = side_powers(model)
+    p = situation.params
+    powers = side_powers(forces, p)
     administration = (
-        model.params.administration_power * model.cell_population / 1000.0 * model.administration
+        p.administration_power * situation.population / 1000.0 * situation.administration
     )
     state = powers["fama"] + powers["wagner"] + powers["france"] + administration
     return np.vstack(
@@ -448,30 +537,62 @@ def control_powers(model: MaliModel) -> np.ndarray:
     )
 
 
-def control_threshold(model: MaliModel) -> np.ndarray:
+def authority(control: np.ndarray, power: np.ndarray) -> np.ndarray:
+    """The family whose rule civilians live under in each cell.
+
+    That is the controlling family, or the strongest family where the cell is contested.
+
+    Args:
+        control: Control code per cell.
+        power: ``(n_families, n_cells)`` controlling power (:func:`control_powers`).
+
+    Returns:
+        Family index per cell.
+    """
+    return np.where(control == Control.CONTESTED, np.argmax(power, axis=0), control).astype(np.intp)
+
+
+def control_threshold(p: Parameters, population: np.ndarray) -> np.ndarray:
     """Combat power needed to control each cell: a floor plus a share of its population."""
-    p = model.params
-    return p.min_presence + p.control_per_capita * model.cell_population / 1000.0
+    return p.min_presence + p.control_per_capita * population / 1000.0
 
 
-def update_control(model: MaliModel, battles: np.ndarray) -> np.ndarray:
-    """Decide who controls each cell; return the mask of cells whose control changed.
+@dataclass(frozen=True)
+class ControlChange:
+    """The result of :func:`update_control`.
+
+    Attributes:
+        control: New control code per cell.
+        administration: Cells the state administers after the change.
+        changed: Cells whose control changed.
+    """
+
+    control: np.ndarray
+    administration: np.ndarray
+    changed: np.ndarray
+
+
+def update_control(
+    situation: Situation, forces: Belligerents, battles: np.ndarray, log: EventLog
+) -> ControlChange:
+    """Decide who controls each cell after the month's fighting.
 
     A family controls a cell when its power exceeds ``control_dominance`` times the next
     family's; when nobody reaches :func:`control_threshold` control does not change; otherwise
-    the cell is
-    contested. Changes are logged as battles (territory taken) where fighting occurred, and as
-    non-violent transfers of territory otherwise.
+    the cell is contested. Changes are logged as battles (territory taken) where fighting
+    occurred, and as non-violent transfers of territory otherwise. The state's administration
+    returns with the state and flees from cells another family takes.
     """
-    p = model.params
-    power = control_powers(model)
+    p = situation.params
+    power = control_powers(situation, forces)
     order = np.sort(power, axis=0)
     top, second = order[-1], order[-2]
     leader = np.argmax(power, axis=0)
     new = np.where(top >= p.control_dominance * np.maximum(second, 1e-9), leader,
                    Control.CONTESTED)  # fmt: skip
-    new = np.where(top < control_threshold(model), model.control, new).astype(np.int8)
-    changed = new != model.control
+    old = situation.control
+    new = np.where(top < control_threshold(p, situation.population), old, new).astype(np.int8)
+    changed = new != old
     taken = changed & (new != Control.CONTESTED)
     actor_of = {Control.STATE: "fama", Control.JNIM: "jnim", Control.IS_SAHEL: "is_sahel",
                 Control.SIGNATORY: "cma"}  # fmt: skip
@@ -485,34 +606,121 @@ def update_control(model: MaliModel, battles: np.ndarray) -> np.ndarray:
             else ("Non-state actor overtakes territory")
         )
         zero_f = np.zeros(int(fought.sum()), np.int64)
-        model.events.add(model.month, sub, actor, "none", np.flatnonzero(fought), zero_f)
+        log.add(situation.month, sub, actor, "none", np.flatnonzero(fought), zero_f)
         zero_c = np.zeros(int(calm.sum()), np.int64)
-        model.events.add(model.month, "Non-violent transfer of territory", actor, "none",
-                         np.flatnonzero(calm), zero_c)  # fmt: skip
-    model.control = new
-    model.administration[new == Control.STATE] = True
+        log.add(situation.month, "Non-violent transfer of territory", actor, "none",
+                np.flatnonzero(calm), zero_c)  # fmt: skip
+    administration = situation.administration.copy()
+    administration[new == Control.STATE] = True
     lost = (new == Control.JNIM) | (new == Control.IS_SAHEL) | (new == Control.SIGNATORY)
-    model.administration[lost] = False
-    return changed
+    administration[lost] = False
+    return ControlChange(control=new, administration=administration, changed=changed)
 
 
-def desertion(model: MaliModel) -> None:
-    """A share of non-state fighters leave their groups each month."""
-    keep = 1.0 - model.params.desertion_rate
-    for group in (model.jnim, model.is_sahel, model.cma, model.platform):
+def initial_control(situation: Situation, forces: Belligerents) -> np.ndarray:
+    """Control of each cell at the start, from the initial presence of the armed families.
+
+    As in :func:`update_control`, a family that dominates and reaches the threshold holds the
+    cell; a cell where some family reaches the threshold without dominating is contested;
+    cells nobody holds keep their default (``situation.control``).
+    """
+    p = situation.params
+    power = control_powers(situation, forces)
+    order = np.sort(power, axis=0)
+    top, second = order[-1], order[-2]
+    leader = np.argmax(power, axis=0)
+    held = top >= p.control_dominance * np.maximum(second, 1e-9)
+    strong = top >= control_threshold(p, situation.population)
+    return np.where(
+        strong & held, leader, np.where(strong, Control.CONTESTED, situation.control)
+    ).astype(np.int8)
+
+
+def jihadist_offensives(situation: Situation, forces: Belligerents) -> None:
+    """Each jihadist group masses fighters on the cells it can take (JNIM first).
+
+    French air support and surveillance deter massing within reach of the French bases, in
+    proportion to the French air level (seeds 000, 002); see :meth:`JihadistGroup.mass`.
+    """
+    p = situation.params
+    air_level = france_air_level(forces.france, p)
+    air_cover = p.air_deterrence * air_level * situation.france_reach
+    threshold = control_threshold(p, situation.population)
+    for group, row in ((forces.jnim, Control.JNIM), (forces.is_sahel, Control.IS_SAHEL)):
+        power = control_powers(situation, forces)
+        others = np.delete(power, row, axis=0).max(axis=0)
+        group.mass(situation, others, threshold, situation.control == row, air_cover)
+
+
+def sieges(situation: Situation) -> np.ndarray:
+    """Economic loss per cell from sieges: towns whose neighbourhood jihadists hold.
+
+    A town cell not itself jihadist-held is besieged when at least ``siege_neighbour_share`` of
+    its neighbours are; it loses ``blockade_shock`` of its economic activity.
+    """
+    control = situation.control
+    jihadist = (control == Control.JNIM) | (control == Control.IS_SAHEL)
+    held_around = situation.topology.neighbor_sum(jihadist.astype(float))
+    degree = np.maximum(situation.topology.degree(), 1)
+    p = situation.params
+    besieged = situation.town_cells & ~jihadist & (held_around / degree >= p.siege_neighbour_share)
+    return np.where(besieged, p.blockade_shock, 0.0)
+
+
+def violence_index(
+    previous: np.ndarray, violence: MonthlyViolence, population: np.ndarray, p: Parameters
+) -> np.ndarray:
+    """The violence index per cell after this month: smoothed deaths per 100,000 people.
+
+    The month's civilian deaths plus the combatant deaths divided by
+    ``violence_combatant_divisor``, per ``violence_index_unit`` people present (at least
+    ``violence_population_floor``), smoothed with ``violence_memory``.
+
+    Args:
+        previous: Last month's index.
+        violence: This month's deaths.
+        population: People present per cell (before this month's civilian step).
+        p: The parameters in force.
+
+    Returns:
+        The new index.
+    """
+    deaths = (
+        violence.civilians_killed.sum(axis=0)
+        + violence.combatants_killed / p.violence_combatant_divisor
+    )
+    monthly = deaths / np.maximum(population, p.violence_population_floor) * p.violence_index_unit
+    return p.violence_memory * previous + (1.0 - p.violence_memory) * monthly
+
+
+def desertion(groups: tuple[JihadistGroup | SignatoryGroup, ...], rate: float) -> None:
+    """A share ``rate`` of the fighters of each non-state group leave it this month."""
+    keep = 1.0 - rate
+    for group in groups:
         group.fighters *= keep
 
 
 __all__ = [
+    "Belligerents",
+    "ControlChange",
     "MonthlyViolence",
     "Side",
+    "authority",
     "clashes",
     "control_powers",
+    "control_threshold",
     "desertion",
     "explosives",
+    "france_air_level",
+    "french_strike_force",
+    "hostility",
+    "initial_control",
+    "jihadist_offensives",
     "one_sided_violence",
     "protection",
     "side_powers",
+    "sieges",
     "strikes",
     "update_control",
+    "violence_index",
 ]

@@ -11,7 +11,10 @@ Where each actor starts, as regional weights (documented in docs/ODD.md, section
   the north and center");
 * Barkhane at its northern bases (Gao, Ménaka, Tessalit, Kidal, Tombouctou) and MINUSMA in the
   towns of the north and centre (seed 001);
-* displaced people from the centre and north (seed 001 figures).
+* displaced people from the centre and north (seed 001 figures);
+* the population, back-projected from 2022 to the start month;
+* the cells with a town, the jihadist sanctuary along the Niger and Burkina Faso borders, and
+  the border cells where fighters arrive from those countries.
 
 Within a region, a group's fighters are spread over cells in proportion to
 ``(population + 1000) ** 0.5`` times the cell's share inside Mali: rural presence, denser where
@@ -22,7 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from malisim.model.space import REGIONS, MaliGrid
+from malisim.model.parameters import Parameters
+from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid
 from malisim.model.vocab import Control
 
 #: Regional shares of each group's fighters in January 2019 (assumption from seeds 001, 002).
@@ -49,6 +53,38 @@ STATE_DEFAULT_REGIONS = ("Kayes", "Koulikoro", "Sikasso", "Ségou", "Bamako", "M
 #: Regions where displacement originated before 2019 (weights of origin).
 DISPLACEMENT_ORIGINS = {"Mopti": 0.45, "Gao": 0.15, "Tombouctou": 0.2, "Ménaka": 0.12,
                         "Ségou": 0.05, "Kidal": 0.03}  # fmt: skip
+#: Neighbours whose border zones are a jihadist sanctuary (the tri-border Liptako-Gourma zone,
+#: shared/domain.md).
+SANCTUARY_COUNTRIES = ("Niger", "Burkina Faso")
+#: Where each jihadist group's fighters arrive from (IS Sahel from Niger, JNIM from Burkina
+#: Faso; seed 001, shared/domain.md).
+INFLOW_COUNTRIES = {"is_sahel": "Niger", "jnim": "Burkina Faso"}
+
+
+def population_at_start(p: Parameters, start_month: int) -> float:
+    """People in Mali at the start month: ``population_2022`` back-projected from mid-2022."""
+    years_to_2022 = p.population_reference_year - (start_month / 12.0)
+    return p.population_2022 / (1.0 + p.population_growth) ** years_to_2022
+
+
+def town_cells(grid: MaliGrid) -> np.ndarray:
+    """Cells with a town (a named main town in the grid)."""
+    return np.array([bool(t) for t in grid.main_town])
+
+
+def sanctuary_cells(grid: MaliGrid) -> np.ndarray:
+    """Border cells with the :data:`SANCTUARY_COUNTRIES`."""
+    codes = [NEIGHBOUR_COUNTRIES.index(c) for c in SANCTUARY_COUNTRIES]
+    return np.isin(grid.border_country, codes)
+
+
+def inflow_cells(grid: MaliGrid) -> dict[str, np.ndarray]:
+    """Border cells where each group's fighters arrive from abroad (:data:`INFLOW_COUNTRIES`)."""
+    border = np.asarray(grid.border_country)
+    return {
+        group: border == NEIGHBOUR_COUNTRIES.index(country)
+        for group, country in INFLOW_COUNTRIES.items()
+    }
 
 
 def spread(grid: MaliGrid, total: float, regional_shares: dict[str, float]) -> np.ndarray:

@@ -1,8 +1,14 @@
 """MaliModel: the Mesa model of stabilisation scenarios in Mali.
 
-The model owns the regional grid (a Mesa discrete space with property layers), the actors, the
-civilian population, the policies, the calendar (one step = one month, real dates) and the named
-random streams. :meth:`MaliModel.step` runs a fixed, documented phase order.
+The model owns the regional grid (flat per-cell arrays, :class:`~malisim.model.space.MaliGrid`;
+``MaliGrid.to_mesa_space`` builds a Mesa discrete space from it for whoever needs one), the
+actors, the civilian population, the policies, the calendar (one step = one month, real dates)
+and the named random streams. :meth:`MaliModel.step` runs the phases of :data:`PHASE_TABLE` in
+order; each phase is one method that gathers what its rules read (a
+:class:`~malisim.model.situation.Situation` of the cells, the armed forces, the parameters),
+calls the rules (named functions of :mod:`~malisim.model.conflict`,
+:mod:`~malisim.model.actors`, :mod:`~malisim.model.economy`, :mod:`~malisim.model.civilians`)
+and stores what they return.
 
 Build it with flat keyword arguments, as Mesa's SolaraViz does::
 
@@ -13,9 +19,9 @@ Build it with flat keyword arguments, as Mesa's SolaraViz does::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from types import SimpleNamespace
-from typing import Any
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 import mesa
 import numpy as np
@@ -24,33 +30,27 @@ import pandas as pd
 from malisim.core.calendar import DEFAULT_END, DEFAULT_START, format_month, parse_month
 from malisim.core.rng import RandomStreams
 from malisim.model import conflict, initial
-from malisim.model.actors import ForeignPartner, JihadistGroup, SignatoryGroup, State
+from malisim.model.actors import (
+    Belligerents,
+    ForeignPartner,
+    JihadistGroup,
+    SignatoryGroup,
+    State,
+    accord_adherence_next,
+    assign_recruits,
+)
 from malisim.model.civilians import CellSignals, CivilianOutputs, CivilianPopulation
-from malisim.model.economy import Economy
+from malisim.model.conflict import MonthlyViolence
+from malisim.model.economy import Economy, national_violence
 from malisim.model.events import EventLog
+from malisim.model.hooks import ModelPolicy
 from malisim.model.outcomes import OutcomeRecorder, control_shares
 from malisim.model.parameters import Parameters, parameter_specs
-from malisim.model.space import NEIGHBOUR_COUNTRIES, MaliGrid, load_grid
+from malisim.model.run_parameters import RunParameters
+from malisim.model.situation import Situation
+from malisim.model.space import MaliGrid, load_grid
+from malisim.model.topology import Topology
 from malisim.model.vocab import N_FAMILIES, Control, Side, Status
-from malisim.policies import Policy
-
-#: Phases of :meth:`MaliModel.step`, in order (also used by the benchmark's time breakdown).
-PHASES: tuple[str, ...] = (
-    "policies",
-    "partners",
-    "economy",
-    "state",
-    "armed_groups",
-    "strikes",
-    "clashes",
-    "explosives",
-    "violence",
-    "civilians",
-    "recruitment",
-    "control",
-    "politics",
-    "outcomes",
-)
 
 
 class MaliModel(mesa.Model):
@@ -61,7 +61,10 @@ class MaliModel(mesa.Model):
             derived from it (:class:`malisim.core.rng.RandomStreams`). ``None`` draws a fresh seed.
         start: First month, ``YYYY-MM`` (default 2019-01).
         end: Last month, ``YYYY-MM`` inclusive (default 2026-12).
-        policies: Policy objects (see :mod:`malisim.policies`), applied each month in order.
+        policies: Policies (anything with the lifecycle of
+            :class:`~malisim.model.hooks.ModelPolicy`, e.g. those of :mod:`malisim.policies`),
+            stepped each month in order with the model as their
+            :class:`~malisim.model.hooks.PolicyHooks`.
         grid: The grid (default: the packaged grid of Mali; tests pass sub-grids).
         **overrides: Parameter values by name (see :mod:`malisim.model.parameters`).
 
@@ -76,12 +79,13 @@ class MaliModel(mesa.Model):
         seed: int | None = None,
         start: str = DEFAULT_START,
         end: str = DEFAULT_END,
-        policies: Iterable[Policy] = (),
+        policies: Iterable[ModelPolicy] = (),
         grid: MaliGrid | None = None,
         **overrides: Any,
     ) -> None:
         if seed is None:
-            seed = int(np.random.SeedSequence().entropy % (2**63))
+            entropy = cast(int, np.random.SeedSequence().entropy)  # an int when drawn fresh
+            seed = int(entropy % (2**63))
         self.streams = RandomStreams(seed)
         super().__init__(seed=self.streams.python_seed())
         self.seed_value = int(seed)
@@ -91,31 +95,28 @@ class MaliModel(mesa.Model):
             raise ValueError(f"end {end} is before start {start}")
         self.month = self.start_month
         self.base_parameters = Parameters(**overrides)
-        self.params = SimpleNamespace(**self.base_parameters.model_dump())
+        self.params = RunParameters.from_parameters(self.base_parameters)
         self._specs = parameter_specs()
-        self.policies: list[Policy] = list(policies)
+        self.policies: list[ModelPolicy] = list(policies)
 
         self.grid = grid if grid is not None else load_grid()
-        self.space = self.grid.to_mesa_space(random=self.random)
-        self._build_topology()
+        self.topology = Topology(self.grid)
 
         setup = self.streams["setup"]
         p = self.params
-        years_to_2022 = 2022.5 - (self.start_month / 12.0)
-        total_people = p.population_2022 / (1.0 + p.population_growth) ** years_to_2022
+        total_people = initial.population_at_start(p, self.start_month)
         self.civilians = CivilianPopulation(self.grid, self.base_parameters, setup, total_people)
         self.civilians.seed_displacement(
             p.initial_idps, p.initial_refugees, initial.displacement_origins(self.grid), setup
         )
 
         n = self.grid.n_cells
-        self.town_cells = np.array([bool(t) for t in self.grid.main_town])
+        self.town_cells = initial.town_cells(self.grid)
         self.cell_population = np.bincount(
             self.civilians.cell, weights=self.civilians.weight, minlength=n
         ).astype(float)
-        self.sanctuary_codes = [NEIGHBOUR_COUNTRIES.index(c) for c in ("Niger", "Burkina Faso")]
-        self.sanctuary_cells = np.isin(self.grid.border_country, self.sanctuary_codes)
-        self.state = State(self)
+        self.sanctuary_cells = initial.sanctuary_cells(self.grid)
+        self.state = State(self, n, p.fama_troops, p.approval_initial)
         self.initial_troops = self.state.troops
         self.jnim = JihadistGroup(
             self, Side.JNIM, initial.spread(self.grid, p.jnim_fighters, initial.JNIM_REGIONS)
@@ -134,29 +135,39 @@ class MaliModel(mesa.Model):
             initial.spread(self.grid, p.platform_fighters, initial.PLATFORM_REGIONS),
         )
         self.france = ForeignPartner(
-            self, "france", initial.base_weights(self.grid, initial.FRANCE_BASES)
+            self, "france", n, initial.base_weights(self.grid, initial.FRANCE_BASES)
         )
         self.minusma = ForeignPartner(
-            self, "minusma", initial.base_weights(self.grid, initial.MINUSMA_BASES)
+            self, "minusma", n, initial.base_weights(self.grid, initial.MINUSMA_BASES)
         )
-        self.wagner = ForeignPartner(self, "wagner", None)
-        self.eu = ForeignPartner(self, "eu", None)
-        self.ecowas = ForeignPartner(self, "ecowas", None)
-        self.donors = ForeignPartner(self, "donors", None)
-        self.france_reach = self._reach(self.france.base_weight > 0, radius=4)
-        border = np.asarray(self.grid.border_country)
-        self.inflow_cells = {
-            "is_sahel": border == NEIGHBOUR_COUNTRIES.index("Niger"),
-            "jnim": border == NEIGHBOUR_COUNTRIES.index("Burkina Faso"),
-        }
+        self.wagner = ForeignPartner(self, "wagner", n, None)
+        self.eu = ForeignPartner(self, "eu", n, None)
+        self.ecowas = ForeignPartner(self, "ecowas", n, None)
+        self.donors = ForeignPartner(self, "donors", n, None)
+        self.forces = Belligerents(
+            state=self.state,
+            jnim=self.jnim,
+            is_sahel=self.is_sahel,
+            cma=self.cma,
+            platform=self.platform,
+            france=self.france,
+            wagner=self.wagner,
+            minusma=self.minusma,
+        )
+        # Barkhane strikes from its northern bases (assumption: about 200 km around them)
+        self.france_reach = self.topology.reach(
+            self.france.base_weight > 0, radius=p.france_reach_radius
+        )
+        self.inflow_cells = initial.inflow_cells(self.grid)
 
         self.accord_adherence = float(p.accord_adherence_initial)
         self.offensive_against_signatories = np.zeros(n)
         self.dialogue_mask = np.ones(n)
-        self.economy = Economy(self)
+        self.economy = Economy()
         self.events = EventLog(self.grid)
         self.violence_index = np.zeros(n)
         self.support_share = np.zeros((N_FAMILIES, n))
+        self._violence = MonthlyViolence.zeros(n)
         self._last_outputs: CivilianOutputs | None = None
         self._civilian_deaths_history: list[float] = []
         self.blockade = np.zeros(n)
@@ -166,8 +177,8 @@ class MaliModel(mesa.Model):
         self._deploy_partners()
         self.control = initial.default_control(self.grid)
         self.administration = self.control == Control.STATE
-        self.state.deploy()
-        self._initial_control()
+        self._deploy_fama()
+        self.control = conflict.initial_control(self.situation(), self.forces)
         self.administration &= self.control == Control.STATE
 
         self.recorder = OutcomeRecorder(self.end_month - self.start_month + 1, self.start_month)
@@ -177,6 +188,7 @@ class MaliModel(mesa.Model):
         self.running = True
 
     # ------------------------------------------------------------------ policy hooks
+    # (the protocol malisim.model.hooks.PolicyHooks: month, date, and the methods below)
     def set_param(self, name: str, value: float) -> None:
         """Policy hook: set a parameter for the rest of the run (validated against bounds)."""
         spec = self._specs.get(name)
@@ -199,44 +211,22 @@ class MaliModel(mesa.Model):
         """The current month as ``YYYY-MM``."""
         return format_month(self.month)
 
-    # ------------------------------------------------------------------ topology helpers
-    def _build_topology(self) -> None:
-        grid = self.grid
-        indptr, indices = grid.neighbor_indptr, grid.neighbor_indices
-        self.edge_src = np.repeat(np.arange(grid.n_cells), np.diff(indptr))
-        self.edge_dst = np.asarray(indices, dtype=np.intp)
+    def add_rally(self, amount: float) -> None:
+        """Policy hook: add a sovereignty rally to the junta's approval."""
+        self.state.add_rally(amount)
 
-    def neighbor_any(self, mask: np.ndarray) -> np.ndarray:
-        """Cells with at least one neighbour where ``mask`` holds."""
-        counts = np.bincount(
-            self.edge_src, weights=mask[self.edge_dst].astype(float), minlength=self.grid.n_cells
-        )
-        return counts > 0
+    def launch_offensive(self, regions: list[str] | None, intensity: float) -> None:
+        """Policy hook: order a state offensive into the given regions' cells this month.
 
-    def neighbor_max(self, values: np.ndarray) -> np.ndarray:
-        """Maximum of ``values`` over each cell's neighbours (0 where a cell has none)."""
-        out = np.zeros(self.grid.n_cells)
-        np.maximum.at(out, self.edge_src, values[self.edge_dst])
-        return out
-
-    def _reach(self, mask: np.ndarray, radius: int) -> np.ndarray:
-        """1 for cells within ``radius`` steps of ``mask``, 0 elsewhere (strike reach).
-
-        Barkhane strikes from its northern bases (assumption: about 200 km around them).
+        Args:
+            regions: Region names, or None for the signatory-controlled cells.
+            intensity: Share of offensive forces sent there (0-1).
         """
-        indptr, indices = self.grid.within(radius)
-        src = np.repeat(np.arange(self.grid.n_cells), np.diff(indptr))
-        near = mask.copy()
-        np.logical_or.at(near, src, mask[indices])
-        return np.where(near, 1.0, 0.0)
-
-    def france_air_level(self) -> float:
-        """French air support, ISR and medevac available, 0-1 (full at 2,500 troops)."""
-        return min(self.french_strike_force() / 2500.0, 1.0)
-
-    def french_strike_force(self) -> float:
-        """French troops that strike in Mali: those deployed plus the regional residual."""
-        return self.france.total + self.params.france_regional_troops
+        if regions is None:
+            target = self.control == Control.SIGNATORY
+        else:
+            target = self.grid.region_mask(*regions)
+        self.state.order_offensive(target, intensity)
 
     def set_dialogue_regions(self, regions: list[str] | None) -> None:
         """Policy hook: limit dialogue with JNIM to these regions (None: everywhere)."""
@@ -244,10 +234,6 @@ class MaliModel(mesa.Model):
             self.dialogue_mask = np.ones(self.grid.n_cells)
         else:
             self.dialogue_mask = self.grid.region_mask(*regions).astype(float)
-
-    def dialogue(self) -> np.ndarray:
-        """Intensity of dialogue with JNIM per cell (0 = none)."""
-        return self.params.dialogue_intensity * self.dialogue_mask
 
     def indicator(self, name: str) -> float:
         """Policy-trigger hook: a model indicator, as of the last recorded month.
@@ -272,176 +258,160 @@ class MaliModel(mesa.Model):
             return float(pop[held].sum() / total)
         raise KeyError(f"unknown indicator {name!r}")
 
-    # ------------------------------------------------------------------ phases
-    def _deploy_partners(self) -> None:
-        p = self.params
-        self.france.deploy(p.france_troops)
-        self.minusma.deploy(p.minusma_troops)
+    # ------------------------------------------------------------------ what the rules read
+    def dialogue(self) -> np.ndarray:
+        """Intensity of dialogue with JNIM per cell (0 = none)."""
+        return self.params.dialogue_intensity * self.dialogue_mask
 
-    def _initial_control(self) -> None:
-        power = conflict.control_powers(self)
-        order = np.sort(power, axis=0)
-        top, second = order[-1], order[-2]
-        leader = np.argmax(power, axis=0)
-        held = top >= self.params.control_dominance * np.maximum(second, 1e-9)
-        strong = top >= conflict.control_threshold(self)
-        self.control = np.where(
-            strong & held, leader, np.where(strong, Control.CONTESTED, self.control)
-        ).astype(np.int8)
+    def situation(self) -> Situation:
+        """A snapshot of the cells for the rules of the current phase (see :class:`Situation`)."""
+        return Situation(
+            month=self.month,
+            params=self.params,
+            grid=self.grid,
+            topology=self.topology,
+            population=self.cell_population,
+            control=self.control,
+            administration=self.administration,
+            violence_index=self.violence_index,
+            support_share=self.support_share,
+            accord_adherence=self.accord_adherence,
+            dialogue=self.dialogue(),
+            offensive_orders=self.offensive_against_signatories,
+            town_cells=self.town_cells,
+            sanctuary_cells=self.sanctuary_cells,
+            france_reach=self.france_reach,
+        )
 
+    # ------------------------------------------------------------------ the month
     def step(self) -> None:
-        """Advance one month through the fixed phase order.
+        """Advance one month through the phases of :data:`PHASE_TABLE`, in order.
 
         Phases:
 
-        1. ``policies``: each policy's ``apply`` (they change parameters and give orders);
+        1. ``policies``: each policy's ``step`` (they change parameters and give orders);
         2. ``partners``: France and MINUSMA deploy at their bases at the current strength;
         3. ``economy``: GDP index, budget (revenue, aid, spending);
         4. ``state``: FAMa grows if the budget allows and deploys garrisons and offensives;
            Wagner goes with the offensives;
         5. ``armed_groups``: jihadist groups expand into weak-state cells and mass fighters on
-           cells they can take (less where French air cover reaches); desertion;
+           cells they can take (less where French air cover reaches); desertion; fighters
+           arriving from Niger and Burkina Faso;
         6. ``strikes``: French strikes and FAMa/Wagner air strikes;
         7. ``clashes``: battles between hostile sides, attacks on MINUSMA;
         8. ``explosives``: IEDs;
         9. ``violence``: one-sided violence against civilians;
-        10. ``civilians``: victimisation, hardship, legitimacy, Epstein activation, recruitment,
-            flight and return, growth;
+        10. ``civilians``: the violence index, then victimisation, hardship, legitimacy,
+            Epstein activation, recruitment, flight and return, growth;
         11. ``recruitment``: recruits join their group in their cell;
         12. ``control``: control of cells, jihadist governance and sieges;
         13. ``politics``: accord adherence, junta approval, people in need;
         14. ``outcomes``: the month's row of every outcome.
+
+        With ``phase_seconds`` set to a dict, the wall time of each phase is added to it.
         """
         if self.month > self.end_month:
             self.running = False
             return
-        timer = _PhaseTimer(self.phase_seconds)
-        p = self.params
-        with timer("policies"):
-            for policy in self.policies:
-                policy.step(self)
-        with timer("partners"):
-            self._deploy_partners()
-        with timer("economy"):
-            national_violence = float(
-                np.average(self.violence_index, weights=np.maximum(self.cell_population, 1.0))
-            )
-            self.economy.update(national_violence)
-        with timer("state"):
-            self.state.grow()
-            self.offensive_against_signatories = self.state.offensive_orders.copy()
-            self.state.deploy()
-            off = self.state.offensive
-            self.wagner.troops = (
-                p.wagner_personnel * off / off.sum() if off.sum() > 0 else np.zeros_like(off)
-            )
-        with timer("armed_groups"):
-            state_power = conflict.side_powers(self)["state"]
-            self.jnim.expand(state_power, self.support_share[1])
-            self.is_sahel.expand(state_power, self.support_share[2])
-            self._jihadist_offensives()
-            conflict.desertion(self)
-            self._cross_border_inflow()
-        violence = conflict.MonthlyViolence.zeros(self.grid.n_cells)
-        with timer("strikes"):
-            conflict.strikes(self, self.streams["remote"], violence)
-        with timer("clashes"):
-            conflict.clashes(self, self.streams["combat"], violence)
-        with timer("explosives"):
-            conflict.explosives(self, self.streams["remote"], violence)
-        with timer("violence"):
-            conflict.one_sided_violence(self, self.streams["violence"], violence)
-        with timer("civilians"):
-            outputs = self._civilian_step(violence)
-        with timer("recruitment"):
-            rec = outputs.recruits
-            self.state.troops += float(rec[0].sum())
-            self.jnim.fighters += rec[1]
-            self.is_sahel.fighters += rec[2]
-            signatory_total = self.cma.fighters + self.platform.fighters
-            cma_share = np.divide(
-                self.cma.fighters, signatory_total, out=np.full_like(signatory_total, 0.5),
-                where=signatory_total > 0,
-            )  # fmt: skip
-            self.cma.fighters += rec[3] * cma_share
-            self.platform.fighters += rec[3] * (1.0 - cma_share)
-        with timer("control"):
-            conflict.update_control(self, violence.battles)
-            self.jnim.govern(self.control == Control.JNIM)
-            self.is_sahel.govern(self.control == Control.IS_SAHEL)
-            self._sieges()
-        with timer("politics"):
-            self._update_adherence()
-            self._update_approval(violence)
-            self.people_in_need = self.economy.people_in_need(
-                outputs.population, outputs.idps, self.violence_index, self.blockade
-            )
-        with timer("outcomes"):
-            self._record(violence, outputs)
+        self._violence = MonthlyViolence.zeros(self.grid.n_cells)
+        sink = self.phase_seconds
+        for name, run_phase in PHASE_TABLE:
+            if sink is None:
+                run_phase(self)
+            else:
+                t0 = time.perf_counter()
+                run_phase(self)
+                sink[name] = sink.get(name, 0.0) + time.perf_counter() - t0
         self.month += 1
         if self.month > self.end_month:
             self.running = False
             for policy in self.policies:
                 policy.finalize(self)
 
-    def _jihadist_offensives(self) -> None:
-        """Each jihadist group masses fighters on the cells it can take (JNIM first).
+    # ------------------------------------------------------------------ phases
+    def _apply_policies(self) -> None:
+        """Phase ``policies``: each policy in order, with the model as its hooks."""
+        for policy in self.policies:
+            policy.step(self)
 
-        French air support and surveillance deter massing within reach of the French bases, in
-        proportion to the French air level (seeds 000, 002).
-        """
-        air_cover = self.params.air_deterrence * self.france_air_level() * self.france_reach
-        threshold = conflict.control_threshold(self)
-        for group, row in ((self.jnim, Control.JNIM), (self.is_sahel, Control.IS_SAHEL)):
-            power = conflict.control_powers(self)
-            others = np.delete(power, row, axis=0).max(axis=0)
-            group.mass(others, threshold, self.control == row, air_cover)
-
-    def _civilian_step(self, violence: conflict.MonthlyViolence) -> CivilianOutputs:
+    def _deploy_partners(self) -> None:
+        """Phase ``partners``: France and MINUSMA spread their troops over their bases."""
         p = self.params
-        n = self.grid.n_cells
-        killed = violence.civilians_killed
-        by_family = np.zeros((N_FAMILIES, n))
-        by_family[0] = killed[0] + killed[1]
-        by_family[1] = violence.civilians_killed_jihadist_split[0]
-        by_family[2] = violence.civilians_killed_jihadist_split[1]
-        by_family[3] = killed[3]
-        # violence index: deaths per 100,000 people per month (combatants count one sixth)
-        deaths = killed.sum(axis=0) + violence.combatants_killed / 6.0
-        monthly = deaths / np.maximum(self.cell_population, 5000.0) * 1e5
-        self.violence_index = (
-            p.violence_memory * self.violence_index + (1.0 - p.violence_memory) * monthly
+        self.france.deploy(p.france_troops)
+        self.minusma.deploy(p.minusma_troops)
+
+    def _update_economy(self) -> None:
+        """Phase ``economy``: GDP index and the state budget (see :class:`Economy`)."""
+        self.state.budget_balance = self.economy.update(
+            self.params,
+            self.month,
+            national_violence(self.violence_index, self.cell_population),
+            fama_troops=self.state.troops,
+            initial_fama_troops=self.initial_troops,
+            wagner_personnel=self.wagner.total,
         )
-        presence = np.vstack(
-            [
-                self.state.forces + self.wagner.troops + self.france.troops,
-                self.jnim.fighters,
-                self.is_sahel.fighters,
-                self.cma.fighters + self.platform.fighters,
-            ]
+
+    def _deploy_state(self) -> None:
+        """Phase ``state``: FAMa grows and deploys; Wagner goes with the offensives."""
+        p = self.params
+        self.state.grow(p)
+        self.offensive_against_signatories = self.state.offensive_orders.copy()
+        self._deploy_fama()
+        self.wagner.accompany(p.wagner_personnel, self.state.offensive)
+
+    def _deploy_fama(self) -> None:
+        """FAMa's garrisons and offensives for this month (:meth:`State.deploy`)."""
+        self.state.deploy(
+            self.situation(),
+            jihadist_fighters=self.jnim.fighters + self.is_sahel.fighters,
+            signatory_fighters=self.cma.fighters + self.platform.fighters,
         )
-        power = conflict.control_powers(self)
-        authority = np.where(
-            self.control == Control.CONTESTED, np.argmax(power, axis=0), self.control
-        ).astype(np.intp)
-        service = np.where(
-            self.control == Control.STATE,
-            1.0,
-            np.where(self.control == Control.CONTESTED, 0.5, 0.2),
-        ) * (1.0 if self.state.budget_balance >= 0 else 0.8)
-        governance = np.vstack(
-            [np.zeros(n), self.jnim.governance, self.is_sahel.governance, np.zeros(n)]
+
+    def _move_armed_groups(self) -> None:
+        """Phase ``armed_groups``: expansion, massing, desertion and cross-border arrivals."""
+        p = self.params
+        situation = self.situation()
+        state_power = conflict.side_powers(self.forces, p)["state"]
+        self.jnim.expand(situation, state_power, self.support_share[1])
+        self.is_sahel.expand(situation, state_power, self.support_share[2])
+        conflict.jihadist_offensives(situation, self.forces)
+        conflict.desertion((self.jnim, self.is_sahel, self.cma, self.platform), p.desertion_rate)
+        # fighters from Niger (IS Sahel) and Burkina Faso (JNIM)
+        inflow, is_share = p.cross_border_inflow, p.cross_border_inflow_is_sahel_share
+        self.is_sahel.receive_inflow(inflow * is_share, self.inflow_cells["is_sahel"])
+        self.jnim.receive_inflow(inflow * (1.0 - is_share), self.inflow_cells["jnim"])
+
+    def _strikes(self) -> None:
+        """Phase ``strikes`` (:func:`conflict.strikes`)."""
+        conflict.strikes(
+            self.situation(), self.forces, self.streams["remote"], self._violence, self.events
         )
-        signals = CellSignals(
-            presence=presence,
-            killed=killed,
-            killed_by_family=by_family,
-            violence_index=self.violence_index,
-            authority=authority,
-            governance=governance,
-            state_service=service,
-            economic_loss=np.full(n, self.economy.loss) + self.blockade,
+
+    def _clashes(self) -> None:
+        """Phase ``clashes`` (:func:`conflict.clashes`)."""
+        conflict.clashes(
+            self.situation(), self.forces, self.streams["combat"], self._violence, self.events
         )
+
+    def _explosives(self) -> None:
+        """Phase ``explosives`` (:func:`conflict.explosives`)."""
+        conflict.explosives(
+            self.situation(), self.forces, self.streams["remote"], self._violence, self.events
+        )
+
+    def _one_sided_violence(self) -> None:
+        """Phase ``violence`` (:func:`conflict.one_sided_violence`)."""
+        conflict.one_sided_violence(
+            self.situation(), self.forces, self.streams["violence"], self._violence, self.events
+        )
+
+    def _civilian_step(self) -> None:
+        """Phase ``civilians``: the violence index, then :meth:`CivilianPopulation.step`."""
+        violence = self._violence
+        self.violence_index = conflict.violence_index(
+            self.violence_index, violence, self.cell_population, self.params
+        )
+        signals = self._civilian_signals(violence)
         rngs = {
             "victimisation": self.streams["victimisation"],
             "movement": self.streams["movement"],
@@ -450,72 +420,68 @@ class MaliModel(mesa.Model):
         self.cell_population = outputs.population
         self.support_share = outputs.support / np.maximum(outputs.population, 1.0)
         self._last_outputs = outputs
-        return outputs
 
-    def _cross_border_inflow(self) -> None:
-        """Fighters arriving from Niger (IS Sahel) and Burkina Faso (JNIM).
-
-        They spread over the border cells in proportion to the group's presence there (plus
-        one, to seed it).
-        """
-        half = self.params.cross_border_inflow / 2.0
-        for group in (self.is_sahel, self.jnim):
-            cells = self.inflow_cells[group.name]
-            weight = (group.fighters + 1.0) * cells
-            if weight.sum() > 0:
-                group.fighters += half * weight / weight.sum()
-
-    def _sieges(self) -> None:
-        """Town cells surrounded by a jihadist-held neighbourhood lose economic activity."""
-        towns = self.town_cells
-        jihadist = (self.control == Control.JNIM) | (self.control == Control.IS_SAHEL)
-        held_around = np.bincount(
-            self.edge_src,
-            weights=jihadist[self.edge_dst].astype(float),
-            minlength=self.grid.n_cells,
+    def _civilian_signals(self, violence: MonthlyViolence) -> CellSignals:
+        """What civilians see of the month in their cells (:class:`CellSignals`)."""
+        n = self.grid.n_cells
+        power = conflict.control_powers(self.situation(), self.forces)
+        governance = np.vstack(
+            [np.zeros(n), self.jnim.governance, self.is_sahel.governance, np.zeros(n)]
         )
-        degree = np.maximum(np.bincount(self.edge_src, minlength=self.grid.n_cells), 1)
-        besieged = towns & ~jihadist & (held_around / degree >= 0.5)
-        self.blockade = np.where(besieged, self.params.blockade_shock, 0.0)
+        return CellSignals(
+            presence=self.forces.presence_by_family(),
+            killed=violence.civilians_killed,
+            killed_by_family=violence.killed_by_family(),
+            violence_index=self.violence_index,
+            authority=conflict.authority(self.control, power),
+            governance=governance,
+            state_service=self.state.service(self.control, self.params),
+            economic_loss=np.full(n, self.economy.loss) + self.blockade,
+        )
 
-    def _update_adherence(self) -> None:
-        """Accord adherence: implementation raises it; offensives and mercenaries erode it."""
+    def _outputs(self) -> CivilianOutputs:
+        """This month's civilian outputs (after the ``civilians`` phase)."""
+        if self._last_outputs is None:
+            raise RuntimeError("the civilians phase has not run yet")
+        return self._last_outputs
+
+    def _recruitment(self) -> None:
+        """Phase ``recruitment``: recruits join their group in their cell."""
+        assign_recruits(self.forces, self._outputs().recruits, self.params)
+
+    def _update_control(self) -> None:
+        """Phase ``control``: control of cells, jihadist governance, sieges."""
         p = self.params
-        signatory_cells = self.control == Control.SIGNATORY
-        total_offensive = self.state.offensive.sum()
-        # ordered offensives (policies) at their intensity; otherwise the share of the state's
-        # offensive forces that operate in signatory-held cells
-        drifted = self.state.offensive[signatory_cells].sum() / max(total_offensive, 1e-9)
-        intensity = max(float(self.offensive_against_signatories.max()), float(drifted))
-        change = (
-            p.adherence_implementation_gain * p.accord_implementation
-            - p.adherence_offensive_drop * intensity
-            - p.adherence_mercenary_drop * self.wagner.total / 1000.0
+        change = conflict.update_control(
+            self.situation(), self.forces, self._violence.battles, self.events
         )
-        if self.accord_adherence < p.accord_collapse_threshold:
-            change -= 0.1 * self.accord_adherence  # open fighting erodes what is left (2023)
-        self.accord_adherence = float(np.clip(self.accord_adherence + change, 0.0, 1.0))
+        self.control, self.administration = change.control, change.administration
+        self.jnim.govern(self.control == Control.JNIM, p)
+        self.is_sahel.govern(self.control == Control.IS_SAHEL, p)
+        self.blockade = conflict.sieges(self.situation())
 
-    def _update_approval(self, violence: conflict.MonthlyViolence) -> None:
-        """Junta approval: sovereignty rally, security results and the economy (seed 002)."""
+    def _update_politics(self) -> None:
+        """Phase ``politics``: accord adherence, junta approval, people in need."""
         p = self.params
-        deaths = float(violence.civilians_killed.sum())
-        history = self._civilian_deaths_history
-        history.append(deaths)
-        recent = np.mean(history[-3:])
-        before = np.mean(history[-15:-3]) if len(history) > 3 else recent
-        trend = (recent - before) / (before + 50.0)
-        state = self.state
-        state.rally *= 0.995
-        target = (
-            p.approval_initial
-            + state.rally
-            - p.approval_security_weight * trend
-            - p.approval_economy_weight * self.economy.loss
+        self.accord_adherence = accord_adherence_next(
+            p,
+            self.accord_adherence,
+            self.control,
+            self.state.offensive,
+            self.offensive_against_signatories,
+            self.wagner.total,
         )
-        state.approval += p.approval_adjustment * (float(np.clip(target, 0, 1)) - state.approval)
+        self._civilian_deaths_history.append(float(self._violence.civilians_killed.sum()))
+        self.state.update_approval(p, self._civilian_deaths_history, self.economy.loss)
+        outputs = self._outputs()
+        self.people_in_need = self.economy.people_in_need(
+            p, self.grid.biome, outputs.population, outputs.idps, self.violence_index,
+            self.blockade,
+        )  # fmt: skip
 
-    def _record(self, violence: conflict.MonthlyViolence, outputs: CivilianOutputs) -> None:
+    def _record(self) -> None:
+        """Phase ``outcomes``: the month's row of every outcome, per region and national."""
+        violence, outputs = self._violence, self._outputs()
         killed = violence.civilians_killed
         civ = self.civilians
         month_cells = self.events.cells_of_month(self.month)
@@ -545,8 +511,8 @@ class MaliModel(mesa.Model):
             "recruits_jihadist": outputs.recruits[1] + outputs.recruits[2],
             "population": outputs.population,
         }
-        data.update(control_shares(self, outputs.population))
-        self.recorder.record(self, data)
+        data.update(control_shares(self.grid.region, self.control, outputs.population))
+        self.recorder.record(self.grid.region, data)
 
     # ------------------------------------------------------------------ running and read-outs
     def run(self) -> MaliModel:
@@ -572,27 +538,22 @@ class MaliModel(mesa.Model):
         return self.civilians.people_accounting()
 
 
-class _PhaseTimer:
-    """Context manager factory that adds wall time per phase into a dict (if one is given)."""
-
-    def __init__(self, sink: dict[str, float] | None) -> None:
-        self.sink = sink
-        self.name = ""
-        self.t0 = 0.0
-
-    def __call__(self, name: str) -> _PhaseTimer:
-        self.name = name
-        return self
-
-    def __enter__(self) -> _PhaseTimer:
-        if self.sink is not None:
-            import time
-
-            self.t0 = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.sink is not None:
-            import time
-
-            self.sink[self.name] = self.sink.get(self.name, 0.0) + time.perf_counter() - self.t0
+#: The phases of :meth:`MaliModel.step`, in order: (name, the method that runs it).
+PHASE_TABLE: tuple[tuple[str, Callable[[MaliModel], None]], ...] = (
+    ("policies", MaliModel._apply_policies),
+    ("partners", MaliModel._deploy_partners),
+    ("economy", MaliModel._update_economy),
+    ("state", MaliModel._deploy_state),
+    ("armed_groups", MaliModel._move_armed_groups),
+    ("strikes", MaliModel._strikes),
+    ("clashes", MaliModel._clashes),
+    ("explosives", MaliModel._explosives),
+    ("violence", MaliModel._one_sided_violence),
+    ("civilians", MaliModel._civilian_step),
+    ("recruitment", MaliModel._recruitment),
+    ("control", MaliModel._update_control),
+    ("politics", MaliModel._update_politics),
+    ("outcomes", MaliModel._record),
+)
+#: Names of the phases of :meth:`MaliModel.step`, in order (the benchmark's time breakdown).
+PHASES: tuple[str, ...] = tuple(name for name, _ in PHASE_TABLE)

@@ -14,7 +14,6 @@ at the model and never change it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,9 +22,6 @@ from malisim.core.calendar import format_month, month_year
 from malisim.model.scalars import ScalarOutcome, SummaryRule
 from malisim.model.space import REGIONS
 from malisim.model.vocab import Control
-
-if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model.mali_model import MaliModel
 
 
 @dataclass(frozen=True)
@@ -208,15 +204,18 @@ class OutcomeRecorder:
         self.values = np.full((n_months, len(REGIONS) + 1, len(OUTCOMES)), np.nan)
         self.recorded = 0
 
-    def record(self, model: MaliModel, month_data: dict[str, np.ndarray | float]) -> None:
+    def record(
+        self,
+        region: np.ndarray,
+        month_data: dict[str, np.ndarray | float | tuple[np.ndarray, float]],
+    ) -> None:
         """Record this month: per-cell arrays are summed by region, scalars are national.
 
         Args:
-            model: The model (for the grid's regions).
+            region: Region code of each cell (the grid's ``region``).
             month_data: Outcome name -> per-cell array (summed), or a float (national only),
                 or a ``(values_by_region, national)`` pair for shares computed by the caller.
         """
-        grid = model.grid
         row = self.values[self.recorded]
         for name, value in month_data.items():
             j = OUTCOME_INDEX[name]
@@ -227,7 +226,7 @@ class OutcomeRecorder:
             elif np.ndim(value) == 0:
                 row[-1, j] = float(value)
             else:
-                row[:-1, j] = np.bincount(grid.region, weights=value, minlength=len(REGIONS))
+                row[:-1, j] = np.bincount(region, weights=value, minlength=len(REGIONS))
                 row[-1, j] = float(np.sum(value))
         self.recorded += 1
 
@@ -260,19 +259,29 @@ class OutcomeRecorder:
         return out
 
 
-def control_shares(model: MaliModel, population: np.ndarray) -> dict[str, tuple]:
-    """Population shares of each control category, per region and national."""
-    grid = model.grid
+def control_shares(
+    region: np.ndarray, control: np.ndarray, population: np.ndarray
+) -> dict[str, tuple[np.ndarray, float]]:
+    """Population shares of each control category, per region and national.
+
+    Args:
+        region: Region code of each cell.
+        control: Control code of each cell.
+        population: People present per cell.
+
+    Returns:
+        Outcome name -> ``(share per region, national share)``; NaN where nobody lives.
+    """
     n_regions = len(REGIONS)
-    pop_region = np.bincount(grid.region, weights=population, minlength=n_regions)
+    pop_region = np.bincount(region, weights=population, minlength=n_regions)
     total = population.sum()
     out = {}
     names = {Control.STATE: "control_state", Control.JNIM: "control_jnim",
              Control.IS_SAHEL: "control_is_sahel", Control.SIGNATORY: "control_signatory",
              Control.CONTESTED: "control_contested"}  # fmt: skip
     for ctrl, name in names.items():
-        w = population * (model.control == ctrl)
-        by_region = np.bincount(grid.region, weights=w, minlength=n_regions)
+        w = population * (control == ctrl)
+        by_region = np.bincount(region, weights=w, minlength=n_regions)
         with np.errstate(invalid="ignore", divide="ignore"):
             shares = np.where(pop_region > 0, by_region / pop_region, np.nan)
         out[name] = (shares, float(w.sum() / total) if total > 0 else np.nan)

@@ -781,6 +781,276 @@ class Parameters(BaseModel):
         f"{S000} (one of the world's highest rates of acute malnutrition)", "economy",
     )  # fmt: skip
 
+    # --- modelling constants (fixed) ---------------------------------------------------------
+    # Constants of the rules in mali_model.py, conflict.py, actors.py and economy.py, declared
+    # so that their value, unit and source are documented (docs/ODD.md section 8) and a
+    # sensitivity analysis may name them; they are not meant to be varied.
+    population_reference_year: float = param(
+        2022.5, 2015.0, 2030.0, "year",
+        "Date population_2022 refers to (mid-2022); the start population is back-projected from "
+        "it with population_growth.",
+        "shared/domain.md (about 22 million in 2022); mid-year an assumption", "civilians",
+        fixed=True,
+    )  # fmt: skip
+    violence_combatant_divisor: float = param(
+        6.0, 1.0, 100.0, "combatant deaths per death counted",
+        "Combatant deaths count in the violence index as one death per this many (civilian "
+        "deaths count fully).",
+        ASSUMPTION, "combat", fixed=True,
+    )  # fmt: skip
+    violence_index_unit: float = param(
+        100_000.0, 1_000.0, 1_000_000.0, "people",
+        "The violence index counts deaths per month per this many people present.",
+        ASSUMPTION + " (the usual per-100,000 rate)", "combat", fixed=True,
+    )  # fmt: skip
+    violence_population_floor: float = param(
+        5_000.0, 1.0, 100_000.0, "people",
+        "People a cell counts at least when its violence index is computed (so that a death in "
+        "a nearly empty cell does not make an extreme rate).",
+        ASSUMPTION, "combat", fixed=True,
+    )  # fmt: skip
+    service_state_held: float = param(
+        1.0, 0.0, 1.0, "service level",
+        "Level of state services civilians see in cells the state controls (legitimacy target).",
+        ASSUMPTION, "state", fixed=True,
+    )  # fmt: skip
+    service_contested: float = param(
+        0.5, 0.0, 1.0, "service level",
+        "Level of state services civilians see in contested cells.",
+        ASSUMPTION, "state", fixed=True,
+    )  # fmt: skip
+    service_elsewhere: float = param(
+        0.2, 0.0, 1.0, "service level",
+        "Level of state services civilians see in cells another family controls.",
+        ASSUMPTION, "state", fixed=True,
+    )  # fmt: skip
+    service_deficit_factor: float = param(
+        0.8, 0.0, 1.0, "multiplier",
+        "Factor on every state service level while the budget is in deficit.",
+        f"{S002} (aid suspensions force the state to cut operating expenses); value an "
+        "assumption", "state", fixed=True,
+    )  # fmt: skip
+    garrison_population_exponent: float = param(
+        0.75, 0.0, 2.0, "exponent",
+        "FAMa garrisons are spread over town cells in proportion to (population + 1) to this "
+        "power (less than proportional: larger towns need fewer soldiers per person).",
+        ASSUMPTION, "state", fixed=True,
+    )  # fmt: skip
+    offensive_cells: int = param(
+        8, 1, 100, "cells",
+        "Cells the state's offensive operations concentrate on each month (the strongest "
+        "jihadist concentrations next to state-held cells).",
+        ASSUMPTION, "state", fixed=True,
+    )  # fmt: skip
+    ordered_offensive_weight: float = param(
+        50.0, 0.0, 1_000.0, "weight per signatory fighter",
+        "Offensive weight of a cell that a policy ordered, per (signatory fighter + 1) there "
+        "and unit intensity, against the jihadist fighters that draw the other offensives.",
+        ASSUMPTION, "state", fixed=True,
+    )  # fmt: skip
+    rally_retention: float = param(
+        0.995, 0.9, 1.0, "1/month",
+        "Share of the sovereignty rally (approval) kept each month.",
+        ASSUMPTION, "state", fixed=True,
+    )  # fmt: skip
+    approval_recent_months: int = param(
+        3, 1, 12, "months",
+        "Months of civilian deaths whose mean approval compares with the months before.",
+        ASSUMPTION, "state", fixed=True,
+    )  # fmt: skip
+    approval_reference_months: int = param(
+        12, 1, 36, "months",
+        "Months before the recent ones whose mean civilian deaths are the reference of the "
+        "security trend.",
+        ASSUMPTION, "state", fixed=True,
+    )  # fmt: skip
+    approval_trend_offset: float = param(
+        50.0, 0.0, 1_000.0, "civilian deaths per month",
+        "Added to the reference deaths in the relative security trend (damps swings when "
+        "deaths are few).",
+        ASSUMPTION, "state", fixed=True,
+    )  # fmt: skip
+    expansion_base_attraction: float = param(
+        0.02, 0.0, 1.0, "attraction",
+        "Attraction of any cell to expanding jihadist fighters, before support and violence.",
+        ASSUMPTION, "jihadists", fixed=True,
+    )  # fmt: skip
+    expansion_conflict_attraction: float = param(
+        0.05, 0.0, 1.0, "attraction",
+        "Attraction added by local conflict (violence index over the flight threshold, capped "
+        "at 1) to expanding jihadist fighters.",
+        f"{S004} (capitalise on local conflicts); value an assumption", "jihadists", fixed=True,
+    )  # fmt: skip
+    expansion_state_power_scale: float = param(
+        50.0, 1.0, 1_000.0, "combat power",
+        "State combat power at which a cell's attraction to expanding fighters halves "
+        "(attraction / (1 + (power / scale) ** 2)).",
+        ASSUMPTION, "jihadists", fixed=True,
+    )  # fmt: skip
+    governance_retention: float = param(
+        0.9, 0.0, 1.0, "1/month",
+        "Share of a jihadist group's local governance kept each month in cells it does not "
+        "control.",
+        ASSUMPTION, "jihadists", fixed=True,
+    )  # fmt: skip
+    siege_neighbour_share: float = param(
+        0.5, 0.0, 1.0, "share of neighbours",
+        "Share of a town cell's neighbours that jihadists must hold for it to be besieged.",
+        ASSUMPTION, "jihadists", fixed=True,
+    )  # fmt: skip
+    cross_border_inflow_is_sahel_share: float = param(
+        0.5, 0.0, 1.0, "share",
+        "Share of the cross-border inflow that is IS Sahel arriving from Niger (the rest is "
+        "JNIM from Burkina Faso).",
+        ASSUMPTION, "jihadists", fixed=True,
+    )  # fmt: skip
+    adherence_collapse_erosion: float = param(
+        0.1, 0.0, 1.0, "1/month",
+        "Share of the remaining accord adherence lost each month below the collapse threshold "
+        "(open fighting).",
+        f"{S004} (fighting resumes in 2023); value an assumption", "signatories", fixed=True,
+    )  # fmt: skip
+    hostility_state_platform: float = param(
+        0.5, 0.0, 1.0, "share of state-CMA hostility",
+        "How readily the state and Platform fight, relative to the state and CMA.",
+        ASSUMPTION, "signatories", fixed=True,
+    )  # fmt: skip
+    hostility_signatory_is: float = param(
+        0.5, 0.0, 1.0, "share",
+        "How readily CMA or Platform and IS Sahel fight where both are present.",
+        ASSUMPTION, "signatories", fixed=True,
+    )  # fmt: skip
+    hostility_signatory_jnim: float = param(
+        0.2, 0.0, 1.0, "share",
+        "How readily CMA or Platform and JNIM fight where both are present, before collusion.",
+        ASSUMPTION, "signatories", fixed=True,
+    )  # fmt: skip
+    hostility_cma_platform: float = param(
+        0.1, 0.0, 1.0, "share",
+        "How readily CMA and Platform fight each other where both are present.",
+        ASSUMPTION, "signatories", fixed=True,
+    )  # fmt: skip
+    cma_recruit_share_default: float = param(
+        0.5, 0.0, 1.0, "share",
+        "CMA's share of a cell's signatory recruits where neither CMA nor Platform has fighters "
+        "(elsewhere recruits split in proportion to their fighters).",
+        ASSUMPTION, "signatories", fixed=True,
+    )  # fmt: skip
+    france_reach_radius: int = param(
+        4, 0, 20, "cells",
+        "Grid steps from a French base within which French strikes and air cover reach (about "
+        "200 km).",
+        ASSUMPTION, "foreign", fixed=True,
+    )  # fmt: skip
+    france_full_air_troops: float = param(
+        2_500.0, 1.0, 10_000.0, "troops",
+        "French troops (deployed plus regional) at which French air support, intelligence and "
+        "medevac are fully available (proportionally less below).",
+        f"{S000} (over 2,000 French troops in early 2022); value an assumption", "foreign",
+        fixed=True,
+    )  # fmt: skip
+    protection_full_peacekeepers: float = param(
+        200.0, 1.0, 5_000.0, "peacekeepers",
+        "Peacekeepers in a cell at which MINUSMA's protection of civilians is full there "
+        "(proportionally less below).",
+        ASSUMPTION, "foreign", fixed=True,
+    )  # fmt: skip
+    protection_patrol_share: float = param(
+        0.5, 0.0, 1.0, "share",
+        "Share of a cell's protection that MINUSMA patrols extend to its neighbouring cells.",
+        ASSUMPTION, "foreign", fixed=True,
+    )  # fmt: skip
+    clash_loss_factor: float = param(
+        2.0, 0.0, 10.0, "multiplier",
+        "Factor on clash losses: a side loses clash_lethality * engaged power * this * the "
+        "enemy's share of the power in the cell (equal sides lose clash_lethality each).",
+        ASSUMPTION, "combat", fixed=True,
+    )  # fmt: skip
+    civilian_exposure_population: float = param(
+        20_000.0, 1.0, 1_000_000.0, "people",
+        "People in a cell at which civilians caught in crossfire and strike collateral reach "
+        "their full rate (proportionally fewer in emptier cells).",
+        ASSUMPTION, "combat", fixed=True,
+    )  # fmt: skip
+    attack_advantage_factor: float = param(
+        2.0, 0.0, 10.0, "multiplier",
+        "Factor on the probability of a jihadist attack on a MINUSMA camp: attack_rate * the "
+        "attackers' share of the power * this (1 at equal strength).",
+        ASSUMPTION, "combat", fixed=True,
+    )  # fmt: skip
+    fighters_per_air_strike: float = param(
+        3.0, 0.0, 50.0, "fighters per strike",
+        "Mean jihadist fighters hit by one FAMa/Wagner air strike (Poisson).",
+        ASSUMPTION, "combat", fixed=True,
+    )  # fmt: skip
+    state_strike_collateral_factor: float = param(
+        2.0, 0.0, 10.0, "multiplier",
+        "Civilians killed per fighter hit by FAMa/Wagner air strikes, relative to French "
+        "strikes (strike_collateral).",
+        ASSUMPTION, "combat", fixed=True,
+    )  # fmt: skip
+    garrison_abuse_share: float = param(
+        0.1, 0.0, 1.0, "share",
+        "Share of FAMa garrisons in cells with insurgents that take part in operations and "
+        "abuse civilians like the troops on offensive.",
+        ASSUMPTION, "combat", fixed=True,
+    )  # fmt: skip
+    joint_abuse_factor: float = param(
+        0.5, 0.0, 1.0, "share",
+        "Share of Wagner's extra abuse (wagner_abuse_multiplier - 1) that FAMa units adopt "
+        "where they operate jointly with Wagner (in proportion to Wagner's share there).",
+        f"{S002} (Moura: FAMa and Wagner); value an assumption", "combat", fixed=True,
+    )  # fmt: skip
+    pro_state_targeting: float = param(
+        2.0, 0.0, 10.0, "multiplier per unit support share",
+        "How much more jihadist groups kill where people support the state: their rate is "
+        "multiplied by 1 + this * the state's support share.",
+        ASSUMPTION, "combat", fixed=True,
+    )  # fmt: skip
+    exposure_half_population: float = param(
+        1_000.0, 1.0, 100_000.0, "people",
+        "People in a cell at which one-sided violence reaches half its rate (rates scale with "
+        "population / (population + this): violence needs victims).",
+        ASSUMPTION, "combat", fixed=True,
+    )  # fmt: skip
+    abductions_per_killing: float = param(
+        0.5, 0.0, 10.0, "abduction events per expected killing",
+        "Abduction events per civilian an actor is expected to kill in a cell.",
+        ASSUMPTION, "combat", fixed=True,
+    )  # fmt: skip
+    civil_spending: float = param(
+        30.0, 0.0, 200.0, "budget index per month",
+        "Non-security spending of the state (2019 level).",
+        ASSUMPTION, "economy", fixed=True,
+    )  # fmt: skip
+    frozen_asset_share: float = param(
+        0.3, 0.0, 1.0, "share of revenue",
+        "Share of state revenue lost at full ECOWAS sanctions (sovereign assets frozen in "
+        "ECOWAS banks).",
+        f"{S000} (freezing Mali's sovereign assets); value an assumption", "economy",
+        fixed=True,
+    )  # fmt: skip
+    gdp_loss_cap: float = param(
+        0.9, 0.0, 1.0, "share of trend GDP",
+        "Largest share of trend GDP the shocks of one month can remove.",
+        ASSUMPTION, "economy", fixed=True,
+    )  # fmt: skip
+    covid_2021_share: float = param(
+        0.5, 0.0, 1.0, "share",
+        "Share of the 2020 COVID-19 GDP shock still felt in 2021.",
+        f"{S000} (IMF: -1% in 2020, +3% in 2021); value an assumption", "economy", fixed=True,
+    )  # fmt: skip
+    need_share_cap: float = param(
+        0.95, 0.0, 1.0, "share",
+        "Largest share of a cell's residents in need.",
+        ASSUMPTION, "economy", fixed=True,
+    )  # fmt: skip
+    need_present_cap: float = param(
+        0.95, 0.0, 1.0, "share",
+        "Largest share of a cell's people present (residents and displaced) in need.",
+        ASSUMPTION, "economy", fixed=True,
+    )  # fmt: skip
+
 
 @dataclass(frozen=True)
 class ParameterSpec:

@@ -153,6 +153,29 @@ class MaliGrid:
         GridDataError: If the arrays are inconsistent.
     """
 
+    # per-cell arrays (read-only, one value per cell in gid order), set from the data columns
+    gid: np.ndarray
+    row: np.ndarray
+    col: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    share_in_mali: np.ndarray
+    region: np.ndarray
+    population: np.ndarray
+    biome: np.ndarray
+    river: np.ndarray
+    road: np.ndarray
+    border_country: np.ndarray
+    main_town: np.ndarray
+    # derived
+    n_cells: int
+    row_min: int
+    col_min: int
+    shape_2d: tuple[int, int]
+    mesa_coords: np.ndarray
+    neighbor_indptr: np.ndarray
+    neighbor_indices: np.ndarray
+
     _frozen: bool = False
 
     def __init__(
@@ -207,17 +230,17 @@ class MaliGrid:
                 raise GridDataError(f"{name}: code out of range")
         for name, a in arrays.items():
             object.__setattr__(self, name, _readonly(a))
-        self.n_cells: int = n
+        self.n_cells = n
         self.row_min = int(self.row.min())
         self.col_min = int(self.col.min())
         #: Mesa grid dimensions ``(width, height)`` = (columns, rows) of the bounding box.
-        self.shape_2d: tuple[int, int] = (
+        self.shape_2d = (
             int(self.col.max()) - self.col_min + 1,
             int(self.row.max()) - self.row_min + 1,
         )
         x = self.col - self.col_min
         y = self.row - self.row_min
-        self.mesa_coords: np.ndarray = _readonly(np.stack([x, y], axis=1))
+        self.mesa_coords = _readonly(np.stack([x, y], axis=1))
         idx2d = np.full(self.shape_2d, -1, dtype=np.int64)
         idx2d[x, y] = np.arange(n)
         self._index_2d = _readonly(idx2d)

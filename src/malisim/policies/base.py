@@ -6,23 +6,28 @@ run, and ``to_dict`` to write it back as the ``{type: name, ...}`` mapping it wa
 A policy is also its own configuration: a pydantic model whose fields are the policy's settings,
 validated (bounds, dates, unknown keys) when a scenario file is loaded.
 
-Policies touch the model only through the hooks their ``hooks`` class attribute lists (see
-:mod:`malisim.model` for the hooks: ``set_param``, ``get_param``, ``base_param``, the state's
-``launch_offensive`` and ``rally``).
+Policies touch the model only through the hooks of :class:`malisim.model.hooks.PolicyHooks`
+(the calendar ``month`` and ``date``, ``set_param``, ``get_param``, ``base_param``,
+``add_rally``, ``launch_offensive``, ``set_dialogue_regions``, ``indicator``), and each policy
+class lists the hooks its own methods use in its ``hooks`` class attribute and its docstring.
+The lifecycle of this base class itself uses :data:`LIFECYCLE_HOOKS` (the month, and the
+indicator a trigger watches). The test suite runs every shipped policy against a proxy of the
+model that exposes only :meth:`Policy.declared_hooks`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, PrivateAttr, model_validator
 
 from malisim.core.calendar import parse_month
 from malisim.core.locate import KeyWording, TypeWord
+from malisim.model.hooks import HOOKS, INDICATORS, PolicyHooks
 from malisim.model.parameters import Parameters
 
-if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model.mali_model import MaliModel
+#: Hooks that :meth:`Policy.step` and triggers use for every policy.
+LIFECYCLE_HOOKS: tuple[str, ...] = ("month", "indicator")
 
 
 def _check_month(value: str) -> str:
@@ -38,17 +43,6 @@ def _is_month_field(field: Any) -> bool:
 
 #: A ``YYYY-MM`` month kept as text (so scenarios round-trip unchanged) and checked on load.
 Month = Annotated[str, AfterValidator(_check_month), TypeWord("a month YYYY-MM, e.g. 2022-01")]
-
-
-#: Model indicators a trigger can watch (see ``MaliModel.indicator``).
-INDICATORS = (
-    "control_state",
-    "control_jihadist",
-    "junta_approval",
-    "gdp_index",
-    "accord_adherence",
-    "civilian_fatalities_12m",
-)
 
 
 class Trigger(BaseModel):
@@ -74,10 +68,13 @@ class Trigger(BaseModel):
             raise ValueError("give exactly one of 'below' or 'above'")
         return self
 
-    def holds(self, model: MaliModel) -> bool:
+    def holds(self, model: PolicyHooks) -> bool:
         """Whether the condition holds this month."""
         value = model.indicator(self.when)
-        return value < self.below if self.below is not None else value > self.above
+        if self.below is not None:
+            return value < self.below
+        assert self.above is not None  # one of the two is set (validated)
+        return value > self.above
 
 
 class Policy(BaseModel):
@@ -86,7 +83,8 @@ class Policy(BaseModel):
     Class attributes:
         policy_type: The name used in scenario files (``type:``).
         allow_multiple: Whether a scenario may hold several policies of this type.
-        hooks: The model hooks the policy touches.
+        hooks: The model hooks (:data:`malisim.model.hooks.HOOKS`) that the policy's own
+            methods use; the lifecycle adds :data:`LIFECYCLE_HOOKS`.
         sources: Where its effects come from (seed documents, references).
     """
 
@@ -110,6 +108,11 @@ class Policy(BaseModel):
             suggest_from={"unknown parameter": tuple(Parameters.model_fields)},
         )
 
+    @classmethod
+    def declared_hooks(cls) -> frozenset[str]:
+        """Every hook the policy may use: its own ``hooks`` and the lifecycle's."""
+        return frozenset(LIFECYCLE_HOOKS) | frozenset(cls.hooks)
+
     def month(self, name: str) -> int | None:
         """A month field as a month index, shifted when a trigger delayed the policy."""
         value = getattr(self, name)
@@ -117,12 +120,23 @@ class Policy(BaseModel):
             return None
         return parse_month(value) + (self._offset or 0)
 
+    def required_month(self, name: str) -> int:
+        """A month field that must be set, as a month index (see :meth:`month`).
+
+        Raises:
+            ValueError: If the field is not set.
+        """
+        month = self.month(name)
+        if month is None:
+            raise ValueError(f"{self.policy_type}: {name} is not set")
+        return month
+
     @property
     def started(self) -> bool:
         """Whether the policy is under way (always, unless a trigger has not fired yet)."""
         return self.trigger is None or self._offset is not None
 
-    def step(self, model: MaliModel) -> None:
+    def step(self, model: PolicyHooks) -> None:
         """Called by the model each month: check the trigger, then :meth:`apply`."""
         if self.trigger is not None and self._offset is None:
             first = min(self.months().values(), default=model.month)
@@ -144,14 +158,14 @@ class Policy(BaseModel):
         """Return the policy's set month fields as month indices."""
         return {k: parse_month(v) for k, v in self.date_fields().items()}
 
-    def initialize(self, model: MaliModel) -> None:
+    def initialize(self, model: PolicyHooks) -> None:
         """Prepare the policy when the model is built (default: reset the trigger)."""
         self._offset = None
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Act on the model at the start of the current month (default: nothing)."""
 
-    def finalize(self, model: MaliModel) -> None:
+    def finalize(self, model: PolicyHooks) -> None:
         """Clean up at the end of the run (default: nothing)."""
 
     def to_dict(self) -> dict[str, Any]:
@@ -163,9 +177,20 @@ POLICY_REGISTRY: dict[str, type[Policy]] = {}
 
 
 def register_policy(cls: type[Policy]) -> type[Policy]:
-    """Class decorator adding a policy class to the registry under its ``policy_type``."""
+    """Class decorator adding a policy class to the registry under its ``policy_type``.
+
+    Raises:
+        ValueError: If the class has no ``policy_type``, the type is registered already, or
+            ``hooks`` names something that is not a model hook.
+    """
     if not cls.policy_type:
         raise ValueError(f"{cls.__name__} has no policy_type")
+    unknown = sorted(set(cls.hooks) - set(HOOKS))
+    if unknown:
+        raise ValueError(
+            f"{cls.__name__}.hooks names {unknown}, which are not model hooks; "
+            f"the hooks are {', '.join(HOOKS)} (malisim.model.hooks.PolicyHooks)"
+        )
     if cls.policy_type in POLICY_REGISTRY:
         raise ValueError(f"policy type {cls.policy_type!r} registered twice")
     POLICY_REGISTRY[cls.policy_type] = cls

@@ -1,24 +1,23 @@
 """The policies the source documents discuss, as dated, configurable interventions.
 
 Each policy moves model parameters along its timeline (through the ``set_param`` hook) or gives
-orders to an actor (``launch_offensive``, ``add_rally``); its docstring lists the hooks it uses
-and its ``sources`` where its effects come from. Ramps are linear between their dates.
+orders (``launch_offensive``, ``add_rally``, ``set_dialogue_regions``); the hooks of
+:class:`malisim.model.hooks.PolicyHooks` are all it touches. Its ``hooks`` and docstring list
+the hooks it uses and its ``sources`` where its effects come from. Ramps are linear between
+their dates.
 """
 
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
 from malisim.core.calendar import parse_month
+from malisim.model.hooks import PolicyHooks
 from malisim.model.parameters import S000, S001, S002, S003, S004
 from malisim.model.space import REGIONS
 from malisim.policies.base import Month, Policy, register_policy
-
-if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model.mali_model import MaliModel
 
 
 def ramp(month: int, start: int, end: int, v0: float, v1: float) -> float:
@@ -54,11 +53,13 @@ class FrenchWithdrawal(Policy):
     support, intelligence and medical evacuation that FAMa and MINUSMA relied on; a residual
     force in neighbouring countries may keep striking; European contributors leave MINUSMA.
 
-    Hooks: ``set_param`` (france_troops, france_regional_troops, minusma_troops), ``add_rally``.
+    Hooks: ``month``, ``get_param`` (sovereignty_rally, minusma_troops), ``base_param``
+    (france_troops, minusma_troops), ``set_param`` (france_troops, france_regional_troops,
+    minusma_troops), ``add_rally``.
     """
 
     policy_type = "french_withdrawal"
-    hooks = ("set_param", "add_rally")
+    hooks = ("month", "get_param", "base_param", "set_param", "add_rally")
     sources = (
         f"{S000}: France and the EU 'would withdraw their military forces from Mali, including "
         "over 2,000 French troops'; Barkhane 'provided medical and casualty evacuations and "
@@ -80,13 +81,13 @@ class FrenchWithdrawal(Policy):
         _ordered(self, "drawdown_start", "drawdown_end")
         return self
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Draw troops down; move the residual force abroad; European peacekeepers leave."""
         m = model.month
-        start, end = self.month("drawdown_start"), self.month("drawdown_end")
+        start, end = self.required_month("drawdown_start"), self.required_month("drawdown_end")
         announcement = self.month("announcement") or start
         if self.rally and m == announcement:
-            model.state.add_rally(model.params.sovereignty_rally)
+            model.add_rally(model.get_param("sovereignty_rally"))
         base = model.base_param("france_troops")
         model.set_param("france_troops", ramp(m, start, end, base, 0.0))
         if m >= end:
@@ -103,12 +104,12 @@ class WagnerDeployment(Policy):
     and monthly cost set Wagner's effect; optionally it ends, or is handed over to Africa Corps
     (same role, ``africa_corps_personnel``).
 
-    Hooks: ``set_param`` (wagner_personnel, wagner_power, wagner_abuse_multiplier,
-    wagner_monthly_cost).
+    Hooks: ``month``, ``base_param`` (wagner_personnel), ``set_param`` (wagner_personnel,
+    wagner_power, wagner_abuse_multiplier, wagner_monthly_cost).
     """
 
     policy_type = "wagner_deployment"
-    hooks = ("set_param",)
+    hooks = ("month", "base_param", "set_param")
     sources = (
         f"{S002}: 'Wagner has deployed over 1,000 personnel'; helicopters and 'direct support "
         "to Malian troops during ground combat'; Moura",
@@ -132,7 +133,7 @@ class WagnerDeployment(Policy):
         _ordered(self, "start", "end")
         return self
 
-    def initialize(self, model: MaliModel) -> None:
+    def initialize(self, model: PolicyHooks) -> None:
         """Set Wagner's combat power, abuse multiplier and cost if given."""
         super().initialize(model)
         for name, value in (
@@ -143,10 +144,10 @@ class WagnerDeployment(Policy):
             if value is not None:
                 model.set_param(name, value)
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Ramp personnel up; switch to Africa Corps or end on the given dates."""
         m = model.month
-        start = self.month("start")
+        start = self.required_month("start")
         end = self.month("end")
         handover = self.month("handover")
         personnel = ramp(m, start, start + self.ramp_months, 0.0, self.personnel)
@@ -163,12 +164,12 @@ class EcowasSanctions(Policy):
 
     Border closure and trade ban (essentials exempted) and frozen sovereign assets.
 
-    Hooks: ``set_param`` (ecowas_sanctions, sanctions_leakage).
+    Hooks: ``month``, ``set_param`` and ``base_param`` (ecowas_sanctions, sanctions_leakage).
     """
 
     policy_type = "ecowas_sanctions"
     allow_multiple = True
-    hooks = ("set_param",)
+    hooks = ("month", "set_param", "base_param")
     sources = (
         f"{S000}: 'closing their borders with the country, banning commercial transactions "
         "(exempting essential goods and medications), and freezing Mali's sovereign assets'; "
@@ -186,15 +187,15 @@ class EcowasSanctions(Policy):
         _ordered(self, "start", "end")
         return self
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Sanctions in force from start through end inclusive."""
         m = model.month
-        active = self.month("start") <= m <= self.month("end")
+        active = self.required_month("start") <= m <= self.required_month("end")
         if active:
             model.set_param("ecowas_sanctions", self.intensity)
             if self.leakage is not None:
                 model.set_param("sanctions_leakage", self.leakage)
-        elif m == self.month("end") + 1:
+        elif m == self.required_month("end") + 1:
             model.set_param("ecowas_sanctions", model.base_param("ecowas_sanctions"))
             model.set_param("sanctions_leakage", model.base_param("sanctions_leakage"))
 
@@ -203,11 +204,11 @@ class EcowasSanctions(Policy):
 class EcowasExit(Policy):
     """Mali leaves ECOWAS (Alliance of Sahel States): a lasting, smaller trade shock.
 
-    Hooks: ``set_param`` (ecowas_sanctions).
+    Hooks: ``month``, ``get_param`` and ``set_param`` (ecowas_sanctions).
     """
 
     policy_type = "ecowas_exit"
-    hooks = ("set_param",)
+    hooks = ("month", "get_param", "set_param")
     sources = (
         f"{S003}: separation took effect on 29 January 2025",
         "assumption: the exit was announced in January 2024",
@@ -216,9 +217,9 @@ class EcowasExit(Policy):
     start: Month
     trade_shock: float = Field(0.2, ge=0, le=1)
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """From the exit on, trade frictions equal a fraction of full sanctions."""
-        if model.month >= self.month("start"):
+        if model.month >= self.required_month("start"):
             current = model.get_param("ecowas_sanctions")
             model.set_param("ecowas_sanctions", max(current, self.trade_shock))
 
@@ -227,11 +228,11 @@ class EcowasExit(Policy):
 class MinusmaRestrictions(Policy):
     """The junta restricts MINUSMA's movements and flights.
 
-    Hooks: ``set_param`` (minusma_mobility).
+    Hooks: ``month``, ``set_param`` and ``base_param`` (minusma_mobility).
     """
 
     policy_type = "minusma_restrictions"
-    hooks = ("set_param",)
+    hooks = ("month", "set_param", "base_param")
     sources = (
         f"{S000}: the junta 'has also increasingly restricted access and flights' by MINUSMA",
         f"{S002}: 'new procedures hindering ground force responsiveness'",
@@ -241,11 +242,11 @@ class MinusmaRestrictions(Policy):
     end: Month | None = None
     mobility: float = Field(0.5, ge=0, le=1)
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Mobility reduced while in force."""
         m = model.month
         end = self.month("end")
-        if self.month("start") <= m and (end is None or m <= end):
+        if self.required_month("start") <= m and (end is None or m <= end):
             model.set_param("minusma_mobility", self.mobility)
         elif end is not None and m == end + 1:
             model.set_param("minusma_mobility", model.base_param("minusma_mobility"))
@@ -255,11 +256,11 @@ class MinusmaRestrictions(Policy):
 class MinusmaWithdrawal(Policy):
     """MINUSMA draws down to zero between two dates (2023).
 
-    Hooks: ``set_param`` (minusma_troops).
+    Hooks: ``month``, ``get_param`` and ``set_param`` (minusma_troops).
     """
 
     policy_type = "minusma_withdrawal"
-    hooks = ("set_param",)
+    hooks = ("month", "get_param", "set_param")
     sources = (
         f"{S004}: 'Le 16 juin, le Mali a demandé au Conseil de sécurité de l’ONU d’acter le "
         "retrait' of MINUSMA; MINUSMA leaving Tessalit and Aguelhok camps (Oct 2023)",
@@ -274,10 +275,10 @@ class MinusmaWithdrawal(Policy):
         _ordered(self, "drawdown_start", "drawdown_end")
         return self
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Ramp peacekeepers down to zero."""
         m = model.month
-        start, end = self.month("drawdown_start"), self.month("drawdown_end")
+        start, end = self.required_month("drawdown_start"), self.required_month("drawdown_end")
         if m >= start:
             now = model.get_param("minusma_troops")
             model.set_param("minusma_troops", min(now, ramp(m, start, end, now, 0.0)))
@@ -287,12 +288,12 @@ class MinusmaWithdrawal(Policy):
 class AidSuspension(Policy):
     """A donor suspends a share of aid to the state (several may overlap; shares add up).
 
-    Hooks: ``set_param`` (donor_engagement).
+    Hooks: ``month``, ``get_param`` and ``set_param`` (donor_engagement).
     """
 
     policy_type = "aid_suspension"
     allow_multiple = True
-    hooks = ("set_param",)
+    hooks = ("month", "get_param", "set_param")
     sources = (
         f"{S002}: 'The suspension of European Union budgetary support in January 2022 and "
         "paused payments from institutions such as the World Bank and the African Development "
@@ -310,12 +311,12 @@ class AidSuspension(Policy):
         _ordered(self, "start", "end")
         return self
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Withdraw this donor's share while suspended; give it back after."""
         m = model.month
         end = self.month("end")
         now = model.get_param("donor_engagement")
-        if m == self.month("start"):
+        if m == self.required_month("start"):
             model.set_param("donor_engagement", max(now - self.share, 0.0))
         elif end is not None and m == end + 1:
             model.set_param("donor_engagement", min(now + self.share, 1.0))
@@ -329,11 +330,12 @@ class JihadistDialogue(Policy):
     ``intensity``; Islamic State Sahel, excluded from talks, may act as a spoiler (its abuse rate
     rises by ``spoiler_risk``).
 
-    Hooks: ``set_param`` (dialogue_intensity, is_sahel_abuse_rate), ``dialogue_mask``.
+    Hooks: ``month``, ``set_param`` and ``base_param`` (dialogue_intensity,
+    is_sahel_abuse_rate), ``set_dialogue_regions``.
     """
 
     policy_type = "jihadist_dialogue"
-    hooks = ("set_param", "dialogue_mask")
+    hooks = ("month", "set_param", "base_param", "set_dialogue_regions")
     sources = (
         f"{S002}: 'prioritising political dialogue, including with the jihadists'; in 2020 "
         "'Mali was the first country in the G5 Sahel to express willingness to engage in "
@@ -353,11 +355,11 @@ class JihadistDialogue(Policy):
         _check_regions(self.regions)
         return self
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Dialogue in force from start (through end)."""
         m = model.month
         end = self.month("end")
-        if self.month("start") <= m and (end is None or m <= end):
+        if self.required_month("start") <= m and (end is None or m <= end):
             model.set_param("dialogue_intensity", self.intensity)
             model.set_dialogue_regions(self.regions or None)
             base = model.base_param("is_sahel_abuse_rate")
@@ -371,12 +373,12 @@ class JihadistDialogue(Policy):
 class AccordImplementation(Policy):
     """The level of implementation of the 2015 Algiers accord from a date.
 
-    Hooks: ``set_param`` (accord_implementation).
+    Hooks: ``month``, ``set_param`` (accord_implementation).
     """
 
     policy_type = "accord_implementation"
     allow_multiple = True
-    hooks = ("set_param",)
+    hooks = ("month", "set_param")
     sources = (
         f"{S001}: decentralisation, reforms and development 'slow to advance, at best'",
         "assumption: the junta ends the accord in January 2024",
@@ -385,9 +387,9 @@ class AccordImplementation(Policy):
     start: Month
     level: float = Field(ge=0, le=1)
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Set the implementation level from start on."""
-        if model.month >= self.month("start"):
+        if model.month >= self.required_month("start"):
             model.set_param("accord_implementation", self.level)
 
 
@@ -399,12 +401,12 @@ class KidalOffensive(Policy):
     weight into the cells of ``regions`` (default Kidal): the signatories fight back and their
     accord adherence falls.
 
-    Hooks: ``launch_offensive``.
+    Hooks: ``month``, ``launch_offensive``.
     """
 
     policy_type = "kidal_offensive"
     allow_multiple = True
-    hooks = ("launch_offensive",)
+    hooks = ("month", "launch_offensive")
     sources = (
         f"{S004}: 'govt and allied Russian paramilitary Wagner Group 7 Oct carried out strikes "
         "and took control of Anefis town'; 'could launch offensive in days or weeks'",
@@ -422,7 +424,7 @@ class KidalOffensive(Policy):
         _check_regions(self.regions)
         return self
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Order the offensive while in force."""
-        if self.month("start") <= model.month <= self.month("end"):
-            model.state.launch_offensive(self.regions, self.intensity)
+        if self.required_month("start") <= model.month <= self.required_month("end"):
+            model.launch_offensive(self.regions, self.intensity)

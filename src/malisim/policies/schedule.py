@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import field_validator, model_validator
 
 from malisim.core.calendar import parse_month
+from malisim.model.hooks import PolicyHooks
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.policies.base import Month, Policy, register_policy
-
-if TYPE_CHECKING:  # pragma: no cover
-    from malisim.model.mali_model import MaliModel
 
 
 @register_policy
@@ -21,12 +19,12 @@ class ParameterSchedule(Policy):
     After ``end`` the parameter returns to the scenario's value. Covers the long tail of
     interventions that no dedicated policy describes.
 
-    Hooks: ``set_param``, ``base_param``.
+    Hooks: ``month``, ``base_param``, ``set_param``.
     """
 
     policy_type = "parameter_schedule"
     allow_multiple = True
-    hooks = ("set_param", "base_param")
+    hooks = ("month", "base_param", "set_param")
     sources = ("design: Covasim/Starsim generic interventions",)
 
     parameter: str
@@ -56,9 +54,9 @@ class ParameterSchedule(Policy):
             raise ValueError(f"multiplier {self.value} must be >= 0")
         return self
 
-    def apply(self, model: MaliModel) -> None:
+    def apply(self, model: PolicyHooks) -> None:
         """Set the parameter while the schedule is active; restore it the month after."""
-        start = self.month("start")
+        start = self.required_month("start")
         end = self.month("end")
         month = model.month
         base = model.base_param(self.parameter)
