@@ -35,7 +35,7 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader keeping timestamps as text and reading ``1e4`` as a float."""
 
 
-_Loader.add_constructor(_CORE + "timestamp", yaml.SafeLoader.construct_yaml_str)
+_Loader.add_constructor(_CORE + "timestamp", yaml.SafeLoader.construct_yaml_str)  # type: ignore[type-var]
 _Loader.add_implicit_resolver(
     _CORE + "float",
     re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),

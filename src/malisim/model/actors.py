@@ -68,7 +68,7 @@ class State(mesa.Agent):
         self.offensive_orders = np.where(target, intensity, 0.0)
 
     def add_rally(self, amount: float) -> None:
-        """Add a sovereignty rally to approval (the break with France, seed 002)."""
+        """Add a sovereignty rally to approval (the break with France, ICG2023)."""
         self.rally += amount
 
     def deploy(
@@ -78,7 +78,7 @@ class State(mesa.Agent):
 
         Garrisons hold the towns, in proportion to (population + 1) to the power
         ``garrison_population_exponent``, outside signatory-held cells; the countryside has no
-        permanent state presence (seed 000: "State officials remain absent from much of the
+        permanent state presence (CRS2022: "State officials remain absent from much of the
         north and center"). Offensives (``offensive_share`` of the troops) go to the
         ``offensive_cells`` strongest jihadist concentrations next to state-held cells, plus
         the cells that policies ordered (``offensive_orders``, weighted by
@@ -146,7 +146,7 @@ class State(mesa.Agent):
         The rally keeps ``rally_retention`` a month. Security results compare the civilian
         deaths of the last ``approval_recent_months`` with the ``approval_reference_months``
         before (relative change, ``approval_trend_offset`` added to damp small numbers); the
-        economy enters as the share of trend GDP lost (seed 002).
+        economy enters as the share of trend GDP lost (ICG2023).
 
         Args:
             p: The parameters in force.
@@ -198,7 +198,7 @@ class JihadistGroup(mesa.Agent):
     ) -> None:
         """Move a share of fighters into neighbouring cells where the state is weak.
 
-        "Gone rural to capitalise on local conflicts and the absence of the State" (seed 004):
+        "Gone rural to capitalise on local conflicts and the absence of the State" (ICG2023watch):
         the attraction of a cell rises with the share of its people who support the group and
         with local violence, and falls with state combat power there. Each month a share
         ``expansion_rate`` of the fighters weighs the neighbouring cells against staying.
@@ -237,13 +237,13 @@ class JihadistGroup(mesa.Agent):
     ) -> np.ndarray:
         """Mass fighters from neighbouring cells on the cells the group can take this month.
 
-        Jihadists "have continued to advance" (seed 002): besides diffusing, a group
+        Jihadists "have continued to advance" (ICG2023): besides diffusing, a group
         concentrates fighters for offensives against towns, bases and rival groups' zones.
         A cell is a target when the fighters in it plus the share ``jihadist_offensive_share``
         of those next to it would dominate (``control_dominance`` times the strongest other
         family's power, and at least the control threshold); among those, the group picks the
         ``jihadist_offensive_cells`` most populous it does not already control. Air cover
-        (French air support and surveillance, seeds 000 and 002) makes massing costly: it
+        (French air support and surveillance, CRS2022 and ICG2023) makes massing costly: it
         removes that share of the massing into a cell.
 
         Args:
@@ -361,7 +361,7 @@ class ForeignPartner(mesa.Agent):
     def accompany(self, total: float, forces: np.ndarray) -> None:
         """Spread ``total`` troops in proportion to another force (Wagner with the offensives).
 
-        Wagner operates alongside FAMa's offensive operations (seed 002: "direct support to
+        Wagner operates alongside FAMa's offensive operations (ICG2023: "direct support to
         Malian troops during ground combat"), not at bases of its own.
         """
         self.troops = _spread(total, forces)
@@ -466,7 +466,7 @@ def accord_adherence_next(
 
     Implementation raises it; state offensives into their zones and foreign mercenaries erode
     it; below the collapse threshold open fighting erodes ``adherence_collapse_erosion`` of
-    what is left each month (2023, seed 004).
+    what is left each month (2023, ICG2023watch).
 
     Args:
         p: The parameters in force.

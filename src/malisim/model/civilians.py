@@ -470,7 +470,7 @@ class CivilianPopulation:
         contested) is Epstein's hardship times illegitimacy; against every family it adds the
         remembered victimisation by that family (Bennett 2008). The enemy is the most resented
         family among those within vision: victims of one side may turn against it wherever it
-        operates, "a means of self-defense and retribution" (seed 001). Only victims (memory
+        operates, "a means of self-defense and retribution" (CRS2020). Only victims (memory
         above ``retribution_memory_floor``) can resent another family more than the authority.
 
         Args:
@@ -578,7 +578,7 @@ class CivilianPopulation:
 
         Pro-state supporters back the state but do not join (FAMa recruits through its
         budget); dialogue cuts JNIM recruitment; victims take up arms far more readily against
-        those who hurt them ("a means of self-defense and retribution", seed 001).
+        those who hurt them ("a means of self-defense and retribution", CRS2020).
 
         Args:
             sides: The aligned agents (:meth:`choose_sides`).

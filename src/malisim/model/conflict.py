@@ -23,7 +23,7 @@ they reduce by the dead); they write the deaths into :class:`MonthlyViolence` an
 into the :class:`~malisim.model.events.EventLog` they are given. They never reach back into the
 model.
 
-Sources for each rule are in docs/ODD.md (seeds 000, 001, 002, 004 and assumptions).
+Sources for each rule are in docs/ODD.md (CRS2022, CRS2020, ICG2023, ICG2023watch and assumptions).
 """
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ def clashes(
         terrain_b = np.ones(cells.size)
         if a == "state":
             terrain_a = np.where(desert[cells], p.desert_mobility, 1.0)
-            # air support and ISR make the state side's fire more lethal (seed 000: Barkhane
+            # air support and ISR make the state side's fire more lethal (CRS2022: Barkhane
             # provided air support, intelligence, medical evacuation)
             terrain_b = np.where(desert[cells], 1.0 / p.desert_mobility, 1.0) * (1.0 + air)
         for side, terr in ((a, terrain_a), (b, terrain_b)):
@@ -519,11 +519,11 @@ def one_sided_violence(
 def control_powers(situation: Situation, forces: Belligerents) -> np.ndarray:
     """Return ``(4, n_cells)`` power of the controlling families: state, JNIM, IS, signatory.
 
-    French troops hold the towns of their bases with FAMa (seed 000: France intervened "to oust
+    French troops hold the towns of their bases with FAMa (CRS2022: France intervened "to oust
     Islamist armed groups from major towns in the north"), so they count on the state's side;
     peacekeepers do not control territory. Where the state administers a cell (prefects,
     gendarmes, services), that administration counts too, in proportion to the people there
-    (seed 000: "State officials remain absent from much of the north and center" — present in
+    (CRS2022: "State officials remain absent from much of the north and center" — present in
     the rest); it flees when another family takes the cell and returns with the state.
     """
     p = situation.params
@@ -640,7 +640,7 @@ def jihadist_offensives(situation: Situation, forces: Belligerents) -> None:
     """Each jihadist group masses fighters on the cells it can take (JNIM first).
 
     French air support and surveillance deter massing within reach of the French bases, in
-    proportion to the French air level (seeds 000, 002); see :meth:`JihadistGroup.mass`.
+    proportion to the French air level (CRS2022, ICG2023); see :meth:`JihadistGroup.mass`.
     """
     p = situation.params
     air_level = france_air_level(forces.france, p)

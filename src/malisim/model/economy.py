@@ -3,14 +3,14 @@
 * GDP index (January 2019 = 1): trend growth times one minus the month's shocks — conflict
   (national violence index), COVID-19 (2020, half in 2021), ECOWAS sanctions net of leakage
   through Guinea and Mauritania, and the aid-dependent part of the economy lost when donors
-  disengage (seeds 000, 002).
+  disengage (CRS2022, ICG2023).
 * Budget (index, one month of 2019 security spending = 100): revenue from gold, cotton and
   taxes moving with the GDP index, minus frozen assets under sanctions, plus donor budget support;
-  spending on FAMa (grows with troops) and on Wagner (seed 002: aid suspensions "have forced the
-  Malian state to drastically cut its operating expenses"; seed 003: Wagner's financial
+  spending on FAMa (grows with troops) and on Wagner (ICG2023: aid suspensions "have forced the
+  Malian state to drastically cut its operating expenses"; Poster2025: Wagner's financial
   motivations).
 * People in need per cell: a base share, a Sahelian food-insecurity share, local violence,
-  economic loss (prices, income), and the displaced (seed 000: 7.5 million in need, one in three,
+  economic loss (prices, income), and the displaced (CRS2022: 7.5 million in need, one in three,
   early 2022; conflict-affected areas in crisis-level food insecurity).
 """
 

@@ -3,15 +3,15 @@
 Where each actor starts, as regional weights (documented in docs/ODD.md, section "Initialisation"):
 
 * JNIM in the centre (Katiba Macina in Mopti and Ségou: the insurgency "expanded from the north
-  into central Mali", seed 001) and in the north (Tombouctou, Kidal, Gao);
-* Islamic State Sahel in Ménaka and Gao, the tri-border Liptako-Gourma zone (seed 002, domain.md);
-* CMA in Kidal and parts of Tombouctou and Gao; Platform in Gao, Ménaka, Tombouctou (seed 000:
+  into central Mali", CRS2020) and in the north (Tombouctou, Kidal, Gao);
+* Islamic State Sahel in Ménaka and Gao, the tri-border Liptako-Gourma zone (ICG2023);
+* CMA in Kidal and parts of Tombouctou and Gao; Platform in Gao, Ménaka, Tombouctou (CRS2022:
   "signatory armed groups maintain parallel administrations in some areas");
-* FAMa garrisons in towns and the south (seed 000: "State officials remain absent from much of
+* FAMa garrisons in towns and the south (CRS2022: "State officials remain absent from much of
   the north and center");
 * Barkhane at its northern bases (Gao, Ménaka, Tessalit, Kidal, Tombouctou) and MINUSMA in the
-  towns of the north and centre (seed 001);
-* displaced people from the centre and north (seed 001 figures);
+  towns of the north and centre (CRS2020);
+* displaced people from the centre and north (CRS2020 figures);
 * the population, back-projected from 2022 to the start month;
 * the cells with a town, the jihadist sanctuary along the Niger and Burkina Faso borders, and
   the border cells where fighters arrive from those countries.
@@ -29,7 +29,7 @@ from malisim.model.parameters import Parameters
 from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid
 from malisim.model.vocab import Control
 
-#: Regional shares of each group's fighters in January 2019 (assumption from seeds 001, 002).
+#: Regional shares of each group's fighters in January 2019 (assumption from CRS2020, ICG2023).
 JNIM_REGIONS = {"Mopti": 0.40, "Ségou": 0.12, "Tombouctou": 0.25, "Kidal": 0.06, "Gao": 0.12,
                 "Koulikoro": 0.03, "Sikasso": 0.02}  # fmt: skip
 IS_SAHEL_REGIONS = {"Ménaka": 0.55, "Gao": 0.40, "Mopti": 0.05}
@@ -37,7 +37,7 @@ CMA_REGIONS = {"Kidal": 0.65, "Tombouctou": 0.20, "Gao": 0.15}
 PLATFORM_REGIONS = {"Gao": 0.40, "Ménaka": 0.30, "Tombouctou": 0.30}
 
 #: Foreign bases: (latitude, longitude, weight). Barkhane's northern bases and MINUSMA's camps
-#: (seed 001; seed 004 names Tessalit, Aguelhok and Kidal camps).
+#: (CRS2020; ICG2023watch names Tessalit, Aguelhok and Kidal camps).
 FRANCE_BASES = {"Gao": (16.27, -0.04, 0.55), "Ménaka": (15.92, 2.40, 0.12),
                 "Tessalit": (20.20, 1.01, 0.13), "Kidal": (18.44, 1.41, 0.10),
                 "Timbuktu": (16.77, -3.01, 0.10)}  # fmt: skip
@@ -54,10 +54,10 @@ STATE_DEFAULT_REGIONS = ("Kayes", "Koulikoro", "Sikasso", "Ségou", "Bamako", "M
 DISPLACEMENT_ORIGINS = {"Mopti": 0.45, "Gao": 0.15, "Tombouctou": 0.2, "Ménaka": 0.12,
                         "Ségou": 0.05, "Kidal": 0.03}  # fmt: skip
 #: Neighbours whose border zones are a jihadist sanctuary (the tri-border Liptako-Gourma zone,
-#: shared/domain.md).
+#: assumption).
 SANCTUARY_COUNTRIES = ("Niger", "Burkina Faso")
 #: Where each jihadist group's fighters arrive from (IS Sahel from Niger, JNIM from Burkina
-#: Faso; seed 001, shared/domain.md).
+#: Faso; CRS2020).
 INFLOW_COUNTRIES = {"is_sahel": "Niger", "jnim": "Burkina Faso"}
 
 

@@ -235,7 +235,9 @@ class OutcomeRecorder:
         n = self.recorded
         months = self.start + np.arange(n)
         regions = (*REGIONS, NATIONAL)
-        dates = pd.to_datetime([format_month(m) + "-01" for m in months]).astype("datetime64[ms]")
+        dates = pd.to_datetime([format_month(int(m)) + "-01" for m in months]).astype(
+            "datetime64[ms]"
+        )
         frame = pd.DataFrame(
             self.values[:n].reshape(n * len(regions), len(OUTCOMES)), columns=list(OUTCOME_NAMES)
         )

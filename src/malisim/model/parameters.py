@@ -789,7 +789,7 @@ class Parameters(BaseModel):
         2022.5, 2015.0, 2030.0, "year",
         "Date population_2022 refers to (mid-2022); the start population is back-projected from "
         "it with population_growth.",
-        "shared/domain.md (about 22 million in 2022); mid-year an assumption", "civilians",
+        "assumption (the date of population_2022, about 22 million in 2022)", "civilians",
         fixed=True,
     )  # fmt: skip
     violence_combatant_divisor: float = param(
@@ -1078,17 +1078,20 @@ def parameter_specs() -> dict[str, ParameterSpec]:
                 low = meta.ge
             if hasattr(meta, "le"):
                 high = meta.le
-        extra = field.json_schema_extra or {}
+        extra = field.json_schema_extra
+        if not isinstance(extra, dict) or low is None or high is None:
+            raise TypeError(f"parameter {name!r} is not declared with param()")
+        annotation = field.annotation
         specs[name] = ParameterSpec(
             name=name,
             default=field.default,
             low=low,
             high=high,
-            unit=extra["unit"],
+            unit=str(extra["unit"]),
             description=field.description or "",
-            source=extra["source"],
-            group=extra["group"],
-            type=field.annotation,
+            source=str(extra["source"]),
+            group=str(extra["group"]),
+            type=annotation if isinstance(annotation, type) else float,
             fixed=bool(extra.get("fixed", False)),
         )
     return specs
