@@ -23,9 +23,9 @@ Everything else is reachable from its layer's package (``malisim.core``, ``malis
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from malisim.core.lazy import lazy_names
 from malisim.core.version import __version__ as __version__
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -82,14 +82,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name's layer on first access (PEP 562)."""
-    module = _PUBLIC.get(name)
-    if module is None:
-        raise AttributeError(f"module 'malisim' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _PUBLIC)
 
 
 def __dir__() -> list[str]:

@@ -21,8 +21,9 @@ Importing this package starts no process and imports neither multiprocessing's p
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from malisim.core.lazy import lazy_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.experiment.batch import BatchReport, run_experiment
@@ -40,19 +41,19 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Public name -> its module, imported on first access, so that importing a light module of
 #: this package (e.g. ``executor_kinds`` for the command line's choices) loads no batch code.
 _PUBLIC: dict[str, str] = {
-    "BatchReport": "batch",
-    "run_experiment": "batch",
-    "load_experiment": "config",
-    "DesignPoint": "design",
-    "Experiment": "design",
-    "RunSpec": "design",
-    "grid_points": "design",
-    "sample_points": "design",
-    "distribution_table": "report",
-    "format_distributions": "report",
-    "Results": "results",
-    "format_status": "results",
-    "load_results": "results",
+    "BatchReport": "malisim.experiment.batch",
+    "run_experiment": "malisim.experiment.batch",
+    "load_experiment": "malisim.experiment.config",
+    "DesignPoint": "malisim.experiment.design",
+    "Experiment": "malisim.experiment.design",
+    "RunSpec": "malisim.experiment.design",
+    "grid_points": "malisim.experiment.design",
+    "sample_points": "malisim.experiment.design",
+    "distribution_table": "malisim.experiment.report",
+    "format_distributions": "malisim.experiment.report",
+    "Results": "malisim.experiment.results",
+    "format_status": "malisim.experiment.results",
+    "load_results": "malisim.experiment.results",
 }
 
 __all__ = [
@@ -72,11 +73,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name's module on first access (PEP 562)."""
-    module = _PUBLIC.get(name)
-    if module is None:
-        raise AttributeError(f"module 'malisim.experiment' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"malisim.experiment.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _PUBLIC)

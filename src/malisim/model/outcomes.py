@@ -7,8 +7,8 @@ and the rule that summarises a run into one scalar. The run-level scalars are de
 summary rule, unit, label): per outcome its summary (``<outcome>_<total|end|last12>``), per
 summed outcome its yearly totals (``<outcome>_<year>``), and the yearly GDP growth and the peak
 of IDPs. :meth:`OutcomeRecorder.scalars` computes them from these declarations;
-:func:`scalar_outcome` finds the declaration of a column. Reporters are read-only: they look
-at the model and never change it.
+:func:`scalar_outcome` finds the declaration of a column. The recorder is given each month's
+values as arguments; it reads nothing else of the model and changes nothing.
 """
 
 from __future__ import annotations
