@@ -262,7 +262,6 @@ class CivilianPopulation:
         w = origin_weight[self.cell] * (self.status == Status.RESIDENT)
         if w.sum() <= 0 or idps + refugees <= 0:
             return
-        rng.permutation(self.cell.size)  # unused, but its draws keep the setup stream's sequence
         keys = rng.random(self.cell.size) ** (1.0 / np.maximum(w, 1e-12))
         order = np.argsort(-keys, kind="stable")
         cum = np.cumsum(self.weight[order])
