@@ -15,7 +15,6 @@ browser scales it to the page.
 from __future__ import annotations
 
 import functools
-import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,7 @@ import numpy as np
 
 from malisim.app.svgchart import Series, chart_svg
 from malisim.core.calendar import format_month
+from malisim.core.formatting import escape
 from malisim.model.outcomes import OUTCOME_INDEX
 from malisim.model.space import REGIONS, MaliGrid
 from malisim.model.vocab import CONTROL_NAMES, Control
@@ -146,7 +146,7 @@ def _geometry(grid: MaliGrid) -> _Geometry:
             dx = -4 if anchor == "end" else 4
             towns.append(
                 f'<text x="{cx + dx}" y="{cy - 3}" text-anchor="{anchor}" class="town-label">'
-                f"{html.escape(name)}</text>"
+                f"{escape(name)}</text>"
             )
     region_names = tuple(REGIONS[r] for r in region)
     return _Geometry(
@@ -208,7 +208,7 @@ def map_svg(
     control = np.asarray(control)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {geo.width} {geo.height}" '
-        f'width="100%" class="malisim-map" data-date="{html.escape(date)}" '
+        f'width="100%" class="malisim-map" data-date="{escape(date)}" '
         f'role="img" aria-label="Map of Mali coloured by who controls each cell, {date}">',
         "<style>"
         ".cell{stroke:#ffffff;stroke-width:0.4}"
@@ -234,7 +234,7 @@ def map_svg(
         parts.append(
             f'<rect x="{geo.x[i]}" y="{geo.y[i]}" width="{s}" height="{s}" class="cell" '
             f'fill="{CONTROL_COLOURS.get(c, "#ffffff")}" data-control="{name}">'
-            f"<title>{html.escape(title)}</title></rect>"
+            f"<title>{escape(title)}</title></rect>"
         )
     parts.append(f'<path d="{geo.borders}" fill="none" stroke="#222222" stroke-width="1.3"/>')
     parts.append(f'<path d="{geo.outline}" fill="none" stroke="#000000" stroke-width="2"/>')
@@ -253,7 +253,7 @@ def map_svg(
                 'class="deaths"/>'
             )
     parts.append(geo.towns)
-    parts.append(f'<text x="8" y="{geo.height - 10}" class="date">{html.escape(date)}</text>')
+    parts.append(f'<text x="8" y="{geo.height - 10}" class="date">{escape(date)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

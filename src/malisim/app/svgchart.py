@@ -7,12 +7,13 @@ browser scales SVG to the width of its container, so the charts stay sharp at an
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from malisim.core.formatting import escape
 
 #: Plot area margins (px in the chart's own coordinates): left, right, top, bottom.
 MARGINS = (34, 8, 31, 16)
@@ -95,7 +96,7 @@ def _legend(series: Sequence[Series], width: int) -> tuple[list[str], int]:
                 f'<rect x="{lx}" y="{y - 4}" width="9" height="8" fill="{s.colour}" '
                 f'fill-opacity="{s.opacity}"/>'
             )
-        label = html.escape(s.label)
+        label = escape(s.label)
         out.append(f'<text x="{lx + 12}" y="{y + 3.5}" font-size="9" fill="#333">{label}</text>')
         lx += item + 8
     return out, line + 1
@@ -177,10 +178,9 @@ def chart_svg(
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'class="malisim-chart" data-chart="{html.escape(name)}" data-points="{x.size}" '
+        f'class="malisim-chart" data-chart="{escape(name)}" data-points="{x.size}" '
         f'font-family="sans-serif">',
-        f'<text x="4" y="12" font-size="11" font-weight="600" fill="#222">'
-        f"{html.escape(title)}</text>",
+        f'<text x="4" y="12" font-size="11" font-weight="600" fill="#222">{escape(title)}</text>',
     ]
     out += legend
     # grid and axes
@@ -211,7 +211,7 @@ def chart_svg(
         'stroke-width="0.8"/>'
     )
     # data, clipped to the plot area
-    clip = f"clip-{html.escape(name) or 'c'}"
+    clip = f"clip-{escape(name) or 'c'}"
     out.append(
         f'<clipPath id="{clip}"><rect x="{left}" y="{top}" width="{pw}" height="{ph}"/></clipPath>'
         f'<g clip-path="url(#{clip})">'

@@ -9,10 +9,10 @@ markup or scripts on the page.
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from malisim.app.settings import kept_policies
+from malisim.core.formatting import escape
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.model import MaliModel
@@ -62,12 +62,8 @@ MONTH_NAMES = (
 
 
 def escape_text(text: str) -> str:
-    """A text from a scenario, safe inside an HTML element (``&``, ``<`` and ``>`` escaped).
-
-    Quotes are left as they are: they are plain characters in an element's content (these texts
-    never go into an attribute value written as HTML).
-    """
-    return html.escape(text, quote=False)
+    """A text from a scenario, safe inside HTML (:func:`malisim.core.formatting.escape`)."""
+    return escape(text)
 
 
 def description_html(description: str | None) -> str:
