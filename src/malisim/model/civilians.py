@@ -100,7 +100,7 @@ class CellSignals:
         presence: ``(n_families, n_cells)`` armed persons of each family in the cell (state
             family: FAMa plus partners operating with it).
         killed: ``(4, n_cells)`` civilians killed this month by perpetrator family
-            (state, foreign, jihadist, signatory; see :class:`malisim.model.actors.Perpetrator`).
+            (state, foreign, jihadist, signatory; see :class:`malisim.model.vocab.Perpetrator`).
         killed_by_family: ``(n_families, n_cells)`` the same deaths as judged by civilians:
             foreign forces count against the state; jihadist deaths split JNIM / IS Sahel.
         violence_index: Smoothed local violence index per cell.

@@ -302,7 +302,7 @@ class MaliModel(mesa.Model):
         8. ``explosives``: IEDs;
         9. ``violence``: one-sided violence against civilians;
         10. ``civilians``: the violence index, then victimisation, hardship, legitimacy,
-            Epstein activation, recruitment, flight and return, growth;
+            Epstein activation, choice of side, recruitment, flight and return, growth;
         11. ``recruitment``: recruits join their group in their cell;
         12. ``control``: control of cells, jihadist governance and sieges;
         13. ``politics``: accord adherence, junta approval, people in need;
