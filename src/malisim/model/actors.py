@@ -432,9 +432,10 @@ def assign_recruits(forces: Belligerents, recruits: np.ndarray, p: Parameters) -
     """Civilians who joined an armed family this month join its group in their cell.
 
     State recruits (row 0) would join FAMa's national pool, but no civilian joins the state
-    (pro-state supporters have a joining rate of 0, docs/ODD.md 7.1.6), so that row is zero;
-    JNIM and IS Sahel recruits join their group's fighters in the cell; signatory recruits split between CMA and Platform in proportion to their
-    fighters in the cell (``cma_recruit_share_default`` to CMA where neither has any).
+    (pro-state supporters have a joining rate of 0, docs/ODD.md 7.1.6), so that row is zero.
+    JNIM and IS Sahel recruits join their group's fighters in the cell; signatory recruits split
+    between CMA and Platform in proportion to their fighters in the cell
+    (``cma_recruit_share_default`` to CMA where neither has any).
 
     Args:
         forces: The armed actors (their strengths grow in place).
