@@ -3,8 +3,8 @@
 Every random draw in malisim goes through a :class:`RandomStreams` object owned by the model.
 Each stream is keyed by a stable name (``"victimisation"``, ``"movement"``, ``"combat"`` …; see
 :data:`STREAM_NAMES`), not by the order in which streams are created, so adding or removing a
-process never shifts the draws of the others, and two scenarios that share a seed share the draws of every process they both use
-(common random numbers).
+process never shifts the draws of the others, and two scenarios that share a seed share the
+draws of every process they both use (common random numbers).
 """
 
 from __future__ import annotations
