@@ -4,6 +4,9 @@ Starts the page's server (``python -m malisim.cli ui``, the ``malisim ui`` comma
 local port, loads the page at 1280x800, changes levers, steps the model, checks that the
 date, the map and a chart changed, that nothing scrolls sideways, runs two replicates, saves a
 screenshot and checks that "save as scenario" downloads a file ``load_scenario`` validates.
+A second server opens a hostile scenario file (HTML and script in its description, a donor's
+name, its name and its file name) and checks that the page shows these texts as text and that
+none of their scripts runs.
 
 Chromium must be at /usr/bin/chromium (``bash scripts/ci_browser_setup.sh`` installs it); the
 test fails, never skips, when it is missing.
@@ -22,7 +25,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
+from malisim.app.texts import PAGE_TITLE
 from malisim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,13 +78,15 @@ def playwright_chromium():
             browser.close()
 
 
-@pytest.fixture(scope="module")
-def ui_url(tmp_path_factory) -> Iterator[str]:
-    """The page's server on a free local port; stopped (then killed if need be) afterwards."""
+@contextlib.contextmanager
+def _serve(scenario: Path, log_path: Path) -> Iterator[str]:
+    """The page's server for ``scenario`` on a free local port, logging to ``log_path``.
+
+    Yields the page's URL once it answers; stops the server (then kills it if need be) after.
+    """
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("ui-server") / "server.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    cmd = _server_command(port, ROOT / "scenarios" / "historical.yaml")
+    cmd = _server_command(port, scenario)
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}/"
@@ -104,6 +111,97 @@ def ui_url(tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def ui_url(tmp_path_factory) -> Iterator[str]:
+    """The page's server with the shipped historical scenario."""
+    log_path = tmp_path_factory.mktemp("ui-server") / "server.log"
+    with _serve(ROOT / "scenarios" / "historical.yaml", log_path) as url:
+        yield url
+
+
+#: Texts of a hostile scenario file: each would run script (set ``window.__pwned``, change the
+#: tab's title, open a dialog) if the page put it into the DOM as markup instead of as text.
+HOSTILE_STEM = "<img src=x onerror=alert(5)>"
+HOSTILE_NAME = '<img src=x onerror="window.__pwned=4">'
+HOSTILE_DESCRIPTION = (
+    "Tom & Jerry <img src=x onerror=\"window.__pwned=1;document.title='pwned'\"> "
+    "<script>window.__pwned=2</script> end"
+)
+HOSTILE_DONOR = '<img src=x onerror="window.__pwned=3;alert(3)">'
+#: Where each value of ``window.__pwned`` comes from.
+PWNED_SOURCES = {1: "the description", 2: "the description", 3: "a donor's name", 4: "the name"}
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory) -> Iterator[str]:
+    """The page's server opening a scenario file whose texts hold HTML and script."""
+    folder = tmp_path_factory.mktemp("hostile-scenario")
+    scenario = {
+        "name": HOSTILE_NAME,
+        "description": HOSTILE_DESCRIPTION,
+        "params": {"n_civilian_agents": 2000},
+        "policies": [
+            {"type": "aid_suspension", "donor": HOSTILE_DONOR, "share": 0.2, "start": "2021-01"}
+        ],
+    }
+    path = folder / f"{HOSTILE_STEM}.yaml"
+    path.write_text(yaml.safe_dump(scenario, sort_keys=False), encoding="utf-8")
+    with _serve(path, folder / "server.log") as url:
+        yield url
+
+
+def test_scenario_texts_cannot_run_script_in_the_browser(playwright_chromium, hostile_url):
+    """The description, a donor's name, the scenario's name and file name show as text."""
+    context = playwright_chromium.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    dialogs: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def on_dialog(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    try:
+        page.goto(hostile_url, timeout=UI_TIMEOUT_MS)
+        page.wait_for_function(
+            "(document.querySelector('.malisim-description') || {}).textContent?.endsWith('end')"
+            " && document.querySelector('.malisim-other li') !== null"
+        )
+        page.wait_for_selector("svg.malisim-map")
+        # a failing image of our own, loaded after the page's: any hostile onerror has fired
+        page.evaluate(
+            "() => new Promise(done => { const i = new Image(); i.onerror = done; i.onload = done;"
+            " i.src = 'x?probe=' + Date.now(); })"
+        )
+        page.wait_for_timeout(300)
+        fix = (
+            "escape every text from a scenario file (malisim.app.texts.escape_text) before it "
+            "goes into solara.HTML(unsafe_innerHTML=...)"
+        )
+        ran = page.evaluate("window.__pwned ?? null")
+        assert ran is None, f"a script from {PWNED_SOURCES.get(ran, ran)} ran: {fix}"
+        assert page.title() == PAGE_TITLE, f"a script changed the title: {fix}"
+        assert not dialogs, f"a script opened dialogs {dialogs}: {fix}"
+        injected = page.evaluate(
+            "document.querySelectorAll('img[src=\"x\"], [onerror], .malisim-root script').length"
+        )
+        assert injected == 0, f"{injected} elements from the scenario's texts are in the DOM: {fix}"
+        description = page.locator(".malisim-description").text_content()
+        assert description == " ".join(HOSTILE_DESCRIPTION.split()), description
+        others = page.locator(".malisim-other li").all_text_contents()
+        assert any(HOSTILE_DONOR in item for item in others), others
+        download = page.locator(".malisim-save").get_attribute("download")
+        assert download == f"{HOSTILE_NAME}_custom.yaml", download
+        picked = page.locator(".malisim-scenario").inner_text()
+        assert HOSTILE_STEM in picked, picked
+        assert not errors, errors
+    finally:
+        context.close()
 
 
 def _screenshot_dir(tmp_path: Path) -> Path:
