@@ -9,6 +9,7 @@ machinery is imported when a command runs.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from malisim.core.interrupts import sigterm_as_interrupt
 LOG_EVERY = 30.0
 #: Longest time (s) finished runs wait before being committed, without ``--flush-seconds``.
 FLUSH_SECONDS = 10.0
+#: Longest ``--log-every`` and ``--flush-seconds`` (s): one day.
+MAX_SECONDS = 86_400.0
 #: The experiment that ``malisim demo`` runs (relative to the repository's top folder).
 DEMO_EXPERIMENT = Path("experiments") / "demo.yaml"
 
@@ -58,14 +61,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=float,
         default=LOG_EVERY,
         metavar="SECONDS",
-        help="seconds between progress log lines (default 30)",
+        help="seconds between progress log lines, above 0 and at most 86400 (default 30)",
     )
     batch.add_argument(
         "--flush-seconds",
         type=float,
         default=FLUSH_SECONDS,
         metavar="SECONDS",
-        help="commit finished runs to disk at least this often (default 10; 0 = every run)",
+        help="commit finished runs to disk at least this often, 0 to 86400 (default 10; 0 = "
+        "every run)",
     )
     batch.set_defaults(handler=cmd_batch)
 
@@ -108,6 +112,28 @@ def cmd_batch(args: argparse.Namespace) -> int:
     )
 
 
+def check_seconds(log_every: float, flush_seconds: float) -> None:
+    """Refuse a ``--log-every`` or ``--flush-seconds`` outside its range (NaN and inf too).
+
+    Raises:
+        UserError: When ``log_every`` is not in (0, MAX_SECONDS] or ``flush_seconds`` not in
+            [0, MAX_SECONDS].
+    """
+    top = f"{MAX_SECONDS:.0f}"
+    if not (math.isfinite(log_every) and 0 < log_every <= MAX_SECONDS):
+        raise UserError(
+            f"{log_every:g} is out of range",
+            key="--log-every",
+            allowed=f"a number of seconds above 0 and at most {top}, e.g. 30",
+        )
+    if not (math.isfinite(flush_seconds) and 0 <= flush_seconds <= MAX_SECONDS):
+        raise UserError(
+            f"{flush_seconds:g} is out of range",
+            key="--flush-seconds",
+            allowed=f"a number of seconds from 0 to {top}, e.g. 10 (0: every run)",
+        )
+
+
 def run_batch(
     experiment_file: str,
     out_dir: str | None,
@@ -136,8 +162,9 @@ def run_batch(
         force: Resume even if the experiment or the version changed.
         retry_failed: Rerun the failed runs.
         progress: Progress display mode.
-        log_every: Seconds between progress log lines (positive).
-        flush_seconds: Longest wait before finished runs are committed (zero or positive).
+        log_every: Seconds between progress log lines (above 0, at most :data:`MAX_SECONDS`).
+        flush_seconds: Longest wait before finished runs are committed (0 to
+            :data:`MAX_SECONDS`).
 
     Returns:
         0 when every run is done, 1 when some failed, 130 when interrupted.
@@ -151,12 +178,9 @@ def run_batch(
     )
     from malisim.experiment.results import resume_command
 
+    check_seconds(log_every, flush_seconds)
     experiment = load_experiment(experiment_file)
     out = Path(out_dir) if out_dir else Path("results") / experiment.name
-    if log_every <= 0:
-        raise UserError("must be positive", key="--log-every")
-    if flush_seconds < 0:
-        raise UserError("must be zero or positive", key="--flush-seconds")
     print(
         f"malisim batch: experiment {experiment.name!r}, {len(experiment.scenarios)} scenario(s)"
         f" x {len(experiment.points)} point(s) x {experiment.replicates} replicate(s) = "

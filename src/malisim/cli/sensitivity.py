@@ -80,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="SHARE",
         help="PRIM: smallest share of runs in a box (default 0.05)",
     )
-    dis.add_argument("--boxes", type=int, default=3, metavar="N", help="most PRIM boxes (3)")
+    dis.add_argument("--boxes", type=int, default=3, metavar="N", help="most PRIM boxes, 1-100 (3)")
     dis.add_argument("--depth", type=int, default=3, metavar="N", help="CART tree depth (3)")
     dis.add_argument(
         "--out", metavar="DIR", help="output folder (default: RESULTS_DIR/discovery/OUTCOME)"

@@ -12,6 +12,8 @@ import importlib.util
 import sys
 
 INSTALL_HINT = "pip install 'malisim[viz]'"
+#: The TCP ports ``--port`` accepts.
+PORTS = range(1, 65536)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1: this "
         "machine only)"
     )  # fmt: skip
-    ui.add_argument("--port", type=int, default=8765, help="TCP port (default 8765)")
+    ui.add_argument("--port", type=int, default=8765, help="TCP port, 1-65535 (default 8765)")
     ui.add_argument(
         "scenario",
         nargs="?",
@@ -47,7 +49,12 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
     Returns:
         2 when Solara is missing or the scenario file is invalid, else 0 after the server stops.
+
+    Raises:
+        UserError: For a ``--port`` outside 1-65535 (before the server starts).
     """
+    from malisim.core.errors import UserError
+
     missing = viz_missing()
     if missing:
         print(
@@ -57,7 +64,6 @@ def cmd_ui(args: argparse.Namespace) -> int:
         )
         return 2
     if args.scenario:
-        from malisim.core.errors import UserError
         from malisim.scenario import load_scenario
 
         try:
@@ -65,6 +71,10 @@ def cmd_ui(args: argparse.Namespace) -> int:
         except UserError as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
+    if args.port not in PORTS:
+        raise UserError(
+            f"{args.port} is not a TCP port", key="--port", allowed=f"{PORTS[0]}-{PORTS[-1]}"
+        )
     if importlib.util.find_spec("solara_assets") is None:
         print(
             "warning: solara-assets is not installed: the page will load its scripts from a "

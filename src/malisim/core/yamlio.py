@@ -4,7 +4,8 @@
 the data together with a ``line_of(key_path)`` function that gives the line of any key, so that a
 validation error can point at ``file:line``. Every problem with the file itself (missing, a
 directory, not UTF-8, empty, not YAML, tags such as ``!!python/object``, top level not a mapping,
-duplicate keys) is raised as a :class:`~malisim.core.errors.UserError`.
+duplicate keys, nesting deeper than :data:`MAX_NESTING` levels) is raised as a
+:class:`~malisim.core.errors.UserError`.
 
 Two departures from plain ``SafeLoader``, both to keep user files predictable: dates such as
 ``2019-01-01`` stay text (months are validated as ``YYYY-MM`` text downstream), and numbers in
@@ -31,8 +32,35 @@ _ALLOWED_TAGS = frozenset(
 ) | {_CORE + "merge"}
 
 
+#: Deepest nesting of lists and mappings a user file may have (the top-level mapping is level 1);
+#: user files need a handful of levels, and deeper documents would exhaust Python's recursion.
+MAX_NESTING = 100
+
+
+class _TooDeep(Exception):
+    """Raised by the loader at the first node nested deeper than :data:`MAX_NESTING`."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader keeping timestamps as text and reading ``1e4`` as a float."""
+    """SafeLoader keeping timestamps as text, reading ``1e4`` as a float, bounding the nesting."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        """Compose a node, refusing one nested deeper than :data:`MAX_NESTING` levels."""
+        if self.check_event(yaml.CollectionStartEvent):
+            self._depth += 1
+            try:
+                if self._depth > MAX_NESTING:
+                    raise _TooDeep(self.peek_event().start_mark.line + 1)
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+        return super().compose_node(parent, index)
 
 
 _Loader.add_constructor(_CORE + "timestamp", yaml.SafeLoader.construct_yaml_str)  # type: ignore[type-var]
@@ -154,7 +182,8 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, LineOf]:
         The data and its ``line_of`` function.
 
     Raises:
-        UserError: If the text is not a single YAML document or holds a tag or duplicate key.
+        UserError: If the text is not a single YAML document, holds a tag or duplicate key, or
+            nests lists and mappings more than :data:`MAX_NESTING` levels deep.
     """
     loader = _Loader(text)
     try:
@@ -170,6 +199,13 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, LineOf]:
             ) from None
         except yaml.YAMLError as err:  # pragma: no cover - reader errors are marked
             raise UserError(f"not valid YAML: {err}", file=file) from None
+        except _TooDeep as err:
+            raise UserError(
+                f"lists and mappings nested more than {MAX_NESTING} levels deep",
+                allowed=f"at most {MAX_NESTING} levels of nesting",
+                file=file,
+                line=err.line,
+            ) from None
         if root is None:
             return None, lambda key_path: None
         _check_nodes(root, file)
@@ -202,8 +238,8 @@ def load_yaml_file(path: str | Path) -> tuple[dict[str, Any], LineOf]:
 
     Raises:
         UserError: If the path is missing or a directory, the bytes are not UTF-8, the file is
-            empty or not YAML, holds tags such as ``!!python/object`` or duplicate keys, or its
-            top level is not a mapping.
+            empty or not YAML, holds tags such as ``!!python/object`` or duplicate keys, nests
+            more than :data:`MAX_NESTING` levels deep, or its top level is not a mapping.
     """
     file = str(path)
     p = Path(path)

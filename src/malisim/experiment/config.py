@@ -24,6 +24,12 @@ An experiment file is a YAML mapping::
         wagner_abuse_multiplier: bounds
     keep: {series: true, events: false}   # run-level scalars are always kept
 
+The ``name`` becomes the default results folder (``results/<name>``), so it must be a plain
+folder name (letters, digits, ``_``, ``-``, ``.``; no path separator or ``..``). Sizes are
+limited and checked from their counts before anything is expanded: at most
+:data:`~malisim.experiment.design.MAX_POINTS` (1,000,000) design points and
+:data:`~malisim.experiment.design.MAX_RUNS` (10,000,000) runs (scenarios x points x replicates).
+
 :func:`load_experiment` validates the file and returns an
 :class:`~malisim.experiment.design.Experiment`. Every problem is a
 :class:`~malisim.core.errors.UserError` of the form ``file:line: key: message; allowed: ...; did you
@@ -46,10 +52,16 @@ from malisim.core.locate import Locator, error_from_pydantic, raise_validation, 
 from malisim.core.yamlio import load_yaml_file
 from malisim.experiment.design import (
     BASE_POINT,
+    MAX_POINTS,
+    MAX_RUNS,
+    NAME_ALLOWED,
     DesignPoint,
     Experiment,
     grid_points,
+    grid_size,
+    name_problem,
     point_id,
+    runs_text,
     sample_points,
 )
 from malisim.experiment.executor_kinds import DEFAULT_EXECUTOR, ExecutorKind
@@ -58,7 +70,6 @@ from malisim.policies import Month
 from malisim.scenario import ResolvedScenario, load_scenario, scenario_from_dict
 
 MAX_REPLICATES = 1_000_000
-MAX_POINTS = 1_000_000
 
 
 class ExperimentFile(BaseModel):
@@ -213,8 +224,24 @@ def _apply_overrides(
     return replace(resolved, source_files=scenario.source_files)
 
 
+def _check_size(n_points: int, spec: ExperimentFile, where: Locator, *path: Hashable) -> None:
+    """Refuse more than MAX_POINTS design points or MAX_RUNS runs, from the counts alone."""
+    if n_points > MAX_POINTS:
+        raise UserError(
+            f"too many design points: {n_points:,}",
+            allowed=f"at most {MAX_POINTS:,} design points",
+            **where(*path),
+        )
+    if len(spec.scenarios) * n_points * spec.replicates > MAX_RUNS:
+        raise UserError(
+            "too many runs: " + runs_text(len(spec.scenarios), n_points, spec.replicates),
+            allowed=f"at most {MAX_RUNS:,} runs (fewer replicates, points or scenarios)",
+            **where(*path),
+        )
+
+
 def _points(spec: ExperimentFile, where: Locator) -> list[DesignPoint]:
-    """Build the design points of the ``sweep`` or ``sample`` section."""
+    """Build the design points of the ``sweep`` or ``sample`` section (sizes checked first)."""
     if spec.sweep is not None and spec.sample is not None:
         raise UserError(
             "use either sweep or sample, not both (put one of them in another experiment)",
@@ -231,11 +258,22 @@ def _points(spec: ExperimentFile, where: Locator) -> list[DesignPoint]:
         if sweep.grid is not None:
             if not sweep.grid:
                 raise UserError("the grid is empty", **where("sweep", "grid"))
-            grid: dict[str, list[Any]] = {}
             for name, values in sweep.grid.items():
                 _check_name(name, ("sweep", "grid", name), where)
                 if not values:
                     raise UserError("needs at least one value", **where("sweep", "grid", name))
+            n_points = grid_size(sweep.grid)
+            if n_points > MAX_POINTS:
+                counts = " x ".join(str(len(v)) for v in sweep.grid.values())
+                raise UserError(
+                    f"the grid's {len(sweep.grid)} parameters with {counts} values give "
+                    f"{n_points:,} design points",
+                    allowed=f"at most {MAX_POINTS:,} design points",
+                    **where("sweep", "grid"),
+                )
+            _check_size(n_points, spec, where, "sweep", "grid")
+            grid: dict[str, list[Any]] = {}
+            for name, values in sweep.grid.items():
                 grid[name] = [
                     _check_value(name, v, ("sweep", "grid", name, i), where)
                     for i, v in enumerate(values)
@@ -245,6 +283,7 @@ def _points(spec: ExperimentFile, where: Locator) -> list[DesignPoint]:
             assert sweep.points is not None
             if not sweep.points:
                 raise UserError("the list of points is empty", **where("sweep", "points"))
+            _check_size(len(sweep.points), spec, where, "sweep", "points")
             points = []
             for i, item in enumerate(sweep.points):
                 params = {}
@@ -252,10 +291,6 @@ def _points(spec: ExperimentFile, where: Locator) -> list[DesignPoint]:
                     _check_name(name, ("sweep", "points", i, name), where)
                     params[name] = _check_value(name, value, ("sweep", "points", i, name), where)
                 points.append(DesignPoint(point_id(i), params))
-        if len(points) > MAX_POINTS:
-            raise UserError(
-                f"{len(points)} design points", allowed=f"at most {MAX_POINTS}", **where("sweep")
-            )
         return points
     if spec.sample is not None:
         sample = validate_section(SampleSection, spec.sample, ("sample",), where)
@@ -268,6 +303,7 @@ def _points(spec: ExperimentFile, where: Locator) -> list[DesignPoint]:
             )
         if not sample.ranges:
             raise UserError("no parameter to sample", **where("sample", "ranges"))
+        _check_size(sample.n, spec, where, "sample", "n")
         specs = parameter_specs()
         ranges: dict[str, tuple[float, float]] = {}
         for name, value in sample.ranges.items():
@@ -299,6 +335,7 @@ def _points(spec: ExperimentFile, where: Locator) -> list[DesignPoint]:
             ranges[name] = (float(low), float(high))
         seed = spec.seed if sample.seed is None else sample.seed
         return sample_points(sample.method, sample.n, ranges, seed)
+    _check_size(1, spec, where, "replicates")
     return [DesignPoint(BASE_POINT, {})]
 
 
@@ -320,6 +357,11 @@ def load_experiment(path: str | Path) -> Experiment:
     if "scenarios" in data and data["scenarios"] == []:
         raise UserError("needs at least one scenario file", **where("scenarios"))
     spec: ExperimentFile = validate_section(ExperimentFile, data, (), where)
+    problem = name_problem(spec.name)
+    if problem is not None:
+        raise UserError(
+            f"experiment name {spec.name!r} {problem}", allowed=NAME_ALLOWED, **where("name")
+        )
     if spec.params:
         try:
             Parameters.model_validate(spec.params, strict=True)

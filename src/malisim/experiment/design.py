@@ -28,6 +28,12 @@ batch holds comparable replicates of every scenario.
 
 Point generators: :func:`grid_points` (a full factorial), :func:`sample_points` (Latin hypercube
 or scrambled Sobol samples through :mod:`scipy.stats.qmc`, scaled to parameter ranges).
+
+Limits: an experiment has at most :data:`MAX_POINTS` (1,000,000) design points and
+:data:`MAX_RUNS` (10,000,000) runs (scenarios x points x replicates); sizes are checked from
+their counts (:func:`grid_size`) before anything is expanded. An experiment's name becomes its
+default results folder (``results/<name>``), so an experiment file's name must be a plain folder
+name (:func:`name_problem`, :data:`NAME_ALLOWED`).
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ import hashlib
 import inspect
 import itertools
 import json
+import math
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +69,57 @@ DESIGN_ID_COLUMNS: tuple[str, ...] = (
     "fingerprint",
 )
 _INT_COLUMNS = frozenset({"index", "replicate", "seed"})
+
+#: Most design points of an experiment (a sweep's grid is counted before it is expanded).
+MAX_POINTS = 1_000_000
+#: Most runs of an experiment: scenarios x design points x replicates.
+MAX_RUNS = 10_000_000
+#: Longest name of an experiment.
+MAX_NAME_LENGTH = 100
+#: What an experiment name may be, in words (for error messages).
+NAME_ALLOWED = (
+    f"letters, digits, '_', '-' and '.', starting with a letter or digit, at most "
+    f"{MAX_NAME_LENGTH} characters, without '..' (the name is a folder name: results/<name>)"
+)
+_NAME_RE = re.compile(r"\w[\w.-]*")
+
+
+def name_problem(name: str) -> str | None:
+    """What makes a name unfit to be a folder name (``results/<name>``), or None if it is fit.
+
+    Args:
+        name: An experiment name.
+
+    Returns:
+        A short description of the problem (e.g. ``"contains '/'"``), or None.
+    """
+    if not name:
+        return "is empty"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"is {len(name)} characters long"
+    for sep in ("/", "\\"):
+        if sep in name:
+            return f"contains a path separator {sep!r}"
+    if ".." in name:
+        return "contains '..'"
+    if not _NAME_RE.fullmatch(name):
+        bad = next((c for c in name if not (c.isalnum() or c in "_-.")), None)
+        return f"contains {bad!r}" if bad is not None else f"starts with {name[0]!r}"
+    return None
+
+
+def grid_size(grid: Mapping[str, Sequence[Any]]) -> int:
+    """Number of points of the full factorial of a grid (the product of the value counts)."""
+    return math.prod(len(values) for values in grid.values())
+
+
+def runs_text(n_scenarios: int, n_points: int, replicates: int) -> str:
+    """``"2 scenario(s) x 1,728 point(s) x 600,000 replicate(s) = 2,073,600,000 runs"``."""
+    total = n_scenarios * n_points * replicates
+    return (
+        f"{n_scenarios:,} scenario(s) x {n_points:,} design point(s) x {replicates:,} "
+        f"replicate(s) = {total:,} runs"
+    )
 
 
 @dataclass(frozen=True)
@@ -313,6 +372,13 @@ class Experiment:
             raise UserError("must be a non-negative integer", key="seed")
         self.replicates = int(self.replicates)
         self.seed = int(self.seed)
+        if self.n_runs > MAX_RUNS:
+            raise UserError(
+                "too many runs: "
+                + runs_text(len(self.scenarios), len(self.points), self.replicates),
+                key="replicates",
+                allowed=f"at most {MAX_RUNS:,} runs",
+            )
         # every (scenario, point) combination must give a valid parameter set
         for scn in self.scenarios:
             for point in self.points:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, PrivateAttr, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from malisim.core.calendar import parse_month
 from malisim.core.locate import KeyWording, TypeWord
@@ -59,8 +59,9 @@ class Trigger(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     when: Literal[INDICATORS]  # type: ignore[valid-type]
-    below: float | None = None
-    above: float | None = None
+    # a bound must be finite: .nan or .inf would make the condition never or always hold
+    below: float | None = Field(None, allow_inf_nan=False)
+    above: float | None = Field(None, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _one_bound(self) -> Trigger:

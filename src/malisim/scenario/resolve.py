@@ -344,6 +344,8 @@ def _override_layer(overrides: Iterable[str]) -> _Layer:
             value, _ = parse_yaml_text(raw, SET_SOURCE)
         except UserError as err:
             raise UserError(err.message, **where) from None
+        if key == "name" and not (isinstance(value, str) and value.strip()):
+            raise UserError("must be non-empty text", allowed="e.g. name=my_scenario", **where)
         if len(parts) == 2:
             params[parts[1]] = value
         else:

@@ -40,6 +40,8 @@ from malisim.sensitivity.figures import close_figure, pyplot
 _SCENARIO_ALIAS = "scenario_"
 #: Default output folder inside a results folder (one subfolder per outcome).
 OUT_DIR = "discovery"
+#: Most PRIM boxes a discovery may ask for (``--boxes``); boxes are found one after another.
+MAX_BOXES = 100
 _WHERE = re.compile(
     r"^\s*(>=|<=|>|<)\s*(?:(q)\s*(\d+(?:\.\d+)?)|([-+]?[\d_,.]+(?:[eE][-+]?\d+)?))\s*$"
 )
@@ -514,6 +516,12 @@ def discover_frame(
             key="--mass-min",
             allowed="a share between 0 and 1, e.g. 0.05",
         )
+    if isinstance(max_boxes, bool) or not 1 <= max_boxes <= MAX_BOXES:
+        raise UserError(
+            f"{max_boxes} boxes is out of range",
+            key="--boxes",
+            allowed=f"a whole number from 1 to {MAX_BOXES}, e.g. 3",
+        )
     if x.shape[1] == 0:
         raise UserError(
             "the batch varies no parameter and has a single scenario: nothing to discover",
@@ -577,15 +585,16 @@ def discover(
         inputs: Inputs to use (default: every varied parameter and, if several, ``scenario``).
         threshold: PRIM: minimum density of a box.
         mass_min: PRIM: smallest share of the runs in a box.
-        max_boxes: PRIM: most boxes.
+        max_boxes: PRIM: most boxes (1 to :data:`MAX_BOXES`).
         max_depth: CART: depth of the tree.
 
     Returns:
         The boxes, trajectory and tree.
 
     Raises:
-        UserError: For an outcome not in the results, a bad condition, a batch without varied
-            inputs, or a condition that no run (or every run) meets.
+        UserError: For an outcome not in the results, a bad condition, ``max_boxes`` out of
+            range, a batch without varied inputs, or a condition that no run (or every run)
+            meets.
     """
     from malisim.experiment import load_results
 
