@@ -105,17 +105,19 @@ def failed_output(task: RunTask, error: str, tb: str | None = None) -> RunOutput
 
 
 def simulate(task: RunTask) -> dict[str, pa.Table]:
-    """Run the model of one task and return its tables (raises if the model does)."""
+    """Run the model of one task, release it, return its tables (raises if the model does)."""
     from malisim.experiment.design import apply_point
     from malisim.scenario.runner import build_model
 
     scenario = apply_point(task.scenario, task.params)
-    model = build_model(scenario, task.seed).run()
-    tables = {"outcomes": outcomes_table(model.summary())}
-    if task.keep_series:
-        tables["series"] = frame_to_table(model.series())
-    if task.keep_events:
-        tables["events"] = frame_to_table(model.events_frame())
+    # released when the outputs are taken, also if the run raises: a worker runs many models
+    with build_model(scenario, task.seed) as model:
+        model.run()
+        tables = {"outcomes": outcomes_table(model.summary())}
+        if task.keep_series:
+            tables["series"] = frame_to_table(model.series())
+        if task.keep_events:
+            tables["events"] = frame_to_table(model.events_frame())
     return tables
 
 

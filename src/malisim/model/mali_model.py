@@ -15,12 +15,16 @@ Build it with flat keyword arguments, as Mesa's SolaraViz does::
     model = MaliModel(seed=1, start="2019-01", end="2026-12", wagner_personnel=1000)
     model.run()
     series, events = model.series(), model.events_frame()
+
+When running many models in one process, release each finished one (``model.release()``, or
+``with MaliModel(...) as model:``): Mesa 3.3 otherwise keeps every model alive.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
+from types import TracebackType
 from typing import Any, cast
 
 import mesa
@@ -183,8 +187,12 @@ class MaliModel(mesa.Model):
 
         self.recorder = OutcomeRecorder(self.end_month - self.start_month + 1, self.start_month)
         self.phase_seconds: dict[str, float] | None = None
-        for policy in self.policies:
-            policy.initialize(self)
+        try:
+            for policy in self.policies:
+                policy.initialize(self)
+        except BaseException:
+            self.release()  # the caller never gets this model, so nobody else can release it
+            raise
         self.running = True
 
     # ------------------------------------------------------------------ policy hooks
@@ -536,6 +544,35 @@ class MaliModel(mesa.Model):
     def people_accounting(self) -> dict[str, float]:
         """Terms of the people-conservation identity (see CivilianPopulation)."""
         return self.civilians.people_accounting()
+
+    # ------------------------------------------------------------------ releasing
+    def release(self) -> None:
+        """Drop the model from Mesa's class-level registry so that it can be freed.
+
+        Mesa 3.3 keeps every model that ever made an agent alive through the class attribute
+        ``mesa.Agent._ids`` (agent-id counters in a dict keyed by model; mesa issue 3179, fixed
+        upstream by mesa PR 3180), about 8 MB per full run. Call this once the model is
+        finished and its outputs are taken (the runner and the batch worker do, also when a
+        run fails); or use the model as a context manager. The read-outs stay usable; do not
+        make new agents afterwards (their ids would start again at 1). Calling it twice, or on
+        a Mesa without that registry, does nothing.
+        """
+        registry = getattr(mesa.Agent, "_ids", None)
+        if isinstance(registry, MutableMapping):
+            registry.pop(self, None)
+
+    def __enter__(self) -> MaliModel:
+        """Use the model in a ``with`` block; it is released when the block ends."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Release the model (see :meth:`release`), whether or not the block raised."""
+        self.release()
 
 
 #: The phases of :meth:`MaliModel.step`, in order: (name, the method that runs it).

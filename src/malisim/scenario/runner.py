@@ -1,9 +1,10 @@
 """Running one replicate of a resolved scenario and writing its outputs.
 
 :func:`run_scenario` builds a :class:`~malisim.model.MaliModel` from a resolved scenario and a
-seed and runs it; :func:`write_run` writes ``series.parquet``, ``events.parquet`` and
-``summary.json`` into a folder atomically (everything is written into a temporary sibling folder
-which is renamed at the end, so an interrupted or failed run never leaves a half-written folder).
+seed, runs it and releases it (so one process can run many); :func:`write_run` writes
+``series.parquet``, ``events.parquet`` and ``summary.json`` into a folder atomically (everything
+is written into a temporary sibling folder which is renamed at the end, so an interrupted or
+failed run never leaves a half-written folder).
 The same scenario, seed and package version give the same bytes.
 """
 
@@ -71,7 +72,8 @@ def build_model(scenario: ResolvedScenario, seed: int, **kwargs: Any) -> MaliMod
         **kwargs: Passed to :class:`MaliModel` (e.g. ``grid`` for tests).
 
     Returns:
-        A model ready to run.
+        A model ready to run. Release it when finished (``with build_model(...) as model:`` or
+        :meth:`MaliModel.release`), or Mesa keeps it alive for the life of the process.
     """
     policies = [type(p).model_validate(p.model_dump()) for p in scenario.policies]
     return MaliModel(
@@ -95,15 +97,16 @@ def run_scenario(scenario: ResolvedScenario, seed: int, **kwargs: Any) -> RunRes
     Returns:
         The run's series, events and summary.
     """
-    model = build_model(scenario, seed, **kwargs).run()
-    return RunResult(
-        scenario=scenario,
-        seed=seed,
-        series=model.series(),
-        events=model.events_frame(),
-        summary=model.summary(),
-        accounting=model.people_accounting(),
-    )
+    with build_model(scenario, seed, **kwargs) as model:  # released at the end, also on error
+        model.run()
+        return RunResult(
+            scenario=scenario,
+            seed=seed,
+            series=model.series(),
+            events=model.events_frame(),
+            summary=model.summary(),
+            accounting=model.people_accounting(),
+        )
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
