@@ -466,3 +466,15 @@ def test_catch_up_replays_the_months_reached_on_new_settings(short_session):
     assert model.month - model.start_month == 3
     with pytest.raises(UserError, match="seed"):
         sess.build((sess.initial, -1, sess.initial_levers))
+
+
+def test_a_replaced_session_model_is_freed(short_session):
+    # Mesa 3.3 keeps every model alive through mesa.Agent._ids unless it is released; the page
+    # replaces its model on every reset and change of settings, so the old one must be freed.
+    import gc
+    import weakref
+
+    old = weakref.ref(short_session.model)
+    short_session.reset()
+    gc.collect()
+    assert old() is None, "the page's previous model is still alive after a reset"

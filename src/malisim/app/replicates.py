@@ -59,9 +59,9 @@ def run_one(scenario_data: dict[str, Any], seed: int) -> dict[str, np.ndarray]:
     from malisim.scenario.runner import build_model
 
     scenario = scenario_from_dict(scenario_data, source="<page settings>")
-    model = build_model(scenario, seed).run()
-    history = national_history(model)
-    return {name: np.asarray(history[name], dtype=float) for name in (*KEPT_OUTCOMES, "month")}
+    with build_model(scenario, seed) as model:  # released when done (worker processes loop)
+        history = national_history(model.run())
+        return {name: np.asarray(history[name], dtype=float) for name in (*KEPT_OUTCOMES, "month")}
 
 
 def run_replicates(

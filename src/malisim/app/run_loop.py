@@ -69,14 +69,17 @@ def catch_up(
     meanwhile); the months stepped meanwhile are replayed on the new model under the lock.
 
     Returns:
-        True if the new model replaced the session's, False if ``cancel`` was set first.
+        True if the new model replaced the session's (which releases the old one), False if
+        ``cancel`` was set first (the new model is released).
     """
     while model.month - model.start_month < sess.steps and model.running:
         if cancel.is_set():
+            model.release()
             return False
         model.step()
     with sess.lock:
         if cancel.is_set():
+            model.release()
             return False
         while model.month - model.start_month < sess.steps and model.running:
             model.step()

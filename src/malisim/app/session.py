@@ -59,9 +59,21 @@ class Session:
         base = self.base(self.initial)
         self.initial_levers = levers_from_scenario(base)
         self.scenario = resolve_levers(base, self.initial_levers)
-        self.model: MaliModel = build_model(self.scenario, 1)
+        self._model: MaliModel = build_model(self.scenario, 1)
         self.key: tuple[Any, ...] = (self.initial, 1, self.initial_levers)
         self.steps = 0
+
+    @property
+    def model(self) -> MaliModel:
+        """The session's model (the page shows it)."""
+        return self._model
+
+    @model.setter
+    def model(self, new: MaliModel) -> None:
+        """Replace the session's model; the old one is released (see ``MaliModel.release``)."""
+        old, self._model = self._model, new
+        if old is not new:
+            old.release()
 
     def base(self, name: str) -> ResolvedScenario:
         """The picked scenario, resolved (cached); "default" is the default parameters."""
