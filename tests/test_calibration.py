@@ -180,20 +180,32 @@ def test_cli_exits_2_without_traceback(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_small_calibration_writes_its_outputs_and_resumes(tmp_path: Path) -> None:
-    text = BASE + "generations: 2\npredictive: 4\nexecutor: {kind: serial}\n"
-    text += "fitted_scenario: fitted.yaml\n"
+    # the shipped layout: the scenario's folder holds historical.yaml and the calibrated layer
+    # it extends, which the calibration replaces (allowed there, with overwrite)
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name in ("historical.yaml", "calibrated.yaml"):
+        (folder / name).write_text((HISTORICAL.parent / name).read_text())
+    text = BASE.replace(str(HISTORICAL), "scenarios/historical.yaml")
+    text += "generations: 2\npredictive: 4\nexecutor: {kind: serial}\n"
+    text += "fitted_scenario: scenarios/calibrated.yaml\n"
     cal = load_calibration(_write(tmp_path, text))
-    res = run_calibration(cal, tmp_path / "out", progress="none")
+    with pytest.raises(UserError, match="--overwrite"):
+        run_calibration(cal, tmp_path / "out", progress="none")
+    assert not (tmp_path / "out").exists()
+    res = run_calibration(cal, tmp_path / "out", progress="none", overwrite=True)
     out = tmp_path / "out"
     for name in ("particles.parquet", "posterior.parquet", "posterior_summary.csv", "targets.csv",
                  "coverage.csv", "report.md", "calibrated.yaml"):  # fmt: skip
         assert (out / name).is_file(), name
     assert set(res.targets["use"]) == {"fit", "holdout", "unused"}
-    fitted = load_scenario(tmp_path / "fitted.yaml")  # extends the historical scenario
+    assert (out / "calibrated.yaml").read_text() == (folder / "calibrated.yaml").read_text()
+    fitted = load_scenario(folder / "historical.yaml")  # extends the rewritten layer
     assert fitted.parameters.refugee_share == res.fitted["refugee_share"]
+    assert sorted(p.name for p in folder.iterdir()) == ["calibrated.yaml", "historical.yaml"]
     with pytest.raises(UserError, match="--resume"):
-        run_calibration(cal, out, progress="none")
-    again = run_calibration(cal, out, resume=True, progress="none")
+        run_calibration(cal, out, progress="none", overwrite=True)
+    again = run_calibration(cal, out, resume=True, progress="none", overwrite=True)
     pd.testing.assert_frame_equal(again.posterior, res.posterior)
 
 

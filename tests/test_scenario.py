@@ -147,10 +147,10 @@ def test_defaults_for_start_and_end(tmp_path: Path):
 def test_extends_merges(tmp_path: Path, base: Path):
     child = write(
         tmp_path,
-        "sub/child.yaml",
+        "child.yaml",
         """
         name: child
-        extends: ../base
+        extends: base
         end: 2022-12
         params:
           fama_troops: 25000
@@ -167,7 +167,17 @@ def test_extends_merges(tmp_path: Path, base: Path):
     assert scn.parameters.jnim_fighters == 3000  # parent kept
     assert scn.parameters.wagner_personnel == 1000
     assert [p.parameter for p in scn.policies] == ["aid_budget", "ecowas_sanctions"]
-    assert scn.source_files == [str(base), str(tmp_path / "sub/child.yaml")]
+    assert scn.source_files == [str(base), str(tmp_path / "child.yaml")]
+
+
+def test_extends_names_a_file_of_the_same_folder_only(tmp_path: Path, base: Path):
+    """extends is confined to the extending file's folder (no ``..``, no subfolder)."""
+    child = write(tmp_path, "sub/child.yaml", "name: child\nextends: ../base\n")
+    assert error_of(child) == (
+        f"{child}:2: extends: '../base' names a file outside this file's folder; allowed: the "
+        f"name of a scenario file in {tmp_path / 'sub'} (e.g. 'historical' or "
+        "'historical.yaml'), without folders"
+    )
 
 
 def test_extends_with_suffix_and_grandparent(tmp_path: Path, base: Path):

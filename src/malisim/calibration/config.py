@@ -24,6 +24,10 @@ A calibration file is a YAML mapping::
     executor: {kind: local, workers: 2}
     fitted_scenario: ../scenarios/calibrated.yaml   # optional: where the fitted file is written
 
+``fitted_scenario`` is relative to this file's folder, ends in ``.yaml`` or ``.yml`` and must lie
+in the output folder or in the folder of ``scenario`` (see :mod:`malisim.calibration.fitted`);
+an absolute path is refused here, the folder when the calibration runs.
+
 A target's split comes from the ``split`` section (labels first, then periods) or else from the
 ``use`` column of the targets file; targets assigned nowhere are reported as unused. Every
 problem is a :class:`~malisim.core.errors.UserError` naming the file, line and key.
@@ -42,7 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from malisim.analysis.targets import Target, covered, load_targets
 from malisim.core.calendar import DateError, parse_month
 from malisim.core.errors import UserError, did_you_mean
-from malisim.core.locate import Locator, raise_validation, validate_section
+from malisim.core.locate import Locator, describe, raise_validation, validate_section
 from malisim.core.yamlio import load_yaml_file
 from malisim.experiment.config import ExecutorSection
 from malisim.model.parameters import Parameters, parameter_specs
@@ -136,7 +140,9 @@ class Calibration:
         scales: Per-target distance scale overrides.
         seed: Root seed.
         executor: Executor options (kind, workers, scheduler, dask_local).
-        fitted_scenario: Where the fitted scenario file is written (or None).
+        fitted_scenario: Where the fitted scenario file is written (or None), checked by
+            :func:`malisim.calibration.fitted.fitted_scenario_target` before a run.
+        fitted_scenario_line: The line of ``fitted_scenario`` in the calibration file.
         fixed_params: The file's fixed parameter overrides (copied into the fitted scenario).
         scenario_file: The scenario file named by the calibration.
         source: The calibration file.
@@ -157,6 +163,7 @@ class Calibration:
     seed: int = 1
     executor: dict[str, Any] = field(default_factory=dict)
     fitted_scenario: Path | None = None
+    fitted_scenario_line: int | None = None
     fixed_params: dict[str, Any] = field(default_factory=dict)
     scenario_file: Path | None = None
     source: str | None = None
@@ -283,6 +290,28 @@ def _scenario(spec: CalibrationFile, base: Path, where: Locator) -> tuple[Resolv
     return scenario, full
 
 
+def _fitted_path(value: str | None, base: Path, where: Locator) -> Path | None:
+    """The file named by ``fitted_scenario``: a relative .yaml path, read from ``base``."""
+    if value is None:
+        return None
+    allowed = (
+        "a .yaml file name relative to this file's folder, in the output folder (--out) or "
+        "in the scenario's folder"
+    )
+    if any(ord(c) < 32 for c in value) or not value.strip():
+        raise UserError("is not a file name", allowed=allowed, **where("fitted_scenario"))
+    path = Path(value)
+    if path.is_absolute() or value.startswith("~"):
+        raise UserError(
+            f"{describe(value)} is an absolute path", allowed=allowed, **where("fitted_scenario")
+        )
+    if path.suffix not in (".yaml", ".yml"):
+        raise UserError(
+            f"{describe(value)} is not a .yaml file", allowed=allowed, **where("fitted_scenario")
+        )
+    return Path(os.path.normpath(base / path))
+
+
 def load_calibration(path: str | Path) -> Calibration:
     """Load and validate a calibration file, its scenario and its targets.
 
@@ -355,9 +384,8 @@ def load_calibration(path: str | Path) -> Calibration:
         scales={k: float(v) for k, v in spec.scales.items()},
         seed=spec.seed,
         executor=executor.model_dump(),
-        fitted_scenario=None
-        if spec.fitted_scenario is None
-        else Path(os.path.normpath(base / spec.fitted_scenario)),
+        fitted_scenario=_fitted_path(spec.fitted_scenario, base, where),
+        fitted_scenario_line=line_of(("fitted_scenario",)),
         fixed_params=dict(spec.params),
         scenario_file=scenario_file,
         source=file,

@@ -23,11 +23,13 @@ Outputs in ``DIR``:
 * ``report.md``: a Markdown section with the posterior and the target scores;
 * ``calibrated.yaml``: the fitted scenario (also written to the calibration's
   ``fitted_scenario``): a parameter layer with the posterior medians, which scenarios extend.
+  Where ``fitted_scenario`` may be written (the output folder or the scenario's folder, an
+  existing file only with ``overwrite``) is checked before any model runs; see
+  :mod:`malisim.calibration.fitted`.
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 import sys
 import time
@@ -44,6 +46,13 @@ from malisim.calibration.abc import Generation, rejection, smc, weighted_quantil
 from malisim.calibration.config import Calibration, Prior
 from malisim.calibration.distance import distance
 from malisim.calibration.evaluate import coverage_summary, evaluate_targets, markdown_section
+from malisim.calibration.fitted import (
+    OUT_COPY,
+    fitted_scenario_target,
+    fitted_scenario_text,
+    save_fitted_scenario,
+    write_fitted_scenario,
+)
 from malisim.core.calendar import format_month
 from malisim.core.errors import UserError
 from malisim.core.rng import replicate_seed
@@ -175,7 +184,8 @@ def simulate_points(
     return target_matrix(series, run_ids, targets)
 
 
-def _check_folder(cal: Calibration, out: Path, resume: bool) -> None:
+def _check_folder(cal: Calibration, out: Path, resume: bool) -> dict[str, Any] | None:
+    """Check the output folder; return the configuration to write into a new folder, or None."""
     config = {
         "name": cal.name,
         "scenario": cal.scenario.to_dict(),
@@ -207,9 +217,14 @@ def _check_folder(cal: Calibration, out: Path, resume: bool) -> None:
                 "another --out",
                 file=str(out),
             )
-        return
+        return None
+    return config
+
+
+def _start_folder(out: Path, config: dict[str, Any]) -> None:
+    """Create a new output folder with its configuration file."""
     out.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(config, indent=1, default=str))
+    (out / CONFIG_FILE).write_text(json.dumps(config, indent=1, default=str))
 
 
 def posterior_summary(
@@ -243,32 +258,6 @@ def _round(value: float, integer: bool) -> float | int:
     if integer:
         return round(value)
     return float(f"{value:.4g}")
-
-
-def fitted_scenario_text(
-    cal: Calibration, fitted: dict[str, float | int], path: Path, n: int
-) -> str:
-    """The YAML text of the fitted parameter file.
-
-    It holds only the calibrated parameters (no ``extends``, no policies): a layer that the
-    shipped scenarios extend (``historical.yaml`` and ``baseline_2019.yaml`` do), so that every
-    scenario built on them uses the calibrated values.
-    """
-    del path
-    lines = [
-        f"# Written by `malisim calibrate {cal.source}` (malisim {__version__}) on "
-        f"{datetime.date.today().isoformat()}.",
-        f"# Posterior medians of an ABC-{cal.method.upper()} calibration ({n} simulations) on the",
-        "# fitted targets of docs/calibration.md; do not edit by hand, rerun the calibration.",
-        "name: calibrated",
-        "description: >",
-        "  Parameters calibrated on the documented 2019-2021 figures (posterior medians; see",
-        f"  docs/calibration.md), fitted with the {cal.scenario.name} scenario. Scenarios extend",
-        "  this file to use them.",
-        "params:",
-    ]
-    lines += [f"  {k}: {v}" for k, v in fitted.items()]
-    return "\n".join(lines) + "\n"
 
 
 def _report(cal: Calibration, summary: pd.DataFrame, targets: pd.DataFrame, gens: list[Generation],
@@ -316,6 +305,7 @@ def run_calibration(
     workers: int | None = None,
     progress: str = "log",
     write_fitted: bool = True,
+    overwrite: bool = False,
     stream: TextIO | None = None,
 ) -> CalibrationResult:
     """Run a calibration and write its outputs (see the module docstring).
@@ -327,16 +317,26 @@ def run_calibration(
         executor: Override the calibration file's executor kind.
         workers: Override the number of local workers.
         progress: Progress display of the batches (``auto``, ``bar``, ``log``, ``none``).
-        write_fitted: Also write the fitted scenario to the calibration's ``fitted_scenario``.
+        write_fitted: Also write the fitted scenario to the calibration's ``fitted_scenario``
+            (confined to ``out`` or the scenario's folder: :mod:`malisim.calibration.fitted`).
+        overwrite: Replace an existing ``fitted_scenario`` file; without it an existing file
+            stops the calibration before any model runs.
         stream: Where messages go (default: standard error).
 
     Returns:
         The result.
+
+    Raises:
+        UserError: For an output folder that cannot be used or a ``fitted_scenario`` that may
+            not be written; both are checked before anything is run or written.
     """
     t0 = time.monotonic()
     stream = stream or sys.stderr
     out = Path(out)
-    _check_folder(cal, out, resume)
+    new_folder = _check_folder(cal, out, resume)
+    target = fitted_scenario_target(cal, out, overwrite=overwrite) if write_fitted else None
+    if new_folder is not None:
+        _start_folder(out, new_folder)
     ex = dict(cal.executor)
     run_options: dict[str, Any] = {
         "executor": executor or ex.get("kind"),
@@ -433,14 +433,11 @@ def run_calibration(
     seconds = time.monotonic() - t0
     (out / "report.md").write_text(_report(cal, summary, table, gens, n_sims, seconds))
     params = {**cal.fixed_params, **fitted}
-    (out / "calibrated.yaml").write_text(
-        fitted_scenario_text(cal, params, out / "calibrated.yaml", n_sims)
-    )
-    if write_fitted and cal.fitted_scenario is not None:
-        cal.fitted_scenario.parent.mkdir(parents=True, exist_ok=True)
-        cal.fitted_scenario.write_text(
-            fitted_scenario_text(cal, params, cal.fitted_scenario, n_sims)
-        )
+    copy = out / OUT_COPY
+    write_fitted_scenario(copy, fitted_scenario_text(cal, params, copy, n_sims), overwrite=True)
+    if target is not None:
+        text = fitted_scenario_text(cal, params, target, n_sims)
+        save_fitted_scenario(cal, target, text, overwrite=overwrite)
     return CalibrationResult(
         out, gens, posterior, summary, table, coverage, fitted, n_sims, seconds
     )

@@ -2,6 +2,12 @@
 
 :func:`register` adds the subcommand; :func:`cmd_calibrate` runs it. User errors are raised as
 :class:`~malisim.core.errors.UserError` (:mod:`malisim.cli.main` prints them and exits with 2).
+
+The calibration file's ``fitted_scenario`` is written only directly into the output folder
+(``--out``) or into the folder of the calibration's ``scenario`` file (the shipped
+``experiments/calibration.yaml`` writes ``scenarios/calibrated.yaml``); an existing file is
+replaced only with ``--overwrite``. Both are checked before any model runs
+(:mod:`malisim.calibration.fitted`).
 """
 
 from __future__ import annotations
@@ -27,7 +33,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Approximate Bayesian computation (rejection or ABC-SMC) of the uncertain "
         "parameters of a calibration file against the documented targets it fits; scores the "
         "posterior predictive distribution against fitted and held-out targets (50%%/90%% "
-        "coverage, CRPS) and writes the fitted scenario. See docs/calibration.md.",
+        "coverage, CRPS) and writes the fitted scenario. The file's fitted_scenario may only be "
+        "a .yaml file directly in --out or in the folder of the file's scenario, and an "
+        "existing one is replaced only with --overwrite (checked before any model runs). See "
+        "docs/calibration.md.",
     )
     cal.add_argument("calibration", help="calibration file (e.g. experiments/calibration.yaml)")
     cal.add_argument("--out", help="output folder (default: results/<calibration name>)")
@@ -40,6 +49,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="do not write the calibration file's fitted_scenario (the copy in --out is "
         "always written)",
     )
+    cal.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an existing fitted_scenario file (e.g. the shipped "
+        "scenarios/calibrated.yaml); without it an existing file stops the command before any "
+        "model runs",
+    )
     cal.set_defaults(handler=cmd_calibrate)
 
 
@@ -50,10 +66,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         0 on success (130 when interrupted; the calibration resumes with ``--resume``).
     """
     from malisim.calibration import load_calibration, run_calibration
+    from malisim.calibration.fitted import fitted_scenario_target
 
     check_workers(args.workers)
     cal = load_calibration(args.calibration)
     out = Path(args.out) if args.out else Path("results") / cal.name
+    if not args.no_fitted_scenario:
+        fitted_scenario_target(cal, out, overwrite=args.overwrite)  # refuse before printing
     sizes = cal.per_generation()
     print(
         f"malisim calibrate: {cal.name!r}, ABC-{cal.method.upper()}, {len(cal.priors)} "
@@ -73,6 +92,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 progress=args.progress,
                 write_fitted=not args.no_fitted_scenario,
+                overwrite=args.overwrite,
             )
     except KeyboardInterrupt:
         print(

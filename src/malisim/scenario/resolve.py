@@ -8,6 +8,14 @@ a mapping. What no single file can check is checked on the merged result: a run 
 before it starts, policies that may appear once, policy dates outside the run as each file sees
 it, exclusions of policies that are not inherited. Every problem is a located
 :class:`~malisim.core.errors.UserError`.
+
+``extends`` is confined to the extending file's own folder, the scenario search path: it names
+a scenario file there, with or without its ``.yaml``/``.yml`` ending (``extends: historical``).
+Absolute paths, folders (``../x`` and subfolders such as ``variants/x`` alike) and symbolic
+links whose target lies outside the folder are refused before anything is read; a mapping
+resolved with :func:`scenario_from_dict` uses its ``base_dir`` as that folder. Every refusal,
+and a named file that is no scenario (not YAML, not a mapping), is reported at the extending
+file's ``extends`` key (``file.yaml:LINE: extends: ...``) without quoting the named file.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from malisim.core.calendar import DEFAULT_END, DEFAULT_START, parse_month
 from malisim.core.errors import UserError, did_you_mean
-from malisim.core.locate import Locator, raise_validation
+from malisim.core.locate import Locator, describe, raise_validation
 from malisim.core.yamlio import LineOf, load_yaml_file, parse_yaml_text
 from malisim.model.parameters import Parameters
 from malisim.policies import Month, Policy
@@ -113,20 +121,49 @@ def _layer(scn: Scenario, file: str, line_of: LineOf | None, base_dir: Path) -> 
     return _Layer(file, scn, line_of, base_dir, set(values), {**values, "params": scn.params})
 
 
+#: File name endings of a scenario file that ``extends`` may name.
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def _extends_refusal(layer: _Layer, ref: str, why: str) -> UserError:
+    """The error for an ``extends`` value that names no file of the extending file's folder."""
+    return UserError(
+        f"{describe(ref)} {why}",
+        allowed=f"the name of a scenario file in {layer.base_dir} (e.g. 'historical' or "
+        "'historical.yaml'), without folders",
+        **layer.where("extends"),
+    )
+
+
 def _find_parent(layer: _Layer) -> Path:
-    """Return the file named by a layer's ``extends``."""
+    """Return the file named by a layer's ``extends``, confined to the layer's folder.
+
+    ``extends`` names a scenario file of the extending file's own folder, with or without its
+    ``.yaml``/``.yml`` ending: no absolute path, no folder (neither ``..`` nor a subfolder),
+    and a symbolic link only if its target is in the same folder. Nothing else is read.
+    """
     assert layer.scenario is not None and layer.scenario.extends is not None
     ref = layer.scenario.extends
     base = layer.base_dir
+    if Path(ref).is_absolute():
+        raise _extends_refusal(layer, ref, "is an absolute path")
+    if any(sep in ref for sep in ("/", "\\", os.sep)) or ref in ("", ".", ".."):
+        raise _extends_refusal(layer, ref, "names a file outside this file's folder")
+    if any(ord(c) < 32 for c in ref):
+        raise _extends_refusal(layer, ref, "is not a file name")
     target = Path(ref)
-    if target.suffix in (".yaml", ".yml"):
+    if target.suffix in SCENARIO_SUFFIXES:
         candidates = [base / target]
     else:
-        candidates = [base / f"{ref}.yaml", base / f"{ref}.yml", base / target]
+        candidates = [base / f"{ref}{suffix}" for suffix in SCENARIO_SUFFIXES]
     for cand in candidates:
         if cand.is_file():
+            if cand.resolve().parent != base.resolve():
+                raise _extends_refusal(
+                    layer, ref, "is a symbolic link to a file outside this file's folder"
+                )
             return Path(os.path.normpath(cand))
-    names = sorted({p.stem for p in base.glob("*.y*ml") if p.suffix in (".yaml", ".yml")})
+    names = sorted({p.stem for p in base.glob("*.y*ml") if p.suffix in SCENARIO_SUFFIXES})
     shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
     raise UserError(
         f"cannot find the scenario '{ref}' to extend (looked for {candidates[0]})",
@@ -134,6 +171,26 @@ def _find_parent(layer: _Layer) -> Path:
         suggestion=did_you_mean(target.stem, names),
         **layer.where("extends"),
     )
+
+
+def _read_parent(layer: _Layer, path: Path) -> tuple[dict[str, Any], LineOf]:
+    """Read the file a layer extends; a file that is no scenario is blamed on ``extends``.
+
+    The reader's own message is kept unless it would quote the file (a top level that is a
+    single value), so that no content of an extended file is ever echoed.
+    """
+    try:
+        return load_yaml_file(path)
+    except UserError as err:
+        reason = err.message
+        if reason.startswith("top level must be a mapping"):
+            reason = "its top level is not a mapping of keys to values"
+        at = f"{path}:{err.line}" if err.line else str(path)
+        raise UserError(
+            f"{describe(layer.scenario.extends if layer.scenario else '')} ({at}) is not a "
+            f"scenario file: {reason}",
+            **layer.where("extends"),
+        ) from None
 
 
 def _chain(first: _Layer, stack: list[tuple[Path, str]]) -> list[_Layer]:
@@ -149,7 +206,7 @@ def _chain(first: _Layer, stack: list[tuple[Path, str]]) -> list[_Layer]:
             cycle = " -> ".join([*names[start:], str(path)])
             raise UserError(f"circular extends: {cycle}", **current.where("extends"))
         stack.append((real, str(path)))
-        data, line_of = load_yaml_file(path)
+        data, line_of = _read_parent(current, path)
         scn = validate_scenario(data, str(path), line_of)
         current = _layer(scn, str(path), line_of, path.parent)
         layers.insert(0, current)
