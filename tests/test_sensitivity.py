@@ -262,3 +262,14 @@ def test_tiny_sobol_analysis_end_to_end(tmp_path: Path) -> None:
     assert (tmp_path / "res" / "sensitivity" / "sobol_idps_end.png").is_file()
     with pytest.raises(UserError, match="no run has"):
         discover(tmp_path / "res", "idps_end", "> 1e12")
+
+
+def test_a_fixed_constant_may_be_varied_by_a_sensitivity_analysis(tmp_path: Path) -> None:
+    # modelling constants are declared parameters (fixed=True), so an analysis can name them
+    from malisim.model.parameters import parameter_specs
+
+    spec = parameter_specs()["civilian_exposure_population"]
+    assert spec.fixed
+    text = TINY.replace("  jnim_abuse_rate: bounds\n", "  civilian_exposure_population: bounds\n")
+    cfg = load_sensitivity(_write(tmp_path, text))
+    assert "civilian_exposure_population" in cfg.ranges

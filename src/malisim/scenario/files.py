@@ -54,8 +54,8 @@ class Scenario(BaseModel):
     description: str = Field("", description="What the scenario represents.")
     extends: str | None = Field(
         None,
-        description="Scenario this one builds on: a path relative to this file's folder, with "
-        "or without .yaml (e.g. the name of a shipped scenario in the same folder).",
+        description="Scenario this one builds on: the name of a scenario file in this file's "
+        "folder, with or without .yaml (e.g. historical); no folders or absolute paths.",
     )
     start: Month | None = Field(None, description="First month of the run (YYYY-MM).")
     end: Month | None = Field(None, description="Last month of the run (YYYY-MM), inclusive.")
