@@ -154,6 +154,79 @@ def test_subprocess_error_exit_status(tmp_path):
     assert "fama_tropos" in line and "did you mean" in line
 
 
+def replicate_folders(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir())
+
+
+def test_replicates_fresh_run_writes_each_replicate_as_its_own_run(tmp_path, capsys):
+    from malisim.core.rng import replicate_seed
+
+    out = tmp_path / "out"
+    assert main(["run", "--out", str(out), "--replicates", "2", *FAST]) == 0
+    printed = capsys.readouterr().out
+    assert replicate_folders(out) == ["replicate_000", "replicate_001"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"], "a temporary sibling was left"
+    for k in range(2):
+        folder = out / f"replicate_{k:03d}"
+        assert replicate_folders(folder) == ["events.parquet", "series.parquet", "summary.json"]
+        seed = replicate_seed(1, k)
+        assert f"replicate {k} (seed {seed})" in printed
+        single = tmp_path / f"single_{k}"
+        assert main(["run", "--out", str(single), "--seed", str(seed), *FAST]) == 0
+        assert snapshot(folder) == snapshot(single), (
+            f"replicate {k} must hold the same bytes as a one-replicate run with seed {seed}"
+        )
+    capsys.readouterr()
+
+
+def test_replicates_overwrite_with_fewer_leaves_no_stale_replicate(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", "--out", str(out), "--replicates", "3", *FAST]) == 0
+    scenario = write(tmp_path / "scn.yaml", SCENARIO)
+    code = main(["run", str(scenario), "--out", str(out), "--replicates", "2", "--overwrite",
+                 *FAST])  # fmt: skip
+    capsys.readouterr()
+    assert code == 0
+    assert replicate_folders(out) == ["replicate_000", "replicate_001"], (
+        "--overwrite must replace the whole folder, not keep replicates of the earlier run"
+    )
+    for folder in out.iterdir():
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        assert summary["scenario"] == "cli_test"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "scn.yaml"]
+
+
+@pytest.mark.parametrize("previous", [True, False], ids=["overwrite", "fresh"])
+def test_replicates_interrupt_keeps_previous_output(tmp_path, capsys, monkeypatch, previous):
+    import malisim.scenario.runner as runner
+
+    out = tmp_path / "out"
+    if previous:
+        assert main(["run", "--out", str(out), "--replicates", "3", *FAST]) == 0
+    before = snapshot(out) if previous else None
+
+    real_run = runner.run_scenario
+    calls = []
+
+    def interrupt_second(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "run_scenario", interrupt_second)
+    code = main(["run", "--out", str(out), "--replicates", "2", "--overwrite", "--seed", "5",
+                 *FAST])  # fmt: skip
+    printed = capsys.readouterr()
+    assert code == 130, printed.err
+    assert len(calls) == 2
+    if previous:
+        assert snapshot(out) == before, "an interrupted run must leave the earlier output whole"
+        assert [p.name for p in tmp_path.iterdir()] == ["out"], "a temporary sibling was left"
+    else:
+        assert list(tmp_path.iterdir()) == [], "an interrupted fresh run must write nothing"
+
+
 # ---------------------------------------------------------------------------------- validate
 
 

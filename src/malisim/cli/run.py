@@ -16,9 +16,12 @@ from malisim.cli.options import add_overrides
 from malisim.core.errors import UserError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterator
+
     import pandas as pd
 
     from malisim.scenario import ResolvedScenario
+    from malisim.scenario.runner import RunResult
 
 #: Root seed of ``malisim run`` without ``--seed``.
 DEFAULT_SEED = 1
@@ -74,9 +77,20 @@ def format_yearly(table: pd.DataFrame) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """``malisim run``: run a scenario, print a summary, write outputs."""
+    """``malisim run``: run a scenario, print a summary, write outputs.
+
+    One replicate writes its files into ``--out``; N replicates write ``--out/replicate_000``,
+    ... and ``--out`` appears (or replaces the old one, with ``--overwrite``) only once all N are
+    done, so an interrupted run leaves ``--out`` as it was.
+    """
     from malisim.core.rng import replicate_seed
-    from malisim.scenario.runner import check_output_dir, run_scenario, write_run
+    from malisim.scenario.runner import (
+        check_output_dir,
+        replicate_folder_name,
+        run_scenario,
+        write_replicates,
+        write_run,
+    )
     from malisim.scenario.summary import yearly_summary
 
     overrides = list(args.overrides)
@@ -90,20 +104,30 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError("--replicates must be at least 1", key="--replicates")
     scenario = resolve(args.scenario, overrides)
     out = Path(args.out)
-    check_output_dir(out, args.overwrite)
+    check_output_dir(out, args.overwrite)  # before any model runs
     print(
         f"malisim: scenario {scenario.name!r}, {scenario.start} to {scenario.end}, "
         f"seed {args.seed}, {args.replicates} replicate(s)"
     )
-    for k in range(args.replicates):
-        seed = args.seed if args.replicates == 1 else replicate_seed(args.seed, k)
-        result = run_scenario(scenario, seed)
-        target = out if args.replicates == 1 else out / f"replicate_{k:03d}"
-        write_run(result, target, overwrite=args.overwrite)
-        if args.replicates > 1:
-            print(f"\nreplicate {k} (seed {seed})")
+    files = "series.parquet, events.parquet, summary.json"
+    if args.replicates == 1:
+        result = run_scenario(scenario, args.seed)
+        write_run(result, out, overwrite=args.overwrite)
         print(format_yearly(yearly_summary(result.series)))
-    print(f"\nwrote {out}/ (series.parquet, events.parquet, summary.json)")
+        print(f"\nwrote {out}/ ({files})")
+        return 0
+
+    def replicates() -> Iterator[RunResult]:
+        for k in range(args.replicates):
+            seed = replicate_seed(args.seed, k)
+            result = run_scenario(scenario, seed)
+            print(f"\nreplicate {k} (seed {seed})")
+            print(format_yearly(yearly_summary(result.series)))
+            yield result
+
+    write_replicates(replicates(), out, overwrite=args.overwrite)
+    last = replicate_folder_name(args.replicates - 1)
+    print(f"\nwrote {out}/ (replicate_000 to {last}, each with {files})")
     return 0
 
 

@@ -1,10 +1,13 @@
 """Running one replicate of a resolved scenario and writing its outputs.
 
 :func:`run_scenario` builds a :class:`~malisim.model.MaliModel` from a resolved scenario and a
-seed, runs it and releases it (so one process can run many); :func:`write_run` writes
-``series.parquet``, ``events.parquet`` and ``summary.json`` into a folder atomically (everything
-is written into a temporary sibling folder which is renamed at the end, so an interrupted or
-failed run never leaves a half-written folder).
+seed, runs it and releases it (so one process can run many). :func:`write_run` writes one run's
+``series.parquet``, ``events.parquet`` and ``summary.json`` into a folder; :func:`write_replicates`
+writes several runs as ``replicate_000``, ``replicate_001``, ... subfolders of one folder. Both
+write atomically through :func:`staged_folder`: everything goes into a temporary sibling folder
+that replaces the destination only once it is complete (an existing destination, with
+``overwrite``, is removed only at that moment), so an interrupted or failed run leaves neither a
+half-written folder nor a temporary one, and the destination as it was.
 The same scenario, seed and package version give the same bytes.
 """
 
@@ -14,6 +17,8 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,8 +120,80 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     pq.write_table(table, path, compression="zstd", write_statistics=False)
 
 
+def write_outputs(result: RunResult, folder: Path) -> None:
+    """Write a run's three files into an existing folder (not atomic; see :func:`write_run`)."""
+    write_parquet(result.series, folder / "series.parquet")
+    write_parquet(result.events, folder / "events.parquet")
+    (folder / "summary.json").write_text(
+        json.dumps(result.summary_document(), indent=2, sort_keys=True, default=float) + "\n",
+        encoding="utf-8",
+    )
+
+
+def replicate_folder_name(index: int) -> str:
+    """The subfolder of replicate ``index`` in :func:`write_replicates`: ``replicate_000``, ..."""
+    return f"replicate_{index:03d}"
+
+
+@contextmanager
+def staged_folder(out_dir: str | Path, overwrite: bool = False) -> Iterator[Path]:
+    """Build a folder in a temporary sibling and put it in place when the block ends cleanly.
+
+    The block writes into the yielded empty folder (``.NAME.XXXXXXXX`` next to ``out_dir``).
+    When it finishes, the folder becomes ``out_dir``; an existing ``out_dir`` (empty, or any with
+    ``overwrite``) is moved aside and removed only then. When the block raises (also
+    ``KeyboardInterrupt``), the temporary folder is removed and ``out_dir`` is left as it was.
+
+    Args:
+        out_dir: Destination folder; must not exist, or be empty, unless ``overwrite``.
+        overwrite: Replace an existing folder.
+
+    Yields:
+        The temporary folder to write into.
+
+    Raises:
+        UserError: If the folder exists and is not empty (and ``overwrite`` is false), at the
+            start or at the end of the block.
+    """
+    out = Path(out_dir)
+    check_output_dir(out, overwrite)
+    parent = out.parent if str(out.parent) else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; give the folder the usual permissions
+    try:
+        yield tmp
+        check_output_dir(out, overwrite)  # nothing was written into out meanwhile
+        replace_folder(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def replace_folder(new: Path, out: Path) -> None:
+    """Put folder ``new`` in place of ``out``; a present ``out`` is removed only once replaced.
+
+    The old ``out`` is first renamed to a sibling of ``new`` (``NEW.old``), so that ``out`` is
+    missing only between two renames; if the second fails, the old folder is renamed back.
+    The old folder is removed last; if that fails, the new ``out`` stays in place.
+    """
+    if not out.exists():
+        os.replace(new, out)
+        return
+    old = new.with_name(f"{new.name}.old")
+    os.replace(out, old)
+    try:
+        os.replace(new, out)
+    except BaseException:
+        os.replace(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def write_run(result: RunResult, out_dir: str | Path, overwrite: bool = False) -> Path:
-    """Write a run's outputs into ``out_dir`` atomically.
+    """Write a run's outputs into ``out_dir`` atomically (see :func:`staged_folder`).
 
     Args:
         result: The run's outputs.
@@ -130,28 +207,39 @@ def write_run(result: RunResult, out_dir: str | Path, overwrite: bool = False) -
         UserError: If the folder exists and is not empty (and ``overwrite`` is false), or
             cannot be written.
     """
-    out = Path(out_dir)
-    check_output_dir(out, overwrite)
-    parent = out.parent if str(out.parent) else Path(".")
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes 0700; give the folder the usual permissions
-    try:
-        write_parquet(result.series, tmp / "series.parquet")
-        write_parquet(result.events, tmp / "events.parquet")
-        (tmp / "summary.json").write_text(
-            json.dumps(result.summary_document(), indent=2, sort_keys=True, default=float) + "\n",
-            encoding="utf-8",
-        )
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+    with staged_folder(out_dir, overwrite) as tmp:
+        write_outputs(result, tmp)
+    return Path(out_dir)
+
+
+def write_replicates(
+    results: Iterable[RunResult], out_dir: str | Path, overwrite: bool = False
+) -> Path:
+    """Write several runs into ``out_dir/replicate_000``, ... atomically, as one folder.
+
+    ``results`` is consumed lazily (it may run each replicate as it is asked for): replicate
+    ``k`` is written into the temporary folder as soon as it arrives, and ``out_dir`` is replaced
+    only after the last one (see :func:`staged_folder`). An interrupt or error while a replicate
+    runs or is written leaves ``out_dir`` as it was, with none of the new replicates; with
+    ``overwrite`` the new folder holds exactly the new replicates, none of an earlier run.
+
+    Args:
+        results: The runs, in replicate order.
+        out_dir: Destination folder; must not exist, or be empty, unless ``overwrite``.
+        overwrite: Replace an existing folder.
+
+    Returns:
+        The folder written.
+
+    Raises:
+        UserError: If the folder exists and is not empty (and ``overwrite`` is false).
+    """
+    with staged_folder(out_dir, overwrite) as tmp:
+        for index, result in enumerate(results):
+            folder = tmp / replicate_folder_name(index)
+            folder.mkdir()
+            write_outputs(result, folder)
+    return Path(out_dir)
 
 
 def check_output_dir(out: Path, overwrite: bool) -> None:
