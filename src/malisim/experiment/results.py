@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from malisim.core.errors import UserError
 from malisim.experiment.consolidate import is_consolidated, outcome_batches, table_batches
-from malisim.experiment.design import RunSpec
+from malisim.experiment.design import DESIGN_ID_COLUMNS, RunSpec
 from malisim.experiment.progress import format_seconds
 from malisim.experiment.status_log import (
     RunState,
@@ -38,6 +38,65 @@ from malisim.experiment.status_log import (
 )
 from malisim.experiment.store import Store, runs_from_design
 from malisim.experiment.worker import TABLES
+
+#: Id columns every consolidated table starts with (checked when it is read).
+TABLE_ID_COLUMNS: tuple[str, ...] = ("run_id", "scenario", "point_id", "replicate")
+
+#: What reading a damaged Parquet file can raise (pyarrow's errors, pandas' metadata parsing).
+_READ_ERRORS = (pa.ArrowException, OSError, ValueError, KeyError, TypeError, IndexError)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def read_parquet_file(
+    path: Path, required: tuple[str, ...] = (), columns: list[str] | None = None
+) -> pd.DataFrame:
+    """Read a table of a results folder, refusing a missing, damaged or foreign file clearly.
+
+    Args:
+        path: The Parquet file.
+        required: Columns the file must have.
+        columns: Columns to read (default: all).
+
+    Raises:
+        UserError: Naming the file: it is missing, not a readable Parquet file (zero bytes,
+            garbage, damaged metadata) or lacks a required (or requested) column.
+    """
+    if not path.is_file():
+        raise UserError(
+            "missing from the results folder (deleted or moved?); rerun the batch with --resume "
+            "to rebuild it, or use a complete copy of the folder",
+            file=str(path),
+        )
+    try:
+        names = pq.read_schema(path).names
+    except _READ_ERRORS as exc:
+        raise UserError(
+            f"not a readable Parquet file ({_first_line(exc)}); the file is damaged or was "
+            "replaced",
+            file=str(path),
+        ) from None
+    wanted = [*required, *(c for c in columns or () if c not in required)]
+    missing = [c for c in wanted if c not in names]
+    if missing:
+        raise UserError(
+            f"lacks the column(s) {', '.join(missing)}; it is not the table malisim wrote "
+            "(damaged or replaced)",
+            file=str(path),
+        )
+    try:
+        if columns is None:
+            return pd.read_parquet(path)
+        return pq.read_table(path, columns=columns).to_pandas()
+    except _READ_ERRORS as exc:
+        raise UserError(
+            f"not a readable Parquet table ({type(exc).__name__}: {_first_line(exc)}); the file "
+            "is damaged or its metadata was edited",
+            file=str(path),
+        ) from None
 
 
 class Results:
@@ -73,12 +132,26 @@ class Results:
     @cached_property
     def design(self) -> pd.DataFrame:
         """The design table."""
-        return pd.read_parquet(self.store.design_path)
+        return read_parquet_file(self.store.design_path, DESIGN_ID_COLUMNS)
 
     @cached_property
     def runs(self) -> list[RunSpec]:
         """The runs in design order."""
-        return runs_from_design(self.design)
+        path = str(self.store.design_path)
+        try:
+            runs = runs_from_design(self.design)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise UserError(
+                f"a run's index, replicate or seed is not a whole number ({_first_line(exc)}); "
+                "the design table is damaged or was edited",
+                file=path,
+            ) from None
+        if len({r.run_id for r in runs}) < len(runs):
+            raise UserError(
+                "the same run_id on several rows; the design table is damaged or was edited",
+                file=path,
+            )
+        return runs
 
     @cached_property
     def _scan(self) -> StatusScan:
@@ -109,12 +182,19 @@ class Results:
                 file=str(self.path),
             )
         if self.complete:
-            return pd.read_parquet(self.store.final_path(name))
+            return read_parquet_file(self.store.final_path(name), TABLE_ID_COLUMNS)
         done = done_runs(self.runs, self.states)
-        if name == "outcomes":
-            batches = list(outcome_batches(self.store, done))
-        else:
-            batches = list(table_batches(self.store, name, done))
+        try:
+            if name == "outcomes":
+                batches = list(outcome_batches(self.store, done))
+            else:
+                batches = list(table_batches(self.store, name, done))
+        except _READ_ERRORS as exc:
+            raise UserError(
+                f"cannot read the chunk files of the unfinished {name} table "
+                f"({type(exc).__name__}: {_first_line(exc)}); they are damaged or were edited",
+                file=str(self.store.chunk_dir(name)),
+            ) from None
         return pa.concat_tables(batches).to_pandas()
 
     @cached_property
@@ -166,7 +246,7 @@ class Results:
         if not self.complete:
             frame = self._table(name)
             return frame if columns is None else frame[columns]
-        return pq.read_table(self.store.final_path(name), columns=columns).to_pandas()
+        return read_parquet_file(self.store.final_path(name), TABLE_ID_COLUMNS, columns)
 
 
 def load_results(path: str | Path) -> Results:

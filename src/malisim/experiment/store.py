@@ -181,15 +181,30 @@ class Store:
         return self.manifest_path.is_file()
 
     def read_manifest(self) -> dict[str, Any]:
-        """Read ``manifest.json``."""
+        """Read ``manifest.json`` and check its shape (see :func:`check_manifest`).
+
+        Raises:
+            UserError: If the folder has no manifest, or it is not valid JSON of the shape
+                malisim writes (the error names the file and the key).
+        """
+        path = self.manifest_path
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise UserError(
                 "not a malisim results folder (no manifest.json)", file=str(self.root)
             ) from None
-        except (OSError, json.JSONDecodeError) as exc:
-            raise UserError(f"cannot read manifest.json: {exc}", file=str(self.root)) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"cannot read the manifest: {_reason(exc)}", file=str(path)) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise UserError(
+                f"not valid JSON ({exc.msg})", file=str(path), line=exc.lineno
+            ) from None
+        except RecursionError:
+            raise UserError("not valid JSON: nested too deeply", file=str(path)) from None
+        return check_manifest(data, str(path))
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         """Write ``manifest.json`` atomically."""
@@ -288,6 +303,128 @@ class Store:
 
 def _listing(folder: Path) -> set[str]:
     return set(os.listdir(folder)) if folder.is_dir() else set()
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of an exception's text (or its type when it has none)."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+_JSON_TYPES = {dict: "an object", list: "a list", str: "text", int: "a number", float: "a number"}
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _need(value: Any, types: tuple[type, ...], what: str, file: str, key: str) -> None:
+    """Refuse ``value`` unless it is one of ``types`` (bool never counts as a number)."""
+    if isinstance(value, bool) and bool not in types:
+        ok = False
+    else:
+        ok = isinstance(value, types)
+    if not ok:
+        raise UserError(
+            f"should be {what}, found {_kind(value)}; the manifest was edited or is damaged",
+            file=file,
+            key=key,
+        )
+
+
+def _require(node: dict[str, Any], name: str, file: str, key: str) -> Any:
+    if name not in node:
+        raise UserError(
+            "missing; the manifest was edited or is damaged (malisim writes this key)",
+            file=file,
+            key=key,
+        )
+    return node[name]
+
+
+#: Top-level manifest keys that hold text (or null) when present.
+_TEXT_KEYS = (
+    "format", "experiment_file", "experiment_hash", "malisim_version", "git_commit", "host",
+    "created", "completed",
+)  # fmt: skip
+
+
+def check_manifest(data: Any, file: str) -> dict[str, Any]:
+    """Check that a parsed manifest has the shape the readers rely on; return it unchanged.
+
+    Checked: a JSON object with ``experiment_name`` (text) and ``experiment`` (an object with
+    ``keep`` (an object), ``scenarios`` (a list of objects with a text ``name``) and, if
+    present, ``points`` (a list of objects) and ``replicates`` (a whole number)); ``sessions``
+    (a list of objects whose ``started``/``ended`` are ISO date-times) and ``versions`` (an
+    object), if present; the other provenance keys are text or null.
+
+    Args:
+        data: The parsed ``manifest.json``.
+        file: The manifest's path, named in errors.
+
+    Raises:
+        UserError: Naming the file and the dotted key that is missing or of the wrong type.
+    """
+    if not isinstance(data, dict):
+        raise UserError(
+            f"should be a JSON object, found {_kind(data)}; the manifest was edited or is damaged",
+            file=file,
+        )
+    _need(_require(data, "experiment_name", file, "experiment_name"), (str,), "text", file,
+          "experiment_name")  # fmt: skip
+    for name in _TEXT_KEYS:
+        if data.get(name) is not None:
+            _need(data[name], (str,), "text", file, name)
+    exp = _require(data, "experiment", file, "experiment")
+    _need(exp, (dict,), "an object", file, "experiment")
+    _need(_require(exp, "keep", file, "experiment.keep"), (dict,), "an object", file,
+          "experiment.keep")  # fmt: skip
+    scenarios = _require(exp, "scenarios", file, "experiment.scenarios")
+    _need(scenarios, (list,), "a list", file, "experiment.scenarios")
+    for i, scenario in enumerate(scenarios):
+        key = f"experiment.scenarios[{i}]"
+        _need(scenario, (dict,), "an object", file, key)
+        _need(_require(scenario, "name", file, f"{key}.name"), (str,), "text", file, f"{key}.name")
+        if scenario.get("params") is not None:
+            _need(scenario["params"], (dict,), "an object", file, f"{key}.params")
+        if scenario.get("policies") is not None:
+            _need(scenario["policies"], (list,), "a list", file, f"{key}.policies")
+            for j, policy in enumerate(scenario["policies"]):
+                _need(policy, (dict,), "an object", file, f"{key}.policies[{j}]")
+    if "points" in exp:
+        _need(exp["points"], (list,), "a list", file, "experiment.points")
+        for i, point in enumerate(exp["points"]):
+            _need(point, (dict,), "an object", file, f"experiment.points[{i}]")
+    if exp.get("replicates") is not None:
+        _need(exp["replicates"], (int,), "a whole number", file, "experiment.replicates")
+    if data.get("versions") is not None:
+        _need(data["versions"], (dict,), "an object", file, "versions")
+    sessions = data.get("sessions")
+    if sessions is not None:
+        _need(sessions, (list,), "a list", file, "sessions")
+        for i, session in enumerate(sessions):
+            _need(session, (dict,), "an object", file, f"sessions[{i}]")
+            for name in ("started", "ended"):
+                _check_time(session.get(name), file, f"sessions[{i}].{name}")
+    return data
+
+
+def _check_time(value: Any, file: str, key: str) -> None:
+    if value is None:
+        return
+    _need(value, (str,), "an ISO date-time", file, key)
+    try:
+        datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise UserError(
+            f"should be an ISO date-time such as 2024-01-31T12:00:00+00:00, found {value!r}",
+            file=file,
+            key=key,
+        ) from None
 
 
 def _read_lock(fd: int) -> str:
