@@ -273,3 +273,15 @@ def test_a_fixed_constant_may_be_varied_by_a_sensitivity_analysis(tmp_path: Path
     text = TINY.replace("  jnim_abuse_rate: bounds\n", "  civilian_exposure_population: bounds\n")
     cfg = load_sensitivity(_write(tmp_path, text))
     assert "civilian_exposure_population" in cfg.ranges
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", "[" * 100_000 + "]" * 100_000, ""])
+def test_a_damaged_spec_is_one_error_naming_the_file(tmp_path: Path, content: str) -> None:
+    from malisim.sensitivity.spec import SENSITIVITY_DIR, SPEC_FILE, read_spec
+
+    spec = tmp_path / SENSITIVITY_DIR / SPEC_FILE
+    spec.parent.mkdir()
+    spec.write_text(content, encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        read_spec(tmp_path)
+    assert "spec.json" in str(info.value)

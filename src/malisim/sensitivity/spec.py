@@ -46,7 +46,8 @@ def read_spec(results_dir: str | Path) -> dict[str, Any]:
     """Read ``RESULTS_DIR/sensitivity/spec.json``.
 
     Raises:
-        UserError: If the folder holds no sensitivity analysis.
+        UserError: If the folder holds no sensitivity analysis, or its spec is not readable
+            JSON (an object).
     """
     path = Path(results_dir) / SENSITIVITY_DIR / SPEC_FILE
     if not path.is_file():
@@ -55,4 +56,15 @@ def read_spec(results_dir: str | Path) -> dict[str, Any]:
             "`malisim sensitivity FILE --out DIR` first",
             file=str(results_dir),
         )
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        reason = (
+            f"line {exc.lineno}: {exc.msg}"
+            if isinstance(exc, json.JSONDecodeError)
+            else ("nested too deeply" if isinstance(exc, RecursionError) else str(exc))
+        )
+        raise UserError(f"cannot read the sensitivity spec: {reason}", file=str(path)) from None
+    if not isinstance(spec, dict):
+        raise UserError("the sensitivity spec is not a JSON object", file=str(path))
+    return spec
