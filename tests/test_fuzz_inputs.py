@@ -63,10 +63,12 @@ class Kind:
 
 ALL = tuple(WRONG_TYPES)
 NOT_STR = ("null", "list", "mapping", "number", "bool")
-NOT_INT = ("null", "list", "mapping", "string", "number")
+NOT_INT = ALL
 NOT_MAP = ("null", "list", "string", "number", "bool")
 NOT_LIST = ("null", "mapping", "string", "number", "bool")
-NOT_MONTH = ("list", "mapping", "number", "bool")
+#: optional keys where null means "not given"
+OPTIONAL_STR = ("list", "mapping", "number", "bool")
+NOT_MONTH = OPTIONAL_STR
 NONPOS = ("negative", "zero", "huge", "nan", "inf")
 NEG = ("negative", "huge", "nan", "inf")
 
@@ -76,8 +78,8 @@ SCENARIO = Kind(
     required=(),
     types={
         "name": NOT_STR,
-        "description": ("list", "mapping", "number", "bool"),
-        "extends": ("list", "mapping", "number", "bool"),
+        "description": NOT_STR,
+        "extends": OPTIONAL_STR,
         "start": NOT_MONTH,
         "end": NOT_MONTH,
         "policies": NOT_LIST,
@@ -96,12 +98,12 @@ EXPERIMENT = Kind(
     required=("name", "scenarios", "replicates", "seed"),
     types={
         "name": NOT_STR,
-        "description": ("list", "mapping", "number", "bool"),
+        "description": NOT_STR,
         "scenarios": NOT_LIST,
         "replicates": NOT_INT,
         "seed": NOT_INT,
-        "params": ("list", "string", "number", "bool"),
-        "keep": ("list", "string", "number", "bool"),
+        "params": NOT_MAP,
+        "keep": NOT_MAP,
     },
     numbers={
         "replicates": NONPOS,
@@ -123,10 +125,10 @@ CALIBRATION = Kind(
         "method": NOT_STR,
         "simulations": NOT_INT,
         "generations": NOT_INT,
-        "quantile": ("null", "list", "mapping", "string"),
+        "quantile": ("null", "list", "mapping", "string", "bool"),
         "predictive": NOT_INT,
         "seed": NOT_INT,
-        "executor": ("list", "string", "number", "bool"),
+        "executor": NOT_MAP,
     },
     numbers={
         "simulations": NONPOS,
@@ -153,10 +155,10 @@ SENSITIVITY = Kind(
         "replicates": NOT_INT,
         "seed": NOT_INT,
         "bootstrap": NOT_INT,
-        "confidence": ("null", "list", "mapping", "string", "bool"),
+        "confidence": ALL,
         "parameters": NOT_MAP,
         "outcomes": NOT_LIST,
-        "executor": ("list", "string", "number", "bool"),
+        "executor": NOT_MAP,
     },
     numbers={
         "n": NONPOS,
