@@ -202,12 +202,6 @@ def check_priors(raw: dict[str, Any], where: Locator) -> list[Prior]:
             value = {k: float(v) if type(v) is int else v for k, v in value.items()}
         prior = validate_section(PriorSpec, value, path, where)
         bounds = f"{spec.low:g} to {spec.high:g} {spec.unit}"
-        if prior.low >= prior.high:
-            raise UserError(
-                f"low {prior.low:g} is not below high {prior.high:g}",
-                allowed=f"low < high within {bounds}",
-                **where(*path, "low"),
-            )
         for end in ("low", "high"):
             v = getattr(prior, end)
             if not spec.low <= v <= spec.high:
@@ -216,6 +210,12 @@ def check_priors(raw: dict[str, Any], where: Locator) -> list[Prior]:
                     allowed=bounds,
                     **where(*path, end),
                 )
+        if prior.low >= prior.high:
+            raise UserError(
+                f"low {prior.low:g} is not below high {prior.high:g}",
+                allowed=f"low < high within {bounds}",
+                **where(*path, "low"),
+            )
         out.append(Prior(name, prior.low, prior.high, prior.why.strip(), spec.type is int))
     return out
 

@@ -13,7 +13,14 @@ import math
 import sys
 from pathlib import Path
 
-from malisim.cli.options import add_executor_options, add_progress, add_workers
+from malisim.cli.options import (
+    add_executor_options,
+    add_progress,
+    add_workers,
+    check_dask_local,
+    check_out_folder,
+    check_workers,
+)
 from malisim.core.errors import UserError
 from malisim.core.interrupts import sigterm_as_interrupt
 
@@ -179,8 +186,11 @@ def run_batch(
     from malisim.experiment.results import resume_command
 
     check_seconds(log_every, flush_seconds)
+    check_workers(workers)
+    check_dask_local(dask_local)
     experiment = load_experiment(experiment_file)
     out = Path(out_dir) if out_dir else Path("results") / experiment.name
+    check_out_folder(out)
     print(
         f"malisim batch: experiment {experiment.name!r}, {len(experiment.scenarios)} scenario(s)"
         f" x {len(experiment.points)} point(s) x {experiment.replicates} replicate(s) = "

@@ -16,7 +16,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from malisim.cli.options import add_executor_options, add_progress, check_workers
+from malisim.cli.options import (
+    add_executor_options,
+    add_progress,
+    check_out_folder,
+    check_workers,
+)
 from malisim.core.interrupts import sigterm_as_interrupt
 
 
@@ -71,6 +76,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     check_workers(args.workers)
     cal = load_calibration(args.calibration)
     out = Path(args.out) if args.out else Path("results") / cal.name
+    check_out_folder(out)
     if not args.no_fitted_scenario:
         fitted_scenario_target(cal, out, overwrite=args.overwrite)  # refuse before printing
     sizes = cal.per_generation()

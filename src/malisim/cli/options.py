@@ -9,6 +9,7 @@ from the library (:data:`malisim.experiment.executor_kinds.EXECUTORS`,
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from malisim.core.errors import UserError
 from malisim.experiment.executor_kinds import EXECUTORS
@@ -90,3 +91,34 @@ def check_workers(workers: int | None) -> None:
     """
     if workers is not None and workers < 1:
         raise UserError("must be at least 1", key="--workers")
+
+
+def check_dask_local(dask_local: int | None) -> None:
+    """Reject ``--dask-local`` below 1 before any work starts.
+
+    Raises:
+        UserError: When ``dask_local`` is given and smaller than 1.
+    """
+    if dask_local is not None and dask_local < 1:
+        raise UserError("must be at least 1", key="--dask-local")
+
+
+def check_out_folder(out: str | Path) -> None:
+    """Reject an output folder that is a file or would lie inside a file, before any work starts.
+
+    Args:
+        out: The ``--out`` folder (it need not exist yet).
+
+    Raises:
+        UserError: When ``out`` or the nearest of its existing parents is not a folder.
+    """
+    out = Path(out)
+    for folder in (out, *out.parents):
+        if not folder.exists():
+            continue
+        if folder.is_dir():
+            return
+        where = "is a file" if folder == out else f"lies inside {folder}, which is a file"
+        raise UserError(
+            f"{where}, not a folder", file=str(out), key="--out", allowed="a folder path"
+        )

@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from malisim.cli.options import add_overrides
+from malisim.cli.options import add_overrides, check_out_folder
 from malisim.core.errors import UserError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -104,6 +104,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError("--replicates must be at least 1", key="--replicates")
     scenario = resolve(args.scenario, overrides)
     out = Path(args.out)
+    check_out_folder(out)
     check_output_dir(out, args.overwrite)  # before any model runs
     print(
         f"malisim: scenario {scenario.name!r}, {scenario.start} to {scenario.end}, "

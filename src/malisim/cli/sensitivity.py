@@ -19,7 +19,12 @@ import sys
 import time
 from pathlib import Path
 
-from malisim.cli.options import add_executor_options, add_progress, check_workers
+from malisim.cli.options import (
+    add_executor_options,
+    add_progress,
+    check_out_folder,
+    check_workers,
+)
 from malisim.core.interrupts import sigterm_as_interrupt
 
 
@@ -94,6 +99,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from malisim.sensitivity.design import SENSITIVITY_DIR, run_sensitivity
 
     check_workers(args.workers)
+    check_out_folder(args.out)
     cfg = load_sensitivity(args.file)
     print(
         f"{cfg.method} analysis {cfg.name!r}: {len(cfg.ranges)} parameters, {cfg.n_points} "
