@@ -30,8 +30,8 @@ def _label(key: str, value: str) -> None:
 
 
 def _title(text: str) -> None:
-    """The title of a group of levers."""
-    solara.HTML(tag="div", unsafe_innerHTML=text, classes=["malisim-group-title"])
+    """The title of a group of levers (plain text, escaped)."""
+    solara.HTML(tag="div", unsafe_innerHTML=escape_text(text), classes=["malisim-group-title"])
 
 
 def _switch(key: str, levers: solara.Reactive[Levers]) -> None:

@@ -44,6 +44,7 @@ from malisim.app.texts import (
     SEED_TOOLTIP,
     SUBHEADING,
     description_html,
+    escape_text,
     month_count,
     month_label,
     other_policies,
@@ -57,11 +58,14 @@ __all__ = ["SCENARIO_ENV", "Page"]
 
 
 def _download_link(text: str, filename: str, label: str, classes: list[str]) -> None:
-    """A link that downloads ``text`` as a file (a data: URL; no server round trip)."""
+    """A link that downloads ``text`` as a file (a data: URL; no server round trip).
+
+    ``label`` is plain text (escaped); ``filename`` goes into an attribute, set as data.
+    """
     data = base64.b64encode(text.encode("utf-8")).decode("ascii")
     solara.HTML(
         tag="a",
-        unsafe_innerHTML=label,
+        unsafe_innerHTML=escape_text(label),
         attributes={
             "href": f"data:application/x-yaml;charset=utf-8;base64,{data}",
             "download": filename,
