@@ -300,3 +300,20 @@ def test_experiment_built_in_python_is_capped_too(tmp_path):
     with pytest.raises(UserError, match="too many runs") as info:
         Experiment(name="big", scenarios=[load_scenario(path)], replicates=MAX_RUNS + 1)
     assert f"{MAX_RUNS:,}" in (info.value.allowed or "")
+
+
+def test_library_writers_refuse_an_output_folder_inside_a_file(tmp_path):
+    # the check lives in the library, not only in the command line: Python callers get the same
+    # one-line error and nothing is written
+    import malisim
+    from malisim.core.errors import UserError
+    from malisim.scenario.runner import check_output_dir
+
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    with pytest.raises(UserError, match=r"lies inside .*a_file, which is a file"):
+        malisim.run_experiment(root / "experiments" / "smoke.yaml", blocker / "out", progress="off")
+    with pytest.raises(UserError, match="lies inside"):
+        check_output_dir(blocker / "run", overwrite=False)
+    assert blocker.read_text(encoding="utf-8") == "not a folder"

@@ -55,6 +55,7 @@ from malisim.calibration.fitted import (
 )
 from malisim.core.calendar import format_month
 from malisim.core.errors import UserError
+from malisim.core.folders import check_folder_path
 from malisim.core.rng import replicate_seed
 from malisim.core.version import __version__
 from malisim.experiment import Experiment, load_results, run_experiment
@@ -223,6 +224,7 @@ def _check_folder(cal: Calibration, out: Path, resume: bool) -> dict[str, Any] |
 
 def _start_folder(out: Path, config: dict[str, Any]) -> None:
     """Create a new output folder with its configuration file."""
+    check_folder_path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / CONFIG_FILE).write_text(json.dumps(config, indent=1, default=str))
 

@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 from malisim.core.errors import UserError
+from malisim.core.folders import check_folder_path
 from malisim.experiment.executor_kinds import EXECUTORS
 from malisim.experiment.progress import MODES
 
@@ -104,21 +105,9 @@ def check_dask_local(dask_local: int | None) -> None:
 
 
 def check_out_folder(out: str | Path) -> None:
-    """Reject an output folder that is a file or would lie inside a file, before any work starts.
+    """Reject an ``--out`` that is a file or lies inside one, before any work starts.
 
-    Args:
-        out: The ``--out`` folder (it need not exist yet).
-
-    Raises:
-        UserError: When ``out`` or the nearest of its existing parents is not a folder.
+    The command line calls it before printing anything; the library's writers check again
+    (:func:`malisim.core.folders.check_folder_path`).
     """
-    out = Path(out)
-    for folder in (out, *out.parents):
-        if not folder.exists():
-            continue
-        if folder.is_dir():
-            return
-        where = "is a file" if folder == out else f"lies inside {folder}, which is a file"
-        raise UserError(
-            f"{where}, not a folder", file=str(out), key="--out", allowed="a folder path"
-        )
+    check_folder_path(out, key="--out")

@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from malisim.core.errors import UserError
+from malisim.core.folders import check_folder_path
 from malisim.core.version import __version__
 from malisim.experiment.atomic import atomic_write_text
 from malisim.experiment.design import RunSpec
@@ -237,6 +238,7 @@ class Store:
 
     def lock(self) -> None:
         """Take the store's lock, or refuse if another batch holds it."""
+        check_folder_path(self.root)
         self.root.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         try:

@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from malisim.core.errors import UserError
+from malisim.core.folders import check_folder_path
 from malisim.core.version import __version__
 from malisim.model import MaliModel
 from malisim.scenario.resolve import ResolvedScenario
@@ -246,10 +247,10 @@ def check_output_dir(out: Path, overwrite: bool) -> None:
     """Refuse an output folder that would lose existing work.
 
     Raises:
-        UserError: If ``out`` is a file, or a non-empty folder and ``overwrite`` is false.
+        UserError: If ``out`` is a file or lies inside one, or is a non-empty folder and
+            ``overwrite`` is false.
     """
-    if out.exists() and not out.is_dir():
-        raise UserError("output path exists and is a file", file=str(out))
+    check_folder_path(out)
     if out.is_dir() and any(out.iterdir()) and not overwrite:
         raise UserError(
             "output folder exists and is not empty; choose another --out or pass --overwrite",
