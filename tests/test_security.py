@@ -292,3 +292,17 @@ def test_cli_validate_blames_the_extends_key(tmp_path: Path) -> None:
     assert "Traceback" not in output and "root:" not in output.replace("/etc/passwd", ""), output
     assert f"{child}:2: extends: " in output, output
     assert "/etc/passwd:" not in output, f"blames the extended file: {output}"
+
+
+def test_a_calibration_name_cannot_become_a_path_outside_results(tmp_path):
+    # `malisim calibrate` without --out writes results/<name>: the name is checked like an
+    # experiment's
+    from malisim.calibration import load_calibration
+    from malisim.core.errors import UserError
+
+    path = tmp_path / "cal.yaml"
+    path.write_text(CALIBRATION.replace("name: t\n", "name: ../../escaped\n"), encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        load_calibration(path)
+    text = str(info.value)
+    assert f"{path}:1: name:" in text and "'..'" in text

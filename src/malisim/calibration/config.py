@@ -49,6 +49,7 @@ from malisim.core.errors import UserError, did_you_mean
 from malisim.core.locate import Locator, describe, raise_validation, validate_section
 from malisim.core.yamlio import load_yaml_file
 from malisim.experiment.config import ExecutorSection
+from malisim.experiment.design import NAME_ALLOWED, name_problem
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.policies import Month
 from malisim.scenario import SET_SOURCE, ResolvedScenario, load_scenario
@@ -331,6 +332,11 @@ def load_calibration(path: str | Path) -> Calibration:
     data, line_of = load_yaml_file(file)
     where = Locator(file, line_of)
     spec: CalibrationFile = validate_section(CalibrationFile, data, (), where)
+    problem = name_problem(spec.name)  # it names the default folder results/<name>
+    if problem is not None:
+        raise UserError(
+            f"calibration name {spec.name!r} {problem}", allowed=NAME_ALLOWED, **where("name")
+        )
     if spec.params:
         try:
             Parameters.model_validate(spec.params, strict=True)
