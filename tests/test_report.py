@@ -136,7 +136,7 @@ def test_report_is_self_contained_and_complete(report: Report) -> None:
 
 
 def test_targets_from_series_match_the_run_outcomes(smoke: Path, report: Report) -> None:
-    t = report.targets.set_index(["target", "period", "scenario"])
+    t = report.targets.set_index(["observable", "period", "scenario"])
     res = malisim.load_results(smoke)
     hist = res.outcomes[res.outcomes.scenario == "historical"]
     row = t.loc[("civilian_fatalities", "2022-01 to 2022-12", "historical")]
@@ -149,7 +149,7 @@ def test_targets_from_series_match_the_run_outcomes(smoke: Path, report: Report)
     assert row["runs"] == 0 and "outside the simulated period" in row["note"]
     # without series: the yearly counts still come from the outcomes table
     table = target_table(res, ["historical"], None)
-    counts = table[(table.target == "civilian_fatalities") & (table.runs > 0)]
+    counts = table[(table.observable == "civilian_fatalities") & (table.runs > 0)]
     assert len(counts) == 2 and (table[table.kind == "stock"].runs == 0).all()
 
 
@@ -162,7 +162,7 @@ def test_report_and_calibration_share_the_target_rule(smoke: Path, report: Repor
         run: simulated_values(rows.drop(columns="run_id"), targets)
         for run, rows in res.series.groupby("run_id")
     }
-    table = report.targets.set_index(["target", "period", "region", "scenario"])
+    table = report.targets.set_index(["observable", "period", "region", "scenario"])
     for t in targets:
         for scenario in ("historical", "no_wagner"):
             values = [v[t.name] for run, v in per_run.items() if scenario_of[run] == scenario]
@@ -234,6 +234,11 @@ def test_cli_compare_shows_documented_figures(
 
     assert main(["compare", str(smoke), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "Documented figures beside the simulated distributions" in out
-    assert "civilian_fatalities 2021-01 to 2021-12: documented 459; historical" in out
-    assert "outside the simulated period" in out  # 2017-2020 figure is listed, not dropped
+    assert f"Documented figures (the whole table: malisim score {smoke})" in out
+    # one line per scenario and split, counting every figure (none dropped)
+    n = len(load_target_list())
+    splits = {t.split for t in load_target_list()}
+    for scenario in ("historical", "no_wagner"):
+        lines = [x for x in out.splitlines() if x.strip().startswith(f"{scenario}, ")]
+        assert len(lines) == len(splits)
+        assert sum(int(x.split(" of ")[1].split()[0]) for x in lines) == n

@@ -11,20 +11,36 @@ from malisim.analysis.targets import (
     crps,
     interval_coverage,
     load_targets,
+    parse_tolerance,
     run_level_column,
     simulated_by_run,
     simulated_for_runs,
     simulated_values,
 )
+from malisim.core.calendar import FIT_END, parse_month
 from malisim.core.errors import UserError
 
 HEADER = "target,period_start,period_end,region,value,unit,kind,source\n"
 
 
-def test_shipped_targets_load():
+def test_shipped_pattern_set_is_sourced_and_split():
+    """Issue 22: at least 30 sourced figures, at least 8 out-of-sample, each row complete."""
+    from malisim.core.sources import REFERENCES
+
     targets = load_targets()
-    assert len(targets) == 11
-    assert {t.kind for t in targets} <= {"count", "stock", "rate", "share"}
+    assert len(targets) >= 30
+    assert sum(t.split == "out_of_sample" for t in targets) >= 8
+    keys = {r.key: r for r in REFERENCES}
+    for t in targets:
+        assert t.source in keys, f"{t.name}: source {t.source!r} is not a bibliography key"
+        ref = keys[t.source]
+        assert ref.title and ref.date and (ref.publisher or ref.author), t.name
+        assert t.tolerance.rule, f"{t.name} has no tolerance rule"
+        assert t.locator, f"{t.name} does not say where in {t.source} the figure is"
+        assert t.note, f"{t.name} has no note"
+        assert t.split == ("fit" if t.end <= parse_month(FIT_END) else "out_of_sample")
+        # every figure lies in 2017-2024 (the runs start in 2019; 2017-2020 sums are kept)
+        assert parse_month("2017-01") <= t.start and t.end <= parse_month("2024-12"), t.name
 
 
 def test_crps_matches_closed_form_for_a_normal():
@@ -172,3 +188,106 @@ def test_run_level_columns_and_fallback(tmp_path):
     assert found.values[count.name].tolist() == [5.0, 7.0]
     assert found.values[growth.name].tolist() == [0.02, 0.02]
     assert "needs the monthly series" in found.notes[stock.name]
+
+
+# --------------------------------------------------------------------------------------------
+# the pattern-set columns: split, tolerance, regional shares, observables not simulated
+
+FULL = "target,period_start,period_end,region,value,unit,kind,split,tolerance,source,locator,note\n"
+
+
+def full_targets(tmp_path, *rows: str):
+    path = tmp_path / "p.csv"
+    path.write_text(FULL + "".join(r + "\n" for r in rows))
+    return load_targets(path)
+
+
+def test_split_is_derived_from_the_period_and_checked(tmp_path):
+    fit, oos = full_targets(
+        tmp_path,
+        "idps,2022-12,2022-12,national,1,p,stock,,,x,,",
+        "idps,2023-01,2023-01,national,1,p,stock,out_of_sample,,x,,",
+    )
+    assert (fit.split, oos.split) == ("fit", "out_of_sample")
+    with pytest.raises(UserError, match="contradicts the period") as err:
+        full_targets(tmp_path, "idps,2023-03,2023-03,national,1,p,stock,fit,,x,,")
+    assert ":2:" in str(err.value) and "split" in str(err.value)
+    with pytest.raises(UserError, match="straddles"):
+        full_targets(tmp_path, "civilian_fatalities,2022-06,2023-05,national,1,p,count,,,x,,")
+    with pytest.raises(UserError, match="unknown split"):
+        full_targets(tmp_path, "idps,2021-01,2021-01,national,1,p,stock,train,,x,,")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "inside", "outside"),
+    [
+        ("relative:0.25", 100.0, [75.0, 125.0, 100.0], [74.9, 125.1]),
+        ("absolute:0.05", 0.9, [0.85, 0.95], [0.84, 0.96]),
+        ("range:2:4", 3.0, [2.0, 4.0], [1.99, 4.01]),
+        ("at_least:0.5", 0.5, [0.5, 1.0], [0.49]),
+        ("at_most:0.2", 0.2, [0.0, 0.2], [0.21]),
+        ("relative:0.5", -0.02, [-0.03, -0.01], [0.0, -0.031]),  # negative values stay ordered
+    ],
+)
+def test_tolerance_rules(text, value, inside, outside):
+    tol = parse_tolerance(text, value)
+    assert tol.contains(np.array(inside)).all()
+    assert not tol.contains(np.array(outside)).any()
+    assert not tol.contains(np.nan)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("within:3", "unknown tolerance rule"),
+        ("relative:x", "not a number"),
+        ("range:1", "needs 2"),
+        ("relative:-0.1", "negative"),
+        ("range:4:2", "LO is above HI"),
+        ("absolute:nan", "finite"),
+    ],
+)
+def test_bad_tolerances_are_located(tmp_path, text, message):
+    with pytest.raises(UserError, match=message) as err:
+        full_targets(tmp_path, f"idps,2021-01,2021-01,national,1,p,stock,,{text},x,,")
+    assert ":2:" in str(err.value) and "tolerance" in str(err.value)
+
+
+def test_a_figure_given_twice_is_refused(tmp_path):
+    with pytest.raises(UserError, match="given twice") as err:
+        full_targets(
+            tmp_path,
+            "idps,2021-01,2021-01,national,1,p,stock,,,x,,",
+            "idps,2021-01,2021-01,national,2,p,stock,,,y,,",
+        )
+    assert ":3:" in str(err.value) and "line 2" in str(err.value)
+
+
+def test_regional_share_is_the_region_over_the_nation(tmp_path):
+    (share,) = full_targets(
+        tmp_path, "civilian_fatalities,2021-01,2021-12,Mopti,0.4,fraction,regional_share,,,x,,"
+    )
+    national = series_frame(12)
+    mopti = series_frame(12).assign(region="Mopti", civilian_fatalities=4.0)
+    mopti.loc[0, "civilian_fatalities"] = 16.0  # the share is of sums, not a mean of shares
+    value = simulated_values(pd.concat([national, mopti]), [share])[share.name]
+    assert value == pytest.approx((16 + 11 * 4) / 120)
+    with pytest.raises(UserError, match="share of one region"):
+        full_targets(
+            tmp_path, "civilian_fatalities,2021-01,2021-12,national,1,f,regional_share,,,x,,"
+        )
+
+
+def test_observables_not_simulated_are_kept_and_say_why(tmp_path):
+    (t,) = full_targets(tmp_path, "returnees,2022-06,2022-06,national,1,people,stock,,,x,,")
+    assert not t.simulated
+    found = simulated_by_run(series_frame(24), [t])
+    assert found.values[t.name].isna().all()
+    assert found.notes[t.name].startswith("not simulated")
+
+
+def test_event_observables_need_the_event_log(tmp_path):
+    (t,) = full_targets(tmp_path, "fatalities_battles,2021-01,2021-12,national,1,p,count,,,x,,")
+    outcomes = pd.DataFrame({"run_id": ["a"]})
+    found = simulated_for_runs([t], outcomes, series_frame(24).assign(run_id="a"))
+    assert "keep: {events: true}" in found.notes[t.name]

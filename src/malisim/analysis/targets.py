@@ -1,20 +1,29 @@
-"""Documented targets: the targets file, and the one rule that gives a target its simulated value.
+"""Documented targets: the pattern set, and the one rule that gives a target its simulated value.
 
 A targets file is a CSV with one row per documented figure (``data/targets.csv`` ships the
-project's figures with their sources):
+project's pattern set, each row with its source; ``data/targets_README.md`` describes it):
 
 =============  ===============================================================================
 column         meaning
 =============  ===============================================================================
-target         simulated outcome: a column of the monthly series, or ``gdp_growth``
+target         the observable: a column of the monthly series, ``gdp_growth``, an observable
+               of the event log (:data:`malisim.data_io.aggregate.EVENT_OBSERVABLES`), or one
+               the model does not produce yet (:data:`NOT_SIMULATED`)
 period_start   first month of the period, ``YYYY-MM``
 period_end     last month of the period, ``YYYY-MM``
 region         ``national`` or one of the ten regions
 value          the documented value
 unit           its unit (information only)
 kind           how the period is summarised (below)
-source         where the figure comes from
-use            optional: ``fit`` or ``holdout`` (a split may also be given separately)
+split          ``fit`` (the period ends by 2022-12) or ``out_of_sample`` (it starts 2023-01 or
+               later); optional: derived from the period when absent, checked when given
+tolerance      when a simulated value counts as reproducing the figure (:class:`Tolerance`);
+               optional (no tolerance: scored, never "inside")
+source         the bibliography key of the document (``malisim.core.sources``), or free text
+locator        optional: where in the document (page, footnote, table)
+note           optional: what the document says, and why this tolerance
+use            optional: ``fit`` or ``holdout`` for a calibration (a calibration's ``split``
+               section may set it instead)
 =============  ===============================================================================
 
 **The rule.** A target's simulated value comes from one run's monthly series at the target's
@@ -23,6 +32,8 @@ region (the national rows for ``national``), by its kind:
 * ``count`` — the sum of the monthly values over the period (deaths in 2022);
 * ``stock`` and ``share`` — the mean of the monthly values over the period (IDPs in early 2022,
   approval in April 2022);
+* ``regional_share`` — the region's sum over the period divided by the national sum (Mopti's
+  share of the civilian deaths of 2022, of the IDPs at a date);
 * ``rate`` — the yearly growth of ``gdp_growth``: the mean GDP index over the period divided by
   the mean over the same months one year earlier, minus one. Year on year, so that a period of
   any length gives a growth per year, the unit of the documented (IMF, yearly) figures; for a
@@ -32,11 +43,15 @@ region (the national rows for ``national``), by its kind:
 period is a ``stock``); a target file that pairs them otherwise is refused. A run that does not
 cover every month the rule needs (for ``rate`` also the year before) has no value (NaN).
 
+**The split.** The fit period is 2019-01 to 2022-12 (:data:`malisim.core.calendar.FIT_END`);
+a figure whose period ends later is out-of-sample, and a period may not straddle the boundary.
+Out-of-sample figures are scored, never fitted (the calibration refuses them).
+
 :func:`simulated_values` applies the rule to one run (calibration), :func:`simulated_by_run` to
-many at once (the report, ``malisim compare``), and :func:`simulated_for_runs` falls back on the
-run-level outcomes (``<outcome>_<year>``, ``gdp_growth_<year>``) of a results folder that kept
-no monthly series, for the targets that are one of them. Scores for a simulated distribution
-against a documented value (interval coverage, CRPS) are here too.
+many at once (the report, ``malisim compare``, ``malisim score``), and
+:func:`simulated_for_runs` falls back on the run-level outcomes (``<outcome>_<year>``,
+``gdp_growth_<year>``) of a results folder that kept no monthly series, for the targets that are
+one of them. The scores of a simulated distribution are in :mod:`malisim.analysis.scores`.
 """
 
 from __future__ import annotations
@@ -49,21 +64,121 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from malisim.core.calendar import DateError, format_month, parse_month
+from malisim.core.calendar import FIT_END, DateError, format_month, parse_month
 from malisim.core.errors import UserError, did_you_mean
+from malisim.data_io.aggregate import EVENT_OBSERVABLES
 from malisim.model.outcomes import NATIONAL, OUTCOME_NAMES, SCALAR_OUTCOMES
 from malisim.model.space import REGIONS
 
-KINDS = ("count", "stock", "rate", "share")
+KINDS = ("count", "stock", "rate", "share", "regional_share")
+#: Columns every targets file has.
 COLUMNS = ("target", "period_start", "period_end", "region", "value", "unit", "kind", "source")
+#: Columns a targets file may have (the shipped one has all of them).
+OPTIONAL_COLUMNS = ("split", "tolerance", "locator", "note", "use")
+#: The two splits: a figure is fitted only if its period ends in the fit period.
+SPLITS = ("fit", "out_of_sample")
 #: Targets computed from something other than a series column: target -> the column it reads.
 DERIVED_TARGETS: dict[str, str] = {"gdp_growth": "gdp_index"}
 #: The kind of each derived target (and the only targets of that kind).
 DERIVED_KINDS: dict[str, str] = {"gdp_growth": "rate"}
+#: Documented observables the model does not produce yet: name -> what is missing. A target of
+#: one is kept in the pattern set and reported as not simulated (a miss), never dropped.
+NOT_SIMULATED: dict[str, str] = {
+    "returnees": "the model counts no returns of displaced people yet (issue 17)",
+    "peacekeeper_fatalities": "the model does not separate peacekeepers' deaths (issue 18)",
+}
 #: The run-level summary rule that gives a whole calendar year's value of a target, per kind.
 YEARLY_RULES: dict[str, str] = {"count": "yearly_total", "rate": "yearly_growth"}
 #: Note for a target of a results folder that kept no monthly series.
 NEEDS_SERIES = "needs the monthly series (keep: {series: true} in the experiment)"
+#: Note for a target of the event log in a results folder that kept no events.
+NEEDS_EVENTS = "needs the event log (keep: {events: true} in the experiment)"
+#: Tolerance rules and what their text looks like.
+TOLERANCE_RULES = {
+    "relative": "relative:R (within value x (1 +/- R))",
+    "absolute": "absolute:A (within value +/- A)",
+    "range": "range:LO:HI (inside [LO, HI])",
+    "at_least": "at_least:X (X or more)",
+    "at_most": "at_most:X (X or less)",
+}
+
+
+def known_observables() -> tuple[str, ...]:
+    """Every name a target may have: series columns, derived, event-log and not simulated."""
+    return (*OUTCOME_NAMES, *DERIVED_TARGETS, *EVENT_OBSERVABLES, *NOT_SIMULATED)
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """When a simulated value counts as reproducing a documented figure.
+
+    Attributes:
+        rule: One of :data:`TOLERANCE_RULES`, or ``""`` for none.
+        low: Lowest value inside (``-inf`` when unbounded).
+        high: Highest value inside (``inf`` when unbounded).
+        text: The rule as written in the targets file.
+    """
+
+    rule: str = ""
+    low: float = float("nan")
+    high: float = float("nan")
+    text: str = ""
+
+    def contains(self, values: np.ndarray | float) -> np.ndarray:
+        """Whether each value is inside (always False without a rule or for NaN)."""
+        x = np.asarray(values, dtype=float)
+        if not self.rule:
+            return np.zeros(x.shape, dtype=bool)
+        return (x >= self.low) & (x <= self.high)
+
+
+def parse_tolerance(text: str, value: float) -> Tolerance:
+    """Read a tolerance rule (:data:`TOLERANCE_RULES`) for a documented value.
+
+    Raises:
+        ValueError: With what is wrong, when the text is not a rule.
+    """
+    text = text.strip()
+    if not text:
+        return Tolerance()
+    rule, _, rest = text.partition(":")
+    rule = rule.strip()
+    if rule not in TOLERANCE_RULES:
+        raise ValueError(f"unknown tolerance rule {rule!r}")
+    parts = [x.strip() for x in rest.split(":")] if rest.strip() else []
+    try:
+        numbers = [float(x) for x in parts]
+    except ValueError:
+        raise ValueError(f"tolerance {text!r} has a value that is not a number") from None
+    wanted = 2 if rule == "range" else 1
+    if len(numbers) != wanted or not all(np.isfinite(numbers)):
+        raise ValueError(f"tolerance {text!r} needs {wanted} finite number(s)")
+    a = numbers[0]
+    if rule in ("relative", "absolute") and a < 0:
+        raise ValueError(f"tolerance {text!r} is negative")
+    if rule == "relative":
+        low, high = sorted((value * (1 - a), value * (1 + a)))
+    elif rule == "absolute":
+        low, high = value - a, value + a
+    elif rule == "range":
+        low, high = numbers
+        if low > high:
+            raise ValueError(f"tolerance {text!r}: LO is above HI")
+    elif rule == "at_least":
+        low, high = a, float("inf")
+    else:
+        low, high = float("-inf"), a
+    return Tolerance(rule, low, high, text)
+
+
+def split_of(start: int, end: int) -> str | None:
+    """The split of a period: ``fit``, ``out_of_sample``, or None if it straddles the boundary."""
+    boundary = parse_month(FIT_END)
+    if end <= boundary:
+        return "fit"
+    if start > boundary:
+        return "out_of_sample"
+    return None
 
 
 @dataclass(frozen=True)
@@ -79,8 +194,12 @@ class Target:
         value: The documented value.
         kind: How the period is summarised (see module docstring).
         unit: Unit of the value.
-        source: Where the figure comes from.
-        use: ``fit``, ``holdout`` or ``""`` (unassigned).
+        source: Where the figure comes from (a bibliography key in the shipped file).
+        use: ``fit``, ``holdout`` or ``""`` (unassigned) for a calibration.
+        split: ``fit`` or ``out_of_sample`` (from the period; see module docstring).
+        tolerance: When a simulated value reproduces the figure.
+        locator: Where in the source.
+        note: What the source says, and why the tolerance.
     """
 
     name: str
@@ -93,12 +212,21 @@ class Target:
     unit: str
     source: str
     use: str = ""
+    split: str = "fit"
+    tolerance: Tolerance = field(default_factory=Tolerance)
+    locator: str = ""
+    note: str = ""
 
     @property
     def period(self) -> str:
         """The period as text: ``2022-04``, or ``2022-01 to 2022-12``."""
         first, last = format_month(self.start), format_month(self.end)
         return first if first == last else f"{first} to {last}"
+
+    @property
+    def simulated(self) -> bool:
+        """Whether the model produces this target's observable."""
+        return self.target not in NOT_SIMULATED
 
 
 @dataclass
@@ -141,9 +269,10 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
         The targets, in file order.
 
     Raises:
-        UserError: For a missing file or column, an unknown outcome, region or kind, a kind
-            that does not fit the target (``rate`` is the kind of ``gdp_growth`` only), a
-            malformed period or value; messages name the file, line and column.
+        UserError: For a missing file or column, an unknown observable, region, kind, split or
+            tolerance rule, a kind that does not fit the target (``rate`` is the kind of
+            ``gdp_growth`` only), a split that contradicts the period, a malformed period or
+            value, or a figure given twice; messages name the file, line and column.
     """
     file = Path(path) if path is not None else default_targets_path()
     if not file.is_file():
@@ -155,56 +284,131 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise UserError(
-            f"missing column(s) {', '.join(missing)}", file=str(file), allowed=", ".join(COLUMNS)
+            f"missing column(s) {', '.join(missing)}",
+            file=str(file),
+            allowed=", ".join(COLUMNS) + " (optional: " + ", ".join(OPTIONAL_COLUMNS) + ")",
         )
-    known = (*OUTCOME_NAMES, *DERIVED_TARGETS)
+    for column in OPTIONAL_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    known = known_observables()
     out: list[Target] = []
+    seen: dict[str, int] = {}
     for line, row in enumerate(frame.to_dict("records"), start=2):  # header is line 1
-
-        def where(column: str, line: int = line) -> dict[str, Any]:
-            return {"file": str(file), "line": line, "key": column}
-
-        name = row["target"].strip()
-        if name not in known:
+        out.append(_read_row(row, known, {"file": str(file), "line": line}))
+        label = out[-1].name
+        if label in seen:
             raise UserError(
-                f"unknown outcome {name!r}",
-                suggestion=did_you_mean(name, known),
-                allowed="a series column of malisim.model.outcomes or gdp_growth",
-                **where("target"),
+                f"{label} is given twice (first on line {seen[label]})",
+                file=str(file),
+                line=line,
+                key="target",
             )
-        try:
-            start, end = parse_month(row["period_start"]), parse_month(row["period_end"])
-        except DateError as err:
-            raise UserError(str(err), **where("period_start/period_end")) from None
-        if end < start:
-            raise UserError(
-                f"period_end {row['period_end']} is before period_start {row['period_start']}",
-                **where("period_end"),
-            )
-        region = row["region"].strip()
-        if region != "national" and region not in REGIONS:
-            raise UserError(
-                f"unknown region {region!r}",
-                suggestion=did_you_mean(region, ("national", *REGIONS)),
-                allowed="national, " + ", ".join(REGIONS),
-                **where("region"),
-            )
-        kind = row["kind"].strip()
-        if kind not in KINDS:
-            raise UserError(f"unknown kind {kind!r}", allowed=", ".join(KINDS), **where("kind"))
-        _check_kind(name, kind, where("kind"))
-        try:
-            value = float(row["value"])
-        except ValueError:
-            raise UserError(f"value {row['value']!r} is not a number", **where("value")) from None
-        use = row.get("use", "").strip() if "use" in frame.columns else ""
-        if use not in ("", "fit", "holdout"):
-            raise UserError(f"unknown use {use!r}", allowed="fit, holdout", **where("use"))
-        label = f"{name}[{row['period_start']}..{row['period_end']},{region}]"
-        out.append(
-            Target(label, name, start, end, region, value, kind, row["unit"], row["source"], use)
-        )
+        seen[label] = line
     return out
+
+
+def _read_row(row: dict[str, str], known: tuple[str, ...], at: dict[str, Any]) -> Target:
+    """One validated row of a targets file (``at``: file and line)."""
+
+    def where(column: str) -> dict[str, Any]:
+        return {**at, "key": column}
+
+    name = row["target"].strip()
+    if name not in known:
+        raise UserError(
+            f"unknown outcome {name!r}",
+            suggestion=did_you_mean(name, known),
+            allowed="a series column of malisim.model.outcomes, gdp_growth, an observable of "
+            "the event log (malisim.data_io.aggregate) or " + ", ".join(NOT_SIMULATED),
+            **where("target"),
+        )
+    try:
+        start, end = parse_month(row["period_start"]), parse_month(row["period_end"])
+    except DateError as err:
+        raise UserError(str(err), **where("period_start/period_end")) from None
+    if end < start:
+        raise UserError(
+            f"period_end {row['period_end']} is before period_start {row['period_start']}",
+            **where("period_end"),
+        )
+    region = row["region"].strip()
+    if region != "national" and region not in REGIONS:
+        raise UserError(
+            f"unknown region {region!r}",
+            suggestion=did_you_mean(region, ("national", *REGIONS)),
+            allowed="national, " + ", ".join(REGIONS),
+            **where("region"),
+        )
+    kind = row["kind"].strip()
+    if kind not in KINDS:
+        raise UserError(f"unknown kind {kind!r}", allowed=", ".join(KINDS), **where("kind"))
+    _check_kind(name, kind, where("kind"))
+    if kind == "regional_share" and region == "national":
+        raise UserError(
+            "a regional_share is the share of one region",
+            allowed=", ".join(REGIONS),
+            **where("region"),
+        )
+    try:
+        value = float(row["value"])
+    except ValueError:
+        raise UserError(f"value {row['value']!r} is not a number", **where("value")) from None
+    if not np.isfinite(value):
+        raise UserError(f"value {row['value']!r} is not a finite number", **where("value"))
+    split = _split(row["split"].strip(), start, end, where("split"))
+    try:
+        tolerance = parse_tolerance(row["tolerance"], value)
+    except ValueError as err:
+        raise UserError(
+            str(err), allowed="; ".join(TOLERANCE_RULES.values()), **where("tolerance")
+        ) from None
+    use = row["use"].strip()
+    if use not in ("", "fit", "holdout"):
+        raise UserError(f"unknown use {use!r}", allowed="fit, holdout", **where("use"))
+    if use == "fit" and split == "out_of_sample":
+        raise UserError(
+            f"an out-of-sample figure (after {FIT_END}) cannot be fitted",
+            allowed="holdout, or nothing",
+            **where("use"),
+        )
+    label = f"{name}[{row['period_start']}..{row['period_end']},{region}]"
+    return Target(
+        label,
+        name,
+        start,
+        end,
+        region,
+        value,
+        kind,
+        row["unit"].strip(),
+        row["source"].strip(),
+        use,
+        split,
+        tolerance,
+        row["locator"].strip(),
+        row["note"].strip(),
+    )
+
+
+def _split(given: str, start: int, end: int, where: dict[str, Any]) -> str:
+    """The split of a row: derived from its period, and checked against the one given."""
+    derived = split_of(start, end)
+    if derived is None:
+        raise UserError(
+            f"the period straddles the end of the fit period ({FIT_END}): split it in two",
+            **{**where, "key": "period_start/period_end"},
+        )
+    if given and given not in SPLITS:
+        raise UserError(f"unknown split {given!r}", allowed=", ".join(SPLITS), **where)
+    if given and given != derived:
+        raise UserError(
+            f"split {given!r} contradicts the period: it is {derived!r} (the fit period ends "
+            f"{FIT_END})",
+            allowed=derived,
+            **where,
+        )
+    return derived
 
 
 def _check_kind(name: str, kind: str, where: dict[str, Any]) -> None:
@@ -246,7 +450,8 @@ def simulated_by_run(series: pd.DataFrame, targets: list[Target]) -> SimulatedTa
 
     Args:
         series: Monthly series (columns ``date``, ``region`` and outcomes), of many runs with a
-            ``run_id`` column, or of one run without.
+            ``run_id`` column, or of one run without. Observables of the event log are read
+            from the same table (see :func:`with_event_observables`).
         targets: The targets.
 
     Returns:
@@ -265,24 +470,38 @@ def simulated_by_run(series: pd.DataFrame, targets: list[Target]) -> SimulatedTa
     out = np.full((len(index), len(targets)), np.nan)
     notes: dict[str, str] = {}
     columns: dict[str, np.ndarray] = {}
+
+    def months_of(column: str, region: str, first: int, last: int) -> np.ndarray:
+        """Runs x months of one column at one region (NaN where a run lacks the month)."""
+        at_region = regions == (NATIONAL if region == "national" else region)
+        rows = np.flatnonzero(at_region & (month >= first) & (month <= last))
+        grid = np.full((len(index), last - first + 1), np.nan)
+        grid[codes[rows], month[rows] - first] = columns[column][rows]
+        return grid
+
     for j, t in enumerate(targets):
+        if not t.simulated:
+            notes[t.name] = "not simulated: " + NOT_SIMULATED[t.target]
+            continue
         column = series_column(t.target)
         if column not in series.columns:
-            notes[t.name] = f"no simulated outcome {column!r}"
+            in_events = t.target in EVENT_OBSERVABLES
+            notes[t.name] = NEEDS_EVENTS if in_events else f"no simulated outcome {column!r}"
             continue
         if column not in columns:
             columns[column] = series[column].to_numpy(float)
-        at_region = regions == (NATIONAL if t.region == "national" else t.region)
         first, last = needed_months(t)
-        rows = np.flatnonzero(at_region & (month >= first) & (month <= last))
-        grid = np.full((len(index), last - first + 1), np.nan)
-        seen = np.zeros(grid.shape, dtype=bool)
-        grid[codes[rows], month[rows] - first] = columns[column][rows]
-        seen[codes[rows], month[rows] - first] = True
-        complete = seen.all(axis=1)
-        out[:, j] = np.where(complete, summarise(t.kind, grid), np.nan)
+        grid = months_of(column, t.region, first, last)
+        if t.kind == "regional_share":
+            national = months_of(column, "national", first, last).sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                values = np.where(national > 0, grid.sum(axis=1) / national, np.nan)
+        else:
+            values = summarise(t.kind, grid)
+        complete = ~np.isnan(grid).any(axis=1)
+        out[:, j] = np.where(complete, values, np.nan)
         if not complete.any():
-            simulated = month[at_region]
+            simulated = month[regions == (NATIONAL if t.region == "national" else t.region)]
             notes[t.name] = (
                 f"outside the simulated period ({format_month(simulated.min())} to "
                 f"{format_month(simulated.max())})"
@@ -328,18 +547,56 @@ def run_level_column(target: Target) -> str | None:
     return None
 
 
+def with_event_observables(
+    series: pd.DataFrame | None, events: pd.DataFrame, start: int, end: int
+) -> pd.DataFrame:
+    """The monthly series with the event log's observables added as columns.
+
+    Args:
+        series: Monthly series of the runs (with ``run_id``), or None if not kept.
+        events: The runs' event log (ACLED schema with ``run_id``).
+        start: First month index of the runs.
+        end: Last month index of the runs.
+
+    Returns:
+        One row per run, month and region (national included), with the series' columns (when
+        given) and one column per observable of :data:`EVENT_OBSERVABLES`, zero in months
+        without events.
+    """
+    from malisim.data_io.acled import normalise_acled
+    from malisim.data_io.aggregate import event_series
+
+    observed = event_series(normalise_acled(events), start, end)
+    if series is None:
+        return observed
+    keys = ["run_id", "date", "region"]
+    frame = series.copy()
+    frame["date"] = pd.to_datetime(frame["date"])
+    observed["date"] = pd.to_datetime(observed["date"])
+    extra = [c for c in observed.columns if c not in frame.columns or c in keys]
+    return frame.merge(observed[extra], on=keys, how="left")
+
+
 def simulated_for_runs(
-    targets: list[Target], outcomes: pd.DataFrame, series: pd.DataFrame | None = None
+    targets: list[Target],
+    outcomes: pd.DataFrame,
+    series: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+    period: tuple[int, int] | None = None,
 ) -> SimulatedTargets:
     """Each target's simulated value for the runs of a results folder.
 
     From the monthly series when they hold the target's column (:func:`simulated_by_run`),
-    else from the run-level outcome that holds the same value (:func:`run_level_column`).
+    from the event log for its observables (:func:`with_event_observables`), else from the
+    run-level outcome that holds the same value (:func:`run_level_column`).
 
     Args:
         targets: The targets.
         outcomes: The outcomes table (one row per run, ``run_id`` and run-level columns).
         series: The monthly series of the runs (with ``run_id``), or None if not kept.
+        events: The event log of the runs (with ``run_id``), or None if not kept.
+        period: First and last month index of the runs (needed with ``events``: months
+            without events count zero).
 
     Returns:
         One row per run of ``outcomes`` (indexed by run id), and why a target has no value.
@@ -347,13 +604,21 @@ def simulated_for_runs(
     run_ids = pd.Index(outcomes["run_id"], name="run_id")
     values = pd.DataFrame(np.nan, index=run_ids, columns=[t.name for t in targets])
     notes: dict[str, str] = {}
+    wants_events = any(t.target in EVENT_OBSERVABLES for t in targets)
+    if events is not None and wants_events and period is not None:
+        series = with_event_observables(series, events, *period)
     from_series = (
-        [t for t in targets if series_column(t.target) in series.columns]
+        [t for t in targets if series_column(t.target) in series.columns or not t.simulated]
         if series is not None
-        else []
+        else [t for t in targets if not t.simulated]
     )
-    if series is not None and from_series:
-        found = simulated_by_run(series, from_series)
+    if from_series:
+        frame = (
+            series
+            if series is not None
+            else pd.DataFrame({"run_id": [], "date": pd.to_datetime([]), "region": []})
+        )
+        found = simulated_by_run(frame, from_series)
         values[found.values.columns] = found.values.reindex(run_ids)
         notes.update(found.notes)
     by_run = outcomes.set_index("run_id")
@@ -363,6 +628,8 @@ def simulated_for_runs(
         column = run_level_column(t)
         if column is not None and column in by_run.columns:
             values[t.name] = by_run[column].to_numpy(float)
+        elif t.target in EVENT_OBSERVABLES:
+            notes[t.name] = NEEDS_EVENTS
         elif series is None:
             notes[t.name] = NEEDS_SERIES
         else:

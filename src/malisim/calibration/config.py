@@ -44,7 +44,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from malisim.analysis.targets import Target, covered, load_targets
-from malisim.core.calendar import DateError, parse_month
+from malisim.core.calendar import FIT_END, FIT_START, DateError, parse_month
 from malisim.core.errors import UserError, did_you_mean
 from malisim.core.locate import Locator, describe, raise_validation, validate_section
 from malisim.core.yamlio import load_yaml_file
@@ -268,6 +268,12 @@ def assign_split(targets: list[Target], split: SplitSection, where: Locator) -> 
                     **where("split"),
                 )
             use = hits.pop() if hits else t.use
+        if use == "fit" and t.split == "out_of_sample":
+            raise UserError(
+                f"target {t.name} is out-of-sample (after {FIT_END}): it is scored, never fitted",
+                allowed=f"figures of the fit period ({FIT_START} to {FIT_END}) under split.fit",
+                **where("split", "fit"),
+            )
         out.append(replace(t, use=use))
     return out
 

@@ -72,7 +72,15 @@ def distance(
     targets: Sequence[Target],
     overrides: Mapping[str, float] | None = None,
 ) -> np.ndarray:
-    """RMS of the standardised residuals per run (``inf`` for a run missing a target)."""
+    """RMS of the standardised residuals per run (``inf`` for a run missing a target).
+
+    Raises:
+        ValueError: If a target is out-of-sample: those are scored, never fitted (the
+            calibration file refuses them first, with its line).
+    """
+    refused = [t.name for t in targets if t.split == "out_of_sample"]
+    if refused:
+        raise ValueError(f"out-of-sample targets cannot be fitted: {', '.join(refused)}")
     r = residuals(simulated, targets, overrides)
     d = np.sqrt(np.mean(r**2, axis=1))
     return np.where(np.isfinite(d), d, np.inf)

@@ -156,7 +156,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print(cmp.format())
     targets = _documented_figures(args.dirs[0], cmp.scenarios)
     if targets is not None:
-        print("\nDocumented figures beside the simulated distributions (median [5%-95%]):")
+        print("\nDocumented figures (the whole table: malisim score " + args.dirs[0] + "):")
         print(targets)
     print(f"\nwrote {path}")
     _warn(cmp.warnings)
@@ -164,28 +164,24 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _documented_figures(results_dir: str, scenarios: Sequence[str]) -> str | None:
-    """The shipped documented figures beside one folder's simulated values, as text.
+    """One line per scenario and split: how many documented figures the runs reproduce.
 
-    Only figures whose period the runs cover (and only when the folder kept monthly series)
-    get a simulated value; the others are listed with the reason.
+    The full table is ``malisim score``'s (:mod:`malisim.analysis.validation`); only a folder
+    that kept monthly series is summarised.
     """
+    from malisim.analysis.validation import SPLIT_HEADINGS, validate_results
     from malisim.experiment import load_results
-    from malisim.report import target_table
 
     results = load_results(results_dir)
     if "series" not in results.tables:
         return None
-    table = target_table(results, list(scenarios), results.series)
-    lines = []
-    for (target, period), rows in table.groupby(["target", "period"], sort=False):
-        doc = rows["documented"].iloc[0]
-        cells = []
-        for r in rows.itertuples(index=False):
-            if r.runs:
-                cells.append(f"{r.scenario} {r.median:,.4g} [{r.low:,.4g}-{r.high:,.4g}]")
-            else:
-                cells.append(f"{r.scenario}: {r.note}")
-        lines.append(f"  {target} {period}: documented {doc:,.4g}; " + "; ".join(cells))
+    summary = validate_results(results, scenarios=list(scenarios)).summary
+    lines = [
+        f"  {r['scenario']}, {SPLIT_HEADINGS[r['split']].lower()}: {r['hits']} of "
+        f"{r['figures']} figures inside their tolerance, {r['misses']} missed, "
+        f"{r['not_simulated'] + r['no_value']} without a simulated value"
+        for r in summary.to_dict("records")
+    ]
     return "\n".join(lines) if lines else None
 
 

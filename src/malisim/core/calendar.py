@@ -12,6 +12,11 @@ import re
 DEFAULT_START = "2019-01"
 #: Last month (inclusive) of a run unless a scenario or the caller says otherwise.
 DEFAULT_END = "2026-12"
+#: First month of the fit period: documented figures from here to :data:`FIT_END` may be fitted.
+FIT_START = "2019-01"
+#: Last month of the fit period; every documented figure from the month after is out-of-sample
+#: (scored, never fitted, tuned or used to choose a mechanism).
+FIT_END = "2022-12"
 
 _PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 

@@ -82,7 +82,7 @@ def format_figure(value: float, kind: str, unit: str = "") -> str:
     """
     if is_missing(value):
         return MISSING
-    if unit == "fraction" or kind in ("rate", "share"):
+    if unit == "fraction" or kind in ("rate", "share", "regional_share"):
         return f"{value:.1%}"
     return f"{value:,.0f}"
 

@@ -43,7 +43,12 @@ from malisim.core.errors import UserError
 from malisim.core.formatting import escape
 from malisim.core.version import __version__
 from malisim.report import html
-from malisim.report.documented import load_targets, series_columns, target_table
+from malisim.report.documented import (
+    documented_events_needed,
+    load_targets,
+    series_columns,
+    target_table,
+)
 from malisim.report.sections import (
     comparison_section,
     figure_sections,
@@ -183,7 +188,13 @@ def write_report(
             series = res.read("series", cols + sorted(wanted & names))
         except (OSError, ValueError):
             series = res.series
-    targets = target_table(res, cmp.scenarios, series, cmp.interval)
+    events = None
+    if "events" in res.tables and documented_events_needed():
+        try:
+            events = res.events
+        except (OSError, ValueError):
+            events = None
+    targets = target_table(res, cmp.scenarios, series, events)
     figures: list[tuple[FigureSpec, bytes]] = []
     written: list[Path] = []
     for spec in iter_figures(res, cmp, fan_outcomes=fan_outcomes, maps=maps):

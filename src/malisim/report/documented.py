@@ -4,8 +4,8 @@ The figures are those shipped in ``malisim/data/targets.csv``; each one's simula
 run comes from :func:`malisim.analysis.targets.simulated_for_runs` (the one rule shared with the
 calibration: counts summed over the period, stocks and shares averaged, GDP growth year on
 year; without monthly series, yearly counts and growth from the run-level outcomes).
-:func:`target_table` summarises them per scenario: median, a central interval and the share of
-runs below the documented value.
+:func:`target_table` is the validation table of ``malisim score``
+(:func:`malisim.analysis.validation.pattern_table`) for the report's scenarios.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from malisim.analysis import targets as documented
@@ -38,68 +37,54 @@ def series_columns() -> set[str]:
     return {documented.series_column(t.target) for t in documented.load_targets()}
 
 
+def documented_events_needed() -> bool:
+    """Whether a shipped documented figure reads the event log (event types, perpetrators)."""
+    return any(t.target in documented.EVENT_OBSERVABLES for t in documented.load_targets())
+
+
 def target_table(
     results: Results,
     scenarios: Sequence[str],
     series: pd.DataFrame | None = None,
-    interval: tuple[float, float] = (0.05, 0.95),
+    events: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The documented figures beside the simulated distributions, per scenario.
+
+    The same table as ``malisim score`` (:func:`malisim.analysis.validation.pattern_table`),
+    from the series and events the report has already read.
 
     Args:
         results: The results folder (its outcomes table gives the runs and their scenarios).
         scenarios: Scenarios to show, in order.
         series: The monthly series of the runs (with ``run_id``), or None if not kept.
-        interval: Quantiles of the interval of the runs.
+        events: The event log of the runs (with ``run_id``), or None if not kept.
 
     Returns:
-        One row per documented figure and scenario: ``target``, ``period``, ``region``,
-        ``kind``, ``unit``, ``documented``, ``source``, ``scenario``, ``runs``, ``median``,
-        ``low``, ``high`` (the interval's quantiles), ``share_below`` (share of runs below the
-        documented value) and ``note`` (why a figure has no simulated value).
+        One row per scenario and documented figure, with the columns of
+        :data:`malisim.analysis.validation.PATTERN_COLUMNS` (in-sample first, misses first).
     """
+    from malisim.analysis.targets import SimulatedTargets
+    from malisim.analysis.validation import pattern_table, scenario_periods
+
     targets = documented.load_targets()
     outcomes = results.outcomes
-    simulated = documented.simulated_for_runs(targets, outcomes, series)
-    scenario_of = outcomes.set_index("run_id")["scenario"].astype(str)
-    run_scenarios = scenario_of.reindex(simulated.values.index).to_numpy()
-    rows = []
-    for t in targets:
-        note = simulated.notes.get(t.name)
-        base = {
-            "target": t.target,
-            "period": t.period,
-            "region": t.region,
-            "kind": t.kind,
-            "unit": t.unit,
-            "documented": t.value,
-            "source": t.source,
-        }
-        values = simulated.values[t.name].to_numpy(float)
-        for s in scenarios:
-            rec = dict(
-                base,
-                scenario=s,
-                runs=0,
-                median=np.nan,
-                low=np.nan,
-                high=np.nan,
-                share_below=np.nan,
-                note=note or "",
+    periods = scenario_periods(results.manifest)
+    parts = []
+    for s in scenarios:
+        runs = outcomes[outcomes["scenario"].astype(str) == s]
+        ids = set(runs["run_id"])
+        parts.append(
+            documented.simulated_for_runs(
+                targets,
+                runs,
+                series[series["run_id"].isin(ids)] if series is not None else None,
+                events[events["run_id"].isin(ids)] if events is not None else None,
+                periods.get(s),
             )
-            if note is None:
-                v = values[run_scenarios == s]
-                v = v[~np.isnan(v)]
-                if v.size:
-                    lo, med, hi = np.quantile(v, [interval[0], 0.5, interval[1]])
-                    rec.update(
-                        runs=int(v.size),
-                        median=med,
-                        low=lo,
-                        high=hi,
-                        share_below=float(np.mean(v < t.value)),
-                    )
-                else:
-                    rec["note"] = "no runs"
-            rows.append(rec)
-    return pd.DataFrame(rows)
+        )
+    simulated = SimulatedTargets(
+        pd.concat([p.values for p in parts]) if parts else pd.DataFrame(),
+        {k: v for p in parts for k, v in p.notes.items()},
+    )
+    run_scenarios = outcomes.set_index("run_id")["scenario"].astype(str)
+    return pattern_table(targets, simulated, run_scenarios, list(scenarios))

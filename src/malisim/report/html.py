@@ -40,6 +40,7 @@ th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums;wh
 tr.base td{background:#fafafa;font-weight:600}
 .note{color:#555;font-size:.9em}.warn{background:#fff6e0;border-left:4px solid #e69f00;
   padding:.5em 1em;margin:1em 0}.sig{font-weight:700}
+tr.miss td:first-child{color:#a40000;font-weight:700}
 figure{margin:1.2em 0 2em}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{color:#555;font-size:.88em;margin-top:.3em}
 code{background:#f4f4f4;padding:0 .25em;border-radius:3px}
