@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from malisim.analysis.scores import crps_ensemble as crps
+from malisim.analysis.scores import interval_coverage
 from malisim.analysis.targets import (
     covered,
-    crps,
-    interval_coverage,
     load_targets,
     parse_tolerance,
     run_level_column,

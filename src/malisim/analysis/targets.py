@@ -641,25 +641,3 @@ def covered(series_start: int, series_end: int, target: Target) -> bool:
     """Whether a run from ``series_start`` to ``series_end`` covers the months the rule needs."""
     first, last = needed_months(target)
     return series_start <= first and last <= series_end
-
-
-def interval_coverage(samples: np.ndarray, observed: float, level: float) -> bool:
-    """Whether the central ``level`` interval of the samples contains the observed value."""
-    lo, hi = np.quantile(samples, [(1 - level) / 2, (1 + level) / 2])
-    return bool(lo <= observed <= hi)
-
-
-def crps(samples: np.ndarray, observed: float) -> float:
-    """Continuous ranked probability score of an ensemble (lower is better).
-
-    ``CRPS = E|X - y| - 0.5 E|X - X'|`` with the ensemble's empirical distribution, computed
-    in O(n log n) from the sorted sample (Gneiting & Raftery 2007).
-    """
-    x = np.sort(np.asarray(samples, dtype=float))
-    n = x.size
-    if n == 0:
-        return float("nan")
-    term1 = np.mean(np.abs(x - observed))
-    ranks = np.arange(1, n + 1)
-    term2 = np.sum((2 * ranks - n - 1) * x) / (n * n)
-    return float(term1 - term2)

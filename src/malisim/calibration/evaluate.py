@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from malisim.analysis.targets import Target, crps, interval_coverage
+from malisim.analysis.scores import crps_ensemble, interval_coverage
+from malisim.analysis.targets import Target
 from malisim.calibration.distance import target_scales, transform
 from malisim.core.calendar import format_month
 
@@ -63,10 +64,12 @@ def evaluate_targets(
             median=q[2],
             q75=q[3],
             q95=q[4],
-            in_50=interval_coverage(x, t.value, 0.5),
-            in_90=interval_coverage(x, t.value, 0.9),
-            crps=crps(x, t.value),
-            crps_scaled=crps(transform(x, t.kind), float(transform(np.array([t.value]), t.kind)[0]))
+            in_50=bool(interval_coverage(x, t.value, 0.5)),
+            in_90=bool(interval_coverage(x, t.value, 0.9)),
+            crps=float(crps_ensemble(x, t.value)),
+            crps_scaled=float(
+                crps_ensemble(transform(x, t.kind), transform(np.array([t.value]), t.kind)[0])
+            )
             / scale[j],
             status="evaluated",
         )
