@@ -18,15 +18,17 @@ def observed(units: int = 4, seed: int = 0) -> np.ndarray:
 
 def test_baselines_persistence_and_climatology():
     obs = observed()
-    base = baseline_ensembles(obs, MONTHS, FIT_END)
+    base = baseline_ensembles(obs, MONTHS, FIT_END, n_draws=6)
     fit = MONTHS <= FIT_END
     last_fit = np.flatnonzero(fit)[-1]
     # in the fit period: the month before; out of sample: the last fit-period month
     assert np.isnan(base["persistence"][:, 0, 0]).all()
     assert (base["persistence"][:, 1:6, 0] == obs[:, :5]).all()
     assert (base["persistence"][:, 6:, 0] == obs[:, [last_fit]]).all()
-    # climatology: the unit's fit-period values, the same ensemble for every month
-    assert (base["climatology"][:, 8, :] == obs[:, fit]).all()
+    # climatology: the unit's fit-period values (6 draws for 6 months: exactly those values),
+    # one ensemble that broadcasts over every month
+    assert base["climatology"].shape == (4, 1, 6)
+    assert (base["climatology"][:, 0, :] == np.sort(obs[:, fit], axis=1)).all()
     assert (base["zero"] == 0).all()
 
 
@@ -36,8 +38,8 @@ def test_a_forecast_equal_to_a_baseline_has_zero_skill_against_it():
     table = unit_month_scores(zeros, obs, MONTHS, FIT_END).set_index("split")
     assert (table["skill_zero"] == 0.0).all()
     # the model as climatology: draws are the fit-period values of each unit
-    clim = baseline_ensembles(obs, MONTHS, FIT_END)["climatology"]
-    sim = np.moveaxis(np.asarray(clim), -1, 0)
+    clim = baseline_ensembles(obs, MONTHS, FIT_END, n_draws=6)["climatology"]
+    sim = np.moveaxis(np.broadcast_to(clim, (obs.shape[0], obs.shape[1], 6)), -1, 0)
     table = unit_month_scores(sim, obs, MONTHS, FIT_END).set_index("split")
     assert table["skill_climatology"].to_numpy() == pytest.approx(0.0, abs=1e-12)
 
@@ -58,7 +60,8 @@ def test_splits_count_unit_months_and_totals():
     # the first month is scored by no forecast (nothing before it for persistence)
     assert table.loc["fit", "months"] == 5 and table.loc["out_of_sample", "months"] == 6
     assert table.loc["out_of_sample", "observed_total"] == obs[:, 6:].sum()
-    assert table.loc["fit", "simulated_median_total"] == 4 * 5
+    # totals are over every month of the split (the first one included)
+    assert table.loc["fit", "simulated_median_total"] == 4 * 6
 
 
 def test_data_after_the_fit_period_have_no_climatology():

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from malisim.analysis.scores import crps_ensemble, ignorance
+from malisim.analysis.scores import MODEL, climatology_forecast, score_table, zero_forecast
 from malisim.core.calendar import FIT_END, parse_month
 
 #: Columns of :func:`unit_month_scores`.
@@ -51,35 +51,31 @@ SCORE_COLUMNS = (
 BASELINES = ("zero", "persistence", "climatology")
 
 
-def _skill(score: float, baseline: float) -> float:
-    if not np.isfinite(baseline) or baseline == 0:
-        return float("nan")
-    return 1.0 - score / baseline
-
-
 def baseline_ensembles(
-    observed: np.ndarray, months: np.ndarray, fit_end: int
+    observed: np.ndarray, months: np.ndarray, fit_end: int, n_draws: int = 1
 ) -> dict[str, np.ndarray | None]:
-    """The naive forecasts of every unit-month as ensembles (units, months, draws).
+    """The naive forecasts of every unit-month as ensembles (units, months or 1, draws).
 
     Args:
         observed: Observed counts, shape (units, months).
         months: Month index of each column.
         fit_end: Last month index of the fit period.
+        n_draws: Draws of the climatology (the model's number of runs, so that the ignorance
+            score smooths both alike; :func:`malisim.analysis.scores.climatology_forecast`).
 
     Returns:
         Baseline name -> ensemble, or None where it cannot be made (no fit-period data).
+        Persistence is NaN in the first month (nothing before it).
     """
     units, n = observed.shape
     fit = months <= fit_end
-    out: dict[str, np.ndarray | None] = {"zero": np.zeros((units, n, 1))}
+    out: dict[str, np.ndarray | None] = {"zero": zero_forecast((units, 1, 1))}
     previous = np.full((units, n), np.nan)
     previous[:, 1:] = observed[:, :-1]
     if fit.any():
         last_fit = np.flatnonzero(fit)[-1]
         previous[:, ~fit] = observed[:, [last_fit]]
-        history = observed[:, fit]
-        out["climatology"] = np.broadcast_to(history[:, None, :], (units, n, history.shape[1]))
+        out["climatology"] = climatology_forecast(observed[:, fit], n_draws)
     else:
         out["climatology"] = None
     out["persistence"] = previous[:, :, None]
@@ -96,13 +92,15 @@ def unit_month_scores(
 
     Args:
         simulated: Simulated counts, shape (runs, units, months).
-        observed: Observed counts, shape (units, months), on the same units and months.
+        observed: Observed counts, shape (units, months), on the same units and months (NaN:
+            not observed, not scored).
         months: Month index of each column (consecutive months).
         fit_end: Last month index of the fit period (default 2022-12).
 
     Returns:
         One row per split with data (``fit``, ``out_of_sample``), columns
-        :data:`SCORE_COLUMNS`.
+        :data:`SCORE_COLUMNS`; every forecast is scored on the same unit-months
+        (:func:`malisim.analysis.scores.score_table`).
 
     Raises:
         ValueError: If the shapes disagree.
@@ -116,35 +114,39 @@ def unit_month_scores(
         )
     end = parse_month(FIT_END) if fit_end is None else fit_end
     ensemble = np.moveaxis(sim, 0, -1)  # units, months, runs
-    baselines = baseline_ensembles(obs, months, end)
-    scored = np.ones(months.shape, dtype=bool)
-    scored[0] = False  # no persistence forecast of the first month
+    baselines = baseline_ensembles(obs, months, end, n_draws=sim.shape[0])
     rows = []
-    for split, mask in (("fit", months <= end), ("out_of_sample", months > end)):
-        cols = mask & scored
+    for split, cols in (("fit", months <= end), ("out_of_sample", months > end)):
         if not cols.any():
             continue
+        chosen = {
+            name: (b if b.shape[1] == 1 else b[:, cols])
+            for name, b in baselines.items()
+            if b is not None
+        }
+        table = score_table(ensemble[:, cols], obs[:, cols], chosen).summary
+        model = table.loc[MODEL]
+        scored = int(model["n"])
+        if scored == 0:
+            continue
         y = obs[:, cols]
-        x = ensemble[:, cols]
         row: dict[str, object] = {
             "split": split,
             "units": obs.shape[0],
-            "months": int(cols.sum()),
-            "observed_total": float(y.sum()),
-            "simulated_median_total": float(np.median(x.sum(axis=(0, 1)))),
-            "crps": float(crps_ensemble(x, y).mean()),
-            "ignorance": float(ignorance(x, y).mean()),
+            "months": scored // max(obs.shape[0], 1),
+            "observed_total": float(np.nansum(y)),
+            "simulated_median_total": float(np.median(ensemble[:, cols].sum(axis=(0, 1)))),
+            "crps": float(model["crps"]),
+            "ignorance": float(model["ignorance"]),
+            "in_90": float(model["coverage_90"]),
         }
-        lo, hi = np.quantile(x, [0.05, 0.95], axis=-1)
-        row["in_90"] = float(((lo <= y) & (y <= hi)).mean())
         for name in BASELINES:
-            b = baselines[name]
-            if b is None:
-                row[f"crps_{name}"] = row[f"ignorance_{name}"] = float("nan")
+            if name in table.index:
+                row[f"crps_{name}"] = float(table.loc[name, "crps"])
+                row[f"ignorance_{name}"] = float(table.loc[name, "ignorance"])
+                row[f"skill_{name}"] = float(table.loc[name, "crps_skill"])
             else:
-                bx = b[:, cols]
-                row[f"crps_{name}"] = float(crps_ensemble(bx, y).mean())
-                row[f"ignorance_{name}"] = float(ignorance(bx, y).mean())
-            row[f"skill_{name}"] = _skill(float(row["crps"]), float(row[f"crps_{name}"]))  # type: ignore[arg-type]
+                row[f"crps_{name}"] = row[f"ignorance_{name}"] = float("nan")
+                row[f"skill_{name}"] = float("nan")
         rows.append(row)
     return pd.DataFrame(rows, columns=list(SCORE_COLUMNS))

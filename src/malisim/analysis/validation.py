@@ -197,7 +197,7 @@ def _empty_row(t: Target, scenario: str) -> dict[str, object]:
 def _scores(t: Target, v: np.ndarray, crps_p: float, crps_c: float) -> dict[str, object]:
     """The scores of one scenario's simulated values ``v`` (no NaN) for target ``t``."""
     q05, q25, med, q75, q95 = np.quantile(v, QUANTILES)
-    score = crps_ensemble(v, t.value)
+    score = float(crps_ensemble(v, t.value))
     has_tolerance = bool(t.tolerance.rule)
     inside = bool(t.tolerance.contains(med)) if has_tolerance else None
     return {
