@@ -145,7 +145,11 @@ def pattern_table(
         values = simulated.values[t.name].to_numpy(float)
         base = baselines[t.name]
         crps_p = abs(base.persistence - t.value) if np.isfinite(base.persistence) else np.nan
-        crps_c = crps_ensemble(base.climatology, t.value) if base.climatology.size else float("nan")
+        crps_c = (
+            float(crps_ensemble(base.climatology, t.value))
+            if base.climatology.size
+            else float("nan")
+        )
         for s in order:
             v = values[of_run == s]
             v = v[~np.isnan(v)]
