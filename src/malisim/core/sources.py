@@ -406,6 +406,17 @@ REFERENCES: tuple[Reference, ...] = (
         covers="MINUSMA peacekeepers killed in deliberate attacks in 2021",
     ),
     Reference(
+        key="PouvoirsAfrique2021",
+        short="Pouvoirs Afrique (peacekeepers killed in 2021)",
+        author="Pouvoirs Afrique",
+        title="[report that 28 peacekeepers were killed in Mali in 2021]",
+        kind="news article",
+        date="",
+        publisher="pouvoirsafrique.com",
+        url="https://pouvoirsafrique.com/2021/12/21/mali-28-casques-bleus-tues-en-2021/",
+        covers="MINUSMA's head: 28 peacekeepers killed and 165 wounded in Mali in 2021",
+    ),
+    Reference(
         key="UNSU2023",
         short="UN Staff Union 2023 (deaths in 2022)",
         author="United Nations Staff Union",
