@@ -56,6 +56,7 @@ one of them. The scores of a simulated distribution are in :mod:`malisim.analysi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -246,6 +247,16 @@ class SimulatedTargets:
 def series_column(target: str) -> str:
     """The column of the monthly series a target reads (``gdp_index`` for ``gdp_growth``)."""
     return DERIVED_TARGETS.get(target, target)
+
+
+def reads_series(target: Target) -> bool:
+    """Whether a target's value comes from the monthly series (not the event log, not absent)."""
+    return target.target in OUTCOME_NAMES or target.target in DERIVED_TARGETS
+
+
+def series_columns_of(targets: Sequence[Target]) -> set[str]:
+    """The monthly series columns the targets read (event-log and unsimulated ones excluded)."""
+    return {series_column(t.target) for t in targets if reads_series(t)}
 
 
 def needed_months(target: Target) -> tuple[int, int]:

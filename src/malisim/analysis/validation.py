@@ -325,7 +325,6 @@ def validate_results(
     from malisim.analysis.targets import (
         EVENT_OBSERVABLES,
         load_targets,
-        series_column,
         simulated_for_runs,
     )
     from malisim.core.errors import UserError, did_you_mean
@@ -344,7 +343,7 @@ def validate_results(
                 file=str(res.path),
             )
     outcomes = outcomes[outcomes["scenario"].astype(str).isin(chosen)]
-    series = _series(res, pattern, series_column)
+    series = _series(res, pattern)
     if series is None:
         notes.append(f"{res.path}: no monthly series kept: only yearly national counts scored")
     events = None
@@ -374,14 +373,15 @@ def validate_results(
     return Validation(table, pattern_summary(table), notes)
 
 
-def _series(res: object, pattern: Sequence[Target], series_column: object) -> pd.DataFrame | None:
+def _series(res: object, pattern: Sequence[Target]) -> pd.DataFrame | None:
     """The monthly series columns the pattern set reads, or None if the folder kept none."""
+    from malisim.analysis.targets import series_columns_of
+
     tables = getattr(res, "tables", ())
     if "series" not in tables:
         return None
     frame = res.series  # type: ignore[attr-defined]
-    wanted = {series_column(t.target) for t in pattern}  # type: ignore[operator]
-    keep = ["run_id", "date", "region", *sorted(wanted & set(frame.columns))]
+    keep = ["run_id", "date", "region", *sorted(series_columns_of(pattern) & set(frame.columns))]
     return frame[keep]
 
 

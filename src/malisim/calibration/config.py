@@ -29,8 +29,12 @@ in the output folder or in the folder of ``scenario`` (see :mod:`malisim.calibra
 an absolute path is refused here, the folder when the calibration runs.
 
 A target's split comes from the ``split`` section (labels first, then periods) or else from the
-``use`` column of the targets file; targets assigned nowhere are reported as unused. Every
-problem is a :class:`~malisim.core.errors.UserError` naming the file, line and key.
+``use`` column of the targets file; targets assigned nowhere are reported as unused. Only
+figures of the monthly series can be fitted (the runs keep no event log): a fitted period
+selects those in it and leaves the others unused, a fitted label of another figure is refused.
+Out-of-sample figures (after the fit period, 2022-12) are never fitted: a fitted label or period
+that holds one is refused. Every problem is a :class:`~malisim.core.errors.UserError` naming the
+file, line and key.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from malisim.analysis.targets import Target, covered, load_targets
+from malisim.analysis.targets import Target, covered, load_targets, reads_series
 from malisim.core.calendar import FIT_END, FIT_START, DateError, parse_month
 from malisim.core.errors import UserError, did_you_mean
 from malisim.core.locate import Locator, describe, raise_validation, validate_section
@@ -268,10 +272,20 @@ def assign_split(targets: list[Target], split: SplitSection, where: Locator) -> 
                     **where("split"),
                 )
             use = hits.pop() if hits else t.use
+            if use == "fit" and not reads_series(t) and t.split == "fit":
+                use = ""  # a period fits the series figures in it; the others stay unused
         if use == "fit" and t.split == "out_of_sample":
             raise UserError(
-                f"target {t.name} is out-of-sample (after {FIT_END}): it is scored, never fitted",
+                f"target {t.name} is out-of-sample (after {FIT_END}): it is scored, never "
+                "fitted",
                 allowed=f"figures of the fit period ({FIT_START} to {FIT_END}) under split.fit",
+                **where("split", "fit"),
+            )
+        if use == "fit" and not reads_series(t):
+            raise UserError(
+                f"target {t.name} cannot be fitted: the calibration fits figures of the monthly "
+                "series (its runs keep no event log)",
+                allowed="series outcomes and gdp_growth under split.fit",
                 **where("split", "fit"),
             )
         out.append(replace(t, use=use))

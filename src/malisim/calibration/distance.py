@@ -8,8 +8,8 @@ Each fitted target ``i`` contributes a standardised residual
   tens of percent; ACLED counts of civilian deaths depend on coding choices);
 * rates (GDP growth): ``r_i = (sim_i - obs_i) / s_i`` with ``s_i = 0.01``: one percentage point
   of growth, the size of IMF revisions of Mali's GDP growth;
-* shares (approval, control): ``r_i = (sim_i - obs_i) / s_i`` with ``s_i = 0.05``: the sampling
-  and wording uncertainty of a poll.
+* shares (approval, control) and regional shares: ``r_i = (sim_i - obs_i) / s_i`` with
+  ``s_i = 0.05``: the sampling and wording uncertainty of a poll, five points of a share.
 
 The distance is the root mean square of the residuals over the fitted targets,
 ``d = sqrt(mean_i r_i^2)``; ``d = 1`` means the simulation misses every target by about one
@@ -26,7 +26,13 @@ import numpy as np
 from malisim.analysis.targets import Target
 
 #: Default scale per target kind (see the module docstring).
-DEFAULT_SCALES: dict[str, float] = {"count": 0.25, "stock": 0.25, "rate": 0.01, "share": 0.05}
+DEFAULT_SCALES: dict[str, float] = {
+    "count": 0.25,
+    "stock": 0.25,
+    "rate": 0.01,
+    "share": 0.05,
+    "regional_share": 0.05,
+}
 #: Kinds compared on the log1p scale.
 LOG_KINDS = ("count", "stock")
 

@@ -41,7 +41,7 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from malisim.analysis.targets import Target, simulated_values
+from malisim.analysis.targets import Target, series_columns_of, simulated_values
 from malisim.calibration.abc import Generation, rejection, smc, weighted_quantile
 from malisim.calibration.config import Calibration, Prior
 from malisim.calibration.distance import distance
@@ -180,8 +180,8 @@ def simulate_points(
     run_experiment(exp, out, resume=True, **run_options)
     res = load_results(out)
     run_ids = [r.run_id for r in exp.runs()]
-    columns = ["run_id", "date", "region", *sorted({t.target for t in targets} | {"gdp_index"})]
-    series = res.read("series", columns=[c for c in columns if c != "gdp_growth"])
+    columns = ["run_id", "date", "region", *sorted(series_columns_of(targets))]
+    series = res.read("series", columns=columns)
     return target_matrix(series, run_ids, targets)
 
 

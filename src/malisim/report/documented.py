@@ -34,7 +34,7 @@ def load_targets() -> pd.DataFrame:
 
 def series_columns() -> set[str]:
     """The monthly series columns the shipped documented figures read."""
-    return {documented.series_column(t.target) for t in documented.load_targets()}
+    return documented.series_columns_of(documented.load_targets())
 
 
 def documented_events_needed() -> bool:
