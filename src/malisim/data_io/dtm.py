@@ -31,7 +31,7 @@ from malisim.model.space import REGIONS
 #: Accepted column names (after folding) of each field, in order of preference.
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "admin1": ("admin1name", "admin1 name", "admin 1", "admin1", "adm1 name", "adm1name",
-               "admin1 name fr", "region", "nom region", "province"),
+               "admin1name fr", "region", "nom region", "province"),
     "date": ("reportingdate", "reporting date", "reportdate", "date", "rounddate", "round date",
              "date de collecte", "date of assessment"),
     "idps": ("numpresentidpind", "idps", "idp", "idp individuals", "pdi", "nombre de pdi",
