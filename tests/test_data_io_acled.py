@@ -186,3 +186,10 @@ def test_cli_malformed_row_is_one_line_without_traceback(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {fam}:3: column 2 (family): unknown family")
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_file_with_no_event_in_mali_gives_an_empty_table(tmp_path):
+    frame = read_acled(write_acled(tmp_path / "bf.csv", [ROWS[4]]))
+    assert len(frame) == 0 and "priogrid_gid" in frame.columns
+    table = normalise_acled(frame)
+    assert len(table) == 0 and list(table.columns) == list(EVENT_COLUMNS)

@@ -19,7 +19,9 @@ when the input had it):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -110,7 +112,7 @@ def ucdp_type(
     return out
 
 
-def event_table(columns: dict[str, object], run_id: pd.Series | np.ndarray | None) -> pd.DataFrame:
+def event_table(columns: Mapping[str, Any], run_id: pd.Series | np.ndarray | None) -> pd.DataFrame:
     """Assemble the normalised table from its columns (``region`` from ``priogrid_gid``).
 
     Rows whose cell is not a grid cell are dropped; their count is in
@@ -122,7 +124,7 @@ def event_table(columns: dict[str, object], run_id: pd.Series | np.ndarray | Non
     """
     gid = np.asarray(columns["priogrid_gid"], np.int64)
     code, inside = cell_region(gid)
-    data: dict[str, object] = {}
+    data: dict[str, Any] = {}
     if run_id is not None:
         data["run_id"] = np.asarray(run_id, dtype=object)
     for name in EVENT_COLUMNS:
@@ -148,5 +150,5 @@ def event_table(columns: dict[str, object], run_id: pd.Series | np.ndarray | Non
 
 def empty_event_table(with_run: bool = False) -> pd.DataFrame:
     """A normalised table without rows."""
-    cols = {c: [] for c in EVENT_COLUMNS if c != "region"}
+    cols: dict[str, list[Any]] = {c: [] for c in EVENT_COLUMNS if c != "region"}
     return event_table(cols, np.array([], dtype=object) if with_run else None)

@@ -246,8 +246,17 @@ def parse_family_table(text: str, source: str) -> FamilyTable:
             i = pos.get(col)
             return row[i].strip() if i is not None and i < len(row) else ""
 
-        def where(col: str, line: int = line) -> dict[str, object]:
-            return {"file": source, "line": line, "key": f"column {pos[col] + 1} ({col})"}
+        def bad(
+            col: str, message: str, allowed: str, suggestion: str | None = None, line: int = line
+        ) -> UserError:
+            return UserError(
+                message,
+                file=source,
+                line=line,
+                key=f"column {pos[col] + 1} ({col})",
+                allowed=allowed,
+                suggestion=suggestion,
+            )
 
         if len(row) > len(names):
             raise UserError(
@@ -258,29 +267,27 @@ def parse_family_table(text: str, source: str) -> FamilyTable:
             )
         pattern = cell("pattern")
         if not pattern:
-            raise UserError("empty pattern", **where("pattern"), allowed="a regular expression")
+            raise bad("pattern", "empty pattern", "a regular expression")
         try:
             _compile(pattern)
         except re.error as exc:
-            raise UserError(
+            raise bad(
+                "pattern",
                 f"{pattern!r} is not a valid regular expression ({exc})",
-                **where("pattern"),
-                allowed="a Python regular expression, e.g. \\bjnim\\b|katiba macina",
+                "a Python regular expression, e.g. \\bjnim\\b|katiba macina",
             ) from None
         family = cell("family").lower()
         if family not in FAMILY_NAMES:
-            raise UserError(
+            raise bad(
+                "family",
                 f"unknown family {cell('family')!r}",
-                **where("family"),
-                allowed=", ".join(FAMILY_NAMES),
-                suggestion=did_you_mean(family, FAMILY_NAMES),
+                ", ".join(FAMILY_NAMES),
+                did_you_mean(family, FAMILY_NAMES),
             )
         flag = cell("peacekeeper").lower()
         if flag not in _TRUE:
-            raise UserError(
-                f"peacekeeper is {cell('peacekeeper')!r}",
-                **where("peacekeeper"),
-                allowed="true or false (or empty)",
+            raise bad(
+                "peacekeeper", f"peacekeeper is {cell('peacekeeper')!r}", "true or false (or empty)"
             )
         rules.append(FamilyRule(pattern, family, _TRUE[flag], cell("note"), line))
     return FamilyTable(tuple(rules), source)
