@@ -58,7 +58,8 @@ def test_splits_count_unit_months_and_totals():
     obs = observed()
     table = unit_month_scores(np.ones((2, *obs.shape)), obs, MONTHS, FIT_END).set_index("split")
     # the first month is scored by no forecast (nothing before it for persistence)
-    assert table.loc["fit", "months"] == 5 and table.loc["out_of_sample", "months"] == 6
+    assert table.loc["fit", "unit_months"] == 4 * 5
+    assert table.loc["out_of_sample", "unit_months"] == 4 * 6
     assert table.loc["out_of_sample", "observed_total"] == obs[:, 6:].sum()
     # totals are over every month of the split (the first one included)
     assert table.loc["fit", "simulated_median_total"] == 4 * 6

@@ -209,3 +209,85 @@ seed: 1
     with pytest.raises(UserError, match="out-of-sample") as err:
         load_calibration(cal)
     assert "split" in str(err.value) and str(cal) in str(err.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# against real data files (small files in each native schema)
+
+
+def real_files(tmp_path: Path) -> dict[str, Path]:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_data_io_acled import ROWS as ACLED_ROWS
+    from test_data_io_acled import write_acled
+    from test_data_io_ged import ROWS as GED_ROWS
+    from test_data_io_ged import write_ged
+
+    later = dict(ACLED_ROWS[0], event_id_cnty="MLI9", event_date="2023-05-02")
+    dtm = tmp_path / "dtm.csv"
+    dtm.write_text(
+        "admin1Name,reportingDate,numPresentIdpInd,returnees\n"
+        "Mopti,2022-03-31,100000,10\nGao,2022-03-31,50000,5\n"
+        "Mopti,2022-06-30,110000,10\nGao,2022-06-30,52000,5\nMopti,2023-03-31,120000,3\n"
+    )
+    return {
+        "acled": write_acled(tmp_path / "acled.csv", [*ACLED_ROWS, later]),
+        "ged": write_ged(tmp_path / "ged.csv", GED_ROWS, header=False),
+        "dtm": dtm,
+    }
+
+
+def test_score_against_real_data_files(results: Path, tmp_path: Path):
+    files = real_files(tmp_path)
+    out = tmp_path / "v" / "patterns.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "malisim.cli", "score", str(results), "--out", str(out),
+         "--acled", str(files["acled"]), "--ged", str(files["ged"]), "--dtm", str(files["dtm"])],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Against real data" in done.stdout
+    data = pd.read_csv(out.with_name("patterns_data.csv"))
+    acled = data[data["data"] == "acled"]
+    # every outcome at every level, in-sample (2022) and out-of-sample (2023)
+    assert set(acled["level"]) == {"cell", "region", "national"}
+    assert set(acled["split"]) == {"fit", "out_of_sample"}
+    national = acled[(acled.outcome == "fatalities") & (acled.level == "national")]
+    # the file's events in Mali: 30 + 12 + 0 (missing) + 5 + 4 in 2022, 30 in 2023
+    assert national.set_index("split")["observed_total"].to_dict() == {
+        "fit": pytest.approx(51.0),
+        "out_of_sample": pytest.approx(30.0),
+    }
+    # cell level scores every grid cell
+    cells = acled[(acled.outcome == "fatalities") & (acled.level == "cell")]
+    assert (cells["units"] == 488).all()
+    ged = data[data["data"] == "ged"]
+    assert set(ged["outcome"]) == {"ged_sb", "ged_ns", "ged_os"}  # read without a header row
+    dtm = data[data["data"] == "dtm"].set_index("outcome")
+    assert "not simulated" in dtm.loc["returnees", "note"]
+    assert "idps" in dtm.index
+
+
+def test_a_malformed_data_file_writes_nothing(results: Path, tmp_path: Path):
+    files = real_files(tmp_path)
+    text = files["acled"].read_text().splitlines()
+    text[2] = text[2].replace("27 March 2022", "the 27th of March")
+    files["acled"].write_text("\n".join(text) + "\n")
+    out = tmp_path / "w" / "patterns.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "malisim.cli", "score", str(results), "--out", str(out),
+         "--acled", str(files["acled"])],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{files['acled']}:3" in done.stderr and "event_date" in done.stderr
+    assert not out.exists() and not out.with_name("patterns_data.csv").exists()
+
+
+def test_event_data_need_the_event_log(tmp_path: Path):
+    out = batch(tmp_path, events=False)
+    files = real_files(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "malisim.cli", "score", str(out), "--ged", str(files["ged"])],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and "keep: {events: true}" in done.stderr

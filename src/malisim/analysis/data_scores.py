@@ -21,6 +21,8 @@ fit-period data are NaN when the data start after the fit period.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -31,7 +33,7 @@ from malisim.core.calendar import FIT_END, parse_month
 SCORE_COLUMNS = (
     "split",
     "units",
-    "months",
+    "unit_months",
     "observed_total",
     "simulated_median_total",
     "crps",
@@ -133,7 +135,7 @@ def unit_month_scores(
         row: dict[str, object] = {
             "split": split,
             "units": obs.shape[0],
-            "months": scored // max(obs.shape[0], 1),
+            "unit_months": scored,
             "observed_total": float(np.nansum(y)),
             "simulated_median_total": float(np.median(ensemble[:, cols].sum(axis=(0, 1)))),
             "crps": float(model["crps"]),
@@ -150,3 +152,282 @@ def unit_month_scores(
                 row[f"skill_{name}"] = float("nan")
         rows.append(row)
     return pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
+
+
+#: Observables scored against each kind of real data file.
+DATA_OUTCOMES: dict[str, tuple[str, ...]] = {
+    "acled": ("fatalities", "fatalities_battles", "fatalities_vac", "fatalities_explosions"),
+    "ged": ("ged_sb", "ged_ns", "ged_os"),
+}
+#: Levels of the unit-months, finest first.
+LEVELS = ("cell", "region", "national")
+#: Columns of :func:`score_data_files`.
+DATA_COLUMNS = ("scenario", "data", "outcome", "level", *SCORE_COLUMNS, "note")
+
+
+def _scenario_runs(outcomes: pd.DataFrame, scenario: str) -> list[str]:
+    return [str(r) for r in outcomes.loc[outcomes["scenario"].astype(str) == scenario, "run_id"]]
+
+
+def score_event_data(
+    simulated_events: pd.DataFrame,
+    observed_events: pd.DataFrame,
+    runs: list[str],
+    period: tuple[int, int],
+    data: str,
+    outcomes: tuple[str, ...],
+    families: object = None,
+) -> list[dict[str, object]]:
+    """Rows of scores of one scenario's runs against one normalised real event table.
+
+    Both tables go through the same aggregation (:func:`malisim.data_io.aggregate.aggregate`);
+    only the months both cover are scored (the runs' period and the data's first to last
+    month).
+
+    Args:
+        simulated_events: The runs' event log (ACLED schema, ``run_id``).
+        observed_events: The real events, normalised (:func:`malisim.data_io.normalise_acled`
+            or :func:`malisim.data_io.normalise_ged`).
+        runs: The scenario's run ids.
+        period: First and last month index of the runs.
+        data: Name of the data (``acled``, ``ged``).
+        outcomes: Observables to score.
+        families: Actor-family table for the simulated log (default: the shipped one).
+
+    Returns:
+        One row per outcome and level (without the ``scenario`` column).
+    """
+    from malisim.data_io.acled import normalise_acled
+    from malisim.data_io.aggregate import aggregate
+
+    sim_table = normalise_acled(simulated_events, families)  # type: ignore[arg-type]
+    rows: list[dict[str, object]] = []
+    if observed_events.empty:
+        return [
+            {"data": data, "outcome": o, "level": "", "note": "no event of the file in Mali"}
+            for o in outcomes
+        ]
+    first = max(period[0], int(observed_events["month"].min()))
+    last = min(period[1], int(observed_events["month"].max()))
+    if first > last:
+        return [
+            {
+                "data": data,
+                "outcome": o,
+                "level": "",
+                "note": "the file and the runs share no month",
+            }
+            for o in outcomes
+        ]
+    for outcome in outcomes:
+        for level in LEVELS:
+            sim = aggregate(sim_table, level, outcome, first, last, runs=runs)  # type: ignore[arg-type]
+            obs = aggregate(observed_events, level, outcome, first, last)  # type: ignore[arg-type]
+            table = unit_month_scores(sim.values, obs.values[0], sim.months)
+            for rec in table.to_dict("records"):
+                rows.append({"data": data, "outcome": outcome, "level": level, **rec, "note": ""})
+    return rows
+
+
+def score_dtm(
+    series: pd.DataFrame | None, dtm: pd.DataFrame, runs: list[str]
+) -> list[dict[str, object]]:
+    """Rows of scores of one scenario's IDPs (region of refuge) against an IOM DTM table.
+
+    Units are the regions (and the nation in the rounds that report every region); months are
+    the DTM's reporting months, so persistence is the previous round. Returnees are listed as
+    not simulated.
+
+    Args:
+        series: The runs' monthly series (``run_id``, ``date``, ``region``, ``idps``), or None.
+        dtm: :func:`malisim.data_io.read_dtm` output.
+        runs: The scenario's run ids.
+
+    Returns:
+        One row per outcome and level (without the ``scenario`` column).
+    """
+    from malisim.model.outcomes import NATIONAL
+    from malisim.model.space import REGIONS
+
+    out: list[dict[str, object]] = [
+        {
+            "data": "dtm",
+            "outcome": "returnees",
+            "level": "region",
+            "note": "not simulated: the model counts no returns of displaced people yet (issue 17)",
+        }
+    ]
+    if series is None or "idps" not in series.columns:
+        out.insert(
+            0,
+            {
+                "data": "dtm",
+                "outcome": "idps",
+                "level": "region",
+                "note": "needs the monthly series (keep: {series: true})",
+            },
+        )
+        return out
+    months = np.array(sorted(set(int(m) for m in dtm["month"])))
+    obs = np.full((len(REGIONS), months.size), np.nan)
+    r = pd.Categorical(dtm["region"], categories=list(REGIONS)).codes
+    c = np.searchsorted(months, dtm["month"].to_numpy(int))
+    obs[r, c] = dtm["idps"].to_numpy(float)
+    dates = pd.DatetimeIndex(series["date"])
+    sim_month = dates.year.to_numpy() * 12 + dates.month.to_numpy() - 1
+    keep = np.isin(sim_month, months) & series["run_id"].isin(runs).to_numpy()
+    frame = series.loc[keep, ["run_id", "region", "idps"]].assign(month=sim_month[keep])
+    cube = frame.pivot_table(index=["run_id", "region"], columns="month", values="idps").reindex(
+        columns=months
+    )
+    covered = [m for m in months if m in set(sim_month[keep])]
+    if not covered:
+        out.insert(
+            0,
+            {
+                "data": "dtm",
+                "outcome": "idps",
+                "level": "region",
+                "note": "the DTM table and the runs share no month",
+            },
+        )
+        return out
+    cols = np.isin(months, covered)
+    regional = np.stack(
+        [cube.xs(run, level="run_id").reindex(list(REGIONS)).to_numpy(float) for run in runs]
+    )
+    national = np.stack(
+        [cube.xs(run, level="run_id").reindex([NATIONAL]).to_numpy(float) for run in runs]
+    )
+    whole = ~np.isnan(obs).any(axis=0)
+    obs_nat = np.where(whole, obs.sum(axis=0), np.nan)[None, :]
+    for level, sim, o in (("region", regional, obs), ("national", national, obs_nat)):
+        table = unit_month_scores(sim[:, :, cols], o[:, cols], months[cols])
+        for rec in table.to_dict("records"):
+            out.insert(-1, {"data": "dtm", "outcome": "idps", "level": level, **rec, "note": ""})
+    return out
+
+
+def score_data_files(
+    results: object,
+    acled: str | None = None,
+    ged: str | None = None,
+    dtm: str | None = None,
+    scenarios: list[str] | None = None,
+    families: str | None = None,
+) -> pd.DataFrame:
+    """Scores of the runs of a results folder against real data files, per scenario.
+
+    Args:
+        results: A results folder (path or :class:`~malisim.experiment.Results`).
+        acled: An ACLED export (CSV).
+        ged: A UCDP GED file (CSV, with or without header).
+        dtm: An IOM DTM displacement table (CSV).
+        scenarios: Scenarios to score (default: all).
+        families: An actor-family table replacing the shipped one.
+
+    Returns:
+        One row per scenario, data, outcome, level and split, columns :data:`DATA_COLUMNS`.
+
+    Raises:
+        UserError: For unreadable data files (file, line and column named), or a results
+            folder without the event log when ACLED or GED data are given.
+    """
+    from malisim.analysis.sources import load_outcomes, open_results
+    from malisim.analysis.validation import scenario_periods
+    from malisim.core.errors import UserError
+    from malisim.data_io import (
+        load_families,
+        normalise_acled,
+        normalise_ged,
+        read_acled,
+        read_dtm,
+        read_ged,
+    )
+
+    res = open_results(results)  # type: ignore[arg-type]
+    table = load_families(families) if families else None
+    observed: dict[str, pd.DataFrame] = {}
+    if acled:
+        observed["acled"] = normalise_acled(read_acled(acled), table)
+    if ged:
+        observed["ged"] = normalise_ged(read_ged(ged), table)
+    dtm_table = read_dtm(dtm) if dtm else None
+    outcomes, _ = load_outcomes(res)
+    names = scenarios or list(dict.fromkeys(outcomes["scenario"].astype(str)))
+    if observed and "events" not in res.tables:
+        raise UserError(
+            "scoring against ACLED or GED data needs the runs' event log: keep it with "
+            "keep: {events: true} in the experiment",
+            file=str(res.path),
+        )
+    events = res.events if observed else None
+    series = (
+        res.read("series", ["run_id", "date", "region", "idps"])
+        if (dtm_table is not None and "series" in res.tables)
+        else None
+    )
+    periods = scenario_periods(res.manifest)
+    rows = []
+    for s in names:
+        runs = _scenario_runs(outcomes, s)
+        for data, obs in observed.items():
+            assert events is not None
+            sim = events[events["run_id"].astype(str).isin(runs)]
+            for row in score_event_data(
+                sim, obs, runs, periods[s], data, DATA_OUTCOMES[data], table
+            ):
+                rows.append({"scenario": s, **row})
+        if dtm_table is not None:
+            rows += [{"scenario": s, **row} for row in score_dtm(series, dtm_table, runs)]
+    return pd.DataFrame(rows, columns=list(DATA_COLUMNS))
+
+
+def write_data_scores(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write the scores against real data as CSV, atomically.
+
+    Raises:
+        UserError: If the file cannot be written.
+    """
+    from malisim.core.errors import UserError
+    from malisim.experiment.atomic import atomic_write_text
+
+    out = Path(path)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(out, table.to_csv(index=False))
+    except OSError as err:
+        raise UserError(f"cannot write the scores ({err.strerror})", file=str(out)) from None
+    return out
+
+
+def data_scores_text(table: pd.DataFrame) -> str:
+    """The scores against real data as terminal text, one line per outcome, level and split."""
+    from malisim.core.formatting import format_number
+
+    lines = [
+        "Against real data: mean CRPS per unit-month and skill = 1 - CRPS / CRPS of a naive "
+        "forecast (zero, persistence, climatology; positive is better)",
+        f"  {'scenario':<14} {'data':<6} {'outcome':<24} {'level':<9} {'split':<14} "
+        f"{'unit-months':>11} {'observed':>9} {'simulated':>9} {'CRPS':>8} "
+        f"{'skill z/p/c':>20} {'in 90%':>7}",
+    ]
+    for r in table.to_dict("records"):
+        if r.get("note"):
+            lines.append(
+                f"  {r['scenario']:<14} {r['data']:<6} {r['outcome']:<24} {r['level']:<9} "
+                f"{r['note']}"
+            )
+            continue
+        skill = "/".join(
+            format_number(r[f"skill_{b}"], "+.2f") for b in ("zero", "persistence", "climatology")
+        )
+        lines.append(
+            f"  {r['scenario']:<14} {r['data']:<6} {r['outcome']:<24} {r['level']:<9} "
+            f"{r['split']:<14} {int(r['unit_months']):>11} "
+            f"{format_number(r['observed_total'], ',.0f'):>9} "
+            f"{format_number(r['simulated_median_total'], ',.0f'):>9} "
+            f"{format_number(r['crps'], '.3g'):>8} {skill:>20} "
+            f"{format_number(r['in_90'], '.0%'):>7}"
+        )
+    return "\n".join(lines)

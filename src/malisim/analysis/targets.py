@@ -7,7 +7,7 @@ project's pattern set, each row with its source; ``data/targets_README.md`` desc
 column         meaning
 =============  ===============================================================================
 target         the observable: a column of the monthly series, ``gdp_growth``, an observable
-               of the event log (:data:`malisim.data_io.aggregate.EVENT_OBSERVABLES`), or one
+               of the event log (:data:`malisim.data_io.aggregate.OBSERVABLE_NAMES`), or one
                the model does not produce yet (:data:`NOT_SIMULATED`)
 period_start   first month of the period, ``YYYY-MM``
 period_end     last month of the period, ``YYYY-MM``
@@ -67,7 +67,7 @@ import pandas as pd
 
 from malisim.core.calendar import FIT_END, DateError, format_month, parse_month
 from malisim.core.errors import UserError, did_you_mean
-from malisim.data_io.aggregate import EVENT_OBSERVABLES
+from malisim.data_io.aggregate import OBSERVABLE_NAMES as EVENT_OBSERVABLES
 from malisim.model.outcomes import NATIONAL, OUTCOME_NAMES, SCALAR_OUTCOMES
 from malisim.model.space import REGIONS
 
@@ -577,7 +577,10 @@ def with_event_observables(
     from malisim.data_io.acled import normalise_acled
     from malisim.data_io.aggregate import event_series
 
-    observed = event_series(normalise_acled(events), start, end)
+    runs = list(dict.fromkeys(series["run_id"])) if series is not None else None
+    if runs is None and "run_id" in events.columns:
+        runs = list(dict.fromkeys(events["run_id"]))
+    observed = event_series(normalise_acled(events), start, end, runs=runs)
     if series is None:
         return observed
     keys = ["run_id", "date", "region"]

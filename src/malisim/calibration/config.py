@@ -276,8 +276,7 @@ def assign_split(targets: list[Target], split: SplitSection, where: Locator) -> 
                 use = ""  # a period fits the series figures in it; the others stay unused
         if use == "fit" and t.split == "out_of_sample":
             raise UserError(
-                f"target {t.name} is out-of-sample (after {FIT_END}): it is scored, never "
-                "fitted",
+                f"target {t.name} is out-of-sample (after {FIT_END}): it is scored, never fitted",
                 allowed=f"figures of the fit period ({FIT_START} to {FIT_END}) under split.fit",
                 **where("split", "fit"),
             )
