@@ -291,3 +291,26 @@ def test_event_data_need_the_event_log(tmp_path: Path):
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 2 and "keep: {events: true}" in done.stderr
+
+
+def test_bounds_are_judged_by_their_tolerance_only(tmp_path: Path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        HEADER
+        + "civilian_fatalities,2019-01,2019-10,national,900,people,count,fit,at_least:900,x,p,n\n"
+        + "civilian_fatalities,2020-01,2020-10,national,800,people,count,fit,relative:0.2,x,p,n\n"
+        + "civilian_fatalities,2021-01,2021-12,national,500,people,count,fit,relative:0.2,x,p,n\n"
+        + "civilian_fatalities,2022-01,2022-10,national,700,people,count,fit,relative:0.2,x,p,n\n"
+    )
+    targets = load_targets(path)
+    sims = simulated(targets, {0: [950.0, 1000.0], 1: [800.0, 800.0], 3: [700.0, 700.0]}, 2)
+    table = pattern_table(targets, sims, pd.Series("s", index=sims.values.index))
+    bound = table.set_index("target").loc[targets[0].name]
+    assert bound["status"] == "hit" and bound["share_inside"] == 1.0
+    assert np.isnan(bound["crps"]) and np.isnan(bound["skill_persistence"])
+    assert "bound" in bound["note"]
+    # counts over 10 months are forecast by counts over 10 months only: the 2022 figure's
+    # persistence is 2020 (the bound of 2019 and the 12-month 2021 figure are no baselines)
+    base = pattern_baselines(targets)
+    assert base[targets[3].name].persistence == 800
+    assert sorted(base[targets[3].name].climatology) == [800]

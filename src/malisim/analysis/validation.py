@@ -12,9 +12,14 @@ the pattern set (:mod:`malisim.analysis.targets`) and each scenario of a results
 * ``crps`` — the continuous ranked probability score of the runs (in the figure's unit);
 * ``skill_persistence``, ``skill_climatology`` — ``1 - CRPS / CRPS(baseline)`` against two naive
   forecasts built from the *other* documented figures of the same observable, region and kind
-  (:func:`pattern_baselines`): persistence (the latest earlier figure, a point forecast) and
-  climatology (every fit-period figure but this one, as an ensemble). Positive is better than the
-  baseline, 0 as good, negative worse; NaN where no other figure exists (the note says so).
+  (and, for counts, over a period of the same length) (:func:`pattern_baselines`): persistence
+  (the latest earlier figure, a point forecast) and climatology (every fit-period figure but this
+  one, as an ensemble). Positive is better than the baseline, 0 as good, negative worse; NaN
+  where no other figure exists (the note says so).
+
+A figure whose tolerance is a bound (``at_least``, ``at_most``: "at least 900 civilians killed",
+"Kidal held by the signatory groups") is judged by its tolerance only: no CRPS, interval or
+skill (:data:`BOUND_UNSCORED`), and it serves as no baseline.
 
 ``status`` sorts the rows: ``miss`` (a simulated median outside the tolerance), ``not simulated``
 (the model does not produce the observable), ``no value`` (the runs do not cover the period, or
@@ -39,6 +44,18 @@ from malisim.analysis.targets import SimulatedTargets, Target
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 #: Order of the statuses in the table (misses first).
 STATUS_ORDER = ("miss", "not simulated", "no value", "no tolerance", "hit")
+#: Scores a bound (``at_least``/``at_most``: a documented minimum such as "at least 900 civilians
+#: killed", or a fact such as "held by the signatory groups") does not get: its value is no
+#: point to forecast, so it is judged by its tolerance alone.
+BOUND_UNSCORED = (
+    "in_50",
+    "in_90",
+    "crps",
+    "crps_persistence",
+    "crps_climatology",
+    "skill_persistence",
+    "skill_climatology",
+)
 #: Columns of :func:`pattern_table`, in order.
 PATTERN_COLUMNS = (
     "scenario",
@@ -102,13 +119,21 @@ def pattern_baselines(targets: Sequence[Target]) -> dict[str, Baselines]:
         same = [
             o
             for o in targets
-            if o is not t and (o.target, o.region, o.kind) == (t.target, t.region, t.kind)
+            if o is not t
+            and (o.target, o.region, o.kind) == (t.target, t.region, t.kind)
+            and not _is_bound(o)
+            and (t.kind != "count" or o.end - o.start == t.end - t.start)
         ]
         earlier = [o for o in same if o.end < t.start]
         persistence = max(earlier, key=lambda o: o.end).value if earlier else float("nan")
         climatology = np.array([o.value for o in same if o.split == "fit"], dtype=float)
         out[t.name] = Baselines(persistence, climatology)
     return out
+
+
+def _is_bound(t: Target) -> bool:
+    """Whether a figure is a bound (``at_least``/``at_most``): a fact, not a value to forecast."""
+    return t.tolerance.rule in ("at_least", "at_most")
 
 
 def _skill(model: float, baseline: float) -> float:
@@ -160,6 +185,10 @@ def pattern_table(
                 rec.update(status="not simulated", note=note)
             elif v.size == 0:
                 rec.update(status="no value", note=note or "no run of this scenario has a value")
+            elif _is_bound(t):
+                rec.update(_scores(t, v, crps_p, crps_c))
+                rec.update(dict.fromkeys(BOUND_UNSCORED, np.nan))
+                rec["note"] = "a bound: judged by its tolerance only (no CRPS, interval or skill)"
             else:
                 rec.update(_scores(t, v, crps_p, crps_c))
                 missing = []
