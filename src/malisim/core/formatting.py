@@ -6,8 +6,8 @@ One place for the display rules, so that a value reads the same wherever it is s
   thousands separators, shares and rates as percent (differences in percentage points),
   indices with three decimals;
 * :func:`format_figure` — a documented figure or a simulated value beside it;
-* :func:`format_p` — a p-value; :func:`format_number` — any number with a format spec, ``-``
-  when it is missing; :func:`format_relative` — a relative change as a signed percent;
+* :func:`format_yes_no` — a check's answer; :func:`format_p` — a p-value;
+  :func:`format_number` — any number with a format spec, ``-`` when it is missing; :func:`format_relative` — a relative change as a signed percent;
 * :func:`escape` — user text (scenario names, descriptions, notes) made safe for HTML.
 
 Missing values (None, NaN) read ``-`` everywhere unless said otherwise.
@@ -85,6 +85,13 @@ def format_figure(value: float, kind: str, unit: str = "") -> str:
     if unit == "fraction" or kind in ("rate", "share", "regional_share"):
         return f"{value:.1%}"
     return f"{value:,.0f}"
+
+
+def format_yes_no(value: Any) -> str:
+    """A yes/no answer (``yes``, ``no``; ``-`` when missing, e.g. a check that does not apply)."""
+    if is_missing(value):
+        return MISSING
+    return "yes" if value else "no"
 
 
 def format_p(p: float) -> str:

@@ -24,6 +24,7 @@ from malisim.core.formatting import (
     format_p,
     format_relative,
     format_value,
+    format_yes_no,
 )
 from malisim.report.html import data_link, definition_list, figure, note, table
 
@@ -281,7 +282,7 @@ def targets_section(targets: pd.DataFrame, interval: tuple[float, float]) -> str
                 if r["runs"]
                 else ""
             )
-            in_90 = "" if not r["runs"] else ("yes" if r["in_90"] else "no")
+            in_90 = format_yes_no(r["in_90"]) if r["runs"] else ""
             rows.append(
                 [
                     escape(r["status"]),

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from malisim.analysis.validation import SPLIT_HEADINGS, Validation
-from malisim.core.formatting import format_figure, format_number
+from malisim.core.formatting import format_figure, format_number, format_yes_no
 from malisim.core.sources import REFERENCES
 
 
@@ -51,7 +51,7 @@ def _rows(group: pd.DataFrame) -> list[str]:
                 f"{format_figure(r['median'], kind, unit)} "
                 f"[{format_figure(r['q05'], kind, unit)} to {format_figure(r['q95'], kind, unit)}]"
             )
-            in_90 = "yes" if r["in_90"] else "no"
+            in_90 = format_yes_no(r["in_90"])
             skill = (
                 f"{format_number(r['skill_persistence'], '+.2f')} / "
                 f"{format_number(r['skill_climatology'], '+.2f')}"
