@@ -7,7 +7,8 @@ One place for the display rules, so that a value reads the same wherever it is s
   indices with three decimals;
 * :func:`format_figure` — a documented figure or a simulated value beside it;
 * :func:`format_yes_no` — a check's answer; :func:`format_p` — a p-value;
-  :func:`format_number` — any number with a format spec, ``-`` when it is missing; :func:`format_relative` — a relative change as a signed percent;
+  :func:`format_number` — any number with a format spec, ``-`` when it is missing;
+  :func:`format_relative` — a relative change as a signed percent;
 * :func:`escape` — user text (scenario names, descriptions, notes) made safe for HTML.
 
 Missing values (None, NaN) read ``-`` everywhere unless said otherwise.
