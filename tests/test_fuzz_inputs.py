@@ -382,6 +382,16 @@ def build_cases() -> list[Any]:
         "experiment-scenarios-empty",
         Case("experiment", lambda d: set_key(d, "scenarios", []), "scenarios", "scenarios"),
     )
+    # the experiment's period must fit each scenario (a shorter one truncates it, see
+    # tests/test_experiment_overrides.py); the experiment's key and line are named
+    add(
+        "experiment-start-after-scenario-end",
+        Case("experiment", lambda d: set_key(d, "start", "2027-01"), "start", "start"),
+    )
+    add(
+        "experiment-end-before-scenario-start",
+        Case("experiment", lambda d: set_key(d, "end", "2018-06"), "end", "end"),
+    )
     add(
         "experiment-keep-unknown",
         Case("experiment", lambda d: set_key(d, "keep.everything", True), "keep.everything"),
