@@ -2,6 +2,8 @@
 
 Used by ``malisim ui`` (``python -m malisim.cli ui``); the scenario file given on the command
 line reaches the page through the environment (:data:`malisim.app.settings.SCENARIO_ENV`).
+Ctrl-C (or SIGTERM) stops the server and comes out of :func:`serve` as ``KeyboardInterrupt``,
+which the command line turns into one line and exit status 130.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import os
 from pathlib import Path
 
 from malisim.app.settings import SCENARIO_ENV
+from malisim.core.interrupts import sigterm_as_interrupt
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -20,6 +23,11 @@ def serve(
     host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, scenario: str | Path | None = None
 ) -> None:
     """Serve the page until interrupted (blocks).
+
+    Raises:
+        KeyboardInterrupt: When the server was stopped by Ctrl-C or SIGTERM (uvicorn shuts
+            down first; the click wrapper of Solara's command would otherwise turn it into
+            ``click.exceptions.Abort``).
 
     Args:
         host: Interface to bind (default localhost only).
@@ -33,6 +41,7 @@ def serve(
     os.environ.setdefault("SOLARA_CHECK_VERSION", "False")
     os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
     os.environ.setdefault("SOLARA_THEME_TITLE", "malisim")
+    import click
     from solara.__main__ import run
 
     args = [
@@ -49,4 +58,8 @@ def serve(
         "--log-level-uvicorn",
         "warning",
     ]
-    run.main(args=args, prog_name="malisim ui", standalone_mode=False)
+    with sigterm_as_interrupt():
+        try:
+            run.main(args=args, prog_name="malisim ui", standalone_mode=False)
+        except click.exceptions.Abort:
+            raise KeyboardInterrupt from None
