@@ -126,6 +126,23 @@ def test_ui_port_out_of_range_is_refused_before_serving(monkeypatch, capsys, por
     assert not served, "the server must not start"
 
 
+@pytest.mark.parametrize("seconds", ["-1", "86401", "99999999"])
+def test_ui_session_timeout_out_of_range_is_refused_before_serving(monkeypatch, capsys, seconds):
+    served = []
+    import malisim.cli.ui as ui_module
+
+    monkeypatch.setattr(ui_module, "viz_missing", lambda: [])
+    try:
+        import malisim.app.server as server
+    except ImportError:  # pragma: no cover - without the viz extra
+        server = None
+    if server is not None:
+        monkeypatch.setattr(server, "serve", lambda *a, **k: served.append(a))
+    line = one_error_line(main(["ui", "--session-timeout", seconds]), *capsys.readouterr())
+    assert "--session-timeout" in line and "0-86400 seconds" in line
+    assert not served, "the server must not start"
+
+
 # --------------------------------------------------------------------- 3. NaN trigger bounds
 
 

@@ -17,10 +17,19 @@ from malisim.core.interrupts import sigterm_as_interrupt
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 APP_MODULE = "malisim.app.page"
+#: Seconds a browser session whose page disconnected without closing is kept for it to come
+#: back (a network drop, a laptop lid) before it is culled and its model freed; a closed tab
+#: ends its session at once. Solara's own default is 24 hours (about 7 MB per session).
+DEFAULT_SESSION_TIMEOUT = 120
+#: The values ``--session-timeout`` accepts, in seconds (0: cull as soon as it disconnects).
+SESSION_TIMEOUTS = range(0, 86_401)
 
 
 def serve(
-    host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, scenario: str | Path | None = None
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    scenario: str | Path | None = None,
+    session_timeout: int = DEFAULT_SESSION_TIMEOUT,
 ) -> None:
     """Serve the page until interrupted (blocks).
 
@@ -33,6 +42,8 @@ def serve(
         host: Interface to bind (default localhost only).
         port: TCP port.
         scenario: Scenario file the page opens with (default: the shipped historical one).
+        session_timeout: Seconds a disconnected page's session is kept (see
+            :data:`DEFAULT_SESSION_TIMEOUT`; within :data:`SESSION_TIMEOUTS`).
     """
     if scenario is not None:
         os.environ[SCENARIO_ENV] = str(Path(scenario).resolve())
@@ -41,8 +52,12 @@ def serve(
     os.environ.setdefault("SOLARA_CHECK_VERSION", "False")
     os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
     os.environ.setdefault("SOLARA_THEME_TITLE", "malisim")
+    os.environ["SOLARA_KERNEL_CULL_TIMEOUT"] = f"{int(session_timeout)}s"
     import click
+    import solara.server.settings
     from solara.__main__ import run
+
+    solara.server.settings.kernel.cull_timeout = f"{int(session_timeout)}s"
 
     args = [
         APP_MODULE,
