@@ -753,6 +753,21 @@ OPTION_CASES = {
         ["batch", "FILE", "--out", "OUT", "--flush-seconds", "-1"],
         "--flush-seconds",
     ),
+    "batch-worker-timeout-zero": (
+        "experiment",
+        ["batch", "FILE", "--out", "OUT", "--worker-timeout", "0"],
+        "--worker-timeout",
+    ),
+    "batch-worker-timeout-nan": (
+        "experiment",
+        ["batch", "FILE", "--out", "OUT", "--worker-timeout", "nan"],
+        "--worker-timeout",
+    ),
+    "batch-worker-timeout-huge": (
+        "experiment",
+        ["batch", "FILE", "--out", "OUT", "--worker-timeout", "1e9"],
+        "--worker-timeout",
+    ),
     "batch-out-under-file": (
         "experiment",
         ["batch", "FILE", "--out", "UNDERFILE", "--executor", "serial", "--progress", "none"],

@@ -35,7 +35,7 @@ from malisim.experiment.chunks import ChunkWriter
 from malisim.experiment.consolidate import consolidate, is_consolidated
 from malisim.experiment.design import Experiment, RunSpec
 from malisim.experiment.executor_kinds import DASK
-from malisim.experiment.executors import Executor, make_executor
+from malisim.experiment.executors import WORKER_TIMEOUT, Executor, make_executor
 from malisim.experiment.progress import Progress
 from malisim.experiment.status_log import StatusLog, StatusScan, scan_status, summarise
 from malisim.experiment.store import (
@@ -273,6 +273,7 @@ def run_experiment(
     workers: int | None = None,
     scheduler: str | None = None,
     dask_local: int | None = None,
+    worker_timeout: float = WORKER_TIMEOUT,
     resume: bool = False,
     force: bool = False,
     retry_failed: bool = False,
@@ -291,6 +292,8 @@ def run_experiment(
         workers: Local worker processes (default: all cores).
         scheduler: Dask scheduler address, ``tcp://host:port``.
         dask_local: Start a Dask ``LocalCluster`` with this many workers.
+        worker_timeout: Seconds a Dask batch waits for a worker when its cluster has none
+            (at the start, or after every worker left) before it stops, resumable.
         resume: Continue the batch in ``out`` (runs done are kept, the others run).
         force: Resume even if the experiment or the malisim version changed: runs whose
             fingerprint (scenario, parameters, seed) is unchanged are kept, the rest run.
@@ -322,7 +325,7 @@ def run_experiment(
     ex = (
         executor
         if isinstance(executor, Executor)
-        else make_executor(executor, workers, scheduler, dask_local)
+        else make_executor(executor, workers, scheduler, dask_local, worker_timeout)
     )
     if chunk_runs < 1:
         raise UserError("must be at least 1", key="chunk_runs")
@@ -487,6 +490,7 @@ def _run_session(
         shown_failures += 1
 
     outcome = "interrupted"
+    ex.notify = bar.message
     try:
         with ex:
             info = ex.info()
