@@ -202,7 +202,27 @@ def test_set_empty_name_is_refused(tmp_path, capsys, value):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("value", ["", "''", "null", "~"])
+def test_set_empty_description_clears_it(value):
+    from malisim.scenario import resolve_scenario
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "historical.yaml"
+    scenario = resolve_scenario(path, [f"description={value}"])
+    assert scenario.description == ""
+    assert scenario.to_dict()["description"] == ""  # never null
+
+
 # ---------------------------------------------------------------------- 6. discover --boxes
+
+
+@pytest.mark.parametrize("depth", ["0", "-1", "9", "100"])
+def test_discover_depth_out_of_range(tmp_path, capsys, depth):
+    res = write_results(tmp_path / "res", synthetic_outcomes(replicates=30))
+    out = tmp_path / "disc"
+    args = ["discover", str(res), "--outcome", "idps_end", "--where", "> q80", "--out", str(out)]
+    line = one_error_line(main([*args, "--depth", depth]), *capsys.readouterr())
+    assert "--depth" in line and "1 to 8" in line
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("boxes", ["0", "-2", "1000"])

@@ -403,6 +403,8 @@ def _override_layer(overrides: Iterable[str]) -> _Layer:
             raise UserError(err.message, **where) from None
         if key == "name" and not (isinstance(value, str) and value.strip()):
             raise UserError("must be non-empty text", allowed="e.g. name=my_scenario", **where)
+        if key == "description" and value is None:
+            value = ""  # `--set description=` (or =null) clears the description
         if len(parts) == 2:
             params[parts[1]] = value
         else:
