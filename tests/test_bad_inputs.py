@@ -126,6 +126,23 @@ def test_ui_port_out_of_range_is_refused_before_serving(monkeypatch, capsys, por
     assert not served, "the server must not start"
 
 
+@pytest.mark.parametrize("seconds", ["-1", "86401", "99999999"])
+def test_ui_session_timeout_out_of_range_is_refused_before_serving(monkeypatch, capsys, seconds):
+    served = []
+    import malisim.cli.ui as ui_module
+
+    monkeypatch.setattr(ui_module, "viz_missing", lambda: [])
+    try:
+        import malisim.app.server as server
+    except ImportError:  # pragma: no cover - without the viz extra
+        server = None
+    if server is not None:
+        monkeypatch.setattr(server, "serve", lambda *a, **k: served.append(a))
+    line = one_error_line(main(["ui", "--session-timeout", seconds]), *capsys.readouterr())
+    assert "--session-timeout" in line and "0-86400 seconds" in line
+    assert not served, "the server must not start"
+
+
 # --------------------------------------------------------------------- 3. NaN trigger bounds
 
 
@@ -185,7 +202,27 @@ def test_set_empty_name_is_refused(tmp_path, capsys, value):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("value", ["", "''", "null", "~"])
+def test_set_empty_description_clears_it(value):
+    from malisim.scenario import resolve_scenario
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "historical.yaml"
+    scenario = resolve_scenario(path, [f"description={value}"])
+    assert scenario.description == ""
+    assert scenario.to_dict()["description"] == ""  # never null
+
+
 # ---------------------------------------------------------------------- 6. discover --boxes
+
+
+@pytest.mark.parametrize("depth", ["0", "-1", "9", "100"])
+def test_discover_depth_out_of_range(tmp_path, capsys, depth):
+    res = write_results(tmp_path / "res", synthetic_outcomes(replicates=30))
+    out = tmp_path / "disc"
+    args = ["discover", str(res), "--outcome", "idps_end", "--where", "> q80", "--out", str(out)]
+    line = one_error_line(main([*args, "--depth", depth]), *capsys.readouterr())
+    assert "--depth" in line and "1 to 8" in line
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("boxes", ["0", "-2", "1000"])

@@ -382,6 +382,16 @@ def build_cases() -> list[Any]:
         "experiment-scenarios-empty",
         Case("experiment", lambda d: set_key(d, "scenarios", []), "scenarios", "scenarios"),
     )
+    # the experiment's period must fit each scenario (a shorter one truncates it, see
+    # tests/test_experiment_overrides.py); the experiment's key and line are named
+    add(
+        "experiment-start-after-scenario-end",
+        Case("experiment", lambda d: set_key(d, "start", "2027-01"), "start", "start"),
+    )
+    add(
+        "experiment-end-before-scenario-start",
+        Case("experiment", lambda d: set_key(d, "end", "2018-06"), "end", "end"),
+    )
     add(
         "experiment-keep-unknown",
         Case("experiment", lambda d: set_key(d, "keep.everything", True), "keep.everything"),
@@ -742,6 +752,21 @@ OPTION_CASES = {
         "experiment",
         ["batch", "FILE", "--out", "OUT", "--flush-seconds", "-1"],
         "--flush-seconds",
+    ),
+    "batch-worker-timeout-zero": (
+        "experiment",
+        ["batch", "FILE", "--out", "OUT", "--worker-timeout", "0"],
+        "--worker-timeout",
+    ),
+    "batch-worker-timeout-nan": (
+        "experiment",
+        ["batch", "FILE", "--out", "OUT", "--worker-timeout", "nan"],
+        "--worker-timeout",
+    ),
+    "batch-worker-timeout-huge": (
+        "experiment",
+        ["batch", "FILE", "--out", "OUT", "--worker-timeout", "1e9"],
+        "--worker-timeout",
     ),
     "batch-out-under-file": (
         "experiment",

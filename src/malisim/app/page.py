@@ -185,6 +185,9 @@ def Page() -> None:
     """The page."""
     initial_file = os.environ.get(SCENARIO_ENV) or None
     sess: Session = solara.use_memo(lambda: Session(initial_file), [])
+    # the session ends with the page (closed tab, or culled after --session-timeout): free its
+    # model at once (Mesa would otherwise keep it alive for the life of the server)
+    solara.use_effect(lambda: sess.close, [])
     name = solara.use_reactive(sess.initial)
     seed = solara.use_reactive(1)
     levers = solara.use_reactive(sess.initial_levers)

@@ -46,7 +46,7 @@ def play(
     """
     while not cancel.is_set():
         t0 = time.perf_counter()
-        if not sess.model.running:
+        if sess.closed or not sess.model.running:
             break
         sess.step(1)
         on_month()
@@ -73,12 +73,12 @@ def catch_up(
         ``cancel`` was set first (the new model is released).
     """
     while model.month - model.start_month < sess.steps and model.running:
-        if cancel.is_set():
+        if cancel.is_set() or sess.closed:
             model.release()
             return False
         model.step()
     with sess.lock:
-        if cancel.is_set():
+        if cancel.is_set() or sess.closed:
             model.release()
             return False
         while model.month - model.start_month < sess.steps and model.running:

@@ -3,12 +3,18 @@
 Each browser session has one :class:`Session` (held by the page's ``Page`` component). Its model
 is stepped by the buttons and by the play loop, and replaced when new settings have been re-run
 (:mod:`malisim.app.run_loop`); :attr:`Session.lock` guards the replacement against a step.
+
+When the browser session ends (the tab is closed, or the server culls a page that stayed
+disconnected for ``malisim ui --session-timeout`` seconds), the page closes its session
+(:meth:`Session.close`): the model is released and dropped at once, so a closed session keeps
+no model alive. :func:`live_sessions` counts the sessions not closed yet.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import weakref
 from typing import Any
 
 from malisim.app.settings import (
@@ -26,6 +32,14 @@ from malisim.scenario.runner import build_model
 
 #: The settings a model was built from: (scenario name, seed, levers).
 SettingsKey = tuple[str, int, Levers]
+
+#: Every session created in this process and not yet garbage-collected.
+_SESSIONS: weakref.WeakSet[Session] = weakref.WeakSet()
+
+
+def live_sessions() -> int:
+    """The number of sessions of this process that are not closed (each holds a model)."""
+    return sum(not s.closed for s in list(_SESSIONS))
 
 
 class Session:
@@ -59,21 +73,49 @@ class Session:
         base = self.base(self.initial)
         self.initial_levers = levers_from_scenario(base)
         self.scenario = resolve_levers(base, self.initial_levers)
-        self._model: MaliModel = build_model(self.scenario, 1)
+        self._model: MaliModel | None = build_model(self.scenario, 1)
         self.key: tuple[Any, ...] = (self.initial, 1, self.initial_levers)
         self.steps = 0
+        _SESSIONS.add(self)
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (the session has no model any more)."""
+        return self._model is None
 
     @property
     def model(self) -> MaliModel:
-        """The session's model (the page shows it)."""
+        """The session's model (the page shows it).
+
+        Raises:
+            RuntimeError: If the session is closed.
+        """
+        if self._model is None:
+            raise RuntimeError("the session is closed")
         return self._model
 
     @model.setter
     def model(self, new: MaliModel) -> None:
-        """Replace the session's model; the old one is released (see ``MaliModel.release``)."""
-        old, self._model = self._model, new
-        if old is not new:
-            old.release()
+        """Replace the session's model; the old one is released (see ``MaliModel.release``).
+
+        On a closed session the new model is released instead (a re-run that finished late).
+        """
+        with self.lock:
+            old = self._model
+            if old is None:
+                new.release()
+                return
+            self._model = new
+            if old is not new:
+                old.release()
+
+    def close(self) -> None:
+        """End the session: stop its replicates, release and drop its model (idempotent)."""
+        self.rep_cancel.set()
+        with self.lock:
+            model, self._model = self._model, None
+            if model is not None:
+                model.release()
 
     def base(self, name: str) -> ResolvedScenario:
         """The picked scenario, resolved (cached); "default" is the default parameters."""
@@ -103,14 +145,19 @@ class Session:
     def reset(self) -> None:
         """Back to the first month with the current settings (the last valid ones)."""
         with self.lock:
+            if self.closed:
+                return
             self.model = build_model(self.scenario, int(self.key[1]))
             self.steps = 0
 
     def step(self, n: int = 1) -> None:
-        """Advance the model ``n`` months (fewer at the end of the run)."""
+        """Advance the model ``n`` months (fewer at the end of the run; none once closed)."""
         with self.lock:
+            if self._model is None:
+                return
+            model = self._model
             for _ in range(n):
-                if not self.model.running:
+                if not model.running:
                     break
-                self.model.step()
-            self.steps = self.model.month - self.model.start_month
+                model.step()
+            self.steps = model.month - model.start_month

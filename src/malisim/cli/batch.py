@@ -26,6 +26,9 @@ from malisim.core.interrupts import sigterm_as_interrupt
 
 #: Seconds between progress log lines without ``--log-every``.
 LOG_EVERY = 30.0
+#: Seconds a Dask batch waits for a worker without ``--worker-timeout`` (as the executor's,
+#: malisim.experiment.executors.WORKER_TIMEOUT, which the parser does not import).
+WORKER_TIMEOUT = 60.0
 #: Longest time (s) finished runs wait before being committed, without ``--flush-seconds``.
 FLUSH_SECONDS = 10.0
 #: Longest ``--log-every`` and ``--flush-seconds`` (s): one day.
@@ -49,6 +52,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="local processes, or dask with --scheduler or --dask-local",
         workers_default="all cores",
         dask_local=True,
+    )
+    batch.add_argument(
+        "--worker-timeout",
+        type=float,
+        default=WORKER_TIMEOUT,
+        metavar="SECONDS",
+        help="with --scheduler: seconds to wait for a worker when the cluster has none (at the "
+        "start, or after every worker left) before stopping, resumable; above 0 and at most "
+        f"86400 (default {WORKER_TIMEOUT:g})",
     )
     batch.add_argument(
         "--resume", action="store_true", help="continue the batch in --out (keeps runs done)"
@@ -110,6 +122,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         workers=args.workers,
         scheduler=args.scheduler,
         dask_local=args.dask_local,
+        worker_timeout=args.worker_timeout,
         resume=args.resume,
         force=args.force,
         retry_failed=args.retry_failed,
@@ -119,14 +132,24 @@ def cmd_batch(args: argparse.Namespace) -> int:
     )
 
 
-def check_seconds(log_every: float, flush_seconds: float) -> None:
-    """Refuse a ``--log-every`` or ``--flush-seconds`` outside its range (NaN and inf too).
+def check_seconds(
+    log_every: float, flush_seconds: float, worker_timeout: float = WORKER_TIMEOUT
+) -> None:
+    """Refuse a ``--log-every``, ``--flush-seconds`` or ``--worker-timeout`` out of range.
+
+    NaN and infinity are out of range too.
 
     Raises:
-        UserError: When ``log_every`` is not in (0, MAX_SECONDS] or ``flush_seconds`` not in
-            [0, MAX_SECONDS].
+        UserError: When ``log_every`` or ``worker_timeout`` is not in (0, MAX_SECONDS] or
+            ``flush_seconds`` not in [0, MAX_SECONDS].
     """
     top = f"{MAX_SECONDS:.0f}"
+    if not (math.isfinite(worker_timeout) and 0 < worker_timeout <= MAX_SECONDS):
+        raise UserError(
+            f"{worker_timeout:g} is out of range",
+            key="--worker-timeout",
+            allowed=f"a number of seconds above 0 and at most {top}, e.g. 60",
+        )
     if not (math.isfinite(log_every) and 0 < log_every <= MAX_SECONDS):
         raise UserError(
             f"{log_every:g} is out of range",
@@ -149,6 +172,7 @@ def run_batch(
     workers: int | None = None,
     scheduler: str | None = None,
     dask_local: int | None = None,
+    worker_timeout: float = WORKER_TIMEOUT,
     resume: bool = False,
     force: bool = False,
     retry_failed: bool = False,
@@ -165,6 +189,7 @@ def run_batch(
         workers: Local worker processes.
         scheduler: Address of a running Dask scheduler.
         dask_local: Workers of a local Dask cluster to start.
+        worker_timeout: Seconds to wait for a Dask worker when the cluster has none.
         resume: Continue the batch in ``out_dir``.
         force: Resume even if the experiment or the version changed.
         retry_failed: Rerun the failed runs.
@@ -185,7 +210,7 @@ def run_batch(
     )
     from malisim.experiment.results import resume_command
 
-    check_seconds(log_every, flush_seconds)
+    check_seconds(log_every, flush_seconds, worker_timeout)
     check_workers(workers)
     check_dask_local(dask_local)
     experiment = load_experiment(experiment_file)
@@ -207,6 +232,7 @@ def run_batch(
                 workers=workers,
                 scheduler=scheduler,
                 dask_local=dask_local,
+                worker_timeout=worker_timeout,
                 resume=resume,
                 force=force,
                 retry_failed=retry_failed,

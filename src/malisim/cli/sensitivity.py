@@ -86,7 +86,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="PRIM: smallest share of runs in a box (default 0.05)",
     )
     dis.add_argument("--boxes", type=int, default=3, metavar="N", help="most PRIM boxes, 1-100 (3)")
-    dis.add_argument("--depth", type=int, default=3, metavar="N", help="CART tree depth (3)")
+    dis.add_argument("--depth", type=int, default=3, metavar="N", help="CART tree depth, 1-8 (3)")
     dis.add_argument(
         "--out", metavar="DIR", help="output folder (default: RESULTS_DIR/discovery/OUTCOME)"
     )

@@ -14,6 +14,10 @@ import sys
 INSTALL_HINT = "pip install 'malisim[viz]'"
 #: The TCP ports ``--port`` accepts.
 PORTS = range(1, 65536)
+#: ``--session-timeout``: default and accepted seconds (as malisim.app.server's, which the
+#: parser does not import: it needs Solara).
+SESSION_TIMEOUT = 120
+SESSION_TIMEOUTS = range(0, 86_401)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,6 +34,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "machine only)"
     )  # fmt: skip
     ui.add_argument("--port", type=int, default=8765, help="TCP port, 1-65535 (default 8765)")
+    ui.add_argument(
+        "--session-timeout",
+        type=int,
+        default=SESSION_TIMEOUT,
+        metavar="SECONDS",
+        help="seconds a page that lost its connection keeps its session (and model) before it "
+        f"is freed, {SESSION_TIMEOUTS[0]}-{SESSION_TIMEOUTS[-1]} (default {SESSION_TIMEOUT}); "
+        "a closed tab frees its session at once",
+    )
     ui.add_argument(
         "scenario",
         nargs="?",
@@ -51,7 +64,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
         2 when Solara is missing or the scenario file is invalid, else 0 after the server stops.
 
     Raises:
-        UserError: For a ``--port`` outside 1-65535 (before the server starts).
+        UserError: For a ``--port`` outside 1-65535 or a ``--session-timeout`` outside
+            0-86400 (before the server starts).
     """
     from malisim.core.errors import UserError
 
@@ -75,6 +89,12 @@ def cmd_ui(args: argparse.Namespace) -> int:
         raise UserError(
             f"{args.port} is not a TCP port", key="--port", allowed=f"{PORTS[0]}-{PORTS[-1]}"
         )
+    if args.session_timeout not in SESSION_TIMEOUTS:
+        raise UserError(
+            f"{args.session_timeout} seconds is out of range",
+            key="--session-timeout",
+            allowed=f"{SESSION_TIMEOUTS[0]}-{SESSION_TIMEOUTS[-1]} seconds",
+        )
     if importlib.util.find_spec("solara_assets") is None:
         print(
             "warning: solara-assets is not installed: the page will load its scripts from a "
@@ -84,5 +104,5 @@ def cmd_ui(args: argparse.Namespace) -> int:
     from malisim.app.server import serve
 
     print(f"malisim ui: serving on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
-    serve(args.host, args.port, args.scenario)
+    serve(args.host, args.port, args.scenario, session_timeout=args.session_timeout)
     return 0

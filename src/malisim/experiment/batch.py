@@ -19,6 +19,7 @@ since the last commit. Either way ``resume=True`` completes the batch.
 
 from __future__ import annotations
 
+import errno
 import socket
 import time
 from collections.abc import Iterator
@@ -35,7 +36,7 @@ from malisim.experiment.chunks import ChunkWriter
 from malisim.experiment.consolidate import consolidate, is_consolidated
 from malisim.experiment.design import Experiment, RunSpec
 from malisim.experiment.executor_kinds import DASK
-from malisim.experiment.executors import Executor, make_executor
+from malisim.experiment.executors import WORKER_TIMEOUT, Executor, make_executor
 from malisim.experiment.progress import Progress
 from malisim.experiment.status_log import StatusLog, StatusScan, scan_status, summarise
 from malisim.experiment.store import (
@@ -48,6 +49,12 @@ from malisim.experiment.store import (
     package_versions,
 )
 from malisim.experiment.worker import TABLES, RunOutput, RunTask
+
+#: Errors of a write to the results folder that the user can fix (a full, read-only or
+#: quota-bound disk): reported as one line, and the store resumes.
+WRITE_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG, errno.EIO}
+)
 
 #: Commit the current chunk after this many runs ...
 DEFAULT_CHUNK_RUNS = 64
@@ -273,6 +280,7 @@ def run_experiment(
     workers: int | None = None,
     scheduler: str | None = None,
     dask_local: int | None = None,
+    worker_timeout: float = WORKER_TIMEOUT,
     resume: bool = False,
     force: bool = False,
     retry_failed: bool = False,
@@ -291,6 +299,8 @@ def run_experiment(
         workers: Local worker processes (default: all cores).
         scheduler: Dask scheduler address, ``tcp://host:port``.
         dask_local: Start a Dask ``LocalCluster`` with this many workers.
+        worker_timeout: Seconds a Dask batch waits for a worker when its cluster has none
+            (at the start, or after every worker left) before it stops, resumable.
         resume: Continue the batch in ``out`` (runs done are kept, the others run).
         force: Resume even if the experiment or the malisim version changed: runs whose
             fingerprint (scenario, parameters, seed) is unchanged are kept, the rest run.
@@ -312,7 +322,9 @@ def run_experiment(
         ``if __name__ == "__main__":`` (notebooks and the command line need nothing).
 
     Raises:
-        UserError: For a bad experiment, a refused output folder or bad executor options.
+        UserError: For a bad experiment, a refused output folder or bad executor options, or
+            when the results folder cannot be written mid-way (a full or read-only disk): the
+            runs committed before are kept and ``resume`` continues.
         KeyboardInterrupt: On Ctrl-C, after the finished runs are committed.
     """
     from malisim.experiment.config import load_experiment
@@ -322,7 +334,7 @@ def run_experiment(
     ex = (
         executor
         if isinstance(executor, Executor)
-        else make_executor(executor, workers, scheduler, dask_local)
+        else make_executor(executor, workers, scheduler, dask_local, worker_timeout)
     )
     if chunk_runs < 1:
         raise UserError("must be at least 1", key="chunk_runs")
@@ -382,6 +394,16 @@ def run_experiment(
                 log.close()
             manifest["completed"] = now_iso()
             store.write_manifest(manifest)
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        raise UserError(
+            f"cannot write the results folder: {exc.strerror or exc}"
+            + (f" ({exc.filename})" if exc.filename else "")
+            + "; the runs committed so far are saved: make room (or make it writable) and "
+            "rerun with --resume",
+            file=str(store.root),
+        ) from None
     finally:
         store.unlock()
     return BatchReport(
@@ -487,6 +509,7 @@ def _run_session(
         shown_failures += 1
 
     outcome = "interrupted"
+    ex.notify = bar.message
     try:
         with ex:
             info = ex.info()
@@ -513,20 +536,34 @@ def _run_session(
     finally:
         bar.close()
         try:
-            if outcome != "finished":
-                log.append(
-                    [
-                        {
-                            "event": "stopped",
-                            "time": now_iso(),
-                            "session": session_no,
-                            "reason": outcome,
-                        }
-                    ],
-                    sync=True,
-                )
-            session.update(ended=now_iso(), outcome=outcome, runs_finished=ran)
-            store.write_manifest(manifest)
+            _record_stop(store, manifest, log, session, session_no, outcome, ran)
         finally:
             log.close()
     return ran, info
+
+
+def _record_stop(
+    store: Store,
+    manifest: dict[str, Any],
+    log: StatusLog,
+    session: dict[str, Any],
+    session_no: int,
+    outcome: str,
+    ran: int,
+) -> None:
+    """Log how the session ended and update the manifest (best effort after a failure).
+
+    After a failure (a full or unwritable disk, most often) these writes may fail too; the
+    store does not need them to resume, so that error is dropped and the first one reported.
+    """
+    try:
+        if outcome != "finished":
+            log.append(
+                [{"event": "stopped", "time": now_iso(), "session": session_no, "reason": outcome}],
+                sync=True,
+            )
+        session.update(ended=now_iso(), outcome=outcome, runs_finished=ran)
+        store.write_manifest(manifest)
+    except OSError:
+        if outcome == "finished":
+            raise

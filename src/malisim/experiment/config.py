@@ -26,6 +26,9 @@ An experiment file is a YAML mapping::
 
 The ``name`` becomes the default results folder (``results/<name>``), so it must be a plain
 folder name (letters, digits, ``_``, ``-``, ``.``; no path separator or ``..``). Sizes are
+The experiment's ``start``, ``end`` and ``params`` apply after every scenario's own files, as
+``malisim run --set`` or a child scenario file would: a shorter period truncates a scenario's
+timeline (its policies dated after the new end never happen). Sizes are
 limited and checked from their counts before anything is expanded: at most
 :data:`~malisim.experiment.design.MAX_POINTS` (1,000,000) design points and
 :data:`~malisim.experiment.design.MAX_RUNS` (10,000,000) runs (scenarios x points x replicates).
@@ -40,7 +43,6 @@ that file.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -67,7 +69,7 @@ from malisim.experiment.design import (
 from malisim.experiment.executor_kinds import DEFAULT_EXECUTOR, ExecutorKind
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.policies import Month
-from malisim.scenario import ResolvedScenario, load_scenario, scenario_from_dict
+from malisim.scenario import ResolvedScenario, load_scenario, load_scenario_with
 
 MAX_REPLICATES = 1_000_000
 
@@ -191,37 +193,32 @@ def _scenario_path(entry: str, index: int, base: Path, where: Locator) -> Path:
     )
 
 
-def _apply_overrides(
-    scenario: ResolvedScenario,
-    entry: str,
-    spec: ExperimentFile,
-    where: Locator,
+def _load_with_overrides(
+    scenario_file: Path, entry: str, spec: ExperimentFile, where: Locator
 ) -> ResolvedScenario:
-    """Apply the experiment's ``params``, ``start`` and ``end`` to one scenario."""
+    """Load one scenario with the experiment's ``params``, ``start`` and ``end`` applied.
+
+    They act as a last layer over the scenario's files, like ``malisim run --set`` or a child
+    scenario file: a shorter period truncates the scenario's timeline.
+    """
     if not (spec.params or spec.start or spec.end):
-        return scenario
-    data = scenario.to_dict()
-    data["params"] = {**data["params"], **spec.params}
-    if spec.start:
-        data["start"] = spec.start
-    if spec.end:
-        data["end"] = spec.end
+        return load_scenario(scenario_file)
+    settings = {"start": spec.start, "end": spec.end, "params": spec.params}
     try:
-        resolved = scenario_from_dict(data, source=f"the experiment's {where.file}")
+        return load_scenario_with(
+            scenario_file, settings, source=where.file or "", line_of=where.line_of
+        )
     except UserError as err:
-        text = err.message
-        blame = "end"
-        if "before the run starts" in text or "is after end" in text:
-            blame = "start"
-        if not getattr(spec, blame):
-            blame = "start" if spec.start else ("end" if spec.end else "params")
-        detail = f"{err.key}: {text}" if err.key else text
+        if err.file != where.file:
+            raise  # a problem of the scenario's own files
         raise UserError(
-            f"makes scenario {scenario.name!r} ({entry}) invalid: {detail}",
+            f"{err.message}, for scenario {entry!r}",
+            file=err.file,
+            line=err.line,
+            key=err.key,
             allowed=err.allowed,
-            **where(blame),
+            suggestion=err.suggestion,
         ) from None
-    return replace(resolved, source_files=scenario.source_files)
 
 
 def _check_size(n_points: int, spec: ExperimentFile, where: Locator, *path: Hashable) -> None:
@@ -381,8 +378,7 @@ def load_experiment(path: str | Path) -> Experiment:
     seen: dict[str, int] = {}
     for i, entry in enumerate(spec.scenarios):
         scenario_file = _scenario_path(entry, i, base, where)
-        scenario = load_scenario(scenario_file)
-        scenario = _apply_overrides(scenario, entry, spec, where)
+        scenario = _load_with_overrides(scenario_file, entry, spec, where)
         if scenario.name in seen:
             raise UserError(
                 f"scenario {scenario.name!r} is already in the experiment (scenarios"

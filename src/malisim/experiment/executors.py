@@ -15,7 +15,10 @@ results, however long the batch.
   as failed.
 * :class:`DaskExecutor` submits to a Dask distributed scheduler (``tcp://host:port``) or to a
   ``LocalCluster`` it starts. When a worker is lost, Dask reschedules its runs on the others; a
-  lost scheduler stops the batch (:class:`ExecutorLost`) so that it can be resumed.
+  lost scheduler stops the batch with one message (:class:`ExecutorLost`; Dask's own log lines
+  and tracebacks are silenced while the executor is open) so that it can be resumed. A cluster
+  with no worker is waited for, up to ``worker_timeout`` seconds (``--worker-timeout``), at
+  the start and whenever every worker has left, then the batch stops the same way.
 
 Nothing here is imported by ``import malisim``; multiprocessing and dask are imported when an
 executor starts.
@@ -23,6 +26,7 @@ executor starts.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import threading
@@ -41,6 +45,12 @@ from malisim.experiment.worker import RunOutput, RunTask, execute_run, failed_ou
 DEFAULT_TICK = 1.0
 #: Attempts of a run whose local worker process died before the run is recorded as failed.
 MAX_ATTEMPTS = 2
+#: Seconds a Dask batch waits for a worker when its cluster has none (``--worker-timeout``).
+WORKER_TIMEOUT = 60.0
+#: Longest ``--worker-timeout`` (s): one day.
+MAX_WORKER_TIMEOUT = 86_400.0
+#: Dask's loggers that print errors (with tracebacks) when the scheduler goes away.
+DASK_LOGGERS = ("distributed", "distributed.client", "distributed.core", "distributed.comm")
 
 
 class ExecutorLost(UserError):
@@ -62,6 +72,8 @@ class Executor:
 
     def __init__(self) -> None:
         self.workers = 1
+        #: Called with a one-line notice for the user (the batch shows it with its progress).
+        self.notify: Callable[[str], None] = lambda text: None
 
     def __enter__(self) -> Executor:
         self.start()
@@ -257,6 +269,7 @@ class DaskExecutor(Executor):
             ``LocalCluster``.
         local_workers: Worker processes of the local cluster (one thread each).
         connect_timeout: Seconds to wait for the scheduler.
+        worker_timeout: Seconds to wait for a worker when the cluster has none.
     """
 
     name = DASK
@@ -266,15 +279,65 @@ class DaskExecutor(Executor):
         scheduler: str | None = None,
         local_workers: int | None = None,
         connect_timeout: float = 30.0,
+        worker_timeout: float = WORKER_TIMEOUT,
     ) -> None:
         super().__init__()
         self.scheduler = scheduler
         self.local_workers = local_workers
         self.connect_timeout = connect_timeout
+        self.worker_timeout = worker_timeout
         self.workers = int(local_workers or 0)
         self._client: Any = None
         self._cluster: Any = None
         self._pending: dict[str, tuple[Any, RunTask]] = {}
+        self._log_levels: dict[str, int] = {}
+
+    def _where(self) -> str:
+        return f"the Dask cluster at {self.scheduler}" if self.scheduler else "the Dask cluster"
+
+    def _lost(self) -> ExecutorLost:
+        """The error for a scheduler that went away (stopped, or the connection broke)."""
+        return ExecutorLost(
+            f"lost the Dask scheduler{' at ' + self.scheduler if self.scheduler else ''} (it "
+            "stopped or the connection broke); the runs finished so far are saved: start the "
+            "cluster again and rerun with --resume"
+        )
+
+    def _no_worker(self, since: str) -> ExecutorLost:
+        return ExecutorLost(
+            f"{self._where()} has had no worker for {self.worker_timeout:g} s ({since}); the "
+            "runs finished so far are saved: start workers (dask worker ADDRESS) and rerun "
+            "with --resume, or wait longer with --worker-timeout",
+            key="--worker-timeout",
+        )
+
+    def _connected(self) -> bool:
+        return self._client is not None and self._client.status == "running"
+
+    def _quiet_logs(self) -> None:
+        """Silence Dask's error logs (a lost scheduler is reported once, by the batch)."""
+        for name in DASK_LOGGERS:
+            logger = logging.getLogger(name)
+            self._log_levels.setdefault(name, logger.level)
+            logger.setLevel(logging.CRITICAL + 1)
+
+    def _restore_logs(self) -> None:
+        for name, level in self._log_levels.items():
+            logging.getLogger(name).setLevel(level)
+        self._log_levels.clear()
+
+    def _wait_for_worker(self, since: str) -> None:
+        """Wait up to ``worker_timeout`` seconds for a worker; raise ExecutorLost if none."""
+        self.notify(
+            f"{self._where()} has no worker: waiting up to {self.worker_timeout:g} s for one "
+            "(--worker-timeout)"
+        )
+        try:
+            self._client.wait_for_workers(1, timeout=self.worker_timeout)
+        except Exception:  # dask's TimeoutError, or the scheduler went away meanwhile
+            if not self._connected():
+                raise self._lost() from None
+            raise self._no_worker(since) from None
 
     def start(self) -> None:
         """Connect to the scheduler, or start a local cluster."""
@@ -284,18 +347,24 @@ class DaskExecutor(Executor):
             raise UserError(
                 "the Dask executor needs dask.distributed: pip install 'malisim[distributed]'"
             ) from None
-        import logging
-
         if self.scheduler:
+            self._quiet_logs()
             try:
                 self._client = Client(
                     self.scheduler, timeout=self.connect_timeout, set_as_default=False
                 )
             except OSError as exc:
+                self._restore_logs()
                 raise UserError(
                     f"cannot connect to the Dask scheduler at {self.scheduler}: {exc}",
                     key="--scheduler",
                 ) from None
+            if self._nthreads() == 0:
+                try:
+                    self._wait_for_worker("since the batch started")
+                except BaseException:
+                    self.terminate()
+                    raise
         else:
             n = int(self.local_workers or usable_cores())
             self._cluster = LocalCluster(
@@ -337,6 +406,7 @@ class DaskExecutor(Executor):
                 cluster.close(timeout=10)
             except Exception:  # pragma: no cover
                 pass
+        self._restore_logs()
 
     def terminate(self) -> None:
         """Cancel the runs in flight and close."""
@@ -364,14 +434,24 @@ class DaskExecutor(Executor):
         window, window_at = 4, -1e9
         while True:
             if time.monotonic() - window_at > 5.0:  # workers come and go: ask now and then
-                window, window_at = max(4, 2 * self._nthreads()), time.monotonic()
+                if not self._connected():
+                    raise self._lost()
+                threads = self._nthreads()
+                if threads == 0 and self.scheduler and self._connected():
+                    self._wait_for_worker("since every worker left")  # raises if none comes
+                window, window_at = max(4, 2 * threads), time.monotonic()
             while len(pending) < window:
                 task = next(source, None)
                 if task is None:
                     break
                 on_submit(task)
                 key = f"malisim-run-{token}-{task.index}"
-                fut = self._client.submit(execute_run, task, key=key, pure=False)
+                try:
+                    fut = self._client.submit(execute_run, task, key=key, pure=False)
+                except Exception:
+                    if not self._connected():
+                        raise self._lost() from None
+                    raise
                 pending[key] = (fut, task)
                 finished.add(fut)
             if not pending:
@@ -388,11 +468,10 @@ class DaskExecutor(Executor):
                 try:
                     out = fut.result()
                 except CancelledError:
-                    raise ExecutorLost(
-                        "the Dask scheduler cancelled the runs in flight (connection lost?); "
-                        "the runs finished so far are saved: rerun with --resume"
-                    ) from None
+                    raise self._lost() from None
                 except Exception as exc:  # e.g. KilledWorker after repeated worker deaths
+                    if not self._connected():  # not the run's fault: it stays pending
+                        raise self._lost() from None
                     out = failed_output(
                         task, f"{type(exc).__name__}: {exc}", traceback.format_exc()
                     )
@@ -406,6 +485,7 @@ def make_executor(
     workers: int | None = None,
     scheduler: str | None = None,
     dask_local: int | None = None,
+    worker_timeout: float = WORKER_TIMEOUT,
 ) -> Executor:
     """Build an executor from command-line style options.
 
@@ -415,6 +495,8 @@ def make_executor(
         workers: Worker processes of the local executor (default: all cores).
         scheduler: Dask scheduler address (``tcp://host:port``).
         dask_local: Start a Dask ``LocalCluster`` with this many workers.
+        worker_timeout: Seconds a Dask batch waits for a worker when its cluster has none
+            (above 0, at most :data:`MAX_WORKER_TIMEOUT`).
 
     Returns:
         The executor (not started).
@@ -441,6 +523,12 @@ def make_executor(
         raise UserError("must be at least 1", key="--workers")
     if dask_local is not None and dask_local < 1:
         raise UserError("must be at least 1", key="--dask-local")
+    if not (isinstance(worker_timeout, int | float) and 0 < worker_timeout <= MAX_WORKER_TIMEOUT):
+        raise UserError(
+            f"{worker_timeout} is out of range",
+            key="--worker-timeout",
+            allowed=f"a number of seconds above 0 and at most {MAX_WORKER_TIMEOUT:g}",
+        )
     if kind == SERIAL:
         if workers not in (None, 1):
             raise UserError("the serial executor has one worker", key="--workers")
@@ -459,4 +547,6 @@ def make_executor(
             key="--scheduler",
             allowed="tcp://host:port",
         )
-    return DaskExecutor(scheduler=scheduler, local_workers=dask_local)
+    return DaskExecutor(
+        scheduler=scheduler, local_workers=dask_local, worker_timeout=float(worker_timeout)
+    )

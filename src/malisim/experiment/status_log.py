@@ -4,7 +4,9 @@ One JSON object per line, appended and never rewritten: ``session`` (a batch sta
 (a run was handed to a worker), ``done`` (with the chunk and row group holding the run's tables),
 ``failed`` (with the error and traceback), ``stopped``, ``design`` (the design changed) and
 ``complete`` (the consolidated tables were written). A torn last line (a writer killed in the
-middle of a write) is skipped on reading, and the next writer starts on a new line.
+middle of a write) is skipped on reading, and the next writer starts on a new line; so is a
+line whose record is not of the log's shape (e.g. hand-edited, ``{"run": 5, "state": []}``),
+with one warning (:class:`StatusLogWarning`) per read: its run stays pending and is rerun.
 
 :func:`scan_status` reconstructs, in one streaming pass, the :class:`RunState` of every run of a
 design: a run is done iff its last terminal record is ``done`` for its current fingerprint and
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +26,38 @@ from typing import Any
 from malisim.experiment.design import RunSpec
 
 
+class StatusLogWarning(UserWarning):
+    """Lines of a status log were skipped because their records are malformed."""
+
+
+def _well_formed(rec: Any) -> bool:
+    """Whether a decoded line is a record of the log's shape (the keys the readers use)."""
+    if not isinstance(rec, dict) or not isinstance(rec.get("event"), str):
+        return False
+    if any(k in rec and not isinstance(rec[k], str) for k in ("run", "fp", "chunk")):
+        return False
+    event = rec["event"]
+    if event == "done":
+        rg = rec.get("rg")
+        if not ("run" in rec and "chunk" in rec and isinstance(rg, int)) or isinstance(rg, bool):
+            return False
+        return rg >= 0
+    if event == "failed":
+        return "run" in rec and all(
+            rec.get(k) is None or isinstance(rec[k], str) for k in ("error", "traceback")
+        )
+    return True
+
+
 def iter_status_log(path: Path) -> Iterator[dict[str, Any]]:
-    """Yield the records of the status log, skipping a torn (partially written) line."""
+    """Yield the records of the status log, skipping torn (partially written) lines.
+
+    A line that is not a record of the log's shape is skipped too (its run stays pending),
+    with one :class:`StatusLogWarning` per read.
+    """
     if not path.exists():
         return
+    malformed = 0
     with open(path, "rb") as fh:
         for raw in fh:
             if not raw.endswith(b"\n"):
@@ -35,8 +66,17 @@ def iter_status_log(path: Path) -> Iterator[dict[str, Any]]:
                 rec = json.loads(raw)
             except (json.JSONDecodeError, UnicodeDecodeError):
                 continue
-            if isinstance(rec, dict) and "event" in rec:
-                yield rec
+            if not _well_formed(rec):
+                malformed += 1
+                continue
+            yield rec
+    if malformed:
+        warnings.warn(
+            f"{path}: skipped {malformed} malformed line(s) (not records of the status log); "
+            "their runs count as pending and run again on --resume",
+            StatusLogWarning,
+            stacklevel=2,
+        )
 
 
 def read_status_log(path: Path) -> list[dict[str, Any]]:

@@ -61,11 +61,14 @@ class State(mesa.Agent):
     def order_offensive(self, target: np.ndarray, intensity: float) -> None:
         """Order an offensive into the ``target`` cells this month (policies, via the model).
 
+        Several orders in one month combine: each cell keeps the strongest order it was given,
+        whatever the order in which they came.
+
         Args:
             target: Boolean mask of the cells.
             intensity: Share of offensive forces sent there (0-1).
         """
-        self.offensive_orders = np.where(target, intensity, 0.0)
+        self.offensive_orders = np.maximum(self.offensive_orders, np.where(target, intensity, 0.0))
 
     def add_rally(self, amount: float) -> None:
         """Add a sovereignty rally to approval (the break with France, ICG2023)."""

@@ -13,10 +13,19 @@ class lists the hooks its own methods use in its ``hooks`` class attribute and i
 The lifecycle of this base class itself uses :data:`LIFECYCLE_HOOKS` (the month, and the
 indicator a trigger watches). The test suite runs every shipped policy against a proxy of the
 model that exposes only :meth:`Policy.declared_hooks`.
+
+Overlapping copies of a policy compose by a rule of their own, the same whatever their order in
+the scenario: the policies of one model that share a :meth:`Policy.peer_key` find each other when
+the model initialises them (a weak per-model table, so a finished model keeps nothing alive),
+and each month every one of them recomputes the parameter from the scenario's value and the set
+of peers active that month (:meth:`Policy.peers`, :meth:`Policy.active_at`). The parameter is
+given back to the scenario's value only in the month after the last of them ends.
 """
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Hashable
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
@@ -78,6 +87,12 @@ class Trigger(BaseModel):
         return value > self.above
 
 
+#: Per model (weakly keyed), the policies that compose, grouped by their peer key.
+_PEER_GROUPS: weakref.WeakKeyDictionary[Any, dict[Hashable, list[Policy]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 class Policy(BaseModel):
     """Base class of all policies; subclasses register themselves with :func:`register_policy`.
 
@@ -98,6 +113,7 @@ class Policy(BaseModel):
 
     trigger: Trigger | None = None
     _offset: int | None = PrivateAttr(default=None)
+    _peers: list[Policy] | None = PrivateAttr(default=None)
 
     @classmethod
     def located_wording(cls) -> KeyWording:
@@ -159,9 +175,52 @@ class Policy(BaseModel):
         """Return the policy's set month fields as month indices."""
         return {k: parse_month(v) for k, v in self.date_fields().items()}
 
+    def peer_key(self) -> Hashable | None:
+        """The key of the policies that compose with this one (None: it composes with none).
+
+        Policies of one model with equal keys are each other's :meth:`peers`; a subclass that
+        allows several copies (``allow_multiple``) returns one, e.g. its type or its parameter.
+        """
+        return None
+
+    def peers(self) -> list[Policy]:
+        """This policy and the other policies of its model with the same :meth:`peer_key`.
+
+        In the model's order; only this policy before :meth:`initialize` or without a key.
+        """
+        return self._peers if self._peers is not None else [self]
+
+    def active_at(self, month: int) -> bool:
+        """Whether the policy is in force in a month: started, and from ``start`` through ``end``.
+
+        A policy without a ``start`` field is in force from its first month on, one without an
+        ``end`` (or with ``end`` unset) until the end of the run; a trigger shifts both.
+        """
+        if not self.started:
+            return False
+        start = self.month("start") if "start" in type(self).model_fields else None
+        end = self.month("end") if "end" in type(self).model_fields else None
+        return (start is None or start <= month) and (end is None or month <= end)
+
     def initialize(self, model: PolicyHooks) -> None:
-        """Prepare the policy when the model is built (default: reset the trigger)."""
+        """Prepare the policy when the model is built (default: reset the trigger).
+
+        Also joins the policy to its peers in this model (see :meth:`peer_key`); a subclass that
+        overrides this calls ``super().initialize(model)``.
+        """
         self._offset = None
+        self._peers = None
+        key = self.peer_key()
+        if key is None:
+            return
+        try:
+            groups = _PEER_GROUPS.setdefault(model, {})
+        except TypeError:  # a stand-in model that cannot be weakly referenced: no peers
+            return
+        group = groups.setdefault(key, [])
+        if not any(p is self for p in group):  # policies compare by value: check identity
+            group.append(self)
+        self._peers = group
 
     def apply(self, model: PolicyHooks) -> None:
         """Act on the model at the start of the current month (default: nothing)."""

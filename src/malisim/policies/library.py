@@ -5,10 +5,16 @@ orders (``launch_offensive``, ``add_rally``, ``set_dialogue_regions``); the hook
 :class:`malisim.model.hooks.PolicyHooks` are all it touches. Its ``hooks`` and docstring list
 the hooks it uses and its ``sources`` where its effects come from. Ramps are linear between
 their dates.
+
+Several copies of ``ecowas_sanctions``, ``aid_suspension``, ``accord_implementation`` and
+``kidal_offensive`` may overlap; each class says how overlapping copies compose (the rule does
+not depend on their order in the scenario, see :mod:`malisim.policies.base`).
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Hashable
 from itertools import pairwise
 
 from pydantic import Field, model_validator
@@ -164,6 +170,10 @@ class EcowasSanctions(Policy):
 
     Border closure and trade ban (essentials exempted) and frozen sovereign assets.
 
+    Overlapping sanctions: while any is in force the strongest ``intensity`` of those in force
+    applies, and the lowest ``leakage`` that one of them gives (the scenario's value when none
+    gives one); both return to the scenario's values in the month after the last one ends.
+
     Hooks: ``month``, ``set_param`` and ``base_param`` (ecowas_sanctions, sanctions_leakage).
     """
 
@@ -187,15 +197,22 @@ class EcowasSanctions(Policy):
         _ordered(self, "start", "end")
         return self
 
+    def peer_key(self) -> Hashable:
+        """All ECOWAS sanctions of a model compose."""
+        return self.policy_type
+
     def apply(self, model: PolicyHooks) -> None:
-        """Sanctions in force from start through end inclusive."""
+        """Sanctions in force from start through end inclusive (composed with overlapping ones)."""
         m = model.month
-        active = self.required_month("start") <= m <= self.required_month("end")
+        group = [p for p in self.peers() if isinstance(p, EcowasSanctions)]
+        active = [p for p in group if p.active_at(m)]
         if active:
-            model.set_param("ecowas_sanctions", self.intensity)
-            if self.leakage is not None:
-                model.set_param("sanctions_leakage", self.leakage)
-        elif m == self.required_month("end") + 1:
+            model.set_param("ecowas_sanctions", max(p.intensity for p in active))
+            if any(p.leakage is not None for p in group):
+                given = [p.leakage for p in active if p.leakage is not None]
+                leakage = min(given) if given else model.base_param("sanctions_leakage")
+                model.set_param("sanctions_leakage", leakage)
+        elif any(p.active_at(m - 1) for p in group):
             model.set_param("ecowas_sanctions", model.base_param("ecowas_sanctions"))
             model.set_param("sanctions_leakage", model.base_param("sanctions_leakage"))
 
@@ -288,12 +305,18 @@ class MinusmaWithdrawal(Policy):
 class AidSuspension(Policy):
     """A donor suspends a share of aid to the state (several may overlap; shares add up).
 
-    Hooks: ``month``, ``get_param`` and ``set_param`` (donor_engagement).
+    While any suspension is in force, ``donor_engagement`` is the scenario's value less the
+    shares of the donors suspended that month (within 0-1); two overlapping suspensions by the
+    same donor (names compared ignoring case and spacing) withhold the larger share, not both.
+    A share comes back only when no suspension of its donor covers the month, and the value
+    returns to the scenario's in the month after the last suspension ends.
+
+    Hooks: ``month``, ``base_param`` and ``set_param`` (donor_engagement).
     """
 
     policy_type = "aid_suspension"
     allow_multiple = True
-    hooks = ("month", "get_param", "set_param")
+    hooks = ("month", "base_param", "set_param")
     sources = (
         f"{S002}: 'The suspension of European Union budgetary support in January 2022 and "
         "paused payments from institutions such as the World Bank and the African Development "
@@ -311,15 +334,27 @@ class AidSuspension(Policy):
         _ordered(self, "start", "end")
         return self
 
+    def peer_key(self) -> Hashable:
+        """All aid suspensions of a model compose (they move the same parameter)."""
+        return self.policy_type
+
+    def donor_key(self) -> str:
+        """The donor's name as suspensions are matched: case and spacing ignored."""
+        return " ".join(self.donor.split()).casefold()
+
     def apply(self, model: PolicyHooks) -> None:
-        """Withdraw this donor's share while suspended; give it back after."""
+        """Withhold the shares of the donors suspended this month; give them back after."""
         m = model.month
-        end = self.month("end")
-        now = model.get_param("donor_engagement")
-        if m == self.required_month("start"):
-            model.set_param("donor_engagement", max(now - self.share, 0.0))
-        elif end is not None and m == end + 1:
-            model.set_param("donor_engagement", min(now + self.share, 1.0))
+        group = [p for p in self.peers() if isinstance(p, AidSuspension)]
+        active = [p for p in group if p.active_at(m)]
+        if not active and not any(p.active_at(m - 1) for p in group):
+            return
+        withheld: dict[str, float] = {}
+        for p in active:
+            withheld[p.donor_key()] = max(withheld.get(p.donor_key(), 0.0), p.share)
+        total = math.fsum(withheld[k] for k in sorted(withheld))
+        value = min(max(model.base_param("donor_engagement") - total, 0.0), 1.0)
+        model.set_param("donor_engagement", value)
 
 
 @register_policy
@@ -373,6 +408,9 @@ class JihadistDialogue(Policy):
 class AccordImplementation(Policy):
     """The level of implementation of the 2015 Algiers accord from a date.
 
+    With several, the one that started last sets the level (of two that started in the same
+    month, the higher level).
+
     Hooks: ``month``, ``set_param`` (accord_implementation).
     """
 
@@ -387,10 +425,17 @@ class AccordImplementation(Policy):
     start: Month
     level: float = Field(ge=0, le=1)
 
+    def peer_key(self) -> Hashable:
+        """All accord implementation levels of a model compose."""
+        return self.policy_type
+
     def apply(self, model: PolicyHooks) -> None:
-        """Set the implementation level from start on."""
-        if model.month >= self.required_month("start"):
-            model.set_param("accord_implementation", self.level)
+        """Set the implementation level from start on (the latest started of several)."""
+        group = [p for p in self.peers() if isinstance(p, AccordImplementation)]
+        active = [p for p in group if p.active_at(model.month)]
+        if active:
+            latest = max(active, key=lambda p: (p.required_month("start"), p.level))
+            model.set_param("accord_implementation", latest.level)
 
 
 @register_policy
@@ -399,7 +444,8 @@ class KidalOffensive(Policy):
 
     Each month from ``start`` through ``end`` the state sends ``intensity`` of its offensive
     weight into the cells of ``regions`` (default Kidal): the signatories fight back and their
-    accord adherence falls.
+    accord adherence falls. Overlapping offensives add their regions; a cell ordered by two of
+    them gets the higher intensity (the model keeps the strongest order per cell each month).
 
     Hooks: ``month``, ``launch_offensive``.
     """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Hashable
 from typing import Literal
 
 from pydantic import field_validator, model_validator
@@ -18,6 +20,12 @@ class ParameterSchedule(Policy):
 
     After ``end`` the parameter returns to the scenario's value. Covers the long tail of
     interventions that no dedicated policy describes.
+
+    Overlapping schedules of one parameter compose, whatever their order in the scenario: of
+    the ``absolute`` ones in force the one that started last sets the value (of two that started
+    in the same month, the one that ends last, then the higher value), the scenario's value when
+    none is; every ``multiply`` one in force multiplies it. The parameter returns to the
+    scenario's value in the month after the last of them ends.
 
     Hooks: ``month``, ``base_param``, ``set_param``.
     """
@@ -54,14 +62,25 @@ class ParameterSchedule(Policy):
             raise ValueError(f"multiplier {self.value} must be >= 0")
         return self
 
-    def apply(self, model: PolicyHooks) -> None:
-        """Set the parameter while the schedule is active; restore it the month after."""
-        start = self.required_month("start")
+    def peer_key(self) -> Hashable:
+        """Schedules of the same parameter compose."""
+        return (self.policy_type, self.parameter)
+
+    def _precedence(self) -> tuple[float, float, float]:
         end = self.month("end")
+        return (self.required_month("start"), math.inf if end is None else end, self.value)
+
+    def apply(self, model: PolicyHooks) -> None:
+        """Set the parameter while a schedule of it is active; restore it the month after."""
         month = model.month
+        group = [p for p in self.peers() if isinstance(p, ParameterSchedule)]
+        active = [p for p in group if p.active_at(month)]
         base = model.base_param(self.parameter)
-        if start <= month and (end is None or month <= end):
-            value = self.value if self.mode == "absolute" else base * self.value
+        if active:
+            absolute = [p for p in active if p.mode == "absolute"]
+            value = max(absolute, key=ParameterSchedule._precedence).value if absolute else base
+            for factor in sorted(p.value for p in active if p.mode == "multiply"):
+                value *= factor
             model.set_param(self.parameter, value)
-        elif end is not None and month == end + 1:
+        elif any(p.active_at(month - 1) for p in group):
             model.set_param(self.parameter, base)

@@ -21,6 +21,7 @@ from malisim.scenario.resolve import (
     SET_SOURCE,
     ResolvedScenario,
     load_scenario,
+    load_scenario_with,
     resolve_scenario,
     scenario_from_dict,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "Scenario",
     "error_from_pydantic",
     "load_scenario",
+    "load_scenario_with",
     "raise_validation",
     "resolve_scenario",
     "scenario_from_dict",

@@ -21,8 +21,8 @@ file's ``extends`` key (``file.yaml:LINE: extends: ...``) without quoting the na
 from __future__ import annotations
 
 import os
-from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -403,6 +403,8 @@ def _override_layer(overrides: Iterable[str]) -> _Layer:
             raise UserError(err.message, **where) from None
         if key == "name" and not (isinstance(value, str) and value.strip()):
             raise UserError("must be non-empty text", allowed="e.g. name=my_scenario", **where)
+        if key == "description" and value is None:
+            value = ""  # `--set description=` (or =null) clears the description
         if len(parts) == 2:
             params[parts[1]] = value
         else:
@@ -444,6 +446,47 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> ResolvedSc
     if overrides:
         layers.append(_override_layer(overrides))
     return _resolve(layers)
+
+
+def load_scenario_with(
+    path: str | Path,
+    settings: Mapping[str, Any],
+    *,
+    source: str,
+    line_of: LineOf | None = None,
+) -> ResolvedScenario:
+    """Load a scenario file with settings applied after all its files, as a child file's are.
+
+    An experiment's ``start``, ``end`` and ``params`` use this, so that a shorter period
+    truncates the scenario's timeline (a policy dated after the new end simply never happens),
+    exactly as ``malisim run --end`` or a child scenario file does.
+
+    Args:
+        path: The scenario file.
+        settings: Any of ``start`` and ``end`` (``YYYY-MM``) and ``params`` (parameter name ->
+            value) that the other file sets.
+        source: The other file (named in error messages about its settings).
+        line_of: Lines of that file's keys, for error messages.
+
+    Returns:
+        The resolved scenario; its ``source_files`` are the scenario's files only.
+
+    Raises:
+        UserError: For any problem with the files, or with the settings against the scenario
+            (e.g. an ``end`` before the scenario's start), located in ``source``.
+    """
+    file = str(path)
+    data, file_line_of = load_yaml_file(file)
+    scn = validate_scenario(data, file, file_line_of)
+    first = _layer(scn, file, file_line_of, Path(file).parent)
+    layers = _chain(first, [(Path(file).resolve(), file)])
+    files = [layer.file for layer in layers]
+    values = {k: settings[k] for k in ("start", "end") if settings.get(k) is not None}
+    params = dict(settings.get("params") or {})
+    check_params(params, source, line_of)
+    last = _Layer(source, None, line_of, Path.cwd(), set(values), {**values, "params": params})
+    layers.append(last)
+    return replace(_resolve(layers), source_files=files)
 
 
 def scenario_from_dict(

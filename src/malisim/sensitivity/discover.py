@@ -42,6 +42,9 @@ _SCENARIO_ALIAS = "scenario_"
 OUT_DIR = "discovery"
 #: Most PRIM boxes a discovery may ask for (``--boxes``); boxes are found one after another.
 MAX_BOXES = 100
+#: Deepest CART tree a discovery may ask for (``--depth``): deeper trees are not readable (up to
+#: 2**depth leaves), and the figure's width doubles with every level.
+MAX_DEPTH = 8
 _WHERE = re.compile(
     r"^\s*(>=|<=|>|<)\s*(?:(q)\s*(\d+(?:\.\d+)?)|([-+]?[\d_,.]+(?:[eE][-+]?\d+)?))\s*$"
 )
@@ -522,6 +525,12 @@ def discover_frame(
             key="--boxes",
             allowed=f"a whole number from 1 to {MAX_BOXES}, e.g. 3",
         )
+    if isinstance(max_depth, bool) or not 1 <= max_depth <= MAX_DEPTH:
+        raise UserError(
+            f"depth {max_depth} is out of range",
+            key="--depth",
+            allowed=f"a whole number from 1 to {MAX_DEPTH}, e.g. 3",
+        )
     if x.shape[1] == 0:
         raise UserError(
             "the batch varies no parameter and has a single scenario: nothing to discover",
@@ -586,15 +595,15 @@ def discover(
         threshold: PRIM: minimum density of a box.
         mass_min: PRIM: smallest share of the runs in a box.
         max_boxes: PRIM: most boxes (1 to :data:`MAX_BOXES`).
-        max_depth: CART: depth of the tree.
+        max_depth: CART: depth of the tree (1 to :data:`MAX_DEPTH`).
 
     Returns:
         The boxes, trajectory and tree.
 
     Raises:
-        UserError: For an outcome not in the results, a bad condition, ``max_boxes`` out of
-            range, a batch without varied inputs, or a condition that no run (or every run)
-            meets.
+        UserError: For an outcome not in the results, a bad condition, ``max_boxes`` or
+            ``max_depth`` out of range, a batch without varied inputs, or a condition that no
+            run (or every run) meets.
     """
     from malisim.experiment import load_results
 
