@@ -24,6 +24,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def default_sigint() -> None:
+    """Default Ctrl-C handling in the server, whatever this test process inherited.
+
+    A job started in the background by a non-interactive shell inherits SIGINT ignored, and a
+    Python process started with SIGINT ignored keeps ignoring it (then the server would not
+    stop on Ctrl-C in this test, though it does in a terminal).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -55,6 +65,7 @@ def test_ui_stops_on_a_signal_with_one_line_and_status_130(signum):
         text=True,
         env=env,
         cwd=ROOT,
+        preexec_fn=default_sigint,
     )
     try:
         wait_listening(proc, port)
