@@ -619,6 +619,42 @@ REFERENCES: tuple[Reference, ...] = (
         "coverage",
     ),
     Reference(
+        key="RFI2022",
+        short="RFI 2022 (lifting of the ECOWAS sanctions)",
+        author="RFI",
+        title="The lifting of ECOWAS sanctions offers a breath of fresh air to the Malian economy",
+        kind="news article",
+        date="July 2022",
+        publisher="tellerreport.com",
+        url="https://www.tellerreport.com/news/2022-07-04-the-lifting-of-ecowas-sanctions-offers-"
+        "a-breath-of-fresh-air-to-the-malian-economy.ByZb9zCxs5.html",
+        covers="the six months of ECOWAS sanctions cost the economy about two points of growth; "
+        "their partial lifting on 3 July 2022 quickly relieves it",
+    ),
+    Reference(
+        key="AFP2022rally",
+        short="AFP 2022 (rallies against the ECOWAS sanctions)",
+        author="AFP",
+        title="Malians out in force after junta calls protests over sanctions",
+        kind="news article",
+        date="January 2022",
+        publisher="Daily Monitor (monitor.co.ug)",
+        url="https://www.monitor.co.ug/uganda/news/malians-out-in-force-after-junta-calls-"
+        "protests-over-sanctions-3682910",
+        covers="thousands rallied in Bamako on 14 January 2022 against the ECOWAS sanctions, at "
+        "the junta's call",
+    ),
+    Reference(
+        key="Hoeffler2003",
+        short="Hoeffler & Reynal-Querol 2003",
+        author="A. Hoeffler and M. Reynal-Querol",
+        title="Measuring the Costs of Conflict",
+        kind="working paper",
+        date="March 2003",
+        covers="a five-year civil war lowers annual growth by more than two points; recovery "
+        "after the fighting is not automatic",
+    ),
+    Reference(
         key="Epstein2002",
         short="Epstein 2002",
         author="J. M. Epstein",

@@ -42,8 +42,11 @@ class State(mesa.Agent):
         offensive: Soldiers on offensive operations per cell this month.
         offensive_orders: Extra offensive weight per cell ordered by policies (e.g. Kidal).
         effectiveness: Combat effectiveness multiplier (grows with EU training).
-        approval: National approval of the government (share).
+        approval: National approval of the government (share): its fundamentals plus the
+            rallies.
+        fundamentals: The part of approval that follows security and the economy (share).
         rally: Accumulated sovereignty rally (approval share) from breaks with former partners.
+        pressure_rally: Rally (approval share) against foreign pressure such as sanctions.
         budget_balance: Last month's budget balance (budget index).
     """
 
@@ -55,7 +58,9 @@ class State(mesa.Agent):
         self.offensive_orders = np.zeros(n_cells)
         self.effectiveness = 1.0
         self.approval = float(approval)
+        self.fundamentals = float(approval)
         self.rally = 0.0
+        self.pressure_rally = 0.0
         self.budget_balance = 0.0
 
     def order_offensive(self, target: np.ndarray, intensity: float) -> None:
@@ -144,12 +149,18 @@ class State(mesa.Agent):
     def update_approval(
         self, p: Parameters, civilian_deaths: list[float], economic_loss: float
     ) -> None:
-        """Move approval toward its target: sovereignty rally, security results, economy.
+        """Approval: fundamentals (security, economy) that move slowly, plus rallies at once.
 
-        The rally keeps ``rally_retention`` a month. Security results compare the civilian
-        deaths of the last ``approval_recent_months`` with the ``approval_reference_months``
-        before (relative change, ``approval_trend_offset`` added to damp small numbers); the
-        economy enters as the share of trend GDP lost (ICG2023).
+        Security results compare the civilian deaths of the last ``approval_recent_months``
+        with the ``approval_reference_months`` before (relative change,
+        ``approval_trend_offset`` added to damp small numbers); the economy enters as the share
+        of trend GDP lost (ICG2023: financial pressure and insecurity could make support
+        "swiftly crumble"). The fundamentals close ``approval_adjustment`` of the gap to their
+        target each month. The rallies add at once: the sovereignty rally of breaks with former
+        partners keeps ``rally_retention`` a month (ICG2023: the shift in alliances was
+        applauded), and the rally against foreign pressure (:func:`pressure_rally_next`) lasts
+        while sanctions are in force and fades after (CRS2022: support drawn from the
+        "face-off with France and ECOWAS"; AFP2022rally: mass rallies against the sanctions).
 
         Args:
             p: The parameters in force.
@@ -160,20 +171,35 @@ class State(mesa.Agent):
         recent = np.mean(civilian_deaths[-k:])
         before = np.mean(civilian_deaths[-(k + ref) : -k]) if len(civilian_deaths) > k else recent
         trend = (recent - before) / (before + p.approval_trend_offset)
-        self.rally *= p.rally_retention
         target = (
             p.approval_initial
-            + self.rally
             - p.approval_security_weight * trend
             - p.approval_economy_weight * economic_loss
         )
-        self.approval += p.approval_adjustment * (float(np.clip(target, 0, 1)) - self.approval)
+        self.fundamentals += p.approval_adjustment * (
+            float(np.clip(target, 0, 1)) - self.fundamentals
+        )
+        self.rally *= p.rally_retention
+        self.pressure_rally = pressure_rally_next(p, self.pressure_rally)
+        self.approval = float(np.clip(self.fundamentals + self.rally + self.pressure_rally, 0, 1))
 
     def grow(self, p: Parameters) -> None:
         """Recruit soldiers at ``fama_growth`` per year while the budget is not in deficit."""
         if self.budget_balance >= 0:
             self.troops *= (1.0 + p.fama_growth) ** (1.0 / 12.0)
         self.effectiveness += p.eu_training * p.eu_training_gain / 12.0
+
+
+def pressure_rally_next(p: Parameters, rally: float) -> float:
+    """The rally against foreign pressure next month (approval share).
+
+    While pressure is in force it is at least ``sanctions_rally * foreign_pressure`` (it bites
+    at once: AFP2022rally, mass rallies a week after the January 2022 sanctions); once the
+    pressure ends it halves every ``pressure_rally_half_life`` months (a short-run effect,
+    ICG2023: the support base is "likely to erode over time").
+    """
+    retention = 0.5 ** (1.0 / p.pressure_rally_half_life)
+    return max(p.sanctions_rally * p.foreign_pressure, retention * rally)
 
 
 class JihadistGroup(mesa.Agent):

@@ -1,9 +1,14 @@
-"""The economy and the humanitarian state: GDP index, the junta's budget, people in need.
+"""The economy and the humanitarian state: GDP as a level with memory, the budget, people in need.
 
-* GDP index (January 2019 = 1): trend growth times one minus the month's shocks — conflict
-  (national violence index), COVID-19 (2020, half in 2021), ECOWAS sanctions net of leakage
-  through Guinea and Mauritania, and the aid-dependent part of the economy lost when donors
-  disengage (CRS2022, ICG2023).
+* GDP index (January 2019 = 1): trend growth times what two kinds of damage leave of it.
+  *Disruptions* — COVID-19 (2020), ECOWAS sanctions net of leakage through Guinea and Mauritania
+  (essentials exempted), the aid-dependent part of the economy lost when donors disengage,
+  sieges and blockades, people displaced from their livelihoods — cut output at once while they
+  last and their effect fades with a half-life once they end (RFI2022: the lifting of the
+  sanctions relieved the economy quickly). *Conflict damage* — assets destroyed, seasons lost,
+  trade routes closed — accumulates with the national violence index and is repaired slowly
+  (Hoeffler2003: a civil war lowers growth by about two points a year and recovery is not
+  automatic). So a shock leaves the economy below trend after it ends, and the economy recovers.
 * Budget (index, one month of 2019 security spending = 100): revenue from gold, cotton and
   taxes moving with the GDP index, minus frozen assets under sanctions, plus donor budget support;
   spending on FAMa (grows with troops) and on Wagner (ICG2023: aid suspensions "have forced the
@@ -30,17 +35,79 @@ def national_violence(violence_index: np.ndarray, population: np.ndarray) -> flo
     return float(np.average(violence_index, weights=np.maximum(population, 1.0)))
 
 
-def covid_shock(month: int, size: float, share_2021: float) -> float:
-    """Share of GDP lost to COVID-19 in a month.
+def covid_shock(month: int, size: float) -> float:
+    """Share of GDP the COVID-19 pandemic disrupts in a month: ``size`` from 2020-03 to 2020-12.
 
-    The shock is ``size`` from 2020-03 to 2020-12 and ``share_2021`` of it in 2021.
+    The 2021 after-effect is not a separate term: like every disruption, the loss fades with
+    ``disruption_half_life`` after the shock ends (:func:`fade`).
     """
-    ym = format_month(month)
-    if "2020-03" <= ym <= "2020-12":
-        return size
-    if "2021-01" <= ym <= "2021-12":
-        return size * share_2021
-    return 0.0
+    return size if "2020-03" <= format_month(month) <= "2020-12" else 0.0
+
+
+def half_life_retention(half_life: float) -> float:
+    """The share of an effect kept each month when it halves in ``half_life`` months."""
+    return float(0.5 ** (1.0 / half_life))
+
+
+#: The disruptions of :func:`disruptions`, in order (``Economy.disruption`` has one per name).
+DISRUPTIONS: tuple[str, ...] = ("covid", "sanctions", "aid", "blockade", "displacement")
+
+
+def disruptions(
+    p: Parameters, month: int, blockade_share: float, displaced_share: float
+) -> np.ndarray:
+    """This month's disruptions of output, each a share of trend GDP (:data:`DISRUPTIONS`).
+
+    * COVID-19 (:func:`covid_shock`);
+    * ECOWAS sanctions: ``ecowas_sanctions * sanctions_gdp_shock * (1 - sanctions_leakage)``
+      (CRS2022: borders closed, essential goods exempted; Guinea and Mauritania kept trading);
+    * aid: ``aid_gdp_share * (1 - donor_engagement)``;
+    * blockades: the population-weighted share of output lost in besieged cells (output
+      proportional to people);
+    * displacement: ``displacement_output_loss`` of the share of people displaced or abroad.
+
+    Args:
+        p: The parameters in force.
+        month: Month index.
+        blockade_share: Population-weighted mean of the cells' siege losses (0-1).
+        displaced_share: Share of the people who are displaced or refugees (0-1).
+
+    Returns:
+        One share per disruption, in the order of :data:`DISRUPTIONS`.
+    """
+    return np.array(
+        [
+            covid_shock(month, p.covid_shock),
+            p.ecowas_sanctions * p.sanctions_gdp_shock * (1.0 - p.sanctions_leakage),
+            p.aid_gdp_share * (1.0 - p.donor_engagement),
+            blockade_share,
+            p.displacement_output_loss * displaced_share,
+        ]
+    )
+
+
+def fade(previous: np.ndarray, now: np.ndarray, retention: float) -> np.ndarray:
+    """Disruptions with memory: each bites at once and fades at ``retention`` a month after.
+
+    A disruption is the larger of this month's shock and what is left of last month's
+    (``retention`` of it), so output falls as soon as a shock starts and recovers with a
+    half-life once it ends (RFI2022: the lifting of sanctions quickly relieves the economy).
+    """
+    return np.maximum(now, retention * previous)
+
+
+def conflict_damage_next(
+    damage: float, national_violence: float, rate: float, retention: float
+) -> float:
+    """Conflict damage (share of trend GDP) next month: it accumulates and is slowly repaired.
+
+    ``damage * retention + rate / 12 * national_violence``: each month of violence destroys
+    ``rate / 12`` of output per unit of the national violence index (``rate`` a year:
+    Hoeffler2003, a civil war lowers growth by about two points a year), and ``1 - retention``
+    of the damage is repaired each month. A year of high violence therefore leaves output lower
+    years later, and sustained heavy violence drives it down without end.
+    """
+    return damage * retention + rate / 12.0 * national_violence
 
 
 class Economy:
@@ -50,6 +117,8 @@ class Economy:
         trend: GDP index on trend (without shocks).
         gdp_index: GDP index this month.
         loss: Share of trend GDP lost this month (0-1): the economic loss civilians feel.
+        damage: Accumulated conflict damage (share of trend GDP, before the cap).
+        disruption: Disruptions with memory, one per :data:`DISRUPTIONS` (shares of trend GDP).
         revenue: State revenue this month (budget index).
         spending: State spending this month (budget index).
     """
@@ -58,6 +127,8 @@ class Economy:
         self.trend = 1.0
         self.gdp_index = 1.0
         self.loss = 0.0
+        self.damage = 0.0
+        self.disruption = np.zeros(len(DISRUPTIONS))
         self.revenue = 0.0
         self.spending = 0.0
 
@@ -69,6 +140,8 @@ class Economy:
         fama_troops: float,
         initial_fama_troops: float,
         wagner_personnel: float,
+        blockade_share: float = 0.0,
+        displaced_share: float = 0.0,
     ) -> float:
         """Advance the economy by one month; return the state's budget balance.
 
@@ -79,19 +152,27 @@ class Economy:
             fama_troops: FAMa strength this month.
             initial_fama_troops: FAMa strength at the start of the run.
             wagner_personnel: Wagner personnel deployed this month.
+            blockade_share: Population-weighted mean siege loss of the cells (0-1).
+            displaced_share: Share of the people displaced or refugees (0-1).
 
         Returns:
             Revenue minus spending (budget index).
         """
         self.trend *= (1.0 + p.gdp_trend_growth) ** (1.0 / 12.0)
-        sanctions = p.ecowas_sanctions * p.sanctions_gdp_shock * (1.0 - p.sanctions_leakage)
-        shock = (
-            p.conflict_gdp_drag * national_violence
-            + covid_shock(month, p.covid_shock, p.covid_2021_share)
-            + sanctions
-            + p.aid_gdp_share * (1.0 - p.donor_engagement)
+        self.damage = conflict_damage_next(
+            self.damage,
+            national_violence,
+            p.conflict_damage_rate,
+            half_life_retention(p.conflict_recovery_half_life),
         )
-        self.loss = float(np.clip(shock, 0.0, p.gdp_loss_cap))
+        self.disruption = fade(
+            self.disruption,
+            disruptions(p, month, blockade_share, displaced_share),
+            half_life_retention(p.disruption_half_life),
+        )
+        lasting = min(self.damage, p.gdp_loss_cap)
+        now = min(float(self.disruption.sum()), p.gdp_loss_cap)
+        self.loss = float(min(1.0 - (1.0 - lasting) * (1.0 - now), p.gdp_loss_cap))
         self.gdp_index = self.trend * (1.0 - self.loss)
 
         frozen = p.frozen_asset_share * p.ecowas_sanctions  # assets frozen in ECOWAS banks

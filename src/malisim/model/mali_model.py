@@ -349,7 +349,13 @@ class MaliModel(mesa.Model):
         self.minusma.deploy(p.minusma_troops)
 
     def _update_economy(self) -> None:
-        """Phase ``economy``: GDP index and the state budget (see :class:`Economy`)."""
+        """Phase ``economy``: GDP index and the state budget (see :class:`Economy`).
+
+        It reads last month's violence index, sieges and displacement.
+        """
+        civ = self.civilians
+        people = max(float(civ.weight.sum()), 1.0)
+        displaced = float(civ.weight[civ.status != Status.RESIDENT].sum()) / people
         self.state.budget_balance = self.economy.update(
             self.params,
             self.month,
@@ -357,6 +363,8 @@ class MaliModel(mesa.Model):
             fama_troops=self.state.troops,
             initial_fama_troops=self.initial_troops,
             wagner_personnel=self.wagner.total,
+            blockade_share=national_violence(self.blockade, self.cell_population),
+            displaced_share=displaced,
         )
 
     def _deploy_state(self) -> None:

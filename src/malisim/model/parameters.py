@@ -364,32 +364,57 @@ class Parameters(BaseModel):
         "Donor budget support and aid to the state at full donor engagement.",
         f"{S002} (EU budget support, World Bank, AfDB payments)", "state",
     )  # fmt: skip
+
+    # --- politics (approval) ----------------------------------------------------------------
     approval_initial: float = param(
         0.55, 0.0, 1.0, "share",
         "Approval of the government in January 2019.",
-        f"{S000} (opposition mounted over corruption, insecurity); value an assumption", "state",
+        f"{S000} (opposition mounted over corruption, insecurity); value an assumption", "politics",
     )  # fmt: skip
     sovereignty_rally: float = param(
         0.25, 0.0, 0.6, "approval share",
-        "Approval gained when the junta breaks with France / pivots to Russia (rally effect).",
+        "Approval gained at once when the junta breaks with France / pivots to Russia (rally "
+        "effect); it fades at rally_retention a month.",
         f"{S002} ('most of the population responded positively to the shift in alliances')",
-        "state",
+        "politics",
     )  # fmt: skip
     approval_security_weight: float = param(
         0.1, 0.0, 1.0, "approval per unit relative violence trend",
         "Approval lost as civilian deaths of the last 3 months rise relative to the previous "
         "12 months' average (security results).",
-        f"{S002} (support 'could swiftly crumble' absent security gains)", "state",
+        f"{S002} (support 'could swiftly crumble' absent security gains)", "politics",
     )  # fmt: skip
     approval_economy_weight: float = param(
         0.5, 0.0, 3.0, "approval per unit GDP-index loss",
         "Approval lost as the economy falls below its trend (financial pressure).",
-        f"{S002} (financial pressure)", "state",
+        f"{S002} (financial pressure)", "politics",
     )  # fmt: skip
     approval_adjustment: float = param(
         0.15, 0.01, 1.0, "1/month",
-        "Speed at which approval moves toward its target each month.",
-        ASSUMPTION, "state",
+        "Speed at which the fundamentals of approval (security, economy) move toward their "
+        "target each month (rallies add at once).",
+        ASSUMPTION, "politics",
+    )  # fmt: skip
+    sanctions_rally: float = param(
+        0.1, 0.0, 0.4, "approval share",
+        "Approval gained at once while foreign pressure (ECOWAS sanctions) is in force at full "
+        "intensity (rally round the flag); it fades with pressure_rally_half_life after.",
+        f"{S000} (popular support from the 'face-off with France and ECOWAS'), "
+        f"{cite('AFP2022rally')} (mass rallies against the sanctions, 14 January 2022); value an "
+        "assumption",
+        "politics",
+    )  # fmt: skip
+    pressure_rally_half_life: float = param(
+        6.0, 1.0, 60.0, "months",
+        "Half-life of the sanctions rally once the pressure ends (a short-run effect).",
+        f"{S002} (the support base 'likely to erode over time'); value an assumption",
+        "politics",
+    )  # fmt: skip
+    foreign_pressure: float = param(
+        0.0, 0.0, 1.0, "share",
+        "Intensity of foreign political pressure the junta rallies against (set by the "
+        "ecowas_sanctions policy while sanctions are in force; 0 = none).",
+        S000, "politics",
     )  # fmt: skip
 
     # --- jihadist groups -------------------------------------------------------------------
@@ -648,9 +673,13 @@ class Parameters(BaseModel):
         S000, "foreign",
     )  # fmt: skip
     sanctions_gdp_shock: float = param(
-        0.08, 0.0, 0.3, "GDP index share",
-        "GDP index lost at full sanctions intensity (trade), before leakage.",
-        f"{S000}, {S002} (sanctions hurt the economy, debt default)", "foreign",
+        0.034, 0.0, 0.3, "GDP index share",
+        "Output disrupted at full sanctions intensity (trade), before leakage; essentials were "
+        "exempted. The default makes the six months of 2022 cost about two points of 2022 "
+        "growth with the disruption half-life and the default leakage.",
+        f"{cite('RFI2022')} (the six months of sanctions cost about two points of growth), "
+        f"{S000} (essential goods exempted)",
+        "foreign",
     )  # fmt: skip
     sanctions_leakage: float = param(
         0.3, 0.0, 1.0, "share",
@@ -740,10 +769,34 @@ class Parameters(BaseModel):
         "Trend GDP growth without shocks (Mali's pre-2020 growth was about 5%).",
         ASSUMPTION + f" ({S000} gives -1% 2020, +3% 2021)", "economy",
     )  # fmt: skip
-    conflict_gdp_drag: float = param(
-        0.006, 0.0, 0.06, "GDP share per unit violence index",
-        "GDP loss per unit of the national (population-weighted) violence index.",
-        f"{S000} (conflict hinders development); value an assumption", "economy",
+    conflict_damage_rate: float = param(
+        0.02, 0.0, 0.2, "GDP share per year per unit violence index",
+        "Output destroyed per year of violence per unit of the national (population-weighted) "
+        "violence index; the damage accumulates and is repaired with conflict_recovery_half_life "
+        "(at index 1, about 2,600 deaths a month nationally counted as the index counts them, "
+        "growth is two points lower).",
+        f"{cite('Hoeffler2003')} (a civil war lowers annual growth by over two points); the "
+        "mapping to the violence index an assumption",
+        "economy",
+    )  # fmt: skip
+    conflict_recovery_half_life: float = param(
+        36.0, 6.0, 120.0, "months",
+        "Months in which half of the accumulated conflict damage is repaired.",
+        f"{cite('Hoeffler2003')} (recovery after a war is not automatic); value an assumption",
+        "economy",
+    )  # fmt: skip
+    disruption_half_life: float = param(
+        6.0, 1.0, 24.0, "months",
+        "Half-life of a disruption (COVID-19, sanctions, aid cut, blockade, displacement) after "
+        "it ends; 6 months leaves about half of the 2020 COVID-19 shock felt over 2021.",
+        f"{cite('RFI2022')} (lifting the sanctions relieves the economy quickly), {S000} (IMF: "
+        "-1% in 2020, +3% in 2021); value an assumption",
+        "economy",
+    )  # fmt: skip
+    displacement_output_loss: float = param(
+        0.5, 0.0, 1.0, "share",
+        "Share of a displaced person's or refugee's output lost to Mali's economy.",
+        f"{S001} (displacement and food insecurity); value an assumption", "economy",
     )  # fmt: skip
     covid_shock: float = param(
         0.06, 0.0, 0.2, "GDP share",
@@ -851,24 +904,24 @@ class Parameters(BaseModel):
     rally_retention: float = param(
         0.995, 0.9, 1.0, "1/month",
         "Share of the sovereignty rally (approval) kept each month.",
-        ASSUMPTION, "state", fixed=True,
+        ASSUMPTION, "politics", fixed=True,
     )  # fmt: skip
     approval_recent_months: int = param(
         3, 1, 12, "months",
         "Months of civilian deaths whose mean approval compares with the months before.",
-        ASSUMPTION, "state", fixed=True,
+        ASSUMPTION, "politics", fixed=True,
     )  # fmt: skip
     approval_reference_months: int = param(
         12, 1, 36, "months",
         "Months before the recent ones whose mean civilian deaths are the reference of the "
         "security trend.",
-        ASSUMPTION, "state", fixed=True,
+        ASSUMPTION, "politics", fixed=True,
     )  # fmt: skip
     approval_trend_offset: float = param(
         50.0, 0.0, 1_000.0, "civilian deaths per month",
         "Added to the reference deaths in the relative security trend (damps swings when "
         "deaths are few).",
-        ASSUMPTION, "state", fixed=True,
+        ASSUMPTION, "politics", fixed=True,
     )  # fmt: skip
     expansion_base_attraction: float = param(
         0.02, 0.0, 1.0, "attraction",
@@ -1035,11 +1088,6 @@ class Parameters(BaseModel):
         "Largest share of trend GDP the shocks of one month can remove.",
         ASSUMPTION, "economy", fixed=True,
     )  # fmt: skip
-    covid_2021_share: float = param(
-        0.5, 0.0, 1.0, "share",
-        "Share of the 2020 COVID-19 GDP shock still felt in 2021.",
-        f"{S000} (IMF: -1% in 2020, +3% in 2021); value an assumption", "economy", fixed=True,
-    )  # fmt: skip
     need_share_cap: float = param(
         0.95, 0.0, 1.0, "share",
         "Largest share of a cell's residents in need.",
@@ -1105,6 +1153,7 @@ GROUP_TITLES: dict[str, str] = {
     "foreign": "Foreign partners (France, EU, MINUSMA, Wagner, ECOWAS, donors)",
     "combat": "Combat and control",
     "economy": "Economy and humanitarian state",
+    "politics": "Politics (junta approval)",
 }
 
 

@@ -20,6 +20,7 @@ from itertools import pairwise
 from pydantic import Field, model_validator
 
 from malisim.core.calendar import parse_month
+from malisim.core.sources import cite
 from malisim.model.hooks import PolicyHooks
 from malisim.model.parameters import S000, S001, S002, S003, S004
 from malisim.model.space import REGIONS
@@ -168,13 +169,17 @@ class WagnerDeployment(Policy):
 class EcowasSanctions(Policy):
     """ECOWAS economic sanctions with leakage through Guinea and Mauritania.
 
-    Border closure and trade ban (essentials exempted) and frozen sovereign assets.
+    Border closure and trade ban (essentials exempted) and frozen sovereign assets; while in
+    force they are also foreign pressure the junta rallies against (``foreign_pressure`` at the
+    sanctions' intensity, unless ``rally`` is false).
 
     Overlapping sanctions: while any is in force the strongest ``intensity`` of those in force
-    applies, and the lowest ``leakage`` that one of them gives (the scenario's value when none
-    gives one); both return to the scenario's values in the month after the last one ends.
+    applies (to the pressure, the strongest of those that rally), and the lowest ``leakage``
+    that one of them gives (the scenario's value when none gives one); all return to the
+    scenario's values in the month after the last one ends.
 
-    Hooks: ``month``, ``set_param`` and ``base_param`` (ecowas_sanctions, sanctions_leakage).
+    Hooks: ``month``, ``set_param`` and ``base_param`` (ecowas_sanctions, sanctions_leakage,
+    foreign_pressure).
     """
 
     policy_type = "ecowas_sanctions"
@@ -185,12 +190,15 @@ class EcowasSanctions(Policy):
         "(exempting essential goods and medications), and freezing Mali's sovereign assets'; "
         "Mauritania, Algeria outside ECOWAS, Guinea 'pledged not to apply the sanctions'",
         f"{S002}: sanctions eased in July 2022",
+        f"{S000}: the junta drew 'popular support from their face-off with France and ECOWAS'",
+        f"{cite('AFP2022rally')}: mass rallies against the sanctions on 14 January 2022",
     )
 
     start: Month
     end: Month
     intensity: float = Field(1.0, ge=0, le=1)
     leakage: float | None = Field(None, ge=0, le=1)
+    rally: bool = True
 
     @model_validator(mode="after")
     def _dates(self) -> EcowasSanctions:
@@ -208,6 +216,11 @@ class EcowasSanctions(Policy):
         active = [p for p in group if p.active_at(m)]
         if active:
             model.set_param("ecowas_sanctions", max(p.intensity for p in active))
+            pressure = max((p.intensity for p in active if p.rally), default=None)
+            model.set_param(
+                "foreign_pressure",
+                model.base_param("foreign_pressure") if pressure is None else pressure,
+            )
             if any(p.leakage is not None for p in group):
                 given = [p.leakage for p in active if p.leakage is not None]
                 leakage = min(given) if given else model.base_param("sanctions_leakage")
@@ -215,6 +228,7 @@ class EcowasSanctions(Policy):
         elif any(p.active_at(m - 1) for p in group):
             model.set_param("ecowas_sanctions", model.base_param("ecowas_sanctions"))
             model.set_param("sanctions_leakage", model.base_param("sanctions_leakage"))
+            model.set_param("foreign_pressure", model.base_param("foreign_pressure"))
 
 
 @register_policy
