@@ -807,7 +807,9 @@ class CivilianPopulation:
         p = self.params
         geo = self.geography
         cell = self.cell.astype(np.intp)
-        idx = np.flatnonzero((violence > 0)[cell] & (self.status != Status.REFUGEE) & ~going_home)
+        # the most risk-averse (R -> 1) bound each cell's probability: only agents under it can flee
+        bound = p.flight_rate * flight_danger(violence * (p.flight_risk_offset + 1.0), p)
+        idx = np.flatnonzero((u_flee < bound[cell]) & (self.status != Status.REFUGEE) & ~going_home)
         perceived = violence[cell[idx]] * (p.flight_risk_offset + self.risk_aversion[idx])
         idx = idx[u_flee[idx] < p.flight_rate * flight_danger(perceived, p)]
         origin = cell[idx]
