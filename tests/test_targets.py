@@ -281,7 +281,9 @@ def test_regional_share_is_the_region_over_the_nation(tmp_path):
 
 
 def test_observables_not_simulated_are_kept_and_say_why(tmp_path):
-    (t,) = full_targets(tmp_path, "returnees,2022-06,2022-06,national,1,people,stock,,,x,,")
+    (t,) = full_targets(
+        tmp_path, "peacekeeper_fatalities,2022-01,2022-12,national,1,people,count,,,x,,"
+    )
     assert not t.simulated
     found = simulated_by_run(series_frame(24), [t])
     assert found.values[t.name].isna().all()

@@ -22,7 +22,7 @@ ROWS = (
     "civilian_fatalities,2022-01,2022-12,national,2000,people,count,fit,relative:0.25,x,p1,n\n"
     "civilian_fatalities,2023-01,2023-12,national,1000,people,count,out_of_sample,"
     "relative:0.25,x,p2,n\n"
-    "returnees,2022-06,2022-06,national,50000,people,stock,fit,relative:0.25,x,p3,n\n"
+    "peacekeeper_fatalities,2022-01,2022-12,national,14,people,count,fit,relative:0.5,x,p3,n\n"
 )
 
 

@@ -85,7 +85,6 @@ DERIVED_KINDS: dict[str, str] = {"gdp_growth": "rate"}
 #: Documented observables the model does not produce yet: name -> what is missing. A target of
 #: one is kept in the pattern set and reported as not simulated (a miss), never dropped.
 NOT_SIMULATED: dict[str, str] = {
-    "returnees": "the model counts no returns of displaced people yet (issue 17)",
     "peacekeeper_fatalities": "the model does not separate peacekeepers' deaths (issue 18)",
 }
 #: The run-level summary rule that gives a whole calendar year's value of a target, per kind.

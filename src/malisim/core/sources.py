@@ -139,6 +139,58 @@ REFERENCES: tuple[Reference, ...] = (
         covers="internally displaced persons in July 2020",
     ),
     Reference(
+        key="DTM2014aug",
+        short="DTM Mali displacement report (August 2014)",
+        author="IOM Displacement Tracking Matrix (DTM) Mali",
+        title="Mali — Displacement report (August 2014)",
+        kind="displacement report (summary page)",
+        date="31 August 2014",
+        publisher="IOM Displacement Tracking Matrix",
+        url="https://dtm.iom.int/reports/mali-%E2%80%94-displacement-report-august-2014",
+        covers="101,279 IDPs; 361,836 returnees; 77% of displaced households wish to go back to "
+        "their place of origin, 21% to settle where they are displaced",
+    ),
+    Reference(
+        key="IOM2014returns",
+        short="IOM press release on falling IDP numbers (February 2014)",
+        author="International Organization for Migration (IOM)",
+        title="Internally Displaced Numbers Fall in Mali",
+        kind="press release",
+        date="18 February 2014",
+        publisher="IOM, via African Press Organization (republished by The Nigerian Voice)",
+        url="https://www.thenigerianvoice.com/news/138506/internally-displaced-numbers-fall-in-"
+        "mali.html",
+        covers="IDPs fell from 283,726 (October 2013) to 199,575 as 196,146 people returned; "
+        "improved security the main reason for return (78.4% of returnees); Bamako hosts the "
+        "most IDPs",
+    ),
+    Reference(
+        key="UNHCR2020bf",
+        short="UNHCR briefing on Malian refugees leaving Burkina Faso (2020)",
+        author="UNHCR, the UN Refugee Agency",
+        title="Violence in Burkina Faso forces Malian refugees to return home",
+        kind="briefing note",
+        date="2020 (the address gives 2020/3; the text read states no date)",
+        publisher="UNHCR",
+        url="https://unhcr.org/news/briefing/2020/3/5e6b56774/violence-burkina-faso-forces-"
+        "malian-refugees-return-home.html",
+        covers="Malian refugees in Burkina Faso (over 25,000) judge it safer to go home as "
+        "violence grows where they are: return weighs home against the place of refuge",
+    ),
+    Reference(
+        key="UNHCRniger",
+        short="UNHCR Niger on Malian refugees returning home",
+        author="UNHCR Niger",
+        title="Returning to Mali: Almost 2,800 Niger camp residents went home in recent weeks",
+        kind="blog post of the UNHCR country office",
+        date="",
+        publisher="UNHCR Niger (web archive)",
+        url="https://webarchive.archive.unhcr.org/20171225052356mp_/http://unhcrniger.tumblr.com/"
+        "post/70179734147/returning-to-mali-almost-2800-niger-camp",
+        covers="a sizable minority of more than 160,000 Malian refugees wished to return; in "
+        "Abala camp fewer than 2,200 of 14,000 registered to go; lack of means holds returns back",
+    ),
+    Reference(
         key="DTM2020dec",
         short="DTM Mali report (December 2020)",
         author="Direction Nationale du Développement Social (DNDS), DTM Mali",

@@ -23,12 +23,17 @@ Monthly rules, one method of :class:`CivilianPopulation` each, in the order of
    family present other than the one they turned against;
 6. :meth:`~CivilianPopulation.recruit` (7.1.6): a share of supporters' people join the supported
    armed group;
-7. :meth:`~CivilianPopulation.flee_and_return` (7.1.7): flight when the local violence index
-   passes a threshold (to the safest of a few cells within reach, or across the nearest border),
-   return when home has been safe for a while;
+7. :meth:`~CivilianPopulation.flee_and_return` (7.1.7): return home with a probability rising
+   with safety at home (relative to where people are) and with time away, up to a protracted
+   share that stays; then flight with a probability that saturates with perceived violence
+   (:func:`flight_danger`), to the best of a few cells within reach weighed by safety,
+   distance, kin and the pull of towns and capitals
+   (:meth:`~CivilianPopulation.choose_destinations`), or, from the north and centre, across
+   the border of a country of refuge; every movement is counted in :class:`DisplacementFlows`;
 8. :meth:`~CivilianPopulation.grow` (7.1.8): natural growth of every agent's weight;
 9. :meth:`~CivilianPopulation.people_accounting` (7.1.9): the terms of the people-conservation
-   identity, which the rules above keep up to date.
+   identity, which the rules above keep up to date; :class:`DisplacementFlows` holds the month's
+   flows, whose running balance is the stocks of IDPs and refugees.
 
 Every modelling constant is read from :class:`~malisim.model.parameters.Parameters` (the fixed
 ones are declared with ``fixed=True``). The interface with the armed actors is
@@ -46,7 +51,7 @@ import pandas as pd
 
 from malisim.model.civil_violence import arrest_probability, grievance, is_active, net_risk
 from malisim.model.parameters import Parameters
-from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid
+from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid, haversine_km
 from malisim.model.vocab import FAMILIES, N_FAMILIES, NO_SUPPORT, Family, Livelihood, Status
 
 #: Communities, in the column order of ``data/communities.csv``.
@@ -58,6 +63,14 @@ COMMUNITIES: tuple[str, ...] = (
     "tuareg_arab",
     "other",
 )
+#: Countries of refuge of Malians: the refugee figures count Malian refugees in these three
+#: (USAIDfs2020: "141,676 Malian refugees in Burkina Faso, Mauritania and Niger").
+REFUGE_COUNTRIES: tuple[str, ...] = ("Burkina Faso", "Mauritania", "Niger")
+#: Regions whose people may seek refuge abroad (the north and centre, issue 17; CRS2020).
+CROSS_BORDER_REGIONS: tuple[str, ...] = ("Mopti", "Tombouctou", "Gao", "Kidal", "Ménaka", "Ségou")
+#: Bamako and the regional capitals that pull the displaced (main towns of ``grid.csv``;
+#: Mopti stands for Mopti-Sévaré).
+CAPITAL_TOWNS: tuple[str, ...] = ("Bamako", "Mopti", "Ségou", "Gao", "Timbuktu", "Ménaka")
 
 
 @dataclass(frozen=True)
@@ -122,6 +135,82 @@ class CellSignals:
 
 
 @dataclass
+class DisplacementFlows:
+    """The month's flows of people per cell (people/month), whose running balance is the stocks.
+
+    IDP flows are counted in the cell of refuge (where the IDP stock is counted), refugee flows
+    in the home cell (where the refugee stock of a region is counted). For every cell and month
+    (:meth:`idp_change`, :meth:`refugee_change`)::
+
+        IDPs(t) - IDPs(t-1) = new + secondary_in - secondary_out - returns - abroad
+                              - deaths - joined + growth
+        refugees(t) - refugees(t-1) = refugees_new - refugee_returns + refugee_growth
+
+    Attributes:
+        idps_new: Residents who fled to another cell of Mali, by cell of arrival.
+        idps_secondary_in: Displaced people who fled again, by cell of arrival.
+        idps_secondary_out: The same people, by cell they left.
+        idp_returns: Displaced people who went home, by cell they left.
+        idps_abroad: Displaced people who crossed a border, by cell they left.
+        idp_deaths: Displaced people killed, by cell.
+        idp_joined: Displaced people who joined an armed group, by cell.
+        idp_growth: Natural growth of the displaced, by cell.
+        refugees_new: People who crossed into a country of refuge (residents and IDPs), by home.
+        refugee_returns: Refugees who came home, by home cell.
+        refugee_growth: Natural growth of the refugees, by home cell.
+    """
+
+    idps_new: np.ndarray
+    idps_secondary_in: np.ndarray
+    idps_secondary_out: np.ndarray
+    idp_returns: np.ndarray
+    idps_abroad: np.ndarray
+    idp_deaths: np.ndarray
+    idp_joined: np.ndarray
+    idp_growth: np.ndarray
+    refugees_new: np.ndarray
+    refugee_returns: np.ndarray
+    refugee_growth: np.ndarray
+
+    def idp_change(self) -> np.ndarray:
+        """Change of the IDP stock per cell implied by the flows (people)."""
+        return (
+            self.idps_new + self.idps_secondary_in - self.idps_secondary_out - self.idp_returns
+            - self.idps_abroad - self.idp_deaths - self.idp_joined + self.idp_growth
+        )  # fmt: skip
+
+    def refugee_change(self) -> np.ndarray:
+        """Change of the refugee stock per home cell implied by the flows (people)."""
+        return self.refugees_new - self.refugee_returns + self.refugee_growth
+
+
+@dataclass(frozen=True)
+class FlightGeography:
+    """Per-cell geography of flight, fixed for a run (:func:`flight_geography`).
+
+    Attributes:
+        town: Whether the cell holds a main town.
+        capital: Whether the cell holds Bamako or a regional capital (:data:`CAPITAL_TOWNS`).
+        nearest_capital: The nearest capital cell within ``capital_reach`` steps (-1: none).
+        refuge_cell: Nearest cell on the border of a country of refuge (-1: none).
+        refuge_country: Its country code (into ``NEIGHBOUR_COUNTRIES``; -1: none).
+        refuge_steps: Grid steps to it (a large number where there is none).
+        cross_border: Whether the cell's people may seek refuge abroad
+            (:data:`CROSS_BORDER_REGIONS`).
+        kin: ``(n_cells, n_communities)`` share of each community in the cell's region.
+    """
+
+    town: np.ndarray
+    capital: np.ndarray
+    nearest_capital: np.ndarray
+    refuge_cell: np.ndarray
+    refuge_country: np.ndarray
+    refuge_steps: np.ndarray
+    cross_border: np.ndarray
+    kin: np.ndarray
+
+
+@dataclass
 class CivilianOutputs:
     """What the civilians return to the model each month (all per cell unless stated).
 
@@ -134,6 +223,11 @@ class CivilianOutputs:
         civilians_killed: People removed by violence this month (national total).
         newly_displaced: People who fled this month (IDPs and refugees).
         returned: People who returned home this month.
+        flows: The month's displacement flows per cell (:class:`DisplacementFlows`).
+        returnees: People back home after displacement or refuge, by home cell.
+        living: People who live in each cell: those at home plus those displaced from it
+            (refugees abroad excluded), at least the people present (the denominator of the
+            violence index).
     """
 
     population: np.ndarray
@@ -144,6 +238,9 @@ class CivilianOutputs:
     civilians_killed: float
     newly_displaced: float
     returned: float
+    flows: DisplacementFlows
+    returnees: np.ndarray
+    living: np.ndarray
 
 
 @dataclass
@@ -187,6 +284,10 @@ class CivilianPopulation:
         support: Supported family, or -1 (int8).
         status: :class:`Status` code (int8).
         country: Neighbouring-country code of refugees, -1 otherwise (int8).
+        protracted: Whether the agent's people stay where they fled (never return in the run).
+        months_away: Months since the agent's people left home (0 at home; int16).
+        returnee: Whether the agent's people are back home after displacement or refuge.
+        geography: Per-cell geography of flight (:class:`FlightGeography`).
     """
 
     def __init__(
@@ -232,7 +333,10 @@ class CivilianPopulation:
         self.active = np.zeros(n, dtype=bool)
         self.status = np.full(n, Status.RESIDENT, dtype=np.int8)
         self.country = np.full(n, -1, dtype=np.int8)
-        self._safe_months = np.zeros(grid.n_cells, dtype=np.int32)
+        self.protracted = rng.random(n) < params.protracted_share
+        self.months_away = np.zeros(n, dtype=np.int16)
+        self.returnee = np.zeros(n, dtype=bool)
+        self.geography = flight_geography(grid, self.table, params)
         self._present: np.ndarray | None = None
 
         # people accounting (conservation): initial + growth = present + abroad + killed + joined
@@ -249,8 +353,9 @@ class CivilianPopulation:
         """Mark agents as displaced or refugees at the start, from the most affected cells.
 
         Agents are drawn with probability proportional to ``origin_weight`` of their cell until
-        the target numbers of people are reached. IDPs move to the nearest safer cell of their
-        reach (lowest origin weight); refugees go to the country of the nearest border.
+        the target numbers of people are reached. IDPs choose a destination as in flight
+        (:meth:`choose_destinations`, with the origin weight, scaled to 0-1, as the danger);
+        refugees go to the nearest country of refuge.
 
         Args:
             idps: Target displaced people.
@@ -269,13 +374,15 @@ class CivilianPopulation:
         n_idp = int(np.searchsorted(cum, refugees + idps)) - n_ref
         ref = order[:n_ref]
         idp = order[n_ref : n_ref + n_idp]
+        geo = self.geography
+        refuge = geo.refuge_country[self.cell[ref]]
         self.status[ref] = Status.REFUGEE
-        self.country[ref] = grid.nearest_border_country[self.cell[ref]]
-        indptr, indices = grid.within(self.params.flight_radius)
-        dest = self._choose_destinations(
-            self.cell[idp], origin_weight, indptr, indices, rng, self.params
+        self.country[ref] = np.where(
+            refuge >= 0, refuge, grid.nearest_border_country[self.cell[ref]]
         )
-        self.status[idp] = Status.DISPLACED
+        danger = origin_weight / max(float(origin_weight.max()), 1e-12)
+        dest = self.choose_destinations(idp, self.cell[idp].astype(np.intp), danger, rng)
+        self.status[idp] = Status.DISPLACED  # those left in their cell are displaced within it
         self.cell[idp] = dest
 
     # ------------------------------------------------------------------ the monthly step
@@ -299,18 +406,31 @@ class CivilianPopulation:
         cell = self.cell.astype(np.intp)  # nobody moves before flight and return (7.1.7)
         here = self.status != Status.REFUGEE
         present = self._people_present(cell, here)
+        idps_start = self._idp_stock()
         killed = self.victimise(signals, cell, here, present, rngs["victimisation"])  # 7.1.1
+        idps_after_violence = self._idp_stock()
         hardship = self.monthly_hardship(signals, cell)  # 7.1.2
         self.update_legitimacy(signals, cell)  # 7.1.3
         enemy = self.activate(signals, hardship, cell, here)  # 7.1.4
         sides = self.choose_sides(signals, enemy, cell)  # 7.1.5
         recruits = self.recruit(sides, enemy, dialogue)  # 7.1.6
         support = self.count_supporters(sides)  # after the joiners left, before growth
-        newly_displaced, returned = self.flee_and_return(  # 7.1.7
-            signals.violence_index, rngs["movement"]
-        )
-        self.grow()  # 7.1.8
-        return self.census(support, recruits, killed, newly_displaced, returned)
+        idps_after_joining = self._idp_stock()
+        flows = self.flee_and_return(signals.violence_index, rngs["movement"])  # 7.1.7
+        flows.idp_deaths = idps_start - idps_after_violence
+        flows.idp_joined = idps_after_violence - idps_after_joining
+        growth = self.grow()  # 7.1.8
+        n_cells = self.grid.n_cells
+        disp = self.status == Status.DISPLACED
+        flows.idp_growth = np.bincount(self.cell, weights=growth * disp, minlength=n_cells)
+        ref = self.status == Status.REFUGEE
+        flows.refugee_growth = np.bincount(self.home, weights=growth * ref, minlength=n_cells)
+        return self.census(support, recruits, killed, flows)
+
+    def _idp_stock(self) -> np.ndarray:
+        """Displaced people present per cell."""
+        disp = self.status == Status.DISPLACED
+        return np.bincount(self.cell, weights=self.weight * disp, minlength=self.grid.n_cells)
 
     def _people_present(self, cell: np.ndarray, here: np.ndarray) -> np.ndarray:
         """People present per cell: last month's census, counted afresh in the first month."""
@@ -604,123 +724,214 @@ class CivilianPopulation:
         )
 
     # ------------------------------------------------------------------ 7.1.7 flight and return
-    def flee_and_return(
-        self, violence: np.ndarray, rng: np.random.Generator
-    ) -> tuple[float, float]:
-        """Return to homes safe for a while, then flight from violent cells.
+    def flee_and_return(self, violence: np.ndarray, rng: np.random.Generator) -> DisplacementFlows:
+        """Returns home, then flight from violence; the movement flows of the month.
 
         Two uniforms per agent and month (a fixed count keeps random numbers common): one
-        decides flight or return, the other whether a flight crosses the border. People cannot
-        flee and return in the same month.
+        decides return or flight, the other whether a flight crosses the border. People cannot
+        return and flee in the same month. The flows of deaths, joining and growth are filled
+        in by :meth:`step` (zero here).
 
         Args:
             violence: This month's violence index per cell.
             rng: The ``movement`` generator.
 
         Returns:
-            ``(newly displaced, returned)`` people.
+            The month's flows (:class:`DisplacementFlows`).
         """
         n = self.cell.size
         u_move, u_ref = rng.random((2, n), dtype=np.float32)
-        cell = self.cell.astype(np.intp)
-        going_home, returned = self._return_home(violence, u_move)
-        newly = self._flee(violence, cell, going_home, u_move, u_ref, rng)
-        return newly, returned
+        danger = flight_danger(violence, self.params)
+        away = self.status != Status.RESIDENT
+        self.months_away[away] += 1
+        returns = self._return_home(danger, u_move)
+        flight = self._flee(violence, danger, returns[0], u_move, u_ref, rng)
+        return self._movement_flows(returns, flight)
 
-    def _return_home(self, violence: np.ndarray, u_return: np.ndarray) -> tuple[np.ndarray, float]:
-        """Count safe months per cell; send home those whose home has been safe long enough.
+    def _return_home(
+        self, danger: np.ndarray, u_return: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Send home the displaced and refugees who decide to return this month.
 
-        A cell is safe when its violence index is below ``return_safe_share`` of the flight
-        threshold.
+        The monthly probability is ``rate * ramp * s_home * min(1, s_home / s_here)`` with
+        ``s = 1 - danger`` the safety of the home cell and of where they are (refugees: safe
+        abroad, ``s_here = 1``), ``ramp = min(1, months away / return_ramp_months)`` and
+        ``rate`` the ``return_rate`` (IDPs) or ``refugee_return_rate`` (refugees); the
+        protracted share never returns.
 
         Returns:
-            ``(mask of the agents who went home, people who went home)``.
+            ``(mask of the agents who went home, their cell before, whether each was a refugee)``.
         """
         p = self.params
-        safe = violence < p.flight_threshold * p.return_safe_share
-        self._safe_months = np.where(safe, self._safe_months + 1, 0)
-        away = np.flatnonzero((self.status != Status.RESIDENT) & (u_return < p.return_rate))
-        away = away[self._safe_months[self.home[away]] >= p.return_safe_months]
+        away = np.flatnonzero((self.status != Status.RESIDENT) & ~self.protracted)
+        refugee = self.status[away] == Status.REFUGEE
+        safe_home = 1.0 - danger[self.home[away]]
+        safe_here = np.where(refugee, 1.0, 1.0 - danger[self.cell[away]])
+        relative = np.minimum(1.0, safe_home / np.maximum(safe_here, np.finfo(float).tiny))
+        ramp = np.minimum(1.0, self.months_away[away] / p.return_ramp_months)
+        rate = np.where(refugee, p.refugee_return_rate, p.return_rate)
+        go = u_return[away] < rate * ramp * safe_home * relative
+        going = away[go]
         going_home = np.zeros(self.cell.size, dtype=bool)
-        going_home[away] = True
-        returned = float(self.weight[going_home].sum())
-        self.cell[going_home] = self.home[going_home]
-        self.status[going_home] = Status.RESIDENT
-        self.country[going_home] = -1
-        return going_home, returned
+        going_home[going] = True
+        left = self.cell[going].astype(np.intp)
+        was_refugee = refugee[go]
+        self.cell[going] = self.home[going]
+        self.status[going] = Status.RESIDENT
+        self.country[going] = -1
+        self.months_away[going] = 0
+        self.returnee[going] = True
+        return going_home, left, was_refugee
 
     def _flee(
         self,
         violence: np.ndarray,
-        cell: np.ndarray,
+        danger: np.ndarray,
         going_home: np.ndarray,
         u_flee: np.ndarray,
         u_refugee: np.ndarray,
         rng: np.random.Generator,
-    ) -> float:
-        """Flight: perceived risk is the violence index scaled by ``flight_risk_offset + R``.
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Flight with a saturating probability of perceived violence; refuge or a safer cell.
+
+        The monthly probability is ``flight_rate * flight_danger(VI * (flight_risk_offset +
+        R))``. Of those fleeing a cell of the north or centre within ``flight_radius`` of the
+        border of a country of refuge, a share ``refugee_share`` crosses it; the others (and
+        everyone elsewhere) go to the cell :meth:`choose_destinations` picks, if it is strictly
+        safer (otherwise they stay).
 
         Returns:
-            People who fled this month (refugees and newly displaced).
+            ``(who fled, cell before, status before, whether each crossed the border)``; those
+            who stayed are not among them.
         """
         p = self.params
-        grid = self.grid
-        # only agents in cells violent enough for the most risk-averse (R = 1) to consider it
-        most_averse = p.flight_risk_offset + 1.0
-        candidates = (violence * most_averse > p.flight_threshold)[cell] & (u_flee < p.flight_rate)
-        idx = np.flatnonzero(candidates & (self.status != Status.REFUGEE) & ~going_home)
-        risk = violence[cell[idx]] * (p.flight_risk_offset + self.risk_aversion[idx])
-        idx = idx[risk > p.flight_threshold]
-        if idx.size == 0:
-            return 0.0
+        geo = self.geography
+        cell = self.cell.astype(np.intp)
+        # the most risk-averse (R -> 1) bound each cell's probability: only agents under it can flee
+        bound = p.flight_rate * flight_danger(violence * (p.flight_risk_offset + 1.0), p)
+        idx = np.flatnonzero((u_flee < bound[cell]) & (self.status != Status.REFUGEE) & ~going_home)
+        perceived = violence[cell[idx]] * (p.flight_risk_offset + self.risk_aversion[idx])
+        idx = idx[u_flee[idx] < p.flight_rate * flight_danger(perceived, p)]
         origin = cell[idx]
-        border_steps = _chebyshev(grid, origin, grid.nearest_border_cell[origin])
-        reachable = border_steps <= p.flight_radius
-        to_border = reachable & (u_refugee[idx] < p.refugee_share)
+        status_before = self.status[idx].copy()
+        to_border = (
+            geo.cross_border[origin]
+            & (geo.refuge_steps[origin] <= p.flight_radius)
+            & (u_refugee[idx] < p.refugee_share)
+        )
         ref = idx[to_border]
         self.status[ref] = Status.REFUGEE
-        self.country[ref] = grid.nearest_border_country[cell[ref]]
-        idp = idx[~to_border]
-        if idp.size:
-            indptr, indices = grid.within(p.flight_radius)
-            dest = self._choose_destinations(cell[idp], violence, indptr, indices, rng, p)
-            moved = dest != cell[idp]
-            idp = idp[moved]
-            self.cell[idp] = dest[moved]
-            self.status[idp] = Status.DISPLACED
-        return float(self.weight[ref].sum() + self.weight[idp].sum())
+        self.country[ref] = geo.refuge_country[origin[to_border]]
+        inland = ~to_border
+        dest = self.choose_destinations(idx[inland], origin[inland], danger, rng)
+        # a displaced person's flight never ends at home (that is a return)
+        dest = np.where(dest == self.home[idx[inland]], origin[inland], dest)
+        moved = np.zeros(idx.size, dtype=bool)
+        moved[to_border] = True
+        moved[np.flatnonzero(inland)[dest != origin[inland]]] = True
+        movers = idx[inland][dest != origin[inland]]
+        self.cell[movers] = dest[dest != origin[inland]]
+        self.status[movers] = Status.DISPLACED
+        fled = idx[moved]
+        self.months_away[fled[status_before[moved] == Status.RESIDENT]] = 0
+        self.returnee[fled] = False
+        return fled, origin[moved], status_before[moved], to_border[moved]
 
-    @staticmethod
-    def _choose_destinations(
+    def _movement_flows(
+        self,
+        returns: tuple[np.ndarray, np.ndarray, np.ndarray],
+        flight: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    ) -> DisplacementFlows:
+        """Count the month's returns and flights per cell (deaths, joining, growth still 0)."""
+        n_cells = self.grid.n_cells
+        w = self.weight
+
+        def count(cells: np.ndarray, weights: np.ndarray) -> np.ndarray:
+            return np.bincount(cells, weights=weights, minlength=n_cells)
+
+        going_home, left, was_refugee = returns
+        back = np.flatnonzero(going_home)
+        fled, origin, before, crossed = flight
+        w_fled = w[fled]
+        w_back = w[back]
+        new = before == Status.RESIDENT
+        dest = self.cell[fled].astype(np.intp)
+        inland = ~crossed
+        zeros = np.zeros(n_cells)
+        return DisplacementFlows(
+            idps_new=count(dest[inland & new], w_fled[inland & new]),
+            idps_secondary_in=count(dest[inland & ~new], w_fled[inland & ~new]),
+            idps_secondary_out=count(origin[inland & ~new], w_fled[inland & ~new]),
+            idp_returns=count(left[~was_refugee], w_back[~was_refugee]),
+            idps_abroad=count(origin[crossed & ~new], w_fled[crossed & ~new]),
+            idp_deaths=zeros,
+            idp_joined=zeros,
+            idp_growth=zeros,
+            refugees_new=count(self.home[fled[crossed]], w_fled[crossed]),
+            refugee_returns=count(self.home[back[was_refugee]], w_back[was_refugee]),
+            refugee_growth=zeros,
+        )
+
+    def choose_destinations(
+        self,
+        agents: np.ndarray,
         origin: np.ndarray,
         danger: np.ndarray,
-        indptr: np.ndarray,
-        indices: np.ndarray,
         rng: np.random.Generator,
-        params: Parameters,
     ) -> np.ndarray:
-        """Pick, for each origin, the least dangerous of a few random cells within reach.
+        """The cell each fleeing agent goes to: the best of a few candidates, if safer.
 
-        ``params.flight_destination_candidates`` cells are drawn with replacement; the origin is
-        kept unless the best of them is strictly less dangerous.
+        Candidates: ``flight_destination_candidates`` random cells within ``flight_radius``
+        (with replacement) and the nearest capital within ``capital_reach``. Each has the
+        utility ``- destination_safety_weight * danger - destination_distance_weight * steps /
+        flight_radius + destination_kin_weight * kin share + destination_town_weight * town +
+        destination_capital_weight * capital`` plus a standard Gumbel draw (a logit choice); the
+        agent goes to the best one only if it is strictly less dangerous than its cell.
+
+        Args:
+            agents: The agents (indices).
+            origin: Their cells (intp).
+            danger: Danger of each cell (0-1).
+            rng: The ``movement`` generator (``setup`` for the initial displacement).
+
+        Returns:
+            The destination of each agent (its origin where it stays).
         """
+        p = self.params
+        geo = self.geography
+        if origin.size == 0:
+            return origin.copy()
+        indptr, indices = self.grid.within(p.flight_radius)
         start = indptr[origin]
         size = indptr[origin + 1] - start
         has = size > 0
-        draws = rng.random((origin.size, params.flight_destination_candidates))
+        k = p.flight_destination_candidates
+        draws = rng.random((origin.size, k))
         pick = start[:, None] + (draws * np.maximum(size, 1)[:, None]).astype(np.intp)
         pick = np.where(has[:, None], pick, 0)
         cand = np.where(has[:, None], indices[pick], origin[:, None])
-        best = np.argmin(danger[cand], axis=1)
-        dest = cand[np.arange(origin.size), best]
+        capital = geo.nearest_capital[origin]
+        cand = np.column_stack([cand, np.where(capital >= 0, capital, origin)])
+        steps = _chebyshev(self.grid, origin[:, None], cand)
+        kin = geo.kin[cand, self.community[agents].astype(np.intp)[:, None]]
+        utility = (
+            -p.destination_safety_weight * danger[cand]
+            - p.destination_distance_weight * steps / p.flight_radius
+            + p.destination_kin_weight * kin
+            + p.destination_town_weight * geo.town[cand]
+            + p.destination_capital_weight * geo.capital[cand]
+            + rng.gumbel(size=cand.shape)
+        )
+        dest = cand[np.arange(origin.size), np.argmax(utility, axis=1)]
         return np.where(danger[dest] < danger[origin], dest, origin)
 
     # ------------------------------------------------------------------ 7.1.8 growth
-    def grow(self) -> None:
-        """Natural growth of every agent's weight (refugees included)."""
+    def grow(self) -> np.ndarray:
+        """Natural growth of every agent's weight (refugees included); returns each agent's."""
         growth = self.weight * self._monthly_growth
         self.weight += growth
         self.growth_people += float(growth.sum())
+        return growth
 
     # ------------------------------------------------------------------ 7.1.9 accounting
     def census(
@@ -728,8 +939,7 @@ class CivilianPopulation:
         support: np.ndarray,
         recruits: np.ndarray,
         killed: float,
-        newly_displaced: float,
-        returned: float,
+        flows: DisplacementFlows,
     ) -> CivilianOutputs:
         """Count the people per cell after this month's rules and assemble the outputs.
 
@@ -749,6 +959,10 @@ class CivilianPopulation:
             weights=self.weight[ref],
             minlength=len(NEIGHBOUR_COUNTRIES),
         )
+        back = self.returnee & (self.status == Status.RESIDENT)
+        returnees = np.bincount(self.home, weights=self.weight * back, minlength=n_cells)
+        newly = flows.idps_new.sum() + flows.idps_secondary_in.sum() + flows.refugees_new.sum()
+        returned = flows.idp_returns.sum() + flows.refugee_returns.sum()
         return CivilianOutputs(
             population=population,
             support=support,
@@ -756,9 +970,28 @@ class CivilianPopulation:
             idps=idps,
             refugees_by_country=refugees,
             civilians_killed=float(killed),
-            newly_displaced=newly_displaced,
-            returned=returned,
+            newly_displaced=float(newly),
+            returned=float(returned),
+            flows=flows,
+            returnees=returnees,
+            living=self.people_living(population),
         )
+
+    def people_living(self, present: np.ndarray | None = None) -> np.ndarray:
+        """People who live in each cell: at home or displaced from it, at least those present.
+
+        Refugees abroad are not counted. This is the denominator of the violence index, so that
+        a cell its people have fled does not look more violent (issue 17).
+
+        Args:
+            present: People present per cell (counted here when not given).
+        """
+        n_cells = self.grid.n_cells
+        here = self.status != Status.REFUGEE
+        living = np.bincount(self.home, weights=self.weight * here, minlength=n_cells)
+        if present is None:
+            present = np.bincount(self.cell, weights=self.weight * here, minlength=n_cells)
+        return np.maximum(living, present)
 
     # ------------------------------------------------------------------ read-outs
     def people_accounting(self) -> dict[str, float]:
@@ -783,7 +1016,7 @@ class CivilianPopulation:
             self.cell, self.home, self.weight, self.community, self.livelihood, self.hardship0,
             self.risk_aversion, self.legitimacy, self.memory, self.active, self.support,
             self.status,
-            self.country,
+            self.country, self.protracted, self.months_away, self.returnee,
         )  # fmt: skip
         return sum(a.nbytes for a in arrays) / self.cell.size
 
@@ -814,6 +1047,70 @@ def _town_share(grid: MaliGrid, pop: np.ndarray, params: Parameters) -> np.ndarr
     share = np.clip(density / p.town_density_scale, 0.0, p.town_share_cap)
     return np.where(
         has_town, np.maximum(share, p.town_share_floor), share * p.town_share_rural_factor
+    )
+
+
+def flight_danger(violence: np.ndarray, params: Parameters) -> np.ndarray:
+    """The saturating flight response to (perceived) violence, in [0, 1).
+
+    ``x^h / (1 + x^h)`` with ``x = violence / flight_threshold`` and ``h`` the
+    ``flight_response_steepness``: 0 without violence, one half at the flight threshold, rising
+    toward 1 above it. The flight probability is ``flight_rate`` times this of the perceived
+    violence; the danger of a cell (destination choice, return) is this of its violence index.
+
+    Args:
+        violence: Violence index (or perceived violence) per cell or per agent.
+        params: The parameters (``flight_threshold``, ``flight_response_steepness``).
+    """
+    x = np.power(np.asarray(violence, dtype=np.float64) / params.flight_threshold,
+                 params.flight_response_steepness)  # fmt: skip
+    return x / (1.0 + x)
+
+
+def flight_geography(grid: MaliGrid, table: CommunityTable, params: Parameters) -> FlightGeography:
+    """Per-cell towns, capitals, refuge borders and kin shares of a grid (:class:`FlightGeography`).
+
+    Args:
+        grid: The grid.
+        table: The community shares per region.
+        params: The parameters (``capital_reach``).
+    """
+    n = grid.n_cells
+    town = np.array([bool(t) for t in grid.main_town])
+    capital = np.isin(np.asarray(grid.main_town, dtype=object), CAPITAL_TOWNS)
+    cells = np.arange(n)
+    capitals = np.flatnonzero(capital)
+    if capitals.size:
+        steps = _chebyshev(grid, cells[:, None], capitals[None, :])
+        km = haversine_km(
+            grid.lat[:, None], grid.lon[:, None], grid.lat[capitals], grid.lon[capitals]
+        )
+        best = np.argmin(np.where(steps <= params.capital_reach, km, np.inf), axis=1)
+        ok = steps[cells, best] <= params.capital_reach
+        nearest_capital = np.where(ok, capitals[best], -1)
+    else:
+        nearest_capital = np.full(n, -1)
+    codes = [NEIGHBOUR_COUNTRIES.index(c) for c in REFUGE_COUNTRIES]
+    border = np.flatnonzero(np.isin(grid.border_country, codes))
+    if border.size:
+        km = haversine_km(grid.lat[:, None], grid.lon[:, None], grid.lat[border], grid.lon[border])
+        refuge_cell = border[np.argmin(km, axis=1)]
+        refuge_country = np.asarray(grid.border_country)[refuge_cell].astype(np.int8)
+        refuge_steps = _chebyshev(grid, cells, refuge_cell)
+    else:
+        refuge_cell = np.full(n, -1)
+        refuge_country = np.full(n, -1, dtype=np.int8)
+        refuge_steps = np.full(n, np.iinfo(np.int32).max)
+    region_codes = [REGIONS.index(r) for r in CROSS_BORDER_REGIONS]
+    return FlightGeography(
+        town=town.astype(float),
+        capital=capital.astype(float),
+        nearest_capital=nearest_capital.astype(np.intp),
+        refuge_cell=refuge_cell.astype(np.intp),
+        refuge_country=refuge_country,
+        refuge_steps=refuge_steps,
+        cross_border=np.isin(grid.region, region_codes),
+        kin=table.shares[grid.region],
     )
 
 

@@ -119,6 +119,8 @@ class MaliModel(mesa.Model):
         self.cell_population = np.bincount(
             self.civilians.cell, weights=self.civilians.weight, minlength=n
         ).astype(float)
+        #: People who live in each cell (displaced included): the violence index's denominator.
+        self.cell_living = self.civilians.people_living()
         self.sanctuary_cells = initial.sanctuary_cells(self.grid)
         self.state = State(self, n, p.fama_troops, p.approval_initial)
         self.initial_troops = self.state.troops
@@ -425,7 +427,7 @@ class MaliModel(mesa.Model):
         """Phase ``civilians``: the violence index, then :meth:`CivilianPopulation.step`."""
         violence = self._violence
         self.violence_index = conflict.violence_index(
-            self.violence_index, violence, self.cell_population, self.params
+            self.violence_index, violence, self.cell_living, self.params
         )
         signals = self._civilian_signals(violence)
         rngs = {
@@ -434,6 +436,7 @@ class MaliModel(mesa.Model):
         }
         outputs = self.civilians.step(signals, rngs, dialogue=self.dialogue())
         self.cell_population = outputs.population
+        self.cell_living = outputs.living
         self.support_share = outputs.support / np.maximum(outputs.population, 1.0)
         self._last_outputs = outputs
 
@@ -526,6 +529,12 @@ class MaliModel(mesa.Model):
             "fighters_signatory": self.cma.fighters + self.platform.fighters,
             "recruits_jihadist": outputs.recruits[1] + outputs.recruits[2],
             "population": outputs.population,
+            "idps_new": outputs.flows.idps_new,
+            "idps_secondary": outputs.flows.idps_secondary_in,
+            "idp_returns": outputs.flows.idp_returns,
+            "refugees_new": outputs.flows.refugees_new,
+            "refugee_returns": outputs.flows.refugee_returns,
+            "returnees": outputs.returnees,
         }
         data.update(control_shares(self.grid.region, self.control, outputs.population))
         self.recorder.record(self.grid.region, data)

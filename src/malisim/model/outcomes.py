@@ -109,6 +109,24 @@ OUTCOMES: tuple[Outcome, ...] = (
             label="jihadist recruits"),
     Outcome("population", "people", "People present in Mali (residents and displaced).", "end",
             label="population"),
+    Outcome("idps_new", "people/month",
+            "Residents newly displaced inside Mali this month (by region of refuge).", "total",
+            label="new IDPs"),
+    Outcome("idps_secondary", "people/month",
+            "Displaced people who fled again this month (by region they arrived in).", "total",
+            label="secondary displacements"),
+    Outcome("idp_returns", "people/month",
+            "Displaced people who went home this month (by region of refuge they left).",
+            "total", label="IDP returns"),
+    Outcome("refugees_new", "people/month",
+            "People who crossed into a country of refuge this month (by region of origin).",
+            "total", label="new refugees"),
+    Outcome("refugee_returns", "people/month",
+            "Refugees who came home this month (by region of origin).", "total",
+            label="refugee returns"),
+    Outcome("returnees", "people",
+            "People back home after displacement or refuge (by region of return; they stop "
+            "counting if they flee again).", "end", label="returnees"),
 )  # fmt: skip
 OUTCOME_NAMES: tuple[str, ...] = tuple(o.name for o in OUTCOMES)
 OUTCOME_INDEX: dict[str, int] = {name: i for i, name in enumerate(OUTCOME_NAMES)}

@@ -186,47 +186,140 @@ class Parameters(BaseModel):
         "join rate is multiplied by 1 + this * remembered victimisation by the enemy.",
         f"{S001} ('a means of self-defense and retribution'); value an assumption", "civilians",
     )  # fmt: skip
-    flight_threshold: float = param(
-        3.3, 0.05, 200.0, "deaths per 100,000 people per month",
-        "Violence index of a cell above which civilians consider fleeing (the index is scaled "
-        "by 0.5 + risk aversion).",
-        f"{S001}, {S000} (violence displaces people); value an assumption", "civilians",
-    )  # fmt: skip
-    flight_rate: float = param(
-        0.15, 0.0, 1.0, "1/month",
-        "Monthly probability that a civilian above the flight threshold leaves.",
-        ASSUMPTION, "civilians",
-    )  # fmt: skip
-    flight_radius: int = param(
-        3, 1, 10, "cells",
-        "How far (grid steps) a displaced person can go to find a safer cell.",
-        ASSUMPTION, "civilians",
-    )  # fmt: skip
-    refugee_share: float = param(
-        0.35, 0.0, 1.0, "share",
-        "Share of those fleeing from within reach of a border who cross it as refugees.",
-        f"{S001} (201,000 IDPs vs 139,000 refugees, late 2019); value an assumption", "civilians",
-    )  # fmt: skip
-    return_safe_months: int = param(
-        6, 1, 36, "months",
-        "Months the home cell must stay below half the flight threshold before people go back.",
-        ASSUMPTION, "civilians",
-    )  # fmt: skip
-    return_rate: float = param(
-        0.04, 0.0, 1.0, "1/month",
-        "Monthly probability that a displaced person whose home is safe returns.",
-        ASSUMPTION, "civilians",
-    )  # fmt: skip
     initial_idps: float = param(
         110_000, 0, 400_000, "people",
         "Internally displaced people in January 2019 (late 2019: 201,000, 'roughly double the "
         "number from a year earlier').",
-        S001, "civilians",
+        S001, "displacement",
     )  # fmt: skip
     initial_refugees: float = param(
         138_000, 0, 400_000, "people",
         "Malian refugees abroad in January 2019 (late 2019: nearly 139,000).",
-        S001, "civilians",
+        S001, "displacement",
+    )  # fmt: skip
+
+    # --- displacement: flight, refuge, return (docs/ODD.md 7.1.7) --------------------------
+    flight_threshold: float = param(
+        3.3, 0.05, 200.0, "deaths per 100,000 people per month",
+        "Perceived violence at which the monthly flight probability reaches half of flight_rate "
+        "(perceived violence: the cell's violence index times flight_risk_offset + risk "
+        "aversion); flight saturates smoothly above it, with no hard threshold.",
+        f"{S001}, {S000} (violence displaces people); value an assumption", "displacement",
+    )  # fmt: skip
+    flight_rate: float = param(
+        0.15, 0.0, 1.0, "1/month",
+        "Highest monthly probability of flight, approached where perceived violence is far "
+        "above flight_threshold.",
+        ASSUMPTION + " (range 0.05-0.4: from a trickle to mass flight)", "displacement",
+    )  # fmt: skip
+    flight_radius: int = param(
+        3, 1, 10, "cells",
+        "How far (grid steps) a displaced person looks for a safer cell, and how near a border "
+        "must be for flight abroad.",
+        ASSUMPTION + " (range 1-10 steps, about 55-550 km)", "displacement",
+    )  # fmt: skip
+    refugee_share: float = param(
+        0.35, 0.0, 1.0, "share",
+        "Share of those fleeing from the north and centre within reach of the border of a "
+        "country of refuge (Burkina Faso, Mauritania, Niger) who cross it as refugees.",
+        f"{S001} (201,000 IDPs vs 139,000 refugees, late 2019); value an assumption",
+        "displacement",
+    )  # fmt: skip
+    return_rate: float = param(
+        0.08, 0.0, 1.0, "1/month",
+        "Highest monthly probability that a displaced person (not of the protracted share) goes "
+        "home: reached when home is safe, no more dangerous than where they are, and they have "
+        "been away return_ramp_months or longer.",
+        f"{cite('IOM2014returns')}, {cite('DTM2014aug')} (IDPs fell from 283,726 in October "
+        "2013 to 101,279 in August 2014 as security improved: about 10% a month); range "
+        "0.02-0.2", "displacement",
+    )  # fmt: skip
+    return_ramp_months: int = param(
+        6, 1, 36, "months",
+        "Months displaced over which the return probability rises linearly from zero to its "
+        "full rate (people wait to see whether calm lasts, for the school or farming calendar).",
+        ASSUMPTION + " (range 1-36; IOM's February 2013 intention survey: of families wishing "
+        "to return, 23% meant to go that month, 32% later in the year, 40% undecided)",
+        "displacement",
+    )  # fmt: skip
+    protracted_share: float = param(
+        0.21, 0.0, 0.6, "share",
+        "Share of the displaced and refugees who do not return within the run (they settle "
+        "where they went), drawn once per agent.",
+        f"{cite('DTM2014aug')} (21% of displaced households wish to settle where they are, 77% "
+        "to go back); range 0.05-0.4", "displacement",
+    )  # fmt: skip
+    refugee_return_rate: float = param(
+        0.01, 0.0, 0.2, "1/month",
+        "Highest monthly probability that a refugee (not of the protracted share) goes home, "
+        "reached when home is safe and after return_ramp_months abroad (camps abroad count as "
+        "safe: return weighs home safety only).",
+        f"{cite('UNHCRniger')} (in Abala camp fewer than 2,200 of 14,000 registered to go "
+        f"home; lack of means holds returns back), {cite('UNHCR2020bf')}; value an assumption, "
+        "range 0-0.05", "displacement",
+    )  # fmt: skip
+    destination_safety_weight: float = param(
+        4.0, 0.0, 20.0, "utility per unit danger",
+        "Weight of a destination's danger (0-1, the saturating flight response to its violence) "
+        "in a displaced person's choice among the cells within reach.",
+        f"{cite('IOM2014returns')} (security drives movement); value an assumption, range 0-10",
+        "displacement",
+    )  # fmt: skip
+    destination_distance_weight: float = param(
+        1.0, 0.0, 10.0, "utility per flight_radius",
+        "Cost of distance in the choice of destination, per flight_radius grid steps.",
+        ASSUMPTION + " (range 0-5)", "displacement",
+    )  # fmt: skip
+    destination_kin_weight: float = param(
+        2.0, 0.0, 10.0, "utility per share",
+        "Pull of kin: utility per unit share of the displaced person's community among the "
+        "people of the destination region.",
+        ASSUMPTION + " (range 0-5: people flee toward their own community)", "displacement",
+    )  # fmt: skip
+    destination_town_weight: float = param(
+        1.0, 0.0, 10.0, "utility",
+        "Pull of a cell holding a main town (services, aid, markets) in the choice of "
+        "destination.",
+        f"{cite('IOM2014returns')} (Bamako hosts the most IDPs); value an assumption, range 0-3",
+        "displacement",
+    )  # fmt: skip
+    destination_capital_weight: float = param(
+        1.0, 0.0, 10.0, "utility",
+        "Extra pull of Bamako and the regional capitals (Mopti-Sévaré, Ségou, Gao, Timbuktu, "
+        "Ménaka); the nearest of them within capital_reach is always among the candidates.",
+        f"{cite('IOM2014returns')} (Bamako hosts the most IDPs); value an assumption, range 0-3",
+        "displacement",
+    )  # fmt: skip
+    capital_reach: int = param(
+        8, 0, 30, "cells",
+        "Grid steps within which the nearest capital is a candidate destination of flight.",
+        ASSUMPTION + " (range 0-15 steps; 8 steps is about 450 km, Mopti to Bamako)",
+        "displacement",
+    )  # fmt: skip
+
+    # --- displacement: fixed constants ------------------------------------------------------
+    flight_risk_offset: float = param(
+        0.5, 0.0, 2.0, "dimensionless",
+        "Offset of the perceived violence: a civilian perceives the cell's violence index "
+        "times (this + risk aversion).",
+        ASSUMPTION, "displacement", fixed=True,
+    )  # fmt: skip
+    flight_response_steepness: float = param(
+        4.0, 0.5, 8.0, "dimensionless (Hill exponent)",
+        "Steepness of the saturating flight response: danger = x^h / (1 + x^h) with x the "
+        "perceived violence over flight_threshold and h this; flight probability = flight_rate "
+        "* danger.",
+        ASSUMPTION + " (range 1-8: 1 is the gentlest rise, large values approach the former "
+        "hard threshold; 4 keeps flight near the threshold calibrated on 2019-2021 figures "
+        "while sparing the many cells of low violence)",
+        "displacement", fixed=True,
+    )  # fmt: skip
+    flight_destination_candidates: int = param(
+        4, 1, 20, "cells",
+        "Random cells within flight_radius (drawn with replacement) among which a displaced "
+        "person chooses (with the nearest capital within capital_reach); it moves only to a "
+        "cell strictly less dangerous than where it is.",
+        ASSUMPTION, "displacement", fixed=True,
     )  # fmt: skip
 
     # --- civilians: fixed constants (declared so that they are documented; not varied) ----
@@ -269,24 +362,6 @@ class Parameters(BaseModel):
         0.01, 0.0, 1.0, "memory units",
         "Remembered victimisation (the largest over families) above which a civilian may turn "
         "against a family other than its cell's authority (a retribution enemy).",
-        ASSUMPTION, "civilians", fixed=True,
-    )  # fmt: skip
-    flight_risk_offset: float = param(
-        0.5, 0.0, 2.0, "dimensionless",
-        "Offset of the flight risk: a civilian's perceived risk is the cell's violence index "
-        "times (this + risk aversion), compared with flight_threshold.",
-        ASSUMPTION, "civilians", fixed=True,
-    )  # fmt: skip
-    return_safe_share: float = param(
-        0.5, 0.05, 1.0, "share of flight_threshold",
-        "A cell counts as safe (for return_safe_months) while its violence index is below this "
-        "share of the flight threshold.",
-        ASSUMPTION, "civilians", fixed=True,
-    )  # fmt: skip
-    flight_destination_candidates: int = param(
-        4, 1, 20, "cells",
-        "Random cells within flight_radius (drawn with replacement) among which a displaced "
-        "person picks the least violent; it stays unless that one is strictly less violent.",
         ASSUMPTION, "civilians", fixed=True,
     )  # fmt: skip
     town_density_scale: float = param(
@@ -1147,6 +1222,7 @@ def parameter_specs() -> dict[str, ParameterSpec]:
 
 GROUP_TITLES: dict[str, str] = {
     "civilians": "Civilians",
+    "displacement": "Displacement (flight, refuge, return)",
     "state": "State / junta (FAMa)",
     "jihadists": "Jihadist groups (JNIM, Islamic State Sahel)",
     "signatories": "Signatory armed groups (CMA, Platform)",
