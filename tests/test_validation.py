@@ -262,9 +262,14 @@ def test_score_against_real_data_files(results: Path, tmp_path: Path):
     assert (cells["units"] == 488).all()
     ged = data[data["data"] == "ged"]
     assert set(ged["outcome"]) == {"ged_sb", "ged_ns", "ged_os"}  # read without a header row
-    dtm = data[data["data"] == "dtm"].set_index("outcome")
-    assert "not simulated" in dtm.loc["returnees", "note"]
-    assert "idps" in dtm.index
+    dtm = data[data["data"] == "dtm"]
+    # IDPs and returnees, by region and (in rounds that report every region) nationally
+    assert set(dtm["outcome"]) == {"idps", "returnees"}
+    assert set(dtm.loc[dtm.outcome == "idps", "level"]) == {"region"}  # no round has all ten
+    regional = dtm[(dtm.outcome == "idps") & (dtm.split == "fit")]
+    # totals are over every round of the split (scores skip the first: nothing to persist)
+    assert regional["observed_total"].iloc[0] == 100000 + 50000 + 110000 + 52000
+    assert regional["unit_months"].iloc[0] == 2  # Mopti and Gao in round 2
 
 
 def test_a_malformed_data_file_writes_nothing(results: Path, tmp_path: Path):

@@ -229,82 +229,68 @@ def score_event_data(
     return rows
 
 
+#: The DTM table's columns scored, each against the series column of the same name.
+DTM_OUTCOMES = ("idps", "returnees")
+
+
 def score_dtm(
     series: pd.DataFrame | None, dtm: pd.DataFrame, runs: list[str]
 ) -> list[dict[str, object]]:
-    """Rows of scores of one scenario's IDPs (region of refuge) against an IOM DTM table.
+    """Rows of scores of one scenario's IDPs and returnees against an IOM DTM table.
 
-    Units are the regions (and the nation in the rounds that report every region); months are
-    the DTM's reporting months, so persistence is the previous round. Returnees are listed as
-    not simulated.
+    IDPs by region of refuge and returnees by home region (the model's ``idps`` and
+    ``returnees`` series). Units are the regions (and the nation in the rounds that report
+    every region); months are the DTM's reporting months, so persistence is the previous round.
 
     Args:
-        series: The runs' monthly series (``run_id``, ``date``, ``region``, ``idps``), or None.
+        series: The runs' monthly series (``run_id``, ``date``, ``region`` and the outcomes),
+            or None.
         dtm: :func:`malisim.data_io.read_dtm` output.
         runs: The scenario's run ids.
 
     Returns:
-        One row per outcome and level (without the ``scenario`` column).
+        One row per outcome, level and split (without the ``scenario`` column).
     """
     from malisim.model.outcomes import NATIONAL
     from malisim.model.space import REGIONS
 
-    out: list[dict[str, object]] = [
-        {
-            "data": "dtm",
-            "outcome": "returnees",
-            "level": "region",
-            "note": "not simulated: the model counts no returns of displaced people yet (issue 17)",
-        }
-    ]
-    if series is None or "idps" not in series.columns:
-        out.insert(
-            0,
-            {
-                "data": "dtm",
-                "outcome": "idps",
-                "level": "region",
-                "note": "needs the monthly series (keep: {series: true})",
-            },
-        )
-        return out
-    months = np.array(sorted(set(int(m) for m in dtm["month"])))
-    obs = np.full((len(REGIONS), months.size), np.nan)
-    r = pd.Categorical(dtm["region"], categories=list(REGIONS)).codes
-    c = np.searchsorted(months, dtm["month"].to_numpy(int))
-    obs[r, c] = dtm["idps"].to_numpy(float)
-    dates = pd.DatetimeIndex(series["date"])
+    out: list[dict[str, object]] = []
+
+    def note(outcome: str, text: str) -> None:
+        out.append({"data": "dtm", "outcome": outcome, "level": "region", "note": text})
+
+    months = np.array(sorted({int(m) for m in dtm["month"]}))
+    dates = pd.DatetimeIndex(series["date"]) if series is not None else pd.DatetimeIndex([])
     sim_month = dates.year.to_numpy() * 12 + dates.month.to_numpy() - 1
-    keep = np.isin(sim_month, months) & series["run_id"].isin(runs).to_numpy()
-    frame = series.loc[keep, ["run_id", "region", "idps"]].assign(month=sim_month[keep])
-    cube = frame.pivot_table(index=["run_id", "region"], columns="month", values="idps").reindex(
-        columns=months
-    )
-    covered = [m for m in months if m in set(sim_month[keep])]
-    if not covered:
-        out.insert(
-            0,
-            {
-                "data": "dtm",
-                "outcome": "idps",
-                "level": "region",
-                "note": "the DTM table and the runs share no month",
-            },
-        )
-        return out
-    cols = np.isin(months, covered)
-    regional = np.stack(
-        [cube.xs(run, level="run_id").reindex(list(REGIONS)).to_numpy(float) for run in runs]
-    )
-    national = np.stack(
-        [cube.xs(run, level="run_id").reindex([NATIONAL]).to_numpy(float) for run in runs]
-    )
-    whole = ~np.isnan(obs).any(axis=0)
-    obs_nat = np.where(whole, obs.sum(axis=0), np.nan)[None, :]
-    for level, sim, o in (("region", regional, obs), ("national", national, obs_nat)):
-        table = unit_month_scores(sim[:, :, cols], o[:, cols], months[cols])
-        for rec in table.to_dict("records"):
-            out.insert(-1, {"data": "dtm", "outcome": "idps", "level": level, **rec, "note": ""})
+    for outcome in DTM_OUTCOMES:
+        if series is None or outcome not in series.columns:
+            note(outcome, "needs the monthly series (keep: {series: true})")
+            continue
+        if dtm[outcome].isna().all():
+            note(outcome, f"the DTM table has no {outcome} column")
+            continue
+        obs = np.full((len(REGIONS), months.size), np.nan)
+        r = pd.Categorical(dtm["region"], categories=list(REGIONS)).codes
+        c = np.searchsorted(months, dtm["month"].to_numpy(int))
+        obs[r, c] = dtm[outcome].to_numpy(float)
+        keep = np.isin(sim_month, months) & series["run_id"].isin(runs).to_numpy()
+        covered = np.isin(months, sim_month[keep])
+        if not covered.any():
+            note(outcome, "the DTM table and the runs share no month")
+            continue
+        frame = series.loc[keep, ["run_id", "region", outcome]].assign(month=sim_month[keep])
+        cube = frame.pivot_table(
+            index=["run_id", "region"], columns="month", values=outcome
+        ).reindex(columns=months)
+        per_run = [cube.xs(run, level="run_id") for run in runs]
+        regional = np.stack([x.reindex(list(REGIONS)).to_numpy(float) for x in per_run])
+        national = np.stack([x.reindex([NATIONAL]).to_numpy(float) for x in per_run])
+        whole = ~np.isnan(obs).any(axis=0)
+        obs_nat = np.where(whole, obs.sum(axis=0), np.nan)[None, :]
+        for level, sim, o in (("region", regional, obs), ("national", national, obs_nat)):
+            table = unit_month_scores(sim[:, :, covered], o[:, covered], months[covered])
+            for rec in table.to_dict("records"):
+                out.append({"data": "dtm", "outcome": outcome, "level": level, **rec, "note": ""})
     return out
 
 
@@ -362,11 +348,14 @@ def score_data_files(
             file=str(res.path),
         )
     events = res.events if observed else None
-    series = (
-        res.read("series", ["run_id", "date", "region", "idps"])
-        if (dtm_table is not None and "series" in res.tables)
-        else None
-    )
+    series = None
+    if dtm_table is not None and "series" in res.tables:
+        for columns in (DTM_OUTCOMES, DTM_OUTCOMES[:1]):  # folders before returnees lack it
+            try:
+                series = res.read("series", ["run_id", "date", "region", *columns])
+                break
+            except UserError:
+                continue
     periods = scenario_periods(res.manifest)
     rows = []
     for s in names:
