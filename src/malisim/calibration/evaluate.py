@@ -16,11 +16,13 @@ import numpy as np
 import pandas as pd
 
 from malisim.analysis.scores import crps_ensemble, interval_coverage
-from malisim.analysis.targets import Target
+from malisim.analysis.targets import Target, reads_series
 from malisim.calibration.distance import target_scales, transform
 from malisim.core.calendar import format_month
 
 NOT_EVALUATED = "not evaluated: period outside the simulated run"
+#: Status of a target the calibration's runs cannot compute (event log, not simulated).
+NOT_IN_SERIES = "not evaluated: needs the event log, which calibration runs do not keep"
 
 
 def evaluate_targets(
@@ -54,7 +56,8 @@ def evaluate_targets(
             "n": int(x.size),
         }
         if x.size == 0:
-            row.update(status=NOT_EVALUATED)
+            status = NOT_EVALUATED if reads_series(t) else NOT_IN_SERIES
+            row.update(status=status if t.simulated else "not evaluated: not simulated")
             rows.append(row)
             continue
         q = np.quantile(x, [0.05, 0.25, 0.5, 0.75, 0.95])
