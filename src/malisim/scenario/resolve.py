@@ -497,6 +497,21 @@ def scenario_from_dict(
     return _resolve_with_overrides(layers)
 
 
+def parent_file(path: str | Path) -> Path | None:
+    """The file a scenario file extends (confined to its folder), or None if it extends none.
+
+    Raises:
+        UserError: If the file is not a valid scenario, or its ``extends`` names no scenario
+            file of its folder.
+    """
+    file = str(path)
+    data, line_of = load_yaml_file(file)
+    scn = validate_scenario(data, file, line_of)
+    if scn.extends is None:
+        return None
+    return _find_parent(_layer(scn, file, line_of, Path(file).parent))
+
+
 def parameter_shorthand(overrides: Iterable[str]) -> list[str]:
     """Accept ``NAME=VALUE`` for a parameter as shorthand for ``params.NAME=VALUE``.
 
