@@ -187,16 +187,24 @@ def shipped_scenarios() -> list[Path]:
     return sorted(here.glob("*.yaml")) if here.is_dir() else []
 
 
-def setting_default(field: Any) -> str:
-    """How ``malisim list`` shows a policy setting's default: ``required`` or ``default VALUE``.
+def setting_line(cls: Any, name: str) -> str:
+    """How ``malisim list`` shows a policy setting: name, default, unit, bounds and meaning.
 
     Args:
-        field: The setting's pydantic ``FieldInfo``; a default factory (e.g. an empty list of
-            regions) is called to show the value it makes.
+        cls: The policy class.
+        name: The setting (a pydantic field of the class); a default factory (e.g. an empty
+            list of regions) is called to show the value it makes.
     """
-    if field.is_required():
-        return "required"
-    return f"default {field.get_default(call_default_factory=True)!r}"
+    from malisim.policies.base import setting_unit
+    from malisim.scenario.reference import bounds_words, default_text
+
+    field = cls.model_fields[name]
+    default = default_text(field)
+    shown = default if default in ("required", "unset") else f"default {default}"
+    unit = setting_unit(field)
+    bounds = bounds_words(cls, name)
+    extra = ", ".join(x for x in (unit, "" if bounds == "-" else bounds) if x)
+    return f"{name} ({shown}; {extra}): {field.description or ''}".replace("; )", ")")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -207,13 +215,13 @@ def cmd_list(args: argparse.Namespace) -> int:
     print("Scenarios (./scenarios):")
     for path in shipped_scenarios():
         print(f"  {path}")
-    print("\nPolicies:")
+    print("\nPolicies (settings: docs/scenarios.md; --set policies.TYPE.SETTING=VALUE):")
     for name in sorted(POLICY_REGISTRY):
         cls = POLICY_REGISTRY[name]
         doc = (cls.__doc__ or "").strip().splitlines()[0]
         print(f"  {name}: {doc}")
-        for field_name, field in cls.model_fields.items():
-            print(f"      {field_name} ({setting_default(field)})")
+        for field_name in cls.model_fields:
+            print(f"      {setting_line(cls, field_name)}")
     print("\nParameters (see docs/parameters.md):")
     for spec in parameter_specs().values():
         print(f"  {spec.name} = {spec.default} [{spec.low}, {spec.high}] {spec.unit}")

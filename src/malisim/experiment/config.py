@@ -1,6 +1,6 @@
 """Experiment files: the schema and the loader, with errors located like the scenario loader's.
 
-An experiment file is a YAML mapping::
+An experiment file is a YAML mapping (every key: ``docs/experiments.md``)::
 
     name: policy_comparison
     description: Four policy histories, 200 replicates each.
@@ -13,7 +13,7 @@ An experiment file is a YAML mapping::
     end: 2026-12
     params: {n_civilian_agents: 50000}  # optional: parameter overrides for every scenario
     sweep:                            # optional: a full factorial ...
-      grid: {fama_troops: [15000, 25000], wagner_personnel: [500, 1500]}
+      grid: {fama_troops: [15000, 25000], policies.wagner_deployment.personnel: [500, 1500]}
       # ... or an explicit list:  points: [{fama_troops: 15000}, {fama_troops: 30000}]
     sample:                           # optional, instead of sweep: quasi-random sampling
       method: lhs                     # lhs (Latin hypercube) or sobol (n a power of two)
@@ -104,7 +104,9 @@ class ExperimentFile(BaseModel):
         default_factory=dict, description="Parameter overrides applied to every scenario."
     )
     sweep: dict[str, Any] | None = Field(
-        None, description="Parameter sweep: `grid: {param: [values]}` or `points: [{...}]`."
+        None,
+        description="Sweep of parameters and policy settings: `grid: {key: [values]}` or "
+        "`points: [{key: value, ...}, ...]`.",
     )
     sample: dict[str, Any] | None = Field(
         None, description="Quasi-random sample: method (lhs, sobol), n, seed, ranges."
@@ -119,8 +121,12 @@ class SweepSection(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    grid: dict[str, list[Any]] | None = Field(None, description="Parameter -> values.")
-    points: list[dict[str, Any]] | None = Field(None, description="Explicit design points.")
+    grid: dict[str, list[Any]] | None = Field(
+        None, description="Parameter or policy setting (policies.<type>.<setting>) -> values."
+    )
+    points: list[dict[str, Any]] | None = Field(
+        None, description="Explicit design points, each a mapping of keys as in grid to values."
+    )
 
 
 class SampleSection(BaseModel):
@@ -131,7 +137,10 @@ class SampleSection(BaseModel):
     method: Literal["lhs", "sobol"] = Field(description="lhs (Latin hypercube) or sobol.")
     n: int = Field(ge=1, le=MAX_POINTS, description="Number of design points.")
     seed: int | None = Field(None, ge=0, le=2**63 - 1, description="Seed of the sampler.")
-    ranges: dict[str, Any] = Field(description="Parameter -> [low, high] or `bounds`.")
+    ranges: dict[str, Any] = Field(
+        description="Parameter or policy setting -> [low, high] (months for a month setting) "
+        "or `bounds`."
+    )
 
 
 class ExecutorSection(BaseModel):
