@@ -37,6 +37,7 @@ from collections.abc import Hashable, Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic.json_schema import JsonDict
 
 from malisim.core.calendar import parse_month
 from malisim.core.locate import KeyWording, TypeWord
@@ -56,7 +57,7 @@ def setting(default: Any = ..., *, unit: str, description: str, **kwargs: Any) -
     Returns:
         The field (use it as the class attribute's value).
     """
-    extra = {"unit": unit}
+    extra: JsonDict = {"unit": unit}
     if "default_factory" in kwargs:
         return Field(description=description, json_schema_extra=extra, **kwargs)
     return Field(default, description=description, json_schema_extra=extra, **kwargs)
