@@ -1,6 +1,7 @@
 """Regenerate the documentation derived from the schemas of parameters and scenarios.
 
-The generated texts: docs/sources.md (the bibliography), docs/parameters.md,
+The generated texts: docs/sources.md (the bibliography), docs/parameters.md, docs/scenarios.md
+(scenario files and every policy setting), docs/experiments.md (experiment files),
 schemas/scenario.schema.json and the tables of fixed constants in docs/ODD.md section 8. Run
 after changing a parameter, a policy or a source: ``python scripts/gen_docs.py``; ``--check``
 only reports (exit 1) which files are out of date. Whole files are rewritten; in docs/ODD.md
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from malisim.core.sources import sources_markdown
+from malisim.experiment.reference import experiments_markdown
 from malisim.model.parameters import (
     FIXED_CONSTANTS_BEGIN,
     FIXED_CONSTANTS_END,
@@ -24,6 +26,7 @@ from malisim.model.parameters import (
     parameters_markdown,
 )
 from malisim.scenario import scenario_schema_text
+from malisim.scenario.reference import scenarios_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,6 +57,8 @@ def generated() -> dict[Path, Callable[[str | None], str]]:
     return {
         ROOT / "docs" / "sources.md": lambda _: sources_markdown() + "\n",
         ROOT / "docs" / "parameters.md": lambda _: parameters_markdown() + "\n",
+        ROOT / "docs" / "scenarios.md": lambda _: scenarios_markdown() + "\n",
+        ROOT / "docs" / "experiments.md": lambda _: experiments_markdown() + "\n",
         ROOT / "schemas" / "scenario.schema.json": lambda _: scenario_schema_text(),
         ROOT / "docs" / "ODD.md": lambda text: splice(
             text or "", FIXED_CONSTANTS_BEGIN, FIXED_CONSTANTS_END, fixed_constants_markdown()

@@ -127,26 +127,26 @@ def test_sweep_grid_and_points(tmp_path: Path) -> None:
         tmp_path,
         replicates=2,
         extra="sweep:\n  grid: {fama_troops: [15000, 25000],\n"
-        "         wagner_personnel: [500, 1000, 2000]}\n",
+        "         state_abuse_rate: [1.0, 1.5, 2.0]}\n",
     )
     exp = load_experiment(path)
     assert [p.point_id for p in exp.points] == [f"p{i:04d}" for i in range(6)]
-    assert exp.points[1].params == {"fama_troops": 15000.0, "wagner_personnel": 1000.0}
+    assert exp.points[1].params == {"fama_troops": 15000.0, "state_abuse_rate": 1.5}
     assert exp.n_runs == 2 * 6 * 2
     run = exp.runs()[5]
     assert run.run_id == "calm|p0002|1"
     # common random numbers across points too
     assert len({r.seed for r in exp.runs() if r.replicate == 1}) == 1
     design = exp.design_frame()
-    assert {"fama_troops", "wagner_personnel"} <= set(design.columns)
+    assert {"fama_troops", "state_abuse_rate"} <= set(design.columns)
 
     path.write_text(
         path.read_text().split("sweep:")[0]
-        + "sweep:\n  points: [{fama_troops: 15000}, {wagner_personnel: 800}]\n"
+        + "sweep:\n  points: [{fama_troops: 15000}, {state_abuse_rate: 0.8}]\n"
     )
     exp = load_experiment(path)
     assert [dict(p.params) for p in exp.points] == [{"fama_troops": 15000.0},
-                                                    {"wagner_personnel": 800.0}]  # fmt: skip
+                                                    {"state_abuse_rate": 0.8}]  # fmt: skip
     assert np.isnan(exp.design_frame()["fama_troops"].iloc[-1])
 
 

@@ -154,32 +154,39 @@ def test_subprocess_error_exit_status(tmp_path):
     assert "fama_tropos" in line and "did you mean" in line
 
 
-def replicate_folders(out: Path) -> list[str]:
-    return sorted(p.name for p in out.iterdir())
-
-
-def test_replicates_fresh_run_writes_each_replicate_as_its_own_run(tmp_path, capsys):
+def test_replicates_write_a_results_folder_as_batch_does(tmp_path, capsys):
     from malisim.core.rng import replicate_seed
+    from malisim.experiment import load_results
 
     out = tmp_path / "out"
     assert main(["run", "--out", str(out), "--replicates", "2", *FAST]) == 0
     printed = capsys.readouterr().out
-    assert replicate_folders(out) == ["replicate_000", "replicate_001"]
+    assert "median over 2 replicates" in printed
+    assert printed.count("civ killed") == 1, "one aggregated table, not one per replicate"
     assert [p.name for p in tmp_path.iterdir()] == ["out"], "a temporary sibling was left"
+    results = load_results(out)
+    assert results.complete
+    assert results.design["run_id"].tolist() == ["defaults|base|0", "defaults|base|1"]
+    outcomes = results.outcomes.set_index("replicate")
     for k in range(2):
-        folder = out / f"replicate_{k:03d}"
-        assert replicate_folders(folder) == ["events.parquet", "series.parquet", "summary.json"]
         seed = replicate_seed(1, k)
-        assert f"replicate {k} (seed {seed})" in printed
+        assert int(outcomes.loc[k, "seed"]) == seed
         single = tmp_path / f"single_{k}"
         assert main(["run", "--out", str(single), "--seed", str(seed), *FAST]) == 0
-        assert snapshot(folder) == snapshot(single), (
-            f"replicate {k} must hold the same bytes as a one-replicate run with seed {seed}"
-        )
+        summary = json.loads((single / "summary.json").read_text(encoding="utf-8"))["outcomes"]
+        for name, value in summary.items():
+            assert outcomes.loc[k, name] == pytest.approx(value, nan_ok=True), name
     capsys.readouterr()
+    # the commands that read a batch's folder read this one
+    assert main(["status", str(out)]) == 0
+    assert "done           2" in capsys.readouterr().out
+    assert main(["compare", str(out)]) == 0
+    assert "civilian_fatalities_total" in capsys.readouterr().out
 
 
 def test_replicates_overwrite_with_fewer_leaves_no_stale_replicate(tmp_path, capsys):
+    from malisim.experiment import load_results
+
     out = tmp_path / "out"
     assert main(["run", "--out", str(out), "--replicates", "3", *FAST]) == 0
     scenario = write(tmp_path / "scn.yaml", SCENARIO)
@@ -187,34 +194,31 @@ def test_replicates_overwrite_with_fewer_leaves_no_stale_replicate(tmp_path, cap
                  *FAST])  # fmt: skip
     capsys.readouterr()
     assert code == 0
-    assert replicate_folders(out) == ["replicate_000", "replicate_001"], (
-        "--overwrite must replace the whole folder, not keep replicates of the earlier run"
+    assert load_results(out).design["run_id"].tolist() == ["cli_test|base|0", "cli_test|base|1"], (
+        "--overwrite must replace the whole folder, not keep runs of the earlier one"
     )
-    for folder in out.iterdir():
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-        assert summary["scenario"] == "cli_test"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "scn.yaml"]
 
 
 @pytest.mark.parametrize("previous", [True, False], ids=["overwrite", "fresh"])
 def test_replicates_interrupt_keeps_previous_output(tmp_path, capsys, monkeypatch, previous):
-    import malisim.scenario.runner as runner
+    import malisim.experiment.worker as worker
 
     out = tmp_path / "out"
     if previous:
         assert main(["run", "--out", str(out), "--replicates", "3", *FAST]) == 0
     before = snapshot(out) if previous else None
 
-    real_run = runner.run_scenario
+    real_simulate = worker.simulate
     calls = []
 
     def interrupt_second(*args, **kwargs):
         calls.append(args)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real_run(*args, **kwargs)
+        return real_simulate(*args, **kwargs)
 
-    monkeypatch.setattr(runner, "run_scenario", interrupt_second)
+    monkeypatch.setattr(worker, "simulate", interrupt_second)
     code = main(["run", "--out", str(out), "--replicates", "2", "--overwrite", "--seed", "5",
                  *FAST])  # fmt: skip
     printed = capsys.readouterr()
@@ -225,6 +229,70 @@ def test_replicates_interrupt_keeps_previous_output(tmp_path, capsys, monkeypatc
         assert [p.name for p in tmp_path.iterdir()] == ["out"], "a temporary sibling was left"
     else:
         assert list(tmp_path.iterdir()) == [], "an interrupted fresh run must write nothing"
+
+
+# ---------------------------------------------------------------------------------- describe
+
+
+def test_describe_diff_shows_what_a_file_changes(tmp_path, capsys):
+    write(tmp_path / "parent.yaml", SCENARIO)
+    child = write(
+        tmp_path / "child.yaml",
+        """
+        name: child
+        extends: parent
+        end: 2019-05
+        params: {fama_troops: 30000}
+        exclude_policies: [parameter_schedule]
+        policies:
+          - {type: minusma_restrictions, start: 2019-02, mobility: 0.4}
+        """,
+    )
+    assert main(["describe", str(child), "--diff"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"Scenario: child, against {tmp_path / 'parent.yaml'}"
+    assert lines[1:] == [
+        "  name: cli_test -> child",  # the description is inherited: unchanged
+        "  end: 2019-06 -> 2019-05",
+        "  params.fama_troops: 25000 -> 30000 troops",
+        "  - {type: parameter_schedule, parameter: aid_budget, start: 2019-03, value: 10.0, "
+        "mode: absolute}",
+        "  + {type: minusma_restrictions, start: 2019-02, mobility: 0.4}",
+    ]
+    assert main(["describe", str(child), "--diff", "--set",
+                 "policies.minusma_restrictions.mobility=0.2"]) == 0  # fmt: skip
+    assert "  + {type: minusma_restrictions, start: 2019-02, mobility: 0.2}" in (
+        capsys.readouterr().out
+    )
+
+
+def test_describe_diff_of_a_changed_setting_and_without_extends(tmp_path, capsys):
+    parent = write(tmp_path / "parent.yaml", SCENARIO)
+    child = write(
+        tmp_path / "child.yaml",
+        """
+        name: cli_test
+        extends: parent
+        policies: []
+        """,
+    )
+    assert main(["describe", str(child), "--diff", "--set",
+                 "policies.parameter_schedule.start=2019-04"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert out.splitlines()[1:] == ["  ~ policies.parameter_schedule.start: 2019-03 -> 2019-04"]
+    assert main(["describe", str(parent), "--diff"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Scenario: cli_test, against the defaults\n")
+    assert "  + {type: parameter_schedule, parameter: aid_budget" in out
+
+
+def test_describe_prints_policy_settings_as_yaml(tmp_path, capsys):
+    scenario = write(tmp_path / "scn.yaml", SCENARIO)
+    assert main(["describe", str(scenario)]) == 0
+    out = capsys.readouterr().out
+    assert "      {type: parameter_schedule, parameter: aid_budget, start: 2019-03, value: 10.0, " \
+        "mode: absolute}" in out  # fmt: skip
+    assert "{'" not in out
 
 
 # ---------------------------------------------------------------------------------- validate

@@ -132,5 +132,5 @@ def test_list_shows_required_and_factory_defaults(capsys):
     assert cli_main.main(["list"]) == 0
     out = capsys.readouterr().out
     assert "PydanticUndefined" not in out
-    assert "      start (required)" in out
-    assert "      regions (default ['Kidal'])" in out  # kidal_offensive's default factory
+    assert "      start (required; month, YYYY-MM, within the run)" in out
+    assert "      regions (default [Kidal]; region names)" in out  # kidal_offensive's factory

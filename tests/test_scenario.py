@@ -532,7 +532,8 @@ def test_bad_set_path(base: Path):
     )
     assert error_of(base, ["fama_troops=30000"]) == (
         "--set: fama_troops: unknown setting; allowed: name, description, start, end, "
-        "params.<parameter>; did you mean 'params.fama_troops'?"
+        "params.<parameter>, policies.<type>.<setting> or policies.<type>[<i>].<setting>; "
+        "did you mean 'params.fama_troops'?"
     )
     assert error_of(base, ["strat=2020-01"]).endswith("did you mean 'start'?")
     assert error_of(base, ["fama_troops"]) == (

@@ -26,7 +26,9 @@ def add_overrides(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="KEY=VALUE",
         help="override a value: params.NAME=VALUE (or just NAME=VALUE for a parameter), "
-        "start=YYYY-MM, end=YYYY-MM, name=TEXT; may be repeated",
+        "policies.TYPE.SETTING=VALUE for a setting of the scenario's policy (e.g. "
+        "policies.wagner_deployment.personnel=2000; policies.TYPE[I].SETTING when it has "
+        "several), start=YYYY-MM, end=YYYY-MM, name=TEXT; may be repeated",
     )
 
 

@@ -12,16 +12,13 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from malisim.cli.options import add_overrides, check_out_folder
+from malisim.cli.options import add_overrides, add_workers, check_out_folder, check_workers
 from malisim.core.errors import UserError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterator
-
     import pandas as pd
 
     from malisim.scenario import ResolvedScenario
-    from malisim.scenario.runner import RunResult
 
 #: Root seed of ``malisim run`` without ``--seed``.
 DEFAULT_SEED = 1
@@ -34,7 +31,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--seed", type=int, default=DEFAULT_SEED, help="root seed (default 1)")
     run.add_argument("--start", help="first month YYYY-MM (overrides the scenario)")
     run.add_argument("--end", help="last month YYYY-MM (overrides the scenario)")
-    run.add_argument("--replicates", type=int, default=1, help="replicates (default 1)")
+    run.add_argument(
+        "--replicates",
+        type=int,
+        default=1,
+        help="replicates (default 1); with more than one, --out is a results folder as "
+        "`malisim batch` writes it (compare, status and report read it)",
+    )
+    add_workers(run, "1")
     add_overrides(run)
     run.add_argument("--out", required=True, help="output folder")
     run.add_argument("--overwrite", action="store_true", help="replace a non-empty --out")
@@ -49,6 +53,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     desc = subparsers.add_parser("describe", help="show a fully resolved scenario")
     desc.add_argument("scenario", help="scenario file")
+    desc.add_argument(
+        "--diff",
+        action="store_true",
+        help="show only what the file changes relative to the scenario it extends (or to the "
+        "defaults, without extends)",
+    )
     add_overrides(desc)
     desc.set_defaults(handler=cmd_describe)
 
@@ -79,18 +89,14 @@ def format_yearly(table: pd.DataFrame) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     """``malisim run``: run a scenario, print a summary, write outputs.
 
-    One replicate writes its files into ``--out``; N replicates write ``--out/replicate_000``,
-    ... and ``--out`` appears (or replaces the old one, with ``--overwrite``) only once all N are
-    done, so an interrupted run leaves ``--out`` as it was.
+    One replicate writes its files into ``--out`` (series, events, summary.json). N replicates
+    write a results folder as ``malisim batch`` does (one scenario, one design point, N
+    replicates with the batch's seeds), so that ``compare``, ``status`` and ``report`` read it,
+    and print the median yearly table over the replicates. ``--out`` appears (or replaces the
+    old one, with ``--overwrite``) only once everything is written, so an interrupted run leaves
+    ``--out`` as it was.
     """
-    from malisim.core.rng import replicate_seed
-    from malisim.scenario.runner import (
-        check_output_dir,
-        replicate_folder_name,
-        run_scenario,
-        write_replicates,
-        write_run,
-    )
+    from malisim.scenario.runner import check_output_dir, run_scenario, write_run
     from malisim.scenario.summary import yearly_summary
 
     overrides = list(args.overrides)
@@ -102,33 +108,59 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError("--seed must be a non-negative integer", key="--seed")
     if args.replicates < 1:
         raise UserError("--replicates must be at least 1", key="--replicates")
+    check_workers(args.workers)
     scenario = resolve(args.scenario, overrides)
     out = Path(args.out)
     check_out_folder(out)
     check_output_dir(out, args.overwrite)  # before any model runs
     print(
         f"malisim: scenario {scenario.name!r}, {scenario.start} to {scenario.end}, "
-        f"seed {args.seed}, {args.replicates} replicate(s)"
+        f"seed {args.seed}, {args.replicates} replicate(s)",
+        flush=True,
     )
-    files = "series.parquet, events.parquet, summary.json"
     if args.replicates == 1:
         result = run_scenario(scenario, args.seed)
         write_run(result, out, overwrite=args.overwrite)
         print(format_yearly(yearly_summary(result.series)))
-        print(f"\nwrote {out}/ ({files})")
+        print(f"\nwrote {out}/ (series.parquet, events.parquet, summary.json)")
         return 0
+    return _run_replicates(scenario, args, out)
 
-    def replicates() -> Iterator[RunResult]:
-        for k in range(args.replicates):
-            seed = replicate_seed(args.seed, k)
-            result = run_scenario(scenario, seed)
-            print(f"\nreplicate {k} (seed {seed})")
-            print(format_yearly(yearly_summary(result.series)))
-            yield result
 
-    write_replicates(replicates(), out, overwrite=args.overwrite)
-    last = replicate_folder_name(args.replicates - 1)
-    print(f"\nwrote {out}/ (replicate_000 to {last}, each with {files})")
+def _run_replicates(scenario: ResolvedScenario, args: argparse.Namespace, out: Path) -> int:
+    """Run N replicates into a results folder (staged, then put in place); print the medians."""
+    from malisim.experiment import Experiment, load_results, run_experiment
+    from malisim.scenario.runner import staged_folder
+    from malisim.scenario.summary import yearly_median
+
+    experiment = Experiment(
+        name=scenario.name,
+        scenarios=[scenario],
+        replicates=args.replicates,
+        seed=args.seed,
+        keep_series=True,
+        keep_events=True,
+        description=f"malisim run --replicates {args.replicates}",
+    )
+    workers = args.workers or 1
+    with staged_folder(out, args.overwrite) as tmp:
+        report = run_experiment(
+            experiment,
+            tmp,
+            executor="serial" if workers == 1 else "local",
+            workers=workers,
+            progress="none",
+        )
+        if report.failed:
+            run_id, error = report.failures[0]
+            raise UserError(f"{report.failed} of {report.total} runs failed; {run_id}: {error}")
+        series = load_results(tmp).series
+    print(f"\nmedian over {args.replicates} replicates (scenario exploration, not a forecast):")
+    print(format_yearly(yearly_median(series)))
+    print(
+        f"\nwrote {out}/ (a results folder: outcomes.parquet, series.parquet, events.parquet, "
+        f"design.parquet, manifest.json); see malisim compare {out}, malisim report {out}"
+    )
     return 0
 
 
@@ -155,16 +187,24 @@ def shipped_scenarios() -> list[Path]:
     return sorted(here.glob("*.yaml")) if here.is_dir() else []
 
 
-def setting_default(field: Any) -> str:
-    """How ``malisim list`` shows a policy setting's default: ``required`` or ``default VALUE``.
+def setting_line(cls: Any, name: str) -> str:
+    """How ``malisim list`` shows a policy setting: name, default, unit, bounds and meaning.
 
     Args:
-        field: The setting's pydantic ``FieldInfo``; a default factory (e.g. an empty list of
-            regions) is called to show the value it makes.
+        cls: The policy class.
+        name: The setting (a pydantic field of the class); a default factory (e.g. an empty
+            list of regions) is called to show the value it makes.
     """
-    if field.is_required():
-        return "required"
-    return f"default {field.get_default(call_default_factory=True)!r}"
+    from malisim.policies.base import setting_unit
+    from malisim.scenario.reference import bounds_words, default_text
+
+    field = cls.model_fields[name]
+    default = default_text(field)
+    shown = default if default in ("required", "unset") else f"default {default}"
+    unit = setting_unit(field)
+    bounds = bounds_words(cls, name)
+    extra = ", ".join(x for x in (unit, "" if bounds == "-" else bounds) if x)
+    return f"{name} ({shown}; {extra}): {field.description or ''}".replace("; )", ")")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -175,13 +215,13 @@ def cmd_list(args: argparse.Namespace) -> int:
     print("Scenarios (./scenarios):")
     for path in shipped_scenarios():
         print(f"  {path}")
-    print("\nPolicies:")
+    print("\nPolicies (settings: docs/scenarios.md; --set policies.TYPE.SETTING=VALUE):")
     for name in sorted(POLICY_REGISTRY):
         cls = POLICY_REGISTRY[name]
         doc = (cls.__doc__ or "").strip().splitlines()[0]
         print(f"  {name}: {doc}")
-        for field_name, field in cls.model_fields.items():
-            print(f"      {field_name} ({setting_default(field)})")
+        for field_name in cls.model_fields:
+            print(f"      {setting_line(cls, field_name)}")
     print("\nParameters (see docs/parameters.md):")
     for spec in parameter_specs().values():
         print(f"  {spec.name} = {spec.default} [{spec.low}, {spec.high}] {spec.unit}")
@@ -189,10 +229,21 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_describe(args: argparse.Namespace) -> int:
-    """``malisim describe``: every parameter with value, unit and source; the policy timeline."""
+    """``malisim describe``: every parameter with value, unit and source; the policy timeline.
+
+    With ``--diff``, only what the file changes relative to the scenario it extends.
+    """
     from malisim.model.parameters import parameter_specs
+    from malisim.scenario.diff import parent_of, policy_yaml, scenario_diff
+    from malisim.scenario.resolve import parent_file
 
     scenario = resolve(args.scenario, list(args.overrides))
+    if args.diff:
+        parent = parent_of(args.scenario)
+        against = parent_file(args.scenario) or "the defaults"
+        print(f"Scenario: {scenario.name}, against {against}")
+        print("\n".join(scenario_diff(parent, scenario)) or "  (no changes)")
+        return 0
     print(f"Scenario: {scenario.name}")
     if scenario.description:
         print(f"  {scenario.description.strip()}")
@@ -210,8 +261,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
     for policy in sorted(scenario.policies, key=lambda p: min(p.months().values(), default=0)):
         dates = ", ".join(f"{k} {v}" for k, v in policy.date_fields().items())
         print(f"  {policy.policy_type}: {dates}")
-        settings = {k: v for k, v in policy.to_dict().items() if k != "type"}
-        print(f"      {settings}")
+        print(f"      {policy_yaml(policy)}")
         if policy.sources:
             print(f"      sources: {'; '.join(policy.sources)}")
     return 0

@@ -1,6 +1,6 @@
 """Experiment files: the schema and the loader, with errors located like the scenario loader's.
 
-An experiment file is a YAML mapping::
+An experiment file is a YAML mapping (every key: ``docs/experiments.md``)::
 
     name: policy_comparison
     description: Four policy histories, 200 replicates each.
@@ -13,7 +13,7 @@ An experiment file is a YAML mapping::
     end: 2026-12
     params: {n_civilian_agents: 50000}  # optional: parameter overrides for every scenario
     sweep:                            # optional: a full factorial ...
-      grid: {fama_troops: [15000, 25000], wagner_personnel: [500, 1500]}
+      grid: {fama_troops: [15000, 25000], policies.wagner_deployment.personnel: [500, 1500]}
       # ... or an explicit list:  points: [{fama_troops: 15000}, {fama_troops: 30000}]
     sample:                           # optional, instead of sweep: quasi-random sampling
       method: lhs                     # lhs (Latin hypercube) or sobol (n a power of two)
@@ -59,6 +59,7 @@ from malisim.experiment.design import (
     NAME_ALLOWED,
     DesignPoint,
     Experiment,
+    apply_point,
     grid_points,
     grid_size,
     name_problem,
@@ -68,8 +69,17 @@ from malisim.experiment.design import (
 )
 from malisim.experiment.executor_kinds import DEFAULT_EXECUTOR, ExecutorKind
 from malisim.model.parameters import Parameters, parameter_specs
-from malisim.policies import Month
+from malisim.policies import POLICY_REGISTRY, Month
+from malisim.policies.base import setting_unit
 from malisim.scenario import ResolvedScenario, load_scenario, load_scenario_with
+from malisim.scenario.settings import (
+    PATH_FORM,
+    check_setting_value,
+    is_policy_path,
+    parse_policy_path,
+    setting_bounds,
+    setting_kind,
+)
 
 MAX_REPLICATES = 1_000_000
 
@@ -94,7 +104,9 @@ class ExperimentFile(BaseModel):
         default_factory=dict, description="Parameter overrides applied to every scenario."
     )
     sweep: dict[str, Any] | None = Field(
-        None, description="Parameter sweep: `grid: {param: [values]}` or `points: [{...}]`."
+        None,
+        description="Sweep of parameters and policy settings: `grid: {key: [values]}` or "
+        "`points: [{key: value, ...}, ...]`.",
     )
     sample: dict[str, Any] | None = Field(
         None, description="Quasi-random sample: method (lhs, sobol), n, seed, ranges."
@@ -109,8 +121,12 @@ class SweepSection(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    grid: dict[str, list[Any]] | None = Field(None, description="Parameter -> values.")
-    points: list[dict[str, Any]] | None = Field(None, description="Explicit design points.")
+    grid: dict[str, list[Any]] | None = Field(
+        None, description="Parameter or policy setting (policies.<type>.<setting>) -> values."
+    )
+    points: list[dict[str, Any]] | None = Field(
+        None, description="Explicit design points, each a mapping of keys as in grid to values."
+    )
 
 
 class SampleSection(BaseModel):
@@ -121,7 +137,10 @@ class SampleSection(BaseModel):
     method: Literal["lhs", "sobol"] = Field(description="lhs (Latin hypercube) or sobol.")
     n: int = Field(ge=1, le=MAX_POINTS, description="Number of design points.")
     seed: int | None = Field(None, ge=0, le=2**63 - 1, description="Seed of the sampler.")
-    ranges: dict[str, Any] = Field(description="Parameter -> [low, high] or `bounds`.")
+    ranges: dict[str, Any] = Field(
+        description="Parameter or policy setting -> [low, high] (months for a month setting) "
+        "or `bounds`."
+    )
 
 
 class ExecutorSection(BaseModel):
@@ -148,7 +167,9 @@ class KeepSection(BaseModel):
 
 
 def _check_value(name: str, value: Any, path: tuple[Hashable, ...], where: Locator) -> Any:
-    """Check one parameter value (type and bounds) located at ``path``; return it."""
+    """Check one parameter value or policy setting (type and bounds) at ``path``; return it."""
+    if is_policy_path(name):
+        return check_setting_value(name, value, lambda _: where(*path))
     try:
         checked = Parameters.model_validate({name: value}, strict=True)
     except ValidationError as exc:
@@ -160,13 +181,76 @@ def _check_value(name: str, value: Any, path: tuple[Hashable, ...], where: Locat
 
 
 def _check_name(name: Any, path: tuple[Hashable, ...], where: Locator) -> str:
+    """Check a design key: a parameter name or a policy setting path (``policies.x.y``)."""
+    if is_policy_path(name):
+        parse_policy_path(name, lambda _: where(*path))
+        return name
     if not isinstance(name, str) or name not in Parameters.model_fields:
         raise UserError(
             "unknown parameter",
+            allowed=f"a parameter (docs/parameters.md) or a policy setting, {PATH_FORM}",
             suggestion=did_you_mean(name, Parameters.model_fields),
             **where(*path),
         )
     return name
+
+
+def _setting_range(name: str, value: Any, path: tuple[Hashable, ...], where: Locator) -> Any:
+    """The sample range of a policy setting: ``(low, high, kind)`` (months as month indices)."""
+    parsed = parse_policy_path(name, lambda _: where(*path))
+    cls = POLICY_REGISTRY[parsed.policy_type]
+    kind = setting_kind(cls, parsed.setting)
+    if kind == "month":
+        shape = "[first month, last month], e.g. [2021-06, 2022-08]"
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, str) for v in value)
+        ):
+            raise UserError(f"expected {shape}, got {value!r}", **where(*path))
+        try:
+            low, high = (parse_month(v) for v in value)
+        except ValueError as exc:
+            raise UserError(str(exc), allowed=shape, **where(*path)) from None
+        if low >= high:
+            raise UserError(f"{value[0]} is not before {value[1]}", allowed=shape, **where(*path))
+        return float(low), float(high), kind
+    if kind not in ("int", "float"):
+        raise UserError(
+            f"{parsed.setting} of {parsed.policy_type} is not a number or a month: it cannot "
+            "be sampled (list its values in a sweep instead)",
+            **where(*path),
+        )
+    s_low, s_high = setting_bounds(cls, parsed.setting)
+    bounds = (
+        f"{s_low:g} to {s_high:g} {setting_unit(cls.model_fields[parsed.setting])}"
+        if s_low is not None and s_high is not None
+        else "any number"
+    )
+    if value == "bounds":
+        if s_low is None or s_high is None:
+            raise UserError("the setting has no bounds: give [low, high]", **where(*path))
+        return float(s_low), float(s_high), kind
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or any(isinstance(v, bool) or not isinstance(v, int | float) for v in value)
+    ):
+        raise UserError(
+            f"expected [low, high] or the word bounds, got {value!r}",
+            allowed=f"a range within {bounds}",
+            **where(*path),
+        )
+    low, high = value
+    inside = (s_low is None or s_low <= low) and (s_high is None or high <= s_high)
+    if not (low < high and inside):
+        problem = (
+            f"low {low:g} is not below high {high:g}"
+            if low >= high
+            else f"[{low:g}, {high:g}] is outside the setting's bounds"
+        )
+        raise UserError(problem, allowed=f"a range within {bounds}", **where(*path))
+    return float(low), float(high), kind
 
 
 def _scenario_path(entry: str, index: int, base: Path, where: Locator) -> Path:
@@ -303,9 +387,14 @@ def _points(spec: ExperimentFile, where: Locator) -> list[DesignPoint]:
         _check_size(sample.n, spec, where, "sample", "n")
         specs = parameter_specs()
         ranges: dict[str, tuple[float, float]] = {}
+        kinds: dict[str, str] = {}
         for name, value in sample.ranges.items():
             path = ("sample", "ranges", name)
             _check_name(name, path, where)
+            if is_policy_path(name):
+                low_, high_, kinds[name] = _setting_range(name, value, path, where)
+                ranges[name] = (low_, high_)
+                continue
             spec_ = specs[name]
             bounds = f"{spec_.low:g} to {spec_.high:g} {spec_.unit}"
             if value == "bounds":
@@ -331,9 +420,44 @@ def _points(spec: ExperimentFile, where: Locator) -> list[DesignPoint]:
                 raise UserError(problem, allowed=f"a range within {bounds}", **where(*path))
             ranges[name] = (float(low), float(high))
         seed = spec.seed if sample.seed is None else sample.seed
-        return sample_points(sample.method, sample.n, ranges, seed)
+        return sample_points(sample.method, sample.n, ranges, seed, kinds)
     _check_size(1, spec, where, "replicates")
     return [DesignPoint(BASE_POINT, {})]
+
+
+def _check_points(
+    scenario: ResolvedScenario, points: list[DesignPoint], spec: ExperimentFile, where: Locator
+) -> None:
+    """Apply every design point to a scenario, errors located at the key that sets the value.
+
+    A point may not set a parameter that a policy of the scenario controls, and its policy
+    settings must suit the scenario's policy (it has one; the dates stay in order and in the
+    run).
+    """
+    for i, point in enumerate(points):
+        if spec.sweep is not None and spec.sweep.get("points") is not None:
+            section: tuple[Hashable, ...] = ("sweep", "points", i)
+        elif spec.sweep is not None:
+            section = ("sweep", "grid")
+        else:
+            section = ("sample", "ranges")
+
+        def at(key: str, section: tuple[Hashable, ...] = section) -> dict[str, Any]:
+            return where(*section, key)
+
+        try:
+            apply_point(scenario, point.params, at)
+        except UserError as err:
+            values = ", ".join(f"{k} = {v}" for k, v in point.params.items())
+            raise UserError(
+                f"{err.message}; at design point {point.point_id} ({values}) of scenario "
+                f"{scenario.name!r}",
+                file=err.file,
+                line=err.line,
+                key=err.key,
+                allowed=err.allowed,
+                suggestion=err.suggestion,
+            ) from None
 
 
 def load_experiment(path: str | Path) -> Experiment:
@@ -387,6 +511,8 @@ def load_experiment(path: str | Path) -> Experiment:
             )
         seen[scenario.name] = i
         scenarios.append(scenario)
+    for scenario in scenarios:
+        _check_points(scenario, points, spec, where)
     return Experiment(
         name=spec.name,
         description=spec.description,

@@ -44,17 +44,25 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from malisim.core.calendar import format_month
 from malisim.core.errors import UserError, did_you_mean
 from malisim.core.rng import replicate_seed
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.scenario import ResolvedScenario
+from malisim.scenario.settings import (
+    apply_policy_settings,
+    check_not_controlled,
+    is_policy_path,
+    parse_policy_path,
+    split_settings,
+)
 
 #: Point id of the single design point of an experiment without sweep or sample.
 BASE_POINT = "base"
@@ -197,6 +205,11 @@ def check_point_params(params: Mapping[str, Any], where: str = "design point") -
     out: dict[str, Any] = {}
     for name, raw in params.items():
         value = _plain(raw)
+        if is_policy_path(name):
+            # checked against each scenario's policy when the point is applied (apply_point)
+            parse_policy_path(name, lambda path: {"key": f"{where}.{path}"})
+            out[name] = value
+            continue
         spec = specs.get(name)
         if spec is None:
             raise UserError(
@@ -216,23 +229,53 @@ def check_point_params(params: Mapping[str, Any], where: str = "design point") -
     return out
 
 
-def apply_point(scenario: ResolvedScenario, params: Mapping[str, Any]) -> ResolvedScenario:
-    """Return the scenario with a design point's parameter values applied (validated).
+def apply_point(
+    scenario: ResolvedScenario,
+    params: Mapping[str, Any],
+    where: Callable[[str], dict[str, Any]] | None = None,
+) -> ResolvedScenario:
+    """Return the scenario with a design point's values applied (validated).
+
+    A point holds parameter values (``fama_troops``) and policy settings by path
+    (``policies.wagner_deployment.personnel``, :mod:`malisim.scenario.settings`). A parameter
+    that a policy of the scenario controls is refused (the policy would override it).
 
     Args:
         scenario: A resolved scenario.
-        params: Parameter values of the point.
+        params: Parameter values and policy settings of the point.
+        where: Location of errors, from a key of the point (default: the key).
 
     Returns:
-        A copy of the scenario with the new parameters (the scenario itself if ``params`` is
-        empty).
+        A copy of the scenario with the new values (the scenario itself if ``params`` is empty).
+
+    Raises:
+        UserError: A controlled parameter, or a policy setting the scenario's policy refuses.
     """
     if not params:
         return scenario
     from dataclasses import replace
 
-    values = {**scenario.parameters.model_dump(), **params}
-    return replace(scenario, parameters=Parameters.model_validate(values))
+    values, settings = split_settings(params.items())
+    at = where or (lambda key: {"key": key})
+    if values:
+        check_not_controlled(scenario, values, at, how="sweep or sample")
+        merged = {**scenario.parameters.model_dump(), **values}
+        scenario = replace(scenario, parameters=Parameters.model_validate(merged))
+    return apply_policy_settings(scenario, settings, at)
+
+
+def _design_column(values: list[Any]) -> pd.Series:
+    """A design-table column: numbers as float64 (missing: NaN), anything else as text.
+
+    Parameters and numeric policy settings are numbers; a month setting
+    (``policies.french_withdrawal.drawdown_start``) is kept as its ``YYYY-MM`` text and a
+    yes/no or list setting as its YAML-like text (missing: None).
+    """
+    given = [v for v in values if v is not None]
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in given):
+        return pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
+    text = [None if v is None else (v if isinstance(v, str) else canonical_json(v)) for v in values]
+    return pd.Series(text, dtype="object")
 
 
 def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[DesignPoint]:
@@ -262,17 +305,23 @@ def sample_points(
     n: int,
     ranges: Mapping[str, tuple[float, float]],
     seed: int,
+    kinds: Mapping[str, str] | None = None,
 ) -> list[DesignPoint]:
-    """Draw design points by Latin hypercube or scrambled Sobol sampling over parameter ranges.
+    """Draw design points by Latin hypercube or scrambled Sobol sampling over ranges.
 
-    Whole-number parameters are rounded to the nearest integer inside their range.
+    Whole-number parameters and settings are rounded to the nearest integer inside their
+    range; a month setting is sampled over month indices, rounded to a whole month and given
+    as ``YYYY-MM``.
 
     Args:
         method: ``"lhs"`` or ``"sobol"`` (``n`` should then be a power of two).
         n: Number of points.
-        ranges: Parameter name -> ``(low, high)``.
+        ranges: Parameter name or policy setting path -> ``(low, high)`` (month indices of
+            :func:`malisim.core.calendar.parse_month` for a month setting).
         seed: Seed of the sampler (the draws depend on it and on the scipy version, which the
             manifest records; the points themselves are stored in ``design.parquet``).
+        kinds: Name -> ``"float"``, ``"int"`` or ``"month"`` (default: a parameter's own type,
+            ``"float"`` for a setting).
 
     Returns:
         Points ``p0000`` ... in sample order.
@@ -291,12 +340,18 @@ def sample_points(
     highs = np.array([ranges[k][1] for k in names], dtype=float)
     values = qmc.scale(unit, lows, highs)
     specs = parameter_specs()
+    kind_of = dict(kinds or {})
+    for name in names:
+        if name not in kind_of:
+            kind_of[name] = "int" if name in specs and specs[name].type is int else "float"
+    whole = {name for name in names if kind_of[name] in ("int", "month")}
     points = []
     for i in range(n):
         params: dict[str, Any] = {}
         for j, name in enumerate(names):
-            if specs[name].type is int:
-                params[name] = int(np.clip(np.rint(values[i, j]), lows[j], highs[j]))
+            if name in whole:
+                value = int(np.clip(np.rint(values[i, j]), lows[j], highs[j]))
+                params[name] = format_month(value) if kind_of[name] == "month" else value
             else:
                 params[name] = float(values[i, j])
         points.append(DesignPoint(point_id(i), params))
@@ -384,6 +439,13 @@ class Experiment:
             for point in self.points:
                 try:
                     apply_point(scn, point.params)
+                except UserError as err:
+                    raise UserError(
+                        f"{err.message}, at point {point.point_id} of scenario {scn.name!r}",
+                        key=err.key,
+                        allowed=err.allowed,
+                        suggestion=err.suggestion,
+                    ) from None
                 except Exception as exc:  # pydantic cross-parameter checks
                     raise UserError(
                         f"point {point.point_id} is invalid for scenario {scn.name!r}: {exc}"
@@ -469,18 +531,18 @@ class Experiment:
         for point in self.points:
             param_names += [k for k in point.params if k not in param_names]
         columns: dict[str, list[Any]] = {name: [] for name in DESIGN_ID_COLUMNS}
-        values: dict[str, list[float]] = {name: [] for name in param_names}
+        values: dict[str, list[Any]] = {name: [] for name in param_names}
         for run in self.iter_runs():
             for name in DESIGN_ID_COLUMNS:
                 columns[name].append(getattr(run, name))
             params = self.points[run.point_index].params
             for name in param_names:
-                values[name].append(float(params.get(name, np.nan)))
+                values[name].append(params.get(name))
         data: dict[str, pd.Series] = {}
         for name, col in columns.items():
             data[name] = pd.Series(col, dtype="int64" if name in _INT_COLUMNS else None)
         for name, col in values.items():
-            data[name] = pd.Series(col, dtype="float64")
+            data[name] = _design_column(col)
         return pd.DataFrame(data)
 
     def scenario_by_name(self, name: str) -> ResolvedScenario:

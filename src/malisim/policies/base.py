@@ -11,7 +11,15 @@ Policies touch the model only through the hooks of :class:`malisim.model.hooks.P
 ``add_rally``, ``launch_offensive``, ``set_dialogue_regions``, ``indicator``), and each policy
 class lists the hooks its own methods use in its ``hooks`` class attribute and its docstring.
 The lifecycle of this base class itself uses :data:`LIFECYCLE_HOOKS` (the month, and the
-indicator a trigger watches). The test suite runs every shipped policy against a proxy of the
+indicator a trigger watches).
+
+Each setting is declared with :func:`setting` (its meaning, unit and bounds, which
+``docs/scenarios.md`` and ``malisim list`` show). A parameter that a policy sets to a value of
+its own while it is in force is *controlled* by the policy (:attr:`Policy.controls`, parameter ->
+the setting that gives the value): the scenario's value of that parameter would only apply
+outside the policy's months, so the scenario layer refuses to override it (``--set``, an
+experiment's ``params``, a sweep) and points to the setting instead
+(``policies.<type>.<setting>``). The test suite runs every shipped policy against a proxy of the
 model that exposes only :meth:`Policy.declared_hooks`.
 
 Overlapping copies of a policy compose by a rule of their own, the same whatever their order in
@@ -25,15 +33,41 @@ given back to the scenario's value only in the month after the last of them ends
 from __future__ import annotations
 
 import weakref
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic.json_schema import JsonDict
 
 from malisim.core.calendar import parse_month
 from malisim.core.locate import KeyWording, TypeWord
 from malisim.model.hooks import HOOKS, INDICATORS, PolicyHooks
 from malisim.model.parameters import Parameters
+
+
+def setting(default: Any = ..., *, unit: str, description: str, **kwargs: Any) -> Any:
+    """Declare a policy setting: a pydantic field with its meaning and unit.
+
+    Args:
+        default: The default (``...``: required; omit it when giving ``default_factory``).
+        unit: The unit, in words (``troops``, ``share``, ``month``, ``yes/no``, ...).
+        description: What the setting means, in a sentence or two.
+        **kwargs: Passed to :func:`pydantic.Field` (bounds ``ge``/``le``, ``default_factory``).
+
+    Returns:
+        The field (use it as the class attribute's value).
+    """
+    extra: JsonDict = {"unit": unit}
+    if "default_factory" in kwargs:
+        return Field(description=description, json_schema_extra=extra, **kwargs)
+    return Field(default, description=description, json_schema_extra=extra, **kwargs)
+
+
+def setting_unit(field: Any) -> str:
+    """The unit declared for a policy setting with :func:`setting` (empty if none)."""
+    extra = field.json_schema_extra
+    return str(extra.get("unit", "")) if isinstance(extra, dict) else ""
+
 
 #: Hooks that :meth:`Policy.step` and triggers use for every policy.
 LIFECYCLE_HOOKS: tuple[str, ...] = ("month", "indicator")
@@ -67,10 +101,16 @@ class Trigger(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    when: Literal[INDICATORS]  # type: ignore[valid-type]
+    when: Literal[INDICATORS] = Field(  # type: ignore[valid-type]
+        description="The indicator watched (a share or index of the model's state)."
+    )
     # a bound must be finite: .nan or .inf would make the condition never or always hold
-    below: float | None = Field(None, allow_inf_nan=False)
-    above: float | None = Field(None, allow_inf_nan=False)
+    below: float | None = Field(
+        None, allow_inf_nan=False, description="The condition holds when the indicator is below."
+    )
+    above: float | None = Field(
+        None, allow_inf_nan=False, description="The condition holds when the indicator is above."
+    )
 
     @model_validator(mode="after")
     def _one_bound(self) -> Trigger:
@@ -102,6 +142,8 @@ class Policy(BaseModel):
         hooks: The model hooks (:data:`malisim.model.hooks.HOOKS`) that the policy's own
             methods use; the lifecycle adds :data:`LIFECYCLE_HOOKS`.
         sources: Where its effects come from (seed documents, references).
+        controls: The parameters the policy sets to a value of its own while in force, each
+            mapped to the setting that gives the value (see :meth:`controlled_parameters`).
     """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
@@ -110,8 +152,15 @@ class Policy(BaseModel):
     allow_multiple: ClassVar[bool] = False
     hooks: ClassVar[tuple[str, ...]] = ()
     sources: ClassVar[tuple[str, ...]] = ()
+    controls: ClassVar[Mapping[str, str]] = {}
 
-    trigger: Trigger | None = None
+    trigger: Trigger | None = setting(
+        None,
+        unit="condition",
+        description="Optional condition on the model's state that starts the policy: "
+        "{when: INDICATOR, below: X} or {when: INDICATOR, above: X}; the policy waits from its "
+        "first month until the condition holds, and all its dates shift by the wait.",
+    )
     _offset: int | None = PrivateAttr(default=None)
     _peers: list[Policy] | None = PrivateAttr(default=None)
 
@@ -124,6 +173,14 @@ class Policy(BaseModel):
             keys=("type", *cls.model_fields),
             suggest_from={"unknown parameter": tuple(Parameters.model_fields)},
         )
+
+    def controlled_parameters(self) -> dict[str, str]:
+        """The parameters this policy overrides, each with the setting that gives its value.
+
+        A setting left unset (e.g. Wagner's ``combat_power``) leaves its parameter to the
+        scenario, so it controls nothing.
+        """
+        return {p: s for p, s in self.controls.items() if getattr(self, s, None) is not None}
 
     @classmethod
     def declared_hooks(cls) -> frozenset[str]:

@@ -14,17 +14,18 @@ not depend on their order in the scenario, see :mod:`malisim.policies.base`).
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from itertools import pairwise
+from typing import ClassVar
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
 from malisim.core.calendar import parse_month
 from malisim.core.sources import cite
 from malisim.model.hooks import PolicyHooks
 from malisim.model.parameters import S000, S001, S002, S003, S004
 from malisim.model.space import REGIONS
-from malisim.policies.base import Month, Policy, register_policy
+from malisim.policies.base import Month, Policy, register_policy, setting
 
 
 def ramp(month: int, start: int, end: int, v0: float, v1: float) -> float:
@@ -75,12 +76,46 @@ class FrenchWithdrawal(Policy):
         "popular support",
     )
 
-    announcement: Month | None = None
-    drawdown_start: Month
-    drawdown_end: Month
-    residual_regional_troops: float = Field(0.0, ge=0, le=5_100)
-    european_minusma_share: float = Field(0.1, ge=0, le=1)
-    rally: bool = True
+    controls: ClassVar[Mapping[str, str]] = {"france_regional_troops": "residual_regional_troops"}
+
+    announcement: Month | None = setting(
+        None,
+        unit="month",
+        description="Month the withdrawal is announced, when the junta gains its sovereignty "
+        "rally (unset: drawdown_start).",
+    )
+    drawdown_start: Month = setting(
+        unit="month",
+        description="First month of the drawdown: Barkhane troops in Mali fall linearly from "
+        "the scenario's france_troops.",
+    )
+    drawdown_end: Month = setting(
+        unit="month",
+        description="Month by which no Barkhane troops are left in Mali; from then on the "
+        "residual regional force strikes and the European peacekeepers have left.",
+    )
+    residual_regional_troops: float = setting(
+        0.0,
+        ge=0,
+        le=5_100,
+        unit="troops",
+        description="French troops in neighbouring countries that still strike into Mali from "
+        "drawdown_end on (sets france_regional_troops).",
+    )
+    european_minusma_share: float = setting(
+        0.1,
+        ge=0,
+        le=1,
+        unit="share",
+        description="Share of the scenario's MINUSMA troops that leave with the European "
+        "contributors at drawdown_end.",
+    )
+    rally: bool = setting(
+        True,
+        unit="yes/no",
+        description="Whether the announcement gives the junta a sovereignty rally (of the size "
+        "of the parameter sovereignty_rally).",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> FrenchWithdrawal:
@@ -124,15 +159,73 @@ class WagnerDeployment(Policy):
         f"{S004}: Wagner abuses in Kidal and Timbuktu regions",
     )
 
-    start: Month
-    personnel: float = Field(1_000.0, ge=0, le=5_000)
-    ramp_months: int = Field(3, ge=0, le=36)
-    combat_power: float | None = Field(None, ge=0.5, le=5.0)
-    abuse_multiplier: float | None = Field(None, ge=1.0, le=20.0)
-    monthly_cost: float | None = Field(None, ge=0.0, le=0.05)
-    end: Month | None = None
-    handover: Month | None = None
-    africa_corps_personnel: float | None = Field(None, ge=0, le=5_000)
+    controls: ClassVar[Mapping[str, str]] = {
+        "wagner_personnel": "personnel",
+        "wagner_power": "combat_power",
+        "wagner_abuse_multiplier": "abuse_multiplier",
+        "wagner_monthly_cost": "monthly_cost",
+    }
+
+    start: Month = setting(
+        unit="month", description="Month Wagner arrives; its personnel ramp up from 0 then."
+    )
+    personnel: float = setting(
+        1_000.0,
+        ge=0,
+        le=5_000,
+        unit="personnel",
+        description="Wagner personnel once the ramp is complete (sets wagner_personnel).",
+    )
+    ramp_months: int = setting(
+        3,
+        ge=0,
+        le=36,
+        unit="months",
+        description="Months from start until the personnel reach their full number (linear).",
+    )
+    combat_power: float | None = setting(
+        None,
+        ge=0.5,
+        le=5.0,
+        unit="combat power per person",
+        description="Combat power of one Wagner fighter for the whole run (sets wagner_power; "
+        "unset: the scenario's value).",
+    )
+    abuse_multiplier: float | None = setting(
+        None,
+        ge=1.0,
+        le=20.0,
+        unit="multiplier",
+        description="Abuse rate of Wagner relative to FAMa for the whole run (sets "
+        "wagner_abuse_multiplier; unset: the scenario's value).",
+    )
+    monthly_cost: float | None = setting(
+        None,
+        ge=0.0,
+        le=0.05,
+        unit="budget index per person per month",
+        description="Cost of one Wagner person to the junta's budget for the whole run (sets "
+        "wagner_monthly_cost; unset: the scenario's value).",
+    )
+    end: Month | None = setting(
+        None,
+        unit="month",
+        description="Last month of the deployment; afterwards wagner_personnel is the "
+        "scenario's value again (unset: to the end of the run).",
+    )
+    handover: Month | None = setting(
+        None,
+        unit="month",
+        description="Month the deployment passes to Africa Corps, with africa_corps_personnel "
+        "(both needed; unset: no hand-over).",
+    )
+    africa_corps_personnel: float | None = setting(
+        None,
+        ge=0,
+        le=5_000,
+        unit="personnel",
+        description="Africa Corps personnel from handover on (same role as Wagner).",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> WagnerDeployment:
@@ -194,11 +287,36 @@ class EcowasSanctions(Policy):
         f"{cite('AFP2022rally')}: mass rallies against the sanctions on 14 January 2022",
     )
 
-    start: Month
-    end: Month
-    intensity: float = Field(1.0, ge=0, le=1)
-    leakage: float | None = Field(None, ge=0, le=1)
-    rally: bool = True
+    controls: ClassVar[Mapping[str, str]] = {
+        "ecowas_sanctions": "intensity",
+        "sanctions_leakage": "leakage",
+        "foreign_pressure": "intensity",
+    }
+
+    start: Month = setting(unit="month", description="First month of the sanctions.")
+    end: Month = setting(unit="month", description="Last month of the sanctions (inclusive).")
+    intensity: float = setting(
+        1.0,
+        ge=0,
+        le=1,
+        unit="share",
+        description="Intensity of the sanctions while in force (sets ecowas_sanctions; 1 = "
+        "border closure, trade ban and frozen assets in full).",
+    )
+    leakage: float | None = setting(
+        None,
+        ge=0,
+        le=1,
+        unit="share",
+        description="Share of the trade shock avoided through neighbours that do not apply "
+        "the sanctions, while in force (sets sanctions_leakage; unset: the scenario's value).",
+    )
+    rally: bool = setting(
+        True,
+        unit="yes/no",
+        description="Whether the sanctions are foreign pressure the junta rallies against "
+        "(sets foreign_pressure to the intensity while in force; AFP2022rally, CRS2022).",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> EcowasSanctions:
@@ -245,8 +363,16 @@ class EcowasExit(Policy):
         "assumption: the exit was announced in January 2024",
     )
 
-    start: Month
-    trade_shock: float = Field(0.2, ge=0, le=1)
+    start: Month = setting(
+        unit="month", description="Month the exit takes effect; it lasts to the end of the run."
+    )
+    trade_shock: float = setting(
+        0.2,
+        ge=0,
+        le=1,
+        unit="share of full sanctions",
+        description="Lasting trade frictions: from start on ecowas_sanctions is at least this.",
+    )
 
     def apply(self, model: PolicyHooks) -> None:
         """From the exit on, trade frictions equal a fraction of full sanctions."""
@@ -269,9 +395,21 @@ class MinusmaRestrictions(Policy):
         f"{S002}: 'new procedures hindering ground force responsiveness'",
     )
 
-    start: Month
-    end: Month | None = None
-    mobility: float = Field(0.5, ge=0, le=1)
+    controls: ClassVar[Mapping[str, str]] = {"minusma_mobility": "mobility"}
+
+    start: Month = setting(unit="month", description="First month of the restrictions.")
+    end: Month | None = setting(
+        None,
+        unit="month",
+        description="Last month of the restrictions (unset: to the end of the run).",
+    )
+    mobility: float = setting(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share",
+        description="Share of MINUSMA's reach left while restricted (sets minusma_mobility).",
+    )
 
     def apply(self, model: PolicyHooks) -> None:
         """Mobility reduced while in force."""
@@ -298,8 +436,14 @@ class MinusmaWithdrawal(Policy):
         "assumption: the withdrawal is completed by the end of 2023",
     )
 
-    drawdown_start: Month
-    drawdown_end: Month
+    drawdown_start: Month = setting(
+        unit="month",
+        description="First month of the drawdown: peacekeepers fall linearly from their "
+        "current number.",
+    )
+    drawdown_end: Month = setting(
+        unit="month", description="Month by which no peacekeepers are left."
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> MinusmaWithdrawal:
@@ -338,10 +482,23 @@ class AidSuspension(Policy):
         "suspended official development aid in November 2022",
     )
 
-    donor: str = Field(min_length=1)
-    share: float = Field(ge=0, le=1)
-    start: Month
-    end: Month | None = None
+    donor: str = setting(
+        unit="name",
+        min_length=1,
+        description="Who suspends (suspensions by the same donor do not add up).",
+    )
+    share: float = setting(
+        ge=0,
+        le=1,
+        unit="share of donor engagement",
+        description="Share of donor engagement withheld while the suspension is in force.",
+    )
+    start: Month = setting(unit="month", description="First month of the suspension.")
+    end: Month | None = setting(
+        None,
+        unit="month",
+        description="Last month of the suspension (unset: to the end of the run).",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> AidSuspension:
@@ -392,11 +549,35 @@ class JihadistDialogue(Policy):
         "spoiler risk: assumption",
     )
 
-    start: Month
-    end: Month | None = None
-    intensity: float = Field(0.5, ge=0, le=1)
-    regions: list[str] = Field(default_factory=list)
-    spoiler_risk: float = Field(0.2, ge=0, le=2)
+    controls: ClassVar[Mapping[str, str]] = {"dialogue_intensity": "intensity"}
+
+    start: Month = setting(unit="month", description="First month of the dialogue.")
+    end: Month | None = setting(
+        None,
+        unit="month",
+        description="Last month of the dialogue (unset: to the end of the run).",
+    )
+    intensity: float = setting(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share",
+        description="Share by which JNIM-state fighting and JNIM recruitment fall where the "
+        "dialogue holds (sets dialogue_intensity).",
+    )
+    regions: list[str] = setting(
+        unit="region names",
+        default_factory=list,
+        description="Regions where the dialogue holds (empty: all of Mali).",
+    )
+    spoiler_risk: float = setting(
+        0.2,
+        ge=0,
+        le=2,
+        unit="relative increase",
+        description="Rise of Islamic State Sahel's abuse rate while the dialogue lasts, as a "
+        "fraction of the scenario's is_sahel_abuse_rate (an assumption).",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> JihadistDialogue:
@@ -436,8 +617,16 @@ class AccordImplementation(Policy):
         "assumption: the junta ends the accord in January 2024",
     )
 
-    start: Month
-    level: float = Field(ge=0, le=1)
+    controls: ClassVar[Mapping[str, str]] = {"accord_implementation": "level"}
+
+    start: Month = setting(unit="month", description="Month the level takes effect.")
+    level: float = setting(
+        ge=0,
+        le=1,
+        unit="share",
+        description="Level of implementation of the accord from start on (sets "
+        "accord_implementation; 0 = the accord is over).",
+    )
 
     def peer_key(self) -> Hashable:
         """All accord implementation levels of a model compose."""
@@ -473,10 +662,20 @@ class KidalOffensive(Policy):
         f"{S002}: signatories fear the state 'will attempt to retake Kidal by force'",
     )
 
-    start: Month
-    end: Month
-    intensity: float = Field(1.0, ge=0, le=1)
-    regions: list[str] = Field(default_factory=lambda: ["Kidal"])
+    start: Month = setting(unit="month", description="First month of the offensive.")
+    end: Month = setting(unit="month", description="Last month of the offensive (inclusive).")
+    intensity: float = setting(
+        1.0,
+        ge=0,
+        le=1,
+        unit="share of offensive weight",
+        description="Share of the state's offensive weight sent into the regions each month.",
+    )
+    regions: list[str] = setting(
+        unit="region names",
+        default_factory=lambda: ["Kidal"],
+        description="Regions whose cells the offensive targets.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> KidalOffensive:

@@ -11,7 +11,7 @@ from pydantic import field_validator, model_validator
 from malisim.core.calendar import parse_month
 from malisim.model.hooks import PolicyHooks
 from malisim.model.parameters import Parameters, parameter_specs
-from malisim.policies.base import Month, Policy, register_policy
+from malisim.policies.base import Month, Policy, register_policy, setting
 
 
 @register_policy
@@ -35,11 +35,26 @@ class ParameterSchedule(Policy):
     hooks = ("month", "base_param", "set_param")
     sources = ("design: Covasim/Starsim generic interventions",)
 
-    parameter: str
-    start: Month
-    end: Month | None = None
-    value: float
-    mode: Literal["absolute", "multiply"] = "absolute"
+    parameter: str = setting(
+        unit="parameter name", description="The parameter changed (see docs/parameters.md)."
+    )
+    start: Month = setting(unit="month", description="First month of the change.")
+    end: Month | None = setting(
+        None,
+        unit="month",
+        description="Last month of the change (unset: to the end of the run); the parameter "
+        "returns to the scenario's value after it.",
+    )
+    value: float = setting(
+        unit="the parameter's unit (absolute) or a factor (multiply)",
+        description="The value the parameter takes, or the factor it is multiplied by.",
+    )
+    mode: Literal["absolute", "multiply"] = setting(
+        "absolute",
+        unit="absolute or multiply",
+        description="absolute: the parameter is set to value; multiply: it is multiplied by "
+        "value (overlapping multipliers compound).",
+    )
 
     @field_validator("parameter")
     @classmethod
@@ -61,6 +76,13 @@ class ParameterSchedule(Policy):
         if self.mode == "multiply" and self.value < 0:
             raise ValueError(f"multiplier {self.value} must be >= 0")
         return self
+
+    def controlled_parameters(self) -> dict[str, str]:
+        """The parameter of an ``absolute`` schedule, given by its ``value``.
+
+        A ``multiply`` schedule scales the scenario's value, so it controls nothing.
+        """
+        return {self.parameter: "value"} if self.mode == "absolute" else {}
 
     def peer_key(self) -> Hashable:
         """Schedules of the same parameter compose."""

@@ -2,7 +2,9 @@
 
 Modules: :mod:`~malisim.scenario.files` (the file schema, :class:`Scenario`, and the checks one
 file can fail), :mod:`~malisim.scenario.resolve` (``extends`` chains, ``exclude_policies``,
-``--set`` overrides -> :class:`ResolvedScenario`), :mod:`~malisim.scenario.json_schema` (the
+``--set`` overrides -> :class:`ResolvedScenario`, defined in :mod:`~malisim.scenario.resolved`),
+:mod:`~malisim.scenario.settings` (policy settings by path, ``policies.<type>.<setting>``, and
+the parameters that policies control), :mod:`~malisim.scenario.json_schema` (the
 JSON schema for editors), :mod:`~malisim.scenario.validate` (``malisim validate``), and
 :mod:`~malisim.scenario.runner` (running one replicate and writing its outputs; imported on its
 own, since it imports the model). The located-error toolkit that every user file shares is

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,64 +35,17 @@ from malisim.core.yamlio import LineOf, load_yaml_file, parse_yaml_text
 from malisim.model.parameters import Parameters
 from malisim.policies import Month, Policy
 from malisim.scenario.files import Scenario, build_policy, check_params, validate_scenario
+from malisim.scenario.resolved import ResolvedScenario
+from malisim.scenario.settings import (
+    PATH_FORM,
+    apply_policy_settings,
+    check_not_controlled,
+    is_policy_path,
+    parse_policy_path,
+)
 
 #: The name of the ``--set`` overrides in error messages (where a file name would be).
 SET_SOURCE = "--set"
-
-
-@dataclass
-class ResolvedScenario:
-    """A scenario with its ``extends`` chain and overrides merged, ready to run.
-
-    Attributes:
-        name: Scenario name.
-        description: Scenario description.
-        start: First month (``YYYY-MM``).
-        end: Last month (``YYYY-MM``), inclusive.
-        parameters: The full, validated parameter set.
-        policies: Fresh policy instances, parents' first.
-        source_files: The files read, root of the ``extends`` chain first (not compared).
-    """
-
-    name: str
-    description: str
-    start: str
-    end: str
-    parameters: Parameters
-    policies: list[Policy]
-    source_files: list[str] = field(default_factory=list, compare=False)
-
-    @property
-    def start_month(self) -> int:
-        """First month as a month index."""
-        return parse_month(self.start)
-
-    @property
-    def end_month(self) -> int:
-        """Last month as a month index."""
-        return parse_month(self.end)
-
-    @property
-    def n_months(self) -> int:
-        """Number of months in the run (start and end included)."""
-        return self.end_month - self.start_month + 1
-
-    def overrides(self) -> dict[str, Any]:
-        """Return the parameters that differ from their defaults."""
-        values = self.parameters.model_dump()
-        defaults = {name: f.default for name, f in Parameters.model_fields.items()}
-        return {k: v for k, v in values.items() if v != defaults[k]}
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a plain mapping that :func:`scenario_from_dict` turns back into this scenario."""
-        return {
-            "name": self.name,
-            "description": self.description,
-            "start": self.start,
-            "end": self.end,
-            "params": self.overrides(),
-            "policies": [p.to_dict() for p in self.policies],
-        }
 
 
 # --------------------------------------------------------------------------------------------
@@ -369,6 +322,7 @@ def _override_layer(overrides: Iterable[str]) -> _Layer:
     """Parse ``--set KEY=VALUE`` strings into a layer applied after all files."""
     values: dict[str, Any] = {}
     params: dict[str, Any] = {}
+    settings: dict[str, Any] = {}
     for text in overrides:
         key, sep, raw = str(text).partition("=")
         key = key.strip()
@@ -379,7 +333,9 @@ def _override_layer(overrides: Iterable[str]) -> _Layer:
             )
         parts = key.split(".")
         where = {"file": SET_SOURCE, "key": key}
-        if parts[0] == "params" and len(parts) == 2:
+        if is_policy_path(key):
+            parse_policy_path(key, lambda path: {"file": SET_SOURCE, "key": path})
+        elif parts[0] == "params" and len(parts) == 2:
             if parts[1] not in Parameters.model_fields:
                 raise UserError(
                     "unknown parameter",
@@ -393,7 +349,7 @@ def _override_layer(overrides: Iterable[str]) -> _Layer:
             )
             raise UserError(
                 "unknown setting",
-                allowed="name, description, start, end, params.<parameter>",
+                allowed=f"name, description, start, end, params.<parameter>, {PATH_FORM}",
                 suggestion=suggestion,
                 **where,
             )
@@ -405,7 +361,9 @@ def _override_layer(overrides: Iterable[str]) -> _Layer:
             raise UserError("must be non-empty text", allowed="e.g. name=my_scenario", **where)
         if key == "description" and value is None:
             value = ""  # `--set description=` (or =null) clears the description
-        if len(parts) == 2:
+        if is_policy_path(key):
+            settings[key] = value
+        elif len(parts) == 2:
             params[parts[1]] = value
         else:
             values[key] = value
@@ -415,7 +373,26 @@ def _override_layer(overrides: Iterable[str]) -> _Layer:
         raise_validation(exc, _Overrides, (), SET_SOURCE, None)
     check_params(params, SET_SOURCE, None)
     values = {k: getattr(checked, k) for k in values}
-    return _Layer(SET_SOURCE, None, None, Path.cwd(), set(values), {**values, "params": params})
+    layer_values = {**values, "params": params, "policy_settings": settings}
+    return _Layer(SET_SOURCE, None, None, Path.cwd(), set(values), layer_values)
+
+
+def _resolve_with_overrides(layers: Sequence[_Layer]) -> ResolvedScenario:
+    """Resolve layers whose last one may be overrides (``--set``, an experiment's settings).
+
+    The overrides' parameters must not be parameters that a policy of the scenario controls;
+    their policy settings (``policies.<type>.<setting>``) are applied to the resolved policies.
+    """
+    scenario = _resolve(layers)
+    last = layers[-1]
+    if last.scenario is not None:
+        return scenario
+
+    def where(name: str) -> dict[str, Any]:
+        return last.where(*(("params", name) if not is_policy_path(name) else (name,)))
+
+    check_not_controlled(scenario, last.values.get("params") or {}, where)
+    return apply_policy_settings(scenario, last.values.get("policy_settings") or {}, where)
 
 
 # --------------------------------------------------------------------------------------------
@@ -445,7 +422,7 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> ResolvedSc
     overrides = list(overrides)
     if overrides:
         layers.append(_override_layer(overrides))
-    return _resolve(layers)
+    return _resolve_with_overrides(layers)
 
 
 def load_scenario_with(
@@ -486,7 +463,7 @@ def load_scenario_with(
     check_params(params, source, line_of)
     last = _Layer(source, None, line_of, Path.cwd(), set(values), {**values, "params": params})
     layers.append(last)
-    return replace(_resolve(layers), source_files=files)
+    return replace(_resolve_with_overrides(layers), source_files=files)
 
 
 def scenario_from_dict(
@@ -517,7 +494,22 @@ def scenario_from_dict(
     overrides = list(overrides)
     if overrides:
         layers.append(_override_layer(overrides))
-    return _resolve(layers)
+    return _resolve_with_overrides(layers)
+
+
+def parent_file(path: str | Path) -> Path | None:
+    """The file a scenario file extends (confined to its folder), or None if it extends none.
+
+    Raises:
+        UserError: If the file is not a valid scenario, or its ``extends`` names no scenario
+            file of its folder.
+    """
+    file = str(path)
+    data, line_of = load_yaml_file(file)
+    scn = validate_scenario(data, file, line_of)
+    if scn.extends is None:
+        return None
+    return _find_parent(_layer(scn, file, line_of, Path(file).parent))
 
 
 def parameter_shorthand(overrides: Iterable[str]) -> list[str]:

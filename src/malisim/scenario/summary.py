@@ -48,3 +48,17 @@ def yearly_summary(series: pd.DataFrame) -> pd.DataFrame:
         grouped = nat.groupby("year")[col]
         rows[label] = grouped.sum() if rule == "sum" else grouped.last()
     return pd.DataFrame(rows)
+
+
+def yearly_median(series: pd.DataFrame) -> pd.DataFrame:
+    """The yearly summary of several runs: per year and column, the median over the runs.
+
+    Args:
+        series: The series of several runs, told apart by their ``run_id`` column (a batch's
+            ``series.parquet``).
+
+    Returns:
+        One row per year, the columns of :func:`yearly_summary`.
+    """
+    tables = [yearly_summary(group) for _, group in series.groupby("run_id", sort=False)]
+    return pd.concat(tables).groupby(level=0).median()
