@@ -13,12 +13,22 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from malisim.cli import analysis, batch, calibration, export, run, sensitivity, ui, validation
+from malisim.cli import (
+    analysis,
+    batch,
+    calibration,
+    export,
+    init,
+    run,
+    sensitivity,
+    ui,
+    validation,
+)
 from malisim.core.errors import UserError
 from malisim.core.version import __version__
 
 #: The command groups, in the order their subcommands appear in ``malisim --help``.
-COMMAND_GROUPS = (run, batch, analysis, validation, export, sensitivity, calibration, ui)
+COMMAND_GROUPS = (init, run, batch, analysis, validation, export, sensitivity, calibration, ui)
 
 
 def build_parser() -> argparse.ArgumentParser:
