@@ -252,3 +252,37 @@ def test_cli_compare_shows_documented_figures(
         lines = [x for x in out.splitlines() if x.strip().startswith(f"{scenario}, ")]
         assert len(lines) == len(splits)
         assert sum(int(x.split(" of ")[1].split()[0]) for x in lines) == n
+
+
+def test_report_leads_with_findings_and_ends_with_provenance(report: Report) -> None:
+    """Sections in order; every scenario and documented figure exactly once in the table."""
+    import re
+
+    text = report.path.read_text(encoding="utf-8")
+    ids = re.findall(r"<(?:h2|section) id='(\w+)'", text)
+    first = ["summary", "targets", "comparison"]
+    assert ids[:3] == first, ids
+    assert ids[-3:] == ["methods", "bibliography", "run"], ids
+    assert len(ids) == len(set(ids)), ids
+    toc = re.findall(r"<li><a href='#(\w+)'>", text.split("</nav>", 1)[0])
+    assert toc == [i for i in ids if i in toc] and set(first) <= set(toc), toc
+    # the summary holds the flagged misses, with numbers and intervals, before anything else
+    summary = text.split("<section id='summary'>", 1)[1].split("</section>", 1)[0]
+    assert "What the model gets wrong" in summary and "What differs" in summary
+    misses = re.findall(r"<li class='miss'>(.*?)</li>", summary)
+    listed = [m for m in misses if m.startswith("historical:")]  # the record's timeline
+    assert listed and all("documented" in m and " to " in m and "[" in m for m in listed)
+    assert any("2,146" in m and "ICG2023" in m for m in misses), misses
+    # the figures table: one column per scenario, one row per documented figure
+    table = text.split("<section id='targets'>", 1)[1].split("<details>", 1)[0]
+    heads = re.findall(r"<th class='scenario'>(.*?)</th>", table)
+    splits = {t.split for t in load_target_list()}
+    assert sorted(heads) == sorted(["historical", "no_wagner"] * len(splits)), heads
+    rows = re.findall(r"<tr data-target='([^']+)'", table)
+    names = [t.name for t in load_target_list()]
+    assert sorted(rows) == sorted(names), set(rows) ^ set(names)
+    # citations are keys, each resolved in the bibliography at the end
+    bib = text.split("<section id='bibliography'>", 1)[1]
+    for key in set(re.findall(r"<a href='#ref-(\w+)'", table)):
+        assert f"<li id='ref-{key}'>" in bib, key
+    assert "Provenance: What was run" in text.split("<section id='bibliography'>", 1)[1]

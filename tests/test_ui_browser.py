@@ -316,3 +316,88 @@ def test_page_in_a_real_browser(playwright_chromium, ui_url, tmp_path):
         with contextlib.suppress(Exception):
             page.screenshot(path=str(tmp_path / "last.png"))
         context.close()
+
+
+def _overflow(page, width: int) -> None:
+    """Nothing on the page reaches past ``width`` (no sideways scrolling)."""
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth]")
+    assert max(widths) <= width, widths
+    rightmost = page.evaluate(
+        "Math.max(...Array.from(document.querySelectorAll('.malisim-root *'))"
+        ".map(e => e.getBoundingClientRect()).filter(r => r.width > 0).map(r => r.right))"
+    )
+    assert rightmost <= width, f"something sticks out to x={rightmost} at {width} px"
+
+
+def _enter_seed(page, text: str) -> None:
+    box = page.locator(".malisim-seed input")
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_bad_values_show_a_message_and_the_page_stays_usable(playwright_chromium, ui_url, tmp_path):
+    """A negative seed, a seed out of range and a malformed scenario file: a message each."""
+    context = playwright_chromium.new_context(viewport={"width": 1024, "height": 800})
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    message = page.locator(".malisim-message")
+    try:
+        page.goto(ui_url, timeout=UI_TIMEOUT_MS)
+        page.wait_for_selector("svg.malisim-map")
+        page.locator(".malisim-step-year").click()
+        page.wait_for_function(
+            "document.querySelector('.malisim-date').textContent === 'December 2019'"
+        )
+        _enter_seed(page, "-5")
+        page.wait_for_function(
+            "document.querySelector('.malisim-message')?.textContent.includes('negative')"
+        )
+        assert "cannot be negative (-5)" in message.inner_text()
+        assert "the run keeps seed 1" in message.inner_text()
+        assert page.locator(".malisim-seed input").input_value() == "1"
+        _enter_seed(page, "99999999999999999999")
+        page.wait_for_function(
+            "document.querySelector('.malisim-message')?.textContent.includes('too large')"
+        )
+        # the failure redraws the controls from the kept settings: the box shows seed 1 again
+        page.wait_for_function("document.querySelector('.malisim-seed input').value === '1'")
+        page.wait_for_timeout(500)
+        bad = b"name: broken\npolicies:\n  - {type: wagner_deployment, start: 2021-13}\n"
+        page.locator(".malisim-upload-input").set_input_files(
+            files=[{"name": "broken.yaml", "mimeType": "application/x-yaml", "buffer": bad}]
+        )
+        page.wait_for_function(
+            "document.querySelector('.malisim-message')?.textContent.includes('broken.yaml:3')"
+        )
+        text = page.locator("body").inner_text()
+        assert "Traceback" not in text and "Error:" not in text, text[:2000]
+        # still usable: the levers, the step buttons and the month they reached
+        assert page.locator(".malisim-date").inner_text() == "December 2019"
+        assert page.locator(".lever-wagner_personnel").count() == 1
+        page.locator(".malisim-step").click()
+        page.wait_for_function(
+            "document.querySelector('.malisim-date').textContent === 'January 2020'"
+        )
+        _overflow(page, 1024)
+        shot = _screenshot_dir(tmp_path) / "malisim-ui-1024x800-message.png"
+        page.screenshot(path=str(shot))
+        assert shot.stat().st_size > 20_000
+        page.locator(".malisim-dismiss").click()
+        message.wait_for(state="detached")
+        page.set_viewport_size({"width": 1280, "height": 800})
+        _overflow(page, 1280)
+        good = b"name: mine\ndescription: opened from a file\nparams: {n_civilian_agents: 2000}\n"
+        page.locator(".malisim-upload-input").set_input_files(
+            files=[{"name": "mine.yaml", "mimeType": "application/x-yaml", "buffer": good}]
+        )
+        page.wait_for_function(
+            "document.querySelector('.malisim-description')?.textContent === 'opened from a file'"
+        )
+        assert "mine" in page.locator(".malisim-scenario").inner_text()
+        assert not errors, errors
+    finally:
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(tmp_path / "last-bad-values.png"))
+        context.close()

@@ -3,10 +3,13 @@
 Each lever edits one field of the :class:`~malisim.app.settings.Levers` the page holds; its label
 shows the value and unit, and hovering it shows the lever's tooltip (what it does, where its
 effect comes from: :func:`~malisim.app.settings.lever_info`). A group's sliders show only while
-its switch is on.
+its switch is on. Every lever's callback is guarded (``wrap``, :func:`malisim.app.guard.guarded`):
+an error shows as the page's message and the levers keep their settings.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import solara
 
@@ -34,20 +37,33 @@ def _title(text: str) -> None:
     solara.HTML(tag="div", unsafe_innerHTML=escape_text(text), classes=["malisim-group-title"])
 
 
-def _switch(key: str, levers: solara.Reactive[Levers]) -> None:
+#: Makes a guarded callback (the page's ``wrap``).
+Wrap = Callable[[Callable[..., object], str], Callable[..., object]]
+
+
+def _set(levers: solara.Reactive[Levers], key: str, wrap: Wrap, cast: Callable) -> Callable:
+    """The guarded callback that sets lever ``key`` to ``cast(value)``."""
+
+    def on_value(value: object) -> None:
+        levers.set(levers.value.replace(**{key: cast(value)}))
+
+    return wrap(on_value, f"lever {key}")
+
+
+def _switch(key: str, levers: solara.Reactive[Levers], wrap: Wrap) -> None:
     """An on/off lever; its tooltip on hovering."""
     info = lever_info()[key]
     with solara.Div(attributes={"title": info.tooltip}, classes=["lever-switch"]):
         solara.Switch(
             label=info.label,
             value=bool(getattr(levers.value, key)),
-            on_value=lambda v: levers.set(levers.value.replace(**{key: v})),
+            on_value=_set(levers, key, wrap, bool),
             color="primary",
             classes=[f"lever-{key}"],
         )
 
 
-def _month_slider(key: str, levers: solara.Reactive[Levers], months: list[str]) -> None:
+def _month_slider(key: str, levers: solara.Reactive[Levers], months: list[str], wrap: Wrap) -> None:
     """A date lever: a slider over ``months`` (``YYYY-MM``), the month shown in its label."""
     value = getattr(levers.value, key)
     idx = months.index(value) if value in months else 0
@@ -57,7 +73,7 @@ def _month_slider(key: str, levers: solara.Reactive[Levers], months: list[str]) 
         value=idx,
         min=0,
         max=len(months) - 1,
-        on_value=lambda i: levers.set(levers.value.replace(**{key: months[int(i)]})),
+        on_value=_set(levers, key, wrap, lambda i: months[int(i)]),
         thumb_label=False,
     )
 
@@ -65,6 +81,7 @@ def _month_slider(key: str, levers: solara.Reactive[Levers], months: list[str]) 
 def _number_slider(
     key: str,
     levers: solara.Reactive[Levers],
+    wrap: Wrap,
     low: float,
     high: float,
     step: float,
@@ -81,7 +98,7 @@ def _number_slider(
             min=int(low),
             max=int(high),
             step=int(step),
-            on_value=lambda v: levers.set(levers.value.replace(**{key: int(v)})),
+            on_value=_set(levers, key, wrap, int),
             thumb_label=False,
         )
     else:
@@ -91,53 +108,53 @@ def _number_slider(
             min=low,
             max=high,
             step=step,
-            on_value=lambda v: levers.set(levers.value.replace(**{key: float(v)})),
+            on_value=_set(levers, key, wrap, float),
             thumb_label=False,
         )
 
 
 @solara.component
-def LeverPanel(levers: solara.Reactive[Levers], months: list[str]) -> None:
-    """The policy levers, grouped by actor."""
+def LeverPanel(levers: solara.Reactive[Levers], months: list[str], wrap: Wrap) -> None:
+    """The policy levers, grouped by actor (``wrap`` guards their callbacks)."""
     lev = levers.value
     with solara.Div(classes=["malisim-group"]):
         _title("France")
-        _switch("french_on", levers)
+        _switch("french_on", levers, wrap)
         if lev.french_on:
-            _month_slider("french_start", levers, months)
+            _month_slider("french_start", levers, months, wrap)
     with solara.Div(classes=["malisim-group"]):
         _title("Wagner / Africa Corps")
-        _switch("wagner_on", levers)
+        _switch("wagner_on", levers, wrap)
         if lev.wagner_on:
-            _month_slider("wagner_start", levers, months)
-            _number_slider("wagner_personnel", levers, 0, 5000, 100)
-            _number_slider("wagner_abuse", levers, 1.0, 20.0, 0.5, fmt="{:.1f}")
+            _month_slider("wagner_start", levers, months, wrap)
+            _number_slider("wagner_personnel", levers, wrap, 0, 5000, 100)
+            _number_slider("wagner_abuse", levers, wrap, 1.0, 20.0, 0.5, fmt="{:.1f}")
     with solara.Div(classes=["malisim-group"]):
         _title("ECOWAS")
-        _switch("sanctions_on", levers)
+        _switch("sanctions_on", levers, wrap)
         if lev.sanctions_on:
-            _month_slider("sanctions_start", levers, months)
-            _number_slider("sanctions_months", levers, 1, 36, 1, integer=True)
-            _number_slider("sanctions_intensity", levers, 0.0, 1.0, 0.05, fmt="{:.2f}")
+            _month_slider("sanctions_start", levers, months, wrap)
+            _number_slider("sanctions_months", levers, wrap, 1, 36, 1, integer=True)
+            _number_slider("sanctions_intensity", levers, wrap, 0.0, 1.0, 0.05, fmt="{:.2f}")
     with solara.Div(classes=["malisim-group"]):
         _title("UN peacekeepers")
-        _switch("minusma_on", levers)
+        _switch("minusma_on", levers, wrap)
         if lev.minusma_on:
-            _month_slider("minusma_start", levers, months)
+            _month_slider("minusma_start", levers, months, wrap)
     with solara.Div(classes=["malisim-group"]):
         _title("Jihadists")
-        _switch("dialogue_on", levers)
+        _switch("dialogue_on", levers, wrap)
         if lev.dialogue_on:
-            _month_slider("dialogue_start", levers, months)
-            _number_slider("dialogue_intensity", levers, 0.0, 1.0, 0.05, fmt="{:.2f}")
+            _month_slider("dialogue_start", levers, months, wrap)
+            _number_slider("dialogue_intensity", levers, wrap, 0.0, 1.0, 0.05, fmt="{:.2f}")
     with solara.Div(classes=["malisim-group"]):
         _title("The north: accord or offensive")
-        _switch("accord_on", levers)
+        _switch("accord_on", levers, wrap)
         if lev.accord_on:
-            _month_slider("accord_start", levers, months)
-            _number_slider("accord_level", levers, 0.0, 1.0, 0.05, fmt="{:.2f}")
-        _switch("kidal_on", levers)
+            _month_slider("accord_start", levers, months, wrap)
+            _number_slider("accord_level", levers, wrap, 0.0, 1.0, 0.05, fmt="{:.2f}")
+        _switch("kidal_on", levers, wrap)
         if lev.kidal_on:
-            _month_slider("kidal_start", levers, months)
-            _number_slider("kidal_months", levers, 1, 24, 1, integer=True)
-            _number_slider("kidal_intensity", levers, 0.0, 1.0, 0.05, fmt="{:.2f}")
+            _month_slider("kidal_start", levers, months, wrap)
+            _number_slider("kidal_months", levers, wrap, 1, 24, 1, integer=True)
+            _number_slider("kidal_intensity", levers, wrap, 0.0, 1.0, 0.05, fmt="{:.2f}")

@@ -22,10 +22,11 @@ from collections.abc import Callable
 import solara
 
 from malisim.app import run_loop
+from malisim.app.guard import describe, guarded
 from malisim.app.lever_panel import LeverPanel
 from malisim.app.panels import ChartsPanel, MapPanel, ReplicatesPanel
 from malisim.app.run_loop import SPEEDS
-from malisim.app.session import Session
+from malisim.app.session import Session, check_seed
 from malisim.app.settings import (
     SCENARIO_ENV,
     Levers,
@@ -36,25 +37,32 @@ from malisim.app.settings import (
 )
 from malisim.app.style import CSS
 from malisim.app.texts import (
+    DISMISS_LABEL,
     HEADING,
     HOVER_HINT,
-    INVALID_SETTINGS,
     PAGE_TITLE,
     SAVE_LABEL,
     SEED_TOOLTIP,
     SUBHEADING,
+    UPLOAD_LABEL,
+    UPLOAD_TOOLTIP,
     description_html,
     escape_text,
+    message_html,
     month_count,
     month_label,
     other_policies,
     other_policies_html,
 )
+from malisim.app.upload_widget import ScenarioUpload
 from malisim.core.errors import UserError
 from malisim.model import MaliModel
 from malisim.scenario import ResolvedScenario
 
 __all__ = ["SCENARIO_ENV", "Page"]
+
+#: Makes a guarded callback: ``wrap(fn, what)`` (see :func:`malisim.app.guard.guarded`).
+Wrap = Callable[[Callable[..., object], str], Callable[..., object]]
 
 
 def _download_link(text: str, filename: str, label: str, classes: list[str]) -> None:
@@ -82,23 +90,50 @@ def _header() -> None:
         solara.HTML(tag="span", unsafe_innerHTML=SUBHEADING, classes=["sub"])
 
 
-def _side_column(
+def _message(text: str, dismiss: Callable[[], None]) -> None:
+    """The page's message (an error in plain words), with a button that clears it."""
+    with solara.Div(classes=["malisim-message"], attributes={"role": "alert"}):
+        solara.HTML(tag="span", unsafe_innerHTML=message_html(text), classes=["text"])
+        solara.Button(DISMISS_LABEL, on_click=dismiss, text=True, classes=["malisim-dismiss"])
+
+
+@solara.component
+def SideColumn(
     sess: Session,
     base: ResolvedScenario,
     name: solara.Reactive[str],
     seed: solara.Reactive[int],
     levers: solara.Reactive[Levers],
+    wrap: Wrap,
     on_scenario: Callable[[str], None],
+    on_upload: Callable[[dict], None],
     scenario_text: str,
+    generation: int,
 ) -> None:
-    """The scenario picker and its description, the seed, the levers and the save link."""
-    with solara.Div(classes=["malisim-side"]):
+    """The scenario picker and its description, the seed, the levers and the save link.
+
+    ``generation`` counts the failed callbacks: a new one redraws the controls from the state.
+    """
+
+    def on_seed(value: int | None) -> None:
+        try:
+            seed.set(check_seed(value))
+        except UserError as err:
+            err.message += f"; the run keeps seed {seed.value}"
+            raise
+
+    with solara.Div(classes=["malisim-side"]).key(f"side-{generation}"):
         solara.Select(
             label="Scenario",
             value=name.value,
             values=list(sess.scenarios),
-            on_value=on_scenario,
+            on_value=wrap(on_scenario, "pick a scenario"),
             classes=["malisim-scenario"],
+        )
+        ScenarioUpload.element(
+            label=UPLOAD_LABEL,
+            tooltip=UPLOAD_TOOLTIP,
+            on_upload=wrap(on_upload, "open a scenario file"),
         )
         solara.HTML(
             tag="div",
@@ -106,48 +141,74 @@ def _side_column(
             classes=["malisim-note", "malisim-description"],
         )
         with solara.Div(attributes={"title": SEED_TOOLTIP}):
-            solara.InputInt(label="Seed", value=seed, classes=["malisim-seed"])
-        LeverPanel(levers, month_options(base))
+            solara.InputInt(
+                label="Seed",
+                value=int(seed.value),
+                on_value=wrap(on_seed, "seed"),
+                classes=["malisim-seed"],
+            )
+        LeverPanel(levers, month_options(base), wrap)
         others = other_policies(base)
         if others:
             solara.HTML(tag="div", unsafe_innerHTML=other_policies_html(others))
         _download_link(scenario_text, f"{base.name}_custom.yaml", SAVE_LABEL, ["malisim-save"])
 
 
-def _run_controls(
+@solara.component
+def RunControls(
+    generation: int,
+    version: int,
     model: MaliModel,
     playing: solara.Reactive[bool],
     speed: solara.Reactive[str],
     rebuilding: bool,
+    wrap: Wrap,
     do_step: Callable[[int], None],
     do_reset: Callable[[], None],
 ) -> None:
-    """Step, play, pause and reset; the speed; the date and the month count."""
-    with solara.Div(classes=["malisim-controls"]):
+    """Step, play, pause and reset; the speed; the date and the month count.
+
+    ``generation`` counts the failed callbacks: a new one redraws the controls from the state;
+    ``version`` counts the model's changes (the date and month count follow it).
+    """
+    del version
+    with solara.Div(classes=["malisim-controls"]).key(f"controls-{generation}"):
         solara.Button(
             "Step 1 month",
-            on_click=lambda: do_step(1),
+            on_click=wrap(lambda: do_step(1), "step 1 month"),
             disabled=playing.value or not model.running,
             classes=["malisim-step"],
         )
         solara.Button(
             "Step 1 year",
-            on_click=lambda: do_step(12),
+            on_click=wrap(lambda: do_step(12), "step 1 year"),
             disabled=playing.value or not model.running,
             classes=["malisim-step-year"],
         )
         if playing.value:
-            solara.Button("Pause", on_click=lambda: playing.set(False), classes=["malisim-pause"])
+            solara.Button(
+                "Pause",
+                on_click=wrap(lambda: playing.set(False), "pause"),
+                classes=["malisim-pause"],
+            )
         else:
             solara.Button(
                 "Play",
-                on_click=lambda: playing.set(True),
+                on_click=wrap(lambda: playing.set(True), "play"),
                 disabled=not model.running,
                 color="primary",
                 classes=["malisim-play"],
             )
-        solara.Button("Reset", on_click=do_reset, outlined=True, classes=["malisim-reset"])
-        solara.ToggleButtonsSingle(value=speed, values=list(SPEEDS), dense=True)
+        solara.Button(
+            "Reset", on_click=wrap(do_reset, "reset"), outlined=True, classes=["malisim-reset"]
+        )
+        solara.ToggleButtonsSingle(
+            value=speed.value,
+            values=list(SPEEDS),
+            on_value=wrap(speed.set, "speed"),
+            dense=True,
+            classes=["malisim-speed"],
+        )
         solara.HTML(tag="span", unsafe_innerHTML=month_label(model), classes=["malisim-date"])
         solara.HTML(
             tag="span",
@@ -156,28 +217,43 @@ def _run_controls(
         )
 
 
-def _map_column(
+@solara.component
+def MapColumn(
+    generation: int,
     model: MaliModel,
     version: int,
     show_deaths: solara.Reactive[bool],
     show_displaced: solara.Reactive[bool],
+    wrap: Wrap,
 ) -> None:
-    """The map with its two overlay switches."""
-    with solara.Div(classes=["malisim-map-col"]):
+    """The map with its two overlay switches (``generation``: as for :func:`RunControls`)."""
+    with solara.Div(classes=["malisim-map-col"]).key(f"map-{generation}"):
         with solara.Row(style={"gap": "12px", "flex-wrap": "wrap"}):
             solara.Switch(
                 label="civilians killed",
-                value=show_deaths,
+                value=show_deaths.value,
+                on_value=wrap(show_deaths.set, "show civilians killed"),
                 color="primary",
                 classes=["malisim-toggle-deaths"],
             )
             solara.Switch(
                 label="displaced people",
-                value=show_displaced,
+                value=show_displaced.value,
+                on_value=wrap(show_displaced.set, "show displaced people"),
                 color="primary",
                 classes=["malisim-toggle-displaced"],
             )
         MapPanel(model, version, show_deaths.value, show_displaced.value)
+
+
+@solara.component
+def SafeArea(children: list | None = None) -> None:
+    """Its children, or a message if drawing them failed (a render error is no traceback)."""
+    exc, clear = solara.use_exception()
+    if exc is not None:
+        _message(describe(exc), clear)
+    else:
+        solara.Div(children=list(children or []))
 
 
 @solara.component
@@ -198,11 +274,33 @@ def Page() -> None:
     show_displaced = solara.use_reactive(True)
     error = solara.use_reactive("")
     rebuilding = solara.use_reactive(False)
+    # the scenarios opened from files change the picker's list: a new render shows them
+    scenario_count = solara.use_reactive(len(sess.scenarios))
+
+    # each failure redraws the controls from the page's state: a switch flipped or a number
+    # typed whose callback failed shows the setting that is kept, not the one refused
+    failures = solara.use_reactive(0)
+
+    def report(message: str) -> None:
+        error.set(message)
+        failures.set(failures.value + 1)
+
+    def wrap(fn: Callable[..., object], what: str) -> Callable[..., object]:
+        return guarded(fn, report, what)
 
     def on_scenario(new: str) -> None:
+        levers_new = levers_from_scenario(sess.base(new))
         playing.set(False)
         name.set(new)
-        levers.set(levers_from_scenario(sess.base(new)))
+        levers.set(levers_new)
+
+    def on_upload(info: dict) -> None:
+        if not info:
+            return
+        new = sess.add_upload(info)
+        scenario_count.set(len(sess.scenarios))
+        error.set("")
+        on_scenario(new)
 
     def rebuild(cancel: threading.Event) -> None:
         """Re-run new settings up to the month reached (in a thread; a newer change cancels)."""
@@ -213,10 +311,9 @@ def Page() -> None:
         rebuilding.set(True)
         try:
             model, scenario = sess.build(key)
-        except (UserError, ValueError) as err:
-            error.set(str(err))
+        except Exception:
             rebuilding.set(False)
-            return
+            raise  # the guard shows it; the last valid run stays on the page
         error.set("")
         if not run_loop.catch_up(sess, model, scenario, key, cancel):
             return
@@ -224,7 +321,9 @@ def Page() -> None:
         version.set(version.value + 1)
 
     solara.use_thread(
-        rebuild, dependencies=[name.value, seed.value, levers.value], intrusive_cancel=False
+        wrap(rebuild, "re-run the new settings"),
+        dependencies=[name.value, seed.value, levers.value],
+        intrusive_cancel=False,
     )
 
     def play(cancel: threading.Event) -> None:
@@ -234,10 +333,14 @@ def Page() -> None:
         def on_month() -> None:
             version.set(version.value + 1)
 
-        if run_loop.play(sess, lambda: speed.value, on_month, cancel):
+        try:
+            if run_loop.play(sess, lambda: speed.value, on_month, cancel):
+                playing.set(False)
+        except Exception:
             playing.set(False)
+            raise
 
-    solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
+    solara.use_thread(wrap(play, "play"), dependencies=[playing.value], intrusive_cancel=False)
 
     def do_step(n: int) -> None:
         sess.step(n)
@@ -258,21 +361,39 @@ def Page() -> None:
     with solara.Div(classes=["malisim-root"]):
         _header()
         with solara.Div(classes=["malisim-body"]):
-            _side_column(
+            SideColumn(
                 sess,
                 base,
                 name,
                 seed,
                 levers,
+                wrap,
                 on_scenario,
+                on_upload,
                 scenario_yaml(scenario_data, int(seed.value)),
+                failures.value,
             )
             with solara.Div(classes=["malisim-main"]):
-                _run_controls(model, playing, speed, rebuilding.value, do_step, do_reset)
+                RunControls(
+                    failures.value,
+                    version.value,
+                    model,
+                    playing,
+                    speed,
+                    rebuilding.value,
+                    wrap,
+                    do_step,
+                    do_reset,
+                )
                 if error.value:
-                    solara.Error(f"{INVALID_SETTINGS}{error.value}")
-                with solara.Div(classes=["malisim-panels"]):
-                    _map_column(model, version.value, show_deaths, show_displaced)
-                    ChartsPanel(model, version.value)
-                ReplicatesPanel(sess, scenario_data, int(seed.value), model)
+                    _message(error.value, wrap(lambda: error.set(""), "dismiss"))
+                with SafeArea():
+                    with solara.Div(classes=["malisim-panels"]):
+                        MapColumn(
+                            failures.value, model, version.value, show_deaths, show_displaced, wrap
+                        )
+                        ChartsPanel(model, version.value)
+                    ReplicatesPanel(
+                        sess, scenario_data, int(seed.value), model, wrap, failures.value
+                    )
                 solara.HTML(tag="div", unsafe_innerHTML=HOVER_HINT, classes=["malisim-note"])

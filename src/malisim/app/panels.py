@@ -9,6 +9,7 @@ replicates card runs replicates of the current settings in a background thread
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import solara
@@ -78,15 +79,43 @@ def ChartsPanel(model: MaliModel, version: int) -> None:
 
 
 @solara.component
-def ReplicatesPanel(
-    sess: Session, scenario_data: dict[str, Any], seed: int, model: MaliModel
+def ReplicateCount(
+    generation: int,
+    n: solara.Reactive[int],
+    running: bool,
+    wrap: Callable[[Callable[..., object], str], Callable[..., object]],
 ) -> None:
-    """Run N replicates of the current settings; fan charts of the distribution."""
+    """The number of replicates; redrawn from ``n`` after a failed callback (``generation``)."""
+    with solara.Div(style={"width": "260px"}).key(f"replicates-{generation}"):
+        solara.SliderInt(
+            label="Replicates",
+            value=int(n.value),
+            on_value=wrap(n.set, "number of replicates"),
+            min=2,
+            max=50,
+            thumb_label=False,
+            disabled=running,
+        )
+
+
+@solara.component
+def ReplicatesPanel(
+    sess: Session,
+    scenario_data: dict[str, Any],
+    seed: int,
+    model: MaliModel,
+    wrap: Callable[[Callable[..., object], str], Callable[..., object]],
+    generation: int = 0,
+) -> None:
+    """Run N replicates of the current settings; fan charts of the distribution.
+
+    ``wrap`` guards the callbacks (:func:`malisim.app.guard.guarded`): an error is the page's
+    message; ``generation`` counts the page's failed callbacks (see :func:`ReplicateCount`).
+    """
     n = solara.use_reactive(8)
     request = solara.use_reactive(0)
     progress = solara.use_reactive((0, 0))
     result = solara.use_reactive(None)
-    error = solara.use_reactive("")
     ran_with = solara.use_reactive(None)
     running = solara.use_reactive(False)
 
@@ -95,7 +124,6 @@ def ReplicatesPanel(
             return
         sess.rep_cancel.clear()
         running.set(True)
-        error.set("")
         data = dict(scenario_data)
         try:
             res = run_replicates(
@@ -108,34 +136,31 @@ def ReplicatesPanel(
             if res.n:
                 result.set(res)
                 ran_with.set((data, seed))
-        except Exception as exc:  # shown on the page, not swallowed
-            error.set(f"replicates failed: {exc}")
-        finally:
+        finally:  # an error is the page's message (``wrap``)
             running.set(False)
 
-    solara.use_thread(work, dependencies=[request.value], intrusive_cancel=False)
+    solara.use_thread(
+        wrap(work, "run replicates"), dependencies=[request.value], intrusive_cancel=False
+    )
 
     with solara.Div(classes=["malisim-card", "malisim-replicates"]):
         solara.HTML(tag="h2", unsafe_innerHTML=REPLICATES_HEADING)
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "10px"}):
-            with solara.Div(style={"width": "260px"}):
-                solara.SliderInt(
-                    label="Replicates",
-                    value=n,
-                    min=2,
-                    max=50,
-                    thumb_label=False,
-                    disabled=running.value,
-                )
+            ReplicateCount(generation, n, running.value, wrap)
             solara.Button(
                 f"Run {n.value} replicates",
-                on_click=lambda: request.set(request.value + 1),
+                on_click=wrap(lambda: request.set(request.value + 1), "run replicates"),
                 disabled=running.value,
                 color="primary",
                 classes=["malisim-run-replicates"],
             )
             if running.value:
-                solara.Button("Stop", on_click=sess.rep_cancel.set, outlined=True)
+                solara.Button(
+                    "Stop",
+                    on_click=wrap(sess.rep_cancel.set, "stop replicates"),
+                    outlined=True,
+                    classes=["malisim-stop-replicates"],
+                )
             done, total = progress.value
             if total:
                 solara.HTML(
@@ -146,8 +171,6 @@ def ReplicatesPanel(
         if running.value:
             done, total = progress.value
             solara.ProgressLinear(value=100.0 * done / max(total, 1))
-        if error.value:
-            solara.Error(error.value)
         res: ReplicateResult | None = result.value
         if res is not None:
             if ran_with.value != (scenario_data, seed):

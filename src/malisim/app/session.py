@@ -13,8 +13,11 @@ no model alive. :func:`live_sessions` counts the sessions not closed yet.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 import weakref
+from pathlib import Path
 from typing import Any
 
 from malisim.app.settings import (
@@ -25,6 +28,7 @@ from malisim.app.settings import (
     load_base,
     resolve_levers,
 )
+from malisim.app.upload import load_browser_upload
 from malisim.core.errors import UserError
 from malisim.model import MaliModel
 from malisim.scenario import ResolvedScenario, scenario_from_dict
@@ -33,8 +37,28 @@ from malisim.scenario.runner import build_model
 #: The settings a model was built from: (scenario name, seed, levers).
 SettingsKey = tuple[str, int, Levers]
 
+#: The largest seed the page takes: the browser's numbers hold whole numbers exactly up to
+#: 2**53 - 1, so a larger seed typed in the box would silently become another one.
+MAX_SEED = 2**53 - 1
+
 #: Every session created in this process and not yet garbage-collected.
 _SESSIONS: weakref.WeakSet[Session] = weakref.WeakSet()
+
+
+def check_seed(value: object) -> int:
+    """The seed typed on the page, checked.
+
+    Raises:
+        UserError: It is not a whole number from 0 to :data:`MAX_SEED`.
+    """
+    allowed = f"a whole number from 0 to {MAX_SEED:,}"
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UserError("the seed must be a whole number", key="seed", allowed=allowed)
+    if value < 0:
+        raise UserError(f"the seed cannot be negative ({value:,})", key="seed", allowed=allowed)
+    if value > MAX_SEED:
+        raise UserError(f"the seed is too large ({value:,})", key="seed", allowed=allowed)
+    return int(value)
 
 
 def live_sessions() -> int:
@@ -76,6 +100,7 @@ class Session:
         self._model: MaliModel | None = build_model(self.scenario, 1)
         self.key: tuple[Any, ...] = (self.initial, 1, self.initial_levers)
         self.steps = 0
+        self._upload_dir: Path | None = None
         _SESSIONS.add(self)
 
     @property
@@ -116,6 +141,28 @@ class Session:
             model, self._model = self._model, None
             if model is not None:
                 model.release()
+        if self._upload_dir is not None:
+            shutil.rmtree(self._upload_dir, ignore_errors=True)
+            self._upload_dir = None
+
+    def add_upload(self, info: dict[str, Any]) -> str:
+        """Open a scenario file the student picked (see :mod:`malisim.app.upload`).
+
+        Args:
+            info: What the browser sent: ``{name, size, text}``.
+
+        Returns:
+            The name the picker shows for it (now one of :attr:`scenarios`).
+
+        Raises:
+            UserError: The file is not a valid scenario file (nothing is added).
+        """
+        if self._upload_dir is None:
+            self._upload_dir = Path(tempfile.mkdtemp(prefix="malisim-page-"))
+        up = load_browser_upload(info, self._upload_dir, set(self.scenarios))
+        self.scenarios[up.name] = up.path
+        self._bases[up.name] = up.scenario
+        return up.name
 
     def base(self, name: str) -> ResolvedScenario:
         """The picked scenario, resolved (cached); "default" is the default parameters."""
@@ -133,12 +180,12 @@ class Session:
         """A new model of the settings ``key`` at its first month, and its resolved scenario.
 
         Raises:
-            UserError: The seed is negative or the levers make an invalid scenario.
+            UserError: The seed is out of range (:func:`check_seed`) or the levers make an
+                invalid scenario.
             ValueError: The levers make an invalid scenario.
         """
         name, seed, levers = key
-        if seed < 0:
-            raise UserError("the seed must be 0 or more", key="seed")
+        seed = check_seed(seed)
         scenario = resolve_levers(self.base(name), levers)
         return build_model(scenario, seed), scenario
 

@@ -57,4 +57,14 @@ CSS = """
   border: 1px solid #4477AA; border-radius: 4px; color: #224477 !important; font-weight: 600;
   text-decoration: none; font-size: 13.5px; }
 .malisim-save:hover { background: #eef3fa; }
+.malisim-message { display: flex; align-items: center; gap: 10px; margin: 4px 0 8px 0;
+  padding: 8px 12px; border: 1px solid #b00020; border-left-width: 5px; border-radius: 4px;
+  background: #fdecee; color: #5f0010; font-size: 13.5px; overflow-wrap: anywhere; }
+.malisim-message .text { flex: 1 1 auto; min-width: 0; }
+.malisim-upload { position: relative; display: inline-block; margin: 0 0 10px 0; padding: 6px 12px;
+  border: 1px dashed #4477AA; border-radius: 4px; color: #224477; font-weight: 600;
+  font-size: 13px; cursor: pointer; }
+.malisim-upload:hover { background: #eef3fa; }
+.malisim-upload-input { position: absolute; width: 1px; height: 1px; opacity: 0;
+  overflow: hidden; }
 """

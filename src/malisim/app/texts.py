@@ -36,8 +36,14 @@ OTHER_POLICIES_INTRO = "Also in this scenario (kept as they are):"
 SAVE_LABEL = "Save as scenario (YAML)"
 #: Appended to the month count while new settings are re-run.
 RERUNNING = " · re-running the new settings…"
-#: Before the message of invalid settings.
-INVALID_SETTINGS = "These settings are not valid: "
+#: The button that clears the page's message.
+DISMISS_LABEL = "Dismiss"
+#: The button that opens a scenario file from the student's computer, and its tooltip.
+UPLOAD_LABEL = "Open a scenario file…"
+UPLOAD_TOOLTIP = (
+    "Open a scenario file (YAML) from your computer, for example one saved from this page; "
+    "it is checked as malisim validate checks it and added to the scenario list."
+)
 #: The note at the foot of the page.
 HOVER_HINT = (
     "Hover a lever's <span class='malisim-info'>?</span> for what it does and where its effect "
@@ -64,6 +70,11 @@ MONTH_NAMES = (
 def escape_text(text: str) -> str:
     """A text from a scenario, safe inside HTML (:func:`malisim.core.formatting.escape`)."""
     return escape(text)
+
+
+def message_html(text: str) -> str:
+    """The page's message (an error in plain words), escaped: it may quote a file's text."""
+    return escape_text(text)
 
 
 def description_html(description: str | None) -> str:

@@ -15,9 +15,16 @@ of the period over the mean of the same months a year earlier, minus one. Withou
 yearly counts and growth rates are read from the run-level outcomes (``<outcome>_<year>``,
 ``gdp_growth_<year>``).
 
-The report is made of: :mod:`malisim.report.documented` (the documented-figures table),
-:mod:`malisim.report.sections` (each section's content), :mod:`malisim.report.html` (the markup
-and the page); this module assembles them (:func:`render_report`) and writes the file.
+The report leads with its findings: a summary in plain words (what differs between the
+scenarios, with intervals, and the documented figures the model misses, misses first), then
+the documented figures (one row per figure, a column per scenario, sources as bibliography
+keys), the comparison, the figures and the methods; the bibliography and the provenance (what
+was run) come last. It is made of: :mod:`malisim.report.documented` (the documented-figures
+table), :mod:`malisim.report.findings` (the summary's sentences and the figures' rows),
+:mod:`malisim.report.sections` (each section's content), :mod:`malisim.report.templates` (the
+Jinja2 templates of the page, the summary, the figures and the bibliography) and
+:mod:`malisim.report.html` (markup pieces and the style sheet); this module assembles them
+(:func:`render_report`) and writes the file.
 
 Usage::
 
@@ -50,12 +57,15 @@ from malisim.report.documented import (
     target_table,
 )
 from malisim.report.sections import (
+    bibliography_section,
     comparison_section,
     figure_sections,
     manifest_section,
     methods_section,
+    summary_section,
     targets_section,
 )
+from malisim.report.templates import render_page
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.experiment.results import Results
@@ -91,43 +101,51 @@ def render_report(
     figures: Sequence[tuple[FigureSpec, bytes]],
     notes: Sequence[str] = (),
 ) -> str:
-    """The report's HTML text: the sections in order, with a table of contents."""
+    """The report's HTML text: the sections in :data:`SECTION_ORDER`, with a table of contents.
+
+    The findings first (:func:`~malisim.report.sections.summary_section`), then the documented
+    figures, the comparison, the figures, the sensitivity analysis (when the folder has one),
+    the methods, the bibliography of the keys cited, and the provenance (what was run) last.
+    """
     name = results.manifest.get("experiment_name", "experiment")
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     figure_parts, figure_toc = figure_sections(results, figures)
+    from malisim.sensitivity.report import sensitivity_section
+
+    sensitivity = sensitivity_section(results.path)
     toc = [
-        ("run", "What was run"),
-        ("comparison", f"Comparison with {cmp.baseline}"),
+        ("summary", "Summary"),
         ("targets", "Documented figures and simulated values"),
+        ("comparison", f"Comparison with {cmp.baseline}"),
         *figure_toc,
+        *([("sensitivity", "Sensitivity")] if sensitivity else []),
         ("methods", "Notes on the methods"),
+        ("bibliography", "Bibliography"),
+        ("run", "Provenance: what was run"),
     ]
     intro = html.note(
-        f"Written {now} by malisim {escape(__version__)} from "
-        f"<code>{escape(results.path)}</code>. Scenarios: "
+        f"Written {now} by malisim {escape(__version__)}. Scenarios: "
         + ", ".join(f"<b>{escape(s)}</b>" for s in cmp.scenarios)
         + f"; baseline <b>{escape(cmp.baseline)}</b>. A tool to explore scenarios and their "
         "uncertainty, not a forecast."
     )
-    parts = []
-    if notes:
-        parts.append(html.warning_list("Read with care:", notes))
-    parts.append(manifest_section(results, cmp))
+    parts = [summary_section(results, cmp, targets, notes)]
+    parts.append(targets_section(targets, cmp.interval, cmp.scenarios))
     parts.append(comparison_section(cmp))
-    parts.append(targets_section(targets, cmp.interval))
     parts += figure_parts
-    from malisim.sensitivity.report import sensitivity_section
-
-    sensitivity = sensitivity_section(results.path)
     if sensitivity:
-        parts.append(sensitivity)
+        parts.append(f"<div id='sensitivity'>{sensitivity}</div>")
     parts.append(methods_section(cmp))
+    keys = [str(k) for k in targets["source"].dropna().unique()] if len(targets) else []
+    parts.append(bibliography_section(keys))
+    parts.append(manifest_section(results, cmp))
     parts.append(
         html.note(
-            f"Regenerate with <code>malisim report {escape(results.path)} -o report.html</code>."
+            f"Written from <code>{escape(results.path)}</code>; regenerate with "
+            f"<code>malisim report {escape(results.path)} -o report.html</code>."
         )
     )
-    return html.page(f"malisim report: {name}", intro, toc, parts)
+    return render_page(f"malisim report: {name}", html.CSS, intro, toc, parts)
 
 
 def write_report(

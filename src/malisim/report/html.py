@@ -44,8 +44,12 @@ tr.miss td:first-child{color:#a40000;font-weight:700}
 figure{margin:1.2em 0 2em}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{color:#555;font-size:.88em;margin-top:.3em}
 code{background:#f4f4f4;padding:0 .25em;border-radius:3px}
-nav ul{columns:2}dl{display:grid;grid-template-columns:max-content auto;gap:.15em 1em}
+nav ol{columns:2}dl{display:grid;grid-template-columns:max-content auto;gap:.15em 1em}
 dt{font-weight:600}dd{margin:0}
+.lead{font-size:1.05em}ul.misses li{color:#7a0000;margin-bottom:.3em}
+.wide{overflow-x:auto}table.figures td.miss{background:#fde8e8;color:#a40000;font-weight:600}
+table.figures td.hit{background:#eef7ee}table.figures tr.missed td:first-child{font-weight:700}
+ul.bib li{margin-bottom:.35em}details{margin:1em 0}summary{cursor:pointer;font-weight:600}
 """
 
 

@@ -26,7 +26,15 @@ from malisim.core.formatting import (
     format_value,
     format_yes_no,
 )
+from malisim.core.sources import reference
+from malisim.report.findings import (
+    difference_findings,
+    figure_rows,
+    hit_counts,
+    miss_findings,
+)
 from malisim.report.html import data_link, definition_list, figure, note, table
+from malisim.report.templates import render
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.analysis.comparison import Comparison
@@ -100,7 +108,7 @@ def manifest_section(results: Results, cmp: Comparison) -> str:
             ),
         ),
     ]
-    parts = ["<h2 id='run'>What was run</h2>"]
+    parts = ["<h2 id='run'>Provenance: What was run</h2>"]
     if exp.get("description"):
         parts.append(f"<p>{escape(exp['description'])}</p>")
     parts.append(definition_list(info))
@@ -236,35 +244,51 @@ def comparison_section(cmp: Comparison) -> str:
     return "\n".join(parts)
 
 
-def targets_section(targets: pd.DataFrame, interval: tuple[float, float]) -> str:
-    """The validation table: documented figures beside the simulated values (a ``target_table``).
+def targets_section(
+    targets: pd.DataFrame, interval: tuple[float, float], scenarios: Sequence[str] | None = None
+) -> str:
+    """The documented figures (a ``target_table``): one row per figure, a column per scenario.
 
-    In-sample figures first, then out-of-sample ones; misses first within each (the order of
-    :func:`malisim.analysis.validation.pattern_table`). ``interval`` is unused: the table
-    always shows the 5-95% range of runs, as ``malisim score`` does.
+    Missed figures first within the in-sample and the out-of-sample figures; sources as
+    bibliography keys. Below it, folded, the scores of ``malisim score`` per scenario
+    (:func:`scores_table`). ``interval`` is unused: the table always shows the 5-95% range of
+    runs, as ``malisim score`` does.
     """
     del interval
+    order = list(scenarios) if scenarios is not None else list(dict.fromkeys(targets["scenario"]))
+    rows = figure_rows(targets, order)
+    splits = [(k, v) for k, v in SPLIT_HEADINGS.items() if any(r.split == k for r in rows)]
+    table_html = render("figures", rows=rows, scenarios=order, splits=splits)
+    scores = scores_table(targets)
+    return str(table_html).replace(
+        "</section>",
+        "<details><summary>Scores per scenario (as <code>malisim score</code> prints them)"
+        f"</summary>{scores}</details></section>",
+    )
+
+
+#: Headings of the in-sample and out-of-sample documented figures.
+SPLIT_HEADINGS = {
+    "fit": "In-sample (fit period 2019-01 to 2022-12)",
+    "out_of_sample": "Out-of-sample (2023 onward)",
+}
+
+
+def scores_table(targets: pd.DataFrame) -> str:
+    """The validation scores per scenario and figure (status, interval, skill), sources as keys.
+
+    In-sample figures first, then out-of-sample ones; misses first within each (the order of
+    :func:`malisim.analysis.validation.pattern_table`).
+    """
     parts = [
-        "<h2 id='targets'>Validation: documented figures and simulated values</h2>",
-        "<p class='note'>Each documented figure of the pattern set (shipped as "
-        "<code>malisim/data/targets.csv</code>, each with its source in the bibliography) "
-        "beside the simulated values of each scenario over the same period and region, as "
-        "<code>malisim score</code> prints them: counts are sums of the monthly values, "
-        "stocks and shares means of the months, regional shares the region's sum over the "
-        "nation's, GDP growth year on year. <i>status</i>: whether the simulated median lies "
-        "inside the figure's tolerance. <i>in 90%</i>: whether the documented value lies in "
-        "the 5-95% range of the runs. <i>skill</i>: 1 - CRPS / CRPS of a naive forecast "
-        "made from the other documented figures of the same observable (persistence / "
-        "climatology; positive is better). Counterfactual scenarios are expected to differ "
-        "from the record; the historical timeline is the one to read against it. "
-        "Out-of-sample figures (2023 onward) were never used to fit the model.</p>",
+        "<p class='note'><i>status</i>: whether the simulated median lies inside the figure's "
+        "tolerance. <i>in 90%</i>: whether the documented value lies in the 5-95% range of the "
+        "runs. <i>skill</i>: 1 - CRPS / CRPS of a naive forecast made from the other "
+        "documented figures of the same observable (persistence / climatology; positive is "
+        "better).</p>",
     ]
-    headings = {
-        "fit": "In-sample (fit period 2019-01 to 2022-12)",
-        "out_of_sample": "Out-of-sample (2023 onward)",
-    }
     for split, group in targets.groupby("split", sort=False):
-        parts.append(f"<h3>{escape(headings.get(str(split), str(split)))}</h3>")
+        parts.append(f"<h4>{escape(SPLIT_HEADINGS.get(str(split), str(split)))}</h4>")
         rows = []
         classes = []
         for r in group.to_dict("records"):
@@ -296,7 +320,7 @@ def targets_section(targets: pd.DataFrame, interval: tuple[float, float]) -> str
                     sim,
                     in_90,
                     skill,
-                    f"<span class='note'>{escape(r['source'])} {escape(r['locator'])}</span>",
+                    f"<a href='#ref-{escape(r['source'])}'>{escape(r['source'])}</a>",
                 ]
             )
             classes.append("miss" if r["status"] == "miss" else "")
@@ -386,3 +410,40 @@ def figure_sections(
             )
         )
     return parts, present
+
+
+def summary_section(
+    results: Results, cmp: Comparison, targets: pd.DataFrame, notes: Sequence[str] = ()
+) -> str:
+    """The first section: the findings in plain words (:mod:`malisim.report.findings`)."""
+    s = results.summary
+    exp = results.manifest.get("experiment", {})
+    runs_line = (
+        f"{s.done} runs of {len(cmp.scenarios)} scenarios ({', '.join(cmp.scenarios)}), "
+        f"{exp.get('replicates', '?')} replicates each; each scenario compared with "
+        f"{cmp.baseline}."
+    )
+    counts = hit_counts(targets, cmp.scenarios)
+    scored = "; ".join(f"{k}: {n} figures scored" for k, (_, n) in counts.items())
+    return str(
+        render(
+            "summary",
+            runs_line=runs_line,
+            misses=miss_findings(targets, cmp.scenarios),
+            hit_counts=counts,
+            scored=scored,
+            differences=difference_findings(cmp),
+            warnings=list(notes),
+        )
+    )
+
+
+def bibliography_section(keys: Sequence[str]) -> str:
+    """The full references of the bibliography keys cited in the report, in key order."""
+    refs = []
+    for key in sorted(dict.fromkeys(k for k in keys if k)):
+        try:
+            refs.append(reference(key))
+        except KeyError:
+            continue
+    return str(render("bibliography", references=refs))
