@@ -327,6 +327,19 @@ def _num(value: Any) -> str:
     return f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:.4g}"
 
 
+def _numeric(column: pd.Series) -> pd.Series:
+    """A design column as numbers: policy dates (``YYYY-MM`` text) as month indices."""
+    from malisim.core.calendar import DateError, parse_month
+
+    try:
+        return column.astype(float)
+    except (TypeError, ValueError):
+        try:
+            return column.map(lambda v: float(parse_month(v)) if isinstance(v, str) else v)
+        except DateError:
+            return pd.to_numeric(column, errors="coerce")
+
+
 def inputs_frame(results: Any) -> pd.DataFrame:
     """The inputs of each done run: varied design parameters and, if several, the scenario.
 
@@ -348,7 +361,7 @@ def inputs_frame(results: Any) -> pd.DataFrame:
     }
     frame = pd.DataFrame(index=design.index)
     for name in params:
-        col = design[name].astype(float)
+        col = _numeric(design[name])
         if col.isna().any():
             fill = design["scenario"].map(lambda s, n=name: scen_params.get(s, {}).get(n))
             col = col.fillna(pd.to_numeric(fill, errors="coerce"))
