@@ -120,8 +120,8 @@ def test_shipped_calibration_file_is_valid() -> None:
     assert {t.name.split("[")[0] for t in cal.fit_targets} == {
         "civilian_fatalities", "idps", "refugees", "gdp_growth"}  # fmt: skip
     assert all("2022" in t.name or "2017" in t.name for t in cal.holdout_targets)
-    assert 5 <= len(cal.priors) <= 8 and all(p.why for p in cal.priors)
-    assert sum(cal.per_generation()) + cal.predictive == 2000
+    assert 5 <= len(cal.priors) <= 12 and all(p.why for p in cal.priors)
+    assert sum(cal.per_generation()) + cal.predictive == 2200
 
 
 def test_prior_with_low_above_high_is_located(tmp_path: Path) -> None:

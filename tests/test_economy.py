@@ -172,15 +172,19 @@ def test_sanctions_lower_2022_gdp_growth_in_the_model():
 
 
 def test_a_year_of_higher_violence_leaves_gdp_lower_in_the_model():
-    # JNIM three times as abusive through 2020 only; GDP compared at the end of 2022
+    # a year of much higher jihadist violence against civilians (2020: JNIM five times, IS
+    # Sahel three times as abusive; civilian deaths of 2020 about three times the baseline's),
+    # GDP compared at the end of 2022, two years on. A milder surge (JNIM x3: +17% deaths) moves
+    # GDP by less than the seed-to-seed divergence of the later years; this one leaves it
+    # 0.7-1.7% lower in each pair (measured with the shipped calibration), so only the sign is
+    # asserted, per seed
     surge = [
-        {"type": "parameter_schedule", "parameter": "jnim_abuse_rate", "start": "2020-01",
-         "end": "2020-12", "value": 3.0, "mode": "multiply"}
+        {"type": "parameter_schedule", "parameter": name, "start": "2020-01",
+         "end": "2020-12", "value": factor, "mode": "multiply"}
+        for name, factor in (("jnim_abuse_rate", 5.0), ("is_sahel_abuse_rate", 3.0))
     ]  # fmt: skip
     for seed in SEEDS:
         hit = run(surge, "2019-01", "2022-12", seed).series
         base = run([], "2019-01", "2022-12", seed).series
         gdp = lambda s: s[(s["region"] == "Mali")].set_index("date")["gdp_index"]  # noqa: E731
-        # the surge's damage is repaired with a 36-month half-life, so about 60% of it is
-        # left two years on; the later years' violence differs by seed, so only the sign
         assert gdp(hit).iloc[-1] < gdp(base).iloc[-1], seed
