@@ -186,6 +186,23 @@ class Parameters(BaseModel):
         "join rate is multiplied by 1 + this * remembered victimisation by the enemy.",
         f"{S001} ('a means of self-defense and retribution'); value an assumption", "civilians",
     )  # fmt: skip
+    join_share_ceiling: float = param(
+        0.05, 0.005, 0.5, "share per month",
+        "Most of an agent's people who can join an armed group in one month: the monthly share "
+        "joining is ceiling * (1 - exp(-pull / ceiling)), pull = join rate * (1 + "
+        "retribution_join_multiplier * memory); close to the pull when it is small, never above "
+        "the ceiling (bounded recruitment, issue 18).",
+        ASSUMPTION + " (a household sends a bounded share of its people to fight each month)",
+        "civilians",
+    )  # fmt: skip
+    manpower_share: float = param(
+        0.05, 0.005, 0.25, "share of the people",
+        "Share of the people (alive in Mali or abroad, plus those who already joined) that armed "
+        "groups can ever recruit from the civilian population: recruitment slows as the people "
+        "who joined approach it and stops there.",
+        ASSUMPTION + " (only part of the fighting-age people can be drawn into armed groups)",
+        "civilians",
+    )  # fmt: skip
     initial_idps: float = param(
         110_000, 0, 400_000, "people",
         "Internally displaced people in January 2019 (late 2019: 201,000, 'roughly double the "
