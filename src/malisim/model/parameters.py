@@ -754,6 +754,30 @@ class Parameters(BaseModel):
         "Abuse rate of Wagner relative to FAMa (and of FAMa units operating jointly).",
         f"{S002} (Moura), {S004} (Wagner abuses)", "foreign",
     )  # fmt: skip
+    massacre_rate: float = param(
+        0.08, 0.0, 1.0, "1/month per cell of operation",
+        "Monthly probability of a large killing of civilians in a cell where the state's forces "
+        "conduct an offensive against jihadists present, per unit of the operation's abuse "
+        "factor (impunity, times wagner_abuse_multiplier where Wagner takes part): about nine "
+        "major incidents in the first 3.5 months of 2022, with Wagner on FAMa's offensives in "
+        "eight cells (offensive_cells) and a multiplier of 4, give 9 / 3.5 / 8 / 4 = 0.08.",
+        f"{cite('TF1info2022')} (ACLED: nine major incidents involving the army and Wagner, "
+        "January to mid-April 2022)", "foreign",
+    )  # fmt: skip
+    massacre_min_size: float = param(
+        5.0, 1.0, 50.0, "civilians",
+        "Smallest civilian toll of a large killing in an operation, per unit of the operation's "
+        "abuse factor (the scale of the Pareto distribution of its size).",
+        ASSUMPTION + " (mean toll 3 * 5 * 4 = 60 with Wagner, against more than 450 civilians in "
+        "nine incidents, TF1info2022)", "foreign",
+    )  # fmt: skip
+    massacre_tail: float = param(
+        1.5, 1.1, 3.0, "Pareto exponent",
+        "Tail exponent of the size of large killings in operations: P(toll > x) = (scale / "
+        "x)^tail; small values make Moura-scale events (hundreds killed) likelier.",
+        ASSUMPTION + f" (heavy-tailed event sizes; {cite('AfricaReport2023')}: at least 500 "
+        "killed in Moura)", "foreign",
+    )  # fmt: skip
     wagner_monthly_cost: float = param(
         0.01, 0.0, 0.05, "budget index per person per month",
         "Cost of one Wagner person per month to the junta's budget.",
