@@ -108,3 +108,29 @@ def test_wagner_abuse_raises_the_toll_of_operations(wagner_runs):
     # sided rate of Wagner too: the paired runs differ by far more than run-to-run noise, so a
     # strict factor of 2 is safe
     assert _state_killings(wagner_runs[8.0]) > 2 * _state_killings(wagner_runs[1.0])
+
+
+def test_the_jihadist_war_starts_at_its_date(make_model):
+    from malisim.core.calendar import parse_month
+    from malisim.model.conflict import jihadist_rivalry
+
+    p = make_model(seed=1, start="2019-01", end="2019-01").params
+    assert jihadist_rivalry(parse_month("2019-12"), p) == p.jnim_is_prewar_hostility
+    assert jihadist_rivalry(parse_month("2020-01"), p) == p.jnim_is_hostility
+    later = p.model_copy(update={"jnim_is_war_start": 2020.5})
+    assert jihadist_rivalry(parse_month("2020-06"), later) == p.jnim_is_prewar_hostility
+    assert jihadist_rivalry(parse_month("2020-07"), later) == p.jnim_is_hostility
+
+
+def test_jihadist_battles_rise_with_the_war(make_model):
+    # paired seeds: the same run with the war from 2019 and from 2030 (never); JNIM-IS clashes
+    # in 2019 are ten times likelier with the war, so the count is strictly larger
+    counts = {}
+    for start in (2019.0, 2030.0):
+        events = make_model(seed=4, start="2019-01", end="2019-12",
+                            jnim_is_war_start=start).run().events_frame()  # fmt: skip
+        jihadist = events["actor1"].str.startswith("JNIM") & (
+            events["actor2"] == "Islamic State (Sahel)"
+        )
+        counts[start] = int(jihadist.sum())
+    assert counts[2019.0] > counts[2030.0]

@@ -139,7 +139,7 @@ def hostility(situation: Situation) -> dict[tuple[str, str], float | np.ndarray]
     return {
         ("state", "jnim"): 1.0 - situation.dialogue,
         ("state", "is_sahel"): 1.0,
-        ("jnim", "is_sahel"): p.jnim_is_hostility,
+        ("jnim", "is_sahel"): jihadist_rivalry(situation.month, p),
         ("state", "cma"): vs_cma,
         ("state", "platform"): p.hostility_state_platform * vs_cma,
         ("cma", "is_sahel"): p.hostility_signatory_is,
@@ -148,6 +148,20 @@ def hostility(situation: Situation) -> dict[tuple[str, str], float | np.ndarray]
         ("platform", "jnim"): p.hostility_signatory_jnim * (1.0 - p.collusion),
         ("cma", "platform"): p.hostility_cma_platform,
     }
+
+
+def jihadist_rivalry(month: int, p: Parameters) -> float:
+    """How readily JNIM and IS Sahel fight each other this month (0-1).
+
+    ``jnim_is_prewar_hostility`` before ``jnim_is_war_start`` (their coexistence, the "Sahelian
+    exception"), ``jnim_is_hostility`` from then on (Bolpagni2023: open rivalry since 2020).
+
+    Args:
+        month: Month index (``year * 12 + month - 1``).
+        p: The parameters in force.
+    """
+    at_war = month / 12.0 >= p.jnim_is_war_start - 1e-9
+    return p.jnim_is_hostility if at_war else p.jnim_is_prewar_hostility
 
 
 def _remove_state_side(
@@ -780,6 +794,7 @@ __all__ = [
     "hostility",
     "initial_control",
     "jihadist_offensives",
+    "jihadist_rivalry",
     "one_sided_violence",
     "operation_massacres",
     "protection",

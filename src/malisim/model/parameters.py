@@ -579,8 +579,23 @@ class Parameters(BaseModel):
     )  # fmt: skip
     jnim_is_hostility: float = param(
         1.0, 0.0, 1.0, "share",
-        "How readily JNIM and IS Sahel fight each other where both are present (infighting).",
+        "How readily JNIM and IS Sahel fight each other where both are present, once their "
+        "open war has begun (jnim_is_war_start).",
         ASSUMPTION + " (JNIM and IS Sahel fight each other where both are present)", "jihadists",
+    )  # fmt: skip
+    jnim_is_war_start: float = param(
+        2020.0, 2015.0, 2030.0, "year",
+        "When the open war between JNIM and IS Sahel begins (decimal year; 2020.0 is January "
+        "2020); before it they fight at jnim_is_prewar_hostility.",
+        f"{cite('Bolpagni2023')} (coexistence until mid-2019, open rivalry since 2020)",
+        "jihadists",
+    )  # fmt: skip
+    jnim_is_prewar_hostility: float = param(
+        0.1, 0.0, 1.0, "share",
+        "How readily JNIM and IS Sahel fight each other before their open war (the 'Sahelian "
+        "exception' of coexistence).",
+        ASSUMPTION + f" (rare clashes during the coexistence, {cite('Bolpagni2023')})",
+        "jihadists",
     )  # fmt: skip
     sanctuary_protection: float = param(
         0.5, 0.0, 1.0, "share",
