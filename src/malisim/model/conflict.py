@@ -319,11 +319,12 @@ def operation_massacres(
 
     In each cell where FAMa is on the offensive and jihadists are present, a large killing
     occurs with probability ``massacre_rate * abuse * shield`` and kills a Pareto-distributed
-    toll, ``massacre_min_size * abuse * (1 - u)^(-1 / massacre_tail)``, capped at the people
-    present; ``abuse = impunity * wagner_abuse_multiplier`` where Wagner takes part in the
-    operation and ``impunity`` where FAMa operates alone (the units that operate with Wagner
-    adopt its practices: Moura was a joint operation), and MINUSMA's protection
-    (:func:`protection`) shields as for one-sided violence. The event names Wagner where it operates
+    toll, ``massacre_min_size * abuse * (1 - u)^(-1 / massacre_tail)``, cut at
+    ``massacre_max_size`` and capped at the people present;
+    ``abuse = impunity * wagner_abuse_multiplier`` where Wagner takes part in the operation and
+    ``impunity`` where FAMa operates alone (the units that operate with Wagner adopt its
+    practices: Moura was a joint operation), and MINUSMA's protection (:func:`protection`)
+    shields as for one-sided violence. The event names Wagner where it operates
     (:func:`state_actor`); the perpetrator is *foreign* where Wagner leads, *state* otherwise.
     Two uniforms per cell and month are drawn whatever happens, so the stream stays aligned
     between runs with and without the rule.
@@ -342,7 +343,7 @@ def operation_massacres(
     if cells.size == 0:
         return
     size = p.massacre_min_size * abuse[cells] * (1.0 - u_size[cells]) ** (-1.0 / p.massacre_tail)
-    killed = _cap_civilians(pop, out, cells, np.floor(np.minimum(size, pop[cells])))
+    killed = _cap_civilians(pop, out, cells, np.floor(np.minimum(size, p.massacre_max_size)))
     keep = killed > 0
     cells, killed = cells[keep], killed[keep]
     led = wagner[cells] >= offensive[cells]

@@ -793,6 +793,13 @@ class Parameters(BaseModel):
         ASSUMPTION + f" (heavy-tailed event sizes; {cite('AfricaReport2023')}: at least 500 "
         "killed in Moura)", "foreign",
     )  # fmt: skip
+    massacre_max_size: float = param(
+        1000.0, 50.0, 5000.0, "civilians",
+        "Largest civilian toll of one large killing in an operation (the Pareto toll is cut "
+        "there): twice Moura's.",
+        ASSUMPTION + f" ({cite('AfricaReport2023')}: at least 500 killed in Moura, the largest "
+        "documented)", "foreign",
+    )  # fmt: skip
     wagner_monthly_cost: float = param(
         0.01, 0.0, 0.05, "budget index per person per month",
         "Cost of one Wagner person per month to the junta's budget.",
