@@ -610,6 +610,33 @@ REFERENCES: tuple[Reference, ...] = (
         covers="more than 450 civilians killed in nine major incidents",
     ),
     Reference(
+        key="AfricaReport2023",
+        short="The Africa Report 2023 (UN on Moura)",
+        author="Manon Laplace",
+        title="UN: Moura massacre in Mali left 'at least 500 dead'",
+        kind="news article",
+        date="15 May 2023",
+        publisher="The Africa Report",
+        url="https://www.theafricareport.com/309032/un-moura-massacre-in-mali-left-at-least-500-dead/",
+        covers="the Malian army and Wagner executed hundreds of civilians in Moura, 27-31 March "
+        "2022 (the UN's count: at least 500)",
+    ),
+    Reference(
+        key="Bolpagni2023",
+        short="Bolpagni 2023 (the Central Sahel's powder keg)",
+        author="Alessandro Bolpagni",
+        title="The Central Sahel's Powder Keg: The Inexorable Ascendancy of Jihadist Groups in the "
+        "Shadow of a Renewed International Competition",
+        kind="analysis (Insight #25)",
+        date="June 2023",
+        publisher="theSquare Centre",
+        url="https://www.thesquarecentre.org/2023/06/06/the-central-sahels-powder-keg-the-"
+        "inexorable-ascendancy-of-jihadist-groups-in-the-shadow-of-a-renewed-international-"
+        "competition/",
+        covers="the coexistence of JNIM and the Islamic State in the Sahel until mid-2019 and "
+        "their open rivalry since 2020",
+    ),
+    Reference(
         key="Teller2023",
         short="Teller Report (Kidal retaken, November 2023)",
         author="Teller Report",

@@ -697,7 +697,10 @@ class CivilianPopulation:
 
         Pro-state supporters back the state but do not join (FAMa recruits through its
         budget); dialogue cuts JNIM recruitment; victims take up arms far more readily against
-        those who hurt them ("a means of self-defense and retribution", CRS2020).
+        those who hurt them ("a means of self-defense and retribution", CRS2020). Recruitment
+        is bounded: the monthly share saturates at ``join_share_ceiling``
+        (:func:`saturating_join_share`) and stops when the people who joined reach
+        ``manpower_share`` of the people (:func:`manpower_factor`).
 
         Args:
             sides: The aligned agents (:meth:`choose_sides`).
@@ -714,8 +717,11 @@ class CivilianPopulation:
         rate = np.where(fam == Family.JNIM, p.join_rate * (1.0 - dialogue_here), p.join_rate)
         rate = np.where(fam == Family.STATE, 0.0, rate)
         remembered = np.take(self.memory, sup * N_FAMILIES + enemy[sup])
-        rate = rate * (1.0 + p.retribution_join_multiplier * remembered)
-        joining = self.weight[sup] * rate
+        pull = rate * (1.0 + p.retribution_join_multiplier * remembered)
+        joining = self.weight[sup] * saturating_join_share(pull, p.join_share_ceiling)
+        joining *= manpower_factor(
+            float(joining.sum()), self.joined_people, float(self.weight.sum()), p.manpower_share
+        )
         self.weight[sup] -= joining
         self.joined_people += float(joining.sum())
         flat = fam * n_cells + sides.side_cell
@@ -1117,3 +1123,42 @@ def flight_geography(grid: MaliGrid, table: CommunityTable, params: Parameters) 
 def _chebyshev(grid: MaliGrid, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Grid steps between cells ``a`` and ``b`` (Chebyshev distance on row/col)."""
     return np.maximum(np.abs(grid.row[a] - grid.row[b]), np.abs(grid.col[a] - grid.col[b]))
+
+
+def saturating_join_share(pull: np.ndarray, ceiling: float) -> np.ndarray:
+    """Monthly share of an agent's people who join: ``ceiling * (1 - exp(-pull / ceiling))``.
+
+    Close to ``pull`` while it is small against the ceiling; never above ``ceiling`` however
+    large the memory of victimisation makes the pull (issue 18: no runaway recruitment).
+
+    Args:
+        pull: Unbounded join rate per agent (base rate times the retribution factor).
+        ceiling: Most of an agent's people who can join in one month (``join_share_ceiling``).
+
+    Returns:
+        The share joining, in ``[0, ceiling]``.
+    """
+    return ceiling * -np.expm1(-np.asarray(pull, float) / ceiling)
+
+
+def manpower_factor(wanted: float, joined: float, people: float, share: float) -> float:
+    """Scale on this month's recruits so the people who ever joined stay within the pool.
+
+    The pool is ``share * (people + joined)`` (those who could fight, counting those who already
+    joined); recruitment slows linearly as ``joined`` approaches it and this month's recruits
+    never exceed what is left.
+
+    Args:
+        wanted: Recruits of the month before the bound.
+        joined: People who joined armed groups so far.
+        people: People alive (in Mali or abroad) who have not joined.
+        share: ``manpower_share``.
+
+    Returns:
+        Factor in ``[0, 1]`` to multiply the month's recruits by.
+    """
+    pool = share * (people + joined)
+    left = max(pool - joined, 0.0)
+    if wanted <= 0.0 or pool <= 0.0:
+        return 0.0 if pool <= 0.0 else 1.0
+    return min(left / pool, left / wanted, 1.0)

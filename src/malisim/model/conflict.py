@@ -12,6 +12,8 @@ random stream, removes the dead from the forces, and writes ACLED-style events:
 * :func:`one_sided_violence` — killings and abductions of civilians by each actor, at
   actor-specific abuse rates raised by mercenary presence and impunity and lowered where MINUSMA
   protects civilians;
+* :func:`operation_massacres` — large killings of civilians in the state's operations, with a
+  heavy-tailed toll whose scale rises with Wagner's part in them (Moura, March 2022);
 * :func:`jihadist_offensives` — jihadist groups mass fighters on the cells they can take;
 * :func:`update_control` — who controls each cell after the month's fighting (and
   :func:`initial_control` at the start), and :func:`sieges` of towns surrounded by jihadists;
@@ -137,7 +139,7 @@ def hostility(situation: Situation) -> dict[tuple[str, str], float | np.ndarray]
     return {
         ("state", "jnim"): 1.0 - situation.dialogue,
         ("state", "is_sahel"): 1.0,
-        ("jnim", "is_sahel"): p.jnim_is_hostility,
+        ("jnim", "is_sahel"): jihadist_rivalry(situation.month, p),
         ("state", "cma"): vs_cma,
         ("state", "platform"): p.hostility_state_platform * vs_cma,
         ("cma", "is_sahel"): p.hostility_signatory_is,
@@ -146,6 +148,20 @@ def hostility(situation: Situation) -> dict[tuple[str, str], float | np.ndarray]
         ("platform", "jnim"): p.hostility_signatory_jnim * (1.0 - p.collusion),
         ("cma", "platform"): p.hostility_cma_platform,
     }
+
+
+def jihadist_rivalry(month: int, p: Parameters) -> float:
+    """How readily JNIM and IS Sahel fight each other this month (0-1).
+
+    ``jnim_is_prewar_hostility`` before ``jnim_is_war_start`` (their coexistence, the "Sahelian
+    exception"), ``jnim_is_hostility`` from then on (Bolpagni2023: open rivalry since 2020).
+
+    Args:
+        month: Month index (``year * 12 + month - 1``).
+        p: The parameters in force.
+    """
+    at_war = month / 12.0 >= p.jnim_is_war_start - 1e-9
+    return p.jnim_is_hostility if at_war else p.jnim_is_prewar_hostility
 
 
 def _remove_state_side(
@@ -231,20 +247,20 @@ def clashes(
         ))  # fmt: skip
         stronger_is_a = pa_c >= pb_c
         perp = np.where(stronger_is_a, _family_of(a), _family_of(b))
+        led_by_wagner = np.zeros(cells.size, dtype=bool)
+        if a == "state":
+            # where Wagner leads the state side, the civilians caught in its fire are its own
+            led_by_wagner = wagner_leads(cells, powers)
+            perp = np.where(stronger_is_a & led_by_wagner, FOREIGN, perp)
         np.add.at(out.civilians_killed, (perp, cells), crossfire)
         _split_jihadist(out, perp, cells, crossfire, np.where(stronger_is_a, a, b))
         out.combatants_killed[cells] += combatants
         out.battles[cells] += 1
-        log.add(
-            situation.month,
-            "Armed clash",
-            "fama" if a == "state" else a,
-            b,
-            cells,
-            combatants + crossfire,
-            crossfire,
-            perp,  # family codes, in the order of events.PERPETRATORS
-        )
+        named = state_actor(forces, cells) if a == "state" else np.zeros(cells.size, bool)
+        for actor, sel in (("wagner", named), ("fama" if a == "state" else a, ~named)):
+            # family codes of perp, in the order of events.PERPETRATORS
+            log.add(situation.month, "Armed clash", actor, b, cells[sel],
+                    combatants[sel] + crossfire[sel], crossfire[sel], perp[sel])  # fmt: skip
 
     # jihadist attacks on MINUSMA camps
     pm = powers["minusma"]
@@ -274,6 +290,69 @@ def clashes(
         out.battles[cells] += 1
         out.losses["minusma"] = out.losses.get("minusma", 0.0) + float(pk_dead.sum())
         log.add(situation.month, "Armed clash", group, "minusma", cells, pk_dead + j_dead)
+
+
+def wagner_leads(cells: np.ndarray, powers: dict[str, np.ndarray]) -> np.ndarray:
+    """Whether Wagner's combat power on the state side is at least FAMa's in each cell."""
+    wagner = powers["wagner"][cells]
+    return (wagner > 0) & (wagner >= powers["fama"][cells])
+
+
+def state_actor(forces: Belligerents, cells: np.ndarray) -> np.ndarray:
+    """Whether the event log names Wagner as the state side's actor in each cell.
+
+    ACLED records the Wagner Group by name in the events it takes part in (ICG2023watch: "govt
+    and allied Russian paramilitary Wagner Group [...] carried out strikes"), so every state-side
+    event in a cell where Wagner operates names it; elsewhere the actor is FAMa.
+    """
+    return forces.wagner.troops[cells] > 0
+
+
+def operation_massacres(
+    situation: Situation,
+    forces: Belligerents,
+    rng: np.random.Generator,
+    out: MonthlyViolence,
+    log: EventLog,
+) -> None:
+    """Large killings of civilians in the state's counter-insurgency operations (Moura, 2022).
+
+    In each cell where FAMa is on the offensive and jihadists are present, a large killing
+    occurs with probability ``massacre_rate * abuse * shield`` and kills a Pareto-distributed
+    toll, ``massacre_min_size * abuse * (1 - u)^(-1 / massacre_tail)``, cut at
+    ``massacre_max_size`` and capped at the people present;
+    ``abuse = impunity * wagner_abuse_multiplier`` where Wagner takes part in the operation and
+    ``impunity`` where FAMa operates alone (the units that operate with Wagner adopt its
+    practices: Moura was a joint operation), and MINUSMA's protection (:func:`protection`)
+    shields as for one-sided violence. The event names Wagner where it operates
+    (:func:`state_actor`); the perpetrator is *foreign* where Wagner leads, *state* otherwise.
+    Two uniforms per cell and month are drawn whatever happens, so the stream stays aligned
+    between runs with and without the rule.
+    """
+    p = situation.params
+    pop = situation.population
+    u_occur, u_size = rng.random((2, pop.size))
+    offensive = forces.state.offensive
+    wagner = forces.wagner.troops
+    operation = (offensive > 0) & (
+        (forces.jnim.fighters + forces.is_sahel.fighters) > p.min_presence
+    )
+    abuse = p.impunity * np.where(wagner > 0, p.wagner_abuse_multiplier, 1.0)
+    shield = 1.0 - protection(forces.minusma, situation.topology, p)
+    cells = np.flatnonzero(operation & (u_occur < p.massacre_rate * abuse * shield))
+    if cells.size == 0:
+        return
+    size = p.massacre_min_size * abuse[cells] * (1.0 - u_size[cells]) ** (-1.0 / p.massacre_tail)
+    killed = _cap_civilians(pop, out, cells, np.floor(np.minimum(size, p.massacre_max_size)))
+    keep = killed > 0
+    cells, killed = cells[keep], killed[keep]
+    led = wagner[cells] >= offensive[cells]
+    family = np.where(led, FOREIGN, STATE)
+    np.add.at(out.civilians_killed, (family, cells), killed)
+    named = state_actor(forces, cells)
+    for actor, sel in (("wagner", named), ("fama", ~named)):
+        log.add(situation.month, "Attack", actor, "civilians", cells[sel], killed[sel],
+                killed[sel], family[sel])  # fmt: skip
 
 
 def _cap_civilians(
@@ -716,11 +795,15 @@ __all__ = [
     "hostility",
     "initial_control",
     "jihadist_offensives",
+    "jihadist_rivalry",
     "one_sided_violence",
+    "operation_massacres",
     "protection",
     "side_powers",
     "sieges",
+    "state_actor",
     "strikes",
     "update_control",
     "violence_index",
+    "wagner_leads",
 ]

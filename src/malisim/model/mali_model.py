@@ -418,9 +418,16 @@ class MaliModel(mesa.Model):
         )
 
     def _one_sided_violence(self) -> None:
-        """Phase ``violence`` (:func:`conflict.one_sided_violence`)."""
+        """Phase ``violence``: :func:`conflict.one_sided_violence`, then the large killings.
+
+        (:func:`conflict.operation_massacres`).
+        """
+        situation = self.situation()
         conflict.one_sided_violence(
-            self.situation(), self.forces, self.streams["violence"], self._violence, self.events
+            situation, self.forces, self.streams["violence"], self._violence, self.events
+        )
+        conflict.operation_massacres(
+            situation, self.forces, self.streams["violence"], self._violence, self.events
         )
 
     def _civilian_step(self) -> None:

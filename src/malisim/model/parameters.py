@@ -186,6 +186,23 @@ class Parameters(BaseModel):
         "join rate is multiplied by 1 + this * remembered victimisation by the enemy.",
         f"{S001} ('a means of self-defense and retribution'); value an assumption", "civilians",
     )  # fmt: skip
+    join_share_ceiling: float = param(
+        0.05, 0.005, 0.5, "share per month",
+        "Most of an agent's people who can join an armed group in one month: the monthly share "
+        "joining is ceiling * (1 - exp(-pull / ceiling)), pull = join rate * (1 + "
+        "retribution_join_multiplier * memory); close to the pull when it is small, never above "
+        "the ceiling (bounded recruitment, issue 18).",
+        ASSUMPTION + " (a household sends a bounded share of its people to fight each month)",
+        "civilians",
+    )  # fmt: skip
+    manpower_share: float = param(
+        0.05, 0.005, 0.25, "share of the people",
+        "Share of the people (alive in Mali or abroad, plus those who already joined) that armed "
+        "groups can ever recruit from the civilian population: recruitment slows as the people "
+        "who joined approach it and stops there.",
+        ASSUMPTION + " (only part of the fighting-age people can be drawn into armed groups)",
+        "civilians",
+    )  # fmt: skip
     initial_idps: float = param(
         110_000, 0, 400_000, "people",
         "Internally displaced people in January 2019 (late 2019: 201,000, 'roughly double the "
@@ -562,8 +579,23 @@ class Parameters(BaseModel):
     )  # fmt: skip
     jnim_is_hostility: float = param(
         1.0, 0.0, 1.0, "share",
-        "How readily JNIM and IS Sahel fight each other where both are present (infighting).",
+        "How readily JNIM and IS Sahel fight each other where both are present, once their "
+        "open war has begun (jnim_is_war_start).",
         ASSUMPTION + " (JNIM and IS Sahel fight each other where both are present)", "jihadists",
+    )  # fmt: skip
+    jnim_is_war_start: float = param(
+        2020.0, 2015.0, 2030.0, "year",
+        "When the open war between JNIM and IS Sahel begins (decimal year; 2020.0 is January "
+        "2020); before it they fight at jnim_is_prewar_hostility.",
+        f"{cite('Bolpagni2023')} (coexistence until mid-2019, open rivalry since 2020)",
+        "jihadists",
+    )  # fmt: skip
+    jnim_is_prewar_hostility: float = param(
+        0.1, 0.0, 1.0, "share",
+        "How readily JNIM and IS Sahel fight each other before their open war (the 'Sahelian "
+        "exception' of coexistence).",
+        ASSUMPTION + f" (rare clashes during the coexistence, {cite('Bolpagni2023')})",
+        "jihadists",
     )  # fmt: skip
     sanctuary_protection: float = param(
         0.5, 0.0, 1.0, "share",
@@ -736,6 +768,37 @@ class Parameters(BaseModel):
         4.0, 1.0, 20.0, "multiplier",
         "Abuse rate of Wagner relative to FAMa (and of FAMa units operating jointly).",
         f"{S002} (Moura), {S004} (Wagner abuses)", "foreign",
+    )  # fmt: skip
+    massacre_rate: float = param(
+        0.08, 0.0, 1.0, "1/month per cell of operation",
+        "Monthly probability of a large killing of civilians in a cell where the state's forces "
+        "conduct an offensive against jihadists present, per unit of the operation's abuse "
+        "factor (impunity, times wagner_abuse_multiplier where Wagner takes part): about nine "
+        "major incidents in the first 3.5 months of 2022, with Wagner on FAMa's offensives in "
+        "eight cells (offensive_cells) and a multiplier of 4, give 9 / 3.5 / 8 / 4 = 0.08.",
+        f"{cite('TF1info2022')} (ACLED: nine major incidents involving the army and Wagner, "
+        "January to mid-April 2022)", "foreign",
+    )  # fmt: skip
+    massacre_min_size: float = param(
+        5.0, 1.0, 50.0, "civilians",
+        "Smallest civilian toll of a large killing in an operation, per unit of the operation's "
+        "abuse factor (the scale of the Pareto distribution of its size).",
+        ASSUMPTION + " (mean toll 3 * 5 * 4 = 60 with Wagner, against more than 450 civilians in "
+        "nine incidents, TF1info2022)", "foreign",
+    )  # fmt: skip
+    massacre_tail: float = param(
+        1.5, 1.1, 3.0, "Pareto exponent",
+        "Tail exponent of the size of large killings in operations: P(toll > x) = (scale / "
+        "x)^tail; small values make Moura-scale events (hundreds killed) likelier.",
+        ASSUMPTION + f" (heavy-tailed event sizes; {cite('AfricaReport2023')}: at least 500 "
+        "killed in Moura)", "foreign",
+    )  # fmt: skip
+    massacre_max_size: float = param(
+        1000.0, 50.0, 5000.0, "civilians",
+        "Largest civilian toll of one large killing in an operation (the Pareto toll is cut "
+        "there): twice Moura's.",
+        ASSUMPTION + f" ({cite('AfricaReport2023')}: at least 500 killed in Moura, the largest "
+        "documented)", "foreign",
     )  # fmt: skip
     wagner_monthly_cost: float = param(
         0.01, 0.0, 0.05, "budget index per person per month",
