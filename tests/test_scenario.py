@@ -342,7 +342,9 @@ def test_malformed_date(tmp_path: Path):
     path = write(tmp_path, "s.yaml", "name: x\nstart: 2019-13\n")
     assert error_of(path) == f"{path}:2: start: '2019-13' has month 13: expected 01 to 12"
     path = write(tmp_path, "t.yaml", "name: x\nend: 201912\n")
-    assert error_of(path) == f"{path}:2: end: expected a month YYYY-MM, e.g. 2022-01, got 201912"
+    assert error_of(path) == (
+        f"{path}:2: end: expected a month YYYY-MM no later than 2030-12, e.g. 2022-01, got 201912"
+    )
     path = write(tmp_path, "u.yaml", "name: x\nstart: 2019-01-15\n")
     assert "u.yaml:2: start: '2019-01-15' is not a month: expected YYYY-MM" in error_of(path)
     path = write(tmp_path, "v.yaml", "name: x\npolicies:\n  - type: parameter_schedule\n"

@@ -55,7 +55,7 @@ from malisim.core.yamlio import load_yaml_file
 from malisim.experiment.config import ExecutorSection
 from malisim.experiment.design import NAME_ALLOWED, name_problem
 from malisim.model.parameters import Parameters, parameter_specs
-from malisim.policies import Month
+from malisim.policies import Month, RunEnd
 from malisim.scenario import SET_SOURCE, ResolvedScenario, load_scenario
 
 _PERIOD = re.compile(r"^(\d{4}-\d{2})\.\.(\d{4}-\d{2})$")
@@ -89,7 +89,9 @@ class CalibrationFile(BaseModel):
     description: str = Field("", description="What it is for.")
     scenario: str = Field(description="Scenario file, relative to this file's folder.")
     start: Month | None = Field(None, description="First simulated month (YYYY-MM).")
-    end: Month | None = Field(None, description="Last simulated month (YYYY-MM).")
+    end: RunEnd | None = Field(
+        None, description="Last simulated month (YYYY-MM; at the latest 2030-12)."
+    )
     params: dict[str, Any] = Field(default_factory=dict, description="Fixed overrides.")
     priors: dict[str, Any] = Field(description="Parameter -> {low, high, why}.")
     targets: str | None = Field(None, description="Targets CSV (default: the shipped one).")

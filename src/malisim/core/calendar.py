@@ -12,6 +12,9 @@ import re
 DEFAULT_START = "2019-01"
 #: Last month (inclusive) of a run unless a scenario or the caller says otherwise.
 DEFAULT_END = "2026-12"
+#: Last month (inclusive) any run may reach: scenarios may explore futures to here, no further
+#: (the model's inputs, such as the population growth rate, are not meant to carry beyond it).
+LATEST_END = "2030-12"
 #: First month of the fit period: documented figures from here to :data:`FIT_END` may be fitted.
 FIT_START = "2019-01"
 #: Last month of the fit period; every documented figure from the month after is out-of-sample
@@ -46,6 +49,26 @@ def parse_month(text: str) -> int:
     if not 1900 <= year <= 2200:
         raise DateError(f"{text!r} has year {year}: expected 1900 to 2200")
     return year * 12 + month - 1
+
+
+def check_run_end(text: str) -> str:
+    """Check the last month of a run: a ``YYYY-MM`` month no later than :data:`LATEST_END`.
+
+    Args:
+        text: The run's last month, such as ``"2030-12"``.
+
+    Returns:
+        The text unchanged.
+
+    Raises:
+        DateError: If the text is not a month or is after :data:`LATEST_END`.
+    """
+    if parse_month(text) > parse_month(LATEST_END):
+        raise DateError(
+            f"{text!r} is after {LATEST_END}, the last month a run may reach: "
+            f"expected {LATEST_END} or earlier"
+        )
+    return text
 
 
 def format_month(index: int) -> str:

@@ -69,7 +69,7 @@ from malisim.experiment.design import (
 )
 from malisim.experiment.executor_kinds import DEFAULT_EXECUTOR, ExecutorKind
 from malisim.model.parameters import Parameters, parameter_specs
-from malisim.policies import POLICY_REGISTRY, Month
+from malisim.policies import POLICY_REGISTRY, Month, RunEnd
 from malisim.policies.base import setting_unit
 from malisim.scenario import ResolvedScenario, load_scenario, load_scenario_with
 from malisim.scenario.settings import (
@@ -99,7 +99,9 @@ class ExperimentFile(BaseModel):
     )
     seed: int = Field(ge=0, le=2**63 - 1, description="Root seed of the experiment.")
     start: Month | None = Field(None, description="First month for every scenario (YYYY-MM).")
-    end: Month | None = Field(None, description="Last month for every scenario (YYYY-MM).")
+    end: RunEnd | None = Field(
+        None, description="Last month for every scenario (YYYY-MM; at the latest 2030-12)."
+    )
     params: dict[str, Any] = Field(
         default_factory=dict, description="Parameter overrides applied to every scenario."
     )

@@ -31,7 +31,13 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from malisim.core.calendar import DEFAULT_END, DEFAULT_START, format_month, parse_month
+from malisim.core.calendar import (
+    DEFAULT_END,
+    DEFAULT_START,
+    check_run_end,
+    format_month,
+    parse_month,
+)
 from malisim.core.rng import RandomStreams
 from malisim.model import conflict, initial
 from malisim.model.actors import (
@@ -64,7 +70,8 @@ class MaliModel(mesa.Model):
         seed: Root seed of the run; every stochastic process draws from its own stream
             derived from it (:class:`malisim.core.rng.RandomStreams`). ``None`` draws a fresh seed.
         start: First month, ``YYYY-MM`` (default 2019-01).
-        end: Last month, ``YYYY-MM`` inclusive (default 2026-12).
+        end: Last month, ``YYYY-MM`` inclusive (default 2026-12; at the latest 2030-12,
+            :data:`~malisim.core.calendar.LATEST_END`).
         policies: Policies (anything with the lifecycle of
             :class:`~malisim.model.hooks.ModelPolicy`, e.g. those of :mod:`malisim.policies`),
             stepped each month in order with the model as their
@@ -74,7 +81,7 @@ class MaliModel(mesa.Model):
 
     Raises:
         pydantic.ValidationError: If a parameter is unknown or out of range.
-        malisim.core.calendar.DateError: If a date is malformed.
+        malisim.core.calendar.DateError: If a date is malformed or ``end`` is after 2030-12.
         ValueError: If ``end`` is before ``start``.
     """
 
@@ -94,7 +101,7 @@ class MaliModel(mesa.Model):
         super().__init__(seed=self.streams.python_seed())
         self.seed_value = int(seed)
         self.start_month = parse_month(start)
-        self.end_month = parse_month(end)
+        self.end_month = parse_month(check_run_end(end))
         if self.end_month < self.start_month:
             raise ValueError(f"end {end} is before start {start}")
         self.month = self.start_month

@@ -39,7 +39,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic.json_schema import JsonDict
 
-from malisim.core.calendar import parse_month
+from malisim.core.calendar import LATEST_END, check_run_end, parse_month
 from malisim.core.locate import KeyWording, TypeWord
 from malisim.model.hooks import HOOKS, INDICATORS, PolicyHooks
 from malisim.model.parameters import Parameters
@@ -86,6 +86,14 @@ def _is_month_field(field: Any) -> bool:
 
 #: A ``YYYY-MM`` month kept as text (so scenarios round-trip unchanged) and checked on load.
 Month = Annotated[str, AfterValidator(_check_month), TypeWord("a month YYYY-MM, e.g. 2022-01")]
+
+#: The last month of a run: a :data:`Month` no later than
+#: :data:`~malisim.core.calendar.LATEST_END` (scenario files, experiments, the command line).
+RunEnd = Annotated[
+    str,
+    AfterValidator(check_run_end),
+    TypeWord(f"a month YYYY-MM no later than {LATEST_END}, e.g. 2022-01"),
+]
 
 
 class Trigger(BaseModel):

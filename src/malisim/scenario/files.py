@@ -6,7 +6,7 @@ A scenario file is a YAML mapping::
     description: History, but France stays.
     extends: history                 # a file in the same folder, with or without .yaml
     start: 2019-01                   # optional; default 2019-01
-    end: 2026-12                     # optional; default 2026-12
+    end: 2026-12                     # optional; default 2026-12, at the latest 2030-12
     params:                          # overrides of malisim.model.parameters.Parameters
       fama_troops: 25000
     policies:                        # built through the policy registry by `type`
@@ -33,7 +33,14 @@ from malisim.core.errors import UserError, did_you_mean
 from malisim.core.locate import Locator, TypeWord, describe, raise_validation
 from malisim.core.yamlio import LineOf
 from malisim.model.parameters import Parameters
-from malisim.policies import POLICY_REGISTRY, Month, Policy, policy_from_dict, policy_types
+from malisim.policies import (
+    POLICY_REGISTRY,
+    Month,
+    Policy,
+    RunEnd,
+    policy_from_dict,
+    policy_types,
+)
 
 #: What an item of ``policies`` must be, for the message when it is not a mapping.
 _POLICY_ITEM = "a mapping with a 'type' key, e.g. {type: parameter_schedule, ...}"
@@ -58,7 +65,9 @@ class Scenario(BaseModel):
         "folder, with or without .yaml (e.g. historical); no folders or absolute paths.",
     )
     start: Month | None = Field(None, description="First month of the run (YYYY-MM).")
-    end: Month | None = Field(None, description="Last month of the run (YYYY-MM), inclusive.")
+    end: RunEnd | None = Field(
+        None, description="Last month of the run (YYYY-MM), inclusive; at the latest 2030-12."
+    )
     params: dict[str, Any] = Field(
         default_factory=dict, description="Parameter overrides (see docs/parameters.md)."
     )

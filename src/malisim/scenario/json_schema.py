@@ -15,21 +15,23 @@ from typing import Any
 from pydantic import BaseModel
 
 from malisim.model.parameters import Parameters
-from malisim.policies import POLICY_REGISTRY, Month, policy_types
+from malisim.policies import POLICY_REGISTRY, Month, RunEnd, policy_types
 from malisim.scenario.files import Scenario
 
 _MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 _MONTH_CHECK = Month.__metadata__[0]  # the AfterValidator that makes a str a Month
+_RUN_END_CHECK = RunEnd.__metadata__[0]  # the one that makes a str the last month of a run
 
 
 def _is_month_field(info: Any) -> bool:
     """Return whether a pydantic field is a :data:`~malisim.policies.Month` (optional or not)."""
-    if any(m is _MONTH_CHECK for m in info.metadata):
+    checks = (_MONTH_CHECK, _RUN_END_CHECK)
+    if any(m in checks for m in info.metadata):
         return True
     stack = [info.annotation]
     while stack:
         tp = stack.pop()
-        if any(m is _MONTH_CHECK for m in getattr(tp, "__metadata__", ())):
+        if any(m in checks for m in getattr(tp, "__metadata__", ())):
             return True
         stack.extend(typing.get_args(tp))
     return False

@@ -33,7 +33,7 @@ from malisim.core.errors import UserError, did_you_mean
 from malisim.core.locate import Locator, describe, raise_validation
 from malisim.core.yamlio import LineOf, load_yaml_file, parse_yaml_text
 from malisim.model.parameters import Parameters
-from malisim.policies import Month, Policy
+from malisim.policies import Month, Policy, RunEnd
 from malisim.scenario.files import Scenario, build_policy, check_params, validate_scenario
 from malisim.scenario.resolved import ResolvedScenario
 from malisim.scenario.settings import (
@@ -312,7 +312,7 @@ class _Overrides(BaseModel):
     name: str | None = None
     description: str | None = None
     start: Month | None = None
-    end: Month | None = None
+    end: RunEnd | None = None
 
 
 _SET_KEYS = ("name", "description", "start", "end")

@@ -41,7 +41,7 @@ from malisim.core.yamlio import load_yaml_file
 from malisim.experiment.config import ExecutorSection
 from malisim.model.outcomes import scalar_columns
 from malisim.model.parameters import parameter_specs
-from malisim.policies import Month
+from malisim.policies import Month, RunEnd
 from malisim.scenario import ResolvedScenario, load_scenario
 
 #: Fewest Morris trajectories accepted (sigma and the bootstrap need several effects each).
@@ -62,7 +62,7 @@ class SensitivityFile(BaseModel):
     description: str = Field("", description="What the analysis is for.")
     scenario: str = Field(description="Scenario file, relative to this file's folder.")
     start: Month | None = Field(None, description="First month (YYYY-MM).")
-    end: Month | None = Field(None, description="Last month (YYYY-MM).")
+    end: RunEnd | None = Field(None, description="Last month (YYYY-MM; at the latest 2030-12).")
     params: dict[str, Any] = Field(default_factory=dict, description="Fixed overrides.")
     parameters: dict[str, Any] = Field(description="Parameter -> [low, high] or `bounds`.")
     outcomes: list[str] = Field(description="Run-level outcomes analysed.")
