@@ -72,6 +72,12 @@ CROSS_BORDER_REGIONS: tuple[str, ...] = ("Mopti", "Tombouctou", "Gao", "Kidal", 
 #: Mopti stands for Mopti-Sévaré).
 CAPITAL_TOWNS: tuple[str, ...] = ("Bamako", "Mopti", "Ségou", "Gao", "Timbuktu", "Ménaka")
 
+# Status codes as int8 scalars: comparing the int8 status array with an IntEnum member makes
+# numpy widen the whole array to int64 first (about ten times slower per comparison).
+_RESIDENT = np.int8(Status.RESIDENT)
+_DISPLACED = np.int8(Status.DISPLACED)
+_REFUGEE = np.int8(Status.REFUGEE)
+
 
 @dataclass(frozen=True)
 class CommunityTable:
@@ -364,7 +370,7 @@ class CivilianPopulation:
             rng: The setup generator.
         """
         grid = self.grid
-        w = origin_weight[self.cell] * (self.status == Status.RESIDENT)
+        w = origin_weight[self.cell] * (self.status == _RESIDENT)
         if w.sum() <= 0 or idps + refugees <= 0:
             return
         keys = rng.random(self.cell.size) ** (1.0 / np.maximum(w, 1e-12))
@@ -404,7 +410,7 @@ class CivilianPopulation:
             Per-cell support, recruits, population and displacement.
         """
         cell = self.cell.astype(np.intp)  # nobody moves before flight and return (7.1.7)
-        here = self.status != Status.REFUGEE
+        here = self.status != _REFUGEE
         present = self._people_present(cell, here)
         idps_start = self._idp_stock()
         killed = self.victimise(signals, cell, here, present, rngs["victimisation"])  # 7.1.1
@@ -421,15 +427,15 @@ class CivilianPopulation:
         flows.idp_joined = idps_after_violence - idps_after_joining
         growth = self.grow()  # 7.1.8
         n_cells = self.grid.n_cells
-        disp = self.status == Status.DISPLACED
+        disp = self.status == _DISPLACED
         flows.idp_growth = np.bincount(self.cell, weights=growth * disp, minlength=n_cells)
-        ref = self.status == Status.REFUGEE
+        ref = self.status == _REFUGEE
         flows.refugee_growth = np.bincount(self.home, weights=growth * ref, minlength=n_cells)
         return self.census(support, recruits, killed, flows)
 
     def _idp_stock(self) -> np.ndarray:
         """Displaced people present per cell."""
-        disp = self.status == Status.DISPLACED
+        disp = self.status == _DISPLACED
         return np.bincount(self.cell, weights=self.weight * disp, minlength=self.grid.n_cells)
 
     def _people_present(self, cell: np.ndarray, here: np.ndarray) -> np.ndarray:
@@ -502,7 +508,7 @@ class CivilianPopulation:
             Hardship per agent in [0, 1] (float32).
         """
         p = self.params
-        displaced = (self.status != Status.RESIDENT).astype(np.float32)
+        displaced = (self.status != _RESIDENT).astype(np.float32)
         return np.clip(
             self.hardship0
             + p.hardship_conflict_weight * signals.violence_index[cell]
@@ -653,9 +659,7 @@ class CivilianPopulation:
         vw = np.float32(p.victimisation_weight)
         present_here = signals.presence > 0
         idx = np.flatnonzero(self.active)
-        a_cell = np.where(self.status[idx] == Status.DISPLACED, self.home[idx], cell[idx]).astype(
-            np.intp
-        )
+        a_cell = np.where(self.status[idx] == _DISPLACED, self.home[idx], cell[idx]).astype(np.intp)
         keep = (present_here.sum(axis=0) > 0)[a_cell]
         idx, a_cell = idx[keep], a_cell[keep]
         total_presence = signals.presence.sum(axis=0)
@@ -742,7 +746,7 @@ class CivilianPopulation:
         n = self.cell.size
         u_move, u_ref = rng.random((2, n), dtype=np.float32)
         danger = flight_danger(violence, self.params)
-        away = self.status != Status.RESIDENT
+        away = self.status != _RESIDENT
         self.months_away[away] += 1
         returns = self._return_home(danger, u_move)
         flight = self._flee(violence, danger, returns[0], u_move, u_ref, rng)
@@ -763,8 +767,8 @@ class CivilianPopulation:
             ``(mask of the agents who went home, their cell before, whether each was a refugee)``.
         """
         p = self.params
-        away = np.flatnonzero((self.status != Status.RESIDENT) & ~self.protracted)
-        refugee = self.status[away] == Status.REFUGEE
+        away = np.flatnonzero((self.status != _RESIDENT) & ~self.protracted)
+        refugee = self.status[away] == _REFUGEE
         safe_home = 1.0 - danger[self.home[away]]
         safe_here = np.where(refugee, 1.0, 1.0 - danger[self.cell[away]])
         relative = np.minimum(1.0, safe_home / np.maximum(safe_here, np.finfo(float).tiny))
@@ -809,7 +813,7 @@ class CivilianPopulation:
         cell = self.cell.astype(np.intp)
         # the most risk-averse (R -> 1) bound each cell's probability: only agents under it can flee
         bound = p.flight_rate * flight_danger(violence * (p.flight_risk_offset + 1.0), p)
-        idx = np.flatnonzero((u_flee < bound[cell]) & (self.status != Status.REFUGEE) & ~going_home)
+        idx = np.flatnonzero((u_flee < bound[cell]) & (self.status != _REFUGEE) & ~going_home)
         perceived = violence[cell[idx]] * (p.flight_risk_offset + self.risk_aversion[idx])
         idx = idx[u_flee[idx] < p.flight_rate * flight_danger(perceived, p)]
         origin = cell[idx]
@@ -833,7 +837,7 @@ class CivilianPopulation:
         self.cell[movers] = dest[dest != origin[inland]]
         self.status[movers] = Status.DISPLACED
         fled = idx[moved]
-        self.months_away[fled[status_before[moved] == Status.RESIDENT]] = 0
+        self.months_away[fled[status_before[moved] == _RESIDENT]] = 0
         self.returnee[fled] = False
         return fled, origin[moved], status_before[moved], to_border[moved]
 
@@ -854,7 +858,7 @@ class CivilianPopulation:
         fled, origin, before, crossed = flight
         w_fled = w[fled]
         w_back = w[back]
-        new = before == Status.RESIDENT
+        new = before == _RESIDENT
         dest = self.cell[fled].astype(np.intp)
         inland = ~crossed
         zeros = np.zeros(n_cells)
@@ -948,18 +952,18 @@ class CivilianPopulation:
         """
         n_cells = self.grid.n_cells
         cell = self.cell.astype(np.intp)
-        here = self.status != Status.REFUGEE
+        here = self.status != _REFUGEE
         population = np.bincount(cell, weights=self.weight * here, minlength=n_cells)
         self._present = population
-        disp = self.status == Status.DISPLACED
+        disp = self.status == _DISPLACED
         idps = np.bincount(cell, weights=self.weight * disp, minlength=n_cells)
-        ref = self.status == Status.REFUGEE
+        ref = self.status == _REFUGEE
         refugees = np.bincount(
             self.country[ref].astype(np.intp),
             weights=self.weight[ref],
             minlength=len(NEIGHBOUR_COUNTRIES),
         )
-        back = self.returnee & (self.status == Status.RESIDENT)
+        back = self.returnee & (self.status == _RESIDENT)
         returnees = np.bincount(self.home, weights=self.weight * back, minlength=n_cells)
         newly = flows.idps_new.sum() + flows.idps_secondary_in.sum() + flows.refugees_new.sum()
         returned = flows.idp_returns.sum() + flows.refugee_returns.sum()
@@ -987,7 +991,7 @@ class CivilianPopulation:
             present: People present per cell (counted here when not given).
         """
         n_cells = self.grid.n_cells
-        here = self.status != Status.REFUGEE
+        here = self.status != _REFUGEE
         living = np.bincount(self.home, weights=self.weight * here, minlength=n_cells)
         if present is None:
             present = np.bincount(self.cell, weights=self.weight * here, minlength=n_cells)
@@ -1003,9 +1007,9 @@ class CivilianPopulation:
         return {
             "initial": self.initial_people,
             "growth": self.growth_people,
-            "residents": float(w[self.status == Status.RESIDENT].sum()),
-            "displaced": float(w[self.status == Status.DISPLACED].sum()),
-            "refugees": float(w[self.status == Status.REFUGEE].sum()),
+            "residents": float(w[self.status == _RESIDENT].sum()),
+            "displaced": float(w[self.status == _DISPLACED].sum()),
+            "refugees": float(w[self.status == _REFUGEE].sum()),
             "killed": self.killed_people,
             "joined_armed_groups": self.joined_people,
         }
