@@ -344,6 +344,7 @@ class CivilianPopulation:
         self.returnee = np.zeros(n, dtype=bool)
         self.geography = flight_geography(grid, self.table, params)
         self._present: np.ndarray | None = None
+        self._vision_cache: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
         # people accounting (conservation): initial + growth = present + abroad + killed + joined
         self.initial_people = float(self.weight.sum())
@@ -412,31 +413,36 @@ class CivilianPopulation:
         cell = self.cell.astype(np.intp)  # nobody moves before flight and return (7.1.7)
         here = self.status != _REFUGEE
         present = self._people_present(cell, here)
-        idps_start = self._idp_stock()
+        disp = np.flatnonzero(self.status == _DISPLACED)  # nobody changes status before 7.1.7
+        idps_start = self._idp_stock(disp)
         killed = self.victimise(signals, cell, here, present, rngs["victimisation"])  # 7.1.1
-        idps_after_violence = self._idp_stock()
+        idps_after_violence = self._idp_stock(disp)
         hardship = self.monthly_hardship(signals, cell)  # 7.1.2
         self.update_legitimacy(signals, cell)  # 7.1.3
         enemy = self.activate(signals, hardship, cell, here)  # 7.1.4
         sides = self.choose_sides(signals, enemy, cell)  # 7.1.5
         recruits = self.recruit(sides, enemy, dialogue)  # 7.1.6
         support = self.count_supporters(sides)  # after the joiners left, before growth
-        idps_after_joining = self._idp_stock()
+        idps_after_joining = self._idp_stock(disp)
         flows = self.flee_and_return(signals.violence_index, rngs["movement"])  # 7.1.7
         flows.idp_deaths = idps_start - idps_after_violence
         flows.idp_joined = idps_after_violence - idps_after_joining
         growth = self.grow()  # 7.1.8
         n_cells = self.grid.n_cells
-        disp = self.status == _DISPLACED
-        flows.idp_growth = np.bincount(self.cell, weights=growth * disp, minlength=n_cells)
-        ref = self.status == _REFUGEE
-        flows.refugee_growth = np.bincount(self.home, weights=growth * ref, minlength=n_cells)
+        disp = np.flatnonzero(self.status == _DISPLACED)
+        flows.idp_growth = np.bincount(self.cell[disp], weights=growth[disp], minlength=n_cells)
+        ref = np.flatnonzero(self.status == _REFUGEE)
+        flows.refugee_growth = np.bincount(self.home[ref], weights=growth[ref], minlength=n_cells)
         return self.census(support, recruits, killed, flows)
 
-    def _idp_stock(self) -> np.ndarray:
-        """Displaced people present per cell."""
-        disp = self.status == _DISPLACED
-        return np.bincount(self.cell, weights=self.weight * disp, minlength=self.grid.n_cells)
+    def _idp_stock(self, disp: np.ndarray) -> np.ndarray:
+        """Displaced people present per cell, given the indices of the displaced agents.
+
+        Counting only them gives the same sums, bit for bit, as weighting every agent by a
+        mask: ``bincount`` adds each cell's weights in agent order, and the zeros of the masked
+        agents add nothing.
+        """
+        return np.bincount(self.cell[disp], weights=self.weight[disp], minlength=self.grid.n_cells)
 
     def _people_present(self, cell: np.ndarray, here: np.ndarray) -> np.ndarray:
         """People present per cell: last month's census, counted afresh in the first month."""
@@ -565,11 +571,11 @@ class CivilianPopulation:
         """
         p = self.params
         n_cells = self.grid.n_cells
-        indptr, indices = self.grid.within(p.vision_radius)
-        src = np.repeat(np.arange(n_cells), np.diff(indptr))
-        seen = signals.presence + np.vstack(
-            [np.bincount(src, weights=row[indices], minlength=n_cells) for row in signals.presence]
-        )
+        src, indices, flat = self._vision(p.vision_radius, signals.presence.shape[0])
+        presence = signals.presence
+        seen = presence + np.bincount(
+            flat, weights=presence[:, indices].ravel(), minlength=presence.size
+        ).reshape(presence.shape)
         g, enemy = self._grievance_and_enemy(signals, hardship, cell, seen)
         prev_active = self._active_people(n_cells)
         seen_active = prev_active + np.bincount(
@@ -585,6 +591,22 @@ class CivilianPopulation:
         active &= here
         self.active = active
         return enemy
+
+    def _vision(self, radius: int, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Neighbour pairs within ``radius``: ``(source cell, neighbour, flat row-cell bin)``.
+
+        ``flat`` bins pair ``k`` of row ``r`` at ``r * n_cells + src[k]``: one ``bincount`` sums
+        every row's neighbours, each cell's terms in the same order as a ``bincount`` per row.
+        """
+        key = (radius, n_rows)
+        cached = self._vision_cache.get(key)
+        if cached is None:
+            n_cells = self.grid.n_cells
+            indptr, indices = self.grid.within(radius)
+            src = np.repeat(np.arange(n_cells), np.diff(indptr))
+            flat = (np.arange(n_rows)[:, None] * n_cells + src[None, :]).ravel()
+            cached = self._vision_cache[key] = (src, indices, flat)
+        return cached
 
     def _grievance_and_enemy(
         self, signals: CellSignals, hardship: np.ndarray, cell: np.ndarray, seen: np.ndarray
@@ -636,7 +658,8 @@ class CivilianPopulation:
 
     def _active_people(self, n_cells: int) -> np.ndarray:
         """People per cell who were active last month (Epstein's A, in people)."""
-        return np.bincount(self.cell, weights=self.weight * self.active, minlength=n_cells)
+        act = np.flatnonzero(self.active)
+        return np.bincount(self.cell[act], weights=self.weight[act], minlength=n_cells)
 
     # ------------------------------------------------------------------ 7.1.5 choice of side
     def choose_sides(self, signals: CellSignals, enemy: np.ndarray, cell: np.ndarray) -> SideChoice:
@@ -951,20 +974,21 @@ class CivilianPopulation:
         people in between).
         """
         n_cells = self.grid.n_cells
-        cell = self.cell.astype(np.intp)
-        here = self.status != _REFUGEE
-        population = np.bincount(cell, weights=self.weight * here, minlength=n_cells)
+        w = self.weight
+        status = self.status
+        w_here = w * (status != _REFUGEE)
+        population = np.bincount(self.cell, weights=w_here, minlength=n_cells)
         self._present = population
-        disp = self.status == _DISPLACED
-        idps = np.bincount(cell, weights=self.weight * disp, minlength=n_cells)
-        ref = self.status == _REFUGEE
+        disp = np.flatnonzero(status == _DISPLACED)
+        idps = np.bincount(self.cell[disp], weights=w[disp], minlength=n_cells)
+        ref = np.flatnonzero(status == _REFUGEE)
         refugees = np.bincount(
             self.country[ref].astype(np.intp),
-            weights=self.weight[ref],
+            weights=w[ref],
             minlength=len(NEIGHBOUR_COUNTRIES),
         )
-        back = self.returnee & (self.status == _RESIDENT)
-        returnees = np.bincount(self.home, weights=self.weight * back, minlength=n_cells)
+        back = np.flatnonzero(self.returnee & (status == _RESIDENT))
+        returnees = np.bincount(self.home[back], weights=w[back], minlength=n_cells)
         newly = flows.idps_new.sum() + flows.idps_secondary_in.sum() + flows.refugees_new.sum()
         returned = flows.idp_returns.sum() + flows.refugee_returns.sum()
         return CivilianOutputs(
@@ -978,7 +1002,7 @@ class CivilianPopulation:
             returned=float(returned),
             flows=flows,
             returnees=returnees,
-            living=self.people_living(population),
+            living=self._living(w_here, population),
         )
 
     def people_living(self, present: np.ndarray | None = None) -> np.ndarray:
@@ -990,11 +1014,14 @@ class CivilianPopulation:
         Args:
             present: People present per cell (counted here when not given).
         """
-        n_cells = self.grid.n_cells
-        here = self.status != _REFUGEE
-        living = np.bincount(self.home, weights=self.weight * here, minlength=n_cells)
+        w_here = self.weight * (self.status != _REFUGEE)
         if present is None:
-            present = np.bincount(self.cell, weights=self.weight * here, minlength=n_cells)
+            present = np.bincount(self.cell, weights=w_here, minlength=self.grid.n_cells)
+        return self._living(w_here, present)
+
+    def _living(self, w_here: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """:meth:`people_living` from each agent's people in Mali (0 for refugees)."""
+        living = np.bincount(self.home, weights=w_here, minlength=self.grid.n_cells)
         return np.maximum(living, present)
 
     # ------------------------------------------------------------------ read-outs
