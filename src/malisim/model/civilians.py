@@ -514,15 +514,16 @@ class CivilianPopulation:
             Hardship per agent in [0, 1] (float32).
         """
         p = self.params
-        displaced = (self.status != _RESIDENT).astype(np.float32)
-        return np.clip(
+        # each term is computed on its per-cell (per-status) table and then gathered: the same
+        # products, element by element, as computing them per agent
+        displaced = np.array([0.0, 1.0, 1.0], dtype=np.float32)  # by Status code
+        h = (
             self.hardship0
-            + p.hardship_conflict_weight * signals.violence_index[cell]
-            + p.hardship_displaced * displaced
-            + p.hardship_economy_weight * signals.economic_loss[cell],
-            0.0,
-            1.0,
-        ).astype(np.float32)
+            + (p.hardship_conflict_weight * signals.violence_index)[cell]
+            + (p.hardship_displaced * displaced)[self.status]
+            + (p.hardship_economy_weight * signals.economic_loss)[cell]
+        )
+        return np.clip(h, 0.0, 1.0, out=h).astype(np.float32)
 
     # ------------------------------------------------------------------ 7.1.3 legitimacy
     def update_legitimacy(self, signals: CellSignals, cell: np.ndarray) -> None:
@@ -547,9 +548,10 @@ class CivilianPopulation:
         np.clip(target, 0.0, 1.0, out=target)
         target = target.reshape(n_comm * n_cells, N_FAMILIES).astype(np.float32)
         key = self.community.astype(np.intp) * n_cells + cell
-        self.legitimacy += np.float32(p.legitimacy_adjustment) * (
-            np.take(target, key, axis=0) - self.legitimacy
-        )
+        step = np.take(target, key, axis=0)
+        np.subtract(step, self.legitimacy, out=step)
+        step *= np.float32(p.legitimacy_adjustment)
+        self.legitimacy += step
 
     # ------------------------------------------------------------------ 7.1.4 activation
     def activate(
@@ -694,14 +696,13 @@ class CivilianPopulation:
         appeal = (
             np.take(self.legitimacy, idx, axis=0)
             - vw * np.take(self.memory, idx, axis=0)
-            + np.take(presence_term, a_cell, axis=1).T
-        )
-        rows_a = np.arange(idx.size)
-        appeal_of_enemy = appeal[rows_a, enemy[idx]].copy()
-        appeal = np.where(np.take(present_here, a_cell, axis=1).T, appeal, -np.inf)
-        appeal[rows_a, enemy[idx]] = -np.inf
-        choice = np.argmax(appeal, axis=1)
-        chosen = appeal[rows_a, choice]
+            + np.take(presence_term.T, a_cell, axis=0)
+        )  # (agents, families), C order
+        flat_enemy = np.arange(0, appeal.size, N_FAMILIES) + enemy[idx]
+        appeal_of_enemy = np.take(appeal, flat_enemy)
+        appeal = np.where(np.take(present_here.T, a_cell, axis=0), appeal, -np.inf)
+        np.put(appeal, flat_enemy, -np.inf)
+        choice, chosen = _row_argmax(appeal)
         aligned = np.isfinite(chosen) & (chosen > appeal_of_enemy)
         support = np.full(self.cell.size, NO_SUPPORT, dtype=np.int8)
         support[idx[aligned]] = choice[aligned]
@@ -1050,6 +1051,25 @@ class CivilianPopulation:
             self.country, self.protracted, self.months_away, self.returnee,
         )  # fmt: skip
         return sum(a.nbytes for a in arrays) / self.cell.size
+
+
+def _row_argmax(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.argmax(values, axis=1)`` and the row maxima, for a few columns and many rows.
+
+    A pass per column instead of numpy's per-row reduction (slow for short rows); the first
+    maximum wins as in ``np.argmax``. Rows holding a NaN go through ``np.argmax`` itself.
+    """
+    if np.isnan(values).any():  # np.argmax takes the first NaN as the maximum
+        arg = np.argmax(values, axis=1)
+        return arg, values[np.arange(values.shape[0]), arg]
+    best = values[:, 0].copy()
+    arg = np.zeros(values.shape[0], dtype=np.intp)
+    for j in range(1, values.shape[1]):
+        col = values[:, j]
+        better = col > best
+        arg[better] = j
+        best[better] = col[better]
+    return arg, best
 
 
 def _allocate(population: np.ndarray, n_agents: int) -> np.ndarray:
