@@ -488,13 +488,15 @@ class CivilianPopulation:
             p_cell *= np.minimum(1.0, 1.0 / np.maximum(p_cell.sum(axis=0), 1e-12))
             bounds = np.cumsum(p_cell, axis=0)
             idx = np.flatnonzero(exposed_cells[cell] & here)
-            b = bounds[:, cell[idx]]  # (families, exposed agents)
-            fam = (u_hit[idx][None, :] >= b).sum(axis=0)
-            hit = fam < N_FAMILIES
-            self.memory[idx[hit], fam[hit]] += np.float32(p.memory_increment)
+            # the bounds rise with the family (a cumulative sum of non-negative terms), so only
+            # agents under their cell's top bound are hit: the others would count all families
+            idx = idx[u_hit[idx] < bounds[-1][cell[idx]]]
+            b = bounds[:, cell[idx]]  # (families, agents hit)
+            fam = (u_hit[idx][None, :] >= b).sum(axis=0)  # < N_FAMILIES
+            self.memory[idx, fam] += np.float32(p.memory_increment)
             survive = 1.0 - killed_cell / np.maximum(present, 1e-9)
             hit_cells = np.flatnonzero((killed_cell > 0)[cell] & here)
-            lost = self.weight[hit_cells] * (1.0 - survive[cell[hit_cells]])
+            lost = self.weight[hit_cells] * (1.0 - survive)[cell[hit_cells]]
             self.weight[hit_cells] -= lost
             killed = float(lost.sum())
         else:
@@ -770,14 +772,14 @@ class CivilianPopulation:
         n = self.cell.size
         u_move, u_ref = rng.random((2, n), dtype=np.float32)
         danger = flight_danger(violence, self.params)
-        away = self.status != _RESIDENT
+        away = np.flatnonzero(self.status != _RESIDENT)
         self.months_away[away] += 1
-        returns = self._return_home(danger, u_move)
+        returns = self._return_home(danger, u_move, away)
         flight = self._flee(violence, danger, returns[0], u_move, u_ref, rng)
         return self._movement_flows(returns, flight)
 
     def _return_home(
-        self, danger: np.ndarray, u_return: np.ndarray
+        self, danger: np.ndarray, u_return: np.ndarray, away: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Send home the displaced and refugees who decide to return this month.
 
@@ -787,11 +789,16 @@ class CivilianPopulation:
         ``rate`` the ``return_rate`` (IDPs) or ``refugee_return_rate`` (refugees); the
         protracted share never returns.
 
+        Args:
+            danger: Danger of each cell (:func:`flight_danger` of its violence index).
+            u_return: The month's uniform of each agent deciding return (or flight).
+            away: Indices of the agents away from home (displaced or refugees).
+
         Returns:
             ``(mask of the agents who went home, their cell before, whether each was a refugee)``.
         """
         p = self.params
-        away = np.flatnonzero((self.status != _RESIDENT) & ~self.protracted)
+        away = away[~self.protracted[away]]
         refugee = self.status[away] == _REFUGEE
         safe_home = 1.0 - danger[self.home[away]]
         safe_here = np.where(refugee, 1.0, 1.0 - danger[self.cell[away]])
@@ -837,7 +844,8 @@ class CivilianPopulation:
         cell = self.cell.astype(np.intp)
         # the most risk-averse (R -> 1) bound each cell's probability: only agents under it can flee
         bound = p.flight_rate * flight_danger(violence * (p.flight_risk_offset + 1.0), p)
-        idx = np.flatnonzero((u_flee < bound[cell]) & (self.status != _REFUGEE) & ~going_home)
+        idx = np.flatnonzero(u_flee < bound[cell])
+        idx = idx[(self.status[idx] != _REFUGEE) & ~going_home[idx]]
         perceived = violence[cell[idx]] * (p.flight_risk_offset + self.risk_aversion[idx])
         idx = idx[u_flee[idx] < p.flight_rate * flight_danger(perceived, p)]
         origin = cell[idx]
