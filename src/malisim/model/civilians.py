@@ -516,13 +516,13 @@ class CivilianPopulation:
             Hardship per agent in [0, 1] (float32).
         """
         p = self.params
-        # each term is computed on its per-cell (per-status) table and then gathered: the same
-        # products, element by element, as computing them per agent
-        displaced = np.array([0.0, 1.0, 1.0], dtype=np.float32)  # by Status code
+        displaced = (self.status != _RESIDENT).astype(np.float32)
+        # the per-cell terms are computed per cell and then gathered: the same products,
+        # element by element, as computing them per agent
         h = (
             self.hardship0
             + (p.hardship_conflict_weight * signals.violence_index)[cell]
-            + (p.hardship_displaced * displaced)[self.status]
+            + p.hardship_displaced * displaced
             + (p.hardship_economy_weight * signals.economic_loss)[cell]
         )
         return np.clip(h, 0.0, 1.0, out=h).astype(np.float32)
@@ -700,11 +700,13 @@ class CivilianPopulation:
             - vw * np.take(self.memory, idx, axis=0)
             + np.take(presence_term.T, a_cell, axis=0)
         )  # (agents, families), C order
-        flat_enemy = np.arange(0, appeal.size, N_FAMILIES) + enemy[idx]
+        row_start = np.arange(0, appeal.size, N_FAMILIES)  # flat index of each row's first column
+        flat_enemy = row_start + enemy[idx]
         appeal_of_enemy = np.take(appeal, flat_enemy)
         appeal = np.where(np.take(present_here.T, a_cell, axis=0), appeal, -np.inf)
         np.put(appeal, flat_enemy, -np.inf)
-        choice, chosen = _row_argmax(appeal)
+        choice = np.argmax(appeal, axis=1)
+        chosen = np.take(appeal, row_start + choice)
         aligned = np.isfinite(chosen) & (chosen > appeal_of_enemy)
         support = np.full(self.cell.size, NO_SUPPORT, dtype=np.int8)
         support[idx[aligned]] = choice[aligned]
@@ -1059,25 +1061,6 @@ class CivilianPopulation:
             self.country, self.protracted, self.months_away, self.returnee,
         )  # fmt: skip
         return sum(a.nbytes for a in arrays) / self.cell.size
-
-
-def _row_argmax(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.argmax(values, axis=1)`` and the row maxima, for a few columns and many rows.
-
-    A pass per column instead of numpy's per-row reduction (slow for short rows); the first
-    maximum wins as in ``np.argmax``. Rows holding a NaN go through ``np.argmax`` itself.
-    """
-    if np.isnan(values).any():  # np.argmax takes the first NaN as the maximum
-        arg = np.argmax(values, axis=1)
-        return arg, values[np.arange(values.shape[0]), arg]
-    best = values[:, 0].copy()
-    arg = np.zeros(values.shape[0], dtype=np.intp)
-    for j in range(1, values.shape[1]):
-        col = values[:, j]
-        better = col > best
-        arg[better] = j
-        best[better] = col[better]
-    return arg, best
 
 
 def _allocate(population: np.ndarray, n_agents: int) -> np.ndarray:
