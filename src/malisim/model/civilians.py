@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,9 @@ from malisim.model.civil_violence import arrest_probability, grievance, is_activ
 from malisim.model.parameters import Parameters
 from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid, haversine_km
 from malisim.model.vocab import FAMILIES, N_FAMILIES, NO_SUPPORT, Family, Livelihood, Status
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 #: Communities, in the column order of ``data/communities.csv``.
 COMMUNITIES: tuple[str, ...] = (
@@ -344,7 +348,7 @@ class CivilianPopulation:
         self.returnee = np.zeros(n, dtype=bool)
         self.geography = flight_geography(grid, self.table, params)
         self._present: np.ndarray | None = None
-        self._vision_cache: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._neighbour_cache: dict[int, csr_matrix] = {}
 
         # people accounting (conservation): initial + growth = present + abroad + killed + joined
         self.initial_people = float(self.weight.sum())
@@ -575,16 +579,12 @@ class CivilianPopulation:
         """
         p = self.params
         n_cells = self.grid.n_cells
-        src, indices, flat = self._vision(p.vision_radius, signals.presence.shape[0])
-        presence = signals.presence
-        seen = presence + np.bincount(
-            flat, weights=presence[:, indices].ravel(), minlength=presence.size
-        ).reshape(presence.shape)
+        around = self._neighbour_sum(p.vision_radius)
+        presence = np.asarray(signals.presence, dtype=np.float64)
+        seen = presence + (around @ presence.T).T
         g, enemy = self._grievance_and_enemy(signals, hardship, cell, seen)
         prev_active = self._active_people(n_cells)
-        seen_active = prev_active + np.bincount(
-            src, weights=prev_active[indices], minlength=n_cells
-        )
+        seen_active = prev_active + around @ prev_active
         p_reprisal = arrest_probability(
             p.deterrence_scale * np.take(seen, enemy * n_cells + cell),
             seen_active[cell] + self.weight,
@@ -596,21 +596,22 @@ class CivilianPopulation:
         self.active = active
         return enemy
 
-    def _vision(self, radius: int, n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Neighbour pairs within ``radius``: ``(source cell, neighbour, flat row-cell bin)``.
+    def _neighbour_sum(self, radius: int) -> csr_matrix:
+        """The ``(n_cells, n_cells)`` 0/1 matrix that sums each cell's neighbours within ``radius``.
 
-        ``flat`` bins pair ``k`` of row ``r`` at ``r * n_cells + src[k]``: one ``bincount`` sums
-        every row's neighbours, each cell's terms in the same order as a ``bincount`` per row.
+        Built once per radius from :meth:`MaliGrid.within` (CSR, neighbours ascending). Its
+        product adds each cell's neighbours one by one in that order, from zero, as a
+        ``bincount`` over the same pairs does: the sums are the same bit for bit.
         """
-        key = (radius, n_rows)
-        cached = self._vision_cache.get(key)
-        if cached is None:
+        matrix = self._neighbour_cache.get(radius)
+        if matrix is None:
+            from scipy.sparse import csr_matrix  # loaded with the model's dependencies anyway
+
             n_cells = self.grid.n_cells
             indptr, indices = self.grid.within(radius)
-            src = np.repeat(np.arange(n_cells), np.diff(indptr))
-            flat = (np.arange(n_rows)[:, None] * n_cells + src[None, :]).ravel()
-            cached = self._vision_cache[key] = (src, indices, flat)
-        return cached
+            matrix = csr_matrix((np.ones(indices.size), indices, indptr), shape=(n_cells, n_cells))
+            self._neighbour_cache[radius] = matrix
+        return matrix
 
     def _grievance_and_enemy(
         self, signals: CellSignals, hardship: np.ndarray, cell: np.ndarray, seen: np.ndarray
