@@ -585,21 +585,14 @@ class CivilianPopulation:
         g, enemy = self._grievance_and_enemy(signals, hardship, cell, seen)
         prev_active = self._active_people(n_cells)
         seen_active = prev_active + around @ prev_active
-        # the net risk is never negative (k and the deterrence scale are positive), so only
-        # agents whose grievance alone exceeds the threshold (compared in float64, as
-        # ``is_active`` compares ``G - N``) can be active: the rule is applied to them only
-        cand = np.flatnonzero((g > np.float64(p.activation_threshold)) & here)
-        c_cell = cell[cand]
         p_reprisal = arrest_probability(
-            p.deterrence_scale * np.take(seen, enemy[cand] * n_cells + c_cell),
-            seen_active[c_cell] + self.weight[cand],
+            p.deterrence_scale * np.take(seen, enemy * n_cells + cell),
+            seen_active[cell] + self.weight,
             k=p.arrest_k,
             rounding="none",
         )
-        active = np.zeros(self.cell.size, dtype=bool)
-        active[cand] = is_active(
-            g[cand], net_risk(self.risk_aversion[cand], p_reprisal), p.activation_threshold
-        )
+        active = is_active(g, net_risk(self.risk_aversion, p_reprisal), p.activation_threshold)
+        active &= here
         self.active = active
         return enemy
 
