@@ -582,11 +582,14 @@ class CivilianPopulation:
         around = self._neighbour_sum(p.vision_radius)
         presence = np.asarray(signals.presence, dtype=np.float64)
         seen = presence + (around @ presence.T).T
-        g, enemy = self._grievance_and_enemy(signals, hardship, cell, seen)
+        g, enemy, victims = self._grievance_and_enemy(signals, hardship, cell, seen)
         prev_active = self._active_people(n_cells)
         seen_active = prev_active + around @ prev_active
+        # the enemy is the cell's authority but for victims: enforcers per cell, then theirs
+        enforcers = (p.deterrence_scale * seen[signals.authority, np.arange(n_cells)])[cell]
+        enforcers[victims] = p.deterrence_scale * seen[enemy[victims], cell[victims]]
         p_reprisal = arrest_probability(
-            p.deterrence_scale * np.take(seen, enemy * n_cells + cell),
+            enforcers,
             seen_active[cell] + self.weight,
             k=p.arrest_k,
             rounding="none",
@@ -615,8 +618,8 @@ class CivilianPopulation:
 
     def _grievance_and_enemy(
         self, signals: CellSignals, hardship: np.ndarray, cell: np.ndarray, seen: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Grievance of each agent against its enemy, and the enemy.
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Grievance of each agent against its enemy, the enemy, and who may not face the authority.
 
         Grievance against the cell's authority (its controller; the strongest family where
         contested) is Epstein's hardship times illegitimacy; against every family it adds the
@@ -632,7 +635,8 @@ class CivilianPopulation:
             seen: ``(n_families, n_cells)`` armed presence within vision.
 
         Returns:
-            ``(grievance, enemy)`` per agent.
+            ``(grievance, enemy)`` per agent, and the indices of the victims (the only agents
+            whose enemy may differ from their cell's authority).
         """
         p = self.params
         n_cells = self.grid.n_cells
@@ -640,7 +644,7 @@ class CivilianPopulation:
         vw = np.float32(p.victimisation_weight)
         candidate = seen > 0
         candidate[signals.authority, np.arange(n_cells)] = True
-        auth = signals.authority[cell].astype(np.intp)
+        auth = signals.authority.astype(np.intp, copy=False)[cell]
         flat_auth = np.arange(0, n * N_FAMILIES, N_FAMILIES) + auth
         g = np.minimum(
             grievance(hardship, np.take(self.legitimacy, flat_auth))
@@ -649,8 +653,7 @@ class CivilianPopulation:
         )
         enemy = auth.copy()
         mem = self.memory
-        most = np.maximum(np.maximum(mem[:, 0], mem[:, 1]), np.maximum(mem[:, 2], mem[:, 3]))
-        victims = np.flatnonzero(most > np.float32(p.retribution_memory_floor))
+        victims = _rows_with_any(mem > np.float32(p.retribution_memory_floor))
         if victims.size:
             g_v = vw * np.take(mem, victims, axis=0)
             g_v[np.arange(victims.size), auth[victims]] = g[victims]
@@ -659,7 +662,7 @@ class CivilianPopulation:
             enemy_v = np.argmax(g_v, axis=1)
             enemy[victims] = enemy_v
             g[victims] = g_v[np.arange(victims.size), enemy_v]
-        return g, enemy
+        return g, enemy, victims
 
     def _active_people(self, n_cells: int) -> np.ndarray:
         """People per cell who were active last month (Epstein's A, in people)."""
@@ -1062,6 +1065,18 @@ class CivilianPopulation:
             self.country, self.protracted, self.months_away, self.returnee,
         )  # fmt: skip
         return sum(a.nbytes for a in arrays) / self.cell.size
+
+
+def _rows_with_any(mask: np.ndarray) -> np.ndarray:
+    """Indices of the rows of a 2-D boolean array holding at least one True.
+
+    A C-ordered row of 1, 2, 4 or 8 booleans is read as one unsigned integer, non-zero exactly
+    when one of them is set (``mask.any(axis=1)`` reduces short rows one by one, far slower).
+    """
+    width = mask.shape[1]
+    if width in (1, 2, 4, 8) and mask.flags.c_contiguous:
+        return np.flatnonzero(mask.view(f"u{width}").reshape(-1))
+    return np.flatnonzero(mask.any(axis=1))
 
 
 def _allocate(population: np.ndarray, n_agents: int) -> np.ndarray:
