@@ -1075,7 +1075,7 @@ def _rows_with_any(mask: np.ndarray) -> np.ndarray:
     """
     width = mask.shape[1]
     if width in (1, 2, 4, 8) and mask.flags.c_contiguous:
-        return np.flatnonzero(mask.view(f"u{width}").reshape(-1))
+        return np.flatnonzero(mask.view(f"u{width}").reshape(-1) != 0)
     return np.flatnonzero(mask.any(axis=1))
 
 
