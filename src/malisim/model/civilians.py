@@ -521,14 +521,13 @@ class CivilianPopulation:
         """
         p = self.params
         displaced = (self.status != _RESIDENT).astype(np.float32)
-        # the per-cell terms are computed per cell and then gathered: the same products,
-        # element by element, as computing them per agent
-        h = (
-            self.hardship0
-            + (p.hardship_conflict_weight * signals.violence_index)[cell]
-            + p.hardship_displaced * displaced
-            + (p.hardship_economy_weight * signals.economic_loss)[cell]
-        )
+        # ((baseline + violence) + displacement) + economy, summed in place in one float64
+        # array; the per-cell terms are computed per cell and then gathered (the same products,
+        # element by element, as computing them per agent)
+        h = (p.hardship_conflict_weight * signals.violence_index)[cell]
+        np.add(self.hardship0, h, out=h)
+        h += p.hardship_displaced * displaced
+        h += (p.hardship_economy_weight * signals.economic_loss)[cell]
         return np.clip(h, 0.0, 1.0, out=h).astype(np.float32)
 
     # ------------------------------------------------------------------ 7.1.3 legitimacy
