@@ -349,6 +349,7 @@ class CivilianPopulation:
         self.geography = flight_geography(grid, self.table, params)
         self._present: np.ndarray | None = None
         self._neighbour_cache: dict[int, csr_matrix] = {}
+        self._home_order_cache: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
         # people accounting (conservation): initial + growth = present + abroad + killed + joined
         self.initial_people = float(self.weight.sum())
@@ -1035,8 +1036,29 @@ class CivilianPopulation:
 
     def _living(self, w_here: np.ndarray, present: np.ndarray) -> np.ndarray:
         """:meth:`people_living` from each agent's people in Mali (0 for refugees)."""
-        living = np.bincount(self.home, weights=w_here, minlength=self.grid.n_cells)
+        order, home = self._home_order()
+        living = np.bincount(home, weights=w_here[order], minlength=self.grid.n_cells)
         return np.maximum(living, present)
+
+    def _home_order(self) -> tuple[np.ndarray, np.ndarray]:
+        """A visiting order of the agents for sums per home cell, and their home cells in it.
+
+        The agents are sorted by home cell, so a ``bincount`` over ``home`` adds into one cell
+        after another: each addition waits for the previous one. This order takes the first
+        agent of every home cell, then the second of each, and so on: each cell still adds
+        its agents in index order (the same sums, bit for bit) but consecutive additions go
+        to different cells. Built once (``home`` never changes; checked each call).
+        """
+        cached = self._home_order_cache
+        if cached is None or not np.array_equal(cached[0], self.home):
+            home = self.home.astype(np.intp)
+            by_home = np.argsort(home, kind="stable")
+            counts = np.bincount(home, minlength=self.grid.n_cells)
+            rank = np.empty(home.size, dtype=np.intp)
+            rank[by_home] = np.arange(home.size) - np.repeat(np.cumsum(counts) - counts, counts)
+            order = np.lexsort((home, rank))  # by rank within the home cell, then by cell
+            cached = self._home_order_cache = (self.home.copy(), order, home[order])
+        return cached[1], cached[2]
 
     # ------------------------------------------------------------------ read-outs
     def people_accounting(self) -> dict[str, float]:
