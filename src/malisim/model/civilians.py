@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,9 @@ from malisim.model.civil_violence import arrest_probability, grievance, is_activ
 from malisim.model.parameters import Parameters
 from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid, haversine_km
 from malisim.model.vocab import FAMILIES, N_FAMILIES, NO_SUPPORT, Family, Livelihood, Status
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 #: Communities, in the column order of ``data/communities.csv``.
 COMMUNITIES: tuple[str, ...] = (
@@ -71,6 +75,12 @@ CROSS_BORDER_REGIONS: tuple[str, ...] = ("Mopti", "Tombouctou", "Gao", "Kidal", 
 #: Bamako and the regional capitals that pull the displaced (main towns of ``grid.csv``;
 #: Mopti stands for Mopti-Sévaré).
 CAPITAL_TOWNS: tuple[str, ...] = ("Bamako", "Mopti", "Ségou", "Gao", "Timbuktu", "Ménaka")
+
+# Status codes as int8 scalars: comparing the int8 status array with an IntEnum member makes
+# numpy widen the whole array to int64 first (about ten times slower per comparison).
+_RESIDENT = np.int8(Status.RESIDENT)
+_DISPLACED = np.int8(Status.DISPLACED)
+_REFUGEE = np.int8(Status.REFUGEE)
 
 
 @dataclass(frozen=True)
@@ -338,6 +348,8 @@ class CivilianPopulation:
         self.returnee = np.zeros(n, dtype=bool)
         self.geography = flight_geography(grid, self.table, params)
         self._present: np.ndarray | None = None
+        self._neighbour_cache: dict[int, csr_matrix] = {}
+        self._home_order_cache: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
         # people accounting (conservation): initial + growth = present + abroad + killed + joined
         self.initial_people = float(self.weight.sum())
@@ -364,7 +376,7 @@ class CivilianPopulation:
             rng: The setup generator.
         """
         grid = self.grid
-        w = origin_weight[self.cell] * (self.status == Status.RESIDENT)
+        w = origin_weight[self.cell] * (self.status == _RESIDENT)
         if w.sum() <= 0 or idps + refugees <= 0:
             return
         keys = rng.random(self.cell.size) ** (1.0 / np.maximum(w, 1e-12))
@@ -404,33 +416,38 @@ class CivilianPopulation:
             Per-cell support, recruits, population and displacement.
         """
         cell = self.cell.astype(np.intp)  # nobody moves before flight and return (7.1.7)
-        here = self.status != Status.REFUGEE
+        here = self.status != _REFUGEE
         present = self._people_present(cell, here)
-        idps_start = self._idp_stock()
+        disp = np.flatnonzero(self.status == _DISPLACED)  # nobody changes status before 7.1.7
+        idps_start = self._idp_stock(disp)
         killed = self.victimise(signals, cell, here, present, rngs["victimisation"])  # 7.1.1
-        idps_after_violence = self._idp_stock()
+        idps_after_violence = self._idp_stock(disp)
         hardship = self.monthly_hardship(signals, cell)  # 7.1.2
         self.update_legitimacy(signals, cell)  # 7.1.3
         enemy = self.activate(signals, hardship, cell, here)  # 7.1.4
         sides = self.choose_sides(signals, enemy, cell)  # 7.1.5
         recruits = self.recruit(sides, enemy, dialogue)  # 7.1.6
         support = self.count_supporters(sides)  # after the joiners left, before growth
-        idps_after_joining = self._idp_stock()
+        idps_after_joining = self._idp_stock(disp)
         flows = self.flee_and_return(signals.violence_index, rngs["movement"])  # 7.1.7
         flows.idp_deaths = idps_start - idps_after_violence
         flows.idp_joined = idps_after_violence - idps_after_joining
         growth = self.grow()  # 7.1.8
         n_cells = self.grid.n_cells
-        disp = self.status == Status.DISPLACED
-        flows.idp_growth = np.bincount(self.cell, weights=growth * disp, minlength=n_cells)
-        ref = self.status == Status.REFUGEE
-        flows.refugee_growth = np.bincount(self.home, weights=growth * ref, minlength=n_cells)
+        disp = np.flatnonzero(self.status == _DISPLACED)
+        flows.idp_growth = np.bincount(self.cell[disp], weights=growth[disp], minlength=n_cells)
+        ref = np.flatnonzero(self.status == _REFUGEE)
+        flows.refugee_growth = np.bincount(self.home[ref], weights=growth[ref], minlength=n_cells)
         return self.census(support, recruits, killed, flows)
 
-    def _idp_stock(self) -> np.ndarray:
-        """Displaced people present per cell."""
-        disp = self.status == Status.DISPLACED
-        return np.bincount(self.cell, weights=self.weight * disp, minlength=self.grid.n_cells)
+    def _idp_stock(self, disp: np.ndarray) -> np.ndarray:
+        """Displaced people present per cell, given the indices of the displaced agents.
+
+        Counting only them gives the same sums, bit for bit, as weighting every agent by a
+        mask: ``bincount`` adds each cell's weights in agent order, and the zeros of the masked
+        agents add nothing.
+        """
+        return np.bincount(self.cell[disp], weights=self.weight[disp], minlength=self.grid.n_cells)
 
     def _people_present(self, cell: np.ndarray, here: np.ndarray) -> np.ndarray:
         """People present per cell: last month's census, counted afresh in the first month."""
@@ -476,13 +493,15 @@ class CivilianPopulation:
             p_cell *= np.minimum(1.0, 1.0 / np.maximum(p_cell.sum(axis=0), 1e-12))
             bounds = np.cumsum(p_cell, axis=0)
             idx = np.flatnonzero(exposed_cells[cell] & here)
-            b = bounds[:, cell[idx]]  # (families, exposed agents)
-            fam = (u_hit[idx][None, :] >= b).sum(axis=0)
-            hit = fam < N_FAMILIES
-            self.memory[idx[hit], fam[hit]] += np.float32(p.memory_increment)
+            # the bounds rise with the family (a cumulative sum of non-negative terms), so only
+            # agents under their cell's top bound are hit: the others would count all families
+            idx = idx[u_hit[idx] < bounds[-1][cell[idx]]]
+            b = bounds[:, cell[idx]]  # (families, agents hit)
+            fam = (u_hit[idx][None, :] >= b).sum(axis=0)  # < N_FAMILIES
+            self.memory[idx, fam] += np.float32(p.memory_increment)
             survive = 1.0 - killed_cell / np.maximum(present, 1e-9)
             hit_cells = np.flatnonzero((killed_cell > 0)[cell] & here)
-            lost = self.weight[hit_cells] * (1.0 - survive[cell[hit_cells]])
+            lost = self.weight[hit_cells] * (1.0 - survive)[cell[hit_cells]]
             self.weight[hit_cells] -= lost
             killed = float(lost.sum())
         else:
@@ -502,15 +521,15 @@ class CivilianPopulation:
             Hardship per agent in [0, 1] (float32).
         """
         p = self.params
-        displaced = (self.status != Status.RESIDENT).astype(np.float32)
-        return np.clip(
-            self.hardship0
-            + p.hardship_conflict_weight * signals.violence_index[cell]
-            + p.hardship_displaced * displaced
-            + p.hardship_economy_weight * signals.economic_loss[cell],
-            0.0,
-            1.0,
-        ).astype(np.float32)
+        displaced = (self.status != _RESIDENT).astype(np.float32)
+        # ((baseline + violence) + displacement) + economy, summed in place in one float64
+        # array; the per-cell terms are computed per cell and then gathered (the same products,
+        # element by element, as computing them per agent)
+        h = (p.hardship_conflict_weight * signals.violence_index)[cell]
+        np.add(self.hardship0, h, out=h)
+        h += p.hardship_displaced * displaced
+        h += (p.hardship_economy_weight * signals.economic_loss)[cell]
+        return np.clip(h, 0.0, 1.0, out=h).astype(np.float32)
 
     # ------------------------------------------------------------------ 7.1.3 legitimacy
     def update_legitimacy(self, signals: CellSignals, cell: np.ndarray) -> None:
@@ -535,9 +554,10 @@ class CivilianPopulation:
         np.clip(target, 0.0, 1.0, out=target)
         target = target.reshape(n_comm * n_cells, N_FAMILIES).astype(np.float32)
         key = self.community.astype(np.intp) * n_cells + cell
-        self.legitimacy += np.float32(p.legitimacy_adjustment) * (
-            np.take(target, key, axis=0) - self.legitimacy
-        )
+        step = np.take(target, key, axis=0)
+        np.subtract(step, self.legitimacy, out=step)
+        step *= np.float32(p.legitimacy_adjustment)
+        self.legitimacy += step
 
     # ------------------------------------------------------------------ 7.1.4 activation
     def activate(
@@ -559,18 +579,17 @@ class CivilianPopulation:
         """
         p = self.params
         n_cells = self.grid.n_cells
-        indptr, indices = self.grid.within(p.vision_radius)
-        src = np.repeat(np.arange(n_cells), np.diff(indptr))
-        seen = signals.presence + np.vstack(
-            [np.bincount(src, weights=row[indices], minlength=n_cells) for row in signals.presence]
-        )
-        g, enemy = self._grievance_and_enemy(signals, hardship, cell, seen)
+        around = self._neighbour_sum(p.vision_radius)
+        presence = np.asarray(signals.presence, dtype=np.float64)
+        seen = presence + (around @ presence.T).T
+        g, enemy, victims = self._grievance_and_enemy(signals, hardship, cell, seen)
         prev_active = self._active_people(n_cells)
-        seen_active = prev_active + np.bincount(
-            src, weights=prev_active[indices], minlength=n_cells
-        )
+        seen_active = prev_active + around @ prev_active
+        # the enemy is the cell's authority but for victims: enforcers per cell, then theirs
+        enforcers = (p.deterrence_scale * seen[signals.authority, np.arange(n_cells)])[cell]
+        enforcers[victims] = p.deterrence_scale * seen[enemy[victims], cell[victims]]
         p_reprisal = arrest_probability(
-            p.deterrence_scale * np.take(seen, enemy * n_cells + cell),
+            enforcers,
             seen_active[cell] + self.weight,
             k=p.arrest_k,
             rounding="none",
@@ -580,10 +599,27 @@ class CivilianPopulation:
         self.active = active
         return enemy
 
+    def _neighbour_sum(self, radius: int) -> csr_matrix:
+        """The ``(n_cells, n_cells)`` 0/1 matrix that sums each cell's neighbours within ``radius``.
+
+        Built once per radius from :meth:`MaliGrid.within` (CSR, neighbours ascending). Its
+        product adds each cell's neighbours one by one in that order, from zero, as a
+        ``bincount`` over the same pairs does: the sums are the same bit for bit.
+        """
+        matrix = self._neighbour_cache.get(radius)
+        if matrix is None:
+            from scipy.sparse import csr_matrix  # loaded with the model's dependencies anyway
+
+            n_cells = self.grid.n_cells
+            indptr, indices = self.grid.within(radius)
+            matrix = csr_matrix((np.ones(indices.size), indices, indptr), shape=(n_cells, n_cells))
+            self._neighbour_cache[radius] = matrix
+        return matrix
+
     def _grievance_and_enemy(
         self, signals: CellSignals, hardship: np.ndarray, cell: np.ndarray, seen: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Grievance of each agent against its enemy, and the enemy.
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Grievance of each agent against its enemy, the enemy, and who may not face the authority.
 
         Grievance against the cell's authority (its controller; the strongest family where
         contested) is Epstein's hardship times illegitimacy; against every family it adds the
@@ -599,7 +635,8 @@ class CivilianPopulation:
             seen: ``(n_families, n_cells)`` armed presence within vision.
 
         Returns:
-            ``(grievance, enemy)`` per agent.
+            ``(grievance, enemy)`` per agent, and the indices of the victims (the only agents
+            whose enemy may differ from their cell's authority).
         """
         p = self.params
         n_cells = self.grid.n_cells
@@ -607,7 +644,7 @@ class CivilianPopulation:
         vw = np.float32(p.victimisation_weight)
         candidate = seen > 0
         candidate[signals.authority, np.arange(n_cells)] = True
-        auth = signals.authority[cell].astype(np.intp)
+        auth = signals.authority.astype(np.intp, copy=False)[cell]
         flat_auth = np.arange(0, n * N_FAMILIES, N_FAMILIES) + auth
         g = np.minimum(
             grievance(hardship, np.take(self.legitimacy, flat_auth))
@@ -616,8 +653,7 @@ class CivilianPopulation:
         )
         enemy = auth.copy()
         mem = self.memory
-        most = np.maximum(np.maximum(mem[:, 0], mem[:, 1]), np.maximum(mem[:, 2], mem[:, 3]))
-        victims = np.flatnonzero(most > np.float32(p.retribution_memory_floor))
+        victims = _rows_with_any(mem > np.float32(p.retribution_memory_floor))
         if victims.size:
             g_v = vw * np.take(mem, victims, axis=0)
             g_v[np.arange(victims.size), auth[victims]] = g[victims]
@@ -626,11 +662,12 @@ class CivilianPopulation:
             enemy_v = np.argmax(g_v, axis=1)
             enemy[victims] = enemy_v
             g[victims] = g_v[np.arange(victims.size), enemy_v]
-        return g, enemy
+        return g, enemy, victims
 
     def _active_people(self, n_cells: int) -> np.ndarray:
         """People per cell who were active last month (Epstein's A, in people)."""
-        return np.bincount(self.cell, weights=self.weight * self.active, minlength=n_cells)
+        act = np.flatnonzero(self.active)
+        return np.bincount(self.cell[act], weights=self.weight[act], minlength=n_cells)
 
     # ------------------------------------------------------------------ 7.1.5 choice of side
     def choose_sides(self, signals: CellSignals, enemy: np.ndarray, cell: np.ndarray) -> SideChoice:
@@ -653,9 +690,7 @@ class CivilianPopulation:
         vw = np.float32(p.victimisation_weight)
         present_here = signals.presence > 0
         idx = np.flatnonzero(self.active)
-        a_cell = np.where(self.status[idx] == Status.DISPLACED, self.home[idx], cell[idx]).astype(
-            np.intp
-        )
+        a_cell = np.where(self.status[idx] == _DISPLACED, self.home[idx], cell[idx]).astype(np.intp)
         keep = (present_here.sum(axis=0) > 0)[a_cell]
         idx, a_cell = idx[keep], a_cell[keep]
         total_presence = signals.presence.sum(axis=0)
@@ -667,14 +702,15 @@ class CivilianPopulation:
         appeal = (
             np.take(self.legitimacy, idx, axis=0)
             - vw * np.take(self.memory, idx, axis=0)
-            + np.take(presence_term, a_cell, axis=1).T
-        )
-        rows_a = np.arange(idx.size)
-        appeal_of_enemy = appeal[rows_a, enemy[idx]].copy()
-        appeal = np.where(np.take(present_here, a_cell, axis=1).T, appeal, -np.inf)
-        appeal[rows_a, enemy[idx]] = -np.inf
+            + np.take(presence_term.T, a_cell, axis=0)
+        )  # (agents, families), C order
+        row_start = np.arange(0, appeal.size, N_FAMILIES)  # flat index of each row's first column
+        flat_enemy = row_start + enemy[idx]
+        appeal_of_enemy = np.take(appeal, flat_enemy)
+        appeal = np.where(np.take(present_here.T, a_cell, axis=0), appeal, -np.inf)
+        np.put(appeal, flat_enemy, -np.inf)
         choice = np.argmax(appeal, axis=1)
-        chosen = appeal[rows_a, choice]
+        chosen = np.take(appeal, row_start + choice)
         aligned = np.isfinite(chosen) & (chosen > appeal_of_enemy)
         support = np.full(self.cell.size, NO_SUPPORT, dtype=np.int8)
         support[idx[aligned]] = choice[aligned]
@@ -748,14 +784,14 @@ class CivilianPopulation:
         n = self.cell.size
         u_move, u_ref = rng.random((2, n), dtype=np.float32)
         danger = flight_danger(violence, self.params)
-        away = self.status != Status.RESIDENT
+        away = np.flatnonzero(self.status != _RESIDENT)
         self.months_away[away] += 1
-        returns = self._return_home(danger, u_move)
+        returns = self._return_home(danger, u_move, away)
         flight = self._flee(violence, danger, returns[0], u_move, u_ref, rng)
         return self._movement_flows(returns, flight)
 
     def _return_home(
-        self, danger: np.ndarray, u_return: np.ndarray
+        self, danger: np.ndarray, u_return: np.ndarray, away: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Send home the displaced and refugees who decide to return this month.
 
@@ -765,12 +801,17 @@ class CivilianPopulation:
         ``rate`` the ``return_rate`` (IDPs) or ``refugee_return_rate`` (refugees); the
         protracted share never returns.
 
+        Args:
+            danger: Danger of each cell (:func:`flight_danger` of its violence index).
+            u_return: The month's uniform of each agent deciding return (or flight).
+            away: Indices of the agents away from home (displaced or refugees).
+
         Returns:
             ``(mask of the agents who went home, their cell before, whether each was a refugee)``.
         """
         p = self.params
-        away = np.flatnonzero((self.status != Status.RESIDENT) & ~self.protracted)
-        refugee = self.status[away] == Status.REFUGEE
+        away = away[~self.protracted[away]]
+        refugee = self.status[away] == _REFUGEE
         safe_home = 1.0 - danger[self.home[away]]
         safe_here = np.where(refugee, 1.0, 1.0 - danger[self.cell[away]])
         relative = np.minimum(1.0, safe_home / np.maximum(safe_here, np.finfo(float).tiny))
@@ -815,7 +856,8 @@ class CivilianPopulation:
         cell = self.cell.astype(np.intp)
         # the most risk-averse (R -> 1) bound each cell's probability: only agents under it can flee
         bound = p.flight_rate * flight_danger(violence * (p.flight_risk_offset + 1.0), p)
-        idx = np.flatnonzero((u_flee < bound[cell]) & (self.status != Status.REFUGEE) & ~going_home)
+        idx = np.flatnonzero(u_flee < bound[cell])
+        idx = idx[(self.status[idx] != _REFUGEE) & ~going_home[idx]]
         perceived = violence[cell[idx]] * (p.flight_risk_offset + self.risk_aversion[idx])
         idx = idx[u_flee[idx] < p.flight_rate * flight_danger(perceived, p)]
         origin = cell[idx]
@@ -839,7 +881,7 @@ class CivilianPopulation:
         self.cell[movers] = dest[dest != origin[inland]]
         self.status[movers] = Status.DISPLACED
         fled = idx[moved]
-        self.months_away[fled[status_before[moved] == Status.RESIDENT]] = 0
+        self.months_away[fled[status_before[moved] == _RESIDENT]] = 0
         self.returnee[fled] = False
         return fled, origin[moved], status_before[moved], to_border[moved]
 
@@ -860,7 +902,7 @@ class CivilianPopulation:
         fled, origin, before, crossed = flight
         w_fled = w[fled]
         w_back = w[back]
-        new = before == Status.RESIDENT
+        new = before == _RESIDENT
         dest = self.cell[fled].astype(np.intp)
         inland = ~crossed
         zeros = np.zeros(n_cells)
@@ -953,20 +995,21 @@ class CivilianPopulation:
         people in between).
         """
         n_cells = self.grid.n_cells
-        cell = self.cell.astype(np.intp)
-        here = self.status != Status.REFUGEE
-        population = np.bincount(cell, weights=self.weight * here, minlength=n_cells)
+        w = self.weight
+        status = self.status
+        w_here = w * (status != _REFUGEE)
+        population = np.bincount(self.cell, weights=w_here, minlength=n_cells)
         self._present = population
-        disp = self.status == Status.DISPLACED
-        idps = np.bincount(cell, weights=self.weight * disp, minlength=n_cells)
-        ref = self.status == Status.REFUGEE
+        disp = np.flatnonzero(status == _DISPLACED)
+        idps = np.bincount(self.cell[disp], weights=w[disp], minlength=n_cells)
+        ref = np.flatnonzero(status == _REFUGEE)
         refugees = np.bincount(
             self.country[ref].astype(np.intp),
-            weights=self.weight[ref],
+            weights=w[ref],
             minlength=len(NEIGHBOUR_COUNTRIES),
         )
-        back = self.returnee & (self.status == Status.RESIDENT)
-        returnees = np.bincount(self.home, weights=self.weight * back, minlength=n_cells)
+        back = np.flatnonzero(self.returnee & (status == _RESIDENT))
+        returnees = np.bincount(self.home[back], weights=w[back], minlength=n_cells)
         newly = flows.idps_new.sum() + flows.idps_secondary_in.sum() + flows.refugees_new.sum()
         returned = flows.idp_returns.sum() + flows.refugee_returns.sum()
         return CivilianOutputs(
@@ -980,7 +1023,7 @@ class CivilianPopulation:
             returned=float(returned),
             flows=flows,
             returnees=returnees,
-            living=self.people_living(population),
+            living=self._living(w_here, population),
         )
 
     def people_living(self, present: np.ndarray | None = None) -> np.ndarray:
@@ -992,12 +1035,36 @@ class CivilianPopulation:
         Args:
             present: People present per cell (counted here when not given).
         """
-        n_cells = self.grid.n_cells
-        here = self.status != Status.REFUGEE
-        living = np.bincount(self.home, weights=self.weight * here, minlength=n_cells)
+        w_here = self.weight * (self.status != _REFUGEE)
         if present is None:
-            present = np.bincount(self.cell, weights=self.weight * here, minlength=n_cells)
+            present = np.bincount(self.cell, weights=w_here, minlength=self.grid.n_cells)
+        return self._living(w_here, present)
+
+    def _living(self, w_here: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """:meth:`people_living` from each agent's people in Mali (0 for refugees)."""
+        order, home = self._home_order()
+        living = np.bincount(home, weights=w_here[order], minlength=self.grid.n_cells)
         return np.maximum(living, present)
+
+    def _home_order(self) -> tuple[np.ndarray, np.ndarray]:
+        """A visiting order of the agents for sums per home cell, and their home cells in it.
+
+        The agents are sorted by home cell, so a ``bincount`` over ``home`` adds into one cell
+        after another: each addition waits for the previous one. This order takes the first
+        agent of every home cell, then the second of each, and so on: each cell still adds
+        its agents in index order (the same sums, bit for bit) but consecutive additions go
+        to different cells. Built once (``home`` never changes; checked each call).
+        """
+        cached = self._home_order_cache
+        if cached is None or not np.array_equal(cached[0], self.home):
+            home = self.home.astype(np.intp)
+            by_home = np.argsort(home, kind="stable")
+            counts = np.bincount(home, minlength=self.grid.n_cells)
+            rank = np.empty(home.size, dtype=np.intp)
+            rank[by_home] = np.arange(home.size) - np.repeat(np.cumsum(counts) - counts, counts)
+            order = np.lexsort((home, rank))  # by rank within the home cell, then by cell
+            cached = self._home_order_cache = (self.home.copy(), order, home[order])
+        return cached[1], cached[2]
 
     # ------------------------------------------------------------------ read-outs
     def people_accounting(self) -> dict[str, float]:
@@ -1009,9 +1076,9 @@ class CivilianPopulation:
         return {
             "initial": self.initial_people,
             "growth": self.growth_people,
-            "residents": float(w[self.status == Status.RESIDENT].sum()),
-            "displaced": float(w[self.status == Status.DISPLACED].sum()),
-            "refugees": float(w[self.status == Status.REFUGEE].sum()),
+            "residents": float(w[self.status == _RESIDENT].sum()),
+            "displaced": float(w[self.status == _DISPLACED].sum()),
+            "refugees": float(w[self.status == _REFUGEE].sum()),
             "killed": self.killed_people,
             "joined_armed_groups": self.joined_people,
         }
@@ -1025,6 +1092,18 @@ class CivilianPopulation:
             self.country, self.protracted, self.months_away, self.returnee,
         )  # fmt: skip
         return sum(a.nbytes for a in arrays) / self.cell.size
+
+
+def _rows_with_any(mask: np.ndarray) -> np.ndarray:
+    """Indices of the rows of a 2-D boolean array holding at least one True.
+
+    A C-ordered row of 1, 2, 4 or 8 booleans is read as one unsigned integer, non-zero exactly
+    when one of them is set (``mask.any(axis=1)`` reduces short rows one by one, far slower).
+    """
+    width = mask.shape[1]
+    if width in (1, 2, 4, 8) and mask.flags.c_contiguous:
+        return np.flatnonzero(mask.view(f"u{width}").reshape(-1) != 0)
+    return np.flatnonzero(mask.any(axis=1))
 
 
 def _allocate(population: np.ndarray, n_agents: int) -> np.ndarray:
