@@ -221,7 +221,7 @@ def test_page_in_a_real_browser(playwright_chromium, ui_url, tmp_path):
         page.goto(ui_url, timeout=UI_TIMEOUT_MS)
         page.wait_for_selector("svg.malisim-map")
         date = page.locator(".malisim-date")
-        assert date.inner_text() == "January 2019"
+        assert date.inner_text() == "1 January 2019"
         map_svg = page.locator("svg.malisim-map")
         chart = page.locator(".chart-fatalities svg")
         map_before = map_svg.screenshot()
@@ -245,16 +245,16 @@ def test_page_in_a_real_browser(playwright_chromium, ui_url, tmp_path):
         # step two years and three months
         page.locator(".malisim-step-year").click()
         page.wait_for_function(
-            "document.querySelector('.malisim-date').textContent === 'December 2019'"
+            "document.querySelector('.malisim-date').textContent === '31 December 2019'"
         )
         page.locator(".malisim-step-year").click()
         page.wait_for_function(
-            "document.querySelector('.malisim-date').textContent === 'December 2020'"
+            "document.querySelector('.malisim-date').textContent === '31 December 2020'"
         )
         for _ in range(3):
             page.locator(".malisim-step").click()
         page.wait_for_function(
-            "document.querySelector('.malisim-date').textContent === 'March 2021'"
+            "document.querySelector('.malisim-date').textContent === '31 March 2021'"
         )
         assert "month 27 of 96" in page.locator(".malisim-month-count").inner_text()
         page.wait_for_function(
@@ -348,7 +348,7 @@ def test_bad_values_show_a_message_and_the_page_stays_usable(playwright_chromium
         page.wait_for_selector("svg.malisim-map")
         page.locator(".malisim-step-year").click()
         page.wait_for_function(
-            "document.querySelector('.malisim-date').textContent === 'December 2019'"
+            "document.querySelector('.malisim-date').textContent === '31 December 2019'"
         )
         _enter_seed(page, "-5")
         page.wait_for_function(
@@ -374,11 +374,11 @@ def test_bad_values_show_a_message_and_the_page_stays_usable(playwright_chromium
         text = page.locator("body").inner_text()
         assert "Traceback" not in text and "Error:" not in text, text[:2000]
         # still usable: the levers, the step buttons and the month they reached
-        assert page.locator(".malisim-date").inner_text() == "December 2019"
+        assert page.locator(".malisim-date").inner_text() == "31 December 2019"
         assert page.locator(".lever-wagner_personnel").count() == 1
         page.locator(".malisim-step").click()
         page.wait_for_function(
-            "document.querySelector('.malisim-date').textContent === 'January 2020'"
+            "document.querySelector('.malisim-date').textContent === '31 January 2020'"
         )
         _overflow(page, 1024)
         shot = _screenshot_dir(tmp_path) / "malisim-ui-1024x800-message.png"

@@ -282,7 +282,7 @@ def test_a_negative_and_a_huge_seed_show_a_message_and_keep_the_run(page_rc):
     rc.find(v.Btn, children=["Step 1 month"]).widget.click()
     dates = [w for w in rc.find(__import__("solara").widgets.HTML).widgets if "malisim-date" in
              _classes(w)]  # fmt: skip
-    assert dates[0].unsafe_innerHTML == "January 2020"
+    assert dates[0].unsafe_innerHTML == "31 January 2020"
     rc.find(v.Btn, children=["Dismiss"]).widget.click()
     assert _message(rc) == ""
 

@@ -44,10 +44,13 @@ from malisim.app.texts import (
     SAVE_LABEL,
     SEED_TOOLTIP,
     SUBHEADING,
+    TAB_INFO,
+    TAB_MODEL,
     UPLOAD_LABEL,
     UPLOAD_TOOLTIP,
     description_html,
     escape_text,
+    info_html,
     message_html,
     month_count,
     month_label,
@@ -60,6 +63,9 @@ from malisim.model import MaliModel
 from malisim.scenario import ResolvedScenario
 
 __all__ = ["SCENARIO_ENV", "Page"]
+
+#: The Info tab's text (fixed: built once).
+INFO_HTML = info_html()
 
 #: Makes a guarded callback: ``wrap(fn, what)`` (see :func:`malisim.app.guard.guarded`).
 Wrap = Callable[[Callable[..., object], str], Callable[..., object]]
@@ -273,6 +279,7 @@ def Page() -> None:
     show_deaths = solara.use_reactive(True)
     show_displaced = solara.use_reactive(True)
     error = solara.use_reactive("")
+    tab = solara.use_reactive(TAB_MODEL)
     rebuilding = solara.use_reactive(False)
     # the scenarios opened from files change the picker's list: a new render shows them
     scenario_count = solara.use_reactive(len(sess.scenarios))
@@ -360,7 +367,21 @@ def Page() -> None:
     solara.Title(PAGE_TITLE)
     with solara.Div(classes=["malisim-root"]):
         _header()
-        with solara.Div(classes=["malisim-body"]):
+        # the tabs only switch which part shows: the model's part stays mounted under the Info
+        # tab, so its levers, run and replicates are as they were on coming back (buttons, not
+        # solara.lab.Tabs: that needs a widget the pinned ipyvuetify 3 does not have)
+        solara.ToggleButtonsSingle(
+            value=tab.value,
+            values=[TAB_MODEL, TAB_INFO],
+            on_value=wrap(tab.set, "tab"),
+            dense=True,
+            classes=["malisim-tabs"],
+        )
+        info = tab.value == TAB_INFO
+        if info:
+            solara.HTML(tag="div", unsafe_innerHTML=INFO_HTML, classes=["malisim-info-tab"])
+        hidden = {"display": "none"} if info else {}
+        with solara.Div(classes=["malisim-body"], style=hidden):
             SideColumn(
                 sess,
                 base,

@@ -65,6 +65,14 @@ CSS = """
   border: 1px dashed #4477AA; border-radius: 4px; color: #224477; font-weight: 600;
   font-size: 13px; cursor: pointer; }
 .malisim-upload:hover { background: #eef3fa; }
+.malisim-tabs { margin-bottom: 8px; }
+.malisim-info-tab { max-width: 900px; padding: 4px 8px; font-size: 14px; line-height: 1.5; }
+.malisim-info-tab h2 { font-size: 16px; margin: 14px 0 4px 0; }
+.malisim-info-tab p { margin: 0 0 8px 0; }
+.malisim-sources { display: grid; grid-template-columns: max-content minmax(0, 1fr);
+  gap: 4px 12px; font-size: 12.5px; }
+.malisim-sources dt { font-weight: 700; }
+.malisim-sources dd { margin: 0; overflow-wrap: anywhere; }
 .malisim-upload-input { position: absolute; width: 1px; height: 1px; opacity: 0;
   overflow: hidden; }
 """
