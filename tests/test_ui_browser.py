@@ -401,3 +401,93 @@ def test_bad_values_show_a_message_and_the_page_stays_usable(playwright_chromium
         with contextlib.suppress(Exception):
             page.screenshot(path=str(tmp_path / "last-bad-values.png"))
         context.close()
+
+
+def test_charts_baseline_export_and_info_at_1024_and_1280(playwright_chromium, ui_url, tmp_path):
+    """Hover values, policy markers, running totals, the baseline, the export, the Info tab.
+
+    At 1024 px and at 1280 px: nothing sticks out, each chart keeps a readable width, and a
+    screenshot of each is kept.
+    """
+    import io
+
+    import pandas as pd
+
+    context = playwright_chromium.new_context(
+        viewport={"width": 1024, "height": 800}, accept_downloads=True
+    )
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(ui_url, timeout=UI_TIMEOUT_MS)
+        page.wait_for_selector("svg.malisim-map")
+        page.locator(".malisim-step").click()  # the first step moves the date
+        page.wait_for_function(
+            "document.querySelector('.malisim-date').textContent === '31 January 2019'"
+        )
+        page.locator(".malisim-step-year").click()
+        page.wait_for_function(
+            "document.querySelector('.chart-fatalities svg').dataset.points === '13'"
+        )
+        chart = page.locator(".chart-fatalities svg")
+        hover = chart.locator("rect.hover title")
+        assert hover.count() == 13
+        assert hover.nth(12).text_content().startswith("January 2020\nFAMa: ")
+        markers = chart.locator("line.marker title").all_text_contents()
+        assert any(t.startswith("December 2021: Wagner deployment") for t in markers), markers
+        totals = page.locator(".malisim-totals").inner_text()
+        assert "civilians killed so far" in totals and "baseline" not in totals
+
+        # compare with the baseline: Wagner off, the baseline keeps it (same seed)
+        page.locator(".lever-wagner_on input").click()
+        page.wait_for_selector(".lever-wagner_personnel", state="detached")
+        page.wait_for_function(
+            "!document.querySelector('.malisim-month-count').textContent.includes('re-running')"
+        )
+        page.locator(".malisim-compare input").click()
+        page.wait_for_function(
+            "document.querySelector('.malisim-totals').textContent.includes('baseline')"
+        )
+        assert page.locator(".chart-forces svg polyline[stroke-dasharray]").count() >= 2
+
+        for width in (1024, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.wait_for_timeout(300)
+            _overflow(page, width)
+            chart_px = page.evaluate(
+                "Math.min(...Array.from(document.querySelectorAll('.malisim-charts svg'))"
+                ".map(s => s.getBoundingClientRect().width))"
+            )
+            assert chart_px >= 220, f"charts only {chart_px:.0f} px wide at {width} px"
+            shot = _screenshot_dir(tmp_path) / f"malisim-ui-{width}x800-compare.png"
+            page.screenshot(path=str(shot))
+            assert shot.stat().st_size > 20_000
+
+        # export the run beside the scenario download: 13 national months
+        with page.expect_download(timeout=UI_TIMEOUT_MS) as info:
+            page.locator(".malisim-download", has_text="CSV").click()
+        assert info.value.suggested_filename == "historical_run_seed1.csv"
+        table = pd.read_csv(io.BytesIO(Path(info.value.path()).read_bytes()))
+        assert (table["region"] == "Mali").sum() == 13 and "civilian_fatalities" in table
+        with page.expect_download(timeout=UI_TIMEOUT_MS) as info:
+            page.locator(".malisim-download", has_text="Parquet").click()
+        parquet = pd.read_parquet(io.BytesIO(Path(info.value.path()).read_bytes()))
+        assert len(parquet) == len(table)
+
+        # the Info tab, and back: the run is where it was
+        page.locator(".malisim-tabs button").nth(1).click()
+        page.wait_for_selector(".malisim-info-tab")
+        info_text = page.locator(".malisim-info-tab").inner_text()
+        assert "What the model is not" in info_text and "ICG2023" in info_text
+        assert not page.locator(".malisim-body").is_visible()
+        _overflow(page, 1280)
+        page.locator(".malisim-tabs button").nth(0).click()
+        page.wait_for_selector(".malisim-info-tab", state="detached")
+        assert page.locator(".malisim-date").inner_text() == "31 January 2020"
+        assert not errors, errors
+    finally:
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(tmp_path / "last-charts.png"))
+        context.close()

@@ -38,6 +38,19 @@ SEED_TOOLTIP = (
 OTHER_POLICIES_INTRO = "Also in this scenario (kept as they are):"
 #: The link that downloads the settings as a scenario file.
 SAVE_LABEL = "Save as scenario (YAML)"
+#: The downloads of the run's monthly series.
+EXPORT_CSV_LABEL = "Download this run (CSV)"
+EXPORT_PARQUET_LABEL = "Download this run (Parquet)"
+EXPORT_TOOLTIP = (
+    "The run's monthly series so far, for Mali and each region: civilians killed by "
+    "perpetrator, displacement, control, approval, the economy and the forces."
+)
+#: The switch that adds the baseline run to the charts, and its tooltip.
+COMPARE_LABEL = "compare with the baseline"
+COMPARE_TOOLTIP = (
+    "Adds to the charts, as thin dashed lines, the same seed run with the scenario as it is "
+    "(without the levers you changed): the gap is the effect of your changes on this history."
+)
 #: Appended to the month count while new settings are re-run.
 RERUNNING = " · re-running the new settings…"
 #: The button that clears the page's message.
@@ -51,7 +64,8 @@ UPLOAD_TOOLTIP = (
 #: The note at the foot of the page.
 HOVER_HINT = (
     "Hover a lever's <span class='malisim-info'>?</span> for what it does and where its effect "
-    "comes from; hover a map cell for its region, controller and tolls."
+    "comes from; hover a map cell for its region, controller and tolls; hover a chart for the "
+    "month's values (dashed brown lines mark the scenario's policies)."
 )
 #: Map legend entries of the overlays.
 DEATHS_LEGEND = "civilians killed since start"
