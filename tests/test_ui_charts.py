@@ -21,7 +21,14 @@ from malisim.app.render import (
     totals_html,
 )
 from malisim.app.session import Session
-from malisim.app.svgchart import Marker, Series, chart_svg, format_value, month_of
+from malisim.app.svgchart import (
+    Marker,
+    Series,
+    chart_svg,
+    format_value,
+    format_values,
+    month_of,
+)
 from malisim.scenario import load_scenario, scenario_from_dict
 from malisim.scenario.runner import build_model
 
@@ -77,6 +84,8 @@ def test_value_and_month_formats() -> None:
         "n/a",
     ]
     assert month_of(2021 + 2 / 12) == "March 2021"
+    values = np.array([12345.6, 3.25, 0.456, 7.0, float("nan"), -150.2, float("inf"), 10.04])
+    assert format_values(values) == [format_value(float(v)) for v in values]
 
 
 def test_policy_markers_date_the_historical_policies_in_plain_words() -> None:

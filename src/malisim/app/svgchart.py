@@ -296,6 +296,18 @@ def chart_svg(
     return "".join(out)
 
 
+def format_values(values: np.ndarray) -> list[str]:
+    """:func:`format_value` of each value (the classes are found with numpy, at once)."""
+    y = np.asarray(values, dtype=float)
+    finite = np.isfinite(y)
+    a = np.abs(np.where(finite, y, 0.0))
+    whole = finite & ((a >= 100) | (y == np.round(y)))
+    tenth = finite & ~whole & (a >= 10)
+    kind = np.where(whole, 0, np.where(tenth, 1, np.where(finite, 2, 3))).tolist()
+    fmts = ("{:,.0f}", "{:.1f}", "{:.2f}", "n/a")
+    return [fmts[k].format(v) for k, v in zip(kind, y.tolist(), strict=True)]
+
+
 def _hover_columns(
     x: np.ndarray,
     series: Sequence[Series],
@@ -306,7 +318,8 @@ def _hover_columns(
 ) -> str:
     """One transparent column per x value; its title lists the series' values there.
 
-    The markers of a month are named in its title too (the column covers their line).
+    The markers of a month are named in its title too (the column covers their line). Labels
+    and marker texts are escaped once; numbers and month names need no escaping.
     """
     xs = px(x)
     half = (float(xs[1] - xs[0]) if x.size > 1 else 4.0) / 2.0
@@ -314,30 +327,33 @@ def _hover_columns(
     for m in markers:
         i = int(np.argmin(np.abs(x - m.x)))
         if abs(float(x[i]) - m.x) < 1e-6:
-            lines[i].append(f"policy: {m.text}")
+            lines[i].append(f"policy: {escape(m.text)}")
+    n = x.size
     for s in series:
-        if s.x is not None and (len(s.x) != x.size or not np.allclose(s.x, x)):
+        if s.x is not None and (len(s.x) != n or not np.allclose(s.x, x)):
             own = np.asarray(s.x, dtype=float)
-            pos = np.searchsorted(own, x - 1e-9)
-            ok = (pos < own.size) & (np.abs(own[np.minimum(pos, own.size - 1)] - x) < 1e-6)
-            y = np.where(ok, np.asarray(s.y, dtype=float)[np.minimum(pos, own.size - 1)], np.nan)
+            pos = np.minimum(np.searchsorted(own, x - 1e-9), max(own.size - 1, 0))
+            ok = (np.abs(own[pos] - x) < 1e-6) if own.size else np.zeros(n, dtype=bool)
+            y = np.where(ok, np.asarray(s.y, dtype=float)[pos] if own.size else np.nan, np.nan)
         else:
-            y = np.asarray(s.y, dtype=float)
-        label = s.label or "value"
+            y = np.asarray(s.y, dtype=float)[:n]
+        label = escape(s.label or "value")
         if s.kind == "band":
-            y2 = np.asarray(s.y2, dtype=float)
-            for i in range(x.size):
-                lines[i].append(f"{label}: {format_value(y[i])} to {format_value(y2[i])}")
+            lo, hi = format_values(y), format_values(np.asarray(s.y2, dtype=float)[:n])
+            for i, (a, b) in enumerate(zip(lo, hi, strict=True)):
+                lines[i].append(f"{label}: {a} to {b}")
         else:
-            for i in range(x.size):
-                if i < y.size and math.isfinite(y[i]):
-                    lines[i].append(f"{label}: {format_value(float(y[i]))}")
+            shown = np.isfinite(y).tolist()
+            for i, (text, keep) in enumerate(zip(format_values(y), shown, strict=True)):
+                if keep:
+                    lines[i].append(f"{label}: {text}")
+    left = (xs - half).tolist()
+    width = f"{2 * half:.1f}"
     parts = ['<g class="hover" fill="#000" fill-opacity="0">']
-    for i in range(x.size):
-        text = escape("\n".join(lines[i]))
-        parts.append(
-            f'<rect class="hover" x="{xs[i] - half:.1f}" y="{top}" width="{2 * half:.1f}" '
-            f'height="{ph}"><title>{text}</title></rect>'
-        )
+    parts += [
+        f'<rect class="hover" x="{lx:.1f}" y="{top}" width="{width}" height="{ph}">'
+        f"<title>{chr(10).join(col)}</title></rect>"
+        for lx, col in zip(left, lines, strict=True)
+    ]
     parts.append("</g>")
     return "".join(parts)
