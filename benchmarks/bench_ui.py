@@ -7,7 +7,11 @@ historical scenario, over the whole 2019-2026 run:
 * ``model step``: ``MaliModel.step``;
 * ``map``: :func:`malisim.app.render.model_map_svg` with both overlays (civilian deaths,
   displaced people);
-* ``charts``: :func:`malisim.app.render.outcome_charts` (six SVG charts);
+* ``charts``: :func:`malisim.app.render.outcome_charts` (six SVG charts, with their hover
+  columns and the scenario's policy markers, as the page draws them);
+* ``compare: baseline + charts`` (with "compare with the baseline" on): one month of the
+  baseline run (the scenario without the changed levers, here Wagner off) and the charts with
+  its dashed lines and the running totals, what the switch adds to each step;
 * ``render total``: the three together, the figure held to the target;
 * ``page click`` (when Solara is installed): clicking "Step 1 month" on the page rendered
   in-process with ``solara.render``: the same work plus Solara's re-render and widget diff, all
@@ -57,14 +61,24 @@ def _row(label: str, values: Sequence[float], target: float | None = None) -> No
 
 def bench_render(months: int, seed: int) -> None:
     """Step the model and redraw the map and the charts, month by month."""
-    from malisim.app.render import model_map_svg, national_history, outcome_charts
+    from malisim.app.render import (
+        model_map_svg,
+        national_history,
+        outcome_charts,
+        policy_markers,
+        totals_html,
+    )
+    from malisim.app.settings import levers_from_scenario, resolve_levers
     from malisim.scenario import load_scenario
     from malisim.scenario.runner import build_model
 
     scenario = load_scenario(SCENARIO)
     model = build_model(scenario, seed)
+    changed = resolve_levers(scenario, levers_from_scenario(scenario).replace(wagner_on=False))
+    baseline = build_model(changed, seed)
+    markers = policy_markers(scenario)
     model_map_svg(model)  # warm-up: the grid's static map geometry is built once
-    step_s, map_s, chart_s, total_s = [], [], [], []
+    step_s, map_s, chart_s, total_s, compare_s = [], [], [], [], []
     for _ in range(months):
         if not model.running:
             break
@@ -73,20 +87,29 @@ def bench_render(months: int, seed: int) -> None:
         t1 = time.perf_counter()
         svg = model_map_svg(model, show_deaths=True, show_displaced=True)
         t2 = time.perf_counter()
-        charts = outcome_charts(national_history(model), model.start_month, model.end_month)
+        history = national_history(model)
+        charts = outcome_charts(history, model.start_month, model.end_month, markers)
         t3 = time.perf_counter()
         assert svg and len(charts) == 6
+        baseline.step()
+        base = national_history(baseline)
+        outcome_charts(history, model.start_month, model.end_month, markers, base)
+        totals_html(history, base)
+        t4 = time.perf_counter()
         step_s.append(t1 - t0)
         map_s.append(t2 - t1)
         chart_s.append(t3 - t2)
         total_s.append(t3 - t0)
+        compare_s.append(t4 - t3)
     print(f"== ui: one step of the page, full grid ({model.grid.n_cells} cells), "
           f"{len(total_s)} months of {scenario.name}, seed {seed} ==")  # fmt: skip
     print(f"  {'(ms per step)':<28} {'median':>8} {'p95':>8} {'max':>8}")
     _row("model step", step_s)
     _row("map (SVG, both overlays)", map_s)
-    _row("charts (6 SVG charts)", chart_s)
+    _row("charts (6, hover, markers)", chart_s)
     _row("render total", total_s, TARGET_MS)
+    _row("compare: baseline + charts", compare_s)
+    baseline.release()
 
 
 def bench_page(months: int) -> None:

@@ -290,17 +290,68 @@ def test_compare_folder(folder: Path, tmp_path: Path) -> None:
     assert len(csv) == 2 * len(OUTCOMES)
 
 
-def test_compare_two_folders_is_unpaired(folder: Path, tmp_path: Path) -> None:
+def test_compare_two_folders_with_the_same_seeds_is_paired(folder: Path, tmp_path: Path) -> None:
+    # the same seeds in both folders (synthetic replicate k always has seed 1000 + k)
     other = synthetic_outcomes(("historical", "no_wagner"), 25, OUTCOMES, seed=9)
     second = write_results(tmp_path / "b", other, name="b")
     cmp = compare([folder, second], baseline="a/historical")
     assert cmp.scenarios == ["a/historical", "a/no_wagner", "b/historical", "b/no_wagner"]
     d = cmp.differences
+    assert d["paired"].all()
+    assert (d["test"] == "wilcoxon").all() and (d["effect_measure"] == "d_z").all()
+    assert any("paired by seed" in w for w in cmp.warnings)
+    with pytest.raises(UserError, match="in several results folders"):
+        compare([folder, second], baseline="historical")
+
+
+def test_two_folders_paired_differences_are_the_run_by_run_differences(
+    folder: Path, tmp_path: Path
+) -> None:
+    # folder b holds the runs of a's baseline shifted by a known amount per run, in another
+    # order: pairing by seed must find each run's partner and give exactly those differences
+    table = synthetic_outcomes(("historical", "no_wagner"), 25, OUTCOMES, {"no_wagner": -0.1})
+    hist = table[table["scenario"] == "historical"]
+    shift = np.arange(len(hist), dtype=float)
+    moved = hist.copy()
+    moved["scenario"] = "more_aid"
+    moved[list(OUTCOMES)] = moved[list(OUTCOMES)].to_numpy() + shift[:, None]
+    moved = moved.iloc[::-1].reset_index(drop=True)
+    moved["run_id"] = [f"b{i}" for i in range(len(moved))]
+    second = write_results(tmp_path / "b", moved, name="b")
+    cmp = compare([folder, second], baseline="historical", n_boot=500)
+    d = cmp.differences.set_index(["scenario", "outcome"])
+    row = d.loc[("more_aid", "idps_end")]
+    assert bool(row["paired"]) and int(row["n"]) == len(hist)
+    assert row["diff_mean"] == pytest.approx(shift.mean())
+    assert row["diff_median"] == pytest.approx(np.median(shift))
+    assert row["p_higher"] == pytest.approx((24 + 0.5) / 25)  # one pair has no difference
+    # unpaired, the seed-to-seed spread would widen the interval far beyond the shifts' spread
+    unpaired = compare([folder, second], baseline="historical", n_boot=500, paired=False)
+    u = unpaired.differences.set_index(["scenario", "outcome"]).loc[("more_aid", "idps_end")]
+    assert (row["ci_high"] - row["ci_low"]) < (u["ci_high"] - u["ci_low"])
+
+
+def test_two_folders_with_other_seeds_are_unpaired_and_say_so(folder: Path, tmp_path: Path) -> None:
+    other = synthetic_outcomes(("historical", "no_wagner"), 25, OUTCOMES, seed=9)
+    other["seed"] += 10  # 15 of the 25 seeds in common with folder a
+    second = write_results(tmp_path / "b", other, name="b")
+    cmp = compare([folder, second], baseline="a/historical")
+    d = cmp.differences
     assert (d.loc[d.scenario == "a/no_wagner", "paired"]).all()
     assert not d.loc[d.scenario.str.startswith("b/"), "paired"].any()
     assert (d.loc[d.scenario.str.startswith("b/"), "test"] == "mann-whitney").all()
-    with pytest.raises(UserError, match="in several results folders"):
-        compare([folder, second], baseline="historical")
+    notes = [w for w in cmp.warnings if "do not share their seeds" in w]
+    assert len(notes) == 1 and "15 seed(s) in common" in notes[0]
+
+
+def test_folder_scenarios_map_labels_to_names(folder: Path, tmp_path: Path) -> None:
+    other = synthetic_outcomes(("historical", "more_aid"), 25, OUTCOMES)
+    second = write_results(tmp_path / "b", other, name="b")
+    cmp = compare([folder, second], baseline="a/historical")
+    assert cmp.folder_scenarios() == [
+        (str(folder), [("a/historical", "historical"), ("no_wagner", "no_wagner")]),
+        (str(second), [("b/historical", "historical"), ("more_aid", "more_aid")]),
+    ]
 
 
 def test_incompatible_folders(folder: Path, tmp_path: Path) -> None:
@@ -410,3 +461,32 @@ def test_wired_into_malisim_cli(folder: Path) -> None:
     assert args.handler.__name__ == "cmd_compare"
     assert main(["compare", str(folder), "--outcomes", "nope"]) == 2
     assert main(["compare", str(folder)]) == 0
+
+
+def _series_of(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """A small national monthly series for each run (2019-2020, civilian fatalities)."""
+    dates = pd.date_range("2019-01-01", "2020-12-01", freq="MS").astype("datetime64[ms]")
+    ids = outcomes[["run_id", "scenario", "point_id", "replicate"]]
+    frame = ids.loc[ids.index.repeat(len(dates))].reset_index(drop=True)
+    frame["date"] = np.tile(dates.to_numpy(), len(ids))
+    frame["region"] = "Mali"
+    frame["civilian_fatalities"] = 10.0
+    return frame
+
+
+def test_cli_compare_two_folders_scores_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = synthetic_outcomes(("historical", "no_wagner"), 12, OUTCOMES)
+    b = synthetic_outcomes(("historical", "more_aid"), 12, OUTCOMES, seed=4)
+    fa = write_results(tmp_path / "a", a, name="a", series=_series_of(a), end="2020-12")
+    fb = write_results(tmp_path / "b", b, name="b", series=_series_of(b), end="2020-12")
+    code = main(["compare", str(fa), str(fb), "--baseline", "a/historical", "--out", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    out = captured.out
+    assert f"malisim score {fa})" in out and f"malisim score {fb})" in out
+    for label in ("a/historical", "no_wagner", "b/historical", "more_aid"):
+        assert f"  {label}, " in out, label
+    assert "no runs" not in out
+    assert "paired by seed" in captured.err

@@ -221,7 +221,7 @@ def test_page_in_a_real_browser(playwright_chromium, ui_url, tmp_path):
         page.goto(ui_url, timeout=UI_TIMEOUT_MS)
         page.wait_for_selector("svg.malisim-map")
         date = page.locator(".malisim-date")
-        assert date.inner_text() == "January 2019"
+        assert date.inner_text() == "1 January 2019"
         map_svg = page.locator("svg.malisim-map")
         chart = page.locator(".chart-fatalities svg")
         map_before = map_svg.screenshot()
@@ -245,16 +245,16 @@ def test_page_in_a_real_browser(playwright_chromium, ui_url, tmp_path):
         # step two years and three months
         page.locator(".malisim-step-year").click()
         page.wait_for_function(
-            "document.querySelector('.malisim-date').textContent === 'December 2019'"
+            "document.querySelector('.malisim-date')?.textContent === '31 December 2019'"
         )
         page.locator(".malisim-step-year").click()
         page.wait_for_function(
-            "document.querySelector('.malisim-date').textContent === 'December 2020'"
+            "document.querySelector('.malisim-date')?.textContent === '31 December 2020'"
         )
         for _ in range(3):
             page.locator(".malisim-step").click()
         page.wait_for_function(
-            "document.querySelector('.malisim-date').textContent === 'March 2021'"
+            "document.querySelector('.malisim-date')?.textContent === '31 March 2021'"
         )
         assert "month 27 of 96" in page.locator(".malisim-month-count").inner_text()
         page.wait_for_function(
@@ -348,7 +348,7 @@ def test_bad_values_show_a_message_and_the_page_stays_usable(playwright_chromium
         page.wait_for_selector("svg.malisim-map")
         page.locator(".malisim-step-year").click()
         page.wait_for_function(
-            "document.querySelector('.malisim-date').textContent === 'December 2019'"
+            "document.querySelector('.malisim-date')?.textContent === '31 December 2019'"
         )
         _enter_seed(page, "-5")
         page.wait_for_function(
@@ -362,7 +362,7 @@ def test_bad_values_show_a_message_and_the_page_stays_usable(playwright_chromium
             "document.querySelector('.malisim-message')?.textContent.includes('too large')"
         )
         # the failure redraws the controls from the kept settings: the box shows seed 1 again
-        page.wait_for_function("document.querySelector('.malisim-seed input').value === '1'")
+        page.wait_for_function("document.querySelector('.malisim-seed input')?.value === '1'")
         page.wait_for_timeout(500)
         bad = b"name: broken\npolicies:\n  - {type: wagner_deployment, start: 2021-13}\n"
         page.locator(".malisim-upload-input").set_input_files(
@@ -374,11 +374,11 @@ def test_bad_values_show_a_message_and_the_page_stays_usable(playwright_chromium
         text = page.locator("body").inner_text()
         assert "Traceback" not in text and "Error:" not in text, text[:2000]
         # still usable: the levers, the step buttons and the month they reached
-        assert page.locator(".malisim-date").inner_text() == "December 2019"
+        assert page.locator(".malisim-date").inner_text() == "31 December 2019"
         assert page.locator(".lever-wagner_personnel").count() == 1
         page.locator(".malisim-step").click()
         page.wait_for_function(
-            "document.querySelector('.malisim-date').textContent === 'January 2020'"
+            "document.querySelector('.malisim-date')?.textContent === '31 January 2020'"
         )
         _overflow(page, 1024)
         shot = _screenshot_dir(tmp_path) / "malisim-ui-1024x800-message.png"
@@ -400,4 +400,98 @@ def test_bad_values_show_a_message_and_the_page_stays_usable(playwright_chromium
     finally:
         with contextlib.suppress(Exception):
             page.screenshot(path=str(tmp_path / "last-bad-values.png"))
+        context.close()
+
+
+def test_charts_baseline_export_and_info_at_1024_and_1280(playwright_chromium, ui_url, tmp_path):
+    """Hover values, policy markers, running totals, the baseline, the export, the Info tab.
+
+    At 1024 px and at 1280 px: nothing sticks out, each chart keeps a readable width, and a
+    screenshot of each is kept.
+    """
+    import io
+
+    import pandas as pd
+
+    context = playwright_chromium.new_context(
+        viewport={"width": 1024, "height": 800}, accept_downloads=True
+    )
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(ui_url, timeout=UI_TIMEOUT_MS)
+        page.wait_for_selector("svg.malisim-map")
+        page.locator(".malisim-step").click()  # the first step moves the date
+        page.wait_for_function(
+            "document.querySelector('.malisim-date')?.textContent === '31 January 2019'"
+        )
+        page.locator(".malisim-step-year").click()
+        page.wait_for_function(
+            "document.querySelector('.chart-fatalities svg').dataset.points === '13'"
+        )
+        chart = page.locator(".chart-fatalities svg")
+        hover = chart.locator("rect.hover title")
+        assert hover.count() == 13
+        assert hover.nth(12).text_content().startswith("January 2020\nFAMa: ")
+        markers = chart.locator("line.marker title").all_text_contents()
+        assert any(t.startswith("December 2021: Wagner deployment") for t in markers), markers
+        totals = page.locator(".malisim-totals").inner_text()
+        assert "civilians killed so far" in totals and "baseline" not in totals
+
+        # compare with the baseline: Wagner off, the baseline keeps it (same seed)
+        page.locator(".lever-wagner_on input").click()
+        page.wait_for_selector(".lever-wagner_personnel", state="detached")
+        page.wait_for_function(
+            "document.querySelector('.malisim-month-count')?.textContent.includes('month 13')"
+            " && !document.querySelector('.malisim-month-count').textContent.includes('re-running')"
+        )
+        page.locator(".malisim-compare input").click()
+        page.wait_for_function(
+            "document.querySelector('.malisim-totals')?.textContent.includes('baseline')"
+        )
+        # the charts are other widgets than the totals: they may arrive a moment later
+        page.wait_for_function(
+            "document.querySelectorAll('.chart-forces svg polyline[stroke-dasharray]').length >= 2"
+        )
+
+        for width in (1024, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.wait_for_timeout(300)
+            _overflow(page, width)
+            chart_px = page.evaluate(
+                "Math.min(...Array.from(document.querySelectorAll('.malisim-charts svg'))"
+                ".map(s => s.getBoundingClientRect().width))"
+            )
+            assert chart_px >= 220, f"charts only {chart_px:.0f} px wide at {width} px"
+            shot = _screenshot_dir(tmp_path) / f"malisim-ui-{width}x800-compare.png"
+            page.screenshot(path=str(shot))
+            assert shot.stat().st_size > 20_000
+
+        # export the run beside the scenario download: 13 national months
+        with page.expect_download(timeout=UI_TIMEOUT_MS) as info:
+            page.locator(".malisim-download", has_text="CSV").click()
+        assert info.value.suggested_filename == "historical_run_seed1.csv"
+        table = pd.read_csv(io.BytesIO(Path(info.value.path()).read_bytes()))
+        assert (table["region"] == "Mali").sum() == 13 and "civilian_fatalities" in table
+        with page.expect_download(timeout=UI_TIMEOUT_MS) as info:
+            page.locator(".malisim-download", has_text="Parquet").click()
+        parquet = pd.read_parquet(io.BytesIO(Path(info.value.path()).read_bytes()))
+        assert len(parquet) == len(table)
+
+        # the Info tab, and back: the run is where it was
+        page.locator(".malisim-tabs button").nth(1).click()
+        page.wait_for_selector(".malisim-info-tab")
+        info_text = page.locator(".malisim-info-tab").inner_text()
+        assert "What the model is not" in info_text and "ICG2023" in info_text
+        assert not page.locator(".malisim-body").is_visible()
+        _overflow(page, 1280)
+        page.locator(".malisim-tabs button").nth(0).click()
+        page.wait_for_selector(".malisim-info-tab", state="detached")
+        assert page.locator(".malisim-date").inner_text() == "31 January 2020"
+        assert not errors, errors
+    finally:
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(tmp_path / "last-charts.png"))
         context.close()

@@ -202,13 +202,14 @@ def _controls(rc):
     """Every control of the page with a way to work it: (what, action)."""
     import ipyvuetify as v
 
+    from malisim.app.download_widget import RunDownload
     from malisim.app.upload_widget import ScenarioUpload
 
     out = []
     in_toggle = {id(b) for t in rc.find(v.BtnToggle).widgets for b in t.children}
     for w in rc.find(v.Btn).widgets:
         label = " ".join(str(c) for c in w.children)
-        if label == "Dismiss" or id(w) in in_toggle:  # the speed's buttons: the toggle's value
+        if label == "Dismiss" or id(w) in in_toggle:
             continue
         if not w.disabled:
             out.append((f"button {label!r}", w.click))
@@ -220,7 +221,9 @@ def _controls(rc):
         other = next(i for i in w.items if i != w.v_model)
         out.append(("scenario picker", lambda w=w, o=other: setattr(w, "v_model", o)))
     for w in rc.find(v.BtnToggle).widgets:
-        out.append(("speed", lambda w=w: setattr(w, "v_model", (w.v_model + 1) % 3)))
+        n = len(w.children)
+        what = "tabs" if "malisim-tabs" in _classes(w) else "speed"
+        out.append((what, lambda w=w, n=n: setattr(w, "v_model", (w.v_model + 1) % n)))
     for w in rc.find(v.TextField).widgets:
 
         def type_seed(w=w):
@@ -228,6 +231,8 @@ def _controls(rc):
             w.fire_event("keyup.enter", {})
 
         out.append(("seed box", type_seed))
+    for w in rc.find(RunDownload).widgets:
+        out.append((f"download {w.filename}", lambda w=w: setattr(w, "request", time.time())))
     for w in rc.find(ScenarioUpload).widgets:
         info = {"name": "x.yaml", "text": "name: x\n"}
         out.append(("open a file", lambda w=w, info=info: setattr(w, "upload", info)))
@@ -282,7 +287,7 @@ def test_a_negative_and_a_huge_seed_show_a_message_and_keep_the_run(page_rc):
     rc.find(v.Btn, children=["Step 1 month"]).widget.click()
     dates = [w for w in rc.find(__import__("solara").widgets.HTML).widgets if "malisim-date" in
              _classes(w)]  # fmt: skip
-    assert dates[0].unsafe_innerHTML == "January 2020"
+    assert dates[0].unsafe_innerHTML == "31 January 2020"
     rc.find(v.Btn, children=["Dismiss"]).widget.click()
     assert _message(rc) == ""
 

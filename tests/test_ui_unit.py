@@ -177,7 +177,7 @@ def test_every_lever_has_a_label_unit_and_tooltip():
     for key in ("french_on", "wagner_on", "sanctions_on", "minusma_on", "dialogue_on",
                 "accord_on", "kidal_on", "wagner_personnel", "wagner_abuse"):  # fmt: skip
         assert "ource" in info[key].tooltip, key  # "Source(s):" or "source"
-    assert "Crisis Group 2023" in info["wagner_abuse"].tooltip  # short citation of ICG2023
+    assert "Sources: ICG2023" in info["wagner_abuse"].tooltip  # cited by bibliography key
 
 
 # ------------------------------------------------------------------------------ map and charts
@@ -347,17 +347,17 @@ def test_page_renders_steps_and_reruns_on_a_lever_change(monkeypatch):
     def rebuilt() -> bool:
         return "re-running" not in html("malisim-month-count")[0].unsafe_innerHTML
 
-    assert date() == "January 2019"
+    assert date() == "1 January 2019"
     rc.find(v.Btn, children=["Step 1 year"]).widget.click()
-    assert date() == "December 2019" and map_date() == "2019-12"
+    assert date() == "31 December 2019" and map_date() == "2019-12"
     rc.find(v.Btn, children=["Step 1 month"]).widget.click()
-    assert date() == "January 2020"
+    assert date() == "31 January 2020"
     (switch,) = _with_class(rc.find(v.Switch).widgets, "lever-wagner_on")
     assert switch.v_model is True
     switch.v_model = False  # the student turns Wagner off: the new settings re-run to 2020-01
     assert _wait(lambda: not html("lever-wagner_personnel"))
     assert _wait(rebuilt)
-    assert date() == "January 2020" and map_date() == "2020-01"
+    assert date() == "31 January 2020" and map_date() == "2020-01"
     (link,) = html("malisim-save")
     assert link.attributes["download"] == "historical_custom.yaml"
     rc.close()

@@ -23,9 +23,10 @@ interval of the runs (5-95% by default). Against the baseline scenario it gives:
 **Pairing.** Under common random numbers, replicate *k* of every scenario of an experiment runs
 with the same seed, so the difference between replicate *k* of a scenario and replicate *k* of
 the baseline is a policy effect, not seed noise: runs of the same results folder are paired by
-(design point, replicate) when their seeds agree. Runs from different results folders are never
-paired (Mann-Whitney, bootstrap of each group separately). Pairing removes the seed-to-seed
-variation the two scenarios share, so its intervals are narrower.
+(design point, replicate) when their seeds agree. Runs from different results folders are paired
+by seed when both ran the same set of seeds (the comparison's warnings say so), and unpaired
+otherwise (Mann-Whitney, bootstrap of each group separately; the warnings say why). Pairing
+removes the seed-to-seed variation the two scenarios share, so its intervals are narrower.
 
 **Design points.** With several design points, each scenario is compared with the baseline at
 the same point; the tables then have a ``point_id`` column.
@@ -66,7 +67,7 @@ from malisim.analysis.comparison import (
     DEFAULT_SEED,
     Comparison,
 )
-from malisim.analysis.sources import combine_results, open_results
+from malisim.analysis.sources import _folder_names, combine_results, open_results
 from malisim.analysis.statistics import (
     CORRECTIONS,
     adjust_pvalues,
@@ -139,7 +140,8 @@ def compare_table(
 
     Args:
         table: One row per run: ``scenario``, ``replicate`` and outcome columns; optionally
-            ``point_id``, ``seed`` and ``source`` (runs of different sources are never paired).
+            ``point_id``, ``seed`` and ``source`` (runs of different
+            sources are paired by seed only).
         baseline: Baseline scenario (default: the first scenario of the table).
         outcomes: Outcomes to compare (see :func:`select_outcomes`).
         interval: Quantiles of the central interval of the runs.
@@ -148,8 +150,9 @@ def compare_table(
         seed: Bootstrap seed.
         correction: ``holm`` (default), ``bh`` (Benjamini-Hochberg) or ``none``.
         alpha: Level of the ``significant`` column (adjusted p-values).
-        paired: Pair runs of the same source by (point, replicate) when their seeds agree;
-            False treats every comparison as unpaired.
+        paired: Pair runs of the same source by (point, replicate) when their seeds agree,
+            and runs of different sources by seed when both ran the same seeds; False treats
+            every comparison as unpaired.
 
     Returns:
         The :class:`Comparison`.
@@ -244,7 +247,7 @@ def compare_table(
             pair = None
             if paired:
                 pair, why = _pairs(base_idx, idx, reps, seeds, source)
-                if pair is None and why:
+                if why:
                     unpaired_why.add(why)
             if pair is not None:
                 bi, oi = pair
@@ -363,9 +366,14 @@ def _pairs(
     seeds: np.ndarray | None,
     source: np.ndarray | None,
 ) -> tuple[tuple[np.ndarray, np.ndarray] | None, str]:
-    """Match runs of two groups by replicate (None and a reason if they cannot be paired)."""
+    """Match runs of two groups (the pairs, or None, and a note for the reader).
+
+    Runs of the same results folder are matched by replicate number (and must share their
+    seeds); runs of different folders are matched by seed, when both groups ran the same set of
+    seeds.
+    """
     if source is not None and len(set(source[base_idx]) | set(source[idx])) > 1:
-        return None, ""  # different results folders: unpaired by design
+        return _pairs_by_seed(base_idx, idx, seeds)
     bkeys = pd.Index(reps[base_idx])
     okeys = pd.Index(reps[idx])
     if not bkeys.is_unique or not okeys.is_unique:
@@ -383,6 +391,30 @@ def _pairs(
     return (bi, oi), ""
 
 
+def _pairs_by_seed(
+    base_idx: np.ndarray, idx: np.ndarray, seeds: np.ndarray | None
+) -> tuple[tuple[np.ndarray, np.ndarray] | None, str]:
+    """Match runs of two results folders by seed: only when both ran the same seeds."""
+    if seeds is None or pd.isna(seeds[base_idx]).any() or pd.isna(seeds[idx]).any():
+        return None, ("runs of different results folders without recorded seeds: compared unpaired")
+    bkeys, okeys = pd.Index(seeds[base_idx]), pd.Index(seeds[idx])
+    if not bkeys.is_unique or not okeys.is_unique:
+        return None, (
+            "a seed repeats within a scenario: runs of different results folders compared unpaired"
+        )
+    shared = len(bkeys.intersection(okeys))
+    if shared != len(bkeys) or shared != len(okeys):
+        return None, (
+            "runs of different results folders do not share their seeds "
+            f"({shared} seed(s) in common, {len(bkeys)} and {len(okeys)} runs): compared "
+            "unpaired"
+        )
+    pos = bkeys.get_indexer(okeys)
+    return (base_idx[pos], idx), (
+        "runs of different results folders ran the same seeds: paired by seed"
+    )
+
+
 def compare(
     results: Results | str | Path | Sequence[Results | str | Path],
     baseline: str | None = None,
@@ -393,8 +425,9 @@ def compare(
 
     Args:
         results: A results folder (path or :class:`~malisim.experiment.Results`), or several:
-            scenarios of different folders are compared unpaired; a scenario name found in
-            several folders is prefixed with the folder's name (``demo/historical``).
+            scenarios of different folders are paired by seed when they ran the same seeds
+            (unpaired otherwise); a scenario name found in several folders is prefixed with the
+            folder's name (``demo/historical``).
         baseline: Baseline scenario (default: the first scenario of the first folder). A bare
             scenario name found in several folders must be given with its folder prefix.
         outcomes: Outcome columns (see :func:`select_outcomes`).
@@ -431,4 +464,17 @@ def compare(
     cmp = compare_table(table, baseline, outcomes, **options)
     cmp.warnings = notes + cmp.warnings
     cmp.sources = [str(r.path) for r in loaded]
+    cmp.origins = _origins(table, loaded)
     return cmp
+
+
+def _origins(table: pd.DataFrame, loaded: Sequence[Results]) -> dict[str, tuple[int, str]]:
+    """Per scenario label of a combined table: its folder's number and name in that folder."""
+    names = _folder_names([r.path for r in loaded])
+    out: dict[str, tuple[int, str]] = {}
+    src = table["source"] if "source" in table.columns else pd.Series(0, index=table.index)
+    for label, i in dict.fromkeys(zip(table["scenario"].astype(str), src, strict=True)):
+        prefix = f"{names[int(i)]}/"
+        name = label[len(prefix) :] if len(loaded) > 1 and label.startswith(prefix) else label
+        out[label] = (int(i), name)
+    return out

@@ -56,6 +56,9 @@ class Comparison:
         alpha: Level of the ``significant`` column (on adjusted p-values).
         warnings: Things to keep in mind (too few runs for the interval asked, unpaired runs...).
         sources: The results folders compared (empty for a bare table).
+        origins: Per scenario label, the number of its results folder in :attr:`sources` and
+            its name in that folder (``"b/historical"`` -> ``(1, "historical")``); empty for a
+            bare table.
     """
 
     summary: pd.DataFrame
@@ -71,6 +74,7 @@ class Comparison:
     alpha: float = DEFAULT_ALPHA
     warnings: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    origins: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     @property
     def interval_columns(self) -> tuple[str, str]:
@@ -117,6 +121,20 @@ class Comparison:
                 f"cannot write the comparison: {exc.strerror}", file=str(folder)
             ) from None
         return path
+
+    def folder_scenarios(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Per results folder compared: its path and its (label, scenario name) pairs, in order.
+
+        The labels are those of :attr:`scenarios` (prefixed with the folder's name when a
+        scenario name is in several folders); the names are the scenarios' names in the folder,
+        for reading the folder's own tables (documented figures, series).
+        """
+        out: list[tuple[str, list[tuple[str, str]]]] = [(p, []) for p in self.sources]
+        for label in self.scenarios:
+            if label in self.origins:
+                i, name = self.origins[label]
+                out[i][1].append((label, name))
+        return out
 
     def format(self) -> str:
         """The comparison as text: one block per outcome, one line per scenario."""
@@ -191,7 +209,7 @@ def format_comparison(cmp: Comparison) -> str:
         blocks.append("\n".join(lines))
     measure = "paired: d_z = mean diff / sd of diffs; unpaired: Hedges' g"
     test = "Wilcoxon signed-rank (paired) / Mann-Whitney U (unpaired)"
-    pairing = "paired by replicate" if _any_paired(cmp) else "unpaired"
+    pairing = "paired by replicate or seed" if _any_paired(cmp) else "unpaired"
     foot = (
         f"diff: mean of scenario - {cmp.baseline} ({pairing}), {ci_pct} bootstrap CI "
         f"({cmp.n_boot} resamples); rel: diff / "

@@ -13,14 +13,14 @@ from collections.abc import Callable
 
 import solara
 
-from malisim.app.settings import Levers, lever_info
+from malisim.app.settings import Levers, lever_info, lever_value_text
 from malisim.app.texts import escape_text
 
 
 def _label(key: str, value: str) -> None:
     """A lever's label with its value and unit; hovering shows the tooltip (a title)."""
     info = lever_info()[key]
-    unit = "" if info.unit in ("month", "on/off") else info.unit
+    unit = "" if info.unit in ("month", "on/off") or key == "accord_level" else info.unit
     label, value, unit = (escape_text(t) for t in (info.label, value, unit))
     solara.HTML(
         tag="div",
@@ -67,7 +67,7 @@ def _month_slider(key: str, levers: solara.Reactive[Levers], months: list[str], 
     """A date lever: a slider over ``months`` (``YYYY-MM``), the month shown in its label."""
     value = getattr(levers.value, key)
     idx = months.index(value) if value in months else 0
-    _label(key, months[idx])
+    _label(key, lever_value_text(key, months[idx]))
     solara.SliderInt(
         label="",
         value=idx,
@@ -90,7 +90,7 @@ def _number_slider(
 ) -> None:
     """A number lever from ``low`` to ``high`` by ``step``, its value shown as ``fmt``."""
     value = getattr(levers.value, key)
-    _label(key, fmt.format(value))
+    _label(key, lever_value_text(key, value) if key == "accord_level" else fmt.format(value))
     if integer:
         solara.SliderInt(
             label="",

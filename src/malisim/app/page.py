@@ -22,9 +22,11 @@ from collections.abc import Callable
 import solara
 
 from malisim.app import run_loop
+from malisim.app.download_widget import RunDownload, payload
 from malisim.app.guard import describe, guarded
 from malisim.app.lever_panel import LeverPanel
 from malisim.app.panels import ChartsPanel, MapPanel, ReplicatesPanel
+from malisim.app.render import policy_markers, run_csv, run_parquet
 from malisim.app.run_loop import SPEEDS
 from malisim.app.session import Session, check_seed
 from malisim.app.settings import (
@@ -37,17 +39,25 @@ from malisim.app.settings import (
 )
 from malisim.app.style import CSS
 from malisim.app.texts import (
+    COMPARE_LABEL,
+    COMPARE_TOOLTIP,
     DISMISS_LABEL,
+    EXPORT_CSV_LABEL,
+    EXPORT_PARQUET_LABEL,
+    EXPORT_TOOLTIP,
     HEADING,
     HOVER_HINT,
     PAGE_TITLE,
     SAVE_LABEL,
     SEED_TOOLTIP,
     SUBHEADING,
+    TAB_INFO,
+    TAB_MODEL,
     UPLOAD_LABEL,
     UPLOAD_TOOLTIP,
     description_html,
     escape_text,
+    info_html,
     message_html,
     month_count,
     month_label,
@@ -60,6 +70,9 @@ from malisim.model import MaliModel
 from malisim.scenario import ResolvedScenario
 
 __all__ = ["SCENARIO_ENV", "Page"]
+
+#: The Info tab's text (fixed: built once).
+INFO_HTML = info_html()
 
 #: Makes a guarded callback: ``wrap(fn, what)`` (see :func:`malisim.app.guard.guarded`).
 Wrap = Callable[[Callable[..., object], str], Callable[..., object]]
@@ -152,6 +165,33 @@ def SideColumn(
         if others:
             solara.HTML(tag="div", unsafe_innerHTML=other_policies_html(others))
         _download_link(scenario_text, f"{base.name}_custom.yaml", SAVE_LABEL, ["malisim-save"])
+        RunExport(sess, f"{base.name}_run_seed{int(seed.value)}", wrap)
+
+
+@solara.component
+def RunExport(sess: Session, stem: str, wrap: Wrap) -> None:
+    """The downloads of the run's monthly series (CSV, Parquet), made when pressed."""
+    files = solara.use_reactive({})
+
+    def make(kind: str, fn: Callable[[MaliModel], bytes]) -> Callable[..., object]:
+        def on_request(_stamp: float) -> None:
+            files.set({**files.value, kind: payload(fn(sess.model))})
+
+        return wrap(on_request, f"export the run as {kind}")
+
+    with solara.Div(classes=["malisim-export"]):
+        for kind, label, mime, fn in (
+            ("csv", EXPORT_CSV_LABEL, "text/csv", run_csv),
+            ("parquet", EXPORT_PARQUET_LABEL, "application/vnd.apache.parquet", run_parquet),
+        ):
+            RunDownload.element(
+                label=label,
+                tooltip=EXPORT_TOOLTIP,
+                filename=f"{stem}.{kind}",
+                mime=mime,
+                payload=files.value.get(kind, {}),
+                on_request=make(kind, fn),
+            )
 
 
 @solara.component
@@ -224,9 +264,13 @@ def MapColumn(
     version: int,
     show_deaths: solara.Reactive[bool],
     show_displaced: solara.Reactive[bool],
+    compare: solara.Reactive[bool],
     wrap: Wrap,
 ) -> None:
-    """The map with its two overlay switches (``generation``: as for :func:`RunControls`)."""
+    """The map with its overlay switches and the charts' "compare with the baseline" switch.
+
+    ``generation``: as for :func:`RunControls`.
+    """
     with solara.Div(classes=["malisim-map-col"]).key(f"map-{generation}"):
         with solara.Row(style={"gap": "12px", "flex-wrap": "wrap"}):
             solara.Switch(
@@ -243,6 +287,14 @@ def MapColumn(
                 color="primary",
                 classes=["malisim-toggle-displaced"],
             )
+            with solara.Div(attributes={"title": COMPARE_TOOLTIP}):
+                solara.Switch(
+                    label=COMPARE_LABEL,
+                    value=compare.value,
+                    on_value=wrap(compare.set, "compare with the baseline"),
+                    color="primary",
+                    classes=["malisim-compare"],
+                )
         MapPanel(model, version, show_deaths.value, show_displaced.value)
 
 
@@ -272,7 +324,9 @@ def Page() -> None:
     speed = solara.use_reactive("normal")
     show_deaths = solara.use_reactive(True)
     show_displaced = solara.use_reactive(True)
+    compare = solara.use_reactive(False)
     error = solara.use_reactive("")
+    tab = solara.use_reactive(TAB_MODEL)
     rebuilding = solara.use_reactive(False)
     # the scenarios opened from files change the picker's list: a new render shows them
     scenario_count = solara.use_reactive(len(sess.scenarios))
@@ -353,14 +407,37 @@ def Page() -> None:
 
     with sess.lock:
         model = sess.model
+        scenario_now = sess.scenario
     base = sess.base(name.value)
+    markers = solara.use_memo(lambda: policy_markers(scenario_now), [id(scenario_now)])
+
+    def baseline_run() -> dict | None:
+        return sess.baseline_history() if compare.value else None
+
+    baseline = solara.use_memo(
+        wrap(baseline_run, "run the baseline"), [compare.value, version.value, id(model)]
+    )
     scenario_data = scenario_dict(base, levers.value, seed=int(seed.value))
 
     solara.Style(CSS)
     solara.Title(PAGE_TITLE)
     with solara.Div(classes=["malisim-root"]):
         _header()
-        with solara.Div(classes=["malisim-body"]):
+        # the tabs only switch which part shows: the model's part stays mounted under the Info
+        # tab, so its levers, run and replicates are as they were on coming back (buttons, not
+        # solara.lab.Tabs: that needs a widget the pinned ipyvuetify 3 does not have)
+        solara.ToggleButtonsSingle(
+            value=tab.value,
+            values=[TAB_MODEL, TAB_INFO],
+            on_value=wrap(tab.set, "tab"),
+            dense=True,
+            classes=["malisim-tabs"],
+        )
+        info = tab.value == TAB_INFO
+        if info:
+            solara.HTML(tag="div", unsafe_innerHTML=INFO_HTML, classes=["malisim-info-tab"])
+        hidden = {"display": "none"} if info else {}
+        with solara.Div(classes=["malisim-body"], style=hidden):
             SideColumn(
                 sess,
                 base,
@@ -390,9 +467,16 @@ def Page() -> None:
                 with SafeArea():
                     with solara.Div(classes=["malisim-panels"]):
                         MapColumn(
-                            failures.value, model, version.value, show_deaths, show_displaced, wrap
+                            failures.value,
+                            model,
+                            version.value,
+                            show_deaths,
+                            show_displaced,
+                            compare,
+                            wrap,
                         )
-                        ChartsPanel(model, version.value)
+                        with solara.Div(classes=["malisim-charts-col"]):
+                            ChartsPanel(model, version.value, markers, baseline)
                     ReplicatesPanel(
                         sess, scenario_data, int(seed.value), model, wrap, failures.value
                     )

@@ -24,9 +24,11 @@ from malisim.app.render import (
     map_svg,
     national_history,
     outcome_charts,
+    totals_html,
 )
 from malisim.app.replicates import ReplicateResult, run_replicates
 from malisim.app.session import Session
+from malisim.app.svgchart import Marker
 from malisim.app.texts import (
     DEATHS_LEGEND,
     DISPLACED_LEGEND,
@@ -66,13 +68,25 @@ def MapPanel(model: MaliModel, version: int, show_deaths: bool, show_displaced: 
 
 
 @solara.component
-def ChartsPanel(model: MaliModel, version: int) -> None:
-    """The six outcome charts of the current run."""
+def ChartsPanel(
+    model: MaliModel,
+    version: int,
+    markers: tuple[Marker, ...] = (),
+    baseline: dict[str, Any] | None = None,
+) -> None:
+    """The running totals and the six outcome charts of the current run.
 
-    def make() -> dict[str, str]:
-        return outcome_charts(national_history(model), model.start_month, model.end_month)
+    ``markers`` date the scenario's policies on every chart; ``baseline`` (the national series
+    of the baseline run, when compared) adds its dashed lines and its totals.
+    """
 
-    charts = solara.use_memo(make, [id(model), version])
+    def make() -> tuple[dict[str, str], str]:
+        history = national_history(model)
+        charts = outcome_charts(history, model.start_month, model.end_month, markers, baseline)
+        return charts, totals_html(history, baseline)
+
+    charts, totals = solara.use_memo(make, [id(model), version, markers, id(baseline)])
+    solara.HTML(tag="div", unsafe_innerHTML=totals, classes=["malisim-totals"])
     with solara.Div(classes=["malisim-charts"]):
         for name, _ in CHARTS:
             solara.HTML(tag="div", unsafe_innerHTML=charts[name], classes=[f"chart-{name}"])

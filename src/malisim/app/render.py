@@ -7,6 +7,9 @@
 * :func:`outcome_charts` draws the outcome charts of one run (SVG, see
   :mod:`malisim.app.svgchart`).
 * :func:`fan_charts` draws the distribution of several replicates (median, 50% and 90% bands).
+* :func:`policy_markers` dates the scenario's policies for the charts' markers;
+  :func:`running_totals` sums the run so far (with the baseline run beside it, when compared);
+  :func:`run_table` and :func:`run_csv` / :func:`run_parquet` export the run's monthly series.
 
 Everything is plain SVG text: it is drawn in milliseconds, needs no plotting library, and the
 browser scales it to the page.
@@ -20,15 +23,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from malisim.app.svgchart import Series, chart_svg
-from malisim.core.calendar import format_month
+from malisim.app.svgchart import Marker, Series, chart_svg
+from malisim.core.calendar import format_month, parse_month
 from malisim.core.formatting import escape
 from malisim.model.outcomes import OUTCOME_INDEX
 from malisim.model.space import REGIONS, MaliGrid
 from malisim.model.vocab import CONTROL_NAMES, Control
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from malisim.model import MaliModel
+    from malisim.scenario import ResolvedScenario
 
 #: Colours of the control categories (Paul Tol's colour-blind safe palette), by Control code.
 CONTROL_COLOURS: dict[int, str] = {
@@ -307,8 +313,31 @@ CHARTS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: The baseline's lines on each chart when compared: (outcomes summed, legend, colour).
+BASELINE_LINES: dict[str, tuple[tuple[tuple[str, ...], str, str], ...]] = {
+    "fatalities": (
+        (tuple(n for n, _, _ in PERPETRATOR_SERIES), "baseline: all perpetrators", "#333333"),
+    ),
+    "displaced": (
+        (("idps",), "baseline IDPs", "#4477AA"),
+        (("refugees",), "baseline refugees", "#EE6677"),
+    ),
+    "control": ((("control_state",), "baseline: State", "#111111"),),
+    "approval": ((("junta_approval",), "baseline", "#AA3377"),),
+    "gdp": ((("gdp_index",), "baseline", "#222222"),),
+    "forces": (
+        (("troops_france",), "baseline France", "#4477AA"),
+        (("troops_wagner",), "baseline Wagner", "#EE6677"),
+    ),
+}
+
+
 def outcome_charts(
-    history: dict[str, np.ndarray], start_month: int, end_month: int
+    history: dict[str, np.ndarray],
+    start_month: int,
+    end_month: int,
+    markers: tuple[Marker, ...] = (),
+    baseline: dict[str, np.ndarray] | None = None,
 ) -> dict[str, str]:
     """The charts of one run so far, as SVG texts by name (see :data:`CHARTS`).
 
@@ -316,6 +345,9 @@ def outcome_charts(
         history: :func:`national_history` of a model (may be empty: axes only).
         start_month: First month of the run (month index), for the x axis.
         end_month: Last month of the run (month index).
+        markers: Dated markers (:func:`policy_markers`) drawn on every chart.
+        baseline: :func:`national_history` of the baseline run, drawn as thin dashed lines
+            (:data:`BASELINE_LINES`), or None.
 
     Returns:
         Chart name -> SVG text.
@@ -356,13 +388,95 @@ def outcome_charts(
             (0.0, None),
         ),
     }
+    if baseline is not None and len(baseline.get("month", ())):
+        bt = _years(baseline["month"])
+        for name, lines in BASELINE_LINES.items():
+            for outcomes, label, colour in lines:
+                y = sum(np.asarray(baseline[o], dtype=float) for o in outcomes)
+                specs[name][0].append(
+                    Series(label, colour, y, dashed=True, width=1.0, x=bt, kind="line")
+                )
     out = {}
     for name, title in CHARTS:
         series, y_range = specs[name]
-        out[name] = chart_svg(title, t, series, x_range, y_range, name=name)
+        out[name] = chart_svg(title, t, series, x_range, y_range, name=name, markers=markers)
     if t.size == 0:
-        out["gdp"] = chart_svg(CHARTS[4][1], t, [], x_range, (0.9, 1.1), name="gdp")
+        out["gdp"] = chart_svg(
+            CHARTS[4][1], t, [], x_range, (0.9, 1.1), name="gdp", markers=markers
+        )
     return out
+
+
+def policy_markers(scenario: ResolvedScenario) -> tuple[Marker, ...]:
+    """A marker at the first date of each of the scenario's policies, named in plain words.
+
+    Policies of the same month share one marker ("Wagner deployment; ECOWAS sanctions").
+    """
+    from malisim.app.texts import policy_name, setting_name
+
+    by_month: dict[int, list[str]] = {}
+    for p in scenario.policies:
+        d = p.to_dict()
+        first = next((d[k] for k in ("start", "announcement", "drawdown_start") if d.get(k)), None)
+        if first is None:
+            continue
+        text = policy_name(d["type"])
+        extra = setting_name(str(d["parameter"])) if d.get("parameter") else d.get("donor")
+        if extra:
+            text += f" ({extra})"
+        by_month.setdefault(parse_month(str(first)), []).append(text)
+    return tuple(Marker(m / 12.0, "; ".join(names)) for m, names in sorted(by_month.items()))
+
+
+#: The running totals shown above the charts: (key, label, outcome, how: sum or last).
+TOTALS: tuple[tuple[str, str, str, str], ...] = (
+    ("killed", "civilians killed so far", "civilian_fatalities", "sum"),
+    ("battle", "combatants killed so far", "battle_fatalities", "sum"),
+    ("idps", "displaced in Mali now", "idps", "last"),
+    ("refugees", "refugees abroad now", "refugees", "last"),
+)
+
+
+def running_totals(history: dict[str, np.ndarray]) -> dict[str, float]:
+    """The run's totals so far (:data:`TOTALS`): sums of monthly counts, latest stocks."""
+    out = {}
+    for key, _, outcome, how in TOTALS:
+        y = np.asarray(history.get(outcome, np.zeros(0)), dtype=float)
+        out[key] = float(np.nansum(y)) if how == "sum" else (float(y[-1]) if y.size else 0.0)
+    return out
+
+
+def totals_html(history: dict[str, np.ndarray], baseline: dict[str, np.ndarray] | None) -> str:
+    """The running totals as one line of HTML, with the baseline's beside each when compared."""
+    mine = running_totals(history)
+    base = running_totals(baseline) if baseline is not None else None
+    items = []
+    for key, label, _, _ in TOTALS:
+        text = f"<b>{mine[key]:,.0f}</b> {label}"
+        if base is not None:
+            diff = mine[key] - base[key]
+            text += f" <span class='base'>(baseline {base[key]:,.0f}, {diff:+,.0f})</span>"
+        items.append(f"<span class='total total-{key}'>{text}</span>")
+    return "".join(items)
+
+
+def run_table(model: MaliModel) -> pd.DataFrame:
+    """The run's monthly series so far: date, region (national rows "Mali") and every outcome."""
+    return model.recorder.series()
+
+
+def run_csv(model: MaliModel) -> bytes:
+    """:func:`run_table` as CSV (UTF-8)."""
+    return run_table(model).to_csv(index=False).encode("utf-8")
+
+
+def run_parquet(model: MaliModel) -> bytes:
+    """:func:`run_table` as Parquet."""
+    import io
+
+    buf = io.BytesIO()
+    run_table(model).to_parquet(buf, index=False)
+    return buf.getvalue()
 
 
 #: Outcomes of the fan chart: (name, title, scale).

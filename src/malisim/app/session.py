@@ -101,6 +101,8 @@ class Session:
         self.key: tuple[Any, ...] = (self.initial, 1, self.initial_levers)
         self.steps = 0
         self._upload_dir: Path | None = None
+        self._baseline: tuple[tuple[str, int], MaliModel] | None = None
+        self._baseline_lock = threading.Lock()
         _SESSIONS.add(self)
 
     @property
@@ -141,9 +143,56 @@ class Session:
             model, self._model = self._model, None
             if model is not None:
                 model.release()
+        self._drop_baseline()
         if self._upload_dir is not None:
             shutil.rmtree(self._upload_dir, ignore_errors=True)
             self._upload_dir = None
+
+    def _drop_baseline(self) -> None:
+        with self._baseline_lock:
+            if self._baseline is not None:
+                self._baseline[1].release()
+                self._baseline = None
+
+    def baseline_levers(self) -> Levers:
+        """The levers of the picked scenario as it is (the baseline of "compare")."""
+        return levers_from_scenario(self.base(str(self.key[0])))
+
+    def baseline_history(self) -> dict[str, Any] | None:
+        """The national monthly series of the baseline run, to the month the session reached.
+
+        The baseline is the picked scenario without the levers changed on the page, run with
+        the same seed: the difference from the session's run is the effect of the changes on
+        this history. It is run once and stepped on as the session's run goes on (rebuilt on
+        a change of scenario or seed, or after a reset). When no lever is changed, it is the
+        session's run itself.
+
+        Returns:
+            :func:`malisim.app.render.national_history` of the baseline, or None once closed.
+        """
+        from malisim.app.render import national_history
+
+        with self.lock:
+            if self.closed:
+                return None
+            name, seed, levers = self.key
+            steps, model = self.steps, self.model
+        base = self.base(str(name))
+        if levers == levers_from_scenario(base):
+            return national_history(model)
+        key = (str(name), int(seed))
+        with self._baseline_lock:
+            current = self._baseline
+            if current is None or current[0] != key or _done(current[1]) > steps:
+                if current is not None:
+                    current[1].release()
+                scenario = resolve_levers(base, levers_from_scenario(base))
+                current = (key, build_model(scenario, int(seed)))
+                self._baseline = current
+            bm = current[1]
+            while _done(bm) < steps and bm.running:
+                bm.step()
+            return national_history(bm)
 
     def add_upload(self, info: dict[str, Any]) -> str:
         """Open a scenario file the student picked (see :mod:`malisim.app.upload`).
@@ -208,3 +257,8 @@ class Session:
                     break
                 model.step()
             self.steps = model.month - model.start_month
+
+
+def _done(model: MaliModel) -> int:
+    """Months a model has run."""
+    return model.month - model.start_month

@@ -22,6 +22,7 @@ import yaml
 
 from malisim.core.calendar import format_month, parse_month
 from malisim.core.errors import UserError
+from malisim.core.sources import ASSUMPTION, keys_cited
 from malisim.model.parameters import parameter_specs
 from malisim.policies import POLICY_REGISTRY
 from malisim.scenario import ResolvedScenario, load_scenario, scenario_from_dict
@@ -100,16 +101,31 @@ class LeverInfo:
     tooltip: str
 
 
+def source_keys(text: str) -> str:
+    """The bibliography keys a source text cites, for the page ("CRS2022, ICG2023").
+
+    A text citing no document is "an assumption of the model" when it says so, else "".
+    The Info tab lists every key with its full reference.
+    """
+    keys = keys_cited(text)
+    if keys:
+        return ", ".join(keys)
+    return "an assumption of the model" if ASSUMPTION in text.lower() else ""
+
+
+def _sources(text: str) -> str:
+    keys = source_keys(text)
+    return f" Sources: {keys}." if keys else ""
+
+
 def _param_tip(name: str, what: str) -> str:
     spec = parameter_specs()[name]
-    return f"{what} Parameter {name} ({spec.unit}): {spec.description} Source: {spec.source}."
+    return f"{what} {spec.description}{_sources(spec.source)}"
 
 
 def _policy_tip(kind: str, what: str) -> str:
     cls = POLICY_REGISTRY[kind]
-    doc = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
-    sources = "; ".join(cls.sources)
-    return f"{what} Policy {kind}: {doc} Sources: {sources}."
+    return f"{what}{_sources('; '.join(cls.sources))}"
 
 
 def lever_info() -> dict[str, LeverInfo]:
@@ -198,24 +214,29 @@ def lever_info() -> dict[str, LeverInfo]:
             _param_tip("dialogue_intensity", "How much JNIM-state fighting and recruitment fall."),
         ),
         "accord_on": LeverInfo(
-            "Implement the Algiers accord",
+            "Change how far the Algiers accord is implemented",
             "on/off",
             _policy_tip(
                 "accord_implementation",
-                "On: the accord is implemented at the chosen level from the chosen month "
-                "(level 0 = the junta ends the accord, as in 2024).",
+                "On: from the chosen month the 2015 accord is implemented at the chosen level, "
+                "from 0 (the accord is ended, as the junta did in January 2024) to 1 (fully "
+                "implemented); off: it stays at its starting level all along.",
             ),
         ),
         "accord_start": LeverInfo(
-            "Accord level from",
+            "New accord level from",
             "month",
             "Month the new implementation level applies (the junta ended the accord in "
             "January 2024).",
         ),
         "accord_level": LeverInfo(
             "Accord implementation level",
-            "share (0-1)",
-            _param_tip("accord_implementation", "Decentralisation, integration, development."),
+            "0 = ended, 1 = fully implemented",
+            _param_tip(
+                "accord_implementation",
+                "0 means the accord is ended; 1 means decentralisation, integration of the "
+                "signatory groups' fighters and development are all carried out.",
+            ),
         ),
         "kidal_on": LeverInfo(
             "Kidal offensive",
@@ -240,6 +261,38 @@ def lever_info() -> dict[str, LeverInfo]:
             "Share of the state's offensive forces sent north each month.",
         ),
     }
+
+
+def lever_value_text(key: str, value: object) -> str:
+    """A lever's value as its label shows it, in plain words where a number needs them.
+
+    Dates (``YYYY-MM``) read as "January 2022"; the accord's level says what 0 and 1 mean.
+    """
+    if isinstance(value, str):
+        try:
+            return month_name(parse_month(value))
+        except (ValueError, UserError):
+            return value
+    if key == "accord_level":
+        level = float(value)  # type: ignore[arg-type]
+        if level <= 0.0:
+            return "0: the accord is ended"
+        if level >= 1.0:
+            return "1: fully implemented"
+        return f"{level:.2f} of full implementation"
+    return str(value)
+
+
+def month_name(month: int) -> str:
+    """A month index as "January 2022"."""
+    year, month0 = divmod(int(month), 12)
+    return f"{MONTH_NAMES[month0]} {year}"
+
+
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------

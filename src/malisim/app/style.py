@@ -65,6 +65,29 @@ CSS = """
   border: 1px dashed #4477AA; border-radius: 4px; color: #224477; font-weight: 600;
   font-size: 13px; cursor: pointer; }
 .malisim-upload:hover { background: #eef3fa; }
+.malisim-tabs { margin-bottom: 8px; }
+.malisim-totals { display: flex; flex-wrap: wrap; gap: 2px 14px; font-size: 12.5px;
+  margin: 0 0 4px 0; color: #333; }
+.malisim-totals .base { color: #777; }
+.malisim-export { display: flex; flex-wrap: wrap; gap: 6px; margin: 0 0 12px 0; }
+.malisim-download { padding: 5px 10px; border: 1px solid #4477AA; border-radius: 4px;
+  color: #224477; font-weight: 600; font-size: 12.5px; background: #fff; cursor: pointer; }
+.malisim-download:hover { background: #eef3fa; }
+/* narrower windows (from 1024 px): the side column narrows and the map sits above the charts,
+   so each chart keeps about half the main column's width */
+@media (max-width: 1279px) {
+  .malisim-side { flex-basis: 290px; width: 290px; }
+  .malisim-panels { grid-template-columns: minmax(0, 1fr); }
+  .malisim-map-col { max-width: 480px; }
+  .malisim-fans { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+}
+.malisim-info-tab { max-width: 900px; padding: 4px 8px; font-size: 14px; line-height: 1.5; }
+.malisim-info-tab h2 { font-size: 16px; margin: 14px 0 4px 0; }
+.malisim-info-tab p { margin: 0 0 8px 0; }
+.malisim-sources { display: grid; grid-template-columns: max-content minmax(0, 1fr);
+  gap: 4px 12px; font-size: 12.5px; }
+.malisim-sources dt { font-weight: 700; }
+.malisim-sources dd { margin: 0; overflow-wrap: anywhere; }
 .malisim-upload-input { position: absolute; width: 1px; height: 1px; opacity: 0;
   overflow: hidden; }
 """

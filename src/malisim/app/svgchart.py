@@ -3,12 +3,21 @@
 The page redraws its charts every simulated month; matplotlib takes several hundred
 milliseconds per redraw of six panels on a modest machine, an SVG string a few milliseconds. The
 browser scales SVG to the width of its container, so the charts stay sharp at any size.
+
+Hovering a chart shows the values of the month under the pointer: each month is a transparent
+column (``rect.hover``) whose ``<title>`` lists every series' value that month (the browser
+shows it as a tooltip; no script). Dated markers (:class:`Marker`, the scenario's policies) are
+dashed vertical lines (``line.marker``) whose ``<title>`` names the date and the policy.
+
+A charting library (Plotly, Altair) would add zoom and export, but none is installed with the
+project, and a Plotly figure per chart costs far more per redraw than these strings; the run's
+data are exported beside the charts instead (CSV, Parquet).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +53,38 @@ class Series:
     opacity: float = 0.9
     width: float = 1.6
     x: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A dated marker: a dashed vertical line at ``x`` (decimal years) with a hover text."""
+
+    x: float
+    text: str
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+def month_of(x: float) -> str:
+    """The month of a decimal year (``month index / 12``) as "March 2021"."""
+    year, month0 = divmod(round(float(x) * 12.0), 12)
+    return f"{MONTHS[month0]} {year}"
+
+
+def format_value(v: float) -> str:
+    """A value for a hover text: 12,345 / 3.2 / 0.45."""
+    if not math.isfinite(v):
+        return "n/a"
+    a = abs(v)
+    if a >= 100 or float(v).is_integer():
+        return f"{v:,.0f}"
+    if a >= 10:
+        return f"{v:.1f}"
+    return f"{v:.2f}"
 
 
 def nice_ticks(lo: float, hi: float, n: int = 4) -> np.ndarray:
@@ -111,6 +152,8 @@ def chart_svg(
     width: int = 260,
     height: int = 160,
     name: str = "",
+    markers: Sequence[Marker] = (),
+    hover: bool = True,
 ) -> str:
     """A chart as SVG text.
 
@@ -123,6 +166,8 @@ def chart_svg(
         width: Width in chart units (the SVG scales to its container).
         height: Height in chart units.
         name: Value of the ``data-chart`` attribute (for tests and styling).
+        markers: Dated markers drawn as dashed vertical lines (outside the x range: left out).
+        hover: Draw the hover columns (one per x value, its ``<title>`` the month's values).
 
     Returns:
         SVG text with ``data-points`` (number of x values drawn).
@@ -235,5 +280,80 @@ def chart_svg(
                 f'<polyline points="{_fmt_points(xs, py(y))}" fill="none" stroke="{s.colour}" '
                 f'stroke-width="{s.width}" stroke-linejoin="round"{dash}/>'
             )
-    out.append("</g></svg>")
+    out.append("</g>")
+    for m in markers:
+        if not xa <= m.x <= xb:
+            continue
+        xx = float(px(m.x))
+        out.append(
+            f'<line x1="{xx:.1f}" y1="{top}" x2="{xx:.1f}" y2="{top + ph}" class="marker" '
+            'stroke="#8a5a00" stroke-width="0.9" stroke-dasharray="2 2">'
+            f"<title>{escape(month_of(m.x))}: {escape(m.text)}</title></line>"
+        )
+    if hover and x.size:
+        out.append(_hover_columns(x, series, px, top, ph, markers))
+    out.append("</svg>")
     return "".join(out)
+
+
+def format_values(values: np.ndarray) -> list[str]:
+    """:func:`format_value` of each value (the classes are found with numpy, at once)."""
+    y = np.asarray(values, dtype=float)
+    finite = np.isfinite(y)
+    a = np.abs(np.where(finite, y, 0.0))
+    whole = finite & ((a >= 100) | (y == np.round(y)))
+    tenth = finite & ~whole & (a >= 10)
+    kind = np.where(whole, 0, np.where(tenth, 1, np.where(finite, 2, 3))).tolist()
+    fmts = ("{:,.0f}", "{:.1f}", "{:.2f}", "n/a")
+    return [fmts[k].format(v) for k, v in zip(kind, y.tolist(), strict=True)]
+
+
+def _hover_columns(
+    x: np.ndarray,
+    series: Sequence[Series],
+    px: Callable[[np.ndarray], np.ndarray],
+    top: float,
+    ph: float,
+    markers: Sequence[Marker] = (),
+) -> str:
+    """One transparent column per x value; its title lists the series' values there.
+
+    The markers of a month are named in its title too (the column covers their line). Labels
+    and marker texts are escaped once; numbers and month names need no escaping.
+    """
+    xs = px(x)
+    half = (float(xs[1] - xs[0]) if x.size > 1 else 4.0) / 2.0
+    lines: list[list[str]] = [[month_of(v)] for v in x]
+    for m in markers:
+        i = int(np.argmin(np.abs(x - m.x)))
+        if abs(float(x[i]) - m.x) < 1e-6:
+            lines[i].append(f"policy: {escape(m.text)}")
+    n = x.size
+    for s in series:
+        if s.x is not None and (len(s.x) != n or not np.allclose(s.x, x)):
+            own = np.asarray(s.x, dtype=float)
+            pos = np.minimum(np.searchsorted(own, x - 1e-9), max(own.size - 1, 0))
+            ok = (np.abs(own[pos] - x) < 1e-6) if own.size else np.zeros(n, dtype=bool)
+            y = np.where(ok, np.asarray(s.y, dtype=float)[pos] if own.size else np.nan, np.nan)
+        else:
+            y = np.asarray(s.y, dtype=float)[:n]
+        label = escape(s.label or "value")
+        if s.kind == "band":
+            lo, hi = format_values(y), format_values(np.asarray(s.y2, dtype=float)[:n])
+            for i, (a, b) in enumerate(zip(lo, hi, strict=True)):
+                lines[i].append(f"{label}: {a} to {b}")
+        else:
+            shown = np.isfinite(y).tolist()
+            for i, (text, keep) in enumerate(zip(format_values(y), shown, strict=True)):
+                if keep:
+                    lines[i].append(f"{label}: {text}")
+    left = (xs - half).tolist()
+    width = f"{2 * half:.1f}"
+    parts = ['<g class="hover" fill="#000" fill-opacity="0">']
+    parts += [
+        f'<rect class="hover" x="{lx:.1f}" y="{top}" width="{width}" height="{ph}">'
+        f"<title>{chr(10).join(col)}</title></rect>"
+        for lx, col in zip(left, lines, strict=True)
+    ]
+    parts.append("</g>")
+    return "".join(parts)

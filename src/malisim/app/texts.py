@@ -9,10 +9,14 @@ markup or scripts on the page.
 
 from __future__ import annotations
 
+import calendar
+import re
 from typing import TYPE_CHECKING
 
-from malisim.app.settings import kept_policies
+from malisim.app.settings import MONTH_NAMES, kept_policies, month_name
+from malisim.core.calendar import parse_month
 from malisim.core.formatting import escape
+from malisim.core.sources import REFERENCES, Reference
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.model import MaliModel
@@ -34,6 +38,19 @@ SEED_TOOLTIP = (
 OTHER_POLICIES_INTRO = "Also in this scenario (kept as they are):"
 #: The link that downloads the settings as a scenario file.
 SAVE_LABEL = "Save as scenario (YAML)"
+#: The downloads of the run's monthly series.
+EXPORT_CSV_LABEL = "Download this run (CSV)"
+EXPORT_PARQUET_LABEL = "Download this run (Parquet)"
+EXPORT_TOOLTIP = (
+    "The run's monthly series so far, for Mali and each region: civilians killed by "
+    "perpetrator, displacement, control, approval, the economy and the forces."
+)
+#: The switch that adds the baseline run to the charts, and its tooltip.
+COMPARE_LABEL = "compare with the baseline"
+COMPARE_TOOLTIP = (
+    "Adds to the charts, as thin dashed lines, the same seed run with the scenario as it is "
+    "(without the levers you changed): the gap is the effect of your changes on this history."
+)
 #: Appended to the month count while new settings are re-run.
 RERUNNING = " · re-running the new settings…"
 #: The button that clears the page's message.
@@ -47,7 +64,8 @@ UPLOAD_TOOLTIP = (
 #: The note at the foot of the page.
 HOVER_HINT = (
     "Hover a lever's <span class='malisim-info'>?</span> for what it does and where its effect "
-    "comes from; hover a map cell for its region, controller and tolls."
+    "comes from; hover a map cell for its region, controller and tolls; hover a chart for the "
+    "month's values (dashed brown lines mark the scenario's policies)."
 )
 #: Map legend entries of the overlays.
 DEATHS_LEGEND = "civilians killed since start"
@@ -61,10 +79,29 @@ REPLICATES_INTRO = (
 REPLICATES_STALE = (
     "These replicates were run with earlier settings; run them again to see the current ones."
 )
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
+#: Every policy type in plain words (the page never shows a policy's identifier).
+POLICY_NAMES: dict[str, str] = {
+    "accord_implementation": "Algiers accord implementation",
+    "aid_suspension": "Donors suspend aid",
+    "ecowas_exit": "Mali leaves ECOWAS",
+    "ecowas_sanctions": "ECOWAS sanctions",
+    "french_withdrawal": "French withdrawal",
+    "jihadist_dialogue": "Dialogue with JNIM",
+    "kidal_offensive": "Kidal offensive",
+    "minusma_restrictions": "Restrictions on the UN peacekeepers' movements",
+    "minusma_withdrawal": "UN peacekeepers (MINUSMA) withdraw",
+    "parameter_schedule": "A model setting changes",
+    "wagner_deployment": "Wagner deployment",
+}
+#: Model settings a scenario's dated changes name, in plain words (others: the name, spaced).
+SETTING_NAMES: dict[str, str] = {
+    "air_support": "air support to the army",
+    "eu_training": "EU training mission",
+}
+#: References to the project's own files, removed from a scenario's description on the page.
+_INTERNAL_REFERENCE = re.compile(
+    r"\s*;?\s*\b(?:see\s+)?(?:docs|shared|src|scenarios)/[\w./-]+|\s*\bseed\s+0\d+\b"
+)
 
 
 def escape_text(text: str) -> str:
@@ -77,19 +114,59 @@ def message_html(text: str) -> str:
     return escape_text(text)
 
 
+def plain_description(description: str | None) -> str:
+    """A scenario's description on one line, without references to the project's files.
+
+    ``"(posterior medians; see docs/calibration.md)"`` reads ``"(posterior medians)"``: the
+    page is for readers of the model, not of its repository.
+    """
+    text = " ".join((description or "").split())
+    text = _INTERNAL_REFERENCE.sub("", text)
+    text = re.sub(r"\(\s*[,;]?\s*\)", "", text)
+    text = re.sub(r"\(\s*[,;]\s*", "(", text).replace(" )", ")")
+    return " ".join(text.split())
+
+
 def description_html(description: str | None) -> str:
-    """The scenario's description on one line, escaped."""
-    return escape_text(" ".join((description or "").split()))
+    """The scenario's description on one line (:func:`plain_description`), escaped."""
+    return escape_text(plain_description(description))
+
+
+def policy_name(kind: str) -> str:
+    """A policy type in plain words (:data:`POLICY_NAMES`; unknown: the type, spaced)."""
+    return POLICY_NAMES.get(kind, kind.replace("_", " ").capitalize())
+
+
+def setting_name(name: str) -> str:
+    """A model setting in plain words (:data:`SETTING_NAMES`; others: the name, spaced)."""
+    return SETTING_NAMES.get(name, name.replace("_", " "))
+
+
+def month_text(value: object) -> str:
+    """A ``YYYY-MM`` date as "January 2022" (left as it is if it is not one)."""
+    try:
+        return month_name(parse_month(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def other_policies(base: ResolvedScenario) -> list[str]:
     """Policies of the scenario that no lever drives, as short plain texts."""
     out = []
     for p in kept_policies(base):
-        kind = p["type"]
-        dates = " to ".join(str(v) for k, v in p.items() if k in ("start", "end"))
-        extra = p.get("parameter") or p.get("donor") or ""
-        out.append(f"{kind}{' (' + extra + ')' if extra else ''}{': ' + dates if dates else ''}")
+        name = policy_name(p["type"])
+        if p.get("parameter"):
+            extra = setting_name(str(p["parameter"]))
+        else:
+            extra = str(p.get("donor") or "")
+        start, end = p.get("start"), p.get("end")
+        if start and end:
+            dates = f"{month_text(start)} to {month_text(end)}"
+        elif start:
+            dates = f"from {month_text(start)}"
+        else:
+            dates = ""
+        out.append(f"{name}{' (' + extra + ')' if extra else ''}{': ' + dates if dates else ''}")
     return out
 
 
@@ -103,11 +180,17 @@ def other_policies_html(items: list[str]) -> str:
 
 
 def month_label(model: MaliModel) -> str:
-    """The last month simulated, as a date ("December 2022"); the start month if none yet."""
+    """The date the run has reached, so that every step (the first one too) moves it.
+
+    "1 January 2019" before the first month is simulated, then the last day of the last month
+    simulated ("31 January 2019" after one step).
+    """
     done = model.month - model.start_month
-    m = model.month - 1 if done > 0 else model.start_month
-    year, month0 = divmod(m, 12)
-    return f"{MONTH_NAMES[month0]} {year}"
+    if done <= 0:
+        year, month0 = divmod(model.start_month, 12)
+        return f"1 {MONTH_NAMES[month0]} {year}"
+    year, month0 = divmod(model.month - 1, 12)
+    return f"{calendar.monthrange(year, month0 + 1)[1]} {MONTH_NAMES[month0]} {year}"
 
 
 def month_count(model: MaliModel, rerunning: bool) -> str:
@@ -125,3 +208,89 @@ def replicates_caption(n: int, seed: int) -> str:
         "90% of runs, the dashed red line is the run above. The spread is the model's "
         "uncertainty, not a forecast."
     )
+
+
+# --------------------------------------------------------------------------------------------
+# the Info tab
+
+#: The names of the page's two tabs.
+TAB_MODEL = "Model"
+TAB_INFO = "Info: about this model"
+
+#: The Info tab's sections: (heading, paragraphs). Plain words; no file names.
+INFO_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "What the model is",
+        (
+            "An agent-based simulation of conflict and policy in Mali from 2019 on. The junta "
+            "and its armed forces (FAMa), the jihadist groups (JNIM and Islamic State Sahel), "
+            "the armed groups that signed the 2015 Algiers accord, foreign partners (France's "
+            "Barkhane force, Wagner and later Africa Corps, the UN mission MINUSMA, the EU, "
+            "ECOWAS, donors) and the civilian population act month by month on a map of Mali "
+            "cut into half-degree cells. Civilians are held as representative agents, each "
+            "standing for many people; they can be killed, flee within Mali or abroad, and "
+            "return.",
+            "Each lever on the left switches a policy on or off, or moves its date or its "
+            "strength. Every rule and value of the model is traced to a document (listed "
+            "below by its short key) or marked as an assumption.",
+        ),
+    ),
+    (
+        "What the model is not",
+        (
+            "It is not a forecast and not a record of what happened. It shows what follows "
+            "from its assumptions: a tool to ask 'what if France had stayed?' or 'what if "
+            "Wagner had never come?' and to see how uncertain the answer is.",
+            "One run is one possible history out of many: another seed gives another one. "
+            "Run replicates (below the charts) to see the spread the same settings give. The "
+            "model's results differ from some documented figures; the project's report lists "
+            "which ones it misses and by how much.",
+        ),
+    ),
+    (
+        "How to read the map and the charts",
+        (
+            "Each square is a cell of the map, coloured by who controls it in the month shown: "
+            "the state, JNIM, Islamic State Sahel, the signatory groups, or contested. Black "
+            "lines are the borders of Mali's regions; dots are the main towns. Red discs are "
+            "the civilians killed in the cell since the start of the run (a larger disc, more "
+            "deaths); blue rings are the displaced people sheltering there now. Hover a cell "
+            "for its region, controller and tolls.",
+            "The charts show the country as a whole, month by month. Hover a chart for the "
+            "values of a month; dashed vertical lines mark the dates of the scenario's "
+            "policies. With 'compare with the baseline', thin dashed lines show the same seed "
+            "run without the levers you changed, so the gap between the lines is the effect "
+            "of your changes on this history.",
+            "The date shows how far the run has gone: 1 January before the first month, then "
+            "the last day of the last month simulated.",
+        ),
+    ),
+)
+#: Heading of the Info tab's list of sources.
+INFO_SOURCES_HEADING = "Sources, by the short key the levers cite"
+
+
+def reference_text(ref: Reference) -> str:
+    """A bibliography entry in plain text: author (date). Title. Kind, publisher."""
+    parts = [f"{ref.author} ({ref.date or 'no date'}). {ref.title.rstrip('.')}."]
+    parts.append(
+        f"{ref.kind[0].upper() + ref.kind[1:]}" + (f", {ref.publisher}." if ref.publisher else ".")
+    )
+    if ref.url:
+        parts.append(ref.url)
+    if ref.cited_in:
+        parts.append(f"Cited in {ref.cited_in}.")
+    return " ".join(parts)
+
+
+def info_html() -> str:
+    """The Info tab: what the model is and is not, how to read the map, the sources."""
+    parts = []
+    for heading, paragraphs in INFO_SECTIONS:
+        parts.append(f"<h2>{escape_text(heading)}</h2>")
+        parts += [f"<p>{escape_text(p)}</p>" for p in paragraphs]
+    parts.append(f"<h2>{escape_text(INFO_SOURCES_HEADING)}</h2><dl class='malisim-sources'>")
+    for ref in REFERENCES:
+        parts.append(f"<dt>{escape_text(ref.key)}</dt><dd>{escape_text(reference_text(ref))}</dd>")
+    parts.append("</dl>")
+    return "".join(parts)

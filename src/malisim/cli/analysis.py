@@ -154,31 +154,34 @@ def cmd_compare(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(args.dirs[0]) / "analysis"
     path = cmp.to_csv(out)
     print(cmp.format())
-    targets = _documented_figures(args.dirs[0], cmp.scenarios)
-    if targets is not None:
-        print("\nDocumented figures (the whole table: malisim score " + args.dirs[0] + "):")
-        print(targets)
+    for folder, pairs in cmp.folder_scenarios():
+        targets = _documented_figures(folder, pairs)
+        if targets is not None:
+            print(f"\nDocumented figures (the whole table: malisim score {folder}):")
+            print(targets)
     print(f"\nwrote {path}")
     _warn(cmp.warnings)
     return 0
 
 
-def _documented_figures(results_dir: str, scenarios: Sequence[str]) -> str | None:
+def _documented_figures(results_dir: str, scenarios: Sequence[tuple[str, str]]) -> str | None:
     """One line per scenario and split: how many documented figures the runs reproduce.
 
-    The full table is ``malisim score``'s (:mod:`malisim.analysis.validation`); only a folder
-    that kept monthly series is summarised.
+    ``scenarios`` are (label in the comparison, name in the folder) pairs. The full table is
+    ``malisim score``'s (:mod:`malisim.analysis.validation`); only a folder that kept monthly
+    series is summarised.
     """
     from malisim.analysis.validation import SPLIT_HEADINGS, validate_results
     from malisim.experiment import load_results
 
     results = load_results(results_dir)
-    if "series" not in results.tables:
+    if "series" not in results.tables or not scenarios:
         return None
-    summary = validate_results(results, scenarios=list(scenarios)).summary
+    labels = {name: label for label, name in scenarios}
+    summary = validate_results(results, scenarios=list(labels)).summary
     lines = [
-        f"  {r['scenario']}, {SPLIT_HEADINGS[r['split']].lower()}: {r['hits']} of "
-        f"{r['figures']} figures inside their tolerance, {r['misses']} missed, "
+        f"  {labels.get(r['scenario'], r['scenario'])}, {SPLIT_HEADINGS[r['split']].lower()}: "
+        f"{r['hits']} of {r['figures']} figures inside their tolerance, {r['misses']} missed, "
         f"{r['not_simulated'] + r['no_value']} without a simulated value"
         for r in summary.to_dict("records")
     ]
