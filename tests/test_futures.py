@@ -208,7 +208,7 @@ def test_the_page_plays_to_december_2030(tmp_path):
     sess.step(24)
     model = sess.model
     assert not model.running
-    assert month_label(model) == "December 2030"
+    assert month_label(model) == "31 December 2030"  # the last day of the last month simulated
     assert month_count(model, False) == "month 24 of 24"
     assert 'data-date="2030-12"' in model_map_svg(model)
     charts = outcome_charts(national_history(model), model.start_month, model.end_month)

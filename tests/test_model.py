@@ -320,11 +320,13 @@ def test_minusma_protects_civilians_in_its_cells(run_model):
     # bases, with 13,000 peacekeepers against none. minusma_protection = 0.5 halves the rate
     # where >= 200 peacekeepers are; we require at least 25% fewer deaths over four paired
     # seeds (half the nominal effect, to allow for Poisson-gamma noise on ~100 deaths) and
-    # fewer in at least three of the four pairs.
+    # fewer in at least three of the four pairs. Operation massacres are switched off: they are
+    # shielded by the same protection() rule, but their heavy-tailed toll (one event can carry
+    # hundreds of deaths) makes a four-seed sum too noisy to test the rule by.
     with_un, without = [], []
     for seed in SEEDS:
-        m_un = run_model(seed=seed, end=END, minusma_troops=13_000)
-        m_none = run_model(seed=seed, end=END, minusma_troops=0)
+        m_un = run_model(seed=seed, end=END, minusma_troops=13_000, massacre_rate=0.0)
+        m_none = run_model(seed=seed, end=END, minusma_troops=0, massacre_rate=0.0)
         base_gids = set(np.asarray(m_un.grid.gid)[m_un.minusma.base_weight > 0].tolist())
         assert len(base_gids) >= 5
         for model, out in ((m_un, with_un), (m_none, without)):
