@@ -376,6 +376,10 @@ def test_bad_values_show_a_message_and_the_page_stays_usable(playwright_chromium
         # still usable: the levers, the step buttons and the month they reached
         assert page.locator(".malisim-date").inner_text() == "31 December 2019"
         assert page.locator(".lever-wagner_personnel").count() == 1
+        # the failed upload redraws the controls from the kept settings; a click that lands
+        # while the buttons are being replaced is lost (seen when the file's tests run in
+        # sequence), so let the redraw settle as after the seed messages above
+        page.wait_for_timeout(1000)
         page.locator(".malisim-step").click()
         page.wait_for_function(
             "document.querySelector('.malisim-date')?.textContent === '31 January 2020'"
