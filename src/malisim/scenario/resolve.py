@@ -287,6 +287,7 @@ def _resolve(layers: Sequence[_Layer]) -> ResolvedScenario:
                 allowed=f"{own_start} to {own_end}",
                 **layer.where("policies", origin.index, key),
             )
+        _check_scaled_value(policy, parameters, layer.where("policies", origin.index, "value"))
         policies.append(policy)
 
     return ResolvedScenario(
@@ -297,6 +298,41 @@ def _resolve(layers: Sequence[_Layer]) -> ResolvedScenario:
         parameters=parameters,
         policies=policies,
         source_files=[layer.file for layer in layers],
+    )
+
+
+def _check_scaled_value(policy: Policy, parameters: Parameters, where: dict[str, Any]) -> None:
+    """Refuse a ``multiply`` parameter schedule that takes its parameter past its bounds.
+
+    The factor is checked against the scenario's own value of the parameter (the value it
+    multiplies while no other schedule of the parameter is in force), so that the run does not
+    stop with an out-of-bounds error in the month the schedule starts.
+
+    Raises:
+        UserError: At the schedule's ``value``, with the allowed factors.
+    """
+    if policy.policy_type != "parameter_schedule" or getattr(policy, "mode", "") != "multiply":
+        return
+    from malisim.model.parameters import parameter_specs
+
+    name = str(policy.parameter)
+    factor = float(policy.value)
+    spec = parameter_specs()[name]
+    base = float(getattr(parameters, name))
+    scaled = base * factor
+    if spec.low <= scaled <= spec.high:
+        return
+    allowed = (
+        f"a factor from {spec.low / base:g} to {spec.high / base:g} (the parameter's bounds "
+        f"{spec.low:g} to {spec.high:g} {spec.unit}, over the scenario's value {base:g})"
+        if base > 0
+        else f"any factor (the scenario's value is {base:g})"
+    )
+    raise UserError(
+        f"multiplying {name} ({base:g} in this scenario) by {factor:g} gives {scaled:g}, "
+        "outside the parameter's bounds",
+        allowed=allowed,
+        **where,
     )
 
 
