@@ -99,8 +99,9 @@ def _download_link(text: str, filename: str, label: str, classes: list[str]) -> 
 def _header() -> None:
     """The page's heading and the line beside it."""
     with solara.Div(classes=["malisim-header"]):
-        solara.HTML(tag="h1", unsafe_innerHTML=HEADING)
-        solara.HTML(tag="span", unsafe_innerHTML=SUBHEADING, classes=["sub"])
+        # the page's own texts, escaped like every other text given to unsafe_innerHTML
+        solara.HTML(tag="h1", unsafe_innerHTML=escape_text(HEADING))
+        solara.HTML(tag="span", unsafe_innerHTML=escape_text(SUBHEADING), classes=["sub"])
 
 
 def _message(text: str, dismiss: Callable[[], None]) -> None:
