@@ -197,6 +197,25 @@ def _check_name(name: Any, path: tuple[Hashable, ...], where: Locator) -> str:
     return name
 
 
+def _low_high(value: Any, bounds: str, at: dict[str, Any]) -> tuple[float, float]:
+    """A sample range written ``[low, high]`` (two numbers), or a located error.
+
+    Raises:
+        UserError: If ``value`` is not a list of two numbers (``at``: file, line and key).
+    """
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or any(isinstance(v, bool) or not isinstance(v, int | float) for v in value)
+    ):
+        raise UserError(
+            f"expected [low, high] or the word bounds, got {value!r}",
+            allowed=f"a range within {bounds}",
+            **at,
+        )
+    return value[0], value[1]
+
+
 def _setting_range(name: str, value: Any, path: tuple[Hashable, ...], where: Locator) -> Any:
     """The sample range of a policy setting: ``(low, high, kind)`` (months as month indices)."""
     parsed = parse_policy_path(name, lambda _: where(*path))
@@ -233,17 +252,7 @@ def _setting_range(name: str, value: Any, path: tuple[Hashable, ...], where: Loc
         if s_low is None or s_high is None:
             raise UserError("the setting has no bounds: give [low, high]", **where(*path))
         return float(s_low), float(s_high), kind
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or any(isinstance(v, bool) or not isinstance(v, int | float) for v in value)
-    ):
-        raise UserError(
-            f"expected [low, high] or the word bounds, got {value!r}",
-            allowed=f"a range within {bounds}",
-            **where(*path),
-        )
-    low, high = value
+    low, high = _low_high(value, bounds, where(*path))
     inside = (s_low is None or s_low <= low) and (s_high is None or high <= s_high)
     if not (low < high and inside):
         problem = (
@@ -402,17 +411,7 @@ def _points(spec: ExperimentFile, where: Locator) -> list[DesignPoint]:
             if value == "bounds":
                 ranges[name] = (spec_.low, spec_.high)
                 continue
-            if (
-                not isinstance(value, list)
-                or len(value) != 2
-                or any(isinstance(v, bool) or not isinstance(v, int | float) for v in value)
-            ):
-                raise UserError(
-                    f"expected [low, high] or the word bounds, got {value!r}",
-                    allowed=f"a range within {bounds}",
-                    **where(*path),
-                )
-            low, high = value
+            low, high = _low_high(value, bounds, where(*path))
             if not spec_.low <= low < high <= spec_.high:
                 problem = (
                     f"low {low:g} is not below high {high:g}"
