@@ -178,3 +178,32 @@ def test_the_baseline_is_the_same_seed_without_the_changed_levers(tmp_path) -> N
     finally:
         sess.close()
     assert sess.baseline_history() is None
+
+
+def test_zooming_in_shows_only_the_months_of_the_window() -> None:
+    """A window of one year keeps that year's twelve hover columns and its markers only."""
+    scenario = scenario_from_dict(
+        {"name": "z", "start": "2019-01", "end": "2020-12", "params": {"n_civilian_agents": 2000}}
+    )
+    model = build_model(scenario, 5)
+    try:
+        for _ in range(24):
+            model.step()
+        h = national_history(model)
+        start, end = model.start_month, model.end_month
+        markers = (Marker((start + 3) / 12.0, "early"), Marker((start + 15) / 12.0, "late"))
+        whole = outcome_charts(h, start, end, markers)
+        zoomed = outcome_charts(h, start, end, markers, window=(start + 12, start + 23))
+        for name, _ in CHARTS:
+            months = [t.split("\n")[0] for t in _titles(zoomed[name], "hover")]
+            assert len(_titles(whole[name], "hover")) == 24, name
+            assert months[0].startswith("January 2020") and months[-1].startswith("December 2020")
+            assert len(months) == 12, name
+            assert "late" in zoomed[name] and "early" not in zoomed[name], name
+        # the y axis scales to the values shown: the zoomed IDP line's values are 2020's
+        assert zoomed["displaced"] != whole["displaced"]
+        # a window beyond the run is clipped to it
+        clipped = outcome_charts(h, start, end, markers, window=(start - 50, end + 50))
+        assert clipped == whole
+    finally:
+        model.release()

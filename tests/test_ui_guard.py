@@ -146,6 +146,7 @@ def test_the_pinned_widgets_render_every_control_the_page_uses():
         solara.Switch(label="w", value=True)
         solara.SliderInt(label="", value=1, min=0, max=3)
         solara.SliderFloat(label="", value=0.5, min=0.0, max=1.0, step=0.05)
+        solara.SliderRangeInt(label="", value=(2019, 2020), min=2019, max=2026)
         solara.ToggleButtonsSingle(value="a", values=["a", "b"])
         solara.ProgressLinear(value=50.0)
         solara.Button("b")
@@ -217,6 +218,9 @@ def _controls(rc):
         out.append((f"switch {_classes(w)}", lambda w=w: setattr(w, "v_model", not w.v_model)))
     for w in rc.find(v.Slider).widgets:
         out.append(("slider", lambda w=w: setattr(w, "v_model", (w.v_model or 0) + 1)))
+    for w in rc.find(v.RangeSlider).widgets:
+        lo, hi = w.v_model
+        out.append(("zoom slider", lambda w=w, lo=lo, hi=hi: setattr(w, "v_model", [lo + 1, hi])))
     for w in rc.find(v.Select).widgets:
         other = next(i for i in w.items if i != w.v_model)
         out.append(("scenario picker", lambda w=w, o=other: setattr(w, "v_model", o)))
@@ -250,7 +254,9 @@ def test_every_callback_of_the_page_is_guarded(page_rc, monkeypatch):
 
     controls = _controls(rc)
     kinds = {what.split()[0] for what, _ in controls}
-    assert {"button", "switch", "slider", "scenario", "speed", "seed", "open"} <= kinds, kinds
+    assert {"button", "switch", "slider", "zoom", "scenario", "speed", "seed", "open"} <= kinds, (
+        kinds
+    )
     assert len(controls) >= 20, [what for what, _ in controls]
     levers = _lever_values(rc)
     monkeypatch.setattr(guard, "_invoke", fault)

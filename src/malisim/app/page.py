@@ -418,7 +418,16 @@ def Page() -> None:
     baseline = solara.use_memo(
         wrap(baseline_run, "run the baseline"), [compare.value, version.value, id(model)]
     )
-    scenario_data = scenario_dict(base, levers.value, seed=int(seed.value))
+    # the scenario the settings make, and its file offered for download, change with the
+    # settings, not with the month: built once per setting (the YAML dump was a fifth of the
+    # page's work in a step)
+    settings_key = [id(base), levers.value, int(seed.value)]
+    scenario_data = solara.use_memo(
+        lambda: scenario_dict(base, levers.value, seed=int(seed.value)), settings_key
+    )
+    scenario_text = solara.use_memo(
+        lambda: scenario_yaml(scenario_data, int(seed.value)), settings_key
+    )
 
     solara.Style(CSS)
     solara.Title(PAGE_TITLE)
@@ -448,7 +457,7 @@ def Page() -> None:
                 wrap,
                 on_scenario,
                 on_upload,
-                scenario_yaml(scenario_data, int(seed.value)),
+                scenario_text,
                 failures.value,
             )
             with solara.Div(classes=["malisim-main"]):
@@ -477,7 +486,7 @@ def Page() -> None:
                             wrap,
                         )
                         with solara.Div(classes=["malisim-charts-col"]):
-                            ChartsPanel(model, version.value, markers, baseline)
+                            ChartsPanel(model, version.value, markers, baseline, wrap)
                     ReplicatesPanel(
                         sess, scenario_data, int(seed.value), model, wrap, failures.value
                     )

@@ -35,6 +35,7 @@ from malisim.app.texts import (
     REPLICATES_HEADING,
     REPLICATES_INTRO,
     REPLICATES_STALE,
+    ZOOM_LABEL,
     replicates_caption,
 )
 from malisim.core.calendar import format_month
@@ -67,26 +68,54 @@ def MapPanel(model: MaliModel, version: int, show_deaths: bool, show_displaced: 
     solara.HTML(tag="div", unsafe_innerHTML=legend, classes=["malisim-legend"])
 
 
+def _unguarded(fn: Callable[..., object], _what: str) -> Callable[..., object]:
+    return fn
+
+
 @solara.component
 def ChartsPanel(
     model: MaliModel,
     version: int,
     markers: tuple[Marker, ...] = (),
     baseline: dict[str, Any] | None = None,
+    wrap: Callable[[Callable[..., object], str], Callable[..., object]] | None = None,
 ) -> None:
     """The running totals and the six outcome charts of the current run.
 
     ``markers`` date the scenario's policies on every chart; ``baseline`` (the national series
-    of the baseline run, when compared) adds its dashed lines and its totals.
+    of the baseline run, when compared) adds its dashed lines and its totals. A range slider
+    zooms the charts in on some years of the run (the totals stay those of the whole run);
+    ``wrap`` guards its callback (:func:`malisim.app.guard.guarded`, as the page's others).
     """
+    first_year, last_year = model.start_month // 12, model.end_month // 12
+    years = solara.use_reactive((first_year, last_year))
+    shown = (max(years.value[0], first_year), min(years.value[1], last_year))
+    if shown[0] > shown[1]:  # a new run of other years: show all of it
+        shown = (first_year, last_year)
+    window = (shown[0] * 12, shown[1] * 12 + 11)
+
+    def on_zoom(value: tuple[int, int]) -> None:
+        years.set((int(value[0]), int(value[1])))
 
     def make() -> tuple[dict[str, str], str]:
         history = national_history(model)
-        charts = outcome_charts(history, model.start_month, model.end_month, markers, baseline)
+        charts = outcome_charts(
+            history, model.start_month, model.end_month, markers, baseline, window=window
+        )
         return charts, totals_html(history, baseline)
 
-    charts, totals = solara.use_memo(make, [id(model), version, markers, id(baseline)])
+    charts, totals = solara.use_memo(make, [id(model), version, markers, id(baseline), window])
     solara.HTML(tag="div", unsafe_innerHTML=totals, classes=["malisim-totals"])
+    if last_year > first_year:
+        with solara.Div(style={"max-width": "420px"}, classes=["malisim-zoom"]):
+            solara.SliderRangeInt(
+                label=ZOOM_LABEL,
+                value=shown,
+                min=first_year,
+                max=last_year,
+                on_value=(wrap or _unguarded)(on_zoom, "zoom the charts"),
+                thumb_label="always",
+            )
     with solara.Div(classes=["malisim-charts"]):
         for name, _ in CHARTS:
             solara.HTML(tag="div", unsafe_innerHTML=charts[name], classes=[f"chart-{name}"])

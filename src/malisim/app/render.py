@@ -338,6 +338,7 @@ def outcome_charts(
     end_month: int,
     markers: tuple[Marker, ...] = (),
     baseline: dict[str, np.ndarray] | None = None,
+    window: tuple[int, int] | None = None,
 ) -> dict[str, str]:
     """The charts of one run so far, as SVG texts by name (see :data:`CHARTS`).
 
@@ -348,10 +349,18 @@ def outcome_charts(
         markers: Dated markers (:func:`policy_markers`) drawn on every chart.
         baseline: :func:`national_history` of the baseline run, drawn as thin dashed lines
             (:data:`BASELINE_LINES`), or None.
+        window: The months shown (first, last; month indices), to zoom in on part of the run:
+            the x axis spans them, the y axes scale to the values inside, the markers outside
+            are left out. None shows the whole run.
 
     Returns:
         Chart name -> SVG text.
     """
+    if window is not None:
+        start_month, end_month = max(window[0], start_month), min(window[1], end_month)
+        history = zoom_history(history, start_month, end_month)
+        if baseline is not None:
+            baseline = zoom_history(baseline, start_month, end_month)
     t = _years(history.get("month", np.zeros(0)))
     x_range = (start_month / 12.0, (end_month + 1) / 12.0)
 
@@ -405,6 +414,13 @@ def outcome_charts(
             CHARTS[4][1], t, [], x_range, (0.9, 1.1), name="gdp", markers=markers
         )
     return out
+
+
+def zoom_history(history: dict[str, np.ndarray], first: int, last: int) -> dict[str, np.ndarray]:
+    """The months ``first`` to ``last`` (month indices, inclusive) of a national history."""
+    months = np.asarray(history.get("month", np.zeros(0)))
+    keep = (months >= first) & (months <= last)
+    return {k: np.asarray(v)[keep] for k, v in history.items()}
 
 
 def policy_markers(scenario: ResolvedScenario) -> tuple[Marker, ...]:

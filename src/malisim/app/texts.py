@@ -260,7 +260,8 @@ INFO_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "values of a month; dashed vertical lines mark the dates of the scenario's "
             "policies. With 'compare with the baseline', thin dashed lines show the same seed "
             "run without the levers you changed, so the gap between the lines is the effect "
-            "of your changes on this history.",
+            "of your changes on this history. The slider 'Years shown on the charts' zooms "
+            "them in on some years (the running totals above stay those of the whole run).",
             "The date shows how far the run has gone: 1 January before the first month, then "
             "the last day of the last month simulated.",
         ),
@@ -294,3 +295,7 @@ def info_html() -> str:
         parts.append(f"<dt>{escape_text(ref.key)}</dt><dd>{escape_text(reference_text(ref))}</dd>")
     parts.append("</dl>")
     return "".join(parts)
+
+
+#: The label of the range slider that zooms the charts in on some years of the run.
+ZOOM_LABEL = "Years shown on the charts"
