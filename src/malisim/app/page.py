@@ -18,6 +18,7 @@ import base64
 import os
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import solara
 
@@ -310,6 +311,54 @@ def SafeArea(children: list | None = None) -> None:
 
 
 @solara.component
+def RunArea(
+    sess: Session,
+    version: solara.Reactive[int],
+    generation: int,
+    playing: solara.Reactive[bool],
+    speed: solara.Reactive[str],
+    rebuilding: bool,
+    error: solara.Reactive[str],
+    show_deaths: solara.Reactive[bool],
+    show_displaced: solara.Reactive[bool],
+    compare: solara.Reactive[bool],
+    wrap: Wrap,
+    do_step: Callable[[int], None],
+    do_reset: Callable[[], None],
+    scenario_data: dict[str, Any],
+    seed: int,
+) -> None:
+    """The run: its controls, the map, the charts and the replicates card.
+
+    It alone reads ``version`` (the count of the model's changes), so a step redraws the run,
+    not the levers and the rest of the page (a step's page work is the run's widgets only).
+    ``generation``: as for :func:`RunControls`.
+    """
+    with sess.lock:
+        model = sess.model
+        scenario_now = sess.scenario
+    markers = solara.use_memo(lambda: policy_markers(scenario_now), [id(scenario_now)])
+
+    def baseline_run() -> dict | None:
+        return sess.baseline_history() if compare.value else None
+
+    baseline = solara.use_memo(
+        wrap(baseline_run, "run the baseline"), [compare.value, version.value, id(model)]
+    )
+    RunControls(
+        generation, version.value, model, playing, speed, rebuilding, wrap, do_step, do_reset
+    )
+    if error.value:
+        _message(error.value, wrap(lambda: error.set(""), "dismiss"))
+    with SafeArea():
+        with solara.Div(classes=["malisim-panels"]):
+            MapColumn(generation, model, version.value, show_deaths, show_displaced, compare, wrap)
+            with solara.Div(classes=["malisim-charts-col"]):
+                ChartsPanel(model, version.value, markers, baseline, wrap)
+        ReplicatesPanel(sess, scenario_data, seed, model, wrap, generation)
+
+
+@solara.component
 def Page() -> None:
     """The page."""
     initial_file = os.environ.get(SCENARIO_ENV) or None
@@ -406,18 +455,7 @@ def Page() -> None:
         sess.reset()
         version.set(version.value + 1)
 
-    with sess.lock:
-        model = sess.model
-        scenario_now = sess.scenario
     base = sess.base(name.value)
-    markers = solara.use_memo(lambda: policy_markers(scenario_now), [id(scenario_now)])
-
-    def baseline_run() -> dict | None:
-        return sess.baseline_history() if compare.value else None
-
-    baseline = solara.use_memo(
-        wrap(baseline_run, "run the baseline"), [compare.value, version.value, id(model)]
-    )
     # the scenario the settings make, and its file offered for download, change with the
     # settings, not with the month: built once per setting (the YAML dump was a fifth of the
     # page's work in a step)
@@ -461,33 +499,21 @@ def Page() -> None:
                 failures.value,
             )
             with solara.Div(classes=["malisim-main"]):
-                RunControls(
+                RunArea(
+                    sess,
+                    version,
                     failures.value,
-                    version.value,
-                    model,
                     playing,
                     speed,
                     rebuilding.value,
+                    error,
+                    show_deaths,
+                    show_displaced,
+                    compare,
                     wrap,
                     do_step,
                     do_reset,
+                    scenario_data,
+                    int(seed.value),
                 )
-                if error.value:
-                    _message(error.value, wrap(lambda: error.set(""), "dismiss"))
-                with SafeArea():
-                    with solara.Div(classes=["malisim-panels"]):
-                        MapColumn(
-                            failures.value,
-                            model,
-                            version.value,
-                            show_deaths,
-                            show_displaced,
-                            compare,
-                            wrap,
-                        )
-                        with solara.Div(classes=["malisim-charts-col"]):
-                            ChartsPanel(model, version.value, markers, baseline, wrap)
-                    ReplicatesPanel(
-                        sess, scenario_data, int(seed.value), model, wrap, failures.value
-                    )
                 solara.HTML(tag="div", unsafe_innerHTML=HOVER_HINT, classes=["malisim-note"])
