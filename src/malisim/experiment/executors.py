@@ -261,6 +261,24 @@ class LocalExecutor(Executor):
                 retry = again
 
 
+def worker_environ() -> dict[str, Any]:
+    """The environment of the worker processes of the local Dask cluster malisim starts.
+
+    Dask's defaults (``distributed.nanny.pre-spawn-environ``) without ``MALLOC_TRIM_THRESHOLD_``:
+    distributed sets it to 65536 bytes so that workers hand freed memory back to the system
+    early, but then glibc serves every numpy temporary larger than that with its own mmap and
+    munmap, and the model's monthly arrays (tens of thousands of agents) pay a page fault per
+    page on every step. A run is a short-lived task with a bounded footprint, so the glibc
+    default is the better trade (benchmarks/README.md gives the measured difference). An external
+    cluster is configured by whoever starts it (docs/experiments.md says how).
+    """
+    from dask import config as dask_config
+
+    environ = dict(dask_config.get("distributed.nanny.pre-spawn-environ", default={}) or {})
+    environ["MALLOC_TRIM_THRESHOLD_"] = None  # the nanny leaves out variables set to None
+    return environ
+
+
 class DaskExecutor(Executor):
     """Runs tasks on a Dask distributed cluster.
 
@@ -342,6 +360,7 @@ class DaskExecutor(Executor):
     def start(self) -> None:
         """Connect to the scheduler, or start a local cluster."""
         try:
+            from dask import config as dask_config
             from distributed import Client, LocalCluster
         except ImportError:
             raise UserError(
@@ -367,14 +386,15 @@ class DaskExecutor(Executor):
                     raise
         else:
             n = int(self.local_workers or usable_cores())
-            self._cluster = LocalCluster(
-                n_workers=n,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            with dask_config.set({"distributed.nanny.pre-spawn-environ": worker_environ()}):
+                self._cluster = LocalCluster(
+                    n_workers=n,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
             self._client = Client(self._cluster, set_as_default=False)
             self.workers = n
 

@@ -143,5 +143,14 @@ def experiments_markdown() -> str:
         *_table(ExecutorSection),
         "",
         "The kinds: " + ", ".join(f"`{k}`" for k in EXECUTORS) + ".",
+        "",
+        "The local cluster of `--dask-local` starts its workers without distributed's "
+        "`MALLOC_TRIM_THRESHOLD_=65536` (with it, every large numpy temporary of a run is an "
+        "mmap/munmap pair and runs are markedly slower; benchmarks/README.md). A cluster you "
+        "start yourself keeps distributed's defaults: unset it there with a Dask "
+        "configuration of the workers' machines holding "
+        "`distributed: {nanny: {pre-spawn-environ: {MALLOC_TRIM_THRESHOLD_: null}}}` "
+        "(a null value removes the variable; one set in the shell that starts the workers "
+        "overrides the configuration).",
     ]
     return "\n".join(lines).rstrip()
