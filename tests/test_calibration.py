@@ -13,7 +13,7 @@ import pytest
 from malisim.analysis.targets import COLUMNS, load_targets, simulated_values
 from malisim.calibration import load_calibration, run_calibration
 from malisim.calibration.abc import Prior, rejection, smc, weighted_quantile
-from malisim.calibration.distance import distance, residuals
+from malisim.calibration.distance import distance, family_of, residuals
 from malisim.calibration.evaluate import NOT_EVALUATED, coverage_summary, evaluate_targets
 from malisim.cli.main import main
 from malisim.core.calendar import FIT_END, parse_month
@@ -353,7 +353,7 @@ def test_patterns_all_fit_selects_every_simulated_fit_period_figure(tmp_path: Pa
     assert any(t.target == "civilian_fatalities_state_and_partners" for t in fit)  # event log
     assert all(t.simulated for t in fit)
     assert any("not simulated" in why for why in cal.unused_notes.values())
-    assert cal.scale_mode == "tolerance" and set(cal.families or {}) == {t.target for t in fit}
+    assert cal.scale_mode == "tolerance" and set(cal.families or {}) == {family_of(t) for t in fit}
 
 
 def test_patterns_options_and_errors(tmp_path: Path) -> None:
@@ -377,3 +377,12 @@ def test_shipped_pattern_calibration_file_is_valid() -> None:
     cal = load_calibration(ROOT / "experiments" / "calibration_patterns.yaml")
     assert len(cal.fit_targets) >= 25 and all(p.why for p in cal.priors)
     assert max(t.end for t in cal.fit_targets) <= parse_month(FIT_END)
+
+
+def test_fitting_an_out_of_sample_figure_is_refused_at_its_line(tmp_path: Path) -> None:
+    text = BASE.replace("end: 2022-12", "end: 2024-12").replace(
+        'fit: ["2019-01..2021-12"]', 'fit: ["2019-01..2021-12", "idps[2023-04..2023-04,national]"]'
+    )
+    with pytest.raises(UserError, match=r"is out-of-sample \(after 2022-12\)") as err:
+        load_calibration(_write(tmp_path, text))
+    assert err.value.key == "split.fit" and err.value.line == 8

@@ -34,7 +34,8 @@ ABC)::
       kinds: [count, stock, rate, share, regional_share]   # optional: only these kinds
       observables: [idps, refugees]                        # optional: only these observables
       exclude: ["people_in_need[2021-02..2021-02,national]"]  # optional: labels left out
-      weights: {idps: 1.0, gdp_growth: 2.0}   # per observable family (default 1 each)
+      weights: {idps: 1.0, gdp_growth: 2.0}   # per observable family (default 1 each;
+                                  # regional shares: idps:regional_share)
       scale: tolerance            # residual scales: tolerance (default) or kind
       holdout: out_of_sample      # score every out-of-sample figure the run covers (or none)
 
@@ -78,6 +79,7 @@ from malisim.analysis.targets import (
     load_targets,
     reads_series,
 )
+from malisim.calibration.distance import family_of
 from malisim.core.calendar import FIT_END, FIT_START, DateError, parse_month
 from malisim.core.errors import UserError, did_you_mean
 from malisim.core.locate import Locator, describe, raise_validation, validate_section
@@ -423,7 +425,7 @@ def select_patterns(
         else:
             use = "fit"
         out.append(replace(t, use=use))
-    fitted = {t.target for t in out if t.use == "fit"}
+    fitted = {family_of(t) for t in out if t.use == "fit"}
     for family, weight in section.weights.items():
         if family not in fitted:
             raise UserError(
@@ -525,7 +527,7 @@ def load_calibration(path: str | Path) -> Calibration:
             )
         targets, section, notes = select_patterns(targets, spec.patterns, scenario, where)
         scale_mode = section.scale
-        fitted_families = dict.fromkeys((t.target for t in targets if t.use == "fit"), 1.0)
+        fitted_families = dict.fromkeys((family_of(t) for t in targets if t.use == "fit"), 1.0)
         families = {**fitted_families, **section.weights}
     else:
         split = validate_section(SplitSection, spec.split, ("split",), where)

@@ -28,7 +28,8 @@ an ``at_least`` is one unit).
 ``d = sqrt(sum_i w_i r_i^2 / sum_i w_i)``; ``d = 1`` means the simulation misses every target by
 about one scale. Without weights every fitted figure counts once (``w_i = 1``). A ``patterns``
 section weights *observable families* (all figures of one observable: ``idps``,
-``civilian_fatalities``, ``gdp_growth``, ...): family ``f`` has weight ``W_f`` (default 1),
+``civilian_fatalities``, ``gdp_growth``, ...; the regional shares of an observable form a family
+of their own, ``idps:regional_share``): family ``f`` has weight ``W_f`` (default 1),
 shared equally by its ``n_f`` figures, ``w_i = W_f / n_f``, so that seven IDP stocks weigh as
 much as one approval poll unless the file says otherwise. A simulation that does not produce a
 target (NaN) is infinitely far. Scales can be overridden per target (``scales:`` in the
@@ -107,6 +108,15 @@ def target_scales(
     return np.array(out, dtype=float)
 
 
+def family_of(target: Target) -> str:
+    """A target's observable family: its observable, with ``:regional_share`` for a share.
+
+    A region's share of an observable is another kind of pattern than the observable's
+    national count or stock, so it forms a family of its own (``idps:regional_share``).
+    """
+    return f"{target.target}:regional_share" if target.kind == "regional_share" else target.target
+
+
 def target_weights(
     targets: Sequence[Target], families: Mapping[str, float] | None = None
 ) -> np.ndarray:
@@ -114,15 +124,15 @@ def target_weights(
 
     Args:
         targets: The fitted targets.
-        families: Observable -> family weight ``W_f`` (missing families weigh 1), or None for
-            equal weights per figure.
+        families: Family (:func:`family_of`) -> weight ``W_f`` (missing families weigh 1), or
+            None for equal weights per figure.
     """
     if families is None:
         return np.ones(len(targets))
     counts: dict[str, int] = {}
     for t in targets:
-        counts[t.target] = counts.get(t.target, 0) + 1
-    return np.array([families.get(t.target, 1.0) / counts[t.target] for t in targets])
+        counts[family_of(t)] = counts.get(family_of(t), 0) + 1
+    return np.array([families.get(family_of(t), 1.0) / counts[family_of(t)] for t in targets])
 
 
 def residuals(

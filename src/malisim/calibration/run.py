@@ -58,7 +58,13 @@ from malisim.analysis.targets import (
 from malisim.calibration import identifiability
 from malisim.calibration.abc import Generation, rejection, smc, weighted_quantile
 from malisim.calibration.config import Calibration, Prior
-from malisim.calibration.distance import distance, is_bound, target_scales, target_weights
+from malisim.calibration.distance import (
+    distance,
+    family_of,
+    is_bound,
+    target_scales,
+    target_weights,
+)
 from malisim.calibration.evaluate import coverage_summary, evaluate_targets, markdown_section
 from malisim.calibration.fitted import (
     OUT_COPY,
@@ -334,9 +340,10 @@ def distance_weights(cal: Calibration) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "target": [t.name for t in fit],
-            "family": [t.target for t in fit],
+            "family": [family_of(t) for t in fit],
             "family_weight": [
-                (cal.families or {}).get(t.target, np.nan) if cal.families else np.nan for t in fit
+                (cal.families or {}).get(family_of(t), np.nan) if cal.families else np.nan
+                for t in fit
             ],
             "weight": weights / weights.sum(),
             "scale": scales,
