@@ -197,8 +197,16 @@ def test_small_calibration_writes_its_outputs_and_resumes(tmp_path: Path) -> Non
     res = run_calibration(cal, tmp_path / "out", progress="none", overwrite=True)
     out = tmp_path / "out"
     for name in ("particles.parquet", "posterior.parquet", "posterior_summary.csv", "targets.csv",
-                 "coverage.csv", "report.md", "calibrated.yaml"):  # fmt: skip
+                 "coverage.csv", "report.md", "calibrated.yaml", "identifiability.csv",
+                 "posterior_correlations.csv", "pattern_information.csv",
+                 "distance_weights.csv"):  # fmt: skip
         assert (out / name).is_file(), name
+    # the posterior is the file an experiment's `parameters: {posterior: DIR}` reads
+    from malisim.experiment.posterior import load_posterior
+
+    post = load_posterior(out)
+    assert post.names == ("refugee_share",) and np.isclose(post.weight.sum(), 1.0)
+    assert post.n_draws == len(res.posterior)
     assert set(res.targets["use"]) == {"fit", "holdout", "unused"}
     assert (out / "calibrated.yaml").read_text() == (folder / "calibrated.yaml").read_text()
     fitted = load_scenario(folder / "historical.yaml")  # extends the rewritten layer

@@ -152,10 +152,11 @@ def load_posterior(path: str | Path | None = None, *, key: str | None = None) ->
     where = {"file": str(file), "key": key}
     if not file.is_file():
         hint = (
-            "the package ships no posterior yet: run `malisim calibrate experiments/"
-            "calibration.yaml --out DIR` and copy DIR/posterior.parquet to "
-            "src/malisim/data/posterior.parquet, or name a calibration's folder with "
-            "`parameters: {posterior: DIR}`"
+            "the package ships no posterior yet: run `malisim calibrate "
+            "experiments/calibration_patterns.yaml --out DIR` and copy DIR/posterior.parquet "
+            "to src/malisim/data/posterior.parquet, or name a calibration's output folder "
+            "(`parameters: {posterior: DIR}` in an experiment file, `--posterior-from DIR` for "
+            "malisim run)"
             if shipped
             else "a calibration's output folder (malisim calibrate --out) or its posterior.parquet"
         )
