@@ -394,3 +394,19 @@ def test_fitting_an_out_of_sample_figure_is_refused_at_its_line(tmp_path: Path) 
     with pytest.raises(UserError, match=r"is out-of-sample \(after 2022-12\)") as err:
         load_calibration(_write(tmp_path, text))
     assert err.value.key == "split.fit" and err.value.line == 8
+
+
+def test_event_log_patterns_are_fitted_from_kept_events(tmp_path: Path) -> None:
+    # a perpetrator figure of the event log (civilians killed by the state and its partners,
+    # an at_least bound) and a stock of the series, fitted together
+    text = PATTERNS + (
+        "patterns: {observables: [civilian_fatalities_state_and_partners, idps]}\n"
+        "method: rejection\naccept: 0.5\npredictive: 0\nexecutor: {kind: serial}\n"
+    )
+    cal = load_calibration(_write(tmp_path, text.replace("simulations: 10", "simulations: 4")))
+    assert any(t.target == "civilian_fatalities_state_and_partners" for t in cal.fit_targets)
+    res = run_calibration(cal, tmp_path / "out", progress="none", write_fitted=False)
+    assert np.isfinite(res.generations[0].distance).all()  # every run produced every figure
+    info = pd.read_csv(tmp_path / "out" / "pattern_information.csv")
+    assert set(info["target"]) == {t.name for t in cal.fit_targets}
+    assert (tmp_path / "out" / "gen_00" / "events.parquet").is_file()
