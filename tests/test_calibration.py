@@ -13,9 +13,10 @@ import pytest
 from malisim.analysis.targets import COLUMNS, load_targets, simulated_values
 from malisim.calibration import load_calibration, run_calibration
 from malisim.calibration.abc import Prior, rejection, smc, weighted_quantile
-from malisim.calibration.distance import distance, residuals
+from malisim.calibration.distance import distance, family_of, residuals
 from malisim.calibration.evaluate import NOT_EVALUATED, coverage_summary, evaluate_targets
 from malisim.cli.main import main
+from malisim.core.calendar import FIT_END, parse_month
 from malisim.core.errors import UserError
 from malisim.scenario import load_scenario
 from malisim.scenario.runner import build_model
@@ -196,8 +197,16 @@ def test_small_calibration_writes_its_outputs_and_resumes(tmp_path: Path) -> Non
     res = run_calibration(cal, tmp_path / "out", progress="none", overwrite=True)
     out = tmp_path / "out"
     for name in ("particles.parquet", "posterior.parquet", "posterior_summary.csv", "targets.csv",
-                 "coverage.csv", "report.md", "calibrated.yaml"):  # fmt: skip
+                 "coverage.csv", "report.md", "calibrated.yaml", "identifiability.csv",
+                 "posterior_correlations.csv", "pattern_information.csv",
+                 "distance_weights.csv"):  # fmt: skip
         assert (out / name).is_file(), name
+    # the posterior is the file an experiment's `parameters: {posterior: DIR}` reads
+    from malisim.experiment.posterior import load_posterior
+
+    post = load_posterior(out)
+    assert post.names == ("refugee_share",) and np.isclose(post.weight.sum(), 1.0)
+    assert post.n_draws == len(res.posterior)
     assert set(res.targets["use"]) == {"fit", "holdout", "unused"}
     assert (out / "calibrated.yaml").read_text() == (folder / "calibrated.yaml").read_text()
     fitted = load_scenario(folder / "historical.yaml")  # extends the rewritten layer
@@ -292,3 +301,112 @@ def test_parameter_recovery(recovery: tuple[pd.DataFrame, float]) -> None:
         assert summary.loc[name, "interval_90_share_of_prior"] < width
     print(f"\nrecovery ({seconds:.0f} s): {inside}")
     print(summary[["q05", "median", "q95", "interval_90_share_of_prior"]].to_string())
+
+
+# --- pattern-oriented selection and distance ---------------------------------------------------
+
+
+def test_bound_residual_is_zero_inside_and_grows_outside() -> None:
+    bound = next(t for t in load_targets() if t.tolerance.rule == "at_least")
+    low = bound.tolerance.low
+    sim = np.array(
+        [[low * 2], [low], [(1 + low) * np.exp(-0.25) - 1], [(1 + low) * np.exp(-0.5) - 1]]
+    )
+    r = residuals(sim, [bound])[:, 0]
+    # zero at and above the bound; one scale (0.25 on log1p) below it is 1, two scales is 2
+    assert np.allclose(r, [0.0, 0.0, 1.0, 2.0], atol=1e-9)
+
+
+def test_tolerance_scales_and_family_weights() -> None:
+    from malisim.calibration.distance import target_scales, target_weights
+
+    idps = [t for t in load_targets() if t.target == "idps" and t.split == "fit"][:3]
+    gdp = next(t for t in load_targets() if t.target == "gdp_growth")
+    targets = [*idps, gdp]
+    scales = target_scales(targets, mode="tolerance")
+    # relative:0.1 on a stock is log(1.1) on the log1p scale (to within the +1); absolute:0.01
+    # on a rate is 0.01
+    assert np.allclose(scales[:3], np.log(1.1), atol=1e-5) and scales[3] == pytest.approx(0.01)
+    w = target_weights(targets, {"idps": 1.0, "gdp_growth": 2.0})
+    assert np.allclose(w, [1 / 3, 1 / 3, 1 / 3, 2.0])
+    # a family weight moves the distance: the GDP miss counts twice as much as the IDP misses
+    sim = np.array([[t.value for t in idps] + [gdp.value + 0.01]])
+    d1 = distance(sim, targets, mode="tolerance", families={"idps": 1.0, "gdp_growth": 1.0})
+    d2 = distance(sim, targets, mode="tolerance", families={"idps": 1.0, "gdp_growth": 2.0})
+    assert d1[0] == pytest.approx(np.sqrt(1 / 2)) and d2[0] == pytest.approx(np.sqrt(2 / 3))
+
+
+def test_distance_refuses_an_out_of_sample_period_whatever_its_split() -> None:
+    from dataclasses import replace
+
+    late = next(t for t in load_targets() if t.split == "out_of_sample" and t.kind == "stock")
+    with pytest.raises(ValueError, match="out-of-sample"):
+        distance(np.array([[late.value]]), [replace(late, split="fit", use="fit")])
+
+
+PATTERNS = BASE.replace(
+    'split:\n  fit: ["2019-01..2021-12"]\n  holdout: ["2022-01..2022-12"]\n', ""
+)
+
+
+def test_patterns_all_fit_selects_every_simulated_fit_period_figure(tmp_path: Path) -> None:
+    cal = load_calibration(_write(tmp_path, PATTERNS.replace("end: 2022-12", "end: 2024-12")
+                                  + "patterns: all_fit\n"))  # fmt: skip
+    fit = cal.fit_targets
+    assert fit and all(t.split == "fit" and t.end <= parse_month(FIT_END) for t in fit)
+    assert all(t.split == "out_of_sample" for t in cal.holdout_targets) and cal.holdout_targets
+    kinds = {t.kind for t in fit}
+    assert {"count", "stock", "rate", "share"} <= kinds
+    assert any(t.tolerance.rule == "at_least" for t in fit)  # bounds are fitted
+    assert any(t.target == "civilian_fatalities_state_and_partners" for t in fit)  # event log
+    assert all(t.simulated for t in fit)
+    assert any("not simulated" in why for why in cal.unused_notes.values())
+    assert cal.scale_mode == "tolerance" and set(cal.families or {}) == {family_of(t) for t in fit}
+
+
+def test_patterns_options_and_errors(tmp_path: Path) -> None:
+    text = PATTERNS + "patterns: {observables: [idps, gdp_growth], weights: {idps: 2}}\n"
+    cal = load_calibration(_write(tmp_path, text))
+    assert {t.target for t in cal.fit_targets} == {"idps", "gdp_growth"}
+    assert cal.families == {"idps": 2.0, "gdp_growth": 1.0}
+    bad = PATTERNS + "patterns: {observables: [idps], weights: {refugees: 2}}\n"
+    with pytest.raises(UserError, match="no fitted figure of 'refugees'") as err:
+        load_calibration(_write(tmp_path, bad, "bad.yaml"))
+    assert err.value.key == "patterns.weights.refugees"
+    both = BASE + "patterns: all_fit\n"
+    with pytest.raises(UserError, match=r"either split .* or patterns"):
+        load_calibration(_write(tmp_path, both, "both.yaml"))
+    typo = PATTERNS + "patterns: {observables: [idp]}\n"
+    with pytest.raises(UserError, match="did you mean 'idps'"):
+        load_calibration(_write(tmp_path, typo, "typo.yaml"))
+
+
+def test_shipped_pattern_calibration_file_is_valid() -> None:
+    cal = load_calibration(ROOT / "experiments" / "calibration_patterns.yaml")
+    assert len(cal.fit_targets) >= 25 and all(p.why for p in cal.priors)
+    assert max(t.end for t in cal.fit_targets) <= parse_month(FIT_END)
+
+
+def test_fitting_an_out_of_sample_figure_is_refused_at_its_line(tmp_path: Path) -> None:
+    text = BASE.replace("end: 2022-12", "end: 2024-12").replace(
+        'fit: ["2019-01..2021-12"]', 'fit: ["2019-01..2021-12", "idps[2023-04..2023-04,national]"]'
+    )
+    with pytest.raises(UserError, match=r"is out-of-sample \(after 2022-12\)") as err:
+        load_calibration(_write(tmp_path, text))
+    assert err.value.key == "split.fit" and err.value.line == 8
+
+
+def test_event_log_patterns_are_fitted_from_kept_events(tmp_path: Path) -> None:
+    # a perpetrator figure of the event log (civilians killed by the state and its partners,
+    # an at_least bound) and a stock of the series, fitted together
+    text = PATTERNS + (
+        "patterns: {observables: [civilian_fatalities_state_and_partners, idps]}\n"
+        "method: rejection\naccept: 0.5\npredictive: 0\nexecutor: {kind: serial}\n"
+    )
+    cal = load_calibration(_write(tmp_path, text.replace("simulations: 10", "simulations: 4")))
+    assert any(t.target == "civilian_fatalities_state_and_partners" for t in cal.fit_targets)
+    res = run_calibration(cal, tmp_path / "out", progress="none", write_fitted=False)
+    assert np.isfinite(res.generations[0].distance).all()  # every run produced every figure
+    info = pd.read_csv(tmp_path / "out" / "pattern_information.csv")
+    assert set(info["target"]) == {t.name for t in cal.fit_targets}
+    assert (tmp_path / "out" / "gen_00" / "events.parquet").is_file()

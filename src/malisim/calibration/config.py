@@ -24,6 +24,29 @@ A calibration file is a YAML mapping::
     executor: {kind: local, workers: 2}
     fitted_scenario: ../scenarios/calibrated.yaml   # optional: where the fitted file is written
 
+Instead of ``split``, a ``patterns`` section fits the whole pattern set at once (pattern-oriented
+ABC)::
+
+    patterns: all_fit             # or, with options:
+    patterns:
+      select: all_fit             # every fit-period figure (to FIT_END, 2022-12) the model
+                                  # simulates and the scenario covers
+      kinds: [count, stock, rate, share, regional_share]   # optional: only these kinds
+      observables: [idps, refugees]                        # optional: only these observables
+      exclude: ["people_in_need[2021-02..2021-02,national]"]  # optional: labels left out
+      weights: {idps: 1.0, gdp_growth: 2.0}   # per observable family (default 1 each;
+                                  # regional shares: idps:regional_share)
+      scale: tolerance            # residual scales: tolerance (default) or kind
+      holdout: out_of_sample      # score every out-of-sample figure the run covers (or none)
+
+Selected figures are fitted (counts, stocks, rates, shares, regional shares, and bounds:
+``at_least``/``at_most``/``range`` tolerances, whose residual is zero inside the bound; see
+:mod:`malisim.calibration.distance`); figures the model does not simulate, or whose period the
+scenario does not cover, are listed as unused with the reason. Observables of the event log are
+fitted too (the fitting runs then keep their event logs). Out-of-sample figures (after
+``FIT_END``) are never selected for fitting: a ``patterns`` section that names one under
+``observables``/``kinds`` only scores it; ``split`` and ``patterns`` cannot be combined.
+
 ``fitted_scenario`` is relative to this file's folder, ends in ``.yaml`` or ``.yml`` and must lie
 in the output folder or in the folder of ``scenario`` (see :mod:`malisim.calibration.fitted`);
 an absolute path is refused here, the folder when the calibration runs.
@@ -47,7 +70,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from malisim.analysis.targets import Target, covered, load_targets, reads_series
+from malisim.analysis.targets import (
+    EVENT_OBSERVABLES,
+    KINDS,
+    Target,
+    covered,
+    known_observables,
+    load_targets,
+    reads_series,
+)
+from malisim.calibration.distance import family_of
 from malisim.core.calendar import FIT_END, FIT_START, DateError, parse_month
 from malisim.core.errors import UserError, did_you_mean
 from malisim.core.locate import Locator, describe, raise_validation, validate_section
@@ -80,6 +112,28 @@ class SplitSection(BaseModel):
     holdout: list[str] = Field(default_factory=list, description="Labels or periods held out.")
 
 
+class PatternsSection(BaseModel):
+    """Pattern-oriented selection of the fitted targets (instead of ``split``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    select: Literal["all_fit"] = Field(
+        "all_fit", description="all_fit: every fit-period figure the model simulates."
+    )
+    kinds: list[str] | None = Field(None, description="Only figures of these kinds.")
+    observables: list[str] | None = Field(None, description="Only these observables.")
+    exclude: list[str] = Field(default_factory=list, description="Labels left out.")
+    weights: dict[str, float] = Field(
+        default_factory=dict, description="Observable family -> weight (default 1)."
+    )
+    scale: Literal["tolerance", "kind"] = Field(
+        "tolerance", description="Residual scales: the figure's tolerance or its kind's."
+    )
+    holdout: Literal["out_of_sample", "none"] = Field(
+        "out_of_sample", description="Score the out-of-sample figures the run covers."
+    )
+
+
 class CalibrationFile(BaseModel):
     """The top level of a calibration file."""
 
@@ -96,6 +150,7 @@ class CalibrationFile(BaseModel):
     priors: dict[str, Any] = Field(description="Parameter -> {low, high, why}.")
     targets: str | None = Field(None, description="Targets CSV (default: the shipped one).")
     split: dict[str, Any] = Field(default_factory=dict, description="fit / holdout lists.")
+    patterns: Any = Field(None, description="all_fit, or a patterns section (see above).")
     method: Literal["smc", "rejection"] = Field("smc", description="ABC method.")
     simulations: int = Field(ge=2, le=10_000_000, description="Calibration simulations.")
     generations: int = Field(4, ge=1, le=100, description="SMC generations.")
@@ -153,6 +208,9 @@ class Calibration:
         fixed_params: The file's fixed parameter overrides (copied into the fitted scenario).
         scenario_file: The scenario file named by the calibration.
         source: The calibration file.
+        scale_mode: How residual scales are chosen (``kind`` or ``tolerance``).
+        families: Observable family weights of the distance (None: each figure weighs 1).
+        unused_notes: Target label -> why a ``patterns`` selection left it unused.
     """
 
     name: str
@@ -174,6 +232,9 @@ class Calibration:
     fixed_params: dict[str, Any] = field(default_factory=dict)
     scenario_file: Path | None = None
     source: str | None = None
+    scale_mode: str = "kind"
+    families: dict[str, float] | None = None
+    unused_notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def fit_targets(self) -> list[Target]:
@@ -293,6 +354,91 @@ def assign_split(targets: list[Target], split: SplitSection, where: Locator) -> 
     return out
 
 
+def simulates(target: Target) -> bool:
+    """Whether a calibration's runs can compute a target (series, gdp_growth or event log)."""
+    return target.simulated and (reads_series(target) or target.target in EVENT_OBSERVABLES)
+
+
+def select_patterns(
+    targets: list[Target],
+    raw: Any,
+    scenario: ResolvedScenario,
+    where: Locator,
+) -> tuple[list[Target], PatternsSection, dict[str, str]]:
+    """Set each target's ``use`` from a ``patterns`` section (see the module docstring).
+
+    Returns:
+        The targets with ``use`` set, the section, and why each unselected fit-period figure
+        is unused.
+
+    Raises:
+        UserError: For an unknown kind, observable, label or family weight, located.
+    """
+    section = validate_section(
+        PatternsSection, {"select": raw} if isinstance(raw, str) else raw, ("patterns",), where
+    )
+    known = known_observables()
+    for i, kind in enumerate(section.kinds or []):
+        if kind not in KINDS:
+            raise UserError(
+                f"unknown kind {kind!r}", allowed=", ".join(KINDS), **where("patterns", "kinds", i)
+            )
+    for i, name in enumerate(section.observables or []):
+        if name not in known:
+            raise UserError(
+                f"unknown observable {name!r}",
+                suggestion=did_you_mean(name, known),
+                **where("patterns", "observables", i),
+            )
+    labels = {t.name for t in targets}
+    for i, label in enumerate(section.exclude):
+        if label not in labels:
+            raise UserError(
+                "unknown target label",
+                suggestion=did_you_mean(label, labels),
+                **where("patterns", "exclude", i),
+            )
+    fit_last = parse_month(FIT_END)
+    out: list[Target] = []
+    notes: dict[str, str] = {}
+    for t in targets:
+        use = ""
+        chosen = (section.kinds is None or t.kind in section.kinds) and (
+            section.observables is None or t.target in section.observables
+        )
+        if t.split == "out_of_sample":
+            if section.holdout == "out_of_sample" and covered(
+                scenario.start_month, scenario.end_month, t
+            ):
+                use = "holdout"
+        elif t.name in section.exclude:
+            notes[t.name] = "excluded by patterns.exclude"
+        elif not chosen:
+            notes[t.name] = "not selected (patterns.kinds / patterns.observables)"
+        elif not simulates(t):
+            notes[t.name] = "not simulated by the model"
+        elif not covered(scenario.start_month, min(scenario.end_month, fit_last), t):
+            year_before = " (a growth rate also needs the year before)" if t.kind == "rate" else ""
+            notes[t.name] = (
+                f"period outside the simulated run {scenario.start}..{scenario.end}{year_before}"
+            )
+        else:
+            use = "fit"
+        out.append(replace(t, use=use))
+    fitted = {family_of(t) for t in out if t.use == "fit"}
+    for family, weight in section.weights.items():
+        if family not in fitted:
+            raise UserError(
+                f"no fitted figure of {family!r}",
+                allowed=", ".join(sorted(fitted)),
+                suggestion=did_you_mean(family, fitted),
+                **where("patterns", "weights", family),
+            )
+        if not weight > 0:
+            raise UserError("must be positive", **where("patterns", "weights", family))
+    return out, section, notes
+
+
 def _scenario(spec: CalibrationFile, base: Path, where: Locator) -> tuple[ResolvedScenario, Path]:
     path = Path(spec.scenario)
     full = path if path.is_absolute() else base / path
@@ -372,8 +518,20 @@ def load_calibration(path: str | Path) -> Calibration:
     scenario, scenario_file = _scenario(spec, base, where)
     targets_file = None if spec.targets is None else base / spec.targets
     targets = load_targets(targets_file)
-    split = validate_section(SplitSection, spec.split, ("split",), where)
-    targets = assign_split(targets, split, where)
+    scale_mode, families, notes = "kind", None, {}
+    if spec.patterns is not None:
+        if spec.split:
+            raise UserError(
+                "give either split (named targets) or patterns (the pattern set), not both",
+                **where("patterns"),
+            )
+        targets, section, notes = select_patterns(targets, spec.patterns, scenario, where)
+        scale_mode = section.scale
+        fitted_families = dict.fromkeys((family_of(t) for t in targets if t.use == "fit"), 1.0)
+        families = {**fitted_families, **section.weights}
+    else:
+        split = validate_section(SplitSection, spec.split, ("split",), where)
+        targets = assign_split(targets, split, where)
     fitted = [t for t in targets if t.use == "fit"]
     if not fitted:
         raise UserError("no target is fitted", **where("split", "fit"))
@@ -416,4 +574,7 @@ def load_calibration(path: str | Path) -> Calibration:
         fixed_params=dict(spec.params),
         scenario_file=scenario_file,
         source=file,
+        scale_mode=scale_mode,
+        families=families,
+        unused_notes=notes,
     )

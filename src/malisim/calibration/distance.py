@@ -11,10 +11,32 @@ Each fitted target ``i`` contributes a standardised residual
 * shares (approval, control) and regional shares: ``r_i = (sim_i - obs_i) / s_i`` with
   ``s_i = 0.05``: the sampling and wording uncertainty of a poll, five points of a share.
 
-The distance is the root mean square of the residuals over the fitted targets,
-``d = sqrt(mean_i r_i^2)``; ``d = 1`` means the simulation misses every target by about one
-scale. A simulation that does not produce a target (NaN) is infinitely far. Scales can be
-overridden per target (``scales:`` in the calibration file).
+*Scales from the tolerance* (``scale: tolerance``, the default of a ``patterns`` section): a
+figure with a ``relative:R`` or ``absolute:A`` tolerance is scaled by the tolerance's upper
+half-width on the residual's scale, ``s_i = T(obs_i (1 + R)) - T(obs_i)`` or
+``T(obs_i + A) - T(obs_i)`` (``T`` is log1p for counts and stocks, the identity otherwise;
+``relative:0.1`` on an IDP stock gives ``s = log 1.1 = 0.095``): ``|r_i| = 1`` is the edge of the
+tolerance, so a distance below one means every fitted figure is inside its tolerance. Figures
+without such a tolerance keep the default of their kind.
+
+*Bounds.* A figure whose tolerance is a bound (``at_least:X``, ``at_most:X``, ``range:LO:HI``)
+has a residual that is zero inside the bound and grows outside it: ``r_i = (max(0, T(lo) -
+T(sim_i)) + max(0, T(sim_i) - T(hi))) / s_i`` with its kind's default scale (a count 28 % below
+an ``at_least`` is one unit).
+
+*Weights.* The distance is the weighted root mean square of the residuals,
+``d = sqrt(sum_i w_i r_i^2 / sum_i w_i)``; ``d = 1`` means the simulation misses every target by
+about one scale. Without weights every fitted figure counts once (``w_i = 1``). A ``patterns``
+section weights *observable families* (all figures of one observable: ``idps``,
+``civilian_fatalities``, ``gdp_growth``, ...; the regional shares of an observable form a family
+of their own, ``idps:regional_share``): family ``f`` has weight ``W_f`` (default 1),
+shared equally by its ``n_f`` figures, ``w_i = W_f / n_f``, so that seven IDP stocks weigh as
+much as one approval poll unless the file says otherwise. A simulation that does not produce a
+target (NaN) is infinitely far. Scales can be overridden per target (``scales:`` in the
+calibration file).
+
+Figures out of sample (a period ending after the fit period, 2022-12) are refused by
+:func:`distance` whatever their ``split`` says, so no code path can fit them.
 """
 
 from __future__ import annotations
@@ -23,7 +45,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from malisim.analysis.targets import Target
+from malisim.analysis.targets import Target, split_of
 
 #: Default scale per target kind (see the module docstring).
 DEFAULT_SCALES: dict[str, float] = {
@@ -35,6 +57,10 @@ DEFAULT_SCALES: dict[str, float] = {
 }
 #: Kinds compared on the log1p scale.
 LOG_KINDS = ("count", "stock")
+#: Tolerance rules that are bounds: zero residual inside, growing outside.
+BOUND_RULES = ("at_least", "at_most", "range")
+#: How scales are chosen: the kind's default, or the figure's tolerance (module docstring).
+SCALE_MODES = ("kind", "tolerance")
 
 
 def transform(values: np.ndarray, kind: str) -> np.ndarray:
@@ -43,25 +69,85 @@ def transform(values: np.ndarray, kind: str) -> np.ndarray:
     return np.log1p(np.maximum(values, 0.0)) if kind in LOG_KINDS else values
 
 
+def is_bound(target: Target) -> bool:
+    """Whether a target's tolerance is a bound (``at_least``, ``at_most``, ``range``)."""
+    return target.tolerance.rule in BOUND_RULES
+
+
+def tolerance_scale(target: Target) -> float | None:
+    """The scale a ``relative`` or ``absolute`` tolerance gives (None for others)."""
+    rule, value = target.tolerance.rule, target.value
+    if rule not in ("relative", "absolute"):
+        return None
+    high = target.tolerance.high
+    obs = transform(np.array([value]), target.kind)[0]
+    width = float(transform(np.array([high]), target.kind)[0] - obs)
+    return width if width > 0 else None
+
+
 def target_scales(
-    targets: Sequence[Target], overrides: Mapping[str, float] | None = None
+    targets: Sequence[Target],
+    overrides: Mapping[str, float] | None = None,
+    mode: str = "kind",
 ) -> np.ndarray:
-    """Return each target's scale (an override by label, else the default of its kind)."""
+    """Return each target's scale (see the module docstring).
+
+    Args:
+        targets: The targets.
+        overrides: Per-target scales by label (they win).
+        mode: ``kind`` (the default of the target's kind) or ``tolerance`` (the half-width
+            of a ``relative``/``absolute`` tolerance, else the kind's default).
+    """
     overrides = overrides or {}
-    return np.array([overrides.get(t.name, DEFAULT_SCALES[t.kind]) for t in targets], dtype=float)
+    out = []
+    for t in targets:
+        scale = DEFAULT_SCALES[t.kind]
+        if mode == "tolerance" and not is_bound(t):
+            scale = tolerance_scale(t) or scale
+        out.append(overrides.get(t.name, scale))
+    return np.array(out, dtype=float)
+
+
+def family_of(target: Target) -> str:
+    """A target's observable family: its observable, with ``:regional_share`` for a share.
+
+    A region's share of an observable is another kind of pattern than the observable's
+    national count or stock, so it forms a family of its own (``idps:regional_share``).
+    """
+    return f"{target.target}:regional_share" if target.kind == "regional_share" else target.target
+
+
+def target_weights(
+    targets: Sequence[Target], families: Mapping[str, float] | None = None
+) -> np.ndarray:
+    """Each target's weight: 1 without families, else ``W_f / n_f`` (module docstring).
+
+    Args:
+        targets: The fitted targets.
+        families: Family (:func:`family_of`) -> weight ``W_f`` (missing families weigh 1), or
+            None for equal weights per figure.
+    """
+    if families is None:
+        return np.ones(len(targets))
+    counts: dict[str, int] = {}
+    for t in targets:
+        counts[family_of(t)] = counts.get(family_of(t), 0) + 1
+    return np.array([families.get(family_of(t), 1.0) / counts[family_of(t)] for t in targets])
 
 
 def residuals(
     simulated: np.ndarray,
     targets: Sequence[Target],
     overrides: Mapping[str, float] | None = None,
+    mode: str = "kind",
 ) -> np.ndarray:
-    """Standardised residuals.
+    """Standardised residuals (zero inside a bound; see the module docstring).
 
     Args:
         simulated: ``(n_runs, n_targets)`` simulated values, columns in the order of ``targets``.
         targets: The targets.
         overrides: Per-target scale overrides.
+        mode: How scales are chosen (:data:`SCALE_MODES`).
 
     Returns:
         ``(n_runs, n_targets)`` residuals (NaN where a value is missing).
@@ -69,24 +155,43 @@ def residuals(
     sim = np.atleast_2d(np.asarray(simulated, dtype=float))
     out = np.empty_like(sim)
     for j, t in enumerate(targets):
-        out[:, j] = transform(sim[:, j], t.kind) - transform(np.array([t.value]), t.kind)[0]
-    return out / target_scales(targets, overrides)
+        x = transform(sim[:, j], t.kind)
+        if is_bound(t):
+            lo, hi = transform(np.array([t.tolerance.low, t.tolerance.high]), t.kind)
+            below = np.where(x < lo, lo - x, 0.0)
+            above = np.where(x > hi, x - hi, 0.0)
+            out[:, j] = np.where(np.isnan(x), np.nan, below + above)
+        else:
+            out[:, j] = x - transform(np.array([t.value]), t.kind)[0]
+    return out / target_scales(targets, overrides, mode)
 
 
 def distance(
     simulated: np.ndarray,
     targets: Sequence[Target],
     overrides: Mapping[str, float] | None = None,
+    mode: str = "kind",
+    families: Mapping[str, float] | None = None,
 ) -> np.ndarray:
-    """RMS of the standardised residuals per run (``inf`` for a run missing a target).
+    """Weighted RMS of the standardised residuals per run (``inf`` for a run missing one).
+
+    Args:
+        simulated: ``(n_runs, n_targets)`` simulated values.
+        targets: The fitted targets.
+        overrides: Per-target scale overrides.
+        mode: How scales are chosen (:data:`SCALE_MODES`).
+        families: Observable family weights (None: every figure weighs 1).
 
     Raises:
-        ValueError: If a target is out-of-sample: those are scored, never fitted (the
-            calibration file refuses them first, with its line).
+        ValueError: If a target is out-of-sample (by its ``split`` or by its period): those
+            are scored, never fitted (the calibration file refuses them first, with its line).
     """
-    refused = [t.name for t in targets if t.split == "out_of_sample"]
+    refused = [
+        t.name for t in targets if t.split == "out_of_sample" or split_of(t.start, t.end) != "fit"
+    ]
     if refused:
         raise ValueError(f"out-of-sample targets cannot be fitted: {', '.join(refused)}")
-    r = residuals(simulated, targets, overrides)
-    d = np.sqrt(np.mean(r**2, axis=1))
+    r = residuals(simulated, targets, overrides, mode)
+    w = target_weights(targets, families)
+    d = np.sqrt((r**2) @ w / w.sum())
     return np.where(np.isfinite(d), d, np.inf)

@@ -29,6 +29,7 @@ def evaluate_targets(
     simulated: np.ndarray,
     targets: Sequence[Target],
     scales: Mapping[str, float] | None = None,
+    scale_mode: str = "kind",
 ) -> pd.DataFrame:
     """Per-target scores of a simulated ensemble.
 
@@ -37,13 +38,15 @@ def evaluate_targets(
             target's period), columns in the order of ``targets``.
         targets: The targets (their ``use`` says fitted, held out or unused).
         scales: Per-target distance scale overrides.
+        scale_mode: How the distance's scales are chosen (for the scaled CRPS).
 
     Returns:
         One row per target: label, use, observed, n, q05, q25, median, q75, q95, in_50, in_90,
-        crps, crps_scaled, status.
+        crps, crps_scaled, in_tolerance (the simulated median inside the figure's tolerance;
+        empty without one), share_in_tolerance (share of runs inside it), status.
     """
     sim = np.atleast_2d(np.asarray(simulated, dtype=float))
-    scale = target_scales(targets, scales)
+    scale = target_scales(targets, scales, scale_mode)
     rows = []
     for j, t in enumerate(targets):
         x = sim[:, j][np.isfinite(sim[:, j])]
@@ -70,6 +73,8 @@ def evaluate_targets(
             in_50=bool(interval_coverage(x, t.value, 0.5)),
             in_90=bool(interval_coverage(x, t.value, 0.9)),
             crps=float(crps_ensemble(x, t.value)),
+            in_tolerance=bool(t.tolerance.contains(q[2])) if t.tolerance.rule else None,
+            share_in_tolerance=float(t.tolerance.contains(x).mean()) if t.tolerance.rule else None,
             crps_scaled=float(
                 crps_ensemble(transform(x, t.kind), transform(np.array([t.value]), t.kind)[0])
             )
@@ -79,7 +84,7 @@ def evaluate_targets(
         rows.append(row)
     columns = [
         "target", "use", "kind", "period", "observed", "n", "q05", "q25", "median", "q75", "q95",
-        "in_50", "in_90", "crps", "crps_scaled", "status",
+        "in_50", "in_90", "crps", "crps_scaled", "in_tolerance", "share_in_tolerance", "status",
     ]  # fmt: skip
     return pd.DataFrame(rows).reindex(columns=columns)
 
@@ -99,6 +104,7 @@ def coverage_summary(table: pd.DataFrame) -> pd.DataFrame:
                 "evaluated": len(ev),
                 "in_50": int(ev["in_50"].astype(bool).sum()),
                 "in_90": int(ev["in_90"].astype(bool).sum()),
+                "in_tolerance": int((ev["in_tolerance"] == True).sum()),  # noqa: E712
                 "mean_crps_scaled": float(ev["crps_scaled"].mean()) if len(ev) else np.nan,
             }
         )

@@ -17,7 +17,14 @@ Outputs in ``DIR``:
 
 * ``particles.parquet``: every proposal of every generation (parameters, distance, tolerance,
   accepted, weight);
-* ``posterior.parquet``: the posterior sample (the last population, with weights);
+* ``posterior.parquet``: the posterior sample (the last population): one row per draw, one
+  column per parameter, ``weight`` and ``distance``; the file an experiment's
+  ``parameters: {posterior: DIR}`` reads (:mod:`malisim.experiment.posterior`), and the one
+  to copy to ``src/malisim/data/posterior.parquet`` to ship it;
+* ``identifiability.csv``, ``posterior_correlations.csv``, ``pattern_information.csv``:
+  contraction, pairwise correlations and informing patterns per parameter
+  (:mod:`malisim.calibration.identifiability`);
+* ``distance_weights.csv``: each fitted pattern's family, weight and scale;
 * ``posterior_summary.csv``: weighted quantiles per parameter, with the prior range;
 * ``targets.csv`` and ``coverage.csv``: per-target scores, fitted and held out;
 * ``report.md``: a Markdown section with the posterior and the target scores;
@@ -41,10 +48,23 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from malisim.analysis.targets import Target, series_columns_of, simulated_values
+from malisim.analysis.targets import (
+    EVENT_OBSERVABLES,
+    Target,
+    series_columns_of,
+    simulated_for_runs,
+    simulated_values,
+)
+from malisim.calibration import identifiability
 from malisim.calibration.abc import Generation, rejection, smc, weighted_quantile
 from malisim.calibration.config import Calibration, Prior
-from malisim.calibration.distance import distance
+from malisim.calibration.distance import (
+    distance,
+    family_of,
+    is_bound,
+    target_scales,
+    target_weights,
+)
 from malisim.calibration.evaluate import coverage_summary, evaluate_targets, markdown_section
 from malisim.calibration.fitted import (
     OUT_COPY,
@@ -169,6 +189,7 @@ def simulate_points(
     Returns:
         ``(n, n_targets)`` simulated values (NaN for failed runs or uncovered periods).
     """
+    events = any(t.target in EVENT_OBSERVABLES for t in targets)
     exp = ParticleExperiment(
         name=name,
         scenarios=[scenario],
@@ -176,13 +197,24 @@ def simulate_points(
         replicates=1,
         seed=seed,
         keep_series=True,
+        keep_events=events,
     )
     run_experiment(exp, out, resume=True, **run_options)
     res = load_results(out)
     run_ids = [r.run_id for r in exp.runs()]
     columns = ["run_id", "date", "region", *sorted(series_columns_of(targets))]
     series = res.read("series", columns=columns)
-    return target_matrix(series, run_ids, targets)
+    if not events:
+        return target_matrix(series, run_ids, targets)
+    # observables of the event log: counted from the kept events (months without one are 0)
+    found = simulated_for_runs(
+        targets,
+        res.read("outcomes", columns=["run_id"]),
+        series,
+        res.read("events"),
+        (scenario.start_month, scenario.end_month),
+    )
+    return found.values.reindex(pd.Index(run_ids, name="run_id")).to_numpy(float)
 
 
 def _check_folder(cal: Calibration, out: Path, resume: bool) -> dict[str, Any] | None:
@@ -201,6 +233,8 @@ def _check_folder(cal: Calibration, out: Path, resume: bool) -> dict[str, Any] |
         "seed": cal.seed,
         "malisim_version": __version__,
     }
+    if cal.families is not None or cal.scale_mode != "kind":
+        config["distance"] = {"scale": cal.scale_mode, "families": cal.families}
     path = out / CONFIG_FILE
     if out.exists() and any(out.iterdir()):
         if not resume:
@@ -298,6 +332,61 @@ def _report(cal: Calibration, summary: pd.DataFrame, targets: pd.DataFrame, gens
     return "\n".join(lines)
 
 
+def distance_weights(cal: Calibration) -> pd.DataFrame:
+    """Each fitted pattern's family, family weight, own weight, scale and how it is compared."""
+    fit = cal.fit_targets
+    weights = target_weights(fit, cal.families)
+    scales = target_scales(fit, cal.scales, cal.scale_mode)
+    return pd.DataFrame(
+        {
+            "target": [t.name for t in fit],
+            "family": [family_of(t) for t in fit],
+            "family_weight": [
+                (cal.families or {}).get(family_of(t), np.nan) if cal.families else np.nan
+                for t in fit
+            ],
+            "weight": weights / weights.sum(),
+            "scale": scales,
+            "residual": [
+                ("bound " if is_bound(t) else "value ")
+                + ("log1p" if t.kind in ("count", "stock") else "linear")
+                for t in fit
+            ],
+        }
+    )
+
+
+def _distance_section(cal: Calibration, table: pd.DataFrame) -> str:
+    """The report's section on the distance: scales and weights per family and pattern."""
+    how = (
+        "each figure counts once"
+        if cal.families is None
+        else "each observable family has a weight W_f (below), shared equally by its figures"
+    )
+    lines = [
+        "## Distance",
+        "",
+        f"Weighted RMS of standardised residuals; scales: {cal.scale_mode} (see "
+        f"malisim.calibration.distance); weights: {how}. Bounds (at_least, at_most, range) "
+        "have a zero residual inside.",
+        "",
+        "| family | W_f | figures | share of the distance weight |",
+        "|---|---:|---:|---:|",
+    ]
+    for family, part in table.groupby("family", sort=False):
+        wf = part["family_weight"].iloc[0]
+        shown = f"{wf:g}" if np.isfinite(wf) else str(len(part))
+        lines.append(f"| {family} | {shown} | {len(part)} | {part['weight'].sum():.3f} |")
+    lines += ["", "| pattern | residual | scale | weight |", "|---|---|---:|---:|"]
+    for r in table.itertuples():
+        lines.append(f"| {r.target} | {r.residual} | {r.scale:.4g} | {r.weight:.3f} |")
+    if cal.unused_notes:
+        lines += ["", "Fit-period figures not fitted:", ""]
+        lines += [f"- {label}: {why}" for label, why in cal.unused_notes.items()]
+    lines.append("")
+    return "\n".join(lines)
+
+
 def run_calibration(
     cal: Calibration,
     out: str | Path,
@@ -352,6 +441,7 @@ def run_calibration(
     scenario = fit_scenario(cal)
     rng = np.random.default_rng(np.random.SeedSequence([int(cal.seed), 1]))
     n_sims = 0
+    simulated: dict[int, np.ndarray] = {}
 
     def simulate(theta: np.ndarray, g: int) -> np.ndarray:
         nonlocal n_sims
@@ -367,7 +457,8 @@ def run_calibration(
             run_options,
         )
         n_sims += theta.shape[0]
-        return distance(values, fit_targets, cal.scales)
+        simulated[g] = values
+        return distance(values, fit_targets, cal.scales, cal.scale_mode, cal.families)
 
     def report(g: Generation) -> None:
         print(
@@ -406,6 +497,17 @@ def run_calibration(
     posterior.to_parquet(out / "posterior.parquet", index=False)
     summary = posterior_summary(theta, weight, cal.priors)
     summary.to_csv(out / "posterior_summary.csv", index=False)
+    spread = identifiability.contraction(theta, weight, cal.priors)
+    corr = identifiability.posterior_correlations(theta, weight, cal.priors)
+    corr.to_csv(out / "posterior_correlations.csv")
+    info = identifiability.pattern_information(
+        last.theta, simulated[last.index], cal.priors, fit_targets
+    )
+    info.to_csv(out / "pattern_information.csv", index=False)
+    ident = identifiability.identifiability_table(spread, info)
+    ident.to_csv(out / "identifiability.csv", index=False)
+    weights_table = distance_weights(cal)
+    weights_table.to_csv(out / "distance_weights.csv", index=False)
     fitted = {
         p.name: _round(float(m), p.integer)
         for p, m in zip(cal.priors, summary["median"], strict=True)
@@ -428,12 +530,15 @@ def run_calibration(
         n_sims += cal.predictive
     else:
         values = np.full((0, len(cal.targets)), np.nan)
-    table = evaluate_targets(values, cal.targets, cal.scales)
+    table = evaluate_targets(values, cal.targets, cal.scales, cal.scale_mode)
     table.to_csv(out / "targets.csv", index=False)
     coverage = coverage_summary(table)
     coverage.to_csv(out / "coverage.csv", index=False)
     seconds = time.monotonic() - t0
-    (out / "report.md").write_text(_report(cal, summary, table, gens, n_sims, seconds))
+    report = _report(cal, summary, table, gens, n_sims, seconds)
+    report += "\n" + _distance_section(cal, weights_table)
+    report += "\n" + identifiability.markdown_section(ident, corr)
+    (out / "report.md").write_text(report)
     params = {**cal.fixed_params, **fitted}
     copy = out / OUT_COPY
     write_fitted_scenario(copy, fitted_scenario_text(cal, params, copy, n_sims), overwrite=True)

@@ -40,6 +40,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_workers(run, "1")
     add_overrides(run)
+    run.add_argument(
+        "--posterior",
+        metavar="median|N",
+        help="run at the posterior median of each calibrated parameter, or at row N (0-based) "
+        "of the posterior file (the row a batch records as posterior_draw); the values replace "
+        "the calibrated layer's, parameters the scenario or --set give keep theirs",
+    )
+    run.add_argument(
+        "--posterior-from",
+        metavar="PATH",
+        help="with --posterior: a calibration's output folder or posterior.parquet (default: "
+        "the posterior shipped with the package)",
+    )
     run.add_argument("--out", required=True, help="output folder")
     run.add_argument("--overwrite", action="store_true", help="replace a non-empty --out")
     run.set_defaults(handler=cmd_run)
@@ -110,6 +123,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError("--replicates must be at least 1", key="--replicates")
     check_workers(args.workers)
     scenario = resolve(args.scenario, overrides)
+    if args.posterior is not None or args.posterior_from is not None:
+        scenario = with_posterior(scenario, args.posterior, args.posterior_from, overrides)
     out = Path(args.out)
     check_out_folder(out)
     check_output_dir(out, args.overwrite)  # before any model runs
@@ -162,6 +177,41 @@ def _run_replicates(scenario: ResolvedScenario, args: argparse.Namespace, out: P
         f"design.parquet, manifest.json); see malisim compare {out}, malisim report {out}"
     )
     return 0
+
+
+def with_posterior(
+    scenario: ResolvedScenario, which: str | None, source: str | None, overrides: list[str]
+) -> ResolvedScenario:
+    """The scenario at the posterior median or at one row of a posterior (``--posterior``).
+
+    Parameters the scenario's own files or ``--set`` give keep their values (the precedence of
+    :mod:`malisim.experiment.posterior`); the values used are printed.
+    """
+    from malisim.experiment.posterior import apply_draw, explicit_parameters, load_posterior
+
+    if which is None:
+        raise UserError("--posterior-from needs --posterior median or a row number",
+                        key="--posterior")  # fmt: skip
+    post = load_posterior(source, key="--posterior-from" if source else "--posterior")
+    if which == "median":
+        values, label = post.median(), "posterior median"
+    else:
+        allowed = f"median, or a row number from 0 to {post.n_draws - 1} of {post.source}"
+        try:
+            row = int(which)
+        except ValueError:
+            raise UserError(f"{which!r} is neither median nor a row number", allowed=allowed,
+                            key="--posterior") from None  # fmt: skip
+        if not 0 <= row < post.n_draws:
+            raise UserError(f"row {row} is not in the posterior", allowed=allowed,
+                            key="--posterior")  # fmt: skip
+        values, label = post.row(row), f"posterior draw {row}"
+    given = {o.split("=", 1)[0].strip().removeprefix("params.") for o in overrides}
+    kept = (explicit_parameters(scenario) | given) & set(values)
+    shown = ", ".join(f"{k}={v:.4g}" for k, v in values.items() if k not in kept)
+    note = f" (kept from the scenario or --set: {', '.join(sorted(kept))})" if kept else ""
+    print(f"malisim: {label}: {shown}{note}", flush=True)
+    return apply_draw(scenario, values, kept)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

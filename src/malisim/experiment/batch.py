@@ -264,7 +264,7 @@ def _tasks(experiment: Experiment, todo: list[RunSpec]) -> Iterator[RunTask]:
         yield RunTask(
             index=run.index,
             run_id=run.run_id,
-            scenario=experiment.scenarios[run.scenario_index],
+            scenario=experiment.run_scenario(run),
             params=dict(experiment.points[run.point_index].params),
             seed=run.seed,
             keep_series=experiment.keep_series,

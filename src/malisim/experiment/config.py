@@ -23,6 +23,17 @@ An experiment file is a YAML mapping (every key: ``docs/experiments.md``)::
         fama_troops: [15000, 30000]
         wagner_abuse_multiplier: bounds
     keep: {series: true, events: false}   # run-level scalars are always kept
+    parameters: posterior             # optional: replicate k of every scenario uses posterior
+                                      # draw k (the shipped posterior), or
+                                      # {posterior: ../results/calibration} (a calibration's
+                                      # output folder or posterior.parquet, inside this file's
+                                      # folder tree)
+
+``parameters`` (:mod:`malisim.experiment.posterior`): each draw replaces the values of the
+calibrated layer; parameters a scenario file sets itself, and the experiment's ``params``,
+``sweep`` and ``sample`` keys, keep their values; policies are unchanged. The posterior path is
+read from this file's folder and must stay inside it (no absolute path, no ``..`` out of it, no
+symbolic link out of it).
 
 The ``name`` becomes the default results folder (``results/<name>``), so it must be a plain
 folder name (letters, digits, ``_``, ``-``, ``.``; no path separator or ``..``). Sizes are
@@ -50,7 +61,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from malisim.core.calendar import parse_month
 from malisim.core.errors import UserError, did_you_mean
-from malisim.core.locate import Locator, error_from_pydantic, raise_validation, validate_section
+from malisim.core.locate import (
+    Locator,
+    describe,
+    error_from_pydantic,
+    raise_validation,
+    validate_section,
+)
 from malisim.core.yamlio import load_yaml_file
 from malisim.experiment.design import (
     BASE_POINT,
@@ -68,6 +85,7 @@ from malisim.experiment.design import (
     sample_points,
 )
 from malisim.experiment.executor_kinds import DEFAULT_EXECUTOR, ExecutorKind
+from malisim.experiment.posterior import Posterior, load_posterior
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.policies import POLICY_REGISTRY, Month, RunEnd
 from malisim.policies.base import setting_unit
@@ -115,6 +133,15 @@ class ExperimentFile(BaseModel):
     )
     keep: dict[str, Any] = Field(
         default_factory=dict, description="Outputs kept besides run-level scalars."
+    )
+    parameters: Any = Field(
+        None,
+        description="Parameter uncertainty: `posterior` (replicate k of every scenario uses "
+        "draw k of the posterior shipped with the package, with seed k) or `{posterior: PATH}` "
+        "(a calibration's output folder or its posterior.parquet, relative to this file's "
+        "folder and inside it). Each draw replaces the calibrated layer's values; parameters a "
+        "scenario file, `params`, `sweep` or `sample` set explicitly keep theirs; policies "
+        "are unchanged. The design table records each run's draw (posterior_draw).",
     )
 
 
@@ -461,6 +488,63 @@ def _check_points(
             ) from None
 
 
+PARAMETERS_ALLOWED = (
+    "`parameters: posterior` (the shipped posterior) or `parameters: {posterior: PATH}` (a "
+    "calibration's output folder or posterior.parquet, inside this file's folder)"
+)
+
+
+def _posterior(value: Any, base: Path, where: Locator) -> Posterior | None:
+    """The posterior named by the ``parameters`` section (None without one).
+
+    A path is read relative to the experiment file's folder and must stay inside it: absolute
+    paths, ``~``, ``..`` that leaves the folder and symbolic links out of it are refused.
+    """
+    if value is None:
+        return None
+    if value == "posterior":
+        return _read_posterior(None, where("parameters"))
+    if not isinstance(value, dict) or list(value) != ["posterior"]:
+        raise UserError(
+            f"{describe(value)} is not a parameter source",
+            allowed=PARAMETERS_ALLOWED,
+            **where("parameters"),
+        )
+    raw = value["posterior"]
+    at = where("parameters", "posterior")
+    if not isinstance(raw, str) or not raw.strip() or any(ord(c) < 32 for c in raw):
+        raise UserError(f"{describe(raw)} is not a path", allowed=PARAMETERS_ALLOWED, **at)
+    if Path(raw).is_absolute() or raw.startswith("~"):
+        raise UserError(f"{describe(raw)} is an absolute path", allowed=PARAMETERS_ALLOWED, **at)
+    root = base.resolve()
+    full = (base / raw).resolve()
+    if full != root and root not in full.parents:
+        raise UserError(
+            f"{describe(raw)} leads outside the experiment file's folder ({root})",
+            allowed="a path inside the experiment file's folder tree (copy or link the "
+            "calibration's folder there)",
+            **at,
+        )
+    return _read_posterior(full, at)
+
+
+def _read_posterior(path: Path | None, at: dict[str, Any]) -> Posterior:
+    """Load a posterior; its errors name the posterior file and the experiment's line."""
+    try:
+        return load_posterior(path, key=at.get("key"))
+    except UserError as err:
+        if err.file and at.get("file"):
+            where_named = f"{at['file']}:{at['line']}" if at.get("line") else at["file"]
+            raise UserError(
+                f"{err.message} (named at {where_named})",
+                file=err.file,
+                key=err.key,
+                allowed=err.allowed,
+                suggestion=err.suggestion,
+            ) from None
+        raise
+
+
 def load_experiment(path: str | Path) -> Experiment:
     """Load and validate an experiment file and the scenario files it names.
 
@@ -514,6 +598,7 @@ def load_experiment(path: str | Path) -> Experiment:
         scenarios.append(scenario)
     for scenario in scenarios:
         _check_points(scenario, points, spec, where)
+    posterior = _posterior(spec.parameters, base, where)
     return Experiment(
         name=spec.name,
         description=spec.description,
@@ -524,4 +609,6 @@ def load_experiment(path: str | Path) -> Experiment:
         keep_series=keep.series,
         keep_events=keep.events,
         source=file,
+        posterior=posterior,
+        explicit_params=tuple(spec.params),
     )

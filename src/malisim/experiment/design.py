@@ -54,6 +54,7 @@ import pandas as pd
 from malisim.core.calendar import format_month
 from malisim.core.errors import UserError, did_you_mean
 from malisim.core.rng import replicate_seed
+from malisim.experiment.posterior import Posterior
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.scenario import ResolvedScenario
 from malisim.scenario.settings import (
@@ -76,7 +77,10 @@ DESIGN_ID_COLUMNS: tuple[str, ...] = (
     "seed",
     "fingerprint",
 )
-_INT_COLUMNS = frozenset({"index", "replicate", "seed"})
+_INT_COLUMNS = frozenset({"index", "replicate", "seed", "posterior_draw"})
+#: Column of the design table naming the posterior row a run used (experiments with a
+#: posterior only; :mod:`malisim.experiment.posterior`).
+POSTERIOR_DRAW_COLUMN = "posterior_draw"
 
 #: Most design points of an experiment (a sweep's grid is counted before it is expanded).
 MAX_POINTS = 1_000_000
@@ -157,7 +161,9 @@ class RunSpec:
         replicate: Replicate index ``k`` (0-based).
         seed: The run's seed, ``replicate_seed(experiment.seed, k)``.
         fingerprint: Hash of everything that determines the run's outputs (resolved scenario,
-            point parameters, seed, what is kept); a stored run is reused only if it matches.
+            point parameters, seed, what is kept, the posterior draw); a stored run is reused
+            only if it matches.
+        draw: The row of the experiment's posterior that the run uses (-1 without posterior).
     """
 
     index: int
@@ -169,6 +175,7 @@ class RunSpec:
     replicate: int
     seed: int
     fingerprint: str
+    draw: int = -1
 
 
 def canonical_json(data: Any) -> str:
@@ -373,6 +380,10 @@ class Experiment:
         keep_events: Keep each run's event log.
         description: Free text.
         source: The experiment file, if any (for the manifest).
+        posterior: A posterior sample (:mod:`malisim.experiment.posterior`): replicate ``k``
+            of every scenario and point then uses the same draw (common parameters).
+        explicit_params: Parameters the experiment sets itself (its ``params``), which keep
+            their values over the posterior's.
 
     Raises:
         UserError: For duplicate scenario or point ids, invalid point parameters, or
@@ -388,6 +399,8 @@ class Experiment:
     keep_events: bool = False
     description: str = ""
     source: str | None = None
+    posterior: Posterior | None = None
+    explicit_params: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         self.scenarios = list(self.scenarios)
@@ -451,6 +464,56 @@ class Experiment:
                         f"point {point.point_id} is invalid for scenario {scn.name!r}: {exc}"
                     ) from None
         self._fp_cache: dict[tuple[str, int], str] = {}
+        self._draw_rows: list[int] = []
+        self._kept: list[frozenset[str]] = []
+        self._scenario_cache: dict[tuple[int, int], ResolvedScenario] = {}
+        if self.posterior is not None:
+            self._set_up_posterior(self.posterior)
+
+    def _set_up_posterior(self, posterior: Posterior) -> None:
+        """Pick each replicate's draw; check every scenario with every draw it will use."""
+        from malisim.experiment.posterior import (
+            apply_draw,
+            check_scaled_draws,
+            draw_rows,
+            explicit_parameters,
+        )
+
+        self.explicit_params = tuple(self.explicit_params)
+        self._draw_rows = draw_rows(posterior, self.seed, range(self.replicates))
+        point_keys = {k for p in self.points for k in p.params}
+        for scn in self.scenarios:
+            kept = frozenset(explicit_parameters(scn) | set(self.explicit_params) | point_keys)
+            self._kept.append(kept & set(posterior.names))
+            where = {"file": self.source, "key": "parameters.posterior"}
+            check_scaled_draws(scn, posterior, kept, where)
+            for row in sorted(set(self._draw_rows)):
+                try:
+                    apply_draw(scn, posterior.row(row), kept)
+                except Exception as exc:  # pydantic cross-parameter checks
+                    raise UserError(
+                        f"row {row} of the posterior {posterior.source} is invalid for "
+                        f"scenario {scn.name!r}: {exc}",
+                        **where,
+                    ) from None
+
+    def kept_parameters(self, scenario_index: int) -> frozenset[str]:
+        """Posterior parameters that a scenario keeps (set explicitly; empty without posterior)."""
+        return self._kept[scenario_index] if self._kept else frozenset()
+
+    def run_scenario(self, run: RunSpec) -> ResolvedScenario:
+        """The scenario of a run before its design point: with its posterior draw, if any."""
+        scn = self.scenarios[run.scenario_index]
+        if self.posterior is None or run.draw < 0:
+            return scn
+        key = (run.scenario_index, run.draw)
+        cached = self._scenario_cache.get(key)
+        if cached is None:
+            from malisim.experiment.posterior import apply_draw
+
+            cached = apply_draw(scn, self.posterior.row(run.draw), self._kept[run.scenario_index])
+            self._scenario_cache[key] = cached
+        return cached
 
     # ---------------------------------------------------------------------------------------
 
@@ -465,7 +528,7 @@ class Experiment:
 
     def to_dict(self) -> dict[str, Any]:
         """Everything that determines the experiment's results, as plain data."""
-        return {
+        out = {
             "name": self.name,
             "scenarios": [s.to_dict() for s in self.scenarios],
             "points": [{"point_id": p.point_id, "params": dict(p.params)} for p in self.points],
@@ -473,12 +536,20 @@ class Experiment:
             "seed": self.seed,
             "keep": {"series": self.keep_series, "events": self.keep_events},
         }
+        if self.posterior is not None:
+            out["posterior"] = {
+                **self.posterior.to_dict(),
+                "kept": {
+                    s.name: sorted(k) for s, k in zip(self.scenarios, self._kept, strict=True)
+                },
+            }
+        return out
 
     def fingerprint(self) -> str:
         """SHA-256 of :meth:`to_dict` (the ``experiment_hash`` of the manifest)."""
         return sha256_of(self.to_dict())
 
-    def _run_fingerprint(self, s: int, p: int, seed: int) -> str:
+    def _run_fingerprint(self, s: int, p: int, seed: int, draw: int = -1) -> str:
         scenario_fp = self._fp_cache.get(("s", s))
         if scenario_fp is None:
             scenario_fp = sha256_of(self.scenarios[s].to_dict())
@@ -489,11 +560,15 @@ class Experiment:
             self._fp_cache[("p", p)] = point_fp
         keep = f"{int(self.keep_series)}{int(self.keep_events)}"
         text = f"{scenario_fp}|{point_fp}|{seed}|{keep}"
+        if draw >= 0 and self.posterior is not None:
+            kept = ",".join(sorted(self._kept[s]))
+            text += f"|{self.posterior.sha256}:{draw}:{kept}"
         return hashlib.sha256(text.encode("ascii")).hexdigest()[:32]
 
     def iter_runs(self) -> Iterator[RunSpec]:
         """Yield the runs in design order (scenario, point, replicate)."""
         seeds = [self.seed_of(k) for k in range(self.replicates)]
+        draws = self._draw_rows or [-1] * self.replicates
         index = 0
         for s, scn in enumerate(self.scenarios):
             for p, point in enumerate(self.points):
@@ -507,7 +582,8 @@ class Experiment:
                         point_index=p,
                         replicate=k,
                         seed=seeds[k],
-                        fingerprint=self._run_fingerprint(s, p, seeds[k]),
+                        fingerprint=self._run_fingerprint(s, p, seeds[k], draws[k]),
+                        draw=draws[k],
                     )
                     index += 1
 
@@ -523,6 +599,9 @@ class Experiment:
     def design_frame(self) -> pd.DataFrame:
         """The design table: one row per run with ids, seed, fingerprint and point parameters.
 
+        With a posterior, a ``posterior_draw`` column after the fingerprint names the row of
+        the posterior file each run used.
+
         Parameter columns are the union of the points' parameters in order of first use; a
         point that does not set a parameter has a missing value there (the scenario's value
         applies).
@@ -531,10 +610,14 @@ class Experiment:
         for point in self.points:
             param_names += [k for k in point.params if k not in param_names]
         columns: dict[str, list[Any]] = {name: [] for name in DESIGN_ID_COLUMNS}
+        if self.posterior is not None:
+            columns[POSTERIOR_DRAW_COLUMN] = []
         values: dict[str, list[Any]] = {name: [] for name in param_names}
         for run in self.iter_runs():
             for name in DESIGN_ID_COLUMNS:
                 columns[name].append(getattr(run, name))
+            if self.posterior is not None:
+                columns[POSTERIOR_DRAW_COLUMN].append(run.draw)
             params = self.points[run.point_index].params
             for name in param_names:
                 values[name].append(params.get(name))

@@ -23,6 +23,7 @@ from malisim.experiment.config import (
 )
 from malisim.experiment.design import MAX_POINTS, MAX_RUNS, NAME_ALLOWED
 from malisim.experiment.executor_kinds import EXECUTORS
+from malisim.experiment.posterior import CALIBRATED_LAYER, POSTERIOR_KEY
 from malisim.scenario.reference import default_text
 
 _EXAMPLE = """\
@@ -79,6 +80,7 @@ def experiments_markdown() -> str:
                 "end": "each scenario's",
                 "sweep": "none",
                 "sample": "none",
+                "parameters": "none (every replicate at the scenario's values)",
             },
         ),
         "",
@@ -92,6 +94,37 @@ def experiments_markdown() -> str:
         "Runs are named `scenario|point|replicate`; replicate `k` uses the same seed in every "
         "scenario and design point (common random numbers), so adding scenarios, points or "
         "replicates never changes an existing run.",
+        "",
+        "## `parameters`: posterior ensembles",
+        "",
+        "`parameters: posterior` runs every batch over the parameter uncertainty of the "
+        "calibration shipped with the package (`malisim/data/posterior.parquet`); "
+        "`parameters: {posterior: PATH}` reads another calibration's output folder (or its "
+        "`posterior.parquet`). PATH is relative to the experiment file's folder and must stay "
+        "inside it: an absolute path, a `..` that leaves the folder or a symbolic link out of "
+        "it is refused.",
+        "",
+        "Replicate `k` of every scenario and design point uses the same draw, as it uses the "
+        "same seed: scenarios stay paired (common parameters and common random numbers), and "
+        "each outcome's distribution over the replicates carries parameter uncertainty. Draw "
+        "`k` is picked by weight (a multinomial resample) with a generator seeded by the "
+        f"experiment's `seed`, `k` and the named key {POSTERIOR_KEY:#x} "
+        "(`malisim.experiment.posterior.draw_rows`), so adding replicates never changes the "
+        "draws of the existing ones.",
+        "",
+        "Precedence: a draw replaces the values of the calibrated layer (the scenario file "
+        f"named `{CALIBRATED_LAYER}` that `malisim calibrate` writes and the shipped "
+        "scenarios extend). A parameter that a scenario file of the chain sets itself under "
+        "`params`, or that the experiment's `params`, `sweep` or `sample` sets, keeps that "
+        "value. Policies are never changed by a draw; a policy that controls a drawn "
+        "parameter still sets it in its months.",
+        "",
+        "The design table records the posterior row each run used (`posterior_draw`); "
+        "`malisim run SCENARIO --posterior N` reruns one of them, `--posterior median` runs "
+        "the marginal posterior medians (`--posterior-from PATH` for another calibration). A "
+        "missing or malformed posterior file (no `weight` column, a column that is no "
+        "parameter, a value outside its bounds, weights that do not sum to a positive number) "
+        "is an error naming the file and the key, before anything runs.",
         "",
         "## `sweep`",
         "",
@@ -124,7 +157,8 @@ def experiments_markdown() -> str:
         "## Design table",
         "",
         "`design.parquet` has one row per run: `index`, `run_id`, `scenario`, `point_id`, "
-        "`replicate`, `seed`, `fingerprint`, then one column per key the design points set, "
+        "`replicate`, `seed`, `fingerprint` (and `posterior_draw` with a posterior), then one "
+        "column per key the design points set, "
         "named as in the file (numbers as floats, months as `YYYY-MM` text; empty where a point "
         "does not set the key, so the scenario's value applies).",
         "",

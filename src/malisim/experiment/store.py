@@ -56,6 +56,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from malisim.core.errors import UserError
 from malisim.core.folders import check_folder_path
 from malisim.core.version import __version__
@@ -443,7 +445,12 @@ def runs_from_design(design: Any) -> list[RunSpec]:
     points: dict[str, int] = {}
     runs = []
     columns = ["index", "run_id", "scenario", "point_id", "replicate", "seed", "fingerprint"]
-    for row in design[columns].itertuples(index=False):
+    draws = (
+        design["posterior_draw"].to_numpy()
+        if "posterior_draw" in design.columns
+        else np.full(len(design), -1)
+    )
+    for row, draw in zip(design[columns].itertuples(index=False), draws, strict=True):
         runs.append(
             RunSpec(
                 index=int(row.index),
@@ -455,6 +462,7 @@ def runs_from_design(design: Any) -> list[RunSpec]:
                 replicate=int(row.replicate),
                 seed=int(row.seed),
                 fingerprint=str(row.fingerprint),
+                draw=int(draw),
             )
         )
     return runs

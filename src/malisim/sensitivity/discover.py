@@ -351,10 +351,11 @@ def inputs_frame(results: Any) -> pd.DataFrame:
         (a point that does not set a parameter gets the scenario's value) and ``scenario`` as
         a categorical column when the batch has several scenarios.
     """
-    from malisim.experiment.design import DESIGN_ID_COLUMNS
+    from malisim.experiment.design import DESIGN_ID_COLUMNS, POSTERIOR_DRAW_COLUMN
 
     design = results.design.set_index("run_id")
-    params = [c for c in design.columns if c not in DESIGN_ID_COLUMNS]
+    not_params = (*DESIGN_ID_COLUMNS, POSTERIOR_DRAW_COLUMN)
+    params = [c for c in design.columns if c not in not_params]
     scen_params = {
         s.get("name"): s.get("params", {})
         for s in results.manifest.get("experiment", {}).get("scenarios", [])
