@@ -88,9 +88,12 @@ class State(mesa.Agent):
         Garrisons hold the towns, in proportion to (population + 1) to the power
         ``garrison_population_exponent``, outside signatory-held cells; the countryside has no
         permanent state presence (CRS2022: "State officials remain absent from much of the
-        north and center"). Offensives (``offensive_share`` of the troops) go to the
-        ``offensive_cells`` strongest jihadist concentrations next to state-held cells, plus
-        the cells that policies ordered (``offensive_orders``, weighted by
+        north and center"). The share ``garrison_threat_share`` of the garrison troops
+        reinforces the state's towns in proportion to the hostile fighters in and around them
+        (:func:`garrison_threat`): the army holds threatened towns (a garrison must face an
+        attacker below the overrun ratio, docs/ODD.md 7.6.7). Offensives (``offensive_share`` of
+        the troops) go to the ``offensive_cells`` strongest jihadist concentrations next to
+        state-held cells, plus the cells that policies ordered (``offensive_orders``, weighted by
         ``ordered_offensive_weight`` per signatory fighter there). Wagner accompanies the
         offensives (:meth:`ForeignPartner.accompany`).
 
@@ -112,7 +115,14 @@ class State(mesa.Agent):
             garrison_weight = garrison_weight + self.offensive_orders * garrison_weight.mean()
         total = max(garrison_weight.sum(), 1e-9)
         on_offensive = p.offensive_share * self.troops
-        self.garrison = (self.troops - on_offensive) * garrison_weight / total
+        in_garrison = self.troops - on_offensive
+        # a share of the garrison troops reinforces the state's towns under threat
+        threat = garrison_threat(situation, jihadist_fighters, signatory_fighters)
+        threat_total = threat.sum()
+        reinforce = p.garrison_threat_share * in_garrison if threat_total > 0 else 0.0
+        self.garrison = (in_garrison - reinforce) * garrison_weight / total
+        if threat_total > 0:
+            self.garrison = self.garrison + reinforce * threat / threat_total
 
         state_held = control == Control.STATE
         near_state = situation.topology.neighbor_any(state_held) | state_held
@@ -189,6 +199,31 @@ class State(mesa.Agent):
         if self.budget_balance >= 0:
             self.troops *= (1.0 + p.fama_growth) ** (1.0 / 12.0)
         self.effectiveness += p.eu_training * p.eu_training_gain / 12.0
+
+
+def garrison_threat(
+    situation: Situation, jihadist_fighters: np.ndarray, signatory_fighters: np.ndarray
+) -> np.ndarray:
+    """Hostile fighters in and next to each town the state holds (0 elsewhere).
+
+    Jihadist fighters always; signatory fighters once the accord has collapsed (adherence
+    below ``accord_collapse_threshold``: open fighting, ICG2023watch).
+
+    Args:
+        situation: The cells this phase (control, towns, accord adherence, neighbourhood).
+        jihadist_fighters: JNIM plus IS Sahel fighters per cell.
+        signatory_fighters: CMA plus Platform fighters per cell.
+
+    Returns:
+        Hostile fighters per cell.
+    """
+    p = situation.params
+    hostile = jihadist_fighters.astype(float)
+    if situation.accord_adherence < p.accord_collapse_threshold:
+        hostile = hostile + signatory_fighters
+    around = hostile + situation.topology.neighbor_sum(hostile)
+    held_towns = situation.town_cells & (situation.control == Control.STATE)
+    return np.where(held_towns, around, 0.0)
 
 
 def pressure_rally_next(p: Parameters, rally: float) -> float:

@@ -17,7 +17,7 @@ random stream, removes the dead from the forces, and writes ACLED-style events:
 * :func:`jihadist_offensives` — jihadist groups mass fighters on the cells they can take;
 * :func:`update_control` — who controls each cell after the month's fighting, with
   :func:`garrison_holds` (defended towns kept unless overrun, :func:`defended_towns`,
-  :func:`required_ratio`) (and
+  :func:`required_ratio`; the losers' fighters leave, :func:`withdraw_from_lost_towns`) (and
   :func:`initial_control` at the start), and :func:`sieges` of towns surrounded by jihadists;
 * :func:`violence_index` — the smoothed local death rate that civilians and the economy feel.
 
@@ -713,6 +713,42 @@ def garrison_holds(situation: Situation, power: np.ndarray, defended: np.ndarray
     return defended & (attacker < ratio * own)
 
 
+def withdraw_from_lost_towns(situation: Situation, forces: Belligerents, lost: np.ndarray) -> None:
+    """Fighters of a non-state holder that lost a defended town withdraw to the next cells.
+
+    When a defended town changes hands, the fighters of the family that held it (JNIM, IS
+    Sahel, or CMA and Platform) leave the cell for its neighbours, in equal shares (Teller2023:
+    when the army took Kidal, the CSP "acknowledged withdrawing from the city"). The state's
+    soldiers need no rule: garrisons are redeployed every month.
+
+    Args:
+        situation: The cells this phase (control before the change, neighbourhood).
+        forces: The armed actors (fighters move in place).
+        lost: Defended towns that changed hands this month.
+    """
+    if not lost.any():
+        return
+    topo = situation.topology
+    degree = np.maximum(topo.degree(), 1).astype(float)
+    groups = {
+        Control.JNIM: (forces.jnim,),
+        Control.IS_SAHEL: (forces.is_sahel,),
+        Control.SIGNATORY: (forces.cma, forces.platform),
+    }
+    for holder, members in groups.items():
+        leaving = lost & (situation.control == holder)
+        if not leaving.any():
+            continue
+        for group in members:
+            out = np.where(leaving, group.fighters, 0.0)
+            share = out / degree
+            group.fighters = (
+                group.fighters
+                - out
+                + np.bincount(topo.edge_dst, weights=share[topo.edge_src], minlength=topo.n_cells)
+            )
+
+
 def update_control(
     situation: Situation, forces: Belligerents, battles: np.ndarray, log: EventLog
 ) -> ControlChange:
@@ -734,8 +770,10 @@ def update_control(
                    Control.CONTESTED)  # fmt: skip
     old = situation.control
     new = np.where(top < control_threshold(p, situation.population), old, new)
-    kept = garrison_holds(situation, power, defended_towns(situation, forces))
+    defended = defended_towns(situation, forces)
+    kept = garrison_holds(situation, power, defended)
     new = np.where(kept, old, new).astype(np.int8)
+    withdraw_from_lost_towns(situation, forces, defended & (new != old))
     changed = new != old
     taken = changed & (new != Control.CONTESTED)
     actor_of = {Control.STATE: "fama", Control.JNIM: "jnim", Control.IS_SAHEL: "is_sahel",
@@ -876,4 +914,5 @@ __all__ = [
     "update_control",
     "violence_index",
     "wagner_leads",
+    "withdraw_from_lost_towns",
 ]

@@ -260,6 +260,20 @@ class MaliModel(mesa.Model):
             target = self.grid.region_mask(*regions)
         self.state.order_offensive(target, intensity)
 
+    def launch_offensive_at(self, points: list[tuple[float, float]], intensity: float) -> None:
+        """Policy hook: order a state offensive into the cells holding these points this month.
+
+        Args:
+            points: (latitude, longitude) pairs in degrees; points outside the grid are ignored.
+            intensity: Share of offensive forces sent there (0-1).
+        """
+        target = np.zeros(self.grid.n_cells, dtype=bool)
+        for lat, lon in points:
+            i = initial.cell_at(self.grid, lat, lon)
+            if i is not None:
+                target[i] = True
+        self.state.order_offensive(target, intensity)
+
     def set_dialogue_regions(self, regions: list[str] | None) -> None:
         """Policy hook: limit dialogue with JNIM to these regions (None: everywhere)."""
         if regions is None:

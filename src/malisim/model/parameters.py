@@ -458,6 +458,15 @@ class Parameters(BaseModel):
         "combat",
     )  # fmt: skip
 
+    garrison_threat_share: float = param(
+        0.3, 0.0, 0.6, "share",
+        "Share of the garrison troops sent to reinforce the state's towns in proportion to the "
+        "hostile fighters in and around them (the rest by population).",
+        ASSUMPTION + f" (range 0-0.6; the army flies troops to threatened bases, {S004}: planes "
+        "landing in Tessalit to take control of the base)",
+        "state",
+    )  # fmt: skip
+
     # --- state / junta ---------------------------------------------------------------------
     fama_troops: float = param(
         20_000, 5_000, 60_000, "troops",
