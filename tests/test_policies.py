@@ -298,6 +298,7 @@ HOOK_CASES: dict[str, list[dict]] = {
     "jihadist_dialogue": [{"start": "2019-02", "end": "2019-04", "regions": ["Mopti"]}],
     "accord_implementation": [{"start": "2019-03", "level": 0.5}],
     "kidal_offensive": [{"start": "2019-02", "end": "2019-04", "regions": ["Gao"]}],
+    "camp_handover": [{"start": "2019-02", "end": "2019-04", "camps": ["Ber", "Tessalit"]}],
     "parameter_schedule": [
         {"parameter": "aid_budget", "start": "2019-02", "end": "2019-04", "value": 10.0},
         {"parameter": "aid_budget", "start": "2019-02", "value": 0.5, "mode": "multiply"},
