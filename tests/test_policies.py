@@ -107,15 +107,19 @@ def test_french_withdrawal_raises_jihadist_control_of_the_north_within_24_months
     assert np.mean(gone) - np.mean(stays) > 0.01, (gone, stays)
 
 
-def test_french_withdrawal_cedes_the_north_s_towns_to_contest():
-    # Barkhane's troops hold the towns of their bases with FAMa: after the withdrawal the
-    # state's share of the north's people falls in every pair, by more than 5 points on average.
+def test_french_withdrawal_leaves_the_north_s_towns_with_their_garrisons():
+    # Issue 19: FAMa's garrisons keep the towns of the north (Gao, Timbuktu, Ménaka) after
+    # Barkhane leaves unless overrun at garrison_overrun_ratio (conflict.garrison_holds); the
+    # jihadist gain is in the countryside (the test above). Measured over 4 seeds: the state's
+    # share of the north's people in the 24 months after the drawdown differs from the twin by
+    # -0.1 to +2.1 points. Tolerance: no pair loses more than 3 points and the mean does not
+    # fall by more than 1 point (before issue 19 it fell by more than 5).
     gone, stays = [], []
     for seed in SEEDS:
         for result, sink in zip(withdrawal_twins(seed), (gone, stays), strict=True):
             sink.append(north_control(result, ["control_state"], "2022-08-01", "2024-08-01"))
-    assert all(a < b for a, b in zip(gone, stays, strict=True)), (gone, stays)
-    assert np.mean(stays) - np.mean(gone) > 0.05
+    assert all(a > b - 0.03 for a, b in zip(gone, stays, strict=True)), (gone, stays)
+    assert np.mean(gone) > np.mean(stays) - 0.01, (gone, stays)
 
 
 def test_french_withdrawal_leaves_more_jihadist_fighters():
@@ -294,6 +298,7 @@ HOOK_CASES: dict[str, list[dict]] = {
     "jihadist_dialogue": [{"start": "2019-02", "end": "2019-04", "regions": ["Mopti"]}],
     "accord_implementation": [{"start": "2019-03", "level": 0.5}],
     "kidal_offensive": [{"start": "2019-02", "end": "2019-04", "regions": ["Gao"]}],
+    "camp_handover": [{"start": "2019-02", "end": "2019-04", "camps": ["Ber", "Tessalit"]}],
     "parameter_schedule": [
         {"parameter": "aid_budget", "start": "2019-02", "end": "2019-04", "value": 10.0},
         {"parameter": "aid_budget", "start": "2019-02", "value": 0.5, "mode": "multiply"},

@@ -776,6 +776,117 @@ REFERENCES: tuple[Reference, ...] = (
         covers="the structure of docs/ODD.md",
     ),
     Reference(
+        key="WikiMenaka",
+        short="Wikipedia (Ménaka offensive)",
+        author="Wikipedia contributors",
+        title="Ménaka offensive",
+        kind="encyclopedia article",
+        date="",
+        publisher="Wikipedia",
+        url="https://en.wikipedia.org/wiki/M%C3%A9naka_offensive",
+        covers="Islamic State Sahel's 2022-23 offensive in the Ménaka cercle against the "
+        "Platform's groups (MSA, GATIA) and JNIM: all of the Ménaka region except the city of "
+        "Ménaka under Islamic State control",
+    ),
+    Reference(
+        key="Reflectii2019",
+        short="Reflecții Geopolitice (IS Sahel and the borders)",
+        author="Reflecții Geopolitice",
+        title="How the Islamic State in the Great Sahara exploits the borders in the Sahel",
+        kind="article",
+        date="",
+        publisher="reflectiigeopolitice.ro",
+        url="https://reflectiigeopolitice.ro/how-the-islamic-state-in-the-great-sahara-exploits-"
+        "the-borders-in-the-sahel/",
+        covers="Islamic State Sahel's reach: almost 90% of its attacks within 100 km of the "
+        "Mali-Niger and Burkina Faso-Niger borders; Katiba Macina centred on Mopti and Ségou",
+    ),
+    Reference(
+        key="ECFR2019katibas",
+        short="ECFR (Mapping armed groups: Katibat Macina)",
+        author="European Council on Foreign Relations",
+        title="Mapping armed groups in Mali and the Sahel: Katibat Macina",
+        kind="web mapping project",
+        date="as of May 2019",
+        publisher="ecfr.eu",
+        url="https://ecfr.eu/special/sahel_mapping/katibat_macina",
+        covers="Katibat Macina's home in the inner Niger delta (Mopti region)",
+    ),
+    Reference(
+        key="PKSOIactors",
+        short="PKSOI (Actors of conflict in Mali)",
+        author="US Army Peacekeeping and Stability Operations Institute",
+        title="MINUSMA – Actors of Conflict in Mali",
+        kind="web page (after the ECFR mapping)",
+        date="",
+        publisher="pksoi.armywarcollege.edu",
+        url="https://pksoi.armywarcollege.edu/index.php/minusma-actors-of-conflict-in-mali/",
+        covers="JNIM's katibas in the Gourma (Katibat Sèrma between Douentza, Boni and Hombori)",
+    ),
+    Reference(
+        key="SahelDispatch2023",
+        short="Sahel Dispatch (south-west Mali, May 2023)",
+        author="Sahel Dispatch",
+        title="Southwest Mali Security Newsletter, May 2023",
+        kind="newsletter",
+        date="May 2023",
+        publisher="14north.substack.com",
+        url="https://14north.substack.com/p/sahel-dispatch-jihadist-activity",
+        covers="Katiba Macina shifting cells from central Mali to Kayes and Koulikoro (Kita, "
+        "Kangaba) from April 2023",
+    ),
+    Reference(
+        key="Abamako2023ber",
+        short="Nouvel Horizon (Ber, August 2023)",
+        author="M. Touré (Nouvel Horizon)",
+        title="Montée de la tension à Ber: la MINUSMA a officiellement rétrocédé son camp aux "
+        "FAMa; la CMA tente de s'opposer au processus",
+        kind="news article",
+        date="14 August 2023",
+        publisher="abamako.com",
+        url="http://news.abamako.com/h/286197.html",
+        covers="the contested handover of MINUSMA's Ber camp to the army (13 August 2023), the CMA "
+        "whose fighters lived beside the peacekeepers at Ber hoping to take it",
+    ),
+    Reference(
+        key="BamadaAnsongo",
+        short="Amap-Gao (Ansongo attack)",
+        author="A. Touré (Amap-Gao)",
+        title="Mali: une cinquantaine de victimes dans une attaque terroriste à Ansongo",
+        kind="news article",
+        date="",
+        publisher="bamada.net",
+        url="http://bamada.net/mali-une-cinquantaine-de-victimes-dans-une-attaque-terroriste-a-"
+        "ansongo",
+        covers="the Ansongo cercle near the Niger border, where Islamic State Sahel operates",
+    ),
+    Reference(
+        key="Jamestown2023",
+        short="Jamestown Terrorism Monitor (JNIM around Gao and Timbuktu)",
+        author="Jamestown Foundation",
+        title="Brief: JNIM Consolidates Control Around Gao, Timbuktu",
+        kind="journal brief",
+        date="",
+        publisher="Terrorism Monitor 21(19)",
+        url="https://jamestown.org/program/brief-jnim-consolidates-control-around-gao-timbuktu/",
+        covers="JNIM's founding groups held Gao, Timbuktu and Kidal in 2012; JNIM seizes the "
+        "Bamba camp but besieges, not takes, the towns of Gao and Timbuktu",
+    ),
+    Reference(
+        key="Dupuy2019",
+        short="Dupuy Institute (the three-to-one rule)",
+        author="The Dupuy Institute",
+        title="The Source of the U.S. Army Three-to-One Rule",
+        kind="blog post",
+        date="14 November 2019",
+        publisher="dupuyinstitute.org",
+        url="http://www.dupuyinstitute.org/blog/2019/11/14/the-source-of-the-u-s-army-three-to-"
+        "one-rule/",
+        covers="force ratios: 'a defender has approximately a 50-50 probability of successfully "
+        "defeating an attacking force approximately three times his equivalent strength' (a "
+        "planning rule of thumb the post questions)",
+    ),
+    Reference(
         key="GeoNames",
         short="GeoNames",
         author="GeoNames",

@@ -12,6 +12,7 @@
 * :class:`Belligerents` — the armed actors together (the forces the conflict rules reduce), with
   :func:`assign_recruits`, the rule by which civilians who join an armed family reach its group.
 * :func:`accord_adherence_next` — the signatory groups' shared accord adherence.
+* :func:`home_pull` — the pull of a group's home areas on its fighters, falling with distance.
 
 Actors hold state and the rules that are theirs alone (deployment, expansion, adherence). What
 happens *between* actors (clashes, violence, events) lives in :mod:`malisim.model.conflict`.
@@ -87,9 +88,12 @@ class State(mesa.Agent):
         Garrisons hold the towns, in proportion to (population + 1) to the power
         ``garrison_population_exponent``, outside signatory-held cells; the countryside has no
         permanent state presence (CRS2022: "State officials remain absent from much of the
-        north and center"). Offensives (``offensive_share`` of the troops) go to the
-        ``offensive_cells`` strongest jihadist concentrations next to state-held cells, plus
-        the cells that policies ordered (``offensive_orders``, weighted by
+        north and center"). The share ``garrison_threat_share`` of the garrison troops
+        reinforces the state's towns in proportion to the hostile fighters in and around them
+        (:func:`garrison_threat`): the army holds threatened towns (a garrison must face an
+        attacker below the overrun ratio, docs/ODD.md 7.6.7). Offensives (``offensive_share`` of
+        the troops) go to the ``offensive_cells`` strongest jihadist concentrations next to
+        state-held cells, plus the cells that policies ordered (``offensive_orders``, weighted by
         ``ordered_offensive_weight`` per signatory fighter there). Wagner accompanies the
         offensives (:meth:`ForeignPartner.accompany`).
 
@@ -111,7 +115,14 @@ class State(mesa.Agent):
             garrison_weight = garrison_weight + self.offensive_orders * garrison_weight.mean()
         total = max(garrison_weight.sum(), 1e-9)
         on_offensive = p.offensive_share * self.troops
-        self.garrison = (self.troops - on_offensive) * garrison_weight / total
+        in_garrison = self.troops - on_offensive
+        # a share of the garrison troops reinforces the state's towns under threat
+        threat = garrison_threat(situation, jihadist_fighters, signatory_fighters)
+        threat_total = threat.sum()
+        reinforce = p.garrison_threat_share * in_garrison if threat_total > 0 else 0.0
+        self.garrison = (in_garrison - reinforce) * garrison_weight / total
+        if threat_total > 0:
+            self.garrison = self.garrison + reinforce * threat / threat_total
 
         state_held = control == Control.STATE
         near_state = situation.topology.neighbor_any(state_held) | state_held
@@ -190,6 +201,31 @@ class State(mesa.Agent):
         self.effectiveness += p.eu_training * p.eu_training_gain / 12.0
 
 
+def garrison_threat(
+    situation: Situation, jihadist_fighters: np.ndarray, signatory_fighters: np.ndarray
+) -> np.ndarray:
+    """Hostile fighters in and next to each town the state holds (0 elsewhere).
+
+    Jihadist fighters always; signatory fighters once the accord has collapsed (adherence
+    below ``accord_collapse_threshold``: open fighting, ICG2023watch).
+
+    Args:
+        situation: The cells this phase (control, towns, accord adherence, neighbourhood).
+        jihadist_fighters: JNIM plus IS Sahel fighters per cell.
+        signatory_fighters: CMA plus Platform fighters per cell.
+
+    Returns:
+        Hostile fighters per cell.
+    """
+    p = situation.params
+    hostile = jihadist_fighters.astype(float)
+    if situation.accord_adherence < p.accord_collapse_threshold:
+        hostile = hostile + signatory_fighters
+    around = hostile + situation.topology.neighbor_sum(hostile)
+    held_towns = situation.town_cells & (situation.control == Control.STATE)
+    return np.where(held_towns, around, 0.0)
+
+
 def pressure_rally_next(p: Parameters, rally: float) -> float:
     """The rally against foreign pressure next month (approval share).
 
@@ -202,6 +238,40 @@ def pressure_rally_next(p: Parameters, rally: float) -> float:
     return max(p.sanctions_rally * p.foreign_pressure, retention * rally)
 
 
+def home_pull(
+    distance: np.ndarray | None,
+    since: np.ndarray | None,
+    month: int,
+    reach_km: float,
+    floor: float,
+) -> np.ndarray | None:
+    """The pull of a group's home areas on its fighters, per cell (``floor`` to 1).
+
+    ``floor + (1 - floor) * exp(-d / reach_km)``, ``d`` the distance to the nearest home area
+    in force this month (``since <= month``): groups operate within reach of their bases
+    (Reflectii2019: almost 90% of IS Sahel's attacks within 100 km of the Niger borders) and
+    still send small cells beyond (``home_pull_floor``). None when the group has no home area
+    in force (then nothing pulls: uniform).
+
+    Args:
+        distance: ``(n_cells, n_places)`` distances (km) to the group's home areas, or None.
+        since: ``(n_places,)`` first month of each home area.
+        month: The current month index.
+        reach_km: The group's reach (km).
+        floor: Pull far beyond the reach, as a share of the pull at home.
+
+    Returns:
+        Pull per cell, or None.
+    """
+    if distance is None or since is None or distance.shape[1] == 0:
+        return None
+    active = since <= month
+    if not active.any():
+        return None
+    nearest = distance[:, active].min(axis=1)
+    return floor + (1.0 - floor) * np.exp(-nearest / reach_km)
+
+
 class JihadistGroup(mesa.Agent):
     """A jihadist group (JNIM or Islamic State Sahel) with fighters and governance per cell.
 
@@ -209,13 +279,30 @@ class JihadistGroup(mesa.Agent):
         side: The group's :class:`Side`.
         fighters: Fighters per cell.
         governance: Local governance level per cell (0-1): courts, taxation, protection.
+        home_distance: ``(n_cells, n_places)`` distances (km) to its home areas, or None.
+        home_since: First month of each home area, or None.
     """
 
-    def __init__(self, model: mesa.Model, side: Side, fighters: np.ndarray) -> None:
+    def __init__(
+        self,
+        model: mesa.Model,
+        side: Side,
+        fighters: np.ndarray,
+        home_distance: np.ndarray | None = None,
+        home_since: np.ndarray | None = None,
+    ) -> None:
         super().__init__(model)
         self.side = side
         self.fighters = fighters.astype(float)
         self.governance = np.zeros_like(self.fighters)
+        self.home_distance = home_distance
+        self.home_since = home_since
+
+    def pull(self, month: int, p: Parameters) -> np.ndarray:
+        """The pull of the group's home areas this month (:func:`home_pull`; 1 without any)."""
+        reach = p.is_sahel_reach_km if self.side == Side.IS_SAHEL else p.jnim_reach_km
+        out = home_pull(self.home_distance, self.home_since, month, reach, p.home_pull_floor)
+        return np.ones_like(self.fighters) if out is None else out
 
     @property
     def name(self) -> str:
@@ -228,9 +315,12 @@ class JihadistGroup(mesa.Agent):
         """Move a share of fighters into neighbouring cells where the state is weak.
 
         "Gone rural to capitalise on local conflicts and the absence of the State" (ICG2023watch):
-        the attraction of a cell rises with the share of its people who support the group and
-        with local violence, and falls with state combat power there. Each month a share
-        ``expansion_rate`` of the fighters weighs the neighbouring cells against staying.
+        the attraction of a cell rises with the share of its people who support the group (their
+        grievances) and with local violence, and falls with state combat power there; it is
+        multiplied by the pull of the group's home areas (:meth:`pull`, reach ``jnim_reach_km``
+        or ``is_sahel_reach_km``) and by ``1 + corridor_attraction`` on main roads and the Niger
+        river (the corridors fighters move along). Each month a share ``expansion_rate`` of the
+        fighters weighs the neighbouring cells against staying.
 
         Args:
             situation: The cells this phase (violence index, neighbourhood, share in Mali).
@@ -247,7 +337,8 @@ class JihadistGroup(mesa.Agent):
             + support_share
             + p.expansion_conflict_attraction * local_conflict
         ) / (1.0 + (state_power / p.expansion_state_power_scale) ** 2)
-        attraction = attraction * grid.share_in_mali
+        corridor = 1.0 + p.corridor_attraction * (grid.road | grid.river)
+        attraction = attraction * grid.share_in_mali * corridor * self.pull(situation.month, p)
         # a fighter weighs the neighbouring cells against staying where it is
         denominator = attraction + np.bincount(src, weights=attraction[dst], minlength=grid.n_cells)
         share = attraction[dst] / np.maximum(denominator[src], 1e-12)
@@ -263,6 +354,7 @@ class JihadistGroup(mesa.Agent):
         threshold: np.ndarray,
         controls: np.ndarray,
         air_cover: np.ndarray,
+        ratio: np.ndarray | float | None = None,
     ) -> np.ndarray:
         """Mass fighters from neighbouring cells on the cells the group can take this month.
 
@@ -271,7 +363,10 @@ class JihadistGroup(mesa.Agent):
         A cell is a target when the fighters in it plus the share ``jihadist_offensive_share``
         of those next to it would dominate (``control_dominance`` times the strongest other
         family's power, and at least the control threshold); among those, the group picks the
-        ``jihadist_offensive_cells`` most populous it does not already control. Air cover
+        ``jihadist_offensive_cells`` most populous it does not already control, weighted by the
+        pull of its home areas (:meth:`pull`: it attacks towns within reach). A town its holder
+        defends with forces there needs ``garrison_overrun_ratio`` instead of
+        ``control_dominance`` (:func:`malisim.model.conflict.required_ratio`). Air cover
         (French air support and surveillance, CRS2022 and ICG2023) makes massing costly: it
         removes that share of the massing into a cell.
 
@@ -281,6 +376,8 @@ class JihadistGroup(mesa.Agent):
             threshold: Combat power needed to control each cell.
             controls: Cells the group already controls.
             air_cover: Share of massing prevented per cell (0-1).
+            ratio: Power ratio over the opponent needed per cell (default
+                ``control_dominance``).
 
         Returns:
             The mask of target cells.
@@ -295,15 +392,18 @@ class JihadistGroup(mesa.Agent):
         src, dst = situation.topology.edge_src, situation.topology.edge_dst
         around = situation.topology.neighbor_sum(self.fighters)
         power = (self.fighters + share * around) * p.jihadist_power
+        needed = p.control_dominance if ratio is None else ratio
         winnable = (
-            (power >= p.control_dominance * opponent_power)
+            (power >= needed * opponent_power)
             & (power >= threshold)
             & ~controls
             & (grid.share_in_mali > 0)
         )
         if not winnable.any():
             return winnable
-        prize = np.where(winnable, situation.population + 1.0, 0.0)
+        prize = np.where(
+            winnable, (situation.population + 1.0) * self.pull(situation.month, p), 0.0
+        )
         k = min(k, int(winnable.sum()))
         target = np.zeros(n, dtype=bool)
         target[np.argpartition(prize, -k)[-k:]] = True
@@ -324,12 +424,19 @@ class JihadistGroup(mesa.Agent):
         )
         return target
 
-    def receive_inflow(self, arriving: float, cells: np.ndarray) -> None:
+    def receive_inflow(
+        self, arriving: float, cells: np.ndarray, pull: np.ndarray | None = None
+    ) -> None:
         """Fighters arriving from abroad settle in ``cells`` (border cells with their base).
 
-        They spread in proportion to the group's fighters there plus one (to seed it).
+        They spread in proportion to the group's fighters there plus one (to seed it), times the
+        pull of its home areas (``pull``, :meth:`pull`) when given: they cross where the group
+        has its bases (IS Sahel on the Niger border by Ménaka, JNIM from Burkina Faso into the
+        centre).
         """
         weight = (self.fighters + 1.0) * cells
+        if pull is not None:
+            weight = weight * pull
         if weight.sum() > 0:
             self.fighters += arriving * weight / weight.sum()
 

@@ -15,7 +15,9 @@ random stream, removes the dead from the forces, and writes ACLED-style events:
 * :func:`operation_massacres` — large killings of civilians in the state's operations, with a
   heavy-tailed toll whose scale rises with Wagner's part in them (Moura, March 2022);
 * :func:`jihadist_offensives` — jihadist groups mass fighters on the cells they can take;
-* :func:`update_control` — who controls each cell after the month's fighting (and
+* :func:`update_control` — who controls each cell after the month's fighting, with
+  :func:`garrison_holds` (defended towns kept unless overrun, :func:`defended_towns`,
+  :func:`required_ratio`; the losers' fighters leave, :func:`withdraw_from_lost_towns`) (and
   :func:`initial_control` at the start), and :func:`sieges` of towns surrounded by jihadists;
 * :func:`violence_index` — the smoothed local death rate that civilians and the economy feel.
 
@@ -599,8 +601,11 @@ def control_powers(situation: Situation, forces: Belligerents) -> np.ndarray:
     """Return ``(4, n_cells)`` power of the controlling families: state, JNIM, IS, signatory.
 
     French troops hold the towns of their bases with FAMa (CRS2022: France intervened "to oust
-    Islamist armed groups from major towns in the north"), so they count on the state's side;
-    peacekeepers do not control territory. Where the state administers a cell (prefects,
+    Islamist armed groups from major towns in the north"), so they count on the state's side,
+    except in the cells the signatory groups hold while the accord holds (accord adherence
+    above 0): France fought the jihadists, not the accord's signatories, and its bases in Kidal
+    and Tessalit stood in towns the CMA held for a decade (Teller2023); peacekeepers do not
+    control territory. Where the state administers a cell (prefects,
     gendarmes, services), that administration counts too, in proportion to the people there
     (CRS2022: "State officials remain absent from much of the north and center" — present in
     the rest); it flees when another family takes the cell and returns with the state.
@@ -610,7 +615,9 @@ def control_powers(situation: Situation, forces: Belligerents) -> np.ndarray:
     administration = (
         p.administration_power * situation.population / 1000.0 * situation.administration
     )
-    state = powers["fama"] + powers["wagner"] + powers["france"] + administration
+    accord_zone = (situation.control == Control.SIGNATORY) & (situation.accord_adherence > 0)
+    france = np.where(accord_zone, 0.0, powers["france"])
+    state = powers["fama"] + powers["wagner"] + france + administration
     return np.vstack(
         [state, powers["jnim"], powers["is_sahel"], powers["cma"] + powers["platform"]]
     )
@@ -651,6 +658,97 @@ class ControlChange:
     changed: np.ndarray
 
 
+def defended_towns(situation: Situation, forces: Belligerents) -> np.ndarray:
+    """Town cells whose holder defends them with its own armed forces there.
+
+    A town (grid ``main_town``) held by one family (not contested) where that family has armed
+    persons (:meth:`Belligerents.presence_by_family`): a garrison, the signatories' fighters in
+    their towns, a jihadist group's fighters in a town it took.
+    """
+    control = situation.control
+    presence = forces.presence_by_family()
+    held = control != Control.CONTESTED
+    holder = np.where(held, control, 0).astype(np.intp)
+    present = presence[holder, np.arange(control.size)] > 0
+    return situation.town_cells & held & present
+
+
+def required_ratio(situation: Situation, defended: np.ndarray) -> np.ndarray:
+    """Power ratio over the strongest other family needed to take each cell.
+
+    ``control_dominance`` everywhere, and at least ``garrison_overrun_ratio`` in the towns a
+    holder defends (:func:`defended_towns`): attacking a defended position takes a larger
+    superiority (Dupuy2019: a defender holds about half the time against three times its
+    strength; ICG2023: Katiba Macina attacked the garrison town of Kati without taking it).
+    """
+    p = situation.params
+    overrun = max(p.garrison_overrun_ratio, p.control_dominance)
+    return np.where(defended, overrun, p.control_dominance)
+
+
+def garrison_holds(situation: Situation, power: np.ndarray, defended: np.ndarray) -> np.ndarray:
+    """Defended towns whose holder keeps them this month.
+
+    The holder of a defended town (:func:`defended_towns`) keeps it unless the strongest other
+    family has at least ``garrison_overrun_ratio`` times the holder's power there: a garrison
+    holds its town unless overrun, and a town taken by force is kept afterwards unless the
+    former holder comes back in force (the army's hold on Kidal after November 2023,
+    Teller2023, is this rule, not a rule of its own).
+
+    Args:
+        situation: The cells this phase (control, towns).
+        power: ``(n_families, n_cells)`` controlling power (:func:`control_powers`).
+        defended: The defended towns.
+
+    Returns:
+        Mask of the towns kept by their holder.
+    """
+    control = situation.control
+    n = control.size
+    holder = np.where(defended, control, 0).astype(np.intp)
+    own = power[holder, np.arange(n)]
+    others = np.where(np.arange(power.shape[0])[:, None] == holder[None, :], 0.0, power)
+    attacker = others.max(axis=0)
+    ratio = required_ratio(situation, defended)
+    return defended & (attacker < ratio * own)
+
+
+def withdraw_from_lost_towns(situation: Situation, forces: Belligerents, lost: np.ndarray) -> None:
+    """Fighters of a non-state holder that lost a defended town withdraw to the next cells.
+
+    When a defended town changes hands, the fighters of the family that held it (JNIM, IS
+    Sahel, or CMA and Platform) leave the cell for its neighbours, in equal shares (Teller2023:
+    when the army took Kidal, the CSP "acknowledged withdrawing from the city"). The state's
+    soldiers need no rule: garrisons are redeployed every month.
+
+    Args:
+        situation: The cells this phase (control before the change, neighbourhood).
+        forces: The armed actors (fighters move in place).
+        lost: Defended towns that changed hands this month.
+    """
+    if not lost.any():
+        return
+    topo = situation.topology
+    degree = np.maximum(topo.degree(), 1).astype(float)
+    groups = {
+        Control.JNIM: (forces.jnim,),
+        Control.IS_SAHEL: (forces.is_sahel,),
+        Control.SIGNATORY: (forces.cma, forces.platform),
+    }
+    for holder, members in groups.items():
+        leaving = lost & (situation.control == holder)
+        if not leaving.any():
+            continue
+        for group in members:
+            out = np.where(leaving, group.fighters, 0.0)
+            share = out / degree
+            group.fighters = (
+                group.fighters
+                - out
+                + np.bincount(topo.edge_dst, weights=share[topo.edge_src], minlength=topo.n_cells)
+            )
+
+
 def update_control(
     situation: Situation, forces: Belligerents, battles: np.ndarray, log: EventLog
 ) -> ControlChange:
@@ -658,7 +756,8 @@ def update_control(
 
     A family controls a cell when its power exceeds ``control_dominance`` times the next
     family's; when nobody reaches :func:`control_threshold` control does not change; otherwise
-    the cell is contested. Changes are logged as battles (territory taken) where fighting
+    the cell is contested. A town its holder defends stays with it unless overrun
+    (:func:`garrison_holds`). Changes are logged as battles (territory taken) where fighting
     occurred, and as non-violent transfers of territory otherwise. The state's administration
     returns with the state and flees from cells another family takes.
     """
@@ -670,7 +769,11 @@ def update_control(
     new = np.where(top >= p.control_dominance * np.maximum(second, 1e-9), leader,
                    Control.CONTESTED)  # fmt: skip
     old = situation.control
-    new = np.where(top < control_threshold(p, situation.population), old, new).astype(np.int8)
+    new = np.where(top < control_threshold(p, situation.population), old, new)
+    defended = defended_towns(situation, forces)
+    kept = garrison_holds(situation, power, defended)
+    new = np.where(kept, old, new).astype(np.int8)
+    withdraw_from_lost_towns(situation, forces, defended & (new != old))
     changed = new != old
     taken = changed & (new != Control.CONTESTED)
     actor_of = {Control.STATE: "fama", Control.JNIM: "jnim", Control.IS_SAHEL: "is_sahel",
@@ -725,10 +828,12 @@ def jihadist_offensives(situation: Situation, forces: Belligerents) -> None:
     air_level = france_air_level(forces.france, p)
     air_cover = p.air_deterrence * air_level * situation.france_reach
     threshold = control_threshold(p, situation.population)
+    defended = defended_towns(situation, forces)
     for group, row in ((forces.jnim, Control.JNIM), (forces.is_sahel, Control.IS_SAHEL)):
         power = control_powers(situation, forces)
         others = np.delete(power, row, axis=0).max(axis=0)
-        group.mass(situation, others, threshold, situation.control == row, air_cover)
+        ratio = required_ratio(situation, defended & (situation.control != row))
+        group.mass(situation, others, threshold, situation.control == row, air_cover, ratio)
 
 
 def sieges(situation: Situation) -> np.ndarray:
@@ -788,10 +893,12 @@ __all__ = [
     "clashes",
     "control_powers",
     "control_threshold",
+    "defended_towns",
     "desertion",
     "explosives",
     "france_air_level",
     "french_strike_force",
+    "garrison_holds",
     "hostility",
     "initial_control",
     "jihadist_offensives",
@@ -799,6 +906,7 @@ __all__ = [
     "one_sided_violence",
     "operation_massacres",
     "protection",
+    "required_ratio",
     "side_powers",
     "sieges",
     "state_actor",
@@ -806,4 +914,5 @@ __all__ = [
     "update_control",
     "violence_index",
     "wagner_leads",
+    "withdraw_from_lost_towns",
 ]

@@ -57,6 +57,10 @@ class PolicyHooks(Protocol):
         """Order a state offensive into these regions (None: signatory-held cells) this month."""
         ...
 
+    def launch_offensive_at(self, points: list[tuple[float, float]], intensity: float) -> None:
+        """Order a state offensive into the cells holding these (lat, lon) points this month."""
+        ...
+
     def set_dialogue_regions(self, regions: list[str] | None) -> None:
         """Limit dialogue with JNIM to these regions (None: everywhere)."""
         ...

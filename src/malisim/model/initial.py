@@ -17,16 +17,25 @@ Where each actor starts, as regional weights (documented in docs/ODD.md, section
   the border cells where fighters arrive from those countries.
 
 Within a region, a group's fighters are spread over cells in proportion to
-``(population + 1000) ** 0.5`` times the cell's share inside Mali: rural presence, denser where
-people are, never only in towns.
+``(population + 1000) ** 0.5`` times the cell's share inside Mali (rural presence, denser where
+people are, never only in towns), times the pull of the group's home areas
+(``data/home_areas.csv``, :func:`load_home_areas`; :func:`malisim.model.actors.home_pull`): near
+its bases, not evenly over the region.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
+from dataclasses import dataclass
+from importlib import resources
+
 import numpy as np
 
+from malisim.core.calendar import parse_month
 from malisim.model.parameters import Parameters
-from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid
+from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid, haversine_km
 from malisim.model.vocab import Control
 
 #: Regional shares of each group's fighters in January 2019 (assumption from CRS2020, ICG2023).
@@ -61,6 +70,71 @@ SANCTUARY_COUNTRIES = ("Niger", "Burkina Faso")
 INFLOW_COUNTRIES = {"is_sahel": "Niger", "jnim": "Burkina Faso"}
 
 
+@dataclass(frozen=True)
+class HomeAreas:
+    """One group's home areas (bases), from ``data/home_areas.csv``.
+
+    Attributes:
+        places: Place names.
+        lat: Latitudes (degrees).
+        lon: Longitudes (degrees).
+        since: First month (month index) each place is a home area.
+        sources: Bibliography key of each place.
+    """
+
+    places: tuple[str, ...]
+    lat: np.ndarray
+    lon: np.ndarray
+    since: np.ndarray
+    sources: tuple[str, ...]
+
+
+#: The groups that may have home areas in ``data/home_areas.csv``.
+HOME_AREA_GROUPS = ("jnim", "is_sahel", "cma", "platform")
+
+
+@functools.lru_cache(maxsize=1)
+def load_home_areas() -> dict[str, HomeAreas]:
+    """The packaged home areas of the armed groups, per group (read once, cached).
+
+    Raises:
+        ValueError: If a row names an unknown group or holds an invalid month or coordinate.
+    """
+    text = resources.files("malisim.data").joinpath("home_areas.csv").read_text("utf-8")
+    rows = list(csv.DictReader(io.StringIO(
+        "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    )))  # fmt: skip
+    out: dict[str, HomeAreas] = {}
+    for group in HOME_AREA_GROUPS:
+        mine = [r for r in rows if r["group"] == group]
+        out[group] = HomeAreas(
+            places=tuple(r["place"] for r in mine),
+            lat=np.array([float(r["lat"]) for r in mine]),
+            lon=np.array([float(r["lon"]) for r in mine]),
+            since=np.array([parse_month(r["since"]) for r in mine], dtype=np.int64),
+            sources=tuple(r["source"] for r in mine),
+        )
+    unknown = {r["group"] for r in rows} - set(HOME_AREA_GROUPS)
+    if unknown:
+        raise ValueError(f"home_areas.csv: unknown group(s) {sorted(unknown)}")
+    return out
+
+
+def home_distances(grid: MaliGrid, group: str) -> tuple[np.ndarray, np.ndarray]:
+    """Distance (km) from every cell to each of a group's home areas, and when each starts.
+
+    Args:
+        grid: The grid.
+        group: ``jnim``, ``is_sahel``, ``cma`` or ``platform``.
+
+    Returns:
+        ``(n_cells, n_places)`` distances and the ``(n_places,)`` first months.
+    """
+    areas = load_home_areas()[group]
+    d = haversine_km(grid.lat[:, None], grid.lon[:, None], areas.lat[None, :], areas.lon[None, :])
+    return np.asarray(d, float), areas.since
+
+
 def population_at_start(p: Parameters, start_month: int) -> float:
     """People in Mali at the start month: ``population_2022`` back-projected from mid-2022."""
     years_to_2022 = p.population_reference_year - (start_month / 12.0)
@@ -87,7 +161,12 @@ def inflow_cells(grid: MaliGrid) -> dict[str, np.ndarray]:
     }
 
 
-def spread(grid: MaliGrid, total: float, regional_shares: dict[str, float]) -> np.ndarray:
+def spread(
+    grid: MaliGrid,
+    total: float,
+    regional_shares: dict[str, float],
+    pull: np.ndarray | None = None,
+) -> np.ndarray:
     """Spread ``total`` persons over cells by regional shares, then by rural presence weight.
 
     Args:
@@ -95,12 +174,16 @@ def spread(grid: MaliGrid, total: float, regional_shares: dict[str, float]) -> n
         total: Persons to place.
         regional_shares: Share of the total in each region (renormalised over regions present
             in the grid, so that sub-grids used in tests still receive the whole total).
+        pull: Optional per-cell weight (the pull of the group's home areas) multiplying the
+            rural presence weight within each region.
 
     Returns:
         Persons per cell.
     """
     out = np.zeros(grid.n_cells)
     weight = np.sqrt(np.asarray(grid.population, float) + 1000.0) * grid.share_in_mali
+    if pull is not None:
+        weight = weight * pull
     present = {r: s for r, s in regional_shares.items() if grid.region_mask(r).any()}
     if not present:
         present = {REGIONS[int(grid.region[0])]: 1.0}
@@ -108,7 +191,9 @@ def spread(grid: MaliGrid, total: float, regional_shares: dict[str, float]) -> n
     for region, share in present.items():
         mask = grid.region_mask(region)
         w = weight * mask
-        out += total * share / norm * w / w.sum()
+        if w.sum() <= 0:
+            w = mask * grid.share_in_mali
+        out += total * share / norm * w / max(w.sum(), 1e-12)
     return out
 
 
@@ -133,6 +218,21 @@ def default_control(grid: MaliGrid) -> np.ndarray:
     """Control of cells no armed group holds: the state in the south and centre, else contested."""
     state_regions = grid.region_mask(*STATE_DEFAULT_REGIONS)
     return np.where(state_regions, Control.STATE, Control.CONTESTED).astype(np.int8)
+
+
+def signatory_strongholds(grid: MaliGrid) -> np.ndarray:
+    """Cells of the CMA's home areas: held by the signatory groups at the start.
+
+    Teller2023: the army took Kidal in November 2023 "from Tuareg separatists who had held the
+    city for a decade"; ICG2023watch: Kidal is the signatories' "stronghold".
+    """
+    areas = load_home_areas()["cma"]
+    out = np.zeros(grid.n_cells, dtype=bool)
+    for lat, lon in zip(areas.lat, areas.lon, strict=True):
+        i = cell_at(grid, float(lat), float(lon))
+        if i is not None:
+            out[i] = True
+    return out
 
 
 def displacement_origins(grid: MaliGrid) -> np.ndarray:

@@ -48,6 +48,7 @@ from malisim.model.actors import (
     State,
     accord_adherence_next,
     assign_recruits,
+    home_pull,
 )
 from malisim.model.civilians import CellSignals, CivilianOutputs, CivilianPopulation
 from malisim.model.conflict import MonthlyViolence
@@ -131,21 +132,34 @@ class MaliModel(mesa.Model):
         self.sanctuary_cells = initial.sanctuary_cells(self.grid)
         self.state = State(self, n, p.fama_troops, p.approval_initial)
         self.initial_troops = self.state.troops
-        self.jnim = JihadistGroup(
-            self, Side.JNIM, initial.spread(self.grid, p.jnim_fighters, initial.JNIM_REGIONS)
+        # each group starts near its home areas (data/home_areas.csv) and is pulled back to them
+        homes = {g: initial.home_distances(self.grid, g) for g in initial.HOME_AREA_GROUPS}
+        self.jnim = JihadistGroup(self, Side.JNIM, np.zeros(n), *homes["jnim"])
+        self.is_sahel = JihadistGroup(self, Side.IS_SAHEL, np.zeros(n), *homes["is_sahel"])
+        self.jnim.fighters = initial.spread(
+            self.grid, p.jnim_fighters, initial.JNIM_REGIONS, self.jnim.pull(self.start_month, p)
         )
-        self.is_sahel = JihadistGroup(
-            self,
-            Side.IS_SAHEL,
-            initial.spread(self.grid, p.is_sahel_fighters, initial.IS_SAHEL_REGIONS),
+        self.is_sahel.fighters = initial.spread(
+            self.grid,
+            p.is_sahel_fighters,
+            initial.IS_SAHEL_REGIONS,
+            self.is_sahel.pull(self.start_month, p),
         )
+        signatory_pull = {
+            g: home_pull(*homes[g], self.start_month, p.signatory_reach_km, p.home_pull_floor)
+            for g in ("cma", "platform")
+        }
         self.cma = SignatoryGroup(
-            self, Side.CMA, initial.spread(self.grid, p.cma_fighters, initial.CMA_REGIONS)
+            self,
+            Side.CMA,
+            initial.spread(self.grid, p.cma_fighters, initial.CMA_REGIONS, signatory_pull["cma"]),
         )
         self.platform = SignatoryGroup(
             self,
             Side.PLATFORM,
-            initial.spread(self.grid, p.platform_fighters, initial.PLATFORM_REGIONS),
+            initial.spread(
+                self.grid, p.platform_fighters, initial.PLATFORM_REGIONS, signatory_pull["platform"]
+            ),
         )
         self.france = ForeignPartner(
             self, "france", n, initial.base_weights(self.grid, initial.FRANCE_BASES)
@@ -189,6 +203,7 @@ class MaliModel(mesa.Model):
         # initial control from initial presence; cells nobody holds keep the regional default
         self._deploy_partners()
         self.control = initial.default_control(self.grid)
+        self.control[initial.signatory_strongholds(self.grid)] = Control.SIGNATORY
         self.administration = self.control == Control.STATE
         self._deploy_fama()
         self.control = conflict.initial_control(self.situation(), self.forces)
@@ -243,6 +258,20 @@ class MaliModel(mesa.Model):
             target = self.control == Control.SIGNATORY
         else:
             target = self.grid.region_mask(*regions)
+        self.state.order_offensive(target, intensity)
+
+    def launch_offensive_at(self, points: list[tuple[float, float]], intensity: float) -> None:
+        """Policy hook: order a state offensive into the cells holding these points this month.
+
+        Args:
+            points: (latitude, longitude) pairs in degrees; points outside the grid are ignored.
+            intensity: Share of offensive forces sent there (0-1).
+        """
+        target = np.zeros(self.grid.n_cells, dtype=bool)
+        for lat, lon in points:
+            i = initial.cell_at(self.grid, lat, lon)
+            if i is not None:
+                target[i] = True
         self.state.order_offensive(target, intensity)
 
     def set_dialogue_regions(self, regions: list[str] | None) -> None:
@@ -403,8 +432,12 @@ class MaliModel(mesa.Model):
         conflict.desertion((self.jnim, self.is_sahel, self.cma, self.platform), p.desertion_rate)
         # fighters from Niger (IS Sahel) and Burkina Faso (JNIM)
         inflow, is_share = p.cross_border_inflow, p.cross_border_inflow_is_sahel_share
-        self.is_sahel.receive_inflow(inflow * is_share, self.inflow_cells["is_sahel"])
-        self.jnim.receive_inflow(inflow * (1.0 - is_share), self.inflow_cells["jnim"])
+        self.is_sahel.receive_inflow(
+            inflow * is_share, self.inflow_cells["is_sahel"], self.is_sahel.pull(self.month, p)
+        )
+        self.jnim.receive_inflow(
+            inflow * (1.0 - is_share), self.inflow_cells["jnim"], self.jnim.pull(self.month, p)
+        )
 
     def _strikes(self) -> None:
         """Phase ``strikes`` (:func:`conflict.strikes`)."""

@@ -409,6 +409,64 @@ class Parameters(BaseModel):
         ASSUMPTION, "civilians", fixed=True,
     )  # fmt: skip
 
+    # --- territory: home areas, reach, corridors, garrison towns (issue 19) ------------------
+    is_sahel_reach_km: float = param(
+        100.0, 50.0, 200.0, "km",
+        "Reach of Islamic State Sahel from its home areas (data/home_areas.csv): the pull of a "
+        "cell on its fighters falls as exp(-distance / reach).",
+        f"{cite('Reflectii2019')} ('almost 90% of the attacks occurred within a 100 km radius' "
+        "of the Niger borders); range an assumption",
+        "jihadists",
+    )  # fmt: skip
+    jnim_reach_km: float = param(
+        250.0, 100.0, 500.0, "km",
+        "Reach of JNIM from its home areas (data/home_areas.csv): the pull of a cell on its "
+        "fighters falls as exp(-distance / reach).",
+        ASSUMPTION + " (wider than IS Sahel's: its katibas operate across the centre and north, "
+        f"{cite('ECFR2019katibas')}, {S002}; range 100-500 km)",
+        "jihadists",
+    )  # fmt: skip
+    signatory_reach_km: float = param(
+        100.0, 50.0, 300.0, "km",
+        "Reach of the signatory groups from their home areas, for where their fighters start.",
+        ASSUMPTION + f" (they hold their zones around Kidal and the far north, {S004}; range "
+        "50-300 km)",
+        "signatories",
+    )  # fmt: skip
+    home_pull_floor: float = param(
+        0.05, 0.0, 0.5, "share",
+        "Pull of a cell far beyond a group's reach, as a share of the pull at its home areas "
+        "(groups still send small cells far from home).",
+        ASSUMPTION + f" (range 0-0.5; {cite('SahelDispatch2023')}: cells, not 'groups of "
+        "active fighters', far from the home areas)",
+        "jihadists",
+    )  # fmt: skip
+    corridor_attraction: float = param(
+        0.5, 0.0, 2.0, "share",
+        "Extra pull on expanding jihadist fighters of a cell on a main road or the Niger river "
+        "(attraction times 1 + this).",
+        ASSUMPTION + f" (range 0-2; fighters move by motorbike along roads and on the river, "
+        f"{cite('Jamestown2023')}: attacks on the river near Timbuktu)",
+        "jihadists",
+    )  # fmt: skip
+    garrison_overrun_ratio: float = param(
+        3.0, 1.5, 4.0, "ratio",
+        "Ratio of an attacker's combat power over the holder's needed to take a town cell its "
+        "holder defends with forces there (a defended town is kept otherwise).",
+        f"{cite('Dupuy2019')} (a defender holds half the time against three times its strength); "
+        f"range 1.5-4 an assumption; {S002} (Kati garrison attacked, not taken)",
+        "combat",
+    )  # fmt: skip
+
+    garrison_threat_share: float = param(
+        0.3, 0.0, 0.6, "share",
+        "Share of the garrison troops sent to reinforce the state's towns in proportion to the "
+        "hostile fighters in and around them (the rest by population).",
+        ASSUMPTION + f" (range 0-0.6; the army flies troops to threatened bases, {S004}: planes "
+        "landing in Tessalit to take control of the base)",
+        "state",
+    )  # fmt: skip
+
     # --- state / junta ---------------------------------------------------------------------
     fama_troops: float = param(
         20_000, 5_000, 60_000, "troops",

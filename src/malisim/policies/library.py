@@ -23,6 +23,7 @@ from pydantic import model_validator
 from malisim.core.calendar import parse_month
 from malisim.core.sources import cite
 from malisim.model.hooks import PolicyHooks
+from malisim.model.initial import MINUSMA_BASES
 from malisim.model.parameters import S000, S001, S002, S003, S004
 from malisim.model.space import REGIONS
 from malisim.policies.base import Month, Policy, register_policy, setting
@@ -687,3 +688,60 @@ class KidalOffensive(Policy):
         """Order the offensive while in force."""
         if self.required_month("start") <= model.month <= self.required_month("end"):
             model.launch_offensive(self.regions, self.intensity)
+
+
+@register_policy
+class CampHandover(Policy):
+    """MINUSMA hands its camps to the army: contested transfers in the signatories' zones (2023).
+
+    Each month from ``start`` through ``end`` the state sends ``intensity`` of its offensive
+    weight into the cells of the ``camps`` (MINUSMA's camps, :data:`malisim.model.initial.
+    MINUSMA_BASES`) to take possession of them. Where signatory fighters hold the area they
+    fight back (the battles of the clashes phase) and their accord adherence falls as under any
+    ordered offensive; the camp's town changes hands only if the army overruns its defence
+    (``garrison_overrun_ratio``, docs/ODD.md 7.6.7). Overlapping handovers add their camps; a
+    cell ordered twice gets the higher intensity.
+
+    Hooks: ``month``, ``launch_offensive_at``.
+    """
+
+    policy_type = "camp_handover"
+    allow_multiple = True
+    hooks = ("month", "launch_offensive_at")
+    sources = (
+        f"{cite('Abamako2023ber')}: the army took possession of the Ber camp on 13 August 2023; "
+        "the CMA, whose fighters lived beside the peacekeepers, 'espérait récupérer le dit camp'",
+        f"{S004}: MINUSMA 'mid-Oct started leaving Tessalit and Aguelhok camps'; Malian planes "
+        "landing in Tessalit 'came under fire from CSP-affiliated' CMA",
+    )
+
+    start: Month = setting(unit="month", description="First month of the handover.")
+    end: Month = setting(unit="month", description="Last month of the handover (inclusive).")
+    camps: list[str] = setting(
+        unit="camp names",
+        description="MINUSMA camps handed over (names of the model's MINUSMA bases, e.g. Ber, "
+        "Tessalit, Aguelhok, Kidal).",
+    )
+    intensity: float = setting(
+        1.0,
+        ge=0,
+        le=1,
+        unit="share of offensive weight",
+        description="Share of the state's offensive weight sent to take the camps each month.",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> CampHandover:
+        _ordered(self, "start", "end")
+        unknown = [c for c in self.camps if c not in MINUSMA_BASES]
+        if unknown or not self.camps:
+            raise ValueError(
+                f"unknown or no camp(s) {unknown}; allowed: {', '.join(MINUSMA_BASES)}"
+            )
+        return self
+
+    def apply(self, model: PolicyHooks) -> None:
+        """Order the army into the camps while the handover is in force."""
+        if self.required_month("start") <= model.month <= self.required_month("end"):
+            points = [MINUSMA_BASES[c][:2] for c in self.camps]
+            model.launch_offensive_at(points, self.intensity)
