@@ -851,9 +851,9 @@ class CivilianPopulation:
           of a jihadist rule there, the threat it fled; refugees: safe abroad, ``s_here = 1``),
           ``ramp = min(1, months away / return_ramp_months)`` and ``rate`` the ``return_rate``
           (IDPs) or ``refugee_return_rate`` (refugees);
-        * *relief return* of IDPs (:func:`relief_return_probability`): when violence at home
-          has fallen below what made them flee, without waiting for the ramp (short
-          displacements end when the attack has passed).
+        * *relief return* (:func:`relief_return_probability`) of IDPs and refugees: when
+          violence at home has fallen below what made them flee, without waiting for the ramp
+          (short displacements, across the border too, end when the attack has passed).
 
         Args:
             danger: Danger of each cell (:func:`flight_danger` of its violence index).
@@ -881,10 +881,8 @@ class CivilianPopulation:
         ramp = np.minimum(1.0, self.months_away[away] / p.return_ramp_months)
         rate = np.where(refugee, p.refugee_return_rate, p.return_rate)
         settled = rate * ramp * safe_home * relative
-        relief = np.where(
-            refugee,
-            0.0,
-            relief_return_probability(danger[home], self.fled_danger[away], p.relief_return_rate),
+        relief = relief_return_probability(
+            danger[home], self.fled_danger[away], p.relief_return_rate
         )
         go = u_return[away] < 1.0 - (1.0 - settled) * (1.0 - relief)
         going = away[go]

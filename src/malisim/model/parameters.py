@@ -353,9 +353,10 @@ class Parameters(BaseModel):
     )  # fmt: skip
     relief_return_rate: float = param(
         0.3, 0.0, 1.0, "1/month",
-        "Monthly probability that a displaced person (not of the protracted share) goes home "
-        "once violence at home has fallen below what made them flee, times the relief (one minus "
-        "home danger now over home danger at departure); no waiting for return_ramp_months: "
+        "Monthly probability that a displaced person or refugee (not of the protracted share) "
+        "goes home once violence at home has fallen below what made them flee, times the "
+        "relief (one minus home danger now over home danger at departure); no waiting for "
+        "return_ramp_months: "
         "short displacements end when the attack has passed.",
         f"{cite('DTM2022apr')} ('des déplacements de courte durée ont continué à être signalés'; "
         f"in Ségou IDPs fell about 37% in April 2022 with returns to secured localities), "
