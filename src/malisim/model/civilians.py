@@ -821,15 +821,16 @@ class CivilianPopulation:
 
         ``a`` is the share of the cell's people (at home, displaced from it or abroad) who are
         away and ``m`` the ``mobile_share``: the share who have the means to leave (transport
-        out of a town costs "US$80-$150" a passenger, IRIN2012trapped; families are sent away
-        "as resources allowed"). Flight from a cell slows as it empties and stops when the
-        mobile have gone: the violence of a cell cannot displace more people than can leave.
+        out of a town costs "US$80-$150" a passenger, IRIN2012trapped). Flight from a cell
+        slows as it empties and stops when the mobile have gone: the violence of a cell cannot
+        displace more people than can leave.
         """
         n_cells = self.grid.n_cells
         w = self.weight
         order, home = self._home_order()
         total = np.bincount(home, weights=w[order], minlength=n_cells)
-        away = np.bincount(home, weights=(w * (self.status != _RESIDENT))[order], minlength=n_cells)
+        gone = np.flatnonzero(self.status != _RESIDENT)  # a minority: count them alone
+        away = np.bincount(self.home[gone], weights=w[gone], minlength=n_cells)
         share = away / np.maximum(total, 1e-12)
         return np.clip(1.0 - share / self.params.mobile_share, 0.0, 1.0)
 
