@@ -480,6 +480,33 @@ REFERENCES: tuple[Reference, ...] = (
         covers="real GDP growth 2021 and 2022",
     ),
     Reference(
+        key="Sidwaya2022wb",
+        short="Sidwaya 2022 (the World Bank suspends its disbursements)",
+        author="Sidwaya",
+        title="Mali: la Banque mondiale suspend ses décaissements",
+        kind="news article",
+        date="20 April 2022",
+        publisher="sidwaya.info",
+        url="https://www.sidwaya.info/blog/2022/04/20/mali-la-banque-mondiale-suspend-ses-"
+        "decaissements/",
+        covers="the World Bank suspends disbursements to the projects and programmes it funds in "
+        "Mali: debt service arrears of more than 45 days since the ECOWAS and WAEMU sanctions "
+        "froze the state's assets",
+    ),
+    Reference(
+        key="AA2022wblift",
+        short="Anadolu 2022 (the World Bank lifts its suspension)",
+        author="Anadolu Agency (republished by Afrique Média)",
+        title="La Banque mondiale lève la suspension de ses décaissements en faveur du Mali",
+        kind="news article",
+        date="20 July 2022",
+        publisher="afriquemedia.tv",
+        url="https://afriquemedia.tv/2022/07/20/la-banque-mondiale-leve-la-suspension-de-ses-"
+        "decaissements-en-faveur-du-mali/",
+        covers="the World Bank lifts the suspension of its disbursements (imposed in April 2022) "
+        "in a letter to the Malian authorities sent on Tuesday 19 July 2022",
+    ),
+    Reference(
         key="Reuters2021gold",
         short="Reuters 2021 (Mali's gold exports in 2020)",
         author="Reuters (Tiemoko Diallo)",
