@@ -107,28 +107,14 @@ def test_the_2022_sanctions_cost_about_two_points_of_2022_growth():
     on, _ = drive(sanctions_path(p, True), v, 72)
     off, _ = drive(sanctions_path(p, False), v, 72)
     # RFI2022: about two points. Six months in force, then fading with a 6-month half-life:
-    # the shock net of leakage weighs 0.84 of a full year in 2022 (docs/ODD.md 7.7.1) and cuts
-    # the economy outside gold mining, i.e. 0.84 * 0.034 * (1 - 0.3) * (1 - 0.1) = 0.018 with
-    # the defaults; the tolerance covers the multiplicative composition with the other losses
-    # (below 1% of the total)
+    # the shock net of leakage weighs 0.84 of a full year in 2022 (docs/ODD.md 7.7.1), i.e.
+    # 0.84 * 0.034 * (1 - 0.3) = 0.020 with the defaults; the tolerance covers the
+    # multiplicative composition with the other losses (below 1% of the total)
     assert p.disruption_half_life == 6.0  # the 0.84 weight is for this half-life
-    net_shock = p.sanctions_gdp_shock * (1.0 - p.sanctions_leakage) * (1.0 - p.mining_gdp_share)
+    net_shock = p.sanctions_gdp_shock * (1.0 - p.sanctions_leakage)
     ratio_2022 = on[36:48].mean() / off[36:48].mean()
     assert 1.0 - ratio_2022 == pytest.approx(0.84 * net_shock, abs=0.001)
     assert 0.015 < 1.0 - ratio_2022 < 0.025  # "about two points" (RFI2022)
-
-
-def test_gold_mining_shelters_output_from_shocks():
-    # the same sanctions and violence with and without a mining share: the loss of the rest of
-    # the economy is the same, and the GDP index loses (1 - share) of it (exact up to floats)
-    v = np.full(72, 0.5)
-    losses = {}
-    for share in (0.0, 0.1):
-        p = Parameters(mining_gdp_share=share)
-        _, states = drive(sanctions_path(p, True), v, 72)
-        losses[share] = np.array([loss for _, _, loss in states])
-    assert np.all(losses[0.1] <= losses[0.0])
-    np.testing.assert_allclose(losses[0.1], 0.9 * losses[0.0], rtol=1e-12)
 
 
 def test_the_economy_recovers_after_sanctions_end():

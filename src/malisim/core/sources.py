@@ -507,32 +507,6 @@ REFERENCES: tuple[Reference, ...] = (
         "in a letter to the Malian authorities sent on Tuesday 19 July 2022",
     ),
     Reference(
-        key="Reuters2021gold",
-        short="Reuters 2021 (Mali's gold exports in 2020)",
-        author="Reuters (Tiemoko Diallo)",
-        title="Mali's gold exports ease 0.3% in 2020",
-        kind="news article",
-        date="7 August 2021",
-        publisher="National Post (Reuters wire)",
-        url="https://nationalpost.com/pmn/health-pmn/malis-gold-exports-ease-0-3-in-2020",
-        covers="mining, mostly for gold, accounted for almost 10% of GDP in 2020; gold exports "
-        "65.42 tonnes in 2020 against 65.67 in 2019 (INSTAT)",
-    ),
-    Reference(
-        key="WB2023update",
-        short="World Bank 2023 (Mali Economic Update, as reported)",
-        author="World Bank",
-        title="Mali Economic Update: Strengthening Financial Resilience of Pastoralists to "
-        "Drought (as reported by BidDetail)",
-        kind="news summary of a report",
-        date="2023",
-        publisher="biddetail.com",
-        url="https://biddetail.com/procurement/procurement-news/45332",
-        covers="despite ECOWAS sanctions, food inflation and a poor cotton year the economy "
-        "showed resilience in 2022: growth estimated at 1.8%, driven by the recovery of food "
-        "agriculture and the resilience of the gold and telecommunications sectors",
-    ),
-    Reference(
         key="GlobeBanner2025",
         short="Globe Banner (IMF mission to Mali, June 2025)",
         author="Globe Banner",

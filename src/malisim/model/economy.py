@@ -9,9 +9,6 @@
   trade routes closed — accumulates with the national violence index and is repaired slowly
   (Hoeffler2003: a civil war lowers growth by about two points a year and recovery is not
   automatic). So a shock leaves the economy below trend after it ends, and the economy recovers.
-  Both cut the economy outside gold mining (``mining_gdp_share``, Reuters2021gold: almost 10% of
-  GDP), which kept producing through COVID-19, the 2022 sanctions and the rural violence
-  (IMF2023: higher gold exports in 2022) (:func:`sheltered_loss`).
 * Budget (index, one month of 2019 security spending = 100): revenue from gold, cotton and
   taxes moving with the GDP index, minus frozen assets under sanctions, plus donor budget support;
   spending on FAMa (grows with troops) and on Wagner (ICG2023: aid suspensions "have forced the
@@ -113,21 +110,6 @@ def conflict_damage_next(
     return damage * retention + rate / 12.0 * national_violence
 
 
-def sheltered_loss(loss_outside_mining: float, mining_share: float) -> float:
-    """Share of trend GDP lost when the mines are spared: ``(1 - mining_share) * loss``.
-
-    Gold mining (Reuters2021gold: almost 10% of GDP) kept producing through COVID-19 (exports
-    eased 0.3% in 2020), the 2022 sanctions (IMF2023: higher gold exports; WB2023update: the
-    gold sector resilient) and the rural violence; the disruptions and the conflict damage cut
-    the rest of the economy.
-
-    Args:
-        loss_outside_mining: Share of the non-mining economy's trend output lost (0-1).
-        mining_share: ``mining_gdp_share``.
-    """
-    return float((1.0 - mining_share) * loss_outside_mining)
-
-
 class Economy:
     """The national economy and the state budget.
 
@@ -190,9 +172,7 @@ class Economy:
         )
         lasting = min(self.damage, p.gdp_loss_cap)
         now = min(float(self.disruption.sum()), p.gdp_loss_cap)
-        self.loss = sheltered_loss(
-            min(1.0 - (1.0 - lasting) * (1.0 - now), p.gdp_loss_cap), p.mining_gdp_share
-        )
+        self.loss = float(min(1.0 - (1.0 - lasting) * (1.0 - now), p.gdp_loss_cap))
         self.gdp_index = self.trend * (1.0 - self.loss)
 
         frozen = p.frozen_asset_share * p.ecowas_sanctions  # assets frozen in ECOWAS banks

@@ -507,16 +507,6 @@ class Parameters(BaseModel):
         "Donor budget support and aid to the state at full donor engagement.",
         f"{S002} (EU budget support, World Bank, AfDB payments)", "state",
     )  # fmt: skip
-    mining_gdp_share: float = param(
-        0.1, 0.0, 0.3, "share of GDP",
-        "Share of output from (mostly industrial) gold mining, which the disruptions (COVID-19, "
-        "sanctions, aid cuts, sieges, displacement) and the conflict damage spare: the loss of "
-        "the rest of the economy weighs 1 - this on the GDP index.",
-        f"{cite('Reuters2021gold')} (mining, mostly gold, almost 10% of GDP in 2020; gold "
-        f"exports eased only 0.3% in the COVID-19 year), {cite('IMF2023')} (higher gold exports "
-        f"in 2022, the sanctions year), {cite('WB2023update')} (2022: resilience of the gold "
-        "sector); range 0.07-0.15", "economy",
-    )  # fmt: skip
 
     # --- politics (approval) ----------------------------------------------------------------
     approval_initial: float = param(
