@@ -24,10 +24,14 @@ Monthly rules, one method of :class:`CivilianPopulation` each, in the order of
 6. :meth:`~CivilianPopulation.recruit` (7.1.6): a share of supporters' people join the supported
    armed group;
 7. :meth:`~CivilianPopulation.flee_and_return` (7.1.7): return home with a probability rising
-   with safety at home (relative to where people are) and with time away, up to a protracted
-   share that stays; then flight with a probability that saturates with perceived violence
-   (:func:`flight_danger`), to the best of a few cells within reach weighed by safety,
-   distance, kin and the pull of towns and capitals
+   with safety at home (relative to where people are) and with time away, or at once when
+   violence at home has fallen below what made people flee (:func:`relief_return_probability`),
+   up to a protracted share that stays; then flight with a probability that saturates with
+   perceived violence (:func:`flight_danger`), with threats under jihadist rule
+   (:func:`threat_flight_probability`) and with livelihoods lost to sieges
+   (:func:`livelihood_flight_probability`), slowed as a cell's mobile people have left
+   (:meth:`~CivilianPopulation.room_to_flee`), to the best of a few cells within reach
+   weighed by safety, distance, kin and the pull of towns and capitals
    (:meth:`~CivilianPopulation.choose_destinations`), or, from the north and centre, across
    the border of a country of refuge; every movement is counted in :class:`DisplacementFlows`;
 8. :meth:`~CivilianPopulation.grow` (7.1.8): natural growth of every agent's weight;
