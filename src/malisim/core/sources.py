@@ -238,6 +238,89 @@ REFERENCES: tuple[Reference, ...] = (
         covers="internally displaced persons in August 2022",
     ),
     Reference(
+        key="DTM2021dec",
+        short="DTM Mali displacement data (December 2021)",
+        author="IOM Displacement Tracking Matrix (DTM) Mali",
+        title="DTM Mali Displacement Report Dec 2021",
+        kind="data showcase page (IDPs and returnees, reasons of displacement, multiple "
+        "displacements)",
+        date="updated 31 December 2021",
+        publisher="Humanitarian Data Exchange (HDX)",
+        url="https://data.humdata.org/showcase/dtm-mali-displacement-report-dec-2021",
+        covers="the context of displacement is 'complex and fluid': some IDPs have returned for "
+        "good, others 'travel back and forth between the place of travel and the place of origin'",
+    ),
+    Reference(
+        key="RFI2020farabougou",
+        short="RFI 2020 (the blockade of Farabougou)",
+        author="RFI (correspondent in Bamako, Serge Daniel)",
+        title="Mali: le calvaire des villageois de Farabougou sous le joug des jihadistes",
+        kind="news article",
+        date="12 October 2020",
+        publisher="RFI",
+        url="https://www.rfi.fr/fr/afrique/20201012-mali-le-calvaire-villageois-farabougou-sous-"
+        "le-joug-jihadistes",
+        covers="a jihadist blockade of a village of the Ségou region: nobody enters or leaves, "
+        "food runs out; in the English republication (Axadle Times), fear drives many families "
+        "of the villages around to seek refuge in more remote municipalities",
+    ),
+    Reference(
+        key="RFI2021niono",
+        short="RFI 2021 (the displaced of Niono)",
+        author="RFI (republished by Axadle Times)",
+        title="In Mali, those expelled from Niono are still reluctant",
+        kind="news report (one of a series of four on the ceasefire of 14 March in the Niono "
+        "circle)",
+        date="2021 (the series follows the March 2021 ceasefire between Katiba Macina and Dozo "
+        "hunters)",
+        publisher="axadletimes.com",
+        url="https://axadletimes.com/ax-eye-on-africa/ax-west-africa/in-mali-those-expelled-from-"
+        "niono-are-still-reluctant.html5",
+        covers="people of the Niono circle who fled: from killings by Dozo hunters, and from the "
+        "jihadists' rule ('they forbade us to go to our plots, so we had to stay in the village "
+        "without doing anything')",
+    ),
+    Reference(
+        key="IRIN2012trapped",
+        short="IRIN 2012 (people trapped in the north)",
+        author="IRIN (now The New Humanitarian)",
+        title="Mali: People trapped, aid stalled, refugees waiting",
+        kind="news report",
+        date="11 April 2012",
+        publisher="IRIN / The New Humanitarian",
+        url="https://www.thenewhumanitarian.org/report/95274/mali-people-trapped-aid-stalled-"
+        "refugees-waiting",
+        covers="after the fall of Gao, Kidal and Timbuktu many are trapped ('we cannot leave "
+        "because there is no way out'); transport has mostly stopped and people with vehicles "
+        "charge passengers US$80-$150 to leave town: not everyone can afford to flee",
+    ),
+    Reference(
+        key="WADRkango",
+        short="WADR (Kango, a village besieged)",
+        author="West Africa Democracy Radio (WADR)",
+        title="Mali: Kango, le village assiégé par des terroristes",
+        kind="news article",
+        date="",
+        publisher="wadr.org",
+        url="https://wadr.org/fr/mali-kango-le-village-assiege-par-des-terroristes/",
+        covers="presumed jihadists hold Kango (Ségou region) and give the villagers two options: "
+        "sign an accord forbidding them to denounce them to the army, or leave",
+    ),
+    Reference(
+        key="MaliwebSegou",
+        short="Maliweb (villages of Ségou emptying under jihadist threat)",
+        author="Studio Tamani (republished by Maliweb)",
+        title="Ségou: des villages se vident à cause de la menace djihadiste",
+        kind="news article",
+        date="",
+        publisher="maliweb.net",
+        url="https://www.maliweb.net/insecurite/segou-des-villages-se-vident-a-cause-de-la-"
+        "menace-djihadiste-2943825.html",
+        covers="villages of the Macina and Diabali circles empty 'face à la menace des présumés "
+        "jihadistes': more than 1,000 people, mostly women, children and the elderly, leave for "
+        "other localities",
+    ),
+    Reference(
         key="Tahalil2023",
         short="Journal Tahalil (displacement, April 2023)",
         author="Journal Tahalil",
@@ -395,6 +478,33 @@ REFERENCES: tuple[Reference, ...] = (
         publisher="International Monetary Fund",
         url="https://www.imf.org/en/News/Articles/2023/05/26/pr23182-mali-article-iv-consultation",
         covers="real GDP growth 2021 and 2022",
+    ),
+    Reference(
+        key="Sidwaya2022wb",
+        short="Sidwaya 2022 (the World Bank suspends its disbursements)",
+        author="Sidwaya",
+        title="Mali: la Banque mondiale suspend ses décaissements",
+        kind="news article",
+        date="20 April 2022",
+        publisher="sidwaya.info",
+        url="https://www.sidwaya.info/blog/2022/04/20/mali-la-banque-mondiale-suspend-ses-"
+        "decaissements/",
+        covers="the World Bank suspends disbursements to the projects and programmes it funds in "
+        "Mali: debt service arrears of more than 45 days since the ECOWAS and WAEMU sanctions "
+        "froze the state's assets",
+    ),
+    Reference(
+        key="AA2022wblift",
+        short="Anadolu 2022 (the World Bank lifts its suspension)",
+        author="Anadolu Agency (republished by Afrique Média)",
+        title="La Banque mondiale lève la suspension de ses décaissements en faveur du Mali",
+        kind="news article",
+        date="20 July 2022",
+        publisher="afriquemedia.tv",
+        url="https://afriquemedia.tv/2022/07/20/la-banque-mondiale-leve-la-suspension-de-ses-"
+        "decaissements-en-faveur-du-mali/",
+        covers="the World Bank lifts the suspension of its disbursements (imposed in April 2022) "
+        "in a letter to the Malian authorities sent on Tuesday 19 July 2022",
     ),
     Reference(
         key="GlobeBanner2025",

@@ -24,10 +24,14 @@ Monthly rules, one method of :class:`CivilianPopulation` each, in the order of
 6. :meth:`~CivilianPopulation.recruit` (7.1.6): a share of supporters' people join the supported
    armed group;
 7. :meth:`~CivilianPopulation.flee_and_return` (7.1.7): return home with a probability rising
-   with safety at home (relative to where people are) and with time away, up to a protracted
-   share that stays; then flight with a probability that saturates with perceived violence
-   (:func:`flight_danger`), to the best of a few cells within reach weighed by safety,
-   distance, kin and the pull of towns and capitals
+   with safety at home (relative to where people are) and with time away, or at once when
+   violence at home has fallen below what made people flee (:func:`relief_return_probability`),
+   up to a protracted share that stays; then flight with a probability that saturates with
+   perceived violence (:func:`flight_danger`), with threats under jihadist rule
+   (:func:`threat_flight_probability`) and with livelihoods lost to sieges
+   (:func:`livelihood_flight_probability`), slowed as a cell's mobile people have left
+   (:meth:`~CivilianPopulation.room_to_flee`), to the best of a few cells within reach
+   weighed by safety, distance, kin and the pull of towns and capitals
    (:meth:`~CivilianPopulation.choose_destinations`), or, from the north and centre, across
    the border of a country of refuge; every movement is counted in :class:`DisplacementFlows`;
 8. :meth:`~CivilianPopulation.grow` (7.1.8): natural growth of every agent's weight;
@@ -132,6 +136,8 @@ class CellSignals:
         governance: ``(n_families, n_cells)`` governance by each family (0 for the state).
         state_service: State presence / services per cell (0-1).
         economic_loss: GDP-index loss against trend per cell (0-1).
+        blockade: The part of ``economic_loss`` that is the cell's own: the share of its
+            activity lost to a siege (``conflict.sieges``; 0-1). Zero when not given.
     """
 
     presence: np.ndarray
@@ -142,6 +148,7 @@ class CellSignals:
     governance: np.ndarray
     state_service: np.ndarray
     economic_loss: np.ndarray
+    blockade: np.ndarray | None = None
 
 
 @dataclass
@@ -296,6 +303,9 @@ class CivilianPopulation:
         country: Neighbouring-country code of refugees, -1 otherwise (int8).
         protracted: Whether the agent's people stay where they fled (never return in the run).
         months_away: Months since the agent's people left home (0 at home; int16).
+        fled_danger: Danger of the home cell when the agent's people last fled it (0 for those
+            displaced before the run or by threats and lost livelihood alone; float32): the
+            relief return compares the danger at home with it.
         returnee: Whether the agent's people are back home after displacement or refuge.
         geography: Per-cell geography of flight (:class:`FlightGeography`).
     """
@@ -345,6 +355,7 @@ class CivilianPopulation:
         self.country = np.full(n, -1, dtype=np.int8)
         self.protracted = rng.random(n) < params.protracted_share
         self.months_away = np.zeros(n, dtype=np.int16)
+        self.fled_danger = np.zeros(n, dtype=np.float32)
         self.returnee = np.zeros(n, dtype=bool)
         self.geography = flight_geography(grid, self.table, params)
         self._present: np.ndarray | None = None
@@ -429,7 +440,7 @@ class CivilianPopulation:
         recruits = self.recruit(sides, enemy, dialogue)  # 7.1.6
         support = self.count_supporters(sides)  # after the joiners left, before growth
         idps_after_joining = self._idp_stock(disp)
-        flows = self.flee_and_return(signals.violence_index, rngs["movement"])  # 7.1.7
+        flows = self.flee_and_return(signals.violence_index, rngs["movement"], signals)  # 7.1.7
         flows.idp_deaths = idps_start - idps_after_violence
         flows.idp_joined = idps_after_violence - idps_after_joining
         growth = self.grow()  # 7.1.8
@@ -766,8 +777,13 @@ class CivilianPopulation:
         )
 
     # ------------------------------------------------------------------ 7.1.7 flight and return
-    def flee_and_return(self, violence: np.ndarray, rng: np.random.Generator) -> DisplacementFlows:
-        """Returns home, then flight from violence; the movement flows of the month.
+    def flee_and_return(
+        self,
+        violence: np.ndarray,
+        rng: np.random.Generator,
+        signals: CellSignals | None = None,
+    ) -> DisplacementFlows:
+        """Returns home, then flight from violence, threats and lost livelihood; the month's flows.
 
         Two uniforms per agent and month (a fixed count keeps random numbers common): one
         decides return or flight, the other whether a flight crosses the border. People cannot
@@ -777,32 +793,77 @@ class CivilianPopulation:
         Args:
             violence: This month's violence index per cell.
             rng: The ``movement`` generator.
+            signals: This month's signals, for jihadist governance (threats) and the cells'
+                own economic loss (blockades); without them flight answers violence only.
 
         Returns:
             The month's flows (:class:`DisplacementFlows`).
         """
         n = self.cell.size
+        n_cells = self.grid.n_cells
         u_move, u_ref = rng.random((2, n), dtype=np.float32)
         danger = flight_danger(violence, self.params)
+        if signals is None or signals.blockade is None:
+            local_loss = np.zeros(n_cells)
+        else:
+            local_loss = np.clip(np.asarray(signals.blockade, dtype=np.float64), 0.0, 1.0)
+        if signals is None:
+            governance = np.zeros((N_FAMILIES, n_cells))
+        else:
+            governance = np.asarray(signals.governance, dtype=np.float64)
         away = np.flatnonzero(self.status != _RESIDENT)
         self.months_away[away] += 1
-        returns = self._return_home(danger, u_move, away)
-        flight = self._flee(violence, danger, returns[0], u_move, u_ref, rng)
+        returns = self._return_home(danger, local_loss, governance, u_move, away)
+        room = self.room_to_flee()
+        flight = self._flee(
+            violence, danger, governance, local_loss, room, returns[0], u_move, u_ref, rng
+        )
         return self._movement_flows(returns, flight)
 
+    def room_to_flee(self) -> np.ndarray:
+        """Per home cell, the room left for its residents to flee (0-1): ``max(0, 1 - a / m)``.
+
+        ``a`` is the share of the cell's people (at home, displaced from it or abroad) who are
+        away and ``m`` the ``mobile_share``: the share who have the means to leave (transport
+        out of a town costs "US$80-$150" a passenger, IRIN2012trapped). Flight from a cell
+        slows as it empties and stops when the mobile have gone: the violence of a cell cannot
+        displace more people than can leave.
+        """
+        n_cells = self.grid.n_cells
+        w = self.weight
+        order, home = self._home_order()
+        total = np.bincount(home, weights=w[order], minlength=n_cells)
+        gone = np.flatnonzero(self.status != _RESIDENT)  # a minority: count them alone
+        away = np.bincount(self.home[gone], weights=w[gone], minlength=n_cells)
+        share = away / np.maximum(total, 1e-12)
+        return np.clip(1.0 - share / self.params.mobile_share, 0.0, 1.0)
+
     def _return_home(
-        self, danger: np.ndarray, u_return: np.ndarray, away: np.ndarray
+        self,
+        danger: np.ndarray,
+        local_loss: np.ndarray,
+        governance: np.ndarray,
+        u_return: np.ndarray,
+        away: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Send home the displaced and refugees who decide to return this month.
 
-        The monthly probability is ``rate * ramp * s_home * min(1, s_home / s_here)`` with
-        ``s = 1 - danger`` the safety of the home cell and of where they are (refugees: safe
-        abroad, ``s_here = 1``), ``ramp = min(1, months away / return_ramp_months)`` and
-        ``rate`` the ``return_rate`` (IDPs) or ``refugee_return_rate`` (refugees); the
-        protracted share never returns.
+        Two ways home, for those not of the protracted share (each an independent chance):
+
+        * *settled return*: ``rate * ramp * s_home * min(1, s_home / s_here)`` with ``s`` the
+          safety of the home cell and of where they are (``s = (1 - danger) * (1 - local
+          loss)``: no violence and no siege; at home also times one minus the agent's rejection
+          of a jihadist rule there, the threat it fled; refugees: safe abroad, ``s_here = 1``),
+          ``ramp = min(1, months away / return_ramp_months)`` and ``rate`` the ``return_rate``
+          (IDPs) or ``refugee_return_rate`` (refugees);
+        * *relief return* (:func:`relief_return_probability`) of IDPs and refugees: when
+          violence at home has fallen below what made them flee, without waiting for the ramp
+          (short displacements, across the border too, end when the attack has passed).
 
         Args:
             danger: Danger of each cell (:func:`flight_danger` of its violence index).
+            local_loss: Share of each cell's own activity lost to a siege (0-1).
+            governance: ``(n_families, n_cells)`` governance by each family (threats at home).
             u_return: The month's uniform of each agent deciding return (or flight).
             away: Indices of the agents away from home (displaced or refugees).
 
@@ -812,12 +873,23 @@ class CivilianPopulation:
         p = self.params
         away = away[~self.protracted[away]]
         refugee = self.status[away] == _REFUGEE
-        safe_home = 1.0 - danger[self.home[away]]
-        safe_here = np.where(refugee, 1.0, 1.0 - danger[self.cell[away]])
+        home = self.home[away]
+        here = self.cell[away]
+        safety = (1.0 - danger) * (1.0 - local_loss)
+        jihadist = [int(Family.JNIM), int(Family.IS_SAHEL)]
+        rejection = np.sum(
+            governance[jihadist][:, home] * (1.0 - self.legitimacy[away][:, jihadist].T), axis=0
+        )
+        safe_home = safety[home] * (1.0 - np.clip(rejection, 0.0, 1.0))
+        safe_here = np.where(refugee, 1.0, safety[here])
         relative = np.minimum(1.0, safe_home / np.maximum(safe_here, np.finfo(float).tiny))
         ramp = np.minimum(1.0, self.months_away[away] / p.return_ramp_months)
         rate = np.where(refugee, p.refugee_return_rate, p.return_rate)
-        go = u_return[away] < rate * ramp * safe_home * relative
+        settled = rate * ramp * safe_home * relative
+        relief = relief_return_probability(
+            danger[home], self.fled_danger[away], p.relief_return_rate
+        )
+        go = u_return[away] < 1.0 - (1.0 - settled) * (1.0 - relief)
         going = away[go]
         going_home = np.zeros(self.cell.size, dtype=bool)
         going_home[going] = True
@@ -827,6 +899,7 @@ class CivilianPopulation:
         self.status[going] = Status.RESIDENT
         self.country[going] = -1
         self.months_away[going] = 0
+        self.fled_danger[going] = 0.0
         self.returnee[going] = True
         return going_home, left, was_refugee
 
@@ -834,18 +907,33 @@ class CivilianPopulation:
         self,
         violence: np.ndarray,
         danger: np.ndarray,
+        governance: np.ndarray,
+        local_loss: np.ndarray,
+        room: np.ndarray,
         going_home: np.ndarray,
         u_flee: np.ndarray,
         u_refugee: np.ndarray,
         rng: np.random.Generator,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Flight with a saturating probability of perceived violence; refuge or a safer cell.
+        """Flight from violence, threats and lost livelihood; refuge or a safer cell.
 
-        The monthly probability is ``flight_rate * flight_danger(VI * (flight_risk_offset +
-        R))``. Of those fleeing a cell of the north or centre within ``flight_radius`` of the
-        border of a country of refuge, a share ``refugee_share`` crosses it; the others (and
-        everyone elsewhere) go to the cell :meth:`choose_destinations` picks, if it is strictly
-        safer (otherwise they stay).
+        Three pushes, each an independent chance of leaving in the month (the agent flees with
+        ``1 - (1 - p_violence)(1 - p_threat)(1 - p_livelihood)``):
+
+        * violence: ``flight_rate * flight_danger(VI * (flight_risk_offset + R))``;
+        * threats (:func:`threat_flight_probability`): jihadist rule imposed on those who
+          reject it;
+        * lost livelihood (:func:`livelihood_flight_probability`): the cell's own activity lost
+          to a siege, more for herders.
+
+        A resident's probability is multiplied by the room left to flee its home cell
+        (:meth:`room_to_flee`): those who could leave have left. Displaced people fleeing again
+        are not held back by it.
+
+        Of those fleeing a cell of the north or centre within ``flight_radius`` of the border of
+        a country of refuge, a share ``refugee_share`` crosses it; the others (and everyone
+        elsewhere) go to the cell :meth:`choose_destinations` picks, if it is strictly safer
+        (otherwise they stay).
 
         Returns:
             ``(who fled, cell before, status before, whether each crossed the border)``; those
@@ -854,12 +942,31 @@ class CivilianPopulation:
         p = self.params
         geo = self.geography
         cell = self.cell.astype(np.intp)
-        # the most risk-averse (R -> 1) bound each cell's probability: only agents under it can flee
-        bound = p.flight_rate * flight_danger(violence * (p.flight_risk_offset + 1.0), p)
+        jihadist = [int(Family.JNIM), int(Family.IS_SAHEL)]
+        rule = np.minimum(governance[jihadist].sum(axis=0), 1.0)
+        # each cell's bound: the most risk-averse (R -> 1), the most rejecting (L -> 0) and a
+        # herder (the largest factor); only agents under it can flee
+        bound = 1.0 - (
+            (1.0 - p.flight_rate * flight_danger(violence * (p.flight_risk_offset + 1.0), p))
+            * (1.0 - p.threat_flight_rate * rule)
+            * (1.0 - livelihood_flight_probability(local_loss, p.herder_livelihood_factor, p))
+        )
         idx = np.flatnonzero(u_flee < bound[cell])
         idx = idx[(self.status[idx] != _REFUGEE) & ~going_home[idx]]
-        perceived = violence[cell[idx]] * (p.flight_risk_offset + self.risk_aversion[idx])
-        idx = idx[u_flee[idx] < p.flight_rate * flight_danger(perceived, p)]
+        c = cell[idx]
+        perceived = violence[c] * (p.flight_risk_offset + self.risk_aversion[idx])
+        p_violence = p.flight_rate * flight_danger(perceived, p)
+        p_threat = threat_flight_probability(
+            governance[jihadist][:, c], self.legitimacy[idx][:, jihadist].T, p
+        )
+        factor = np.where(
+            self.livelihood[idx] == Livelihood.HERDER, p.herder_livelihood_factor, 1.0
+        )
+        p_livelihood = livelihood_flight_probability(local_loss[c], factor, p)
+        p_any = 1.0 - (1.0 - p_violence) * (1.0 - p_threat) * (1.0 - p_livelihood)
+        p_any = np.where(self.status[idx] == _RESIDENT, p_any * room[c], p_any)
+        keep = u_flee[idx] < p_any
+        idx = idx[keep]
         origin = cell[idx]
         status_before = self.status[idx].copy()
         to_border = (
@@ -881,7 +988,10 @@ class CivilianPopulation:
         self.cell[movers] = dest[dest != origin[inland]]
         self.status[movers] = Status.DISPLACED
         fled = idx[moved]
-        self.months_away[fled[status_before[moved] == _RESIDENT]] = 0
+        new = status_before[moved] == _RESIDENT
+        self.months_away[fled[new]] = 0
+        # the danger at home that made residents leave (IDPs fleeing again keep theirs)
+        self.fled_danger[fled[new]] = danger[origin[moved][new]]
         self.returnee[fled] = False
         return fled, origin[moved], status_before[moved], to_border[moved]
 
@@ -1089,7 +1199,7 @@ class CivilianPopulation:
             self.cell, self.home, self.weight, self.community, self.livelihood, self.hardship0,
             self.risk_aversion, self.legitimacy, self.memory, self.active, self.support,
             self.status,
-            self.country, self.protracted, self.months_away, self.returnee,
+            self.country, self.protracted, self.months_away, self.fled_danger, self.returnee,
         )  # fmt: skip
         return sum(a.nbytes for a in arrays) / self.cell.size
 
@@ -1150,6 +1260,63 @@ def flight_danger(violence: np.ndarray, params: Parameters) -> np.ndarray:
     x = np.power(np.asarray(violence, dtype=np.float64) / params.flight_threshold,
                  params.flight_response_steepness)  # fmt: skip
     return x / (1.0 + x)
+
+
+def threat_flight_probability(
+    governance: np.ndarray, legitimacy: np.ndarray, params: Parameters
+) -> np.ndarray:
+    """Monthly probability of flight from threats without deaths (jihadist rule), in [0, 1].
+
+    ``threat_flight_rate * min(1, sum_f governance_f * (1 - legitimacy_f))`` over the jihadist
+    groups ``f``: where a group imposes its rule, those who reject it are told to comply or
+    leave (WADRkango: "sign the accord or leave"; MaliwebSegou: villages empty "face à la
+    menace").
+
+    Args:
+        governance: ``(groups, k)`` governance of each jihadist group where each agent is (0-1).
+        legitimacy: ``(groups, k)`` each agent's perceived legitimacy of the same groups.
+        params: The parameters (``threat_flight_rate``).
+    """
+    rejection = np.sum(np.asarray(governance, float) * (1.0 - np.asarray(legitimacy, float)), 0)
+    return params.threat_flight_rate * np.clip(rejection, 0.0, 1.0)
+
+
+def livelihood_flight_probability(
+    local_loss: np.ndarray, factor: np.ndarray | float, params: Parameters
+) -> np.ndarray:
+    """Monthly probability of flight from a livelihood lost to a siege, in [0, 1].
+
+    ``min(1, livelihood_flight_rate * local loss * factor)``: the share of the cell's own
+    activity a blockade cuts off (fields, pasture, markets out of reach; RFI2021niono,
+    RFI2020farabougou), with ``factor`` the ``herder_livelihood_factor`` for herders and 1 for
+    the others. The national economic loss is not a push: it displaces nobody by itself.
+
+    Args:
+        local_loss: Share of the cell's activity lost to a siege (0-1), per cell or per agent.
+        factor: Multiplier of each agent's response (or one for all).
+        params: The parameters (``livelihood_flight_rate``).
+    """
+    return np.minimum(params.livelihood_flight_rate * np.asarray(local_loss, float) * factor, 1.0)
+
+
+def relief_return_probability(
+    danger_home: np.ndarray, fled_danger: np.ndarray, rate: float
+) -> np.ndarray:
+    """Monthly probability of a relief return: home is calmer than when the agent fled.
+
+    ``rate * max(0, 1 - danger at home now / danger at home at departure)``; zero for those
+    who left a cell without danger (threats, lost livelihood) or before the run. Short
+    displacements end when the attack has passed (DTM2022apr: "des déplacements de courte
+    durée"; DTM2021dec: IDPs "travel back and forth").
+
+    Args:
+        danger_home: Danger of each agent's home cell now (0-1).
+        fled_danger: Danger of the home cell when the agent fled (0-1; 0: none recorded).
+        rate: ``relief_return_rate``.
+    """
+    fled = np.asarray(fled_danger, float)
+    relief = 1.0 - np.asarray(danger_home, float) / np.maximum(fled, np.finfo(float).tiny)
+    return np.where(fled > 0.0, rate * np.clip(relief, 0.0, 1.0), 0.0)
 
 
 def flight_geography(grid: MaliGrid, table: CommunityTable, params: Parameters) -> FlightGeography:

@@ -503,6 +503,7 @@ class MaliModel(mesa.Model):
             governance=governance,
             state_service=self.state.service(self.control, self.params),
             economic_loss=np.full(n, self.economy.loss) + self.blockade,
+            blockade=self.blockade,
         )
 
     def _outputs(self) -> CivilianOutputs:

@@ -313,6 +313,57 @@ class Parameters(BaseModel):
         ASSUMPTION + " (range 0-15 steps; 8 steps is about 450 km, Mopti to Bamako)",
         "displacement",
     )  # fmt: skip
+    threat_flight_rate: float = param(
+        0.03, 0.0, 0.2, "1/month",
+        "Monthly probability of flight from threats without deaths: where a jihadist group "
+        "imposes its rule (its governance of the cell, 0-1), those who reject it (one minus their "
+        "perceived legitimacy of the group) leave at this rate times governance times rejection "
+        "(the ultimatum 'sign the accord or leave').",
+        f"{cite('WADRkango')} (villagers of Kango told to sign an accord or leave), "
+        f"{cite('MaliwebSegou')} (villages of Macina and Diabali empty 'face à la menace'); "
+        "value an assumption, range 0-0.1 (0.03: about half of those who reject the rule leave "
+        "within two years)", "displacement",
+    )  # fmt: skip
+    livelihood_flight_rate: float = param(
+        0.05, 0.0, 0.5, "1/month per share of local activity lost",
+        "Monthly probability of flight per unit share of the cell's own economic activity lost "
+        "(sieges and blockades of towns: conflict.sieges, the cell's part of the economic loss "
+        "civilians feel; the national loss does not displace): fields, pasture and markets out of "
+        "reach.",
+        f"{cite('RFI2021niono')} ('they forbade us to go to our plots'), "
+        f"{cite('RFI2020farabougou')} (blockade: 'nothing comes out, nothing comes in'; "
+        "families of the villages around seek refuge further away); value an assumption, "
+        "range 0-0.2", "displacement",
+    )  # fmt: skip
+    herder_livelihood_factor: float = param(
+        2.0, 1.0, 5.0, "multiplier",
+        "How much more a herder's flight responds to lost local activity than a farmer's or a "
+        "town dweller's: herds need pasture, water points and cattle markets that a blockade "
+        "cuts off.",
+        ASSUMPTION + " (range 1-4: herders lose pasture and markets, farmers their fields)",
+        "displacement",
+    )  # fmt: skip
+    mobile_share: float = param(
+        0.5, 0.05, 1.0, "share of the people",
+        "Share of a cell's people who have the means to flee (transport, money, kin to go to): a "
+        "resident's flight probability is multiplied by max(0, 1 - share of the cell's people "
+        "away / this), so flight slows as a cell empties and stops when the mobile have gone.",
+        f"{cite('IRIN2012trapped')} ('we cannot leave because there is no way out'; passengers "
+        "pay 'US$80-$150 to leave town'); value an assumption, range 0.3-0.9", "displacement",
+    )  # fmt: skip
+    relief_return_rate: float = param(
+        0.3, 0.0, 1.0, "1/month",
+        "Monthly probability that a displaced person or refugee (not of the protracted share) "
+        "goes home once violence at home has fallen below what made them flee, times the "
+        "relief (one minus home danger now over home danger at departure); no waiting for "
+        "return_ramp_months: "
+        "short displacements end when the attack has passed.",
+        f"{cite('DTM2022apr')} ('des déplacements de courte durée ont continué à être signalés'; "
+        f"in Ségou IDPs fell about 37% in April 2022 with returns to secured localities), "
+        f"{cite('DTM2021dec')} (IDPs 'travel back and forth between the place of travel and the "
+        "place of origin'); value an assumption, range 0.05-0.6 (short displacements last "
+        "weeks to a few months)", "displacement",
+    )  # fmt: skip
 
     # --- displacement: fixed constants ------------------------------------------------------
     flight_risk_offset: float = param(
