@@ -546,12 +546,6 @@ class Parameters(BaseModel):
         "opportunities: most people where the massed fighters would dominate).",
         ASSUMPTION, "jihadists",
     )  # fmt: skip
-    attack_rate: float = param(
-        0.08, 0.0, 1.0, "1/month",
-        "Monthly probability that a jihadist group present in a cell with a MINUSMA camp attacks "
-        "it, per unit of force-ratio advantage.",
-        f"{S001} (attacks on military outposts), {S004} (JNIM ambushes)", "jihadists",
-    )  # fmt: skip
     jnim_abuse_rate: float = param(
         3.0, 0.0, 20.0, "civilians killed per 1,000 fighter-months",
         "One-sided violence by JNIM in cells where it is present.",
@@ -828,6 +822,29 @@ class Parameters(BaseModel):
         1.0, 0.0, 1.0, "share",
         "Share of donor budget support and aid flowing (1 = full engagement).",
         S002, "foreign",
+    )  # fmt: skip
+
+    # --- attacks on MINUSMA (conflict.attacks_on_minusma) --------------------------------
+    minusma_attack_rate: float = param(
+        7.5, 3.0, 15.0, "attacks/month",
+        "Jihadist attacks on MINUSMA (IEDs, indirect fire on camps, convoy ambushes) per month "
+        "nationwide at full deployment (minusma_troops), spread over the cells where "
+        "peacekeepers and jihadists are both present in proportion to troops x the jihadists' "
+        "share of the power; scales with the peacekeepers deployed.",
+        f"{cite('NewsGhana2021')} (31 attacks on MINUSMA in June-August 2021, 14 in the "
+        "previous three months: about 5-10 a month; range 3-15)", "foreign",
+    )  # fmt: skip
+    minusma_attack_lethality: float = param(
+        0.2, 0.05, 0.5, "peacekeepers killed per attack",
+        "Mean peacekeepers killed per jihadist attack on MINUSMA (Poisson).",
+        f"{cite('NewsGhana2021')} (4 killed in 31 attacks, 0.13), {cite('UNSU2022')} (19 "
+        "killed in 2021 over roughly 90 attacks, 0.2); range 0.05-0.5", "foreign",
+    )  # fmt: skip
+    minusma_attack_ied_share: float = param(
+        0.5, 0.0, 1.0, "share",
+        "Share of the attacks on MINUSMA that are IEDs or mines (logged as Remote "
+        "explosive/landmine/IED; the rest as armed clashes: ambushes and assaults on camps).",
+        f"{cite('PassBlue2021')} (half of MINUSMA's 2021 deaths from IEDs)", "foreign",
     )  # fmt: skip
 
     # --- combat ----------------------------------------------------------------------------
@@ -1161,12 +1178,6 @@ class Parameters(BaseModel):
         20_000.0, 1.0, 1_000_000.0, "people",
         "People in a cell at which civilians caught in crossfire and strike collateral reach "
         "their full rate (proportionally fewer in emptier cells).",
-        ASSUMPTION, "combat", fixed=True,
-    )  # fmt: skip
-    attack_advantage_factor: float = param(
-        2.0, 0.0, 10.0, "multiplier",
-        "Factor on the probability of a jihadist attack on a MINUSMA camp: attack_rate * the "
-        "attackers' share of the power * this (1 at equal strength).",
         ASSUMPTION, "combat", fixed=True,
     )  # fmt: skip
     fighters_per_air_strike: float = param(
