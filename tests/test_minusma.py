@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from malisim.policies.library import MinusmaWithdrawal
 from malisim.scenario import load_scenario
@@ -99,3 +100,18 @@ def test_the_new_counterfactual_scenarios_load_and_run(subgrid):
         )
         result = run_scenario(short, 1, grid=subgrid)
         assert len(result.series.query("region == 'Mali'")) == 3
+
+
+def test_ied_events_occur_at_about_the_documented_rate():
+    # the full grid, historical scenario, 2019-2022, two seeds: IED/mine events in 2021-2022
+    # against MINUSMA's count (APA2023: 245 in 2021, 134 in 2022, 190 a year on average). Poisson
+    # noise on ~380 events a seed is about 5%; the tolerance (0.5-1.5x) covers that and the
+    # difference between years (245 vs 134), and fails on the old ~50 a year
+    scn = load_scenario(ROOT / "scenarios" / "historical.yaml", ["end=2022-12"])
+    per_year = []
+    for seed in (1, 2):
+        events = run_scenario(scn, seed).events
+        years = pd.to_datetime(events["event_date"]).dt.year
+        ied = events["sub_event_type"].eq("Remote explosive/landmine/IED") & years.ge(2021)
+        per_year.append(ied.sum() / 2)
+    assert 0.5 * 190 <= np.mean(per_year) <= 1.5 * 190
