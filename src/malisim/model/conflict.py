@@ -318,7 +318,7 @@ def attacks_on_minusma(
         troops[cells] -= pk_dead
         out.combatants_killed[cells] += pk_dead
         out.peacekeepers_killed[cells] += pk_dead
-        out.battles[cells] += count[cells]
+        out.battles[cells] += 1  # a cell attacked this month (as before: one battle a cell)
         out.losses["minusma"] = out.losses.get("minusma", 0.0) + float(pk_dead.sum())
         # one event per attack; the month's deaths in a cell go to its first attack
         n = count[cells]
