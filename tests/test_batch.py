@@ -93,6 +93,8 @@ def test_shipped_experiments_load() -> None:
         "historical",
         "france_stays",
         "no_wagner",
+        "france_stays_wagner_comes",
+        "minusma_stays",
         "no_sanctions",
     ]
     assert policy.replicates == 200

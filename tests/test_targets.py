@@ -280,9 +280,14 @@ def test_regional_share_is_the_region_over_the_nation(tmp_path):
         )
 
 
-def test_observables_not_simulated_are_kept_and_say_why(tmp_path):
+def test_observables_not_simulated_are_kept_and_say_why(tmp_path, monkeypatch):
+    # every documented observable is simulated today (peacekeeper deaths since issue 18): a
+    # made-up one stands for the next documented figure the model does not produce
+    from malisim.analysis import targets as targets_module
+
+    monkeypatch.setitem(targets_module.NOT_SIMULATED, "made_up_observable", "not built yet")
     (t,) = full_targets(
-        tmp_path, "peacekeeper_fatalities,2022-01,2022-12,national,1,people,count,,,x,,"
+        tmp_path, "made_up_observable,2022-01,2022-12,national,1,people,count,,,x,,"
     )
     assert not t.simulated
     found = simulated_by_run(series_frame(24), [t])

@@ -84,9 +84,7 @@ DERIVED_TARGETS: dict[str, str] = {"gdp_growth": "gdp_index"}
 DERIVED_KINDS: dict[str, str] = {"gdp_growth": "rate"}
 #: Documented observables the model does not produce yet: name -> what is missing. A target of
 #: one is kept in the pattern set and reported as not simulated (a miss), never dropped.
-NOT_SIMULATED: dict[str, str] = {
-    "peacekeeper_fatalities": "the model does not separate peacekeepers' deaths (issue 18)",
-}
+NOT_SIMULATED: dict[str, str] = {}
 #: The run-level summary rule that gives a whole calendar year's value of a target, per kind.
 YEARLY_RULES: dict[str, str] = {"count": "yearly_total", "rate": "yearly_growth"}
 #: Note for a target of a results folder that kept no monthly series.

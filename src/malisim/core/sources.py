@@ -568,6 +568,44 @@ REFERENCES: tuple[Reference, ...] = (
         covers="MINUSMA peacekeepers killed in deliberate attacks in 2021",
     ),
     Reference(
+        key="NewsGhana2021",
+        short="News Ghana 2021 (MINUSMA report, June-August 2021)",
+        author="News Ghana",
+        title="At least 45 people killed in June-August asymmetric attacks in Mali",
+        kind="news article",
+        date="2021-10-08",
+        publisher="newsghana.com.gh",
+        url="https://newsghana.com.gh/at-least-45-people-killed-in-june-august-asymmetric-attacks-"
+        "in-mali/",
+        covers="the Secretary-General's quarterly report as cited: 69 asymmetric attacks in "
+        "June-August 2021, 31 of them on MINUSMA (four deaths, about 50 wounded; 14 attacks in "
+        "the previous period)",
+    ),
+    Reference(
+        key="APA2023",
+        short="APA News 2023 (IED attacks on MINUSMA in central Mali)",
+        author="APA News",
+        title="UN peacekeepers ambushed in central Mali",
+        kind="news article",
+        date="2023",
+        publisher="apanews.net",
+        url="https://apanews.net/un-peacekeepers-ambushed-in-central-mali",
+        covers="a MINUSMA report as cited: 245 mine and IED attacks in Mali in 2021 and 134 in "
+        "2022, 103 and 72 deaths, a quarter of the victims civilians",
+    ),
+    Reference(
+        key="PassBlue2021",
+        short="PassBlue 2021 (IEDs and MINUSMA's deaths in 2021)",
+        author="PassBlue",
+        title="Terrorists' IED Attacks Make the UN Mission in Mali Even Deadlier in 2021",
+        kind="news article",
+        date="2021-12-23",
+        publisher="PassBlue",
+        url="https://www.passblue.com/2021/12/23/terrorists-ied-attacks-make-the-un-mission-in-"
+        "mali-even-deadlier-in-2021/",
+        covers="half of MINUSMA's 28 uniformed deaths in 2021 from IEDs (mission data)",
+    ),
+    Reference(
         key="PouvoirsAfrique2021",
         short="Pouvoirs Afrique (peacekeepers killed in 2021)",
         author="Pouvoirs Afrique",

@@ -64,12 +64,15 @@ class MonthlyViolence:
             (state, foreign, jihadist, signatory).
         civilians_killed_jihadist_split: ``(2, n_cells)`` the jihadist row split JNIM / IS.
         combatants_killed: Combatants (and peacekeepers) killed per cell.
+        peacekeepers_killed: MINUSMA peacekeepers killed per cell (part of
+            ``combatants_killed``): attacks on camps and convoys and IEDs.
         battles: Battles fought per cell (for control-change event types).
     """
 
     civilians_killed: np.ndarray
     civilians_killed_jihadist_split: np.ndarray
     combatants_killed: np.ndarray
+    peacekeepers_killed: np.ndarray
     battles: np.ndarray
     losses: dict[str, float] = field(default_factory=dict)
 
@@ -80,6 +83,7 @@ class MonthlyViolence:
             civilians_killed=np.zeros((4, n_cells), np.int64),
             civilians_killed_jihadist_split=np.zeros((2, n_cells), np.int64),
             combatants_killed=np.zeros(n_cells, np.int64),
+            peacekeepers_killed=np.zeros(n_cells, np.int64),
             battles=np.zeros(n_cells, np.int64),
         )
 
@@ -264,34 +268,71 @@ def clashes(
             log.add(situation.month, "Armed clash", actor, b, cells[sel],
                     combatants[sel] + crossfire[sel], crossfire[sel], perp[sel])  # fmt: skip
 
-    # jihadist attacks on MINUSMA camps
+    attacks_on_minusma(situation, forces, rng, out, log, powers)
+
+
+def attacks_on_minusma(
+    situation: Situation,
+    forces: Belligerents,
+    rng: np.random.Generator,
+    out: MonthlyViolence,
+    log: EventLog,
+    powers: dict[str, np.ndarray],
+) -> None:
+    """Jihadist attacks on MINUSMA: IEDs, indirect fire on camps and convoy ambushes.
+
+    The national expected number of attacks is ``minusma_attack_rate`` at full deployment
+    (``minusma_troops``), scaled by the peacekeepers deployed; it is spread over the cells where
+    peacekeepers are deployed and a jihadist group is present in the cell or a neighbouring one
+    (convoys, indirect fire), in proportion to the peacekeepers there times the group's share of
+    the power. Each attack kills ``minusma_attack_lethality``
+    peacekeepers on average (Poisson, capped by those present). A share
+    ``minusma_attack_ied_share`` of the attacks is logged as IEDs, the rest as armed clashes.
+    The attackers' losses are not modelled (most attacks are remote or hit-and-run). When the
+    mission has withdrawn there is no one left to attack.
+    """
+    p = situation.params
+    troops = forces.minusma.troops
     pm = powers["minusma"]
+    total = float(troops.sum())
+    if total <= 0.0 or p.minusma_attack_rate <= 0.0:
+        return
+    national = p.minusma_attack_rate * min(total / max(p.minusma_troops, 1.0), 1.0)
+    weights = []
     for group in ("jnim", "is_sahel"):
-        pj = powers[group]
-        cells = np.flatnonzero((pm > 0) & (pj > p.min_presence))
+        # attackers in the cell or a neighbouring one (convoys travel between camps, mortars
+        # and rockets are fired from outside them)
+        pj = np.maximum(powers[group], situation.topology.neighbor_max(powers[group]))
+        present = (troops > 0) & (pj > p.min_presence)
+        share = np.where(present, pj / np.maximum(pj + pm, 1e-12), 0.0)
+        weights.append(troops * share)
+    norm = float(sum(w.sum() for w in weights))
+    if norm <= 0.0:
+        return
+    for group, w in zip(("jnim", "is_sahel"), weights, strict=True):
+        count = rng.poisson(national * w / norm)
+        cells = np.flatnonzero(count > 0)
         if cells.size == 0:
             continue
-        advantage = pj[cells] / (pj[cells] + pm[cells])
-        cells = cells[
-            rng.random(cells.size) < p.attack_rate * advantage * p.attack_advantage_factor
-        ]
-        if cells.size == 0:
-            continue
-        engaged = np.minimum(pj[cells], pm[cells])
-        share_pk = pj[cells] / (pj[cells] + pm[cells])
         pk_dead = np.minimum(
-            rng.poisson(p.clash_lethality * engaged * share_pk),
-            np.floor(forces.minusma.troops[cells]),
+            rng.poisson(p.minusma_attack_lethality * count[cells]), np.floor(troops[cells])
         ).astype(np.int64)
-        forces.minusma.troops[cells] -= pk_dead
-        j_mean = p.clash_lethality * engaged * (1.0 - share_pk) / p.jihadist_power
-        j_dead = np.minimum(rng.poisson(j_mean), np.floor(forces.fighters(group)[cells]))
-        j_dead = j_dead.astype(np.int64)
-        forces.fighters(group)[cells] -= j_dead
-        out.combatants_killed[cells] += pk_dead + j_dead
-        out.battles[cells] += 1
+        troops[cells] -= pk_dead
+        out.combatants_killed[cells] += pk_dead
+        out.peacekeepers_killed[cells] += pk_dead
+        out.battles[cells] += 1  # a cell attacked this month (as before: one battle a cell)
         out.losses["minusma"] = out.losses.get("minusma", 0.0) + float(pk_dead.sum())
-        log.add(situation.month, "Armed clash", group, "minusma", cells, pk_dead + j_dead)
+        # one event per attack; the month's deaths in a cell go to its first attack
+        n = count[cells]
+        ev_cells = np.repeat(cells, n)
+        first = np.zeros(ev_cells.size, bool)
+        first[np.concatenate(([0], np.cumsum(n)[:-1]))] = True
+        dead = np.zeros(ev_cells.size, np.int64)
+        dead[first] = pk_dead
+        ied = rng.random(ev_cells.size) < p.minusma_attack_ied_share
+        log.add(situation.month, "Remote explosive/landmine/IED", group, "minusma",
+                ev_cells[ied], dead[ied])  # fmt: skip
+        log.add(situation.month, "Armed clash", group, "minusma", ev_cells[~ied], dead[~ied])
 
 
 def wagner_leads(cells: np.ndarray, powers: dict[str, np.ndarray]) -> np.ndarray:
@@ -522,6 +563,8 @@ def explosives(
         hit[un] = np.minimum(wanted[un], np.floor(forces.minusma.troops[cells[un]]))
         forces.minusma.troops[cells[un]] -= hit[un]
         killed_forces = hit.astype(np.int64)
+        out.peacekeepers_killed[cells[un]] += killed_forces[un]
+        out.losses["minusma"] = out.losses.get("minusma", 0.0) + float(hit[un].sum())
         deaths = civ + killed_forces
         np.add.at(out.civilians_killed[JIHADIST], cells, civ)
         np.add.at(out.civilians_killed_jihadist_split[side_row], cells, civ)

@@ -561,6 +561,7 @@ class MaliModel(mesa.Model):
             "civilian_fatalities_jihadist": killed[2].astype(float),
             "civilian_fatalities_signatory": killed[3].astype(float),
             "battle_fatalities": violence.combatants_killed.astype(float),
+            "peacekeeper_fatalities": violence.peacekeepers_killed.astype(float),
             "events": np.bincount(month_cells, minlength=n).astype(float),
             "idps": outputs.idps,
             "refugees": np.bincount(civ.home, weights=refugees_home, minlength=n),

@@ -655,12 +655,6 @@ class Parameters(BaseModel):
         "opportunities: most people where the massed fighters would dominate).",
         ASSUMPTION, "jihadists",
     )  # fmt: skip
-    attack_rate: float = param(
-        0.08, 0.0, 1.0, "1/month",
-        "Monthly probability that a jihadist group present in a cell with a MINUSMA camp attacks "
-        "it, per unit of force-ratio advantage.",
-        f"{S001} (attacks on military outposts), {S004} (JNIM ambushes)", "jihadists",
-    )  # fmt: skip
     jnim_abuse_rate: float = param(
         3.0, 0.0, 20.0, "civilians killed per 1,000 fighter-months",
         "One-sided violence by JNIM in cells where it is present.",
@@ -672,19 +666,24 @@ class Parameters(BaseModel):
         f"{S002} (IS Sahel's north-eastern expansion); value an assumption", "jihadists",
     )  # fmt: skip
     ied_rate: float = param(
-        0.5, 0.0, 5.0, "IEDs per 1,000 fighter-months",
-        "Remote violence (IEDs, mines) by jihadist groups against forces in their cells.",
-        ASSUMPTION, "jihadists",
+        13.0, 2.0, 30.0, "IEDs per 1,000 fighter-months",
+        "Remote violence (IEDs, mines) by jihadist groups against forces (FAMa, Wagner, France; "
+        "MINUSMA where no state-side force is) in their cells, per 1,000 fighters in cells "
+        "where those forces are.",
+        f"{cite('APA2023')} (a MINUSMA report: 245 mine and IED attacks in Mali in 2021, 134 in "
+        "2022; the value gives about 150 a year besides those on MINUSMA, "
+        "conflict.attacks_on_minusma); range 2-30", "jihadists",
     )  # fmt: skip
     ied_lethality: float = param(
-        1.5, 0.0, 10.0, "deaths per IED",
+        0.5, 0.1, 3.0, "deaths per IED",
         "Mean deaths per IED (forces and civilians together).",
-        ASSUMPTION, "jihadists",
+        f"{cite('APA2023')} (103 deaths in 245 attacks in 2021, 72 in 134 in 2022: 0.42-0.54); "
+        "range 0.1-3", "jihadists",
     )  # fmt: skip
     ied_civilian_share: float = param(
-        0.3, 0.0, 1.0, "share",
+        0.25, 0.0, 1.0, "share",
         "Share of IED deaths that are civilians (collateral).",
-        ASSUMPTION, "jihadists",
+        f"{cite('APA2023')} (a quarter of the victims are civilians)", "jihadists",
     )  # fmt: skip
     jnim_is_hostility: float = param(
         1.0, 0.0, 1.0, "share",
@@ -937,6 +936,29 @@ class Parameters(BaseModel):
         1.0, 0.0, 1.0, "share",
         "Share of donor budget support and aid flowing (1 = full engagement).",
         S002, "foreign",
+    )  # fmt: skip
+
+    # --- attacks on MINUSMA (conflict.attacks_on_minusma) --------------------------------
+    minusma_attack_rate: float = param(
+        7.5, 3.0, 15.0, "attacks/month",
+        "Jihadist attacks on MINUSMA (IEDs, indirect fire on camps, convoy ambushes) per month "
+        "nationwide at full deployment (minusma_troops), spread over the cells where "
+        "peacekeepers and jihadists are both present in proportion to troops x the jihadists' "
+        "share of the power; scales with the peacekeepers deployed.",
+        f"{cite('NewsGhana2021')} (31 attacks on MINUSMA in June-August 2021, 14 in the "
+        "previous three months: about 5-10 a month; range 3-15)", "foreign",
+    )  # fmt: skip
+    minusma_attack_lethality: float = param(
+        0.2, 0.05, 0.5, "peacekeepers killed per attack",
+        "Mean peacekeepers killed per jihadist attack on MINUSMA (Poisson).",
+        f"{cite('NewsGhana2021')} (4 killed in 31 attacks, 0.13), {cite('UNSU2022')} (19 "
+        "killed in 2021 over roughly 90 attacks, 0.2); range 0.05-0.5", "foreign",
+    )  # fmt: skip
+    minusma_attack_ied_share: float = param(
+        0.5, 0.0, 1.0, "share",
+        "Share of the attacks on MINUSMA that are IEDs or mines (logged as Remote "
+        "explosive/landmine/IED; the rest as armed clashes: ambushes and assaults on camps).",
+        f"{cite('PassBlue2021')} (half of MINUSMA's 2021 deaths from IEDs)", "foreign",
     )  # fmt: skip
 
     # --- combat ----------------------------------------------------------------------------
@@ -1270,12 +1292,6 @@ class Parameters(BaseModel):
         20_000.0, 1.0, 1_000_000.0, "people",
         "People in a cell at which civilians caught in crossfire and strike collateral reach "
         "their full rate (proportionally fewer in emptier cells).",
-        ASSUMPTION, "combat", fixed=True,
-    )  # fmt: skip
-    attack_advantage_factor: float = param(
-        2.0, 0.0, 10.0, "multiplier",
-        "Factor on the probability of a jihadist attack on a MINUSMA camp: attack_rate * the "
-        "attackers' share of the power * this (1 at equal strength).",
         ASSUMPTION, "combat", fixed=True,
     )  # fmt: skip
     fighters_per_air_strike: float = param(
