@@ -115,13 +115,13 @@ EXPERIMENT = Kind(
 CALIBRATION = Kind(
     name="calibration",
     path="experiments/calibration.yaml",
-    required=("name", "scenario", "priors", "split"),
+    required=("name", "scenario", "priors", "patterns"),
     types={
         "name": NOT_STR,
         "scenario": NOT_STR,
         "end": NOT_MONTH,
         "priors": NOT_MAP,
-        "split": NOT_MAP,
+        "patterns": ("null", "list", "number", "bool"),
         "method": NOT_STR,
         "simulations": NOT_INT,
         "generations": NOT_INT,
@@ -438,8 +438,12 @@ def build_cases() -> list[Any]:
         ),
     )
     add(
-        "calibration-bad-split-window",
-        Case("calibration", lambda d: set_key(d, "split.fit", ["2019-13..2021-12"]), "split.fit"),
+        "calibration-bad-pattern-kind",
+        Case(
+            "calibration",
+            lambda d: set_key(d, "patterns", {"select": "all_fit", "kinds": ["counts"]}),
+            "patterns.kinds",
+        ),
     )
     add(
         "calibration-scenario-missing-file",

@@ -533,6 +533,12 @@ def load_calibration(path: str | Path) -> Calibration:
         split = validate_section(SplitSection, spec.split, ("split",), where)
         targets = assign_split(targets, split, where)
     fitted = [t for t in targets if t.use == "fit"]
+    if not fitted and spec.patterns is None and not spec.split:
+        raise UserError(
+            "no target is fitted: give patterns (the pattern set, e.g. 'patterns: all_fit'), "
+            "a split of named targets, or a targets file with a 'use' column",
+            **where("patterns"),
+        )
     if not fitted:
         raise UserError("no target is fitted", **where("split", "fit"))
     for t in fitted:

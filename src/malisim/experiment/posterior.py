@@ -153,7 +153,7 @@ def load_posterior(path: str | Path | None = None, *, key: str | None = None) ->
     if not file.is_file():
         hint = (
             "the package ships no posterior yet: run `malisim calibrate "
-            "experiments/calibration_patterns.yaml --out DIR` and copy DIR/posterior.parquet "
+            "experiments/calibration.yaml --out DIR` and copy DIR/posterior.parquet "
             "to src/malisim/data/posterior.parquet, or name a calibration's output folder "
             "(`parameters: {posterior: DIR}` in an experiment file, `--posterior-from DIR` for "
             "malisim run)"
