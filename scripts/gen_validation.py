@@ -1,6 +1,6 @@
 """Regenerate docs/validation.md from the committed validation experiment.
 
-Runs ``experiments/validation.yaml`` (the historical scenario, 20 replicates) into
+Runs ``experiments/validation.yaml`` (the historical scenario, 40 replicates over the shipped posterior) into
 ``results/validation`` unless a complete batch of the same experiment is there already
 (``--rerun`` forces a new one), scores it against the shipped pattern set
 (:func:`malisim.analysis.validation.validate_results`, the table of ``malisim score``) and
@@ -73,6 +73,15 @@ def main(argv: list[str] | None = None) -> int:
         f"scoring took {scoring:.1f} s"
         + (f"; the batch {seconds:.0f} s on {args.workers} workers" if seconds == seconds else ""),
     ]
+    design = res.design
+    if "posterior_draw" in design.columns:
+        draws = design["posterior_draw"].dropna()
+        what.insert(
+            1,
+            f"parameters: one draw of the shipped posterior per replicate "
+            f"(`malisim/data/posterior.parquet`, {draws.nunique()} distinct draws of "
+            f"{len(draws)} runs), so the ranges carry parameter uncertainty and seed noise",
+        )
     docs = ROOT / "docs"
     (docs / "validation.md").write_text(validation_markdown(validation, what, COMMAND))
     validation.patterns.to_csv(docs / "validation_patterns.csv", index=False)
