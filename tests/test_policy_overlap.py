@@ -89,14 +89,17 @@ def test_historical_aid_suspensions_by_three_donors(make_model):
             date = model.date
             model.step()
             values[date] = model.params.donor_engagement
-    # EU (0.3, no end) and World Bank/AfDB (0.2, to 2023-06) from 2022-01; France (0.15) from
-    # 2022-11; the World Bank/AfDB share comes back in 2023-07
+    # EU (0.3, no end) from 2022-01; World Bank/AfDB (0.2) April to July 2022 (the Bank
+    # suspended its disbursements in April and lifted the suspension on 19 July 2022); France
+    # (0.15) from 2022-11
     assert values["2021-12"] == 1.0
-    assert values["2022-01"] == pytest.approx(0.5)
-    assert values["2022-10"] == pytest.approx(0.5)
-    assert values["2022-11"] == pytest.approx(0.35)
-    assert values["2023-06"] == pytest.approx(0.35)
-    assert values["2023-07"] == pytest.approx(0.55)
+    assert values["2022-01"] == pytest.approx(0.7)
+    assert values["2022-03"] == pytest.approx(0.7)
+    assert values["2022-04"] == pytest.approx(0.5)
+    assert values["2022-07"] == pytest.approx(0.5)
+    assert values["2022-08"] == pytest.approx(0.7)
+    assert values["2022-10"] == pytest.approx(0.7)
+    assert values["2022-11"] == pytest.approx(0.55)
     assert values["2023-08"] == pytest.approx(0.55)
 
 

@@ -87,7 +87,7 @@ def test_descriptions_lose_references_to_the_projects_files() -> None:
 def test_other_policies_name_dates_in_words() -> None:
     base = load_base(available_scenarios()["historical"])
     items = other_policies(base)
-    assert "Donors suspend aid (World Bank and AfDB): January 2022 to June 2023" in items
+    assert "Donors suspend aid (World Bank and AfDB): April 2022 to July 2022" in items
     assert "Mali leaves ECOWAS: from January 2025" in items
 
 

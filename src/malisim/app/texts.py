@@ -88,6 +88,7 @@ POLICY_NAMES: dict[str, str] = {
     "french_withdrawal": "French withdrawal",
     "jihadist_dialogue": "Dialogue with JNIM",
     "kidal_offensive": "Kidal offensive",
+    "camp_handover": "Army takes over MINUSMA camps",
     "minusma_restrictions": "Restrictions on the UN peacekeepers' movements",
     "minusma_withdrawal": "UN peacekeepers (MINUSMA) withdraw",
     "parameter_schedule": "A model setting changes",

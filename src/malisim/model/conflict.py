@@ -773,7 +773,7 @@ def withdraw_from_lost_towns(situation: Situation, forces: Belligerents, lost: n
         return
     topo = situation.topology
     degree = np.maximum(topo.degree(), 1).astype(float)
-    groups = {
+    groups: dict[Control, tuple[JihadistGroup | SignatoryGroup, ...]] = {
         Control.JNIM: (forces.jnim,),
         Control.IS_SAHEL: (forces.is_sahel,),
         Control.SIGNATORY: (forces.cma, forces.platform),
