@@ -375,6 +375,9 @@ def test_bad_values_show_a_message_and_the_page_stays_usable(playwright_chromium
         assert "Traceback" not in text and "Error:" not in text, text[:2000]
         # still usable: the levers, the step buttons and the month they reached
         assert page.locator(".malisim-date").inner_text() == "31 December 2019"
+        # the failure redraws the lever column from the kept settings: wait for the redraw
+        # (on a loaded machine it can lag the message), then it is there exactly once
+        page.wait_for_selector(".lever-wagner_personnel")
         assert page.locator(".lever-wagner_personnel").count() == 1
         # the failed upload redraws the controls from the kept settings; a click that lands
         # while the buttons are being replaced is lost (seen when the file's tests run in
