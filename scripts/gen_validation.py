@@ -1,9 +1,8 @@
 """Regenerate docs/validation.md from the committed validation experiment.
 
 Runs ``experiments/validation.yaml`` (the historical scenario, 40 replicates over the shipped
-posterior) into ``results/validation`` unless a complete batch of the same experiment is
-there already
-(``--rerun`` forces a new one), scores it against the shipped pattern set
+posterior) into ``results/validation`` unless a complete batch of the same experiment is there
+already (``--rerun`` forces a new one), scores it against the shipped pattern set
 (:func:`malisim.analysis.validation.validate_results`, the table of ``malisim score``) and
 writes ``docs/validation.md`` and ``docs/validation_patterns.csv``. Rerun after any change of
 model behaviour or of the pattern set (CONTRIBUTING.md).
