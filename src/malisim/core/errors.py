@@ -45,6 +45,21 @@ class UserError(Exception):
         self.suggestion = suggestion
         super().__init__(message)
 
+    def reworded(self, message: str, **changes: Any) -> UserError:
+        """The same error with another message (and any field given in ``changes`` replaced).
+
+        For callers that add context to an error raised below them (``raise err.reworded(...)
+        from None``): where it is, what is allowed and the suggestion are kept.
+        """
+        fields = {
+            "file": self.file,
+            "line": self.line,
+            "key": self.key,
+            "allowed": self.allowed,
+            "suggestion": self.suggestion,
+        }
+        return UserError(message, **{**fields, **changes})
+
     def __reduce__(self) -> tuple[Any, ...]:
         """Support pickling (keyword-only arguments are not restored by the default)."""
         return (_rebuild, (self.message, self.file, self.line, self.key, self.allowed,

@@ -333,14 +333,7 @@ def _load_with_overrides(
     except UserError as err:
         if err.file != where.file:
             raise  # a problem of the scenario's own files
-        raise UserError(
-            f"{err.message}, for scenario {entry!r}",
-            file=err.file,
-            line=err.line,
-            key=err.key,
-            allowed=err.allowed,
-            suggestion=err.suggestion,
-        ) from None
+        raise err.reworded(f"{err.message}, for scenario {entry!r}") from None
 
 
 def _check_size(n_points: int, spec: ExperimentFile, where: Locator, *path: Hashable) -> None:
@@ -535,13 +528,7 @@ def _read_posterior(path: Path | None, at: dict[str, Any]) -> Posterior:
     except UserError as err:
         if err.file and at.get("file"):
             where_named = f"{at['file']}:{at['line']}" if at.get("line") else at["file"]
-            raise UserError(
-                f"{err.message} (named at {where_named})",
-                file=err.file,
-                key=err.key,
-                allowed=err.allowed,
-                suggestion=err.suggestion,
-            ) from None
+            raise err.reworded(f"{err.message} (named at {where_named})", line=None) from None
         raise
 
 
