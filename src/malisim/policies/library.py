@@ -686,7 +686,7 @@ class KidalOffensive(Policy):
 
     def apply(self, model: PolicyHooks) -> None:
         """Order the offensive while in force."""
-        if self.required_month("start") <= model.month <= self.required_month("end"):
+        if self.active_at(model.month):
             model.launch_offensive(self.regions, self.intensity)
 
 
@@ -742,6 +742,6 @@ class CampHandover(Policy):
 
     def apply(self, model: PolicyHooks) -> None:
         """Order the army into the camps while the handover is in force."""
-        if self.required_month("start") <= model.month <= self.required_month("end"):
+        if self.active_at(model.month):
             points = [MINUSMA_BASES[c][:2] for c in self.camps]
             model.launch_offensive_at(points, self.intensity)
