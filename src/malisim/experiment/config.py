@@ -470,14 +470,9 @@ def _check_points(
             apply_point(scenario, point.params, at)
         except UserError as err:
             values = ", ".join(f"{k} = {v}" for k, v in point.params.items())
-            raise UserError(
+            raise err.reworded(
                 f"{err.message}; at design point {point.point_id} ({values}) of scenario "
-                f"{scenario.name!r}",
-                file=err.file,
-                line=err.line,
-                key=err.key,
-                allowed=err.allowed,
-                suggestion=err.suggestion,
+                f"{scenario.name!r}"
             ) from None
 
 

@@ -453,11 +453,8 @@ class Experiment:
                 try:
                     apply_point(scn, point.params)
                 except UserError as err:
-                    raise UserError(
-                        f"{err.message}, at point {point.point_id} of scenario {scn.name!r}",
-                        key=err.key,
-                        allowed=err.allowed,
-                        suggestion=err.suggestion,
+                    raise err.reworded(
+                        f"{err.message}, at point {point.point_id} of scenario {scn.name!r}"
                     ) from None
                 except Exception as exc:  # pydantic cross-parameter checks
                     raise UserError(

@@ -232,10 +232,8 @@ def apply_policy_settings(
             name = str(loc[0]) if loc else ""
             text = next((t for t in paths[position] if t.endswith(f".{name}")), None)
             err = error_from_pydantic(error, cls, (), None, None)
-            raise UserError(
+            raise err.reworded(
                 f"{err.message} (policy {old.policy_type})",
-                allowed=err.allowed,
-                suggestion=err.suggestion,
                 **(where(text) if text is not None else at),
             ) from None
         for name, value in values.items():
