@@ -25,7 +25,7 @@ import solara
 from malisim.app import run_loop
 from malisim.app.download_widget import RunDownload, payload
 from malisim.app.guard import describe, guarded
-from malisim.app.lever_panel import LeverPanel
+from malisim.app.lever_panel import LeverPanel, ParametersPanel
 from malisim.app.panels import ChartsPanel, MapPanel, ReplicatesPanel
 from malisim.app.render import policy_markers, run_csv, run_parquet
 from malisim.app.run_loop import SPEEDS
@@ -162,6 +162,7 @@ def SideColumn(
                 on_value=wrap(on_seed, "seed"),
                 classes=["malisim-seed"],
             )
+        ParametersPanel(levers, base, wrap)
         LeverPanel(levers, month_options(base), wrap)
         others = other_policies(base)
         if others:
