@@ -168,7 +168,10 @@ def SideColumn(
         if others:
             solara.HTML(tag="div", unsafe_innerHTML=other_policies_html(others))
         _download_link(scenario_text, f"{base.name}_custom.yaml", SAVE_LABEL, ["malisim-save"])
-        RunExport(sess, f"{base.name}_run_seed{int(seed.value)}", wrap)
+        which = levers.value.parameters
+        # the run's export names the posterior draw it ran with (the saved file holds its values)
+        drawn = "" if which == "calibrated" else f"_posterior_{which}"
+        RunExport(sess, f"{base.name}_run_seed{int(seed.value)}{drawn}", wrap)
 
 
 @solara.component
