@@ -77,3 +77,33 @@ def test_a_row_outside_the_posterior_is_refused_in_words(base) -> None:
         posterior_changes(base, "100000")
     assert err.value.key == "parameters"
     assert posterior_changes(base, "calibrated") == ({}, "calibrated point")
+
+
+def test_the_page_shows_the_draw_and_names_it_in_the_export(monkeypatch) -> None:
+    solara = pytest.importorskip("solara", reason="the viz extra is part of .[dev]")
+    import ipyvuetify as v
+
+    from malisim.app import page
+    from malisim.app.download_widget import RunDownload
+
+    def classes(w) -> list[str]:
+        text = getattr(w, "attributes", {}).get("class", "") or getattr(w, "class_", "") or ""
+        return text.split()
+
+    monkeypatch.setenv(page.SCENARIO_ENV, str(HISTORICAL))
+    _box, rc = solara.render(page.Page(), handle_error=False)
+    try:
+        (choice,) = [w for w in rc.find(v.Select).widgets if "malisim-parameters-choice" in
+                     classes(w)]  # fmt: skip
+        choice.v_model = "posterior draw"
+        boxes = [w for w in rc.find(v.TextField).widgets if "malisim-draw" in classes(w)]
+        assert len(boxes) == 1
+        boxes[0].v_model = "3"
+        boxes[0].fire_event("keyup.enter", {})
+        notes = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets
+                 if "malisim-draw-values" in classes(w)]  # fmt: skip
+        assert len(notes) == 1 and notes[0].startswith("posterior draw 3 changes:"), notes
+        names = {w.filename for w in rc.find(RunDownload).widgets}
+        assert "historical_run_seed1_posterior_3.csv" in names, names
+    finally:
+        rc.close()
