@@ -13,7 +13,7 @@ from batch_support import same_bytes
 from malisim.cli.main import main
 from malisim.core.errors import UserError
 from malisim.experiment import load_experiment, load_results, run_experiment
-from malisim.experiment.posterior import draw_rows, load_posterior
+from malisim.experiment.posterior import draw_rows, load_posterior, pick_draw
 
 #: Two calibrated parameters with clearly different values per draw, weights unequal.
 DRAWS = pd.DataFrame(
@@ -73,6 +73,19 @@ def test_draws_follow_the_weights_and_do_not_move_when_replicates_are_added(
     assert np.allclose(share, DRAWS["weight"], atol=0.03)
     assert draw_rows(post, 3, range(10)) == rows[:10]
     assert draw_rows(post, 4, range(10)) != rows[:10]  # another seed, other draws
+
+
+def test_pick_draw_reads_median_and_rows_and_refuses_others(tmp_path: Path) -> None:
+    DRAWS.to_parquet(tmp_path / "posterior.parquet", index=False)
+    post = load_posterior(tmp_path)
+    values, label = pick_draw(post, "2")
+    assert label == "posterior draw 2" and values == post.row(2)
+    assert pick_draw(post, 2) == (values, label)  # an int and its string name the same row
+    assert pick_draw(post, "median") == (post.median(), "posterior median")
+    for bad in ("4", "-1", "mean"):
+        with pytest.raises(UserError, match=r"row|neither") as err:
+            pick_draw(post, bad, key="page")
+        assert "0 to 3" in str(err.value)
 
 
 def test_batch_with_a_posterior_pairs_scenarios_by_draw_and_seed(tmp_path: Path) -> None:

@@ -199,6 +199,13 @@ def _lever_values(rc) -> tuple[list[object], str]:
     return shown, base64.b64decode(data).decode("utf-8")
 
 
+def _scenario_pickers(rc) -> list:
+    """The scenario picker (the page's other select is the "Parameters" choice)."""
+    import ipyvuetify as v
+
+    return [w for w in rc.find(v.Select).widgets if "malisim-scenario" in _classes(w)]
+
+
 def _controls(rc):
     """Every control of the page with a way to work it: (what, action)."""
     import ipyvuetify as v
@@ -223,7 +230,10 @@ def _controls(rc):
         out.append(("zoom slider", lambda w=w, lo=lo, hi=hi: setattr(w, "v_model", [lo + 1, hi])))
     for w in rc.find(v.Select).widgets:
         other = next(i for i in w.items if i != w.v_model)
-        out.append(("scenario picker", lambda w=w, o=other: setattr(w, "v_model", o)))
+        what = (
+            "parameters choice" if "malisim-parameters-choice" in _classes(w) else "scenario picker"
+        )
+        out.append((what, lambda w=w, o=other: setattr(w, "v_model", o)))
     for w in rc.find(v.BtnToggle).widgets:
         n = len(w.children)
         what = "tabs" if "malisim-tabs" in _classes(w) else "speed"
@@ -254,9 +264,8 @@ def test_every_callback_of_the_page_is_guarded(page_rc, monkeypatch):
 
     controls = _controls(rc)
     kinds = {what.split()[0] for what, _ in controls}
-    assert {"button", "switch", "slider", "zoom", "scenario", "speed", "seed", "open"} <= kinds, (
-        kinds
-    )
+    want = {"button", "switch", "slider", "zoom", "scenario", "parameters", "speed", "seed", "open"}
+    assert want <= kinds, kinds
     assert len(controls) >= 20, [what for what, _ in controls]
     levers = _lever_values(rc)
     monkeypatch.setattr(guard, "_invoke", fault)
@@ -299,7 +308,6 @@ def test_a_negative_and_a_huge_seed_show_a_message_and_keep_the_run(page_rc):
 
 
 def test_a_malformed_upload_shows_a_message_and_a_good_one_is_picked(page_rc):
-    import ipyvuetify as v
 
     from malisim.app.upload_widget import ScenarioUpload
 
@@ -310,10 +318,10 @@ def test_a_malformed_upload_shows_a_message_and_a_good_one_is_picked(page_rc):
     message = _message(rc)
     assert message.startswith("broken.yaml:"), message
     assert _lever_values(rc) == levers
-    (picker,) = rc.find(v.Select).widgets
+    (picker,) = _scenario_pickers(rc)
     assert "broken" not in picker.items
     good = "name: mine\ndescription: mine\nparams: {n_civilian_agents: 2000}\n"
     (upload,) = rc.find(ScenarioUpload).widgets  # found again: the failure redrew it
     upload.upload = {"name": "mine.yaml", "size": len(good), "text": good}
-    assert _wait(lambda: rc.find(v.Select).widgets[0].v_model == "mine", timeout=20)
-    assert "mine" in rc.find(v.Select).widgets[0].items and _message(rc) == ""
+    assert _wait(lambda: _scenario_pickers(rc)[0].v_model == "mine", timeout=20)
+    assert "mine" in _scenario_pickers(rc)[0].items and _message(rc) == ""

@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 import solara
 
-from malisim.app.settings import Levers, lever_info, lever_value_text
+from malisim.app.settings import Levers, lever_info, lever_value_text, posterior_changes
 from malisim.app.texts import escape_text
+from malisim.scenario import ResolvedScenario
 
 
 def _label(key: str, value: str) -> None:
@@ -158,3 +159,64 @@ def LeverPanel(levers: solara.Reactive[Levers], months: list[str], wrap: Wrap) -
             _month_slider("kidal_start", levers, months, wrap)
             _number_slider("kidal_months", levers, wrap, 1, 24, 1, integer=True)
             _number_slider("kidal_intensity", levers, wrap, 0.0, 1.0, 0.05, fmt="{:.2f}")
+
+
+#: The "Parameters" choices, in plain words, and the value of ``Levers.parameters`` each makes.
+PARAMETER_CHOICES = {
+    "calibrated point": "calibrated",
+    "posterior median": "median",
+    "posterior draw": "0",
+}
+
+
+def ParametersPanel(levers: solara.Reactive[Levers], base: ResolvedScenario, wrap: Wrap) -> None:
+    """The "Parameters" control: the scenario's calibrated point, the posterior median or a draw.
+
+    The values that differ from the scenario's are listed under it; they are also written in
+    the saved scenario file, so a run can be reproduced with ``malisim run`` (the same values
+    as ``malisim run --posterior median|N``).
+    """
+    which = levers.value.parameters
+    shown = (
+        "calibrated point"
+        if which == "calibrated"
+        else "posterior median"
+        if which == "median"
+        else "posterior draw"
+    )
+
+    def on_choice(label: str) -> None:
+        levers.set(levers.value.replace(parameters=PARAMETER_CHOICES[label]))
+
+    def on_draw(value: int | None) -> None:
+        # checked before it is set: a row outside the shipped posterior is refused in words
+        text = str(value)
+        posterior_changes(base, text)
+        levers.set(levers.value.replace(parameters=text))
+
+    tip = lever_info()["parameters"].tooltip
+    with solara.Div(classes=["malisim-group", "malisim-parameters"], attributes={"title": tip}):
+        _title("Parameters")
+        solara.Select(
+            label="Parameters",
+            value=shown,
+            values=list(PARAMETER_CHOICES),
+            on_value=wrap(on_choice, "parameters"),
+            classes=["malisim-parameters-choice"],
+        )
+        if shown == "posterior draw":
+            solara.InputInt(
+                label="Draw number",
+                value=int(which),
+                on_value=wrap(on_draw, "draw number"),
+                classes=["malisim-draw"],
+            )
+        changed, label = posterior_changes(base, which)
+        if changed:
+            own = base.parameters.model_dump()
+            rows = ", ".join(f"{escape_text(k)} {own[k]:.4g} → {v:.4g}" for k, v in changed.items())
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=f"{escape_text(label)} changes: {rows}",
+                classes=["malisim-note", "malisim-draw-values"],
+            )

@@ -25,7 +25,7 @@ import solara
 from malisim.app import run_loop
 from malisim.app.download_widget import RunDownload, payload
 from malisim.app.guard import describe, guarded
-from malisim.app.lever_panel import LeverPanel
+from malisim.app.lever_panel import LeverPanel, ParametersPanel
 from malisim.app.panels import ChartsPanel, MapPanel, ReplicatesPanel
 from malisim.app.render import policy_markers, run_csv, run_parquet
 from malisim.app.run_loop import SPEEDS
@@ -162,12 +162,16 @@ def SideColumn(
                 on_value=wrap(on_seed, "seed"),
                 classes=["malisim-seed"],
             )
+        ParametersPanel(levers, base, wrap)
         LeverPanel(levers, month_options(base), wrap)
         others = other_policies(base)
         if others:
             solara.HTML(tag="div", unsafe_innerHTML=other_policies_html(others))
         _download_link(scenario_text, f"{base.name}_custom.yaml", SAVE_LABEL, ["malisim-save"])
-        RunExport(sess, f"{base.name}_run_seed{int(seed.value)}", wrap)
+        which = levers.value.parameters
+        # the run's export names the posterior draw it ran with (the saved file holds its values)
+        drawn = "" if which == "calibrated" else f"_posterior_{which}"
+        RunExport(sess, f"{base.name}_run_seed{int(seed.value)}{drawn}", wrap)
 
 
 @solara.component

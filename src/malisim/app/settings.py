@@ -13,6 +13,7 @@ other settings are kept, and every other policy of the scenario is kept as it is
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +83,9 @@ class Levers:
     kidal_start: str = "2023-10"
     kidal_months: int = 2
     kidal_intensity: float = 1.0
+    #: Which parameter values run: :data:`CALIBRATED_POINT` (the scenario's own), ``"median"``
+    #: (the shipped posterior's medians) or a row number of the shipped posterior, as text.
+    parameters: str = "calibrated"
 
     def replace(self, **changes: Any) -> Levers:
         """Return a copy with some fields changed."""
@@ -259,6 +263,13 @@ def lever_info() -> dict[str, LeverInfo]:
             "Offensive intensity",
             "share (0-1)",
             "Share of the state's offensive forces sent north each month.",
+        ),
+        "parameters": LeverInfo(
+            "Parameters",
+            "choice",
+            "Calibrated point: the scenario's own values. Posterior median or posterior draw N: "
+            "the calibrated values replaced by the shipped calibration's medians or by its row "
+            "N, as malisim run --posterior median or N does; the saved file keeps them.",
         ),
     }
 
@@ -519,12 +530,20 @@ def scenario_dict(
             out_policies.append(made[kind])
     desc = f"Made on the malisim page from scenario {base.name}"
     desc += f" (seed {seed})." if seed is not None else "."
+    params = dict(base.overrides())
+    changed, label = posterior_changes(base, lev.parameters)
+    if changed:
+        params.update(changed)
+        desc += (
+            f" Parameters: {label} of the shipped posterior (the same values as "
+            f"malisim run --posterior {lev.parameters})."
+        )
     return {
         "name": name or f"{base.name}_custom",
         "description": desc,
         "start": base.start,
         "end": base.end,
-        "params": dict(base.overrides()),
+        "params": params,
         "policies": out_policies,
     }
 
@@ -534,6 +553,39 @@ def kept_policies(base: ResolvedScenario) -> list[dict[str, Any]]:
     policies = [p.to_dict() for p in base.policies]
     primaries = {_primary_index(policies, kind) for kind in LEVER_POLICIES}
     return [p for i, p in enumerate(policies) if i not in primaries]
+
+
+#: The "Parameters" choice that keeps the scenario's own (calibrated) values.
+CALIBRATED_POINT = "calibrated"
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_posterior() -> Any:
+    """The posterior shipped with the package, read once (:mod:`malisim.experiment.posterior`)."""
+    from malisim.experiment.posterior import load_posterior
+
+    return load_posterior(None, key="parameters")
+
+
+def posterior_changes(base: ResolvedScenario, which: str) -> tuple[dict[str, Any], str]:
+    """The parameter values the page's "Parameters" choice puts in place of the scenario's.
+
+    The same reading as ``malisim run --posterior which`` (:func:`~malisim.experiment.posterior.
+    pick_draw`, with the scenario's own explicit parameters kept, as the command keeps them).
+
+    Returns:
+        The changed values by parameter name (empty for :data:`CALIBRATED_POINT`) and a label.
+
+    Raises:
+        UserError: ``which`` is neither ``median`` nor a row of the shipped posterior.
+    """
+    if which == CALIBRATED_POINT:
+        return {}, "calibrated point"
+    from malisim.experiment.posterior import explicit_parameters, pick_draw
+
+    values, label = pick_draw(shipped_posterior(), which, key="parameters")
+    kept = explicit_parameters(base)
+    return {k: v for k, v in values.items() if k not in kept}, label
 
 
 def resolve_levers(base: ResolvedScenario, lev: Levers) -> ResolvedScenario:

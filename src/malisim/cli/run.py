@@ -187,25 +187,18 @@ def with_posterior(
     Parameters the scenario's own files or ``--set`` give keep their values (the precedence of
     :mod:`malisim.experiment.posterior`); the values used are printed.
     """
-    from malisim.experiment.posterior import apply_draw, explicit_parameters, load_posterior
+    from malisim.experiment.posterior import (
+        apply_draw,
+        explicit_parameters,
+        load_posterior,
+        pick_draw,
+    )
 
     if which is None:
         raise UserError("--posterior-from needs --posterior median or a row number",
                         key="--posterior")  # fmt: skip
     post = load_posterior(source, key="--posterior-from" if source else "--posterior")
-    if which == "median":
-        values, label = post.median(), "posterior median"
-    else:
-        allowed = f"median, or a row number from 0 to {post.n_draws - 1} of {post.source}"
-        try:
-            row = int(which)
-        except ValueError:
-            raise UserError(f"{which!r} is neither median nor a row number", allowed=allowed,
-                            key="--posterior") from None  # fmt: skip
-        if not 0 <= row < post.n_draws:
-            raise UserError(f"row {row} is not in the posterior", allowed=allowed,
-                            key="--posterior")  # fmt: skip
-        values, label = post.row(row), f"posterior draw {row}"
+    values, label = pick_draw(post, which)
     given = {o.split("=", 1)[0].strip().removeprefix("params.") for o in overrides}
     kept = (explicit_parameters(scenario) | given) & set(values)
     shown = ", ".join(f"{k}={v:.4g}" for k, v in values.items() if k not in kept)

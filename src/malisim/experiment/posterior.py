@@ -247,6 +247,39 @@ def draw_rows(posterior: Posterior, seed: int, replicates: Iterable[int]) -> lis
     return rows
 
 
+def pick_draw(
+    posterior: Posterior, which: str | int, *, key: str = "--posterior"
+) -> tuple[dict[str, float | int], str]:
+    """The parameter values ``which`` names in a posterior, and a plain-word label for them.
+
+    Shared by ``malisim run --posterior`` and the student page, so both read a draw the same way.
+
+    Args:
+        posterior: The posterior sample.
+        which: ``"median"`` (the weighted marginal medians) or a row number (0-based, as a batch
+            records it in ``posterior_draw``), given as an int or a string.
+        key: Where the choice came from, for the error message.
+
+    Returns:
+        The values by parameter name, and a label (``"posterior median"``, ``"posterior draw N"``).
+
+    Raises:
+        UserError: If ``which`` is neither ``median`` nor a row of the posterior.
+    """
+    if which == "median":
+        return posterior.median(), "posterior median"
+    allowed = f"median, or a row number from 0 to {posterior.n_draws - 1} of {posterior.source}"
+    try:
+        row = int(which)
+    except ValueError:
+        raise UserError(f"{which!r} is neither median nor a row number", allowed=allowed,
+                        key=key) from None  # fmt: skip
+    if not 0 <= row < posterior.n_draws:
+        raise UserError(f"row {row} is not in the posterior", allowed=allowed,
+                        key=key)  # fmt: skip
+    return posterior.row(row), f"posterior draw {row}"
+
+
 def explicit_parameters(scenario: ResolvedScenario) -> set[str]:
     """Parameters a scenario's own files set under ``params`` (the calibrated layer excluded).
 
