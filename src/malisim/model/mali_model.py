@@ -553,7 +553,6 @@ class MaliModel(mesa.Model):
         civ = self.civilians
         month_cells = self.events.cells_of_month(self.month)
         n = self.grid.n_cells
-        refugees_home = civ.weight * (civ.status == Status.REFUGEE)
         data: dict[str, Any] = {
             "civilian_fatalities": killed.sum(axis=0).astype(float),
             "civilian_fatalities_state": killed[0].astype(float),
@@ -564,7 +563,7 @@ class MaliModel(mesa.Model):
             "peacekeeper_fatalities": violence.peacekeepers_killed.astype(float),
             "events": np.bincount(month_cells, minlength=n).astype(float),
             "idps": outputs.idps,
-            "refugees": np.bincount(civ.home, weights=refugees_home, minlength=n),
+            "refugees": civ.refugees_by_home(n),
             "junta_approval": self.state.approval,
             "gdp_index": self.economy.gdp_index,
             "people_in_need": self.people_in_need,
