@@ -76,6 +76,9 @@ def test_a_row_outside_the_posterior_is_refused_in_words(base) -> None:
     with pytest.raises(UserError, match="not in the posterior") as err:
         posterior_changes(base, "100000")
     assert err.value.key == "parameters"
+    # the page names the shipped posterior in plain words, never its path inside the package
+    assert "of the shipped posterior" in str(err.value)
+    assert ".parquet" not in str(err.value)
     assert posterior_changes(base, "calibrated") == ({}, "calibrated point")
 
 

@@ -583,7 +583,14 @@ def posterior_changes(base: ResolvedScenario, which: str) -> tuple[dict[str, Any
         return {}, "calibrated point"
     from malisim.experiment.posterior import explicit_parameters, pick_draw
 
-    values, label = pick_draw(shipped_posterior(), which, key="parameters")
+    posterior = shipped_posterior()
+    try:
+        values, label = pick_draw(posterior, which, key="parameters")
+    except UserError as err:  # the page names the shipped posterior, not its path on disk
+        allowed = (
+            f"median, or a row number from 0 to {posterior.n_draws - 1} of the shipped posterior"
+        )
+        raise err.reworded(err.message, allowed=allowed) from None
     kept = explicit_parameters(base)
     return {k: v for k, v in values.items() if k not in kept}, label
 
