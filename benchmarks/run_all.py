@@ -11,6 +11,12 @@ Usage::
 
     python benchmarks/run_all.py            # full run (a few minutes at most)
     python benchmarks/run_all.py --quick    # smoke run (seconds): checks the scripts still work
+    python benchmarks/run_all.py --history /tmp/h   # records elsewhere (default benchmarks/history)
+
+Each benchmark's headline figures (medians, CPU time beside wall time, peak memory, rates) are
+appended as one JSON record (commit, date, machine, figures) to ``<history>/<benchmark>.jsonl``
+(:mod:`history`), and printed beside the last earlier record of the same benchmark in the same
+mode with the ratio now / previous; ``--no-history`` does neither.
 
 The exit status is 0 when every benchmark ran and 1 when any raised (its traceback is printed and
 the others still run). Targets are printed beside the figures; missing one does not change the
@@ -40,6 +46,8 @@ from typing import Any  # noqa: E402
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
+
+import history  # noqa: E402  (benchmarks/history.py, found through the path above)
 
 
 def cpu_model() -> str:
@@ -124,38 +132,49 @@ def format_rows(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _civilians(quick: bool) -> str:
+def _civilians(quick: bool) -> tuple[str, dict[str, float]]:
     import bench_civilians
 
     if quick:
         result = bench_civilians.run_benchmark(sizes=(5_000, 20_000), repeats=1, repeats_large=1)
     else:
         result = bench_civilians.run_benchmark()
-    return bench_civilians.format_report(result)
+    figures: dict[str, float] = {}
+    for row in result["rows"]:
+        n = row["agents"]
+        figures[f"median_s_per_step@{n}"] = row["median_s"]
+        figures[f"updates_per_s@{n}"] = row["updates_per_s"]
+        figures[f"peak_mb@{n}"] = row["peak_mb"]
+    return bench_civilians.format_report(result), figures
 
 
-def _model(quick: bool) -> str:
+def _model(quick: bool) -> tuple[str, dict[str, float]]:
     import bench_model
 
     if quick:
         result = bench_model.run_benchmark(runs=1, end="2019-06")
     else:
         result = bench_model.run_benchmark(runs=5)
-    return bench_model.format_report(result)
+    med = result["median"]
+    names = ("build_run_s", "build_run_cpu_s", "import_s", "write_s", "peak_rss_mb")
+    figures = {name: med[name] for name in names}
+    figures.update({f"phase_s:{k}": v for k, v in result["phases"].items()})
+    return bench_model.format_report(result), figures
 
 
-def _epstein(quick: bool) -> str:
+def _epstein(quick: bool) -> tuple[str, dict[str, float]]:
     if importlib.util.find_spec("bench_epstein") is None:
-        return "  bench_epstein.py not present: skipped"
+        return "  bench_epstein.py not present: skipped", {}
     bench_epstein = importlib.import_module("bench_epstein")
     if quick:
         rows = bench_epstein.run_benchmark(sizes=((40, 40),), steps=5, repeats=1)
     else:
         rows = bench_epstein.run_benchmark()
-    return "Epstein civil-violence model\n" + format_rows(rows)
+    figures = {f"s_per_step:{r['model']}@{r['size']}": r["seconds_per_step"] for r in rows}
+    return "Epstein civil-violence model\n" + format_rows(rows), figures
 
 
-BENCHMARKS: tuple[tuple[str, Callable[[bool], str]], ...] = (
+BENCHMARKS: tuple[tuple[str, Callable[[bool], tuple[str, dict[str, float]]]], ...] = (
     ("civilians", _civilians),
     ("model", _model),
     ("epstein", _epstein),
@@ -171,11 +190,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--only", action="append", choices=[name for name, _ in BENCHMARKS],
         help="run only this benchmark (may be repeated)",
     )  # fmt: skip
+    parser.add_argument(
+        "--history", type=Path, default=history.DEFAULT_HISTORY, metavar="DIR",
+        help="folder of the JSON records (one <benchmark>.jsonl each; default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-history", action="store_true",
+        help="neither write a record nor compare with the last one",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     print("malisim benchmarks" + (" (--quick: smoke run, figures not meaningful)" * args.quick))
+    machine = machine_info()
     print("machine:")
-    for key, value in machine_info().items():
+    for key, value in machine.items():
         print(f"  {key:<9} {value}")
     failed = []
     t_all = time.perf_counter()
@@ -185,7 +213,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\n== {name} ==", flush=True)
         t0 = time.perf_counter()
         try:
-            print(func(args.quick))
+            text, figures = func(args.quick)
+            print(text)
+            if not args.no_history and figures:
+                record = history.make_record(name, figures, machine, args.quick)
+                previous = history.last_record(args.history, name, args.quick)
+                print(history.compare(previous, record))
+                print(f"  record: {history.append_record(args.history, record)}")
         except Exception:
             failed.append(name)
             traceback.print_exc()
