@@ -24,7 +24,11 @@ DEFAULT_HISTORY = Path(__file__).resolve().parent / "history"
 
 
 def make_record(
-    benchmark: str, figures: Mapping[str, float], machine: Mapping[str, str], quick: bool
+    benchmark: str,
+    figures: Mapping[str, float],
+    machine: Mapping[str, str],
+    quick: bool,
+    commit: str,
 ) -> dict[str, Any]:
     """The record of one benchmark run.
 
@@ -34,6 +38,7 @@ def make_record(
         machine: Machine and software versions (``run_all.machine_info``).
         quick: Whether it was a ``--quick`` smoke run (its figures are not comparable with a
             full run's).
+        commit: The commit measured (``run_all.git_revision``: ``+dirty`` with local changes).
 
     Returns:
         A JSON-serialisable dict.
@@ -43,7 +48,6 @@ def make_record(
         for k, v in figures.items()
         if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
     }
-    commit = str(machine.get("malisim", "")).rsplit("git ", 1)[-1].rstrip(")") or "unknown"
     return {
         "benchmark": benchmark,
         "commit": commit,

@@ -202,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print("malisim benchmarks" + (" (--quick: smoke run, figures not meaningful)" * args.quick))
     machine = machine_info()
+    commit = git_revision()
     print("machine:")
     for key, value in machine.items():
         print(f"  {key:<9} {value}")
@@ -216,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             text, figures = func(args.quick)
             print(text)
             if not args.no_history and figures:
-                record = history.make_record(name, figures, machine, args.quick)
+                record = history.make_record(name, figures, machine, args.quick, commit)
                 previous = history.last_record(args.history, name, args.quick)
                 print(history.compare(previous, record))
                 print(f"  record: {history.append_record(args.history, record)}")

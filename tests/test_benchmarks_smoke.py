@@ -62,8 +62,8 @@ def test_run_all_quick(tmp_path: Path) -> None:
 
 
 def _record(figures: dict[str, float], quick: bool, commit: str) -> dict:
-    machine = {"malisim": f"0.0 (git {commit})", "date": "2026-12-07"}
-    return history.make_record("model", figures, machine, quick)
+    machine = {"malisim": "0.0", "date": "2026-12-07"}
+    return history.make_record("model", figures, machine, quick, commit)
 
 
 def test_history_compares_with_the_last_record_of_the_same_mode(tmp_path: Path) -> None:
