@@ -31,6 +31,7 @@ from malisim.app.render import policy_markers, run_csv, run_parquet
 from malisim.app.run_loop import SPEEDS
 from malisim.app.session import Session, check_seed
 from malisim.app.settings import (
+    CALIBRATED_POINT,
     SCENARIO_ENV,
     Levers,
     levers_from_scenario,
@@ -170,7 +171,7 @@ def SideColumn(
         _download_link(scenario_text, f"{base.name}_custom.yaml", SAVE_LABEL, ["malisim-save"])
         which = levers.value.parameters
         # the run's export names the posterior draw it ran with (the saved file holds its values)
-        drawn = "" if which == "calibrated" else f"_posterior_{which}"
+        drawn = "" if which == CALIBRATED_POINT else f"_posterior_{which}"
         RunExport(sess, f"{base.name}_run_seed{int(seed.value)}{drawn}", wrap)
 
 
