@@ -1075,6 +1075,31 @@ REFERENCES: tuple[Reference, ...] = (
         "leader killed by French forces in 2021; sources of funding unknown",
     ),
     Reference(
+        key="AfricaGuinee2022",
+        short="Africaguinee (the leaders of JNIM, July 2022)",
+        author="Africaguinee.com",
+        title="[Mali: who the leaders of the GSIM (JNIM) are, the jihadist coalition that is "
+        "hurting the Malian army]",
+        kind="news article",
+        date="",
+        publisher="africaguinee.com",
+        url="https://www.africaguinee.com/articles/2022/07/29/mali-qui-sont-les-chefs-du-gsim-"
+        "cette-coalition-djihadiste-qui-met-mal-l-armee",
+        covers="JNIM strength in mid-2022 according to the French forces in the Sahel ('plus de "
+        "2000 à 3000 hommes armés', more than the Islamic State in the Greater Sahara); AQIM's "
+        "leader Droukdel killed by the French army in June 2020",
+    ),
+    Reference(
+        key="FrenchForces2022",
+        short="French forces in the Sahel (JNIM strength, 2022)",
+        author="French armed forces in the Sahel",
+        title="[estimate of JNIM's armed strength]",
+        kind="military estimate",
+        date="",
+        cited_in="AfricaGuinee2022",
+        covers="JNIM: more than 2,000 to 3,000 armed men",
+    ),
+    Reference(
         key="GencDiplomatlar2025",
         short="Genç Diplomatlar (JNIM's shadow over West Africa, 2025)",
         author="Genç Diplomatlar",
