@@ -318,6 +318,31 @@ def test_bound_residual_is_zero_inside_and_grows_outside() -> None:
     assert np.allclose(r, [0.0, 0.0, 1.0, 2.0], atol=1e-9)
 
 
+def test_armed_group_strength_is_fitted_in_sample_and_refused_out_of_sample() -> None:
+    """The documented fighter counts reach the shipped calibration by their period alone."""
+    from dataclasses import replace
+
+    cal = load_calibration(ROOT / "experiments" / "calibration.yaml")
+    fitted = {t.name for t in cal.fit_targets}
+    strength = [t for t in load_targets() if t.target in ("fighters_jnim", "fighters_is_sahel")]
+    in_sample = [t for t in strength if t.split == "fit"]
+    late = [t for t in strength if t.split == "out_of_sample"]
+    assert in_sample and late
+    # every fit-period count is fitted by `patterns: all_fit`, none from 2023 on
+    assert all(t.name in fitted for t in in_sample)
+    assert not any(t.name in fitted for t in late)
+    for t in late:
+        with pytest.raises(ValueError, match="out-of-sample"):
+            distance(np.array([[t.value]]), [replace(t, split="fit", use="fit")])
+    # the documents count a group over several countries: an upper bound on its fighters in
+    # Mali, so half the documented count costs nothing and twice it costs log(2)/0.25 = 2.8
+    # scales (log1p, the stock's default scale 0.25)
+    for t in in_sample:
+        r = residuals(np.array([[t.value / 2], [t.value * 2]]), [t])[:, 0]
+        above = np.log((2 * t.value + 1) / (t.value + 1)) / 0.25
+        assert r[0] == 0.0 and r[1] == pytest.approx(above)
+
+
 def test_tolerance_scales_and_family_weights() -> None:
     from malisim.calibration.distance import target_scales, target_weights
 

@@ -1035,6 +1035,95 @@ REFERENCES: tuple[Reference, ...] = (
         "planning rule of thumb the post questions)",
     ),
     Reference(
+        key="StrasbourgCentre2020",
+        short="Strasbourg Centre (Washington Post on JNIM and IS Sahel, 2020)",
+        author="Danielle Paquette and Joby Warrick (as credited)",
+        title="[reproduction of The Washington Post's article on al-Qaeda and Islamic State "
+        "groups working together in West Africa]",
+        kind="news article (reproduction)",
+        date="",
+        publisher="strasbourgcentre.com",
+        url="https://strasbourgcentre.com/isis-and-al-qaeda-join-forces-in-west-africa/",
+        covers="armed-group strength early in 2020: JNIM 'has as many as 2,000 fighters in West "
+        "Africa, according to a US report released this month'; the Islamic State in the Greater "
+        "Sahara 'is also thought to be hundreds strong'",
+    ),
+    Reference(
+        key="WaPo2020",
+        short="Washington Post 2020 (al-Qaeda and Islamic State groups in West Africa)",
+        author="Danielle Paquette and Joby Warrick",
+        title="Al-Qaeda and Islamic State groups are working together in West Africa to grab "
+        "large swaths of territory",
+        kind="news article",
+        date="22 February 2020",
+        publisher="The Washington Post",
+        cited_in="StrasbourgCentre2020",
+        covers="JNIM and Islamic State in the Greater Sahara strength as of February 2020 (title "
+        "and date as given by other reproductions of the article)",
+    ),
+    Reference(
+        key="CRT2022isgs",
+        short="Country Reports on Terrorism 2022 (ISIS in the Greater Sahara)",
+        author="United States Department of State, Bureau of Counterterrorism",
+        title="Country Report on Terrorism 2022 - Chapter 5 - ISIS in the Greater Sahara (ISIS-GS)",
+        kind="annual report to the US Congress (chapter, as republished)",
+        date="",
+        publisher="ecoi.net",
+        url="https://www.ecoi.net/de/dokument/2101624.html",
+        covers="strength of ISIS in the Greater Sahara (ISIS-Sahel) in 2022: 'estimated to have "
+        "400 to 1,000 fighters' in Burkina Faso, Mali, Niger and to a lesser extent Benin; its "
+        "leader killed by French forces in 2021; sources of funding unknown",
+    ),
+    Reference(
+        key="AfricaGuinee2022",
+        short="Africaguinee (the leaders of JNIM, July 2022)",
+        author="Africaguinee.com",
+        title="[Mali: who the leaders of the GSIM (JNIM) are, the jihadist coalition that is "
+        "hurting the Malian army]",
+        kind="news article",
+        date="",
+        publisher="africaguinee.com",
+        url="https://www.africaguinee.com/articles/2022/07/29/mali-qui-sont-les-chefs-du-gsim-"
+        "cette-coalition-djihadiste-qui-met-mal-l-armee",
+        covers="JNIM strength in mid-2022 according to the French forces in the Sahel ('plus de "
+        "2000 à 3000 hommes armés', more than the Islamic State in the Greater Sahara); AQIM's "
+        "leader Droukdel killed by the French army in June 2020",
+    ),
+    Reference(
+        key="FrenchForces2022",
+        short="French forces in the Sahel (JNIM strength, 2022)",
+        author="French armed forces in the Sahel",
+        title="[estimate of JNIM's armed strength]",
+        kind="military estimate",
+        date="",
+        cited_in="AfricaGuinee2022",
+        covers="JNIM: more than 2,000 to 3,000 armed men",
+    ),
+    Reference(
+        key="GencDiplomatlar2025",
+        short="Genç Diplomatlar (JNIM's shadow over West Africa, 2025)",
+        author="Genç Diplomatlar",
+        title="[JNIM's shadow over West Africa]",
+        kind="article",
+        date="",
+        publisher="gencdiplomatlar.com",
+        url="https://www.gencdiplomatlar.com/defense-and-security/terorizm/jnim-s-shadow-over-"
+        "west-africa.html",
+        covers="JNIM strength in 2025 as reported by The Washington Post: 'nearly 6,000 armed "
+        "fighters' across Mali, Burkina Faso and Benin; weapons seized from defeated armies",
+    ),
+    Reference(
+        key="WaPo2025",
+        short="Washington Post 2025 (JNIM in West Africa)",
+        author="The Washington Post",
+        title="[article on JNIM's rise in West Africa]",
+        kind="news article",
+        date="8 June 2025",
+        publisher="The Washington Post",
+        cited_in="GencDiplomatlar2025",
+        covers="JNIM's strength in mid-2025 (nearly 6,000 fighters)",
+    ),
+    Reference(
         key="GeoNames",
         short="GeoNames",
         author="GeoNames",
