@@ -116,9 +116,9 @@ def test_jihadists_recruit_only_where_present_and_more_in_the_centre():
             return centre / max(centre + sum(r[g] for g in SOUTH_WEST), 1e-9)
 
         # paired seeds, one lever (the presence minimum): with a trickle of fighters counting as
-        # presence the south-west recruits a large share of JNIM's recruits (about half on
-        # main); with the sourced minimum the centre's share is clearly higher (0.1 margin:
-        # seed noise moves it by a few points between paired runs)
+        # presence the south-west recruits a large share of JNIM's recruits (about half at a
+        # minimum of 1, seed 1); with the sourced minimum the centre's share is clearly higher
+        # (0.1 margin: seed noise moves it by a few points between paired runs)
         assert centre_share(default) > centre_share(trickle) + 0.1, (
             seed,
             centre_share(default),
@@ -217,9 +217,9 @@ def test_french_withdrawal_raises_national_jihadist_control_within_24_months(ser
     # paired seeds: the mean gain is positive and no seed shows a clear fall (a run's
     # national jihadist control moves by about a point between paired runs from noise alone).
     # Measured over seeds 1-8 once recruitment needs presence (civilians.present_families):
-    # +1.8 points on average, range +0.7 to +2.7 (Timbuktu +17 to +25, Ménaka +5 to +16);
-    # before, at -0.4 on average, JNIM's recruitment from a trickle of fighters across the
-    # south-west drowned the withdrawal's effect in the north and centre
+    # +1.8 points on average, range +0.7 to +2.7 (Timbuktu +17 to +25, Ménaka +4.9 to +15.5);
+    # before (presence > 0), +0.0 on average, range -0.8 to +0.7: JNIM's recruitment from a
+    # trickle of fighters across the south-west drowned the withdrawal's effect in the north
     assert np.mean(gains) > 0, gains
     assert min(gains) > -0.01, gains
 
