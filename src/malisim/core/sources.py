@@ -984,6 +984,18 @@ REFERENCES: tuple[Reference, ...] = (
         "Kangaba) from April 2023",
     ),
     Reference(
+        key="LWJ2015tenenkou",
+        short="Long War Journal (attacks in central Mali, January 2015)",
+        author="The Long War Journal (Foundation for Defense of Democracies)",
+        title="Jihadists strike two towns in Mali, killing at least 4",
+        kind="news article",
+        date="January 2015",
+        publisher="longwarjournal.org",
+        url="https://www.longwarjournal.org/archives/2015/01/attack_in_central_mali_leaves.php",
+        covers="the size of a jihadist unit operating in a central Malian community (about 20 "
+        "gunmen on motorcycles at a Ténenkou checkpoint)",
+    ),
+    Reference(
         key="Abamako2023ber",
         short="Nouvel Horizon (Ber, August 2023)",
         author="M. Touré (Nouvel Horizon)",

@@ -684,7 +684,8 @@ class CivilianPopulation:
     def choose_sides(self, signals: CellSignals, enemy: np.ndarray, cell: np.ndarray) -> SideChoice:
         """The side the active support; sets :attr:`support`.
 
-        Among the families present in their side cell (their own cell; the home cell for the
+        Among the families present in their side cell (:func:`present_families`: an armed group
+        with at least ``presence_min_armed`` fighters there; their own cell, the home cell for the
         displaced, who can join the groups of their home area) other than the enemy, the active
         pick the most legitimate, least abusive, best present family; they are aligned with it
         only if it appeals more than the enemy (otherwise: discontent without an armed patron).
@@ -699,7 +700,7 @@ class CivilianPopulation:
         """
         p = self.params
         vw = np.float32(p.victimisation_weight)
-        present_here = signals.presence > 0
+        present_here = present_families(signals.presence, p.presence_min_armed)
         idx = np.flatnonzero(self.active)
         a_cell = np.where(self.status[idx] == _DISPLACED, self.home[idx], cell[idx]).astype(np.intp)
         keep = (present_here.sum(axis=0) > 0)[a_cell]
@@ -1211,6 +1212,30 @@ class CivilianPopulation:
             self.country, self.protracted, self.months_away, self.fled_danger, self.returnee,
         )  # fmt: skip
         return sum(a.nbytes for a in arrays) / self.cell.size
+
+
+def present_families(presence: np.ndarray, minimum: float) -> np.ndarray:
+    """Where each family is present for the people of a cell.
+
+    An armed group (rows 1 on: JNIM, IS Sahel, the signatories) is present where it has at
+    least ``minimum`` fighters: a group recruits only where its units operate, militants "have
+    gone rural ... to secure safe havens and new recruits" (ICG2023watch), and a local
+    operation is the work of a unit of about 20 gunmen (LWJ2015tenenkou). Expansion diffuses
+    fractions of fighters into every neighbouring cell; below ``presence_min_armed`` that
+    trickle is no presence, so the cell's people neither side with nor join the group there.
+    The state (row 0) is present wherever it deploys forces: the state deploys garrisons, it
+    does not diffuse.
+
+    Args:
+        presence: ``(n_families, n_cells)`` armed persons of each family per cell.
+        minimum: Fighters an armed group needs in a cell to be present (``presence_min_armed``).
+
+    Returns:
+        ``(n_families, n_cells)`` boolean mask.
+    """
+    present = (presence > 0) & (presence >= minimum)
+    present[0] = presence[0] > 0
+    return present
 
 
 def _rows_with_any(mask: np.ndarray) -> np.ndarray:

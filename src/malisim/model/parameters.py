@@ -517,6 +517,19 @@ class Parameters(BaseModel):
         "landing in Tessalit to take control of the base)",
         "state",
     )  # fmt: skip
+    presence_min_armed: float = param(
+        20.0, 1.0, 50.0, "fighters",
+        "Fighters an armed group needs in a cell to be present there for its people: civilians "
+        "side with and join only the families present in their side cell "
+        "(civilians.present_families; a trickle of fighters passing through is no presence, so "
+        "a group recruits only where its units operate; the state is present wherever it has "
+        "forces).",
+        f"{S004} (militants 'have gone rural ... to secure safe havens and new recruits': they "
+        f"recruit where they operate); {cite('LWJ2015tenenkou')} (about 20 gunmen on "
+        "motorcycles attacked a Ténenkou checkpoint: the unit of a local operation); range "
+        "1-50 an assumption",
+        "civilians",
+    )  # fmt: skip
 
     # --- state / junta ---------------------------------------------------------------------
     fama_troops: float = param(
