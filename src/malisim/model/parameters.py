@@ -633,9 +633,11 @@ class Parameters(BaseModel):
 
     # --- jihadist groups -------------------------------------------------------------------
     jnim_fighters: float = param(
-        2_500, 500, 10_000, "fighters",
+        2_000, 500, 10_000, "fighters",
         "JNIM fighters in Mali in January 2019 (centre and north).",
-        f"{S001}, {S003}; number an assumption (UN monitors' order of magnitude)", "jihadists",
+        f"{S001}, {S003}; {cite('WaPo2020')} (a US report of February 2020: JNIM 'has as many "
+        "as 2,000 fighters in West Africa', an upper bound for Mali, taken as the default); "
+        "fitted by the calibration within 500-2,000", "jihadists",
     )  # fmt: skip
     is_sahel_fighters: float = param(
         600, 100, 5_000, "fighters",
