@@ -944,42 +944,42 @@ class Parameters(BaseModel):
         "Share of a community's memory of attacks suffered that fades each month "
         "(militias.attack_memory).",
         ASSUMPTION + " (grievances over a massacre drive mobilisation for a few months; 0.05-0.8)",
-        "militias",
+        "combat",
     )  # fmt: skip
     militia_base_mobilisation: float = param(
         0.1, 0.0, 0.5, "share of the pool",
         "Share of a community's fighting-age pool its militia keeps under arms without grievance, "
         "attacks or state backing (militias.mobilisation_target).",
         ASSUMPTION + " (self-defence groups keep a small standing core; 0-0.5)",
-        "militias",
+        "combat",
     )  # fmt: skip
     militia_grievance_weight: float = param(
         1.0, 0.0, 5.0, "per unit grievance",
         "Rise of the militia's mobilisation target per unit of mean communal grievance "
         "(militias.mobilisation_target).",
         ASSUMPTION + " (communal grievance drives self-defence mobilisation; 0-5)",
-        "militias",
+        "combat",
     )  # fmt: skip
     militia_attack_weight: float = param(
         0.5, 0.0, 5.0, "per remembered attack",
         "Rise of the militia's mobilisation target per remembered attack on its community "
         "(militias.mobilisation_target; reprisal cycles).",
         ASSUMPTION + " (attacks on a community raise its militia's mobilisation; 0-5)",
-        "militias",
+        "combat",
     )  # fmt: skip
     militia_backing_boost: float = param(
         1.0, 0.0, 4.0, "per unit backing",
         "Rise of the militia's mobilisation target at full state backing "
         "(militias.mobilisation_target).",
         ASSUMPTION + " (tolerated or armed militias grow; 0-4)",
-        "militias",
+        "combat",
     )  # fmt: skip
     militia_adjust_rate: float = param(
         0.2, 0.01, 1.0, "share per month",
         "Share of the gap between a militia's fighters and its target closed each month "
         "(militias.mobilise).",
         ASSUMPTION + " (mobilisation takes a few months; 0.01-1)",
-        "militias",
+        "combat",
     )  # fmt: skip
 
     # --- attacks on MINUSMA (conflict.attacks_on_minusma) --------------------------------
