@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from malisim.core.calendar import parse_month
 from malisim.model.militias import attack_memory, mobilise
 from malisim.model.parameters import Parameters
+from malisim.policies.base import policy_from_dict
 
 PEOPLE = np.array([800_000.0, 1_500_000.0, 1_200_000.0])  # Dogon, Bambara, Fulani communities
 ZERO = np.zeros(3)
@@ -60,3 +62,28 @@ def test_fighters_never_exceed_fighting_age_pool_at_extreme_corner() -> None:
         # pool = manpower_share * community; tiny tolerance for float rounding only
         assert np.all(fighters <= params.manpower_share * total * (1 + 1e-12))
         assert np.all(people >= 0.0)
+
+
+class _Hooks:
+    """The two hooks militia_backing uses: the month and set_param."""
+
+    def __init__(self) -> None:
+        self.month = 0
+        self.params: dict[str, float] = {}
+
+    def set_param(self, name: str, value: float) -> None:
+        self.params[name] = value
+
+
+def test_dissolution_order_cuts_state_backing_partially() -> None:
+    policy = policy_from_dict(
+        {"type": "militia_backing", "start": "2019-01", "level": 0.6, "dissolution": "2019-03"}
+    )
+    hooks = _Hooks()
+    levels = []
+    for month in range(parse_month("2019-01"), parse_month("2019-05")):
+        hooks.month = month
+        policy.apply(hooks)
+        levels.append(hooks.params["militia_state_backing"])
+    assert levels[0] == levels[1] == 0.6  # before the order: the level set
+    assert 0.0 < levels[2] == levels[3] < 0.6  # after: lower, not zero (partial, default cut 0.5)

@@ -722,6 +722,31 @@ REFERENCES: tuple[Reference, ...] = (
         covers="more than 900 civilians killed since January 2019",
     ),
     Reference(
+        key="PeoplesDaily2019dna",
+        short="People's Daily (French), 25 March 2019 (dissolution of Dan Na Ambassagou)",
+        author="Le Quotidien du Peuple en ligne (Xinhua)",
+        title="[Mali: the government dissolves the Dogon self-defence militia Dan Na Ambassagou]",
+        kind="news article",
+        date="25 March 2019",
+        publisher="People's Daily Online, French edition",
+        url="http://french.peopledaily.com.cn/Afrique/n3/2019/0325/c96852-9560144.html",
+        covers="the government dissolved Dan Na Ambassagou on Sunday 24 March 2019, the day after "
+        "the massacre of 135 Fulani civilians at Ogossagou (Bankass, Mopti)",
+    ),
+    Reference(
+        key="PressAfrik2020dna",
+        short="PressAfrik, February 2020 (Dan Na Ambassagou still active)",
+        author="PressAfrik (RFI)",
+        title="Mali: le gouvernement hausse le ton contre la milice Dan Nan Ambassagou",
+        kind="news article",
+        date="February 2020",
+        publisher="PressAfrik",
+        url="https://www.pressafrik.com/Mali-le-gouvernement-hausse-le-ton-contre-la-milice-"
+        "Dan-Nan-Ambassagou_a212267.html",
+        covers="officially dissolved for more than a year, the militia still holds checkpoints in "
+        "Dogon country (the dissolution was partial)",
+    ),
+    Reference(
         key="HRW2022",
         short="Human Rights Watch 2022 (new wave of executions)",
         author="Human Rights Watch",

@@ -974,6 +974,13 @@ class Parameters(BaseModel):
         ASSUMPTION + " (tolerated or armed militias grow; 0-4)",
         "combat",
     )  # fmt: skip
+    militia_state_backing: float = param(
+        0.0, 0.0, 1.0, "share (0 disowned, 1 armed)",
+        "State backing of the communal militias (0: disowned, 1: armed and directed); set by the "
+        "militia_backing policy (militias.mobilisation_target).",
+        ASSUMPTION + " (CRS2020: militias 'appear to enjoy state backing or tacit support'; 0-1)",
+        "combat",
+    )  # fmt: skip
     militia_adjust_rate: float = param(
         0.2, 0.01, 1.0, "share per month",
         "Share of the gap between a militia's fighters and its target closed each month "
