@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from malisim.core.calendar import parse_month
-from malisim.model.militias import attack_memory, mobilise
+from malisim.model.civilians import manpower_factor
+from malisim.model.militias import (
+    MILITIA_COMMUNITY,
+    attack_memory,
+    community_people,
+    manpower_factors,
+    mobilise,
+)
 from malisim.model.parameters import Parameters
 from malisim.policies.base import policy_from_dict
 
@@ -87,3 +95,98 @@ def test_dissolution_order_cuts_state_backing_partially() -> None:
         levels.append(hooks.params["militia_state_backing"])
     assert levels[0] == levels[1] == 0.6  # before the order: the level set
     assert 0.0 < levels[2] == levels[3] < 0.6  # after: lower, not zero (partial, default cut 0.5)
+
+
+def test_vector_manpower_factors_match_the_scalar_rule() -> None:
+    rng = np.random.default_rng(0)
+    wanted = np.r_[rng.uniform(0, 500, 50), 0.0, 10.0]
+    joined = np.r_[rng.uniform(0, 400, 50), 0.0, 0.0]
+    people = np.r_[rng.uniform(0, 5000, 50), 100.0, 0.0]
+    vec = manpower_factors(wanted, joined, people, 0.05)
+    ref = [manpower_factor(w, j, q, 0.05) for w, j, q in zip(wanted, joined, people, strict=True)]
+    np.testing.assert_allclose(vec, ref, rtol=1e-12)  # the same rule, float rounding only
+
+
+# ------------------------------------------------------------------ in the model
+def _militia_events(model):
+    events = model.events_frame()
+    return events[(events["inter1"] == 4) & (events["sub_event_type"] == "Attack")]
+
+
+def _communal(make_model, backing: float, seed: int) -> tuple[int, int]:
+    """Communal attacks and their civilian toll over two years with a fixed state backing."""
+    model = make_model(seed=seed, start="2019-01", end="2020-12", militia_state_backing=backing)
+    model.run()
+    attacks = _militia_events(model)
+    return len(attacks), int(attacks["fatalities_civilian"].sum())
+
+
+def test_state_backing_raises_and_disbanding_lowers_communal_massacres(make_model) -> None:
+    # paired seeds: same draws, only the backing differs. At full backing (boost 1) the
+    # militias' targets double, so attacks roughly double; summed over three seeds, a strict
+    # ordering of both counts and tolls is far outside seed noise
+    runs = {b: [_communal(make_model, b, seed) for seed in (1, 2, 3)] for b in (0.0, 0.5, 1.0)}
+    count = {b: sum(r[0] for r in v) for b, v in runs.items()}
+    toll = {b: sum(r[1] for r in v) for b, v in runs.items()}
+    assert count[1.0] > count[0.5] > count[0.0] > 0
+    assert toll[1.0] > toll[0.0]
+    assert toll[0.5] > toll[0.0]
+
+
+def test_militia_killings_remove_civilians_and_count_in_the_outcomes(make_model, national):
+    model = make_model(seed=4, start="2019-01", end="2020-12", militia_state_backing=1.0)
+    model.run()
+    series = national(model.series())
+    attacks = _militia_events(model)
+    militia_deaths = series["civilian_fatalities_militia"].sum()
+    assert militia_deaths == attacks["fatalities_civilian"].sum() > 0
+    # the militia's dead are part of the civilian deaths, and the people accounting holds
+    parts = [c for c in series.columns if c.startswith("civilian_fatalities_")]
+    np.testing.assert_allclose(series["civilian_fatalities"], series[parts].sum(axis=1))
+    acc = model.people_accounting()
+    # every civilian killed is removed from the agents; victimisation caps a cell's deaths at
+    # the people present there (fractions of a person where the counts are rounded), so 0.1%
+    assert acc["killed"] == pytest.approx(series["civilian_fatalities"].sum(), rel=1e-3)
+    kept = acc["residents"] + acc["displaced"] + acc["refugees"] + acc["killed"]
+    assert acc["initial"] + acc["growth"] == pytest.approx(kept + acc["joined_armed_groups"])
+
+
+def test_an_attack_on_a_community_raises_its_militias_mobilisation(make_model) -> None:
+    # paired models after the same month: only the Dogon militia's memory differs (an attack
+    # remembered); its fighters rise, the other militias' are unchanged (deterministic step)
+    models = []
+    for attacked in (False, True):
+        model = make_model(seed=7, start="2019-01", end="2019-06")
+        model.step()
+        if attacked:
+            model.militias.memory[0] += 3.0
+        model.militias.mobilise_month(model.civilians, model.month, model.params, np.zeros(3))
+        models.append(model)
+    calm, hit = (m.militias.fighters.sum(axis=1) for m in models)
+    assert hit[0] > calm[0]
+    np.testing.assert_allclose(hit[1:], calm[1:])
+
+
+def test_militia_fighters_bounded_and_people_conserved_at_the_extreme_corner(make_model) -> None:
+    corner = dict(
+        militia_base_mobilisation=0.5, militia_grievance_weight=5.0, militia_attack_weight=5.0,
+        militia_backing_boost=4.0, militia_adjust_rate=1.0, militia_memory_decay=0.05,
+        militia_state_backing=1.0, militia_reach_km=150.0, militia_attack_rate=60.0,
+        manpower_share=0.25, join_rate=0.05,
+    )  # fmt: skip
+    model = make_model(seed=3, start="2019-01", end="2020-12", **corner)
+    n = model.grid.n_cells
+    while model.running:
+        model.step()
+        people = community_people(model.civilians, n)
+        for m, community in enumerate(MILITIA_COMMUNITY):
+            fighters = model.militias.fighters[m].sum()
+            pool = model.params.manpower_share * (people[community].sum() + fighters)
+            # a pool of the community's people now present: the fighters of cells whose
+            # people fled stay under arms, so allow 10% above it
+            assert fighters <= 1.1 * pool
+        acc = model.people_accounting()
+        kept = acc["residents"] + acc["displaced"] + acc["refugees"] + acc["killed"]
+        # conservation to float rounding
+        assert acc["initial"] + acc["growth"] == pytest.approx(kept + acc["joined_armed_groups"])
+        assert acc["joined_armed_groups"] <= 0.25 * (acc["initial"] + acc["growth"])
