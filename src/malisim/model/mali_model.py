@@ -502,7 +502,9 @@ class MaliModel(mesa.Model):
         shares = people / np.maximum(people.sum(axis=0), 1.0)
         reach = self.militias.reach(self.month, self.params)
         attacks = attacks_suffered(self._violence, shares, reach)
-        self.militias.mobilise_month(self.civilians, self.month, self.params, attacks)
+        self.militias.mobilise_month(
+            self.civilians, self.month, self.params, attacks, people=people, reach=reach
+        )
 
     def _civilian_step(self) -> None:
         """Phase ``civilians``: the violence index, then :meth:`CivilianPopulation.step`."""

@@ -186,51 +186,65 @@ def community_people(civilians: CivilianPopulation, n_cells: int) -> np.ndarray:
         n_cells: Number of cells.
     """
     here = civilians.status != np.int8(Status.REFUGEE)
-    key = civilians.community.astype(np.intp) * n_cells + civilians.cell.astype(np.intp)
     counts = np.bincount(
-        key[here], weights=civilians.weight[here], minlength=len(COMMUNITIES) * n_cells
+        _community_cell(civilians, n_cells),
+        weights=civilians.weight * here,
+        minlength=len(COMMUNITIES) * n_cells,
     )
     return counts.reshape(len(COMMUNITIES), n_cells)
 
 
+def _community_cell(civilians: CivilianPopulation, n_cells: int) -> np.ndarray:
+    """Flat (community, cell) index of each agent: ``community * n_cells + cell``."""
+    return civilians.community.astype(np.intp) * n_cells + civilians.cell
+
+
 def communal_grievance(
-    civilians: CivilianPopulation, reach: np.ndarray, params: Parameters
+    civilians: CivilianPopulation, reach: np.ndarray, people: np.ndarray, params: Parameters
 ) -> np.ndarray:
     """Mean grievance of each militia's community in its home areas, in ``[0, 1]``.
 
     The remembered victimisation of the community's agents by the families it resents
     (:data:`GRIEVANCE_FAMILIES`), times ``victimisation_weight`` and capped at 1 as in the
-    civilians' grievance (docs/ODD.md 7.1.4), averaged over people weighted by the pull of the
-    militia's home areas on their cell.
+    civilians' grievance (docs/ODD.md 7.1.4), averaged over the people present weighted by the
+    pull of the militia's home areas on their cell.
 
     Args:
         civilians: The civilian agents.
         reach: ``(n_militias, n_cells)`` pull of each militia's home areas.
+        people: ``(n_communities, n_cells)`` people present (:func:`community_people`).
         params: Model parameters.
 
     Returns:
         Grievance per militia.
     """
+    n_cells = people.shape[1]
+    key = _community_cell(civilians, n_cells)
+    w = civilians.weight * (civilians.status != np.int8(Status.REFUGEE))
+    vw = params.victimisation_weight
+    resented = sorted(set(GRIEVANCE_FAMILIES))
+    select = np.zeros((civilians.memory.shape[1], len(resented)), np.float32)
+    for j, cols in enumerate(resented):
+        select[list(cols), j] = 1.0
+    # remembered victimisation by each set of resented families (one product over agents)
+    g = np.minimum(vw * (civilians.memory @ select), 1.0)
+    sums = {
+        cols: np.bincount(key, weights=w * g[:, j], minlength=people.size).reshape(people.shape)
+        for j, cols in enumerate(resented)
+    }
     out = np.zeros(N_MILITIAS)
-    cell = civilians.cell.astype(np.intp)
-    here = civilians.status != np.int8(Status.REFUGEE)
-    for m in range(N_MILITIAS):  # three militias, each a vector op over agents
-        mine = np.flatnonzero(here & (civilians.community == MILITIA_COMMUNITY[m]))
-        if mine.size == 0:
-            continue
-        cols = list(GRIEVANCE_FAMILIES[m])
-        memory = civilians.memory[mine][:, cols].sum(axis=1)
-        g = np.minimum(params.victimisation_weight * memory, 1.0)
-        w = civilians.weight[mine] * reach[m][cell[mine]]
-        total = float(w.sum())
-        out[m] = float((g * w).sum() / total) if total > 0 else 0.0
+    for m in range(N_MILITIAS):
+        k = MILITIA_COMMUNITY[m]
+        total = float((reach[m] * people[k]).sum())
+        if total > 0:
+            out[m] = float((reach[m] * sums[GRIEVANCE_FAMILIES[m]][k]).sum()) / total
     return out
 
 
 def move_people(
-    civilians: CivilianPopulation, community: int, change: np.ndarray, people: np.ndarray
+    civilians: CivilianPopulation, change: np.ndarray, people: np.ndarray
 ) -> np.ndarray:
-    """Move people between a community's civilian agents and its militia, cell by cell.
+    """Move people between the communities' civilian agents and their militias, cell by cell.
 
     A positive ``change`` takes recruits from the community's agents present in the cell in
     proportion to their weight; a negative one returns demobilised fighters to them. Those who
@@ -240,21 +254,24 @@ def move_people(
 
     Args:
         civilians: The civilian agents (weights change in place).
-        community: The community's code.
-        change: Fighters gained (positive) or lost to demobilisation (negative) per cell.
-        people: People of the community present per cell (:func:`community_people`).
+        change: ``(n_militias, n_cells)`` fighters gained (positive) or lost to demobilisation
+            (negative).
+        people: ``(n_communities, n_cells)`` people present (:func:`community_people`).
 
     Returns:
-        The change applied per cell.
+        The change applied, ``(n_militias, n_cells)``.
     """
-    applied = np.where(people > 0.0, np.minimum(change, people), 0.0)
+    mine = people[list(MILITIA_COMMUNITY)]
+    applied = np.where(mine > 0.0, np.minimum(change, mine), 0.0)
     if not np.any(applied):
         return applied
+    ratio = np.zeros(people.shape)
+    ratio[list(MILITIA_COMMUNITY)] = np.divide(
+        applied, mine, out=np.zeros_like(applied), where=mine > 0.0
+    )
     here = civilians.status != np.int8(Status.REFUGEE)
-    mine = np.flatnonzero(here & (civilians.community == community))
-    cell = civilians.cell[mine].astype(np.intp)
-    ratio = np.divide(applied, people, out=np.zeros_like(applied), where=people > 0.0)
-    civilians.weight[mine] *= 1.0 - ratio[cell]
+    factor = 1.0 - ratio.reshape(-1)[_community_cell(civilians, people.shape[1])] * here
+    civilians.weight *= factor
     civilians.joined_people += float(applied.sum())
     return applied
 
@@ -327,6 +344,8 @@ class Militias:
         params: Parameters,
         attacks: np.ndarray,
         adjust_fully: bool = False,
+        people: np.ndarray | None = None,
+        reach: np.ndarray | None = None,
     ) -> None:
         """One month of mobilisation: memory of attacks, then fighters towards the target.
 
@@ -336,22 +355,23 @@ class Militias:
             params: Parameters in force (``militia_state_backing`` set by policies).
             attacks: Attacks suffered by each militia's community this month.
             adjust_fully: Close the whole gap at once (the initial mobilisation).
+            people: People of each community present (:func:`community_people`), if counted.
+            reach: Pull of the home areas (:meth:`reach`), if computed.
         """
         n = self.fighters.shape[1]
-        reach = self.reach(month, params)
+        reach = self.reach(month, params) if reach is None else reach
+        people = community_people(civilians, n) if people is None else people
         self.memory = attack_memory(self.memory, attacks, params)
-        grievance = communal_grievance(civilians, reach, params)
+        grievance = communal_grievance(civilians, reach, people, params)
         backing = np.full(N_MILITIAS, params.militia_state_backing)
         if adjust_fully:
             params = params.model_copy(update={"militia_adjust_rate": 1.0})
-        for m in range(N_MILITIAS):  # three militias; cells vectorised
-            people = community_people(civilians, n)[MILITIA_COMMUNITY[m]]
-            new = mobilise(
-                self.fighters[m], people, grievance[m], self.memory[m], backing[m], params,
-                reach=reach[m],
-            )  # fmt: skip
-            applied = move_people(civilians, MILITIA_COMMUNITY[m], new - self.fighters[m], people)
-            self.fighters[m] += applied
+        mine = people[list(MILITIA_COMMUNITY)]
+        new = mobilise(
+            self.fighters, mine, grievance[:, None], self.memory[:, None], backing[:, None],
+            params, reach=reach,
+        )  # fmt: skip
+        self.fighters += move_people(civilians, new - self.fighters, people)
 
     def violence(
         self,
