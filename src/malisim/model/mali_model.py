@@ -124,6 +124,13 @@ class MaliModel(mesa.Model):
         )
 
         n = self.grid.n_cells
+        # each group starts near its home areas (data/home_areas.csv) and is pulled back to them
+        homes = {g: initial.home_distances(self.grid, g) for g in initial.HOME_AREA_GROUPS}
+        # communal militias near their home areas, at their standing strength at the start
+        self.militias = Militias.empty(homes, n)
+        self.militias.mobilise_month(
+            self.civilians, self.start_month, p, np.zeros(3), adjust_fully=True
+        )
         self.town_cells = initial.town_cells(self.grid)
         self.cell_population = np.bincount(
             self.civilians.cell, weights=self.civilians.weight, minlength=n
@@ -133,8 +140,6 @@ class MaliModel(mesa.Model):
         self.sanctuary_cells = initial.sanctuary_cells(self.grid)
         self.state = State(self, n, p.fama_troops, p.approval_initial)
         self.initial_troops = self.state.troops
-        # each group starts near its home areas (data/home_areas.csv) and is pulled back to them
-        homes = {g: initial.home_distances(self.grid, g) for g in initial.HOME_AREA_GROUPS}
         self.jnim = JihadistGroup(self, Side.JNIM, np.zeros(n), *homes["jnim"])
         self.is_sahel = JihadistGroup(self, Side.IS_SAHEL, np.zeros(n), *homes["is_sahel"])
         self.jnim.fighters = initial.spread(
@@ -187,14 +192,6 @@ class MaliModel(mesa.Model):
             self.france.base_weight > 0, radius=p.france_reach_radius
         )
         self.inflow_cells = initial.inflow_cells(self.grid)
-        # communal militias near their home areas, at their standing strength at the start
-        self.militias = Militias.empty(homes, n)
-        self.militias.mobilise_month(
-            self.civilians, self.start_month, p, np.zeros(3), adjust_fully=True
-        )
-        self.cell_population = np.bincount(
-            self.civilians.cell, weights=self.civilians.weight, minlength=n
-        ).astype(float)
 
         self.accord_adherence = float(p.accord_adherence_initial)
         self.offensive_against_signatories = np.zeros(n)
