@@ -7,7 +7,9 @@ import pytest
 
 from malisim.core.calendar import parse_month
 from malisim.model.civilians import manpower_factor
+from malisim.model.conflict import MonthlyViolence
 from malisim.model.militias import (
+    BLAMED_FAMILY,
     MILITIA_COMMUNITY,
     attack_memory,
     community_people,
@@ -15,6 +17,7 @@ from malisim.model.militias import (
     mobilise,
 )
 from malisim.model.parameters import Parameters
+from malisim.model.vocab import Perpetrator
 from malisim.policies.base import policy_from_dict
 
 PEOPLE = np.array([800_000.0, 1_500_000.0, 1_200_000.0])  # Dogon, Bambara, Fulani communities
@@ -190,3 +193,15 @@ def test_militia_fighters_bounded_and_people_conserved_at_the_extreme_corner(mak
         # conservation to float rounding
         assert acc["initial"] + acc["growth"] == pytest.approx(kept + acc["joined_armed_groups"])
         assert acc["joined_armed_groups"] <= 0.25 * (acc["initial"] + acc["growth"])
+
+
+def test_militia_killings_are_remembered_against_the_family_their_victims_blame() -> None:
+    # MonthlyViolence.killed_by_family (conflict.py, which cannot import militias.py) must
+    # follow militias.BLAMED_FAMILY row for row
+    for m, family in enumerate(BLAMED_FAMILY):
+        out = MonthlyViolence.zeros(2)
+        out.civilians_killed[Perpetrator.MILITIA, 1] = 7
+        out.civilians_killed_militia_split[m, 1] = 7
+        by_family = out.killed_by_family()
+        assert by_family[family, 1] == 7
+        assert by_family.sum() == 7
