@@ -219,25 +219,22 @@ def communal_grievance(
         Grievance per militia.
     """
     n_cells = people.shape[1]
-    key = _community_cell(civilians, n_cells)
-    w = civilians.weight * (civilians.status != np.int8(Status.REFUGEE))
-    vw = params.victimisation_weight
-    resented = sorted(set(GRIEVANCE_FAMILIES))
-    select = np.zeros((civilians.memory.shape[1], len(resented)), np.float32)
-    for j, cols in enumerate(resented):
-        select[list(cols), j] = 1.0
-    # remembered victimisation by each set of resented families (one product over agents)
-    g = np.minimum(vw * (civilians.memory @ select), 1.0)
-    sums = {
-        cols: np.bincount(key, weights=w * g[:, j], minlength=people.size).reshape(people.shape)
-        for j, cols in enumerate(resented)
-    }
+    here = civilians.status != np.int8(Status.REFUGEE)
     out = np.zeros(N_MILITIAS)
-    for m in range(N_MILITIAS):
+    for m in range(N_MILITIAS):  # three militias, each a vector op over its community's agents
         k = MILITIA_COMMUNITY[m]
+        idx = np.flatnonzero((civilians.community == k) & here)
+        cols = GRIEVANCE_FAMILIES[m]
+        remembered = civilians.memory[idx, cols[0]].astype(float)
+        for c in cols[1:]:
+            remembered += civilians.memory[idx, c]
+        g = np.minimum(params.victimisation_weight * remembered, 1.0)
+        sums = np.bincount(
+            civilians.cell[idx], weights=civilians.weight[idx] * g, minlength=n_cells
+        )
         total = float((reach[m] * people[k]).sum())
         if total > 0:
-            out[m] = float((reach[m] * sums[GRIEVANCE_FAMILIES[m]][k]).sum()) / total
+            out[m] = float((reach[m] * sums).sum()) / total
     return out
 
 
