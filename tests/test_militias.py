@@ -205,3 +205,20 @@ def test_militia_killings_are_remembered_against_the_family_their_victims_blame(
         by_family = out.killed_by_family()
         assert by_family[family, 1] == 7
         assert by_family.sum() == 7
+
+
+def test_dissolution_order_lowers_communal_massacres_in_the_model(make_model) -> None:
+    # paired seeds with the militia_backing policy at full backing, with and without a full
+    # dissolution order in March 2019: demobilisation at militia_adjust_rate takes months, so
+    # over two years and three seeds the disbanded militias attack clearly less
+    def attacks(dissolution: str | None, seed: int) -> int:
+        settings = {"type": "militia_backing", "start": "2019-01", "level": 1.0}
+        if dissolution:
+            settings |= {"dissolution": dissolution, "dissolution_cut": 1.0}
+        model = make_model(seed=seed, end="2020-12", policies=[policy_from_dict(settings)])
+        model.run()
+        return len(_militia_events(model))
+
+    armed = sum(attacks(None, seed) for seed in (1, 2, 3))
+    disbanded = sum(attacks("2019-03", seed) for seed in (1, 2, 3))
+    assert disbanded < armed
