@@ -86,7 +86,8 @@ def test_peacekeepers_flagged():
 def test_every_event_log_actor_has_its_model_family():
     expected = {"fama": "state", "jnim": "jihadist", "is_sahel": "jihadist", "cma": "signatory",
                 "platform": "signatory", "wagner": "foreign", "france": "foreign",
-                "minusma": "foreign", "civilians": "civilians"}  # fmt: skip
+                "minusma": "foreign", "civilians": "civilians", "dan_na_ambassagou": "militia",
+                "dozo": "militia", "fulani_militia": "militia"}  # fmt: skip
     actors = [a for a in ACTORS if a.key != "none"]
     families, keeper = classify([a.name for a in actors], np.array([a.inter for a in actors]))
     assert dict(zip([a.key for a in actors], families, strict=True)) == expected

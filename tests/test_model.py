@@ -57,7 +57,7 @@ CONTROL_COLUMNS = (
     "control_signatory",
     "control_contested",
 )
-PERPETRATORS = ("state", "foreign", "jihadist", "signatory")
+PERPETRATORS = ("state", "foreign", "jihadist", "signatory", "militia")
 NON_NEGATIVE = (
     "civilian_fatalities",
     "civilian_fatalities_state",

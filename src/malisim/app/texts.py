@@ -89,6 +89,7 @@ POLICY_NAMES: dict[str, str] = {
     "jihadist_dialogue": "Dialogue with JNIM",
     "kidal_offensive": "Kidal offensive",
     "camp_handover": "Army takes over MINUSMA camps",
+    "militia_backing": "State backing of communal militias",
     "minusma_restrictions": "Restrictions on the UN peacekeepers' movements",
     "minusma_withdrawal": "UN peacekeepers (MINUSMA) withdraw",
     "parameter_schedule": "A model setting changes",

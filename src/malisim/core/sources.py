@@ -722,6 +722,70 @@ REFERENCES: tuple[Reference, ...] = (
         covers="more than 900 civilians killed since January 2019",
     ),
     Reference(
+        key="PeoplesDaily2019dna",
+        short="People's Daily (French), 25 March 2019 (dissolution of Dan Na Ambassagou)",
+        author="Le Quotidien du Peuple en ligne (Xinhua)",
+        title="[Mali: the government dissolves the Dogon self-defence militia Dan Na Ambassagou]",
+        kind="news article",
+        date="25 March 2019",
+        publisher="People's Daily Online, French edition",
+        url="http://french.peopledaily.com.cn/Afrique/n3/2019/0325/c96852-9560144.html",
+        covers="the government dissolved Dan Na Ambassagou on Sunday 24 March 2019, the day after "
+        "the massacre of 135 Fulani civilians at Ogossagou (Bankass, Mopti)",
+    ),
+    Reference(
+        key="PressAfrik2020dna",
+        short="PressAfrik, February 2020 (Dan Na Ambassagou still active)",
+        author="PressAfrik (RFI)",
+        title="Mali: le gouvernement hausse le ton contre la milice Dan Nan Ambassagou",
+        kind="news article",
+        date="February 2020",
+        publisher="PressAfrik",
+        url="https://www.pressafrik.com/Mali-le-gouvernement-hausse-le-ton-contre-la-milice-"
+        "Dan-Nan-Ambassagou_a212267.html",
+        covers="officially dissolved for more than a year, the militia still holds checkpoints in "
+        "Dogon country (the dissolution was partial)",
+    ),
+    Reference(
+        key="HRW2020central",
+        short="Human Rights Watch 2020 (atrocities in central Mali, 2019)",
+        author="Human Rights Watch",
+        title="\u201cHow Much More Blood Must Be Spilled?\u201d Atrocities Against Civilians in "
+        "Central Mali, 2019",
+        kind="report",
+        date="10 February 2020",
+        publisher="Human Rights Watch",
+        url="https://www.hrw.org/report/2020/02/10/how-much-more-blood-must-be-spilled/"
+        "atrocities-against-civilians-central-mali",
+        covers="Bambara, Dogon and Tellem communities formed self-defence groups and 'the Peuhl "
+        "also formed similar self-defense groups'; Mopti region the epicentre; Ogossagou "
+        "(23 March 2019), over 150 civilians killed by armed Dogon men",
+    ),
+    Reference(
+        key="HRW2017ke",
+        short="Human Rights Watch 2017 (spate of killings, Ke-Macina)",
+        author="Human Rights Watch",
+        title="Mali: Spate of Killings by Armed Groups",
+        kind="news release",
+        date="5 April 2017",
+        publisher="Human Rights Watch",
+        url="https://hrw.org/news/2017/04/05/mali-spate-killings-armed-groups",
+        covers="self-defence groups including the Dozos; the Ke-Macina (S\u00e9gou) killings",
+    ),
+    Reference(
+        key="defenceWeb2018militia",
+        short="defenceWeb, July 2018 (UN: civilians killed in communal violence)",
+        author="defenceWeb (Reuters)",
+        title="Mali militia death toll",
+        kind="news article",
+        date="July 2018",
+        publisher="defenceWeb",
+        url="https://www.defenceweb.co.za/security/human-security/mali-militia-death-toll/",
+        covers="OHCHR (MINUSMA investigations): at least 289 civilians killed in 99 incidents of "
+        "communal violence since the start of 2018, more than 75% in Mopti; Dozos and Dogon "
+        "militias attacking Fulani villages, Fulani militia targeting Dogon and Bambara civilians",
+    ),
+    Reference(
         key="HRW2022",
         short="Human Rights Watch 2022 (new wave of executions)",
         author="Human Rights Watch",

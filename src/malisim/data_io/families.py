@@ -11,7 +11,7 @@ matches takes the family of its ACLED inter code (:data:`INTER_FAMILY`); a name 
 code either is ``other``.
 
 The families extend the model's perpetrator families (``state``, ``foreign``, ``jihadist``,
-``signatory``: :data:`malisim.model.vocab.PERPETRATOR_NAMES`) with ``militia``, ``civilians`` and
+``signatory``, ``militia``: :data:`malisim.model.vocab.PERPETRATOR_NAMES`) with ``civilians`` and
 ``other``.
 """
 
@@ -32,7 +32,7 @@ from malisim.data_io.names import fold, strip_accents, strip_regime
 from malisim.model.vocab import PERPETRATOR_NAMES
 
 #: The actor families, the model's perpetrator families first.
-FAMILY_NAMES: tuple[str, ...] = (*PERPETRATOR_NAMES, "militia", "civilians", "other")
+FAMILY_NAMES: tuple[str, ...] = (*PERPETRATOR_NAMES, "civilians", "other")
 #: Families of organised armed groups (the sides of UCDP's violence types).
 ORGANISED: tuple[str, ...] = ("state", "foreign", "jihadist", "signatory", "militia")
 #: Families on the state side of UCDP's state-based violence (foreign forces fight with the

@@ -47,12 +47,16 @@ from malisim.model.vocab import N_FAMILIES, PERPETRATOR_NAMES, Control, Perpetra
 SAHARAN = BIOMES.index("Saharan")
 
 #: Perpetrator families (rows of ``MonthlyViolence.civilians_killed``).
-STATE, FOREIGN, JIHADIST, SIGNATORY = (
+STATE, FOREIGN, JIHADIST, SIGNATORY, MILITIA = (
     Perpetrator.STATE,
     Perpetrator.FOREIGN,
     Perpetrator.JIHADIST,
     Perpetrator.SIGNATORY,
+    Perpetrator.MILITIA,
 )
+#: Number of communal militias (rows of ``MonthlyViolence.civilians_killed_militia_split``;
+#: ``malisim.model.militias.MILITIA_KEYS``).
+N_MILITIAS = 3
 
 
 @dataclass
@@ -60,9 +64,11 @@ class MonthlyViolence:
     """Deaths of the month, per cell.
 
     Attributes:
-        civilians_killed: ``(4, n_cells)`` civilians killed by perpetrator family
-            (state, foreign, jihadist, signatory).
+        civilians_killed: ``(5, n_cells)`` civilians killed by perpetrator family
+            (state, foreign, jihadist, signatory, militia).
         civilians_killed_jihadist_split: ``(2, n_cells)`` the jihadist row split JNIM / IS.
+        civilians_killed_militia_split: ``(3, n_cells)`` the militia row split by militia
+            (Dan Na Ambassagou, Dozo, Fulani self-defence groups).
         combatants_killed: Combatants (and peacekeepers) killed per cell.
         peacekeepers_killed: MINUSMA peacekeepers killed per cell (part of
             ``combatants_killed``): attacks on camps and convoys and IEDs.
@@ -71,6 +77,7 @@ class MonthlyViolence:
 
     civilians_killed: np.ndarray
     civilians_killed_jihadist_split: np.ndarray
+    civilians_killed_militia_split: np.ndarray
     combatants_killed: np.ndarray
     peacekeepers_killed: np.ndarray
     battles: np.ndarray
@@ -80,8 +87,9 @@ class MonthlyViolence:
     def zeros(cls, n_cells: int) -> MonthlyViolence:
         """An empty month."""
         return cls(
-            civilians_killed=np.zeros((4, n_cells), np.int64),
+            civilians_killed=np.zeros((len(Perpetrator), n_cells), np.int64),
             civilians_killed_jihadist_split=np.zeros((2, n_cells), np.int64),
+            civilians_killed_militia_split=np.zeros((N_MILITIAS, n_cells), np.int64),
             combatants_killed=np.zeros(n_cells, np.int64),
             peacekeepers_killed=np.zeros(n_cells, np.int64),
             battles=np.zeros(n_cells, np.int64),
@@ -91,12 +99,16 @@ class MonthlyViolence:
         """``(n_families, n_cells)`` civilians killed by each armed family (for civilians).
 
         The families are those civilians side with: the state (FAMa and foreign forces
-        together), JNIM, IS Sahel (the jihadist row split) and the signatory groups.
+        together), JNIM, IS Sahel (the jihadist row split) and the signatory groups. The
+        communal militias' killings are held against the family their victims blame
+        (``militias.BLAMED_FAMILY``): the state for the Dogon and Dozo militias it backs, JNIM
+        for the Fulani self-defence groups.
         """
         killed = self.civilians_killed
         by_family = np.zeros((N_FAMILIES, killed.shape[1]))
-        by_family[0] = killed[STATE] + killed[FOREIGN]
-        by_family[1] = self.civilians_killed_jihadist_split[0]
+        militia = self.civilians_killed_militia_split
+        by_family[0] = killed[STATE] + killed[FOREIGN] + militia[0] + militia[1]
+        by_family[1] = self.civilians_killed_jihadist_split[0] + militia[2]
         by_family[2] = self.civilians_killed_jihadist_split[1]
         by_family[3] = killed[SIGNATORY]
         return by_family
@@ -385,8 +397,8 @@ def operation_massacres(
     cells = np.flatnonzero(operation & (u_occur < p.massacre_rate * abuse * shield))
     if cells.size == 0:
         return
-    size = p.massacre_min_size * abuse[cells] * (1.0 - u_size[cells]) ** (-1.0 / p.massacre_tail)
-    killed = _cap_civilians(pop, out, cells, np.floor(np.minimum(size, p.massacre_max_size)))
+    size = massacre_toll(u_size[cells], p.massacre_min_size * abuse[cells], p)
+    killed = _cap_civilians(pop, out, cells, size)
     keep = killed > 0
     cells, killed = cells[keep], killed[keep]
     led = wagner[cells] >= offensive[cells]
@@ -396,6 +408,25 @@ def operation_massacres(
     for actor, sel in (("wagner", named), ("fama", ~named)):
         log.add(situation.month, "Attack", actor, "civilians", cells[sel], killed[sel],
                 killed[sel], family[sel])  # fmt: skip
+
+
+def massacre_toll(u: np.ndarray, scale: np.ndarray | float, p: Parameters) -> np.ndarray:
+    """The civilian toll of large killings, a Pareto draw cut at ``massacre_max_size``.
+
+    ``floor(min(scale * (1 - u)^(-1 / massacre_tail), massacre_max_size))``: the heavy-tailed
+    event-size law shared by the operations' massacres (:func:`operation_massacres`) and the
+    communal militias' attacks (:func:`malisim.model.militias.communal_attacks`).
+
+    Args:
+        u: Uniform draws in ``[0, 1)``, one per event.
+        scale: Smallest toll (the Pareto scale), per event or for all.
+        p: The parameters in force (``massacre_tail``, ``massacre_max_size``).
+
+    Returns:
+        Tolls (floats holding whole numbers).
+    """
+    size = scale * (1.0 - np.asarray(u, float)) ** (-1.0 / p.massacre_tail)
+    return np.floor(np.minimum(size, p.massacre_max_size))
 
 
 def _cap_civilians(

@@ -5,7 +5,7 @@ the model generates is written here as one row, with ACLED's column names, event
 sub-event types, actor names and interaction codes, so that analysts can run their ACLED scripts
 on simulated data. Two columns are malisim extensions (ACLED does not split fatalities):
 ``fatalities_civilian`` (civilians among the fatalities) and ``perpetrator`` (the family held
-responsible for those civilian deaths: state, foreign, jihadist, signatory).
+responsible for those civilian deaths: state, foreign, jihadist, signatory, militia).
 
 Rows are buffered as numpy arrays per batch and turned into a DataFrame once, at the end.
 """
@@ -55,8 +55,8 @@ SUB_TO_TYPE: dict[str, str] = {
 class ActorInfo:
     """An ACLED actor: display name and inter code.
 
-    Inter codes: 1 state forces, 2 rebel groups, 3 political militias, 7 civilians,
-    8 external/other forces.
+    Inter codes: 1 state forces, 2 rebel groups, 3 political militias, 4 identity militias,
+    7 civilians, 8 external/other forces.
     """
 
     key: str
@@ -74,6 +74,9 @@ ACTORS: tuple[ActorInfo, ...] = (
     ActorInfo("france", "Military Forces of France", 8),
     ActorInfo("minusma", "MINUSMA: United Nations Multidimensional Integrated Stabilization "
               "Mission in Mali", 8),
+    ActorInfo("dan_na_ambassagou", "Dan Na Ambassagou", 4),
+    ActorInfo("dozo", "Dozo Communal Militia (Mali)", 4),
+    ActorInfo("fulani_militia", "Fulani Ethnic Militia (Mali)", 4),
     ActorInfo("civilians", "Civilians (Mali)", 7),
     ActorInfo("none", "", 0),
 )  # fmt: skip

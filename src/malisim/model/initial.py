@@ -90,7 +90,15 @@ class HomeAreas:
 
 
 #: The groups that may have home areas in ``data/home_areas.csv``.
-HOME_AREA_GROUPS = ("jnim", "is_sahel", "cma", "platform")
+HOME_AREA_GROUPS = (
+    "jnim",
+    "is_sahel",
+    "cma",
+    "platform",
+    "dan_na_ambassagou",
+    "dozo",
+    "fulani_militia",
+)
 
 
 @functools.lru_cache(maxsize=1)

@@ -55,6 +55,7 @@ from malisim.model.conflict import MonthlyViolence
 from malisim.model.economy import Economy, national_violence
 from malisim.model.events import EventLog
 from malisim.model.hooks import ModelPolicy
+from malisim.model.militias import Militias, attacks_suffered, community_people
 from malisim.model.outcomes import OutcomeRecorder, control_shares
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.model.run_parameters import RunParameters
@@ -123,6 +124,13 @@ class MaliModel(mesa.Model):
         )
 
         n = self.grid.n_cells
+        # each group starts near its home areas (data/home_areas.csv) and is pulled back to them
+        homes = {g: initial.home_distances(self.grid, g) for g in initial.HOME_AREA_GROUPS}
+        # communal militias near their home areas, at their standing strength at the start
+        self.militias = Militias.empty(homes, n)
+        self.militias.mobilise_month(
+            self.civilians, self.start_month, p, np.zeros(3), adjust_fully=True
+        )
         self.town_cells = initial.town_cells(self.grid)
         self.cell_population = np.bincount(
             self.civilians.cell, weights=self.civilians.weight, minlength=n
@@ -132,8 +140,6 @@ class MaliModel(mesa.Model):
         self.sanctuary_cells = initial.sanctuary_cells(self.grid)
         self.state = State(self, n, p.fama_troops, p.approval_initial)
         self.initial_troops = self.state.troops
-        # each group starts near its home areas (data/home_areas.csv) and is pulled back to them
-        homes = {g: initial.home_distances(self.grid, g) for g in initial.HOME_AREA_GROUPS}
         self.jnim = JihadistGroup(self, Side.JNIM, np.zeros(n), *homes["jnim"])
         self.is_sahel = JihadistGroup(self, Side.IS_SAHEL, np.zeros(n), *homes["is_sahel"])
         self.jnim.fighters = initial.spread(
@@ -347,12 +353,16 @@ class MaliModel(mesa.Model):
         7. ``clashes``: battles between hostile sides, attacks on MINUSMA;
         8. ``explosives``: IEDs;
         9. ``violence``: one-sided violence against civilians;
-        10. ``civilians``: the violence index, then victimisation, hardship, legitimacy,
+        10. ``militia_violence``: communal militias clash with jihadists and attack the
+            communities they hold responsible (:meth:`Militias.violence`);
+        11. ``civilians``: the violence index, then victimisation, hardship, legitimacy,
             Epstein activation, choice of side, recruitment, flight and return, growth;
-        11. ``recruitment``: recruits join their group in their cell;
-        12. ``control``: control of cells, jihadist governance and sieges;
-        13. ``politics``: accord adherence, junta approval, people in need;
-        14. ``outcomes``: the month's row of every outcome.
+        12. ``recruitment``: recruits join their group in their cell;
+        13. ``militias``: each community's memory of the month's attacks on it, then its
+            militia mobilises or demobilises towards its target (:meth:`Militias.mobilise_month`);
+        14. ``control``: control of cells, jihadist governance and sieges;
+        15. ``politics``: accord adherence, junta approval, people in need;
+        16. ``outcomes``: the month's row of every outcome.
 
         With ``phase_seconds`` set to a dict, the wall time of each phase is added to it.
         """
@@ -470,6 +480,29 @@ class MaliModel(mesa.Model):
             situation, self.forces, self.streams["violence"], self._violence, self.events
         )
 
+    def _militia_violence(self) -> None:
+        """Phase ``militia_violence`` (:meth:`Militias.violence`)."""
+        self.militias.violence(
+            self.situation(), self.forces, self.civilians, self.streams["militia"],
+            self._violence, self.events,
+        )  # fmt: skip
+
+    def _mobilise_militias(self) -> None:
+        """Phase ``militias``: attack memory and mobilisation (:meth:`Militias.mobilise_month`).
+
+        The attacks are the month's killings of each community's people by those it resents
+        (:func:`militias.attacks_suffered`); recruits leave the civilian agents of the community
+        and demobilised fighters return to them (people conserved).
+        """
+        n = self.grid.n_cells
+        people = community_people(self.civilians, n)
+        shares = people / np.maximum(people.sum(axis=0), 1.0)
+        reach = self.militias.reach(self.month, self.params)
+        attacks = attacks_suffered(self._violence, shares, reach)
+        self.militias.mobilise_month(
+            self.civilians, self.month, self.params, attacks, people=people, reach=reach
+        )
+
     def _civilian_step(self) -> None:
         """Phase ``civilians``: the violence index, then :meth:`CivilianPopulation.step`."""
         violence = self._violence
@@ -583,6 +616,8 @@ class MaliModel(mesa.Model):
             "refugees_new": outputs.flows.refugees_new,
             "refugee_returns": outputs.flows.refugee_returns,
             "returnees": outputs.returnees,
+            "civilian_fatalities_militia": killed[4].astype(float),
+            "fighters_militia": self.militias.fighters.sum(axis=0),
         }
         data.update(control_shares(self.grid.region, self.control, outputs.population))
         self.recorder.record(self.grid.region, data)
@@ -651,8 +686,10 @@ PHASE_TABLE: tuple[tuple[str, Callable[[MaliModel], None]], ...] = (
     ("clashes", MaliModel._clashes),
     ("explosives", MaliModel._explosives),
     ("violence", MaliModel._one_sided_violence),
+    ("militia_violence", MaliModel._militia_violence),
     ("civilians", MaliModel._civilian_step),
     ("recruitment", MaliModel._recruitment),
+    ("militias", MaliModel._mobilise_militias),
     ("control", MaliModel._update_control),
     ("politics", MaliModel._update_politics),
     ("outcomes", MaliModel._record),

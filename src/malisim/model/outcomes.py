@@ -130,6 +130,12 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("returnees", "people",
             "People back home after displacement or refuge (by region of return; they stop "
             "counting if they flee again).", "end", label="returnees"),
+    Outcome("civilian_fatalities_militia", "people/month",
+            "Civilians killed by communal militias (Dan Na Ambassagou, Dozo hunters, Fulani "
+            "self-defence groups).", "total", label="civilian deaths by militias"),
+    Outcome("fighters_militia", "fighters",
+            "Communal militia fighters (Dan Na Ambassagou, Dozo, Fulani self-defence groups).",
+            "end", label="militia fighters"),
 )  # fmt: skip
 OUTCOME_NAMES: tuple[str, ...] = tuple(o.name for o in OUTCOMES)
 OUTCOME_INDEX: dict[str, int] = {name: i for i, name in enumerate(OUTCOME_NAMES)}

@@ -953,6 +953,100 @@ class Parameters(BaseModel):
         S002, "foreign",
     )  # fmt: skip
 
+    # --- communal militias (issue 18) -------------------------------------------------
+    militia_memory_decay: float = param(
+        0.3, 0.05, 0.8, "share per month",
+        "Share of a community's memory of attacks suffered that fades each month "
+        "(militias.attack_memory).",
+        ASSUMPTION + " (grievances over a massacre drive mobilisation for a few months; 0.05-0.8)",
+        "combat",
+    )  # fmt: skip
+    militia_base_mobilisation: float = param(
+        0.1, 0.0, 0.5, "share of the pool",
+        "Share of a community's fighting-age pool its militia keeps under arms without grievance, "
+        "attacks or state backing (militias.mobilisation_target).",
+        ASSUMPTION + " (self-defence groups keep a small standing core; 0-0.5)",
+        "combat",
+    )  # fmt: skip
+    militia_grievance_weight: float = param(
+        1.0, 0.0, 5.0, "per unit grievance",
+        "Rise of the militia's mobilisation target per unit of mean communal grievance "
+        "(militias.mobilisation_target).",
+        ASSUMPTION + " (communal grievance drives self-defence mobilisation; 0-5)",
+        "combat",
+    )  # fmt: skip
+    militia_attack_weight: float = param(
+        0.5, 0.0, 5.0, "per remembered attack",
+        "Rise of the militia's mobilisation target per remembered attack on its community "
+        "(militias.mobilisation_target; reprisal cycles).",
+        ASSUMPTION + " (attacks on a community raise its militia's mobilisation; 0-5)",
+        "combat",
+    )  # fmt: skip
+    militia_backing_boost: float = param(
+        1.0, 0.0, 4.0, "per unit backing",
+        "Rise of the militia's mobilisation target at full state backing "
+        "(militias.mobilisation_target).",
+        ASSUMPTION + " (tolerated or armed militias grow; 0-4)",
+        "combat",
+    )  # fmt: skip
+    militia_state_backing: float = param(
+        0.0, 0.0, 1.0, "share (0 disowned, 1 armed)",
+        "State backing of the communal militias (0: disowned, 1: armed and directed); set by the "
+        "militia_backing policy (militias.mobilisation_target).",
+        ASSUMPTION + " (CRS2020: militias 'appear to enjoy state backing or tacit support'; 0-1)",
+        "combat",
+    )  # fmt: skip
+    militia_adjust_rate: float = param(
+        0.2, 0.01, 1.0, "share per month",
+        "Share of the gap between a militia's fighters and its target closed each month "
+        "(militias.mobilise).",
+        ASSUMPTION + " (mobilisation takes a few months; 0.01-1)",
+        "combat",
+    )  # fmt: skip
+    militia_reach_km: float = param(
+        40.0, 10.0, 150.0, "km",
+        "Reach of a communal militia around its home areas: the pull on its mobilisation target "
+        "is exp(-d / reach) at distance d, with no floor (militias.Militias.reach).",
+        ASSUMPTION + " (self-defence groups hold their villages and their cercle; "
+        f"{cite('HRW2020central')}: Mopti region the epicentre; 10-150 km)",
+        "combat",
+    )  # fmt: skip
+    militia_power: float = param(
+        0.5, 0.1, 1.0, "combat power per fighter",
+        "Combat power of a militia fighter (hunting rifles and some automatic weapons) "
+        "(militias.militia_clashes).",
+        ASSUMPTION + " (less than a jihadist fighter's; 0.1-1)",
+        "combat",
+    )  # fmt: skip
+    militia_jihadist_hostility: float = param(
+        0.5, 0.0, 1.0, "share",
+        "How readily a militia and jihadists present in the same cell fight (multiplies "
+        "clash_probability; militias.militia_clashes).",
+        S004 + " (JNIM ambushed a joint convoy of army, Dan Na Ambassagou militiamen and Wagner); "
+        "value an assumption (0-1)",
+        "combat",
+    )  # fmt: skip
+    militia_attack_rate: float = param(
+        20.0, 0.0, 60.0, "attacks/month per 1,000 fighters",
+        "Attacks of a communal militia on the community it holds responsible, per 1,000 fighters "
+        "in a cell of that community only (scaled by its share of the people and MINUSMA's "
+        "shield; militias.communal_attacks). OHCHR counted 99 incidents of communal violence in "
+        "about six months of 2018, some 16 a month; the default gives about that many with the "
+        "militias' initial strength.",
+        cite("defenceWeb2018militia") + " (at least 289 civilians killed in 99 incidents, "
+        "January to early July 2018); rate per fighter an assumption (0-60)",
+        "combat",
+    )  # fmt: skip
+    militia_massacre_scale: float = param(
+        1.0, 1.0, 20.0, "civilians",
+        "Smallest toll of a militia attack on a community (the scale of the Pareto law of "
+        "massacre_tail, cut at massacre_max_size; militias.communal_attacks): a mean of about "
+        "three killed per attack at the default tail.",
+        cite("defenceWeb2018militia") + " (289 killed in 99 incidents: 2.9 per incident); "
+        f"{cite('HRW2020central')} (Ogossagou, over 150 killed, the tail)",
+        "combat",
+    )  # fmt: skip
+
     # --- attacks on MINUSMA (conflict.attacks_on_minusma) --------------------------------
     minusma_attack_rate: float = param(
         7.5, 3.0, 15.0, "attacks/month",

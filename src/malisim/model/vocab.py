@@ -47,10 +47,12 @@ class Perpetrator(IntEnum):
     FOREIGN = 1
     JIHADIST = 2
     SIGNATORY = 3
+    MILITIA = 4
 
 
-#: Names of the perpetrator families, in :class:`Perpetrator` order.
-PERPETRATOR_NAMES: tuple[str, ...] = ("state", "foreign", "jihadist", "signatory")
+#: Names of the perpetrator families, in :class:`Perpetrator` order (``militia``: the communal
+#: militias, ACLED's identity militias, inter code 4).
+PERPETRATOR_NAMES: tuple[str, ...] = ("state", "foreign", "jihadist", "signatory", "militia")
 
 
 class Family(IntEnum):

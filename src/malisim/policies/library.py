@@ -745,3 +745,67 @@ class CampHandover(Policy):
         if self.active_at(model.month):
             points = [MINUSMA_BASES[c][:2] for c in self.camps]
             model.launch_offensive_at(points, self.intensity)
+
+
+@register_policy
+class MilitiaBacking(Policy):
+    """State backing of the communal militias from a date, cut by a dissolution order.
+
+    From ``start`` the state backs the militias at ``level``; from ``dissolution`` (the order of
+    24 March 2019 dissolving Dan Na Ambassagou, the day after the Ogossagou massacre) backing
+    falls by ``dissolution_cut``: the order was partial, the militia kept its arms and
+    checkpoints. Without a dissolution date the level holds to the end of the run.
+
+    Hooks: ``month``, ``set_param`` (militia_state_backing).
+    """
+
+    policy_type = "militia_backing"
+    hooks = ("month", "set_param")
+    sources = (
+        f"{S001}: ethnic militias 'appear to enjoy state backing or tacit support'",
+        f"{cite('PeoplesDaily2019dna')}: the government dissolved Dan Na Ambassagou on "
+        "24 March 2019, the day after Ogossagou",
+        f"{cite('PressAfrik2020dna')}: officially dissolved, the militia still held checkpoints "
+        "a year later",
+        "backing level and size of the cut: assumptions",
+    )
+
+    controls: ClassVar[Mapping[str, str]] = {"militia_state_backing": "level"}
+
+    start: Month = setting(unit="month", description="First month of the backing.")
+    level: float = setting(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share",
+        description="How far the state backs the communal militias (0: disowned, 1: armed).",
+    )
+    dissolution: Month | None = setting(
+        None,
+        unit="month",
+        description="Month the state orders a militia dissolved (unset: no order).",
+    )
+    dissolution_cut: float = setting(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share of the backing",
+        description="Share of the backing withdrawn by the dissolution order (1: full "
+        "disarmament; the 2019 order was partial, an assumption).",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> MilitiaBacking:
+        _ordered(self, "start", "dissolution")
+        return self
+
+    def apply(self, model: PolicyHooks) -> None:
+        """Set the backing in force this month."""
+        m = model.month
+        if m < self.required_month("start"):
+            return
+        dissolved = self.month("dissolution")
+        level = self.level
+        if dissolved is not None and m >= dissolved:
+            level *= 1.0 - self.dissolution_cut
+        model.set_param("militia_state_backing", level)
