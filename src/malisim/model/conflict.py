@@ -20,7 +20,7 @@ random stream, removes the dead from the forces, and writes ACLED-style events:
   :func:`required_ratio`; the losers' fighters leave, :func:`withdraw_from_lost_towns`) (and
   :func:`initial_control` at the start), the countryside of a town cell decided apart from its
   town (:func:`update_countryside`, :func:`countryside_powers`, :func:`mobile_state_power`,
-  :func:`town_people`, :func:`countryside_people`), and :func:`sieges` of towns surrounded by
+  :func:`armed_presence`, :func:`countryside_people`), and :func:`sieges` of towns surrounded by
   jihadists;
 * :func:`violence_index` — the smoothed local death rate that civilians and the economy feel.
 
@@ -656,12 +656,14 @@ def control_powers(situation: Situation, forces: Belligerents) -> np.ndarray:
     (CRS2022: "State officials remain absent from much of the north and center" — present in
     the rest); it flees when another family takes the cell and returns with the state. In a
     town cell whose countryside is decided apart (:func:`update_countryside`), this is the power
-    over the town: the administration counts the town's people only (:func:`town_people`).
+    over the town, and the administration still counts the whole cell's people: the town is the
+    seat of the cercle's officials (assumption; the countryside's own contest counts them apart,
+    :func:`countryside_powers`).
     """
     p = situation.params
     powers = side_powers(forces, p)
     administration = (
-        p.administration_power * town_people(situation) / 1000.0 * situation.administration
+        p.administration_power * situation.population / 1000.0 * situation.administration
     )
     accord_zone = (situation.control == Control.SIGNATORY) & (situation.accord_adherence > 0)
     france = np.where(accord_zone, 0.0, powers["france"])
@@ -684,18 +686,6 @@ def authority(control: np.ndarray, power: np.ndarray) -> np.ndarray:
         Family index per cell.
     """
     return np.where(control == Control.CONTESTED, np.argmax(power, axis=0), control).astype(np.intp)
-
-
-def town_people(situation: Situation) -> np.ndarray:
-    """People governed by each cell's control code.
-
-    The town's people in a town cell whose countryside is decided apart
-    (``situation.town_share`` given), all the cell's people elsewhere.
-    """
-    if situation.town_share is None:
-        return situation.population
-    share = np.where(situation.town_cells, situation.town_share, 1.0)
-    return situation.population * share
 
 
 def countryside_people(situation: Situation) -> np.ndarray:
@@ -945,7 +935,7 @@ def update_control(
     new = np.where(top >= p.control_dominance * np.maximum(second, 1e-9), leader,
                    Control.CONTESTED)  # fmt: skip
     old = situation.control
-    new = np.where(top < control_threshold(p, town_people(situation)), old, new)
+    new = np.where(top < control_threshold(p, situation.population), old, new)
     defended = defended_towns(situation, forces)
     kept = garrison_holds(situation, power, defended)
     new = np.where(kept, old, new).astype(np.int8)
@@ -988,7 +978,7 @@ def initial_control(situation: Situation, forces: Belligerents) -> np.ndarray:
     top, second = order[-1], order[-2]
     leader = np.argmax(power, axis=0)
     held = top >= p.control_dominance * np.maximum(second, 1e-9)
-    strong = top >= control_threshold(p, town_people(situation))
+    strong = top >= control_threshold(p, situation.population)
     return np.where(
         strong & held, leader, np.where(strong, Control.CONTESTED, situation.control)
     ).astype(np.int8)
@@ -1003,7 +993,7 @@ def jihadist_offensives(situation: Situation, forces: Belligerents) -> None:
     p = situation.params
     air_level = france_air_level(forces.france, p)
     air_cover = p.air_deterrence * air_level * situation.france_reach
-    threshold = control_threshold(p, town_people(situation))
+    threshold = control_threshold(p, situation.population)
     defended = defended_towns(situation, forces)
     for group, row in ((forces.jnim, Control.JNIM), (forces.is_sahel, Control.IS_SAHEL)):
         power = control_powers(situation, forces)
@@ -1091,7 +1081,6 @@ __all__ = [
     "sieges",
     "state_actor",
     "strikes",
-    "town_people",
     "update_control",
     "update_countryside",
     "violence_index",
