@@ -371,3 +371,19 @@ def test_control_shares_conserve_people_in_every_region_and_month(mopti):
         # the town and countryside parts of a cell add up to its people: shares sum to one
         # (to float rounding)
         np.testing.assert_allclose(total.to_numpy(), 1.0, atol=1e-9)
+
+
+def test_the_model_counts_the_town_share_under_the_town_and_the_rest_under_the_countryside():
+    with build_model(historical(), SEEDS[0]) as model:
+        while model.month < parse_month("2022-06"):
+            model.step()
+        pop = model.cell_population
+        town = np.where(model.town_cells, model.town_share, 1.0)
+        held = pop * town * (model.control == Control.STATE) + pop * (1.0 - town) * (
+            model.countryside_control == Control.STATE
+        )
+        # the indicator the policies read is the population-weighted sum of the two parts
+        assert model.indicator("control_state") == pytest.approx(held.sum() / pop.sum())
+        # a town cell's town is the smaller part of its people (the town share is a floor of
+        # 0.2 and rarely much more)
+        assert np.median(model.town_share[model.town_cells]) < 0.5

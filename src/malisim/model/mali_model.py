@@ -136,6 +136,8 @@ class MaliModel(mesa.Model):
         self.town_share = np.where(
             self.town_cells, town_share(self.grid, grid_pop, self.base_parameters), 0.0
         )
+        #: share of each cell's people in the countryside controlled apart from its town
+        self.countryside_share = np.where(self.town_cells, 1.0 - self.town_share, 0.0)
         self.cell_population = np.bincount(
             self.civilians.cell, weights=self.civilians.weight, minlength=n
         ).astype(float)
@@ -315,7 +317,7 @@ class MaliModel(mesa.Model):
             return float(sum(self._civilian_deaths_history[-12:]))
         pop = self.cell_population
         shares = control_shares(
-            self.grid.region, self.control, pop, self.town_share, self.countryside_control
+            self.grid.region, self.control, pop, self.countryside_share, self.countryside_control
         )
         if name == "control_state":
             return shares["control_state"][1] if pop.sum() > 0 else 0.0
@@ -618,7 +620,7 @@ class MaliModel(mesa.Model):
                 self.grid.region,
                 self.control,
                 outputs.population,
-                self.town_share,
+                self.countryside_share,
                 self.countryside_control,
             )
         )
