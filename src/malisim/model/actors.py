@@ -211,9 +211,9 @@ def expansion_deterrence(
     ``1 / (1 + (power / expansion_state_power_scale) ** 2)``. Where the countryside of a town
     cell is decided apart (``situation.town_share`` and ``mobile_power`` given), the garrison
     deters only the town: the factor is the town share times the factor of all the state's
-    power plus the countryside share times the factor of its mobile forces alone (CRS2022: the
-    state confined to the towns; ICG2023: the 2022 operations "failed to challenge jihadist
-    control of rural areas").
+    power plus the countryside share times the factor of its mobile forces alone (CRS2022:
+    "State officials remain absent from much of the north and center"; ICG2023: the 2022
+    operations "failed to permanently challenge jihadists' control of rural areas").
 
     Args:
         situation: The cells this phase (town cells and shares, parameters).

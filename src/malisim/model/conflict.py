@@ -698,10 +698,11 @@ def countryside_people(situation: Situation) -> np.ndarray:
 def mobile_state_power(forces: Belligerents, p: Parameters) -> np.ndarray:
     """State-side combat power per cell outside the garrisons: FAMa on offensive, Wagner, France.
 
-    The garrisons hold the towns and do not patrol the countryside (CRS2022: the state is
-    confined to towns, "State officials remain absent from much of the north and center");
-    the forces that operate in the countryside are the offensives, Wagner, which goes with
-    them, and the French (ICG2023: the army's 2022 operations with Wagner in the centre).
+    The garrisons hold the towns and do not patrol the countryside (CRS2022: "State officials
+    remain absent from much of the north and center"); the forces that operate in the
+    countryside are the offensives, Wagner, which goes with them, and the French (ICG2023: the
+    army's 2022 operations, with Wagner, "failed to permanently challenge jihadists' control
+    of rural areas").
     """
     powers = side_powers(forces, p)
     state = forces.state
@@ -768,8 +769,9 @@ def update_countryside(
     keeps its holder while the holder has power there; a holder with none (no forces, no
     officials) loses it, to a contested countryside, where another family operates
     (:func:`armed_presence`). No garrison rule applies: a garrison holds its town, not the
-    countryside around it (ICG2023: the army's 2022 operations "failed to challenge jihadist
-    control of rural areas"). Elsewhere the countryside is the cell (``cell_control``);
+    countryside around it (ICG2023: the army's 2022 operations "failed to permanently
+    challenge jihadists' control of rural areas"). Elsewhere the countryside is the cell
+    (``cell_control``);
     without a split (``situation.town_share`` None) this is ``cell_control``.
 
     Args:
