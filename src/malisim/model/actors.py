@@ -13,6 +13,8 @@
   :func:`assign_recruits`, the rule by which civilians who join an armed family reach its group.
 * :func:`accord_adherence_next` — the signatory groups' shared accord adherence.
 * :func:`home_pull` — the pull of a group's home areas on its fighters, falling with distance.
+* :func:`expansion_deterrence` — how the state's forces in a cell deter expanding fighters (a
+  garrison deters only its town's part of the cell).
 
 Actors hold state and the rules that are theirs alone (deployment, expansion, adherence). What
 happens *between* actors (clashes, violence, events) lives in :mod:`malisim.model.conflict`.
@@ -201,6 +203,35 @@ class State(mesa.Agent):
         self.effectiveness += p.eu_training * p.eu_training_gain / 12.0
 
 
+def expansion_deterrence(
+    situation: Situation, state_power: np.ndarray, mobile_power: np.ndarray | None = None
+) -> np.ndarray:
+    """Factor on a cell's attraction to expanding jihadist fighters from the state's forces.
+
+    ``1 / (1 + (power / expansion_state_power_scale) ** 2)``. Where the countryside of a town
+    cell is decided apart (``situation.town_share`` and ``mobile_power`` given), the garrison
+    deters only the town: the factor is the town share times the factor of all the state's
+    power plus the countryside share times the factor of its mobile forces alone (CRS2022:
+    "State officials remain absent from much of the north and center"; ICG2023: the 2022
+    operations "failed to permanently challenge jihadists' control of rural areas").
+
+    Args:
+        situation: The cells this phase (town cells and shares, parameters).
+        state_power: State-side combat power per cell.
+        mobile_power: State-side power outside the garrisons.
+
+    Returns:
+        Deterrence factor per cell, in (0, 1].
+    """
+    scale = situation.params.expansion_state_power_scale
+    full = 1.0 / (1.0 + (state_power / scale) ** 2)
+    if mobile_power is None or situation.town_share is None:
+        return full
+    town = np.where(situation.town_cells, situation.town_share, 1.0)
+    mobile = 1.0 / (1.0 + (mobile_power / scale) ** 2)
+    return town * full + (1.0 - town) * mobile
+
+
 def garrison_threat(
     situation: Situation, jihadist_fighters: np.ndarray, signatory_fighters: np.ndarray
 ) -> np.ndarray:
@@ -310,7 +341,11 @@ class JihadistGroup(mesa.Agent):
         return SIDE_NAMES[self.side]
 
     def expand(
-        self, situation: Situation, state_power: np.ndarray, support_share: np.ndarray
+        self,
+        situation: Situation,
+        state_power: np.ndarray,
+        support_share: np.ndarray,
+        mobile_power: np.ndarray | None = None,
     ) -> None:
         """Move a share of fighters into neighbouring cells where the state is weak.
 
@@ -320,12 +355,15 @@ class JihadistGroup(mesa.Agent):
         multiplied by the pull of the group's home areas (:meth:`pull`, reach ``jnim_reach_km``
         or ``is_sahel_reach_km``) and by ``1 + corridor_attraction`` on main roads and the Niger
         river (the corridors fighters move along). Each month a share ``expansion_rate`` of the
-        fighters weighs the neighbouring cells against staying.
+        fighters weighs the neighbouring cells against staying. The state's deterrence is
+        :func:`expansion_deterrence`: with ``mobile_power`` and town shares, a garrison deters
+        only its town's part of the cell.
 
         Args:
             situation: The cells this phase (violence index, neighbourhood, share in Mali).
             state_power: State-side combat power per cell.
             support_share: Share of each cell's people actively supporting this group.
+            mobile_power: State-side power outside the garrisons (None: all of it deters).
         """
         p = situation.params
         grid = situation.grid
@@ -336,7 +374,7 @@ class JihadistGroup(mesa.Agent):
             p.expansion_base_attraction
             + support_share
             + p.expansion_conflict_attraction * local_conflict
-        ) / (1.0 + (state_power / p.expansion_state_power_scale) ** 2)
+        ) * expansion_deterrence(situation, state_power, mobile_power)
         corridor = 1.0 + p.corridor_attraction * (grid.road | grid.river)
         attraction = attraction * grid.share_in_mali * corridor * self.pull(situation.month, p)
         # a fighter weighs the neighbouring cells against staying where it is

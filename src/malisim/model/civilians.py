@@ -1264,6 +1264,20 @@ def _allocate(population: np.ndarray, n_agents: int) -> np.ndarray:
     return counts
 
 
+def town_share(grid: MaliGrid, pop: np.ndarray, params: Parameters) -> np.ndarray:
+    """Share of each cell's people living in towns (the rule agents' livelihoods are drawn by).
+
+    Args:
+        grid: The grid (main towns, share inside Mali).
+        pop: People per cell.
+        params: The parameters (``town_*``).
+
+    Returns:
+        Town share per cell, 0-1.
+    """
+    return _town_share(grid, pop, params)
+
+
 def _town_share(grid: MaliGrid, pop: np.ndarray, params: Parameters) -> np.ndarray:
     """Share of each cell's people living in towns (cells holding a main town are urban-ish).
 

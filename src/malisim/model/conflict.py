@@ -18,7 +18,10 @@ random stream, removes the dead from the forces, and writes ACLED-style events:
 * :func:`update_control` — who controls each cell after the month's fighting, with
   :func:`garrison_holds` (defended towns kept unless overrun, :func:`defended_towns`,
   :func:`required_ratio`; the losers' fighters leave, :func:`withdraw_from_lost_towns`) (and
-  :func:`initial_control` at the start), and :func:`sieges` of towns surrounded by jihadists;
+  :func:`initial_control` at the start), the countryside of a town cell decided apart from its
+  town (:func:`update_countryside`, :func:`countryside_powers`, :func:`mobile_state_power`,
+  :func:`armed_presence`, :func:`countryside_people`), and :func:`sieges` of towns surrounded by
+  jihadists;
 * :func:`violence_index` — the smoothed local death rate that civilians and the economy feel.
 
 The rules read the month's :class:`~malisim.model.situation.Situation` (people, control,
@@ -682,7 +685,11 @@ def control_powers(situation: Situation, forces: Belligerents) -> np.ndarray:
     control territory. Where the state administers a cell (prefects,
     gendarmes, services), that administration counts too, in proportion to the people there
     (CRS2022: "State officials remain absent from much of the north and center" — present in
-    the rest); it flees when another family takes the cell and returns with the state.
+    the rest); it flees when another family takes the cell and returns with the state. In a
+    town cell whose countryside is decided apart (:func:`update_countryside`), this is the power
+    over the town, and the administration still counts the whole cell's people: the town is the
+    seat of the cercle's officials (assumption; the countryside's own contest counts them apart,
+    :func:`countryside_powers`).
     """
     p = situation.params
     powers = side_powers(forces, p)
@@ -710,6 +717,124 @@ def authority(control: np.ndarray, power: np.ndarray) -> np.ndarray:
         Family index per cell.
     """
     return np.where(control == Control.CONTESTED, np.argmax(power, axis=0), control).astype(np.intp)
+
+
+def countryside_people(situation: Situation) -> np.ndarray:
+    """People of each town cell living outside its town (0 elsewhere, or without a split)."""
+    if situation.town_share is None:
+        return np.zeros_like(situation.population)
+    return situation.population * np.where(situation.town_cells, 1.0 - situation.town_share, 0.0)
+
+
+def mobile_state_power(forces: Belligerents, p: Parameters) -> np.ndarray:
+    """State-side combat power per cell outside the garrisons: FAMa on offensive, Wagner, France.
+
+    The garrisons hold the towns and do not patrol the countryside (CRS2022: "State officials
+    remain absent from much of the north and center"); the forces that operate in the
+    countryside are the offensives, Wagner, which goes with them, and the French (ICG2023: the
+    army's 2022 operations, with Wagner, "failed to permanently challenge jihadists' control
+    of rural areas").
+    """
+    powers = side_powers(forces, p)
+    state = forces.state
+    total = state.forces
+    offensive_share = np.divide(state.offensive, total, out=np.zeros_like(total), where=total > 0)
+    return powers["fama"] * offensive_share + powers["wagner"] + powers["france"]
+
+
+def armed_presence(forces: Belligerents, p: Parameters) -> np.ndarray:
+    """``(4, n_cells)`` whether each family operates in each cell with armed persons.
+
+    An armed group operates where it has at least ``presence_min_armed`` fighters (as for
+    recruitment, :func:`~malisim.model.civilians.present_families`), the state wherever it
+    has forces.
+    """
+    presence = forces.presence_by_family()
+    operates = presence >= p.presence_min_armed
+    operates[0] = presence[0] > 0
+    return operates
+
+
+def countryside_powers(situation: Situation, forces: Belligerents) -> np.ndarray:
+    """Return ``(4, n_cells)`` power of each family over the countryside of the town cells.
+
+    Whoever operates there contests it: the armed groups' fighters in the cell and the state's
+    mobile forces (:func:`mobile_state_power`), not its garrison. The state's administration
+    (``administration_power`` per 1,000 countryside inhabitants) counts only where no armed
+    group operates (:func:`armed_presence`): the state's officials are absent where the armed
+    groups are (CRS2020: "Malian state actors are absent from much of the north and,
+    increasingly, the center"; ICG2023watch: militants "have gone rural to capitalise on local
+    conflicts and the absence of the State") and return where none is. As in
+    :func:`control_powers`, France does not count in a countryside the signatories hold while
+    the accord holds.
+    """
+    p = situation.params
+    if situation.countryside_control is None:
+        raise ValueError("countryside_powers needs situation.countryside_control")
+    countryside = situation.countryside_control
+    powers = side_powers(forces, p)
+    unarmed = ~armed_presence(forces, p)[1:].any(axis=0)
+    administration = p.administration_power * countryside_people(situation) / 1000.0 * unarmed
+    accord_zone = (countryside == Control.SIGNATORY) & (situation.accord_adherence > 0)
+    mobile = mobile_state_power(forces, p) - np.where(accord_zone, powers["france"], 0.0)
+    return np.vstack(
+        [
+            mobile + administration,
+            powers["jnim"],
+            powers["is_sahel"],
+            powers["cma"] + powers["platform"],
+        ]
+    )
+
+
+def update_countryside(
+    situation: Situation, forces: Belligerents, cell_control: np.ndarray
+) -> np.ndarray:
+    """Control of the countryside of each cell after the month's fighting.
+
+    In a town cell the countryside is decided apart from the town, by the rule of
+    :func:`update_control` on the countryside's powers (:func:`countryside_powers`) and
+    people: a family dominating by ``control_dominance`` and reaching
+    :func:`control_threshold` for the countryside's people holds it, one reaching the
+    threshold without dominating leaves it contested. Below the threshold the countryside
+    keeps its holder while the holder has power there; a holder with none (no forces, no
+    officials) loses it, to a contested countryside, where another family operates
+    (:func:`armed_presence`). No garrison rule applies: a garrison holds its town, not the
+    countryside around it (ICG2023: the army's 2022 operations "failed to permanently
+    challenge jihadists' control of rural areas"). Elsewhere the countryside is the cell
+    (``cell_control``);
+    without a split (``situation.town_share`` None) this is ``cell_control``.
+
+    Args:
+        situation: The cells this phase (countryside control before the change, town shares).
+        forces: The armed actors.
+        cell_control: Control code per cell after :func:`update_control`.
+
+    Returns:
+        Countryside control code per cell.
+    """
+    if situation.town_share is None or situation.countryside_control is None:
+        return cell_control.copy()
+    p = situation.params
+    old = situation.countryside_control
+    n = old.size
+    power = countryside_powers(situation, forces)
+    order = np.sort(power, axis=0)
+    top, second = order[-1], order[-2]
+    leader = np.argmax(power, axis=0)
+    new = np.where(top >= p.control_dominance * np.maximum(second, 1e-9), leader,
+                   Control.CONTESTED)  # fmt: skip
+    # below the threshold the holder keeps it, unless it has no power there and others operate
+    held = old != Control.CONTESTED
+    holder = np.where(held, old, 0).astype(np.intp)
+    holder_power = np.where(held, power[holder, np.arange(n)], 0.0)
+    operates = armed_presence(forces, p)
+    others = np.where(np.arange(operates.shape[0])[:, None] == holder[None, :], False, operates)
+    lapsed = held & (holder_power <= 0.0) & others.any(axis=0)
+    below = np.where(lapsed, Control.CONTESTED, old)
+    threshold = control_threshold(p, countryside_people(situation))
+    new = np.where(top < threshold, below, new)
+    return np.where(situation.town_cells, new, cell_control).astype(np.int8)
 
 
 def control_threshold(p: Parameters, population: np.ndarray) -> np.ndarray:
@@ -963,10 +1088,13 @@ __all__ = [
     "ControlChange",
     "MonthlyViolence",
     "Side",
+    "armed_presence",
     "authority",
     "clashes",
     "control_powers",
     "control_threshold",
+    "countryside_people",
+    "countryside_powers",
     "defended_towns",
     "desertion",
     "explosives",
@@ -977,6 +1105,7 @@ __all__ = [
     "initial_control",
     "jihadist_offensives",
     "jihadist_rivalry",
+    "mobile_state_power",
     "one_sided_violence",
     "operation_massacres",
     "protection",
@@ -986,6 +1115,7 @@ __all__ = [
     "state_actor",
     "strikes",
     "update_control",
+    "update_countryside",
     "violence_index",
     "wagner_leads",
     "withdraw_from_lost_towns",

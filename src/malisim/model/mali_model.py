@@ -50,7 +50,12 @@ from malisim.model.actors import (
     assign_recruits,
     home_pull,
 )
-from malisim.model.civilians import CellSignals, CivilianOutputs, CivilianPopulation
+from malisim.model.civilians import (
+    CellSignals,
+    CivilianOutputs,
+    CivilianPopulation,
+    town_share,
+)
 from malisim.model.conflict import MonthlyViolence
 from malisim.model.economy import Economy, national_violence
 from malisim.model.events import EventLog
@@ -132,6 +137,15 @@ class MaliModel(mesa.Model):
             self.civilians, self.start_month, p, np.zeros(3), adjust_fully=True
         )
         self.town_cells = initial.town_cells(self.grid)
+        # share of each town cell's people living in its town (the rule civilians' livelihoods
+        # are drawn by), 0 elsewhere: a garrison holds the town, the countryside is apart
+        grid_pop = np.asarray(self.grid.population, dtype=np.float64)
+        grid_pop = grid_pop / grid_pop.sum() * total_people
+        self.town_share = np.where(
+            self.town_cells, town_share(self.grid, grid_pop, self.base_parameters), 0.0
+        )
+        #: share of each cell's people in the countryside controlled apart from its town
+        self.countryside_share = np.where(self.town_cells, 1.0 - self.town_share, 0.0)
         self.cell_population = np.bincount(
             self.civilians.cell, weights=self.civilians.weight, minlength=n
         ).astype(float)
@@ -210,10 +224,16 @@ class MaliModel(mesa.Model):
         self._deploy_partners()
         self.control = initial.default_control(self.grid)
         self.control[initial.signatory_strongholds(self.grid)] = Control.SIGNATORY
+        self.countryside_control = self.control.copy()
         self.administration = self.control == Control.STATE
         self._deploy_fama()
         self.control = conflict.initial_control(self.situation(), self.forces)
         self.administration &= self.control == Control.STATE
+        # the countryside of the town cells at the start: the same rule on the initial forces
+        self.countryside_control = self.control.copy()
+        self.countryside_control = conflict.update_countryside(
+            self.situation(), self.forces, self.control
+        )
 
         self.recorder = OutcomeRecorder(self.end_month - self.start_month + 1, self.start_month)
         self.phase_seconds: dict[str, float] | None = None
@@ -302,12 +322,15 @@ class MaliModel(mesa.Model):
         if name == "civilian_fatalities_12m":
             return float(sum(self._civilian_deaths_history[-12:]))
         pop = self.cell_population
-        total = max(pop.sum(), 1.0)
+        shares = control_shares(
+            self.grid.region, self.control, pop, self.countryside_share, self.countryside_control
+        )
         if name == "control_state":
-            return float(pop[self.control == Control.STATE].sum() / total)
+            return shares["control_state"][1] if pop.sum() > 0 else 0.0
         if name == "control_jihadist":
-            held = (self.control == Control.JNIM) | (self.control == Control.IS_SAHEL)
-            return float(pop[held].sum() / total)
+            if pop.sum() <= 0:
+                return 0.0
+            return shares["control_jnim"][1] + shares["control_is_sahel"][1]
         raise KeyError(f"unknown indicator {name!r}")
 
     # ------------------------------------------------------------------ what the rules read
@@ -333,6 +356,8 @@ class MaliModel(mesa.Model):
             town_cells=self.town_cells,
             sanctuary_cells=self.sanctuary_cells,
             france_reach=self.france_reach,
+            town_share=self.town_share,
+            countryside_control=self.countryside_control,
         )
 
     # ------------------------------------------------------------------ the month
@@ -436,8 +461,9 @@ class MaliModel(mesa.Model):
         p = self.params
         situation = self.situation()
         state_power = conflict.side_powers(self.forces, p)["state"]
-        self.jnim.expand(situation, state_power, self.support_share[1])
-        self.is_sahel.expand(situation, state_power, self.support_share[2])
+        mobile = conflict.mobile_state_power(self.forces, p)
+        self.jnim.expand(situation, state_power, self.support_share[1], mobile)
+        self.is_sahel.expand(situation, state_power, self.support_share[2], mobile)
         conflict.jihadist_offensives(situation, self.forces)
         conflict.desertion((self.jnim, self.is_sahel, self.cma, self.platform), p.desertion_rate)
         # fighters from Niger (IS Sahel) and Burkina Faso (JNIM)
@@ -552,8 +578,13 @@ class MaliModel(mesa.Model):
     def _update_control(self) -> None:
         """Phase ``control``: control of cells, jihadist governance, sieges."""
         p = self.params
+        situation = self.situation()
         change = conflict.update_control(
-            self.situation(), self.forces, self._violence.battles, self.events
+            situation, self.forces, self._violence.battles, self.events
+        )
+        # the countryside of the town cells, decided by whoever operates there (not the garrison)
+        self.countryside_control = conflict.update_countryside(
+            situation, self.forces, change.control
         )
         self.control, self.administration = change.control, change.administration
         self.jnim.govern(self.control == Control.JNIM, p)
@@ -619,7 +650,15 @@ class MaliModel(mesa.Model):
             "civilian_fatalities_militia": killed[4].astype(float),
             "fighters_militia": self.militias.fighters.sum(axis=0),
         }
-        data.update(control_shares(self.grid.region, self.control, outputs.population))
+        data.update(
+            control_shares(
+                self.grid.region,
+                self.control,
+                outputs.population,
+                self.countryside_share,
+                self.countryside_control,
+            )
+        )
         self.recorder.record(self.grid.region, data)
 
     # ------------------------------------------------------------------ running and read-outs

@@ -289,14 +289,25 @@ class OutcomeRecorder:
 
 
 def control_shares(
-    region: np.ndarray, control: np.ndarray, population: np.ndarray
+    region: np.ndarray,
+    control: np.ndarray,
+    population: np.ndarray,
+    countryside_share: np.ndarray | None = None,
+    countryside_control: np.ndarray | None = None,
 ) -> dict[str, tuple[np.ndarray, float]]:
     """Population shares of each control category, per region and national.
 
+    Where a town cell's countryside is controlled apart from its town, its people count in two
+    parts: the town's people under the cell's control, the countryside's under the
+    countryside's (a garrison holds its town, not the countryside around it).
+
     Args:
         region: Region code of each cell.
-        control: Control code of each cell.
+        control: Control code of each cell (of its town, in a town cell).
         population: People present per cell.
+        countryside_share: Share of each cell's people living in the countryside controlled
+            apart (0 where the cell is one unit; None: every cell is one unit).
+        countryside_control: Control code of that countryside per cell.
 
     Returns:
         Outcome name -> ``(share per region, national share)``; NaN where nobody lives.
@@ -308,8 +319,13 @@ def control_shares(
     names = {Control.STATE: "control_state", Control.JNIM: "control_jnim",
              Control.IS_SAHEL: "control_is_sahel", Control.SIGNATORY: "control_signatory",
              Control.CONTESTED: "control_contested"}  # fmt: skip
+    if countryside_share is None or countryside_control is None:
+        countryside_share = np.zeros_like(population)
+        countryside_control = control
+    rural = population * countryside_share
+    town = population - rural
     for ctrl, name in names.items():
-        w = population * (control == ctrl)
+        w = town * (control == ctrl) + rural * (countryside_control == ctrl)
         by_region = np.bincount(region, weights=w, minlength=n_regions)
         with np.errstate(invalid="ignore", divide="ignore"):
             shares = np.where(pop_region > 0, by_region / pop_region, np.nan)

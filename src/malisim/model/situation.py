@@ -40,6 +40,10 @@ class Situation:
         town_cells: Cells with a town.
         sanctuary_cells: Cells on the Niger and Burkina Faso borders (jihadist sanctuary).
         france_reach: 1 in cells French strikes reach from the bases, 0 elsewhere.
+        town_share: Share of each town cell's people living in its town (0 in cells without a
+            town; None: a town cell is one unit, its holder holds all its people).
+        countryside_control: Control code of the countryside of each town cell (the control
+            of the cell elsewhere; None with ``town_share`` None).
     """
 
     month: int
@@ -57,3 +61,5 @@ class Situation:
     town_cells: np.ndarray
     sanctuary_cells: np.ndarray
     france_reach: np.ndarray
+    town_share: np.ndarray | None = None
+    countryside_control: np.ndarray | None = None
