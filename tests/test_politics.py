@@ -85,9 +85,14 @@ def test_sanctions_raise_approval_while_in_force_and_the_rally_fades():
         # without the rally, sanctions only cost approval (the economy); the security term
         # differs a little between the runs (hardship moves violence), hence 0.005
         assert (plain.loc[window] <= off.loc[window] + 0.005).all()
-        # after they end the rally fades: a year on, the gain is under half its peak
-        later = on.loc["2023-06-01"] - off.loc["2023-06-01"]
-        assert later < gain.max() / 2, (seed, later, gain.max())
+        # after they end the rally fades: a year on, the rally's part (sanctions with the rally
+        # against the same sanctions without it, so the economy is the same in both) is under
+        # half its peak. Against the no-sanctions twin the trajectories drift apart over the
+        # following year (violence differs), which moved the gap by up to 0.07 (measured, seed
+        # 11), so the fade is measured on the rally's part alone
+        rally_part = on - plain
+        later = rally_part.loc["2023-06-01"]
+        assert later < rally_part.loc[window].max() / 2, (seed, later, rally_part.max())
 
 
 def test_ecowas_exit_is_no_foreign_pressure():
