@@ -97,6 +97,27 @@ def format_value(v: float) -> str:
     return f"{v:.2f}"
 
 
+@functools.lru_cache(maxsize=256)
+def _marker_lines(
+    markers: tuple[Marker, ...], xa: float, xb: float, left: float, pw: float, top: float, ph: float
+) -> str:
+    """The markers inside ``[xa, xb]`` as dashed vertical lines with their hover text.
+
+    Cached: the same markers are drawn on the same axes at every redraw of a run.
+    """
+    out = []
+    for m in markers:
+        if not xa <= m.x <= xb:
+            continue
+        xx = left + (m.x - xa) / (xb - xa) * pw
+        out.append(
+            f'<line x1="{xx:.1f}" y1="{top}" x2="{xx:.1f}" y2="{top + ph}" class="marker" '
+            'stroke="#8a5a00" stroke-width="0.9" stroke-dasharray="2 2">'
+            f"<title>{_escaped(month_of(m.x))}: {_escaped(m.text)}</title></line>"
+        )
+    return "".join(out)
+
+
 @functools.lru_cache(maxsize=1024)
 def _escaped(text: str) -> str:
     """:func:`escape` of a text drawn on every redraw (marker texts, month names), cached."""
@@ -125,6 +146,15 @@ def format_tick(v: float, step: float) -> str:
         return f"{v:.0f}"
     decimals = max(0, -math.floor(math.log10(step)) + (0 if step * 10 % 1 == 0 else 1))
     return f"{v:.{min(decimals, 3)}f}"
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    """``values`` as floats, NaN as 0 and infinities as the largest floats (``nan_to_num``).
+
+    When all are finite (the common case) the values are returned as they are, not copied.
+    """
+    y = np.asarray(values, dtype=float)
+    return y if np.isfinite(y).all() else np.nan_to_num(y)
 
 
 def _fmt_points(xs: np.ndarray, ys: np.ndarray) -> str:
@@ -205,14 +235,14 @@ def chart_svg(
     values = []
     for s in series:
         sx = x if s.x is None else np.asarray(s.x, dtype=float)
-        y = np.nan_to_num(np.asarray(s.y, dtype=float))
+        y = _finite(s.y)
         if s.kind == "area":
             base = stacked.copy()
             stacked = stacked + y
             drawn.append((s, sx, stacked.copy(), base))
             values.append(stacked)
         elif s.kind == "band":
-            y2 = np.nan_to_num(np.asarray(s.y2, dtype=float))
+            y2 = _finite(s.y2)
             drawn.append((s, sx, y2, y))
             values += [y, y2]
         else:
@@ -252,19 +282,18 @@ def chart_svg(
     ]
     out += legend
     # grid and axes
-    for t in ticks:
-        yy = float(py(t))
+    for t, yy in zip(ticks.tolist(), py(ticks).tolist(), strict=True):
         out.append(
             f'<line x1="{left}" y1="{yy:.1f}" x2="{left + pw}" y2="{yy:.1f}" stroke="#e3e3e3"/>'
         )
         out.append(
             f'<text x="{left - 3}" y="{yy + 3:.1f}" font-size="9" text-anchor="end" '
-            f'fill="#555">{format_tick(float(t), step)}</text>'
+            f'fill="#555">{format_tick(t, step)}</text>'
         )
     years = np.arange(math.ceil(xa), math.floor(xb) + 1)
     every = 2 if years.size > 6 else 1
-    for yr in years[::every]:
-        xx = float(px(yr))
+    shown_years = years[::every]
+    for yr, xx in zip(shown_years.tolist(), px(shown_years).tolist(), strict=True):
         if xx > left + pw - 6:
             continue
         out.append(
@@ -304,15 +333,8 @@ def chart_svg(
                 f'stroke-width="{s.width}" stroke-linejoin="round"{dash}/>'
             )
     out.append("</g>")
-    for m in markers:
-        if not xa <= m.x <= xb:
-            continue
-        xx = left + (m.x - xa) / (xb - xa) * pw
-        out.append(
-            f'<line x1="{xx:.1f}" y1="{top}" x2="{xx:.1f}" y2="{top + ph}" class="marker" '
-            'stroke="#8a5a00" stroke-width="0.9" stroke-dasharray="2 2">'
-            f"<title>{_escaped(month_of(m.x))}: {_escaped(m.text)}</title></line>"
-        )
+    if markers:
+        out.append(_marker_lines(tuple(markers), xa, xb, left, pw, top, ph))
     if hover and x.size:
         out.append(_hover_columns(x, series, px, top, ph, markers, name))
     out.append("</svg>")
@@ -371,7 +393,10 @@ def _hover_titles(
     texts: list[list[str]] = [[_month_name(round(v * 12.0)) for v in x.tolist()]]
     if markers and n:
         policy = [""] * n
+        lo, hi = float(x.min()) - 1e-6, float(x.max()) + 1e-6
         for m in markers:
+            if not lo <= m.x <= hi:  # no month of these columns is the marker's
+                continue
             i = int(np.argmin(np.abs(x - m.x)))
             if abs(float(x[i]) - m.x) < 1e-6:
                 line = f"policy: {_escaped(m.text)}"
@@ -433,10 +458,13 @@ def _hover_columns(
             and np.array_equal(old_values, values[:, :k], equal_nan=True)
         ):
             reuse = k
-    new = _hover_titles(x[reuse:], values[:, reuse:], series, markers)
-    columns = (old_columns[:reuse] if reuse else []) + list(
-        map(column.format, xs[reuse:].__sub__(half).tolist(), new)
-    )
+    if reuse == x.size:  # the same chart again
+        columns = old_columns
+    else:
+        new = _hover_titles(x[reuse:], values[:, reuse:], series, markers)
+        columns = (old_columns[:reuse] if reuse else []) + list(
+            map(column.format, (xs[reuse:] - half).tolist(), new)
+        )
     if name:
         _HOVER_CACHE[name] = (key, xs.copy(), values.copy(), columns)
     return "".join(['<g class="hover" fill="#000" fill-opacity="0">', *columns, "</g>"])
