@@ -263,5 +263,13 @@ def test_civilian_deaths_by_cell_add_up_the_whole_log_as_it_grows() -> None:
             assert got.sum() == frame["fatalities_civilian"].sum()
             got[:] = -1.0  # the caller's copy: the kept sum is not changed through it
             np.testing.assert_array_equal(civilian_deaths_by_cell(model), expected)
+        # a log whose batches were replaced (same length) is summed again, not from the memo
+        batches = model.events._batches
+        last = dict(batches[-1], civ=batches[-1]["civ"] + 1)
+        batches[-1] = last
+        cells = np.concatenate([b["cell"] for b in batches])
+        civ = np.concatenate([b["civ"] for b in batches])
+        expected = np.bincount(cells, weights=civ, minlength=model.grid.n_cells)
+        np.testing.assert_array_equal(civilian_deaths_by_cell(model), expected)
     finally:
         model.release()

@@ -189,8 +189,9 @@ def _cell_style(code: int) -> tuple[str, str, str]:
     return CONTROL_COLOURS.get(code, "#ffffff"), name, escape(CONTROL_LABELS.get(code, name))
 
 
-#: Civilians killed per cell so far, by event log: (batch list, batches summed, totals).
-_DEATHS_SO_FAR: weakref.WeakKeyDictionary[object, tuple[list, int, np.ndarray]] = (
+#: Civilians killed per cell so far, by event log: (batch list, batches summed, the last batch
+#: summed, totals).
+_DEATHS_SO_FAR: weakref.WeakKeyDictionary[object, tuple[list, int, object, np.ndarray]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -205,11 +206,19 @@ def civilian_deaths_by_cell(model: MaliModel) -> np.ndarray:
     # the log only grows during a run: add the batches logged since the last call (the page
     # asks every month; summing the whole log each time grew with the run). The counts are
     # integers, so the sums are exact in any order.
+    # the memo is used only if the log is the same list, still holds the last batch summed at
+    # its place, and has not shrunk; otherwise the whole log is summed again
     try:
-        seen, done, totals = _DEATHS_SO_FAR.get(events, (None, 0, None))
+        seen, done, last, totals = _DEATHS_SO_FAR.get(events, (None, 0, None, None))
     except TypeError:  # an event log that takes no weak reference: no memo
-        seen, done, totals = None, 0, None
-    if seen is not batches or done > len(batches) or totals is None or totals.size != n:
+        seen, done, last, totals = None, 0, None, None
+    if (
+        seen is not batches
+        or done > len(batches)
+        or (done and batches[done - 1] is not last)
+        or totals is None
+        or totals.size != n
+    ):
         done, totals = 0, np.zeros(n)
     new = batches[done:]
     if new:
@@ -217,7 +226,7 @@ def civilian_deaths_by_cell(model: MaliModel) -> np.ndarray:
         civ = np.concatenate([b["civ"] for b in new])
         totals = totals + np.bincount(cells, weights=civ, minlength=n).astype(float)
     with contextlib.suppress(TypeError):
-        _DEATHS_SO_FAR[events] = (batches, len(batches), totals)
+        _DEATHS_SO_FAR[events] = (batches, len(batches), batches[-1], totals)
     return totals.copy()
 
 
