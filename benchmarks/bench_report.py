@@ -11,7 +11,13 @@ and event logs kept), or takes a results folder given with ``--results``, then t
 
 Also prints the report's size. Target (printed, never asserted in tests): the full report in
 at most 30 s on the smoke experiment.
-Run: ``python benchmarks/bench_report.py [--quick] [--results DIR]``.
+
+``--against DIR`` (another checkout, e.g. ``git worktree add /tmp/wt-old dbb97db``) times the
+three builds on this tree and on ``DIR`` alternately, each in a fresh process that runs the
+smoke experiment with its own code first (:mod:`alternate`), ``--rounds`` times, and prints the
+medians of both with the ratio, wall time and CPU time side by side.
+
+Run: ``python benchmarks/bench_report.py [--quick] [--results DIR] [--against DIR [--rounds N]]``.
 """
 
 from __future__ import annotations
@@ -23,13 +29,17 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import dataclasses  # noqa: E402
+import json  # noqa: E402
 import statistics  # noqa: E402
+import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "benchmarks") not in sys.path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
 SMOKE = ROOT / "experiments" / "smoke.yaml"
 TARGET_S = 30.0
 
@@ -51,14 +61,42 @@ def _row(label: str, values: list[float], target: float | None = None) -> None:
     print(f"  {label:<24} {med:8.2f} {top:8.2f}{mark}")
 
 
-def smoke_results(folder: Path) -> Path:
+def smoke_results(folder: Path, smoke: Path = SMOKE) -> Path:
     """Run the smoke experiment into ``folder`` (keeping event logs, as the report test does)."""
     import malisim
     from malisim.experiment import load_experiment
 
-    exp = dataclasses.replace(load_experiment(SMOKE), keep_events=True)
+    exp = dataclasses.replace(load_experiment(smoke), keep_events=True)
     out = folder / "results"
     malisim.run_experiment(exp, out, executor="local", workers=2, progress="none")
+    return out
+
+
+def child_figures(root: Path, repeats: int) -> dict[str, list[float]]:
+    """The three builds timed on the code imported (``--child`` mode): wall and CPU seconds.
+
+    The smoke experiment of ``root`` is run first with the same code (not timed), so that each
+    version reads results it wrote itself.
+    """
+    from malisim.analysis import compare
+    from malisim.report import write_report
+
+    out: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        work = Path(tmp)
+        results = smoke_results(work, root / "experiments" / "smoke.yaml")
+        report = work / "report.html"
+        builds: tuple[tuple[str, Callable[[], object]], ...] = (
+            ("report, all figures", lambda: write_report(results, report)),
+            ("report, no maps", lambda: write_report(results, report, maps=False)),
+            ("compare only", lambda: compare(results)),
+        )
+        for label, fn in builds:
+            for _ in range(repeats):
+                c0, t0 = time.process_time(), time.perf_counter()
+                fn()
+                out.setdefault(label, []).append(time.perf_counter() - t0)
+                out.setdefault(f"{label} (CPU)", []).append(time.process_time() - c0)
     return out
 
 
@@ -66,8 +104,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="one build of each instead of three")
     parser.add_argument("--results", help="a results folder (default: run the smoke experiment)")
+    parser.add_argument(
+        "--against", type=Path, metavar="DIR",
+        help="another checkout: time it and this tree alternately, in fresh processes",
+    )  # fmt: skip
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --against (default 3)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     repeats = 1 if args.quick else 3
+    if args.child:
+        print(json.dumps(child_figures(args.root, repeats)))
+        return 0
+    if args.against is not None:
+        import alternate
+
+        rounds = 1 if args.quick else args.rounds
+        print(f"== report: this tree against {args.against}, {rounds} alternate round(s) ==")
+        extra = ["--quick"] * args.quick
+        results = alternate.run_alternately(Path(__file__), args.against, rounds, extra)
+        print(alternate.format_alternate(results, args.against, unit="s", scale=1.0))
+        return 0
 
     from malisim.analysis import compare
     from malisim.report import write_report

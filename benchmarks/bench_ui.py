@@ -21,7 +21,12 @@ historical scenario, over the whole 2019-2026 run:
 
 Target (printed, never asserted in tests): render total <= 300 ms per step (median and p95).
 
-Run: ``python benchmarks/bench_ui.py [--quick] [--browser]``.
+``--against DIR`` (another checkout of the project, for example ``git worktree add /tmp/wt-old
+dbb97db``) times the step and the page click on this tree and on ``DIR`` alternately, each in a
+fresh process, ``--rounds`` times (:mod:`alternate`), and prints the medians of both with the
+ratio, wall time and CPU time side by side: how "not slower than commit X" is checked.
+
+Run: ``python benchmarks/bench_ui.py [--quick] [--browser] [--against DIR [--rounds N]]``.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -40,6 +46,8 @@ from collections.abc import Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "benchmarks") not in sys.path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
 SCENARIO = ROOT / "scenarios" / "historical.yaml"
 TARGET_MS = 300.0
 
@@ -196,14 +204,94 @@ def bench_browser(months: int) -> None:
             proc.kill()
 
 
+def child_figures(root: Path, months: int, clicks: int, seed: int) -> dict[str, list[float]]:
+    """The step's parts and the page click, timed on the code imported (``--child`` mode).
+
+    Only functions every version of the page has are called, so that another checkout
+    (``--against``) is timed the same way; the charts get the scenario's policy markers when the
+    version draws them (as its page does).
+
+    Returns:
+        Figure name -> seconds per step (wall time, and CPU time for the totals).
+    """
+    from malisim.app import render
+    from malisim.scenario import load_scenario
+    from malisim.scenario.runner import build_model
+
+    scenario_file = root / "scenarios" / "historical.yaml"
+    scenario = load_scenario(scenario_file)
+    model = build_model(scenario, seed)
+    markers = render.policy_markers(scenario) if hasattr(render, "policy_markers") else ()
+    extra = (markers,) if markers else ()
+    render.model_map_svg(model)
+    names = ("model step", "map (SVG, both overlays)", "charts", "render total", "render CPU")
+    out: dict[str, list[float]] = {name: [] for name in names}
+    for _ in range(months):
+        if not model.running:
+            break
+        c0, t0 = time.process_time(), time.perf_counter()
+        model.step()
+        t1 = time.perf_counter()
+        render.model_map_svg(model, show_deaths=True, show_displaced=True)
+        t2 = time.perf_counter()
+        history = render.national_history(model)
+        render.outcome_charts(history, model.start_month, model.end_month, *extra)
+        t3, c3 = time.perf_counter(), time.process_time()
+        for name, value in zip(names, (t1 - t0, t2 - t1, t3 - t2, t3 - t0, c3 - c0), strict=True):
+            out[name].append(value)
+    if hasattr(model, "release"):
+        model.release()
+    try:
+        import ipyvuetify as v
+        import solara
+    except ImportError:
+        return out
+    from malisim.app import page
+
+    os.environ[page.SCENARIO_ENV] = str(scenario_file)
+    _box, rc = solara.render(page.Page(), handle_error=False)
+    button = rc.find(v.Btn, children=["Step 1 month"]).widget
+    button.click()  # warm-up: the first click builds what later ones reuse
+    wall, cpu = [], []
+    for _ in range(clicks):
+        c0, t0 = time.process_time(), time.perf_counter()
+        button.click()
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    rc.close()
+    out["page click (wall)"] = wall
+    out["page click (CPU)"] = cpu
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="12 months instead of 96")
     parser.add_argument("--browser", action="store_true", help="also time it in Chromium")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--against", type=Path, metavar="DIR",
+        help="another checkout: time it and this tree alternately, in fresh processes",
+    )  # fmt: skip
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of --against (default 5)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     months = 12 if args.quick else 96
+    if args.child:
+        figures = child_figures(args.root, months, min(months, 24), args.seed)
+        print(json.dumps(figures))
+        return 0
+    if args.against is not None:
+        import alternate
+
+        rounds = 1 if args.quick else args.rounds
+        print(f"== ui: this tree against {args.against}, {rounds} alternate round(s) ==")
+        extra = ["--seed", str(args.seed)] + ["--quick"] * args.quick
+        results = alternate.run_alternately(Path(__file__), args.against, rounds, extra)
+        print(alternate.format_alternate(results, args.against))
+        return 0
     bench_render(months, args.seed)
     bench_page(min(months, 24))
     if args.browser:

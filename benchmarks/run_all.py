@@ -5,7 +5,14 @@ Benchmarks, in order:
 1. ``bench_civilians``: civilian agent updates per second at 50k, 200k and 1M agents (one core);
 2. ``bench_model``: one replicate 2019-01 -> 2026-12 with the default 50,000 agents
    (wall time, peak memory, per-phase breakdown, output writing);
-3. ``bench_epstein``: the Epstein civil-violence model on square grids (if the module exists).
+3. ``bench_epstein``: the Epstein civil-violence model on square grids (if the module exists);
+4. ``bench_ui``: one step of the page (model step, map, charts, and the click on "Step 1 month"
+   on the page rendered in-process, when Solara is installed), wall and CPU time;
+5. ``bench_report``: the HTML report of the smoke experiment (all figures, no maps, the
+   comparison alone), wall and CPU time.
+
+``bench_ui.py --against DIR`` and ``bench_report.py --against DIR`` set this tree beside another
+checkout, measured alternately (see :mod:`alternate`); ``run_all.py`` times this tree only.
 
 Usage::
 
@@ -174,10 +181,47 @@ def _epstein(quick: bool) -> tuple[str, dict[str, float]]:
     return "Epstein civil-violence model\n" + format_rows(rows), figures
 
 
+def _medians_table(
+    figures: dict[str, list[float]], unit: str, scale: float
+) -> tuple[str, dict[str, float]]:
+    """A table of median, p95 and n per figure, and the medians as history figures."""
+    import statistics
+
+    rows, out = [], {}
+    for name, values in figures.items():
+        ordered = sorted(values)
+        med = statistics.median(ordered)
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        rows.append({"figure": name, f"median {unit}": med * scale, f"p95 {unit}": p95 * scale,
+                     "n": len(values)})  # fmt: skip
+        out[f"{unit}:{name}"] = med * scale
+    return format_rows(rows), out
+
+
+def _ui(quick: bool) -> tuple[str, dict[str, float]]:
+    import bench_ui
+
+    months = 12 if quick else 96
+    figures = bench_ui.child_figures(bench_ui.ROOT, months, min(months, 24), seed=1)
+    text, out = _medians_table(figures, "ms", 1e3)
+    header = f"One step of the page, historical scenario, {months} months (per step)\n"
+    return header + text, out
+
+
+def _report(quick: bool) -> tuple[str, dict[str, float]]:
+    import bench_report
+
+    figures = bench_report.child_figures(bench_report.ROOT, repeats=1 if quick else 3)
+    text, out = _medians_table(figures, "s", 1.0)
+    return "The HTML report of the smoke experiment (per build)\n" + text, out
+
+
 BENCHMARKS: tuple[tuple[str, Callable[[bool], tuple[str, dict[str, float]]]], ...] = (
     ("civilians", _civilians),
     ("model", _model),
     ("epstein", _epstein),
+    ("ui", _ui),
+    ("report", _report),
 )
 
 

@@ -32,6 +32,10 @@ LABELS = (
     "per-phase time",
     "civilians",
     "== epstein ==",
+    "== ui ==",
+    "page click (CPU)",
+    "== report ==",
+    "report, all figures (CPU)",
     "all benchmarks ran",
     "history: no earlier record",
     "record:",
@@ -53,7 +57,7 @@ def test_run_all_quick(tmp_path: Path) -> None:
     # one JSON record per benchmark, with the commit, the mode and CPU time beside wall time
     records = {
         name: [json.loads(line) for line in (tmp_path / f"{name}.jsonl").read_text().splitlines()]
-        for name in ("civilians", "model", "epstein")
+        for name in ("civilians", "model", "epstein", "ui", "report")
     }
     assert all(len(r) == 1 for r in records.values()), records
     model = records["model"][0]

@@ -207,3 +207,69 @@ def test_zooming_in_shows_only_the_months_of_the_window() -> None:
         assert clipped == whole
     finally:
         model.release()
+
+
+def test_a_chart_redrawn_each_month_is_the_chart_drawn_afresh() -> None:
+    """The hover columns kept from the last redraw (svgchart._HOVER_CACHE) change no text."""
+    from malisim.app import svgchart
+
+    scenario = scenario_from_dict(
+        {"name": "s", "start": "2019-01", "end": "2019-12", "params": {"n_civilian_agents": 2000}}
+    )
+    model = build_model(scenario, 5)
+    markers = (Marker(2019 + 3 / 12, "a & b"), Marker(2019 + 7 / 12, "c"))
+    try:
+        for month in range(8):
+            model.step()
+            h = national_history(model)
+            redrawn = outcome_charts(h, model.start_month, model.end_month, markers)
+            if month == 4:  # another chart under the same names in between: drawn in full
+                outcome_charts(h, model.start_month, model.end_month)
+            svgchart._HOVER_CACHE.clear()
+            afresh = outcome_charts(h, model.start_month, model.end_month, markers)
+            assert redrawn == afresh
+            # and the same month again: every column comes from the last redraw
+            assert outcome_charts(h, model.start_month, model.end_month, markers) == afresh
+        # a changed value in a past month is drawn, not taken from the last redraw
+        h = {k: np.array(v, copy=True) for k, v in h.items()}
+        h["idps"][2] += 12345.0
+        changed = outcome_charts(h, model.start_month, model.end_month, markers)
+        svgchart._HOVER_CACHE.clear()
+        assert changed == outcome_charts(h, model.start_month, model.end_month, markers)
+    finally:
+        model.release()
+
+
+def test_civilian_deaths_by_cell_add_up_the_whole_log_as_it_grows() -> None:
+    """The per-cell sum kept between months equals the sum over the whole event log."""
+    from malisim.app.render import civilian_deaths_by_cell
+
+    scenario = scenario_from_dict(
+        {"name": "s", "start": "2019-01", "end": "2019-12", "params": {"n_civilian_agents": 2000}}
+    )
+    model = build_model(scenario, 7)
+    try:
+        for _ in range(6):
+            model.step()
+            frame = model.events.to_frame()
+            expected = np.zeros(model.grid.n_cells)
+            batches = model.events._batches
+            if batches:
+                cells = np.concatenate([b["cell"] for b in batches])
+                civ = np.concatenate([b["civ"] for b in batches])
+                expected = np.bincount(cells, weights=civ, minlength=model.grid.n_cells)
+            got = civilian_deaths_by_cell(model)
+            np.testing.assert_array_equal(got, expected)  # integer counts: exact
+            assert got.sum() == frame["fatalities_civilian"].sum()
+            got[:] = -1.0  # the caller's copy: the kept sum is not changed through it
+            np.testing.assert_array_equal(civilian_deaths_by_cell(model), expected)
+        # a log whose batches were replaced (same length) is summed again, not from the memo
+        batches = model.events._batches
+        last = dict(batches[-1], civ=batches[-1]["civ"] + 1)
+        batches[-1] = last
+        cells = np.concatenate([b["cell"] for b in batches])
+        civ = np.concatenate([b["civ"] for b in batches])
+        expected = np.bincount(cells, weights=civ, minlength=model.grid.n_cells)
+        np.testing.assert_array_equal(civilian_deaths_by_cell(model), expected)
+    finally:
+        model.release()

@@ -25,8 +25,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from malisim.core.lazy import lazy_names
+from malisim.core.lazy import lazy_names, light_mesa
 from malisim.core.version import __version__ as __version__
+
+# Mesa's own __init__ imports all of Mesa (SciPy, networkx, pandas among them); the model needs
+# three of its names: they are imported on first use instead (see light_mesa)
+light_mesa()
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.analysis import Comparison, compare

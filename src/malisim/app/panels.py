@@ -116,9 +116,15 @@ def ChartsPanel(
                 on_value=(wrap or _unguarded)(on_zoom, "zoom the charts"),
                 thumb_label="always",
             )
-    with solara.Div(classes=["malisim-charts"]):
-        for name, _ in CHARTS:
-            solara.HTML(tag="div", unsafe_innerHTML=charts[name], classes=[f"chart-{name}"])
+    # the six charts are one widget (each in its own <div class="chart-NAME">, as six widgets
+    # drew them): all six change every month, and each widget on the page costs its share of
+    # every step's re-render, whether it changed or not
+    solara.HTML(tag="div", unsafe_innerHTML=charts_html(charts), classes=["malisim-charts"])
+
+
+def charts_html(charts: dict[str, str]) -> str:
+    """The charts (:data:`CHARTS` order), each in a ``<div class="chart-NAME">``."""
+    return "".join(f'<div class="chart-{name}">{charts[name]}</div>' for name, _ in CHARTS)
 
 
 @solara.component

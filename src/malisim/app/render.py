@@ -17,7 +17,9 @@ browser scales it to the page.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -111,6 +113,9 @@ class _Geometry:
     towns: str
     region_names: tuple[str, ...]
     town_names: tuple[str, ...]
+    #: Each cell's ``<rect`` up to its fill colour, and its title's escaped "town, region: ".
+    cell_heads: tuple[str, ...] = ()
+    title_heads: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=8)
@@ -155,6 +160,7 @@ def _geometry(grid: MaliGrid) -> _Geometry:
                 f"{escape(name)}</text>"
             )
     region_names = tuple(REGIONS[r] for r in region)
+    town_names = tuple(str(t) for t in names)
     return _Geometry(
         x=x,
         y=y,
@@ -164,19 +170,64 @@ def _geometry(grid: MaliGrid) -> _Geometry:
         borders="".join(borders),
         towns="".join(towns),
         region_names=region_names,
-        town_names=tuple(str(t) for t in names),
+        town_names=town_names,
+        cell_heads=tuple(
+            f'<rect x="{x[i]}" y="{y[i]}" width="{s}" height="{s}" class="cell" fill="'
+            for i in range(grid.n_cells)
+        ),
+        title_heads=tuple(
+            escape(f"{town + ', ' if town else ''}{region_names[i]}: ")
+            for i, town in enumerate(town_names)
+        ),
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _cell_style(code: int) -> tuple[str, str, str]:
+    """A control code's fill colour, ``data-control`` name and escaped title label."""
+    name = CONTROL_NAMES[code] if 0 <= code < len(CONTROL_NAMES) else "unknown"
+    return CONTROL_COLOURS.get(code, "#ffffff"), name, escape(CONTROL_LABELS.get(code, name))
+
+
+#: Civilians killed per cell so far, by event log: (batch list, batches summed, the last batch
+#: summed, totals).
+_DEATHS_SO_FAR: weakref.WeakKeyDictionary[object, tuple[list, int, object, np.ndarray]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def civilian_deaths_by_cell(model: MaliModel) -> np.ndarray:
     """Civilians killed in each cell since the start of the run (from the event log)."""
-    batches = getattr(model.events, "_batches", [])
+    events = model.events
+    batches = getattr(events, "_batches", [])
     n = model.grid.n_cells
     if not batches:
         return np.zeros(n)
-    cells = np.concatenate([b["cell"] for b in batches])
-    civ = np.concatenate([b["civ"] for b in batches])
-    return np.bincount(cells, weights=civ, minlength=n).astype(float)
+    # the log only grows during a run: add the batches logged since the last call (the page
+    # asks every month; summing the whole log each time grew with the run). The counts are
+    # integers, so the sums are exact in any order.
+    # the memo is used only if the log is the same list, still holds the last batch summed at
+    # its place, and has not shrunk; otherwise the whole log is summed again
+    try:
+        seen, done, last, totals = _DEATHS_SO_FAR.get(events, (None, 0, None, None))
+    except TypeError:  # an event log that takes no weak reference: no memo
+        seen, done, last, totals = None, 0, None, None
+    if (
+        seen is not batches
+        or done > len(batches)
+        or (done and batches[done - 1] is not last)
+        or totals is None
+        or totals.size != n
+    ):
+        done, totals = 0, np.zeros(n)
+    new = batches[done:]
+    if new:
+        cells = np.concatenate([b["cell"] for b in new])
+        civ = np.concatenate([b["civ"] for b in new])
+        totals = totals + np.bincount(cells, weights=civ, minlength=n).astype(float)
+    with contextlib.suppress(TypeError):
+        _DEATHS_SO_FAR[events] = (batches, len(batches), batches[-1], totals)
+    return totals.copy()
 
 
 def displaced_by_cell(model: MaliModel) -> np.ndarray:
@@ -228,19 +279,25 @@ def map_svg(
     ]
     deaths_v = None if deaths is None else np.asarray(deaths, dtype=float)
     idps_v = None if displaced is None else np.asarray(displaced, dtype=float)
-    for i in range(grid.n_cells):
-        c = int(control[i])
-        name = CONTROL_NAMES[c] if 0 <= c < len(CONTROL_NAMES) else "unknown"
-        town = geo.town_names[i]
-        title = f"{town + ', ' if town else ''}{geo.region_names[i]}: {CONTROL_LABELS.get(c, name)}"
-        if deaths_v is not None:
-            title += f"; civilians killed {deaths_v[i]:,.0f}"
-        if idps_v is not None:
-            title += f"; displaced here {idps_v[i]:,.0f}"
+    n = grid.n_cells
+    # each cell's title: "town, region: control; civilians killed N; displaced here M" (the
+    # static parts escaped once, in the geometry; numbers need no escaping)
+    tails = [""] * n
+    if deaths_v is not None:
+        tails = [
+            f"{t}; civilians killed {v:,.0f}"
+            for t, v in zip(tails, deaths_v[:n].tolist(), strict=True)
+        ]
+    if idps_v is not None:
+        tails = [
+            f"{t}; displaced here {v:,.0f}" for t, v in zip(tails, idps_v[:n].tolist(), strict=True)
+        ]
+    for head, title, c, tail in zip(
+        geo.cell_heads, geo.title_heads, control[:n].tolist(), tails, strict=True
+    ):
+        colour, name, label = _cell_style(int(c))
         parts.append(
-            f'<rect x="{geo.x[i]}" y="{geo.y[i]}" width="{s}" height="{s}" class="cell" '
-            f'fill="{CONTROL_COLOURS.get(c, "#ffffff")}" data-control="{name}">'
-            f"<title>{escape(title)}</title></rect>"
+            f'{head}{colour}" data-control="{name}"><title>{title}{label}{tail}</title></rect>'
         )
     parts.append(f'<path d="{geo.borders}" fill="none" stroke="#222222" stroke-width="1.3"/>')
     parts.append(f'<path d="{geo.outline}" fill="none" stroke="#000000" stroke-width="2"/>')

@@ -16,6 +16,7 @@ data are exported beside the charts instead (CSV, Parquet).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -71,7 +72,16 @@ MONTHS = (
 
 def month_of(x: float) -> str:
     """The month of a decimal year (``month index / 12``) as "March 2021"."""
-    year, month0 = divmod(round(float(x) * 12.0), 12)
+    return _month_name(round(float(x) * 12.0))
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_name(index: int) -> str:
+    """A month index (``year * 12 + month - 1``) as "March 2021".
+
+    Cached: the hover columns name every month of the run at every redraw.
+    """
+    year, month0 = divmod(index, 12)
     return f"{MONTHS[month0]} {year}"
 
 
@@ -85,6 +95,33 @@ def format_value(v: float) -> str:
     if a >= 10:
         return f"{v:.1f}"
     return f"{v:.2f}"
+
+
+@functools.lru_cache(maxsize=256)
+def _marker_lines(
+    markers: tuple[Marker, ...], xa: float, xb: float, left: float, pw: float, top: float, ph: float
+) -> str:
+    """The markers inside ``[xa, xb]`` as dashed vertical lines with their hover text.
+
+    Cached: the same markers are drawn on the same axes at every redraw of a run.
+    """
+    out = []
+    for m in markers:
+        if not xa <= m.x <= xb:
+            continue
+        xx = left + (m.x - xa) / (xb - xa) * pw
+        out.append(
+            f'<line x1="{xx:.1f}" y1="{top}" x2="{xx:.1f}" y2="{top + ph}" class="marker" '
+            'stroke="#8a5a00" stroke-width="0.9" stroke-dasharray="2 2">'
+            f"<title>{_escaped(month_of(m.x))}: {_escaped(m.text)}</title></line>"
+        )
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _escaped(text: str) -> str:
+    """:func:`escape` of a text drawn on every redraw (marker texts, month names), cached."""
+    return escape(text)
 
 
 def nice_ticks(lo: float, hi: float, n: int = 4) -> np.ndarray:
@@ -111,8 +148,24 @@ def format_tick(v: float, step: float) -> str:
     return f"{v:.{min(decimals, 3)}f}"
 
 
+def _finite(values: np.ndarray) -> np.ndarray:
+    """``values`` as floats, NaN as 0 and infinities as the largest floats (``nan_to_num``).
+
+    When all are finite (the common case) the values are returned as they are, not copied.
+    """
+    y = np.asarray(values, dtype=float)
+    return y if np.isfinite(y).all() else np.nan_to_num(y)
+
+
 def _fmt_points(xs: np.ndarray, ys: np.ndarray) -> str:
-    return " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
+    """``x,y`` pairs to one decimal, space-separated.
+
+    Formatted from Python floats: a numpy scalar formats the same text several times slower.
+    """
+    xl, yl = np.asarray(xs, dtype=float).tolist(), np.asarray(ys, dtype=float).tolist()
+    if len(xl) != len(yl):
+        raise ValueError(f"{len(xl)} x values but {len(yl)} y values")
+    return " ".join(map("{:.1f},{:.1f}".format, xl, yl))
 
 
 def _legend(series: Sequence[Series], width: int) -> tuple[list[str], int]:
@@ -182,14 +235,14 @@ def chart_svg(
     values = []
     for s in series:
         sx = x if s.x is None else np.asarray(s.x, dtype=float)
-        y = np.nan_to_num(np.asarray(s.y, dtype=float))
+        y = _finite(s.y)
         if s.kind == "area":
             base = stacked.copy()
             stacked = stacked + y
             drawn.append((s, sx, stacked.copy(), base))
             values.append(stacked)
         elif s.kind == "band":
-            y2 = np.nan_to_num(np.asarray(s.y2, dtype=float))
+            y2 = _finite(s.y2)
             drawn.append((s, sx, y2, y))
             values += [y, y2]
         else:
@@ -229,19 +282,18 @@ def chart_svg(
     ]
     out += legend
     # grid and axes
-    for t in ticks:
-        yy = float(py(t))
+    for t, yy in zip(ticks.tolist(), py(ticks).tolist(), strict=True):
         out.append(
             f'<line x1="{left}" y1="{yy:.1f}" x2="{left + pw}" y2="{yy:.1f}" stroke="#e3e3e3"/>'
         )
         out.append(
             f'<text x="{left - 3}" y="{yy + 3:.1f}" font-size="9" text-anchor="end" '
-            f'fill="#555">{format_tick(float(t), step)}</text>'
+            f'fill="#555">{format_tick(t, step)}</text>'
         )
     years = np.arange(math.ceil(xa), math.floor(xb) + 1)
     every = 2 if years.size > 6 else 1
-    for yr in years[::every]:
-        xx = float(px(yr))
+    shown_years = years[::every]
+    for yr, xx in zip(shown_years.tolist(), px(shown_years).tolist(), strict=True):
         if xx > left + pw - 6:
             continue
         out.append(
@@ -281,17 +333,10 @@ def chart_svg(
                 f'stroke-width="{s.width}" stroke-linejoin="round"{dash}/>'
             )
     out.append("</g>")
-    for m in markers:
-        if not xa <= m.x <= xb:
-            continue
-        xx = float(px(m.x))
-        out.append(
-            f'<line x1="{xx:.1f}" y1="{top}" x2="{xx:.1f}" y2="{top + ph}" class="marker" '
-            'stroke="#8a5a00" stroke-width="0.9" stroke-dasharray="2 2">'
-            f"<title>{escape(month_of(m.x))}: {escape(m.text)}</title></line>"
-        )
+    if markers:
+        out.append(_marker_lines(tuple(markers), xa, xb, left, pw, top, ph))
     if hover and x.size:
-        out.append(_hover_columns(x, series, px, top, ph, markers))
+        out.append(_hover_columns(x, series, px, top, ph, markers, name))
     out.append("</svg>")
     return "".join(out)
 
@@ -303,9 +348,76 @@ def format_values(values: np.ndarray) -> list[str]:
     a = np.abs(np.where(finite, y, 0.0))
     whole = finite & ((a >= 100) | (y == np.round(y)))
     tenth = finite & ~whole & (a >= 10)
+    if whole.all():  # counts: one format for all (the common case, formatted at once)
+        return list(map("{:,.0f}".format, y.tolist()))
     kind = np.where(whole, 0, np.where(tenth, 1, np.where(finite, 2, 3))).tolist()
-    fmts = ("{:,.0f}", "{:.1f}", "{:.2f}", "n/a")
-    return [fmts[k].format(v) for k, v in zip(kind, y.tolist(), strict=True)]
+    fmts = ("{:,.0f}".format, "{:.1f}".format, "{:.2f}".format, "n/a".format)
+    return [fmts[k](v) for k, v in zip(kind, y.tolist(), strict=True)]
+
+
+#: The last hover columns drawn for each chart name (see :func:`_hover_columns`).
+_HOVER_CACHE: dict[str, tuple[object, np.ndarray, np.ndarray, list[str]]] = {}
+
+
+def _aligned(series: Sequence[Series], x: np.ndarray) -> np.ndarray:
+    """Each series' values at the chart's x values (NaN where it has none), one row each.
+
+    A band gives two rows (lower, upper).
+    """
+    n = x.size
+    rows = []
+    for s in series:
+        if s.x is not None and (len(s.x) != n or not np.allclose(s.x, x)):
+            own = np.asarray(s.x, dtype=float)
+            pos = np.minimum(np.searchsorted(own, x - 1e-9), max(own.size - 1, 0))
+            ok = (np.abs(own[pos] - x) < 1e-6) if own.size else np.zeros(n, dtype=bool)
+            y = np.where(ok, np.asarray(s.y, dtype=float)[pos] if own.size else np.nan, np.nan)
+        else:
+            y = np.asarray(s.y, dtype=float)[:n]
+        rows.append(np.pad(y, (0, n - y.size), constant_values=np.nan) if y.size < n else y)
+        if s.kind == "band":
+            y2 = np.asarray(s.y2, dtype=float)[:n]
+            rows.append(np.pad(y2, (0, n - y2.size), constant_values=np.nan))
+    return np.vstack(rows) if rows else np.zeros((0, n))
+
+
+def _hover_titles(
+    x: np.ndarray, values: np.ndarray, series: Sequence[Series], markers: Sequence[Marker]
+) -> list[str]:
+    """The hover text of each x value: its month, the policies dated there, the values.
+
+    Each series' lines are made for all months at once, then joined month by month (a value
+    that is not finite gets no line, except in a band: "n/a to 3").
+    """
+    n = x.size
+    texts: list[list[str]] = [[_month_name(round(v * 12.0)) for v in x.tolist()]]
+    if markers and n:
+        policy = [""] * n
+        lo, hi = float(x.min()) - 1e-6, float(x.max()) + 1e-6
+        for m in markers:
+            if not lo <= m.x <= hi:  # no month of these columns is the marker's
+                continue
+            i = int(np.argmin(np.abs(x - m.x)))
+            if abs(float(x[i]) - m.x) < 1e-6:
+                line = f"policy: {_escaped(m.text)}"
+                policy[i] = f"{policy[i]}\n{line}" if policy[i] else line
+        texts.append(policy)
+    row = 0
+    for s in series:
+        prefix = f"{_escaped(s.label or 'value')}: "
+        y = values[row]
+        row += 1
+        if s.kind == "band":
+            lo, hi = format_values(y), format_values(values[row])
+            row += 1
+            lines = [f"{prefix}{a} to {b}" for a, b in zip(lo, hi, strict=True)]
+        else:
+            shown = np.isfinite(y)
+            lines = [prefix + t for t in format_values(y)]
+            if not shown.all():
+                lines = [t if keep else "" for t, keep in zip(lines, shown.tolist(), strict=True)]
+        texts.append(lines)
+    return ["\n".join(filter(None, col)) for col in zip(*texts, strict=True)]
 
 
 def _hover_columns(
@@ -315,45 +427,44 @@ def _hover_columns(
     top: float,
     ph: float,
     markers: Sequence[Marker] = (),
+    name: str = "",
 ) -> str:
     """One transparent column per x value; its title lists the series' values there.
 
     The markers of a month are named in its title too (the column covers their line). Labels
     and marker texts are escaped once; numbers and month names need no escaping.
+
+    The page redraws a chart every month with one month more: the columns of the chart last
+    drawn under ``name`` are kept (:data:`_HOVER_CACHE`), and those of its months whose position
+    and values are unchanged (checked with numpy, exactly) are reused, so a redraw writes the
+    new months' columns only. Any other chart is drawn in full; the text is the same either way.
     """
     xs = px(x)
     half = (float(xs[1] - xs[0]) if x.size > 1 else 4.0) / 2.0
-    lines: list[list[str]] = [[month_of(v)] for v in x]
-    for m in markers:
-        i = int(np.argmin(np.abs(x - m.x)))
-        if abs(float(x[i]) - m.x) < 1e-6:
-            lines[i].append(f"policy: {escape(m.text)}")
-    n = x.size
-    for s in series:
-        if s.x is not None and (len(s.x) != n or not np.allclose(s.x, x)):
-            own = np.asarray(s.x, dtype=float)
-            pos = np.minimum(np.searchsorted(own, x - 1e-9), max(own.size - 1, 0))
-            ok = (np.abs(own[pos] - x) < 1e-6) if own.size else np.zeros(n, dtype=bool)
-            y = np.where(ok, np.asarray(s.y, dtype=float)[pos] if own.size else np.nan, np.nan)
-        else:
-            y = np.asarray(s.y, dtype=float)[:n]
-        label = escape(s.label or "value")
-        if s.kind == "band":
-            lo, hi = format_values(y), format_values(np.asarray(s.y2, dtype=float)[:n])
-            for i, (a, b) in enumerate(zip(lo, hi, strict=True)):
-                lines[i].append(f"{label}: {a} to {b}")
-        else:
-            shown = np.isfinite(y).tolist()
-            for i, (text, keep) in enumerate(zip(format_values(y), shown, strict=True)):
-                if keep:
-                    lines[i].append(f"{label}: {text}")
-    left = (xs - half).tolist()
-    width = f"{2 * half:.1f}"
-    parts = ['<g class="hover" fill="#000" fill-opacity="0">']
-    parts += [
-        f'<rect class="hover" x="{lx:.1f}" y="{top}" width="{width}" height="{ph}">'
-        f"<title>{chr(10).join(col)}</title></rect>"
-        for lx, col in zip(left, lines, strict=True)
-    ]
-    parts.append("</g>")
-    return "".join(parts)
+    values = _aligned(series, x)
+    column = (
+        f'<rect class="hover" x="{{:.1f}}" y="{top}" width="{2 * half:.1f}" height="{ph}">'
+        "<title>{}</title></rect>"
+    )
+    key = (column, tuple((s.label, s.kind) for s in series), tuple(markers))
+    cached = _HOVER_CACHE.get(name) if name else None
+    reuse = 0
+    if cached is not None and cached[0] == key:
+        old_xs, old_values, old_columns = cached[1], cached[2], cached[3]
+        k = old_xs.size
+        if (
+            k <= xs.size
+            and np.array_equal(old_xs, xs[:k])
+            and np.array_equal(old_values, values[:, :k], equal_nan=True)
+        ):
+            reuse = k
+    if reuse == x.size:  # the same chart again
+        columns = old_columns
+    else:
+        new = _hover_titles(x[reuse:], values[:, reuse:], series, markers)
+        columns = (old_columns[:reuse] if reuse else []) + list(
+            map(column.format, (xs[reuse:] - half).tolist(), new)
+        )
+    if name:
+        _HOVER_CACHE[name] = (key, xs.copy(), values.copy(), columns)
+    return "".join(['<g class="hover" fill="#000" fill-opacity="0">', *columns, "</g>"])

@@ -34,3 +34,130 @@ def lazy_names(package: str, names: dict[str, str]) -> Callable[[str], Any]:
         return value
 
     return __getattr__
+
+
+#: What the light face of Mesa serves without running ``mesa/__init__.py``: public name -> the
+#: module that defines it (``""``: the name is the submodule ``mesa.<name>`` itself).
+MESA_NAMES: dict[str, str] = {
+    "Agent": "mesa.agent",
+    "Model": "mesa.model",
+    "DataCollector": "mesa.datacollection",
+    "batch_run": "mesa.batchrunner",
+    "discrete_space": "",
+    "experimental": "",
+    "space": "",
+}
+
+
+def light_mesa() -> bool:
+    """Put a light face of the ``mesa`` package in ``sys.modules`` (unless Mesa is imported).
+
+    ``import mesa`` runs Mesa's ``__init__``, which imports every part of Mesa: the experimental
+    continuous space (SciPy's spatial module), the legacy ``mesa.space`` (networkx), the batch
+    runner (tqdm, multiprocessing) and the data collector (pandas): about a third of a second
+    before a model can start, although malisim uses only ``Model``, ``Agent`` and
+    ``discrete_space``. The face is the real ``mesa`` package (its spec, ``__path__`` and
+    ``__file__``) with its ``__init__`` not run: each name of :data:`MESA_NAMES` is imported from
+    its module on first access (PEP 562), so ``mesa.Model`` loads ``mesa.model`` alone and
+    ``import mesa.space`` still works as a submodule import. Any other name (``__version__``,
+    ``__all__``, a name a later Mesa adds) runs the real ``__init__`` in the face first, so it
+    is found as Mesa defines it. malisim installs it when imported (``malisim/__init__.py``).
+
+    Mesa's modules also name their loggers with ``inspect.stack()`` at import (reading the
+    source of every frame of the import chain, and searching every loaded module for each):
+    :func:`_quick_mesa_loggers` names them from the caller's frame instead, the same names.
+
+    Returns:
+        Whether the face was installed (False when Mesa was already imported or is missing).
+    """
+    if "mesa" in sys.modules:
+        return False
+    import importlib.util
+
+    spec = importlib.util.find_spec("mesa")
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return False
+    face = importlib.util.module_from_spec(spec)
+    loaded = False
+
+    def load_all() -> None:
+        nonlocal loaded
+        if not loaded:
+            loaded = True
+            spec.loader.exec_module(face)  # type: ignore[union-attr]  # the real __init__
+
+    def __getattr__(name: str) -> Any:
+        if name in MESA_NAMES:
+            _quick_mesa_loggers()
+            module = MESA_NAMES[name]
+            value = (
+                importlib.import_module(f"mesa.{name}")
+                if not module
+                else getattr(importlib.import_module(module), name)
+            )
+        else:
+            load_all()
+            try:
+                value = face.__dict__[name]
+            except KeyError:
+                raise AttributeError(f"module 'mesa' has no attribute {name!r}") from None
+        setattr(face, name, value)
+        return value
+
+    face.__getattr__ = __getattr__  # type: ignore[method-assign]
+    sys.modules["mesa"] = face
+    return True
+
+
+def _quick_mesa_loggers() -> None:
+    """Name Mesa's loggers without walking the stack (``mesa.mesa_logging``).
+
+    Mesa's ``create_module_logger()`` without a name takes the calling module's name from
+    ``inspect.stack()``, and ``method_logger(name)`` the calling class's name from
+    ``inspect.getouterframes``: both read the source of every frame of the import chain and
+    search every loaded module for each, tens of milliseconds at an import deep in a command,
+    for names the caller's frame holds (``f_globals["__name__"]``, ``f_code.co_name``). The
+    replacements take them from there and are otherwise Mesa's: the same loggers, and
+    ``method_logger`` wraps methods as Mesa's does (a debug line per call, then the call).
+    Done once, before the first import through the Mesa face; a Mesa without these functions
+    is left as it is.
+    """
+    import functools
+    import importlib
+
+    try:
+        mesa_logging = importlib.import_module("mesa.mesa_logging")
+    except ImportError:  # pragma: no cover - a Mesa without the module
+        return
+    create = getattr(mesa_logging, "create_module_logger", None)
+    get = getattr(mesa_logging, "get_module_logger", None)
+    if create is None or get is None or getattr(create, "_malisim_quick", False):
+        return
+
+    def create_module_logger(name: str | None = None) -> Any:
+        if name is None:
+            name = sys._getframe(1).f_globals.get("__name__")
+        return create(name)
+
+    def method_logger(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        logger = get(name)
+        classname = sys._getframe(1).f_code.co_name
+
+        def real_decorator(func: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(func)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                logger.debug(f"calling {classname}.{func.__name__} with {args[1::]} and {kwargs}")
+                return func(*args, **kwargs)
+
+            return wrapper
+
+        return real_decorator
+
+    quick_ones: tuple[Callable[..., Any], ...] = (create_module_logger, method_logger)
+    for quick in quick_ones:
+        original = getattr(mesa_logging, quick.__name__, None)
+        if original is None:
+            continue
+        quick.__doc__ = original.__doc__
+        setattr(quick, "_malisim_quick", True)  # noqa: B010  (a marker on a function)
+        setattr(mesa_logging, quick.__name__, quick)

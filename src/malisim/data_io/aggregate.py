@@ -190,8 +190,9 @@ def _dense(
     start: int,
     end: int,
     runs: Sequence[str] | None,
+    run_axis: tuple[tuple[str, ...], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, tuple[str, ...]]:
-    axis, run = _runs(table, runs)
+    axis, run = _runs(table, runs) if run_axis is None else run_axis
     n_months = end - start + 1
     offset = table["month"].to_numpy(np.int64) - start
     keep = (run >= 0) & (offset >= 0) & (offset < n_months) & (unit >= 0)
@@ -284,10 +285,11 @@ def event_series(
     regions = (*REGIONS, NATIONAL)
     unit = pd.Categorical(table["region"], categories=list(REGIONS)).codes.astype(np.int64)
     blocks = {}
-    axis: tuple[str, ...] = ()
+    run_axis = _runs(table, runs)  # once for every observable (the run ids are text)
+    axis: tuple[str, ...] = run_axis[0]
     for obs in EVENT_OBSERVABLES:
         weights = obs.value(table) if len(table) else np.zeros(0)
-        dense, axis = _dense(table, weights, unit, len(REGIONS), first, last, runs)
+        dense, axis = _dense(table, weights, unit, len(REGIONS), first, last, runs, run_axis)
         full = np.concatenate([dense, dense.sum(axis=1, keepdims=True)], axis=1)
         # (run, region, month) -> rows ordered run, month, region
         blocks[obs.name] = full.transpose(0, 2, 1).reshape(-1)

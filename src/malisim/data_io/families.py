@@ -134,7 +134,9 @@ class FamilyTable:
             if inter is None
             else np.asarray(inter, dtype=np.int64).reshape(-1)
         )
-        unique, inverse = np.unique(values, return_inverse=True)
+        # each distinct name is classified once; factorize hashes the names (np.unique sorted
+        # them, a Python comparison per step: most of the time on a long event log)
+        inverse, unique = pd.factorize(values)
         folded = [fold(strip_regime(str(u))) for u in unique]
         fam = np.full(unique.size, "", dtype=object)
         keeper = np.zeros(unique.size, bool)

@@ -49,18 +49,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix
 
 from malisim.model.civil_violence import arrest_probability, grievance, is_active, net_risk
 from malisim.model.parameters import Parameters
 from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid, haversine_km
 from malisim.model.vocab import FAMILIES, N_FAMILIES, NO_SUPPORT, Family, Livelihood, Status
-
-if TYPE_CHECKING:
-    from scipy.sparse import csr_matrix
 
 #: Communities, in the column order of ``data/communities.csv``.
 COMMUNITIES: tuple[str, ...] = (
@@ -619,8 +616,6 @@ class CivilianPopulation:
         """
         matrix = self._neighbour_cache.get(radius)
         if matrix is None:
-            from scipy.sparse import csr_matrix  # loaded with the model's dependencies anyway
-
             n_cells = self.grid.n_cells
             indptr, indices = self.grid.within(radius)
             matrix = csr_matrix((np.ones(indices.size), indices, indptr), shape=(n_cells, n_cells))

@@ -56,9 +56,13 @@ def national_series(
     for scen, frame in nat.groupby("scenario", sort=False):
         if scenarios is not None and scen not in scenarios:
             continue
-        wide = frame.pivot_table(
-            index="run_id", columns="date", values=outcome, dropna=False, sort=True
-        )
+        try:  # one value per run and date: a reshape (pivot_table averaged them, slowly)
+            wide = frame.pivot(index="run_id", columns="date", values=outcome)
+            wide = wide.sort_index().sort_index(axis=1)
+        except ValueError:  # a run and date twice: their mean, as before
+            wide = frame.pivot_table(
+                index="run_id", columns="date", values=outcome, dropna=False, sort=True
+            )
         out[str(scen)] = (wide.columns.to_numpy(), wide.to_numpy(dtype=float))
     if scenarios is not None:
         out = {s: out[s] for s in scenarios if s in out}
