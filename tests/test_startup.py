@@ -78,7 +78,7 @@ def test_the_face_serves_every_name_of_mesa() -> None:
 
 
 def test_mesa_loggers_are_named_and_log_as_mesa_does() -> None:
-    """The loggers named without a stack walk are Mesa's: same names, same debug lines."""
+    """Through the light face Mesa's loggers are Mesa's own: same names, same debug lines."""
     code = """
         import io, logging, sys
         if sys.argv[1] == "face":

@@ -63,10 +63,6 @@ def light_mesa() -> bool:
     ``__all__``, a name a later Mesa adds) runs the real ``__init__`` in the face first, so it
     is found as Mesa defines it. malisim installs it when imported (``malisim/__init__.py``).
 
-    Mesa's modules also name their loggers with ``inspect.stack()`` at import (reading the
-    source of every frame of the import chain, and searching every loaded module for each):
-    :func:`_quick_mesa_loggers` names them from the caller's frame instead, the same names.
-
     Returns:
         Whether the face was installed (False when Mesa was already imported or is missing).
     """
@@ -88,7 +84,6 @@ def light_mesa() -> bool:
 
     def __getattr__(name: str) -> Any:
         if name in MESA_NAMES:
-            _quick_mesa_loggers()
             module = MESA_NAMES[name]
             value = (
                 importlib.import_module(f"mesa.{name}")
@@ -107,57 +102,3 @@ def light_mesa() -> bool:
     face.__getattr__ = __getattr__  # type: ignore[method-assign]
     sys.modules["mesa"] = face
     return True
-
-
-def _quick_mesa_loggers() -> None:
-    """Name Mesa's loggers without walking the stack (``mesa.mesa_logging``).
-
-    Mesa's ``create_module_logger()`` without a name takes the calling module's name from
-    ``inspect.stack()``, and ``method_logger(name)`` the calling class's name from
-    ``inspect.getouterframes``: both read the source of every frame of the import chain and
-    search every loaded module for each, tens of milliseconds at an import deep in a command,
-    for names the caller's frame holds (``f_globals["__name__"]``, ``f_code.co_name``). The
-    replacements take them from there and are otherwise Mesa's: the same loggers, and
-    ``method_logger`` wraps methods as Mesa's does (a debug line per call, then the call).
-    Done once, before the first import through the Mesa face; a Mesa without these functions
-    is left as it is.
-    """
-    import functools
-    import importlib
-
-    try:
-        mesa_logging = importlib.import_module("mesa.mesa_logging")
-    except ImportError:  # pragma: no cover - a Mesa without the module
-        return
-    create = getattr(mesa_logging, "create_module_logger", None)
-    get = getattr(mesa_logging, "get_module_logger", None)
-    if create is None or get is None or getattr(create, "_malisim_quick", False):
-        return
-
-    def create_module_logger(name: str | None = None) -> Any:
-        if name is None:
-            name = sys._getframe(1).f_globals.get("__name__")
-        return create(name)
-
-    def method_logger(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        logger = get(name)
-        classname = sys._getframe(1).f_code.co_name
-
-        def real_decorator(func: Callable[..., Any]) -> Callable[..., Any]:
-            @functools.wraps(func)
-            def wrapper(*args: Any, **kwargs: Any) -> Any:
-                logger.debug(f"calling {classname}.{func.__name__} with {args[1::]} and {kwargs}")
-                return func(*args, **kwargs)
-
-            return wrapper
-
-        return real_decorator
-
-    quick_ones: tuple[Callable[..., Any], ...] = (create_module_logger, method_logger)
-    for quick in quick_ones:
-        original = getattr(mesa_logging, quick.__name__, None)
-        if original is None:
-            continue
-        quick.__doc__ = original.__doc__
-        setattr(quick, "_malisim_quick", True)  # noqa: B010  (a marker on a function)
-        setattr(mesa_logging, quick.__name__, quick)
