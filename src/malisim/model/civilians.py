@@ -135,6 +135,10 @@ class CellSignals:
         economic_loss: GDP-index loss against trend per cell (0-1).
         blockade: The part of ``economic_loss`` that is the cell's own: the share of its
             activity lost to a siege (``conflict.sieges``; 0-1). Zero when not given.
+        killed_by_community: ``(n_communities, n_families, n_cells)`` the part of ``killed``
+            (and of ``killed_by_family``) that communal attacks aimed at each community, by
+            the family its victims blame (``MonthlyViolence.civilians_killed_by_community``);
+            ``None`` when there is none. These deaths fall on the targeted community's agents.
     """
 
     presence: np.ndarray
@@ -146,6 +150,7 @@ class CellSignals:
     state_service: np.ndarray
     economic_loss: np.ndarray
     blockade: np.ndarray | None = None
+    killed_by_community: np.ndarray | None = None
 
 
 @dataclass
@@ -477,8 +482,14 @@ class CivilianPopulation:
 
         One uniform per agent (a fixed number of draws keeps random numbers common across
         scenarios) selects at most one victimising family per agent and month; the victim's
-        memory of that family grows by ``memory_increment``. Every non-refugee agent of a cell
-        with deaths keeps the share of its weight that survived.
+        memory of that family grows by ``memory_increment``. The deaths of communal attacks
+        (``signals.killed_by_community``) fall on the targeted community's agents of the cell
+        only, each keeping the share of its weight that survived, capped at that community's
+        people present; what the cap leaves (none in the model's own months: the attacks are
+        capped at the community's people) and every other death fall on all the cell's
+        non-refugee survivors alike, capped at the cell's people. Those killings victimise the
+        targeted community's agents only (hit rate over that community's people present), the
+        others every agent of the cell (hit rate over the cell's people).
 
         Args:
             signals: This month's killings per perpetrator and per family as judged by civilians.
@@ -496,26 +507,91 @@ class CivilianPopulation:
         killed_cell = np.minimum(signals.killed.sum(axis=0), present)
         exposed_cells = signals.killed_by_family.sum(axis=0) > 0
         if exposed_cells.any():
-            hit_rate = signals.killed_by_family * p.victimisation_reach / np.maximum(present, 1.0)
-            p_cell = 1.0 - np.exp(-hit_rate)  # (families, cells)
-            p_cell *= np.minimum(1.0, 1.0 / np.maximum(p_cell.sum(axis=0), 1e-12))
-            bounds = np.cumsum(p_cell, axis=0)
+            communal, people_k = self._communal_deaths(signals, cell, here)
+            # (groups, families, cells): one group (everyone) without communal deaths, else
+            # one per community; the terms without communal deaths are those of one group
+            general = signals.killed_by_family - communal.sum(axis=0)
+            hit_rate = np.maximum(general, 0.0) * p.victimisation_reach / np.maximum(present, 1.0)
+            hit_rate = (
+                hit_rate[None, :, :]
+                + communal * (p.victimisation_reach / np.maximum(people_k, 1.0))[:, None, :]
+            )
+            p_cell = 1.0 - np.exp(-hit_rate)
+            p_cell *= np.minimum(1.0, 1.0 / np.maximum(p_cell.sum(axis=1), 1e-12))[:, None, :]
+            bounds = np.cumsum(p_cell, axis=1)
+            group = self.community.astype(np.intp) if communal.shape[0] > 1 else None
             idx = np.flatnonzero(exposed_cells[cell] & here)
+            g = 0 if group is None else group[idx]
             # the bounds rise with the family (a cumulative sum of non-negative terms), so only
             # agents under their cell's top bound are hit: the others would count all families
-            idx = idx[u_hit[idx] < bounds[-1][cell[idx]]]
-            b = bounds[:, cell[idx]]  # (families, agents hit)
-            fam = (u_hit[idx][None, :] >= b).sum(axis=0)  # < N_FAMILIES
+            hit = u_hit[idx] < bounds[g, -1, cell[idx]]
+            idx = idx[hit]
+            g = 0 if group is None else group[idx]
+            b = bounds[g, :, cell[idx]]  # (agents hit, families)
+            fam = (u_hit[idx][:, None] >= b).sum(axis=1)  # < N_FAMILIES
             self.memory[idx, fam] += np.float32(p.memory_increment)
             survive = 1.0 - killed_cell / np.maximum(present, 1e-9)
-            hit_cells = np.flatnonzero((killed_cell > 0)[cell] & here)
-            lost = self.weight[hit_cells] * (1.0 - survive)[cell[hit_cells]]
+            struck = killed_cell > 0
+            if group is not None:
+                struck = struck | (communal.sum(axis=(0, 1)) > 0)
+            hit_cells = np.flatnonzero(struck[cell] & here)
+            factor = survive[cell[hit_cells]]
+            if group is not None:
+                self._communal_survival(signals, communal, people_k, cell, hit_cells, factor)
+            lost = self.weight[hit_cells] * (1.0 - factor)
             self.weight[hit_cells] -= lost
             killed = float(lost.sum())
         else:
             killed = 0.0
         self.killed_people += killed
         return killed
+
+    def _communal_deaths(
+        self, signals: CellSignals, cell: np.ndarray, here: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Communal-attack deaths and the targeted people, by community, family and cell.
+
+        Returns ``(communal, people_k)``: ``(n_communities, n_families, n_cells)`` deaths and
+        ``(n_communities, n_cells)`` non-refugee people of each community present in the cells
+        struck (zero elsewhere), or one all-zero group when the month has no communal deaths.
+        """
+        n = self.grid.n_cells
+        kbc = signals.killed_by_community
+        if kbc is None or not kbc.any():
+            return np.zeros((1, N_FAMILIES, n)), np.zeros((1, n))
+        struck = kbc.sum(axis=(0, 1)) > 0
+        j = np.flatnonzero(struck[cell] & here)
+        key = self.community[j].astype(np.intp) * n + cell[j]
+        n_comm = len(COMMUNITIES)
+        people_k = np.bincount(key, weights=self.weight[j], minlength=n_comm * n)
+        return kbc.astype(np.float64), people_k.reshape(n_comm, n)
+
+    def _communal_survival(
+        self,
+        signals: CellSignals,
+        communal: np.ndarray,
+        people_k: np.ndarray,
+        cell: np.ndarray,
+        hit_cells: np.ndarray,
+        factor: np.ndarray,
+    ) -> None:
+        """Surviving share of the agents of the cells struck by communal attacks (in place).
+
+        The targeted community's agents lose ``targeted / people_k`` (targeted capped at the
+        community's people present); then every survivor of the cell loses the same share to
+        the rest of the cell's deaths (the other perpetrators' and any excess over the cap),
+        capped at the survivors.
+        """
+        struck = communal.sum(axis=(0, 1)) > 0
+        targeted = np.minimum(communal.sum(axis=1), people_k)  # (communities, cells)
+        spared = people_k.sum(axis=0) - targeted.sum(axis=0)  # survivors of the attacks
+        rest = np.clip(signals.killed.sum(axis=0) - targeted.sum(axis=0), 0.0, spared)
+        rest_survive = 1.0 - rest / np.maximum(spared, 1e-9)
+        own_survive = 1.0 - targeted / np.maximum(people_k, 1e-9)
+        sel = np.flatnonzero(struck[cell[hit_cells]])
+        j = hit_cells[sel]
+        c = cell[j]
+        factor[sel] = own_survive[self.community[j].astype(np.intp), c] * rest_survive[c]
 
     # ------------------------------------------------------------------ 7.1.2 hardship
     def monthly_hardship(self, signals: CellSignals, cell: np.ndarray) -> np.ndarray:
