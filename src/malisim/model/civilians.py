@@ -507,37 +507,58 @@ class CivilianPopulation:
         killed_cell = np.minimum(signals.killed.sum(axis=0), present)
         exposed_cells = signals.killed_by_family.sum(axis=0) > 0
         if exposed_cells.any():
-            communal, people_k = self._communal_deaths(signals, cell, here)
-            # (groups, families, cells): one group (everyone) without communal deaths, else
-            # one per community; the terms without communal deaths are those of one group
-            general = signals.killed_by_family - communal.sum(axis=0)
-            hit_rate = np.maximum(general, 0.0) * p.victimisation_reach / np.maximum(present, 1.0)
-            hit_rate = (
-                hit_rate[None, :, :]
-                + communal * (p.victimisation_reach / np.maximum(people_k, 1.0))[:, None, :]
-            )
-            p_cell = 1.0 - np.exp(-hit_rate)
-            p_cell *= np.minimum(1.0, 1.0 / np.maximum(p_cell.sum(axis=1), 1e-12))[:, None, :]
-            bounds = np.cumsum(p_cell, axis=1)
-            group = self.community.astype(np.intp) if communal.shape[0] > 1 else None
+            kbc = signals.killed_by_community
+            struck = np.flatnonzero(kbc.sum(axis=(0, 1)) > 0) if kbc is not None else None
+            hit_mask = killed_cell > 0
+            if struck is not None and struck.size:
+                hit_mask[struck] = True
+                # the cells struck by communal attacks ``struck``, agent by agent
+                local = np.full(self.grid.n_cells, -1, np.intp)
+                local[struck] = np.arange(struck.size)
+            else:
+                struck = None
+            hit_cells = np.flatnonzero(hit_mask[cell] & here)
+            killed_by_family = signals.killed_by_family
+            if struck is not None:  # the communal deaths victimise their own community (below)
+                communal = kbc[:, :, struck].astype(np.float64)
+                where_h = local[cell[hit_cells]]
+                in_struck = np.flatnonzero(where_h >= 0)
+                k_h = self.community[hit_cells[in_struck]].astype(np.intp)
+                c_h = where_h[in_struck]
+                people_k = self._people_by_community(hit_cells[in_struck], k_h, c_h, struck.size)
+                killed_by_family = killed_by_family.copy()
+                killed_by_family[:, struck] -= communal.sum(axis=0)
+            hit_rate = killed_by_family * p.victimisation_reach / np.maximum(present, 1.0)
+            bounds = _victimisation_bounds(hit_rate, axis=0)  # (families, cells)
             idx = np.flatnonzero(exposed_cells[cell] & here)
-            g = 0 if group is None else group[idx]
             # the bounds rise with the family (a cumulative sum of non-negative terms), so only
             # agents under their cell's top bound are hit: the others would count all families
-            hit = u_hit[idx] < bounds[g, -1, cell[idx]]
-            idx = idx[hit]
-            g = 0 if group is None else group[idx]
-            b = bounds[g, :, cell[idx]]  # (agents hit, families)
-            fam = (u_hit[idx][:, None] >= b).sum(axis=1)  # < N_FAMILIES
+            top = bounds[-1][cell[idx]]
+            if struck is not None:
+                # in the cells struck by communal attacks, bounds per community: the community's
+                # own deaths over its people present added to the other deaths over the cell's
+                rate = (
+                    hit_rate[None, :, struck]
+                    + communal * (p.victimisation_reach / np.maximum(people_k, 1.0))[:, None, :]
+                )
+                own = _victimisation_bounds(rate, axis=1)  # (communities, families, struck)
+                where = local[cell[idx]]
+                sel = np.flatnonzero(where >= 0)
+                top[sel] = own[self.community[idx[sel]].astype(np.intp), -1, where[sel]]
+            idx = idx[u_hit[idx] < top]
+            b = bounds[:, cell[idx]]  # (families, agents hit)
+            if struck is not None:
+                where = local[cell[idx]]
+                sel = np.flatnonzero(where >= 0)
+                b[:, sel] = own[self.community[idx[sel]].astype(np.intp), :, where[sel]].T
+            fam = (u_hit[idx][None, :] >= b).sum(axis=0)  # < N_FAMILIES
             self.memory[idx, fam] += np.float32(p.memory_increment)
             survive = 1.0 - killed_cell / np.maximum(present, 1e-9)
-            struck = killed_cell > 0
-            if group is not None:
-                struck = struck | (communal.sum(axis=(0, 1)) > 0)
-            hit_cells = np.flatnonzero(struck[cell] & here)
             factor = survive[cell[hit_cells]]
-            if group is not None:
-                self._communal_survival(signals, communal, people_k, cell, hit_cells, factor)
+            if struck is not None:
+                factor[in_struck] = _communal_survival(
+                    signals.killed[:, struck].sum(axis=0), communal, people_k, k_h, c_h
+                )
             lost = self.weight[hit_cells] * (1.0 - factor)
             self.weight[hit_cells] -= lost
             killed = float(lost.sum())
@@ -546,52 +567,21 @@ class CivilianPopulation:
         self.killed_people += killed
         return killed
 
-    def _communal_deaths(
-        self, signals: CellSignals, cell: np.ndarray, here: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Communal-attack deaths and the targeted people, by community, family and cell.
+    def _people_by_community(
+        self, agents: np.ndarray, community: np.ndarray, local: np.ndarray, n_struck: int
+    ) -> np.ndarray:
+        """``(n_communities, n_struck)`` people of each community among ``agents``.
 
-        Returns ``(communal, people_k)``: ``(n_communities, n_families, n_cells)`` deaths and
-        ``(n_communities, n_cells)`` non-refugee people of each community present in the cells
-        struck (zero elsewhere), or one all-zero group when the month has no communal deaths.
+        Args:
+            agents: Non-refugee agents of the cells struck by communal attacks.
+            community: Their community codes.
+            local: Their cell's position among the struck cells.
+            n_struck: Number of struck cells.
         """
-        n = self.grid.n_cells
-        kbc = signals.killed_by_community
-        if kbc is None or not kbc.any():
-            return np.zeros((1, N_FAMILIES, n)), np.zeros((1, n))
-        struck = kbc.sum(axis=(0, 1)) > 0
-        j = np.flatnonzero(struck[cell] & here)
-        key = self.community[j].astype(np.intp) * n + cell[j]
         n_comm = len(COMMUNITIES)
-        people_k = np.bincount(key, weights=self.weight[j], minlength=n_comm * n)
-        return kbc.astype(np.float64), people_k.reshape(n_comm, n)
-
-    def _communal_survival(
-        self,
-        signals: CellSignals,
-        communal: np.ndarray,
-        people_k: np.ndarray,
-        cell: np.ndarray,
-        hit_cells: np.ndarray,
-        factor: np.ndarray,
-    ) -> None:
-        """Surviving share of the agents of the cells struck by communal attacks (in place).
-
-        The targeted community's agents lose ``targeted / people_k`` (targeted capped at the
-        community's people present); then every survivor of the cell loses the same share to
-        the rest of the cell's deaths (the other perpetrators' and any excess over the cap),
-        capped at the survivors.
-        """
-        struck = communal.sum(axis=(0, 1)) > 0
-        targeted = np.minimum(communal.sum(axis=1), people_k)  # (communities, cells)
-        spared = people_k.sum(axis=0) - targeted.sum(axis=0)  # survivors of the attacks
-        rest = np.clip(signals.killed.sum(axis=0) - targeted.sum(axis=0), 0.0, spared)
-        rest_survive = 1.0 - rest / np.maximum(spared, 1e-9)
-        own_survive = 1.0 - targeted / np.maximum(people_k, 1e-9)
-        sel = np.flatnonzero(struck[cell[hit_cells]])
-        j = hit_cells[sel]
-        c = cell[j]
-        factor[sel] = own_survive[self.community[j].astype(np.intp), c] * rest_survive[c]
+        key = community * n_struck + local
+        people = np.bincount(key, weights=self.weight[agents], minlength=n_comm * n_struck)
+        return people.reshape(n_comm, n_struck)
 
     # ------------------------------------------------------------------ 7.1.2 hardship
     def monthly_hardship(self, signals: CellSignals, cell: np.ndarray) -> np.ndarray:
@@ -1283,6 +1273,48 @@ class CivilianPopulation:
             self.country, self.protracted, self.months_away, self.fled_danger, self.returnee,
         )  # fmt: skip
         return sum(a.nbytes for a in arrays) / self.cell.size
+
+
+def _communal_survival(
+    killed: np.ndarray,
+    communal: np.ndarray,
+    people_k: np.ndarray,
+    community: np.ndarray,
+    local: np.ndarray,
+) -> np.ndarray:
+    """Surviving share of the agents of the cells struck by communal attacks.
+
+    The targeted community's agents lose ``targeted / people_k`` (targeted capped at the
+    community's people present); then every survivor of the cell loses the same share to the
+    rest of the cell's deaths (the other perpetrators' and any excess over the cap), capped at
+    the survivors.
+
+    Args:
+        killed: All civilian deaths of each struck cell.
+        communal: ``(n_communities, n_families, n_struck)`` communal-attack deaths.
+        people_k: ``(n_communities, n_struck)`` people of each community present.
+        community: Community code of each agent of the struck cells.
+        local: Struck-cell position of each of those agents.
+
+    Returns:
+        The share of its weight each of those agents keeps.
+    """
+    targeted = np.minimum(communal.sum(axis=1), people_k)  # (communities, struck)
+    spared = people_k.sum(axis=0) - targeted.sum(axis=0)  # survivors of the attacks
+    rest = np.clip(killed - targeted.sum(axis=0), 0.0, spared)
+    rest_survive = 1.0 - rest / np.maximum(spared, 1e-9)
+    own_survive = 1.0 - targeted / np.maximum(people_k, 1e-9)
+    return own_survive[community, local] * rest_survive[local]
+
+
+def _victimisation_bounds(hit_rate: np.ndarray, axis: int) -> np.ndarray:
+    """Cumulative victimisation probabilities over the families (``axis``) of hit rates.
+
+    ``q_f = 1 - exp(-rate_f)``, scaled to sum to at most 1, then summed cumulatively.
+    """
+    q = 1.0 - np.exp(-hit_rate)
+    q *= np.expand_dims(np.minimum(1.0, 1.0 / np.maximum(q.sum(axis=axis), 1e-12)), axis)
+    return np.cumsum(q, axis=axis)
 
 
 def present_families(presence: np.ndarray, minimum: float) -> np.ndarray:
