@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
 from malisim.core.calendar import parse_month
-from malisim.model.civilians import manpower_factor
+from malisim.model.civilians import COMMUNITIES, manpower_factor
 from malisim.model.conflict import MonthlyViolence
 from malisim.model.militias import (
     BLAMED_FAMILY,
@@ -17,7 +19,7 @@ from malisim.model.militias import (
     mobilise,
 )
 from malisim.model.parameters import Parameters
-from malisim.model.vocab import Perpetrator
+from malisim.model.vocab import Perpetrator, Status
 from malisim.policies.base import policy_from_dict
 
 PEOPLE = np.array([800_000.0, 1_500_000.0, 1_200_000.0])  # Dogon, Bambara, Fulani communities
@@ -222,3 +224,145 @@ def test_dissolution_order_lowers_communal_massacres_in_the_model(make_model) ->
     armed = sum(attacks(None, seed) for seed in (1, 2, 3))
     disbanded = sum(attacks("2019-03", seed) for seed in (1, 2, 3))
     assert disbanded < armed
+
+
+# ------------------------------------------------------------------ who dies (7.1.1)
+FULANI = COMMUNITIES.index("fulani")
+
+
+def _month_of_communal_attacks(make_model, seed: int = 5):
+    """A model after one month, and a month of communal attacks with a high attack rate."""
+    model = make_model(seed=seed, start="2019-01", end="2019-06", militia_attack_rate=60.0)
+    model.step()
+    out = MonthlyViolence.zeros(model.grid.n_cells)
+    model.militias.fighters[:] = np.maximum(model.militias.fighters, 2000.0)  # armed everywhere
+    model.militias.violence(
+        model.situation(), model.forces, model.civilians, model.streams["militia"], out,
+        model.events,
+    )  # fmt: skip
+    return model, out
+
+
+def _victimise(pop, signals, seed: int = 0):
+    """One victimisation step on ``pop`` (in place); returns the people killed."""
+    cell = pop.cell.astype(np.intp)
+    here = pop.status != Status.REFUGEE
+    present = np.bincount(cell, weights=pop.weight * here, minlength=signals.killed.shape[1])
+    return pop.victimise(signals, cell, here, present, np.random.default_rng(seed))
+
+
+def _by_community(pop, n_cells: int) -> np.ndarray:
+    return community_people(pop, n_cells)
+
+
+def test_communal_attack_deaths_fall_on_the_targeted_community_only(make_model) -> None:
+    model, out = _month_of_communal_attacks(make_model)
+    n = model.grid.n_cells
+    kbc = out.civilians_killed_by_community
+    assert kbc is not None and kbc.sum() > 0
+    # the same deaths as the militia row, each counted once (integers: exact)
+    assert kbc.sum() == out.civilians_killed[Perpetrator.MILITIA].sum()
+    np.testing.assert_array_equal(kbc.sum(axis=(0, 1)), out.civilians_killed[Perpetrator.MILITIA])
+    signals = model._civilian_signals(out)
+    pop = model.civilians
+    before = _by_community(pop, n)
+    killed = _victimise(pop, signals)
+    lost = before - _by_community(pop, n)
+    # each community loses exactly the communal deaths aimed at it (float rounding of the
+    # weights only: 1e-6 relative); the other communities of the same cells lose nothing
+    np.testing.assert_allclose(lost, kbc.sum(axis=1), rtol=1e-6, atol=1e-6)
+    assert lost[FULANI].sum() > 0
+    # people conserved: the weight removed is the militia's civilian deaths of the outcomes
+    militia = float(out.civilians_killed[Perpetrator.MILITIA].sum())
+    assert killed == pytest.approx(militia, rel=1e-9)
+    assert lost.sum() == pytest.approx(militia, rel=1e-9)
+
+
+def test_communal_victimisation_memory_goes_to_the_targeted_community(make_model) -> None:
+    # paired: the same population and uniforms, with the month's communal attacks and without;
+    # only agents of the targeted communities of the struck cells gain memory
+    model, out = _month_of_communal_attacks(make_model)
+    pop = model.civilians
+    signals = model._civilian_signals(out)
+    calm = copy.deepcopy(pop)
+    empty = MonthlyViolence.zeros(model.grid.n_cells)
+    _victimise(pop, signals, seed=3)
+    _victimise(calm, model._civilian_signals(empty), seed=3)
+    gained = np.flatnonzero((pop.memory > calm.memory).any(axis=1))
+    assert gained.size > 0
+    kbc = out.civilians_killed_by_community
+    targeted = kbc.sum(axis=1)[pop.community[gained], pop.cell[gained]] > 0
+    assert targeted.all()
+    # the memory grows for the family the victims blame (Fulani victims blame the state)
+    fulani = gained[pop.community[gained] == FULANI]
+    if fulani.size:
+        grew = (pop.memory[fulani] > calm.memory[fulani]).argmax(axis=1)
+        assert np.all(grew == BLAMED_FAMILY[0])
+
+
+def test_other_violence_still_falls_on_the_whole_cell(make_model) -> None:
+    # a constructed month: jihadist killings in one mixed cell and a communal attack on the
+    # Fulani in another. The jihadist cell loses the same share of every agent's weight
+    # (bit for bit as without the communal attack elsewhere); the communal cell's non-Fulani
+    # agents keep their weight exactly
+    model = make_model(seed=6, start="2019-01", end="2019-06")
+    model.step()
+    pop = model.civilians
+    n = model.grid.n_cells
+    people = _by_community(pop, n)
+    mixed = np.flatnonzero((people[FULANI] > 500) & (people.sum(axis=0) - people[FULANI] > 500))
+    assert mixed.size >= 2
+    a, b = mixed[:2]
+
+    def month(communal: bool) -> MonthlyViolence:
+        out = MonthlyViolence.zeros(n)
+        out.civilians_killed[Perpetrator.JIHADIST, a] = 40
+        out.civilians_killed_jihadist_split[0, a] = 40
+        if communal:
+            out.civilians_killed[Perpetrator.MILITIA, b] = 60
+            out.civilians_killed_militia_split[0, b] = 60
+            out.civilians_killed_by_community = np.zeros((len(COMMUNITIES), 4, n), np.int64)
+            out.civilians_killed_by_community[FULANI, BLAMED_FAMILY[0], b] = 60
+        return out
+
+    calm = copy.deepcopy(pop)
+    w0 = pop.weight.copy()
+    killed = _victimise(pop, model._civilian_signals(month(True)))
+    _victimise(calm, model._civilian_signals(month(False)))
+    in_a = (pop.cell == a) & (pop.status != Status.REFUGEE)
+    np.testing.assert_array_equal(pop.weight[in_a], calm.weight[in_a])
+    share = pop.weight[in_a] / w0[in_a]
+    np.testing.assert_allclose(share, share[0], rtol=1e-12)  # one share for all
+    in_b = (pop.cell == b) & (pop.status != Status.REFUGEE)
+    others = in_b & (pop.community != FULANI)
+    np.testing.assert_array_equal(pop.weight[others], w0[others])
+    fulani_lost = (w0 - pop.weight)[in_b & (pop.community == FULANI)].sum()
+    assert fulani_lost == pytest.approx(60.0, rel=1e-9)
+    assert killed == pytest.approx(100.0, rel=1e-9)  # deaths counted once
+
+
+def test_communal_deaths_beyond_the_community_fall_on_the_rest_of_the_cell(make_model) -> None:
+    # a constructed month where the attack's toll exceeds the Fulani present in the cell
+    # (the model's own attacks never do: they are capped at the community's people): the
+    # Fulani are all killed, the excess falls on the rest of the cell, the cell's deaths
+    # stay capped at its people, and the weight removed equals the deaths applied
+    model = make_model(seed=6, start="2019-01", end="2019-06")
+    model.step()
+    pop = model.civilians
+    n = model.grid.n_cells
+    people = _by_community(pop, n)
+    mixed = np.flatnonzero((people[FULANI] > 50) & (people.sum(axis=0) > 3 * people[FULANI]))
+    c = mixed[0]
+    fulani, total = people[FULANI, c], people[:, c].sum()
+    toll = int(np.ceil(fulani)) + 30
+    out = MonthlyViolence.zeros(n)
+    out.civilians_killed[Perpetrator.MILITIA, c] = toll
+    out.civilians_killed_militia_split[0, c] = toll
+    out.civilians_killed_by_community = np.zeros((len(COMMUNITIES), 4, n), np.int64)
+    out.civilians_killed_by_community[FULANI, BLAMED_FAMILY[0], c] = toll
+    killed = _victimise(pop, model._civilian_signals(out))
+    after = _by_community(pop, n)
+    assert after[FULANI, c] == pytest.approx(0.0, abs=1e-6)  # float rounding of the weights
+    lost_others = (people[:, c].sum() - fulani) - (after[:, c].sum() - after[FULANI, c])
+    assert lost_others == pytest.approx(toll - fulani, rel=1e-9)
+    assert killed == pytest.approx(min(toll, total), rel=1e-9)

@@ -135,6 +135,10 @@ class CellSignals:
         economic_loss: GDP-index loss against trend per cell (0-1).
         blockade: The part of ``economic_loss`` that is the cell's own: the share of its
             activity lost to a siege (``conflict.sieges``; 0-1). Zero when not given.
+        killed_by_community: ``(n_communities, n_families, n_cells)`` the part of ``killed``
+            (and of ``killed_by_family``) that communal attacks aimed at each community, by
+            the family its victims blame (``MonthlyViolence.civilians_killed_by_community``);
+            ``None`` when there is none. These deaths fall on the targeted community's agents.
     """
 
     presence: np.ndarray
@@ -146,6 +150,7 @@ class CellSignals:
     state_service: np.ndarray
     economic_loss: np.ndarray
     blockade: np.ndarray | None = None
+    killed_by_community: np.ndarray | None = None
 
 
 @dataclass
@@ -477,8 +482,14 @@ class CivilianPopulation:
 
         One uniform per agent (a fixed number of draws keeps random numbers common across
         scenarios) selects at most one victimising family per agent and month; the victim's
-        memory of that family grows by ``memory_increment``. Every non-refugee agent of a cell
-        with deaths keeps the share of its weight that survived.
+        memory of that family grows by ``memory_increment``. The deaths of communal attacks
+        (``signals.killed_by_community``) fall on the targeted community's agents of the cell
+        only, each keeping the share of its weight that survived, capped at that community's
+        people present; what the cap leaves (none in the model's own months: the attacks are
+        capped at the community's people) and every other death fall on all the cell's
+        non-refugee survivors alike, capped at the cell's people. Those killings victimise the
+        targeted community's agents only (hit rate over that community's people present), the
+        others every agent of the cell (hit rate over the cell's people).
 
         Args:
             signals: This month's killings per perpetrator and per family as judged by civilians.
@@ -496,26 +507,81 @@ class CivilianPopulation:
         killed_cell = np.minimum(signals.killed.sum(axis=0), present)
         exposed_cells = signals.killed_by_family.sum(axis=0) > 0
         if exposed_cells.any():
-            hit_rate = signals.killed_by_family * p.victimisation_reach / np.maximum(present, 1.0)
-            p_cell = 1.0 - np.exp(-hit_rate)  # (families, cells)
-            p_cell *= np.minimum(1.0, 1.0 / np.maximum(p_cell.sum(axis=0), 1e-12))
-            bounds = np.cumsum(p_cell, axis=0)
+            kbc = signals.killed_by_community
+            struck = np.flatnonzero(kbc.sum(axis=(0, 1)) > 0) if kbc is not None else None
+            hit_mask = killed_cell > 0
+            if struck is not None and struck.size:
+                hit_mask[struck] = True
+                # the cells struck by communal attacks ``struck``, agent by agent
+                local = np.full(self.grid.n_cells, -1, np.intp)
+                local[struck] = np.arange(struck.size)
+            else:
+                struck = None
+            hit_cells = np.flatnonzero(hit_mask[cell] & here)
+            killed_by_family = signals.killed_by_family
+            if struck is not None:  # the communal deaths victimise their own community (below)
+                communal = kbc[:, :, struck].astype(np.float64)
+                where_h = local[cell[hit_cells]]
+                in_struck = np.flatnonzero(where_h >= 0)
+                k_h = self.community[hit_cells[in_struck]].astype(np.intp)
+                c_h = where_h[in_struck]
+                people_k = self._people_by_community(hit_cells[in_struck], k_h, c_h, struck.size)
+                killed_by_family = killed_by_family.copy()
+                killed_by_family[:, struck] -= communal.sum(axis=0)
+            hit_rate = killed_by_family * p.victimisation_reach / np.maximum(present, 1.0)
+            bounds = _victimisation_bounds(hit_rate, axis=0)  # (families, cells)
             idx = np.flatnonzero(exposed_cells[cell] & here)
             # the bounds rise with the family (a cumulative sum of non-negative terms), so only
             # agents under their cell's top bound are hit: the others would count all families
-            idx = idx[u_hit[idx] < bounds[-1][cell[idx]]]
+            top = bounds[-1][cell[idx]]
+            if struck is not None:
+                # in the cells struck by communal attacks, bounds per community: the community's
+                # own deaths over its people present added to the other deaths over the cell's
+                rate = (
+                    hit_rate[None, :, struck]
+                    + communal * (p.victimisation_reach / np.maximum(people_k, 1.0))[:, None, :]
+                )
+                own = _victimisation_bounds(rate, axis=1)  # (communities, families, struck)
+                where = local[cell[idx]]
+                sel = np.flatnonzero(where >= 0)
+                top[sel] = own[self.community[idx[sel]].astype(np.intp), -1, where[sel]]
+            idx = idx[u_hit[idx] < top]
             b = bounds[:, cell[idx]]  # (families, agents hit)
+            if struck is not None:
+                where = local[cell[idx]]
+                sel = np.flatnonzero(where >= 0)
+                b[:, sel] = own[self.community[idx[sel]].astype(np.intp), :, where[sel]].T
             fam = (u_hit[idx][None, :] >= b).sum(axis=0)  # < N_FAMILIES
             self.memory[idx, fam] += np.float32(p.memory_increment)
             survive = 1.0 - killed_cell / np.maximum(present, 1e-9)
-            hit_cells = np.flatnonzero((killed_cell > 0)[cell] & here)
-            lost = self.weight[hit_cells] * (1.0 - survive)[cell[hit_cells]]
+            factor = survive[cell[hit_cells]]
+            if struck is not None:
+                factor[in_struck] = _communal_survival(
+                    signals.killed[:, struck].sum(axis=0), communal, people_k, k_h, c_h
+                )
+            lost = self.weight[hit_cells] * (1.0 - factor)
             self.weight[hit_cells] -= lost
             killed = float(lost.sum())
         else:
             killed = 0.0
         self.killed_people += killed
         return killed
+
+    def _people_by_community(
+        self, agents: np.ndarray, community: np.ndarray, local: np.ndarray, n_struck: int
+    ) -> np.ndarray:
+        """``(n_communities, n_struck)`` people of each community among ``agents``.
+
+        Args:
+            agents: Non-refugee agents of the cells struck by communal attacks.
+            community: Their community codes.
+            local: Their cell's position among the struck cells.
+            n_struck: Number of struck cells.
+        """
+        n_comm = len(COMMUNITIES)
+        key = community * n_struck + local
+        people = np.bincount(key, weights=self.weight[agents], minlength=n_comm * n_struck)
+        return people.reshape(n_comm, n_struck)
 
     # ------------------------------------------------------------------ 7.1.2 hardship
     def monthly_hardship(self, signals: CellSignals, cell: np.ndarray) -> np.ndarray:
@@ -1207,6 +1273,48 @@ class CivilianPopulation:
             self.country, self.protracted, self.months_away, self.fled_danger, self.returnee,
         )  # fmt: skip
         return sum(a.nbytes for a in arrays) / self.cell.size
+
+
+def _communal_survival(
+    killed: np.ndarray,
+    communal: np.ndarray,
+    people_k: np.ndarray,
+    community: np.ndarray,
+    local: np.ndarray,
+) -> np.ndarray:
+    """Surviving share of the agents of the cells struck by communal attacks.
+
+    The targeted community's agents lose ``targeted / people_k`` (targeted capped at the
+    community's people present); then every survivor of the cell loses the same share to the
+    rest of the cell's deaths (the other perpetrators' and any excess over the cap), capped at
+    the survivors.
+
+    Args:
+        killed: All civilian deaths of each struck cell.
+        communal: ``(n_communities, n_families, n_struck)`` communal-attack deaths.
+        people_k: ``(n_communities, n_struck)`` people of each community present.
+        community: Community code of each agent of the struck cells.
+        local: Struck-cell position of each of those agents.
+
+    Returns:
+        The share of its weight each of those agents keeps.
+    """
+    targeted = np.minimum(communal.sum(axis=1), people_k)  # (communities, struck)
+    spared = people_k.sum(axis=0) - targeted.sum(axis=0)  # survivors of the attacks
+    rest = np.clip(killed - targeted.sum(axis=0), 0.0, spared)
+    rest_survive = 1.0 - rest / np.maximum(spared, 1e-9)
+    own_survive = 1.0 - targeted / np.maximum(people_k, 1e-9)
+    return own_survive[community, local] * rest_survive[local]
+
+
+def _victimisation_bounds(hit_rate: np.ndarray, axis: int) -> np.ndarray:
+    """Cumulative victimisation probabilities over the families (``axis``) of hit rates.
+
+    ``q_f = 1 - exp(-rate_f)``, scaled to sum to at most 1, then summed cumulatively.
+    """
+    q = 1.0 - np.exp(-hit_rate)
+    q *= np.expand_dims(np.minimum(1.0, 1.0 / np.maximum(q.sum(axis=axis), 1e-12)), axis)
+    return np.cumsum(q, axis=axis)
 
 
 def present_families(presence: np.ndarray, minimum: float) -> np.ndarray:

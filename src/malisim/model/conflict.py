@@ -76,6 +76,11 @@ class MonthlyViolence:
         peacekeepers_killed: MINUSMA peacekeepers killed per cell (part of
             ``combatants_killed``): attacks on camps and convoys and IEDs.
         battles: Battles fought per cell (for control-change event types).
+        civilians_killed_by_community: ``(n_communities, n_families, n_cells)`` the militia
+            row by the community its communal attacks targeted and the family those victims
+            blame (``militias.BLAMED_FAMILY``); ``None`` in a month without such deaths. The
+            civilians remove these deaths from the targeted community's agents (docs/ODD.md
+            7.1.1).
     """
 
     civilians_killed: np.ndarray
@@ -85,6 +90,7 @@ class MonthlyViolence:
     peacekeepers_killed: np.ndarray
     battles: np.ndarray
     losses: dict[str, float] = field(default_factory=dict)
+    civilians_killed_by_community: np.ndarray | None = None
 
     @classmethod
     def zeros(cls, n_cells: int) -> MonthlyViolence:

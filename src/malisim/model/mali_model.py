@@ -563,6 +563,7 @@ class MaliModel(mesa.Model):
             state_service=self.state.service(self.control, self.params),
             economic_loss=np.full(n, self.economy.loss) + self.blockade,
             blockade=self.blockade,
+            killed_by_community=violence.civilians_killed_by_community,
         )
 
     def _outputs(self) -> CivilianOutputs:

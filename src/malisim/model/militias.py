@@ -38,7 +38,7 @@ from malisim.model.conflict import (
 from malisim.model.events import EventLog
 from malisim.model.parameters import Parameters
 from malisim.model.situation import Situation
-from malisim.model.vocab import Family, Status
+from malisim.model.vocab import N_FAMILIES, Family, Status
 
 #: Militia keys (event-log actor keys and home-area groups), in row order.
 MILITIA_KEYS: tuple[str, ...] = ("dan_na_ambassagou", "dozo", "fulani_militia")
@@ -461,7 +461,9 @@ def communal_attacks(
     :func:`conflict.massacre_toll` people with scale ``militia_massacre_scale`` (the Pareto law
     of the operations' massacres: ``massacre_tail``, ``massacre_max_size``), capped at the
     community's people left alive in the cell. Deaths are the militia family's
-    (``Perpetrator.MILITIA``), remembered by civilians against :data:`BLAMED_FAMILY`.
+    (``Perpetrator.MILITIA``), remembered by civilians against :data:`BLAMED_FAMILY`, and kept
+    by targeted community and blamed family (``out.civilians_killed_by_community``) so that
+    they fall on the targeted community's agents only (``CivilianPopulation.victimise``).
 
     Args:
         situation: The month's cells and parameters.
@@ -502,5 +504,9 @@ def communal_attacks(
             np.add.at(left[t], ec, -killed)
             np.add.at(out.civilians_killed[MILITIA], ec, killed)
             np.add.at(out.civilians_killed_militia_split[m], ec, killed)
+            if out.civilians_killed_by_community is None:
+                shape = (len(COMMUNITIES), N_FAMILIES, fighters.shape[1])
+                out.civilians_killed_by_community = np.zeros(shape, np.int64)
+            np.add.at(out.civilians_killed_by_community[t, BLAMED_FAMILY[m]], ec, killed)
             log.add(situation.month, "Attack", MILITIA_KEYS[m], "civilians", ec, killed,
                     killed, "militia")  # fmt: skip
