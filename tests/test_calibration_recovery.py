@@ -153,7 +153,10 @@ def test_six_parameters_are_recovered(recovery: tuple[pd.DataFrame, Path, float]
     best = info.loc[info.groupby("parameter")["spearman"].apply(lambda s: s.abs().idxmax())]
     best = best.set_index("parameter")["target"]
     assert best["gdp_trend_growth"].startswith("gdp_growth")
-    assert best["refugee_share"].startswith("refugees")
+    # refugee_share splits those who flee between refuge abroad and displacement at home, so
+    # both stocks inform it, in opposite directions (measured 2026-12-07 after the militias:
+    # IDPs 2021-12 -0.75, refugees 2021-12 +0.73; before them the refugee figure came first)
+    assert best["refugee_share"].startswith(("refugees", "idps"))
     corr = pd.read_csv(out / "posterior_correlations.csv", index_col=0)
     assert list(corr.columns) == list(TRUTH) and np.allclose(np.diag(corr), 1.0)
     report = (out / "report.md").read_text()

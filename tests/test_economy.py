@@ -9,6 +9,7 @@ agents.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from malisim.core.calendar import parse_month
@@ -179,19 +180,31 @@ def test_sanctions_lower_2022_gdp_growth_in_the_model():
 
 
 def test_a_year_of_higher_violence_leaves_gdp_lower_in_the_model():
-    # a year of much higher jihadist violence against civilians (2020: JNIM five times, IS
-    # Sahel three times as abusive; civilian deaths of 2020 about three times the baseline's),
-    # GDP compared at the end of 2022, two years on. A milder surge (JNIM x3: +17% deaths) moves
-    # GDP by less than the seed-to-seed divergence of the later years; this one leaves it
-    # 0.7-1.7% lower in each pair (measured with the shipped calibration), so only the sign is
-    # asserted, per seed
+    # a year of much higher violence against civilians by every perpetrator (2020: JNIM five
+    # times, IS Sahel, the state and the communal militias three times as abusive; civilian
+    # deaths of 2020 about 2.4-3 times the baseline's in seven of eight pairs), GDP compared at
+    # the end of the surge and at the end of 2022, two years on. Measured with the shipped
+    # calibration over seeds 11-18: at the end of 2020 GDP is 1.6-2.2% lower in every pair; at
+    # the end of 2022 it is 1.2% lower on average, lower in seven pairs, and 0.5% higher in one
+    # (seed 15: the paths of the later years diverge once the surge changes them). Tolerances:
+    # lower in every pair at the end of the surge; on average at least 0.5% lower two years on
     surge = [
         {"type": "parameter_schedule", "parameter": name, "start": "2020-01",
          "end": "2020-12", "value": factor, "mode": "multiply"}
-        for name, factor in (("jnim_abuse_rate", 5.0), ("is_sahel_abuse_rate", 3.0))
+        for name, factor in (("jnim_abuse_rate", 5.0), ("is_sahel_abuse_rate", 3.0),
+                             ("state_abuse_rate", 3.0), ("militia_attack_rate", 3.0))
     ]  # fmt: skip
-    for seed in SEEDS:
-        hit = run(surge, "2019-01", "2022-12", seed).series
-        base = run([], "2019-01", "2022-12", seed).series
-        gdp = lambda s: s[(s["region"] == "Mali")].set_index("date")["gdp_index"]  # noqa: E731
-        assert gdp(hit).iloc[-1] < gdp(base).iloc[-1], seed
+
+    def gdp(result) -> pd.Series:
+        s = result.series
+        return s[s["region"] == "Mali"].set_index("date")["gdp_index"]
+
+    later = []
+    for seed in range(11, 19):
+        hit, base = (
+            gdp(run(surge, "2019-01", "2022-12", seed)),
+            gdp(run([], "2019-01", "2022-12", seed)),
+        )
+        assert hit.loc["2020-12-01"] < base.loc["2020-12-01"], seed
+        later.append(hit.iloc[-1] / base.iloc[-1] - 1.0)
+    assert np.mean(later) < -0.005, later

@@ -519,7 +519,7 @@ class CivilianPopulation:
                 struck = None
             hit_cells = np.flatnonzero(hit_mask[cell] & here)
             killed_by_family = signals.killed_by_family
-            if struck is not None:  # the communal deaths victimise their own community (below)
+            if struck is not None and kbc is not None:  # communal deaths: their own community
                 communal = kbc[:, :, struck].astype(np.float64)
                 where_h = local[cell[hit_cells]]
                 in_struck = np.flatnonzero(where_h >= 0)
