@@ -16,6 +16,7 @@ the same way on both.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -24,8 +25,27 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import history  # benchmarks/history.py (this folder is on the path of every benchmark)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+
+
+def add_against_arguments(parser: argparse.ArgumentParser, rounds: int) -> None:
+    """The options of a benchmark that can time another checkout alternately with this tree.
+
+    ``--against DIR`` and ``--rounds N`` for the user; ``--child`` and ``--root`` (hidden) for
+    the fresh process :func:`run_child` starts in each tree.
+    """
+    parser.add_argument(
+        "--against", type=Path, metavar="DIR",
+        help="another checkout: time it and this tree alternately, in fresh processes",
+    )  # fmt: skip
+    parser.add_argument(
+        "--rounds", type=int, default=rounds, help=f"rounds of --against (default {rounds})"
+    )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
 
 
 def child_env(tree: Path) -> dict[str, str]:
@@ -81,8 +101,9 @@ def format_alternate(
     results: dict[str, dict[str, list[float]]], other: Path, unit: str = "ms", scale: float = 1e3
 ) -> str:
     """Medians per figure and tree, and the ratio this tree / the other (a table)."""
+    commit = history.commit_of(other)
     lines = [
-        f"  alternate: this tree ({ROOT}) against {other} ({commit_of(other)}), medians in {unit}",
+        f"  alternate: this tree ({ROOT}) against {other} ({commit}), medians in {unit}",
         f"  {'figure':<36} {'n':>4} {'other':>9} {'this':>9} {'this/other':>10}",
     ]
     for name, mine in results["this"].items():
@@ -95,19 +116,3 @@ def format_alternate(
         else:
             lines.append(f"  {name:<36} {len(mine):>4} {'-':>9} {a:>9.2f} {'new':>10}")
     return "\n".join(lines)
-
-
-def commit_of(tree: Path) -> str:
-    """Short commit of a checkout (``+dirty`` with local changes), or ``unknown``."""
-    try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=tree, capture_output=True, text=True, timeout=10, check=True,
-        ).stdout.strip()  # fmt: skip
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=tree, capture_output=True, text=True, timeout=10, check=True,
-        ).stdout.strip()  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return rev + ("+dirty" if dirty else "")

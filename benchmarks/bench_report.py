@@ -101,24 +101,18 @@ def child_figures(root: Path, repeats: int) -> dict[str, list[float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import alternate  # benchmarks/alternate.py (the folder is on the path, above)
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="one build of each instead of three")
     parser.add_argument("--results", help="a results folder (default: run the smoke experiment)")
-    parser.add_argument(
-        "--against", type=Path, metavar="DIR",
-        help="another checkout: time it and this tree alternately, in fresh processes",
-    )  # fmt: skip
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of --against (default 3)")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    alternate.add_against_arguments(parser, rounds=3)
     args = parser.parse_args(argv)
     repeats = 1 if args.quick else 3
     if args.child:
         print(json.dumps(child_figures(args.root, repeats)))
         return 0
     if args.against is not None:
-        import alternate
-
         rounds = 1 if args.quick else args.rounds
         print(f"== report: this tree against {args.against}, {rounds} alternate round(s) ==")
         extra = ["--quick"] * args.quick

@@ -266,17 +266,13 @@ def child_figures(root: Path, months: int, clicks: int, seed: int) -> dict[str, 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the figures."""
+    import alternate  # benchmarks/alternate.py (the folder is on the path, above)
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="12 months instead of 96")
     parser.add_argument("--browser", action="store_true", help="also time it in Chromium")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--against", type=Path, metavar="DIR",
-        help="another checkout: time it and this tree alternately, in fresh processes",
-    )  # fmt: skip
-    parser.add_argument("--rounds", type=int, default=5, help="rounds of --against (default 5)")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    alternate.add_against_arguments(parser, rounds=5)
     args = parser.parse_args(argv)
     months = 12 if args.quick else 96
     if args.child:
@@ -284,8 +280,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(figures))
         return 0
     if args.against is not None:
-        import alternate
-
         rounds = 1 if args.quick else args.rounds
         print(f"== ui: this tree against {args.against}, {rounds} alternate round(s) ==")
         extra = ["--seed", str(args.seed)] + ["--quick"] * args.quick

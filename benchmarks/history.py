@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -108,3 +109,19 @@ def compare(previous: Mapping[str, Any] | None, current: Mapping[str, Any]) -> s
         ratio = f"{now / old:.3f}" if old else "-"
         lines.append(f"  {name:<34} {old:>12.4g} {now:>12.4g} {ratio:>9}")
     return "\n".join(lines)
+
+
+def commit_of(tree: Path) -> str:
+    """Short commit of a checkout (``+dirty`` with local changes), or ``unknown``."""
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=tree, capture_output=True, text=True, timeout=10, check=True,
+        ).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=tree, capture_output=True, text=True, timeout=10, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return rev + ("+dirty" if dirty else "")

@@ -42,7 +42,6 @@ import datetime  # noqa: E402
 import importlib  # noqa: E402
 import importlib.util  # noqa: E402
 import platform  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import traceback  # noqa: E402
@@ -71,18 +70,7 @@ def cpu_model() -> str:
 
 def git_revision() -> str:
     """Short commit of the working tree, with ``+dirty`` when it has changes (or ``unknown``)."""
-    try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=HERE, capture_output=True, text=True, timeout=10, check=True,
-        ).stdout.strip()  # fmt: skip
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=HERE, capture_output=True, text=True, timeout=10, check=True,
-        ).stdout.strip()  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return rev + ("+dirty" if dirty else "")
+    return history.commit_of(HERE)
 
 
 def machine_info() -> dict[str, str]:
