@@ -825,11 +825,7 @@ def update_countryside(
     old = situation.countryside_control
     n = old.size
     power = countryside_powers(situation, forces)
-    order = np.sort(power, axis=0)
-    top, second = order[-1], order[-2]
-    leader = np.argmax(power, axis=0)
-    new = np.where(top >= p.control_dominance * np.maximum(second, 1e-9), leader,
-                   Control.CONTESTED)  # fmt: skip
+    new, top = dominant_family(power, p)
     # below the threshold the holder keeps it, unless it has no power there and others operate
     held = old != Control.CONTESTED
     holder = np.where(held, old, 0).astype(np.intp)
@@ -841,6 +837,28 @@ def update_countryside(
     threshold = control_threshold(p, countryside_people(situation))
     new = np.where(top < threshold, below, new)
     return np.where(situation.town_cells, new, cell_control).astype(np.int8)
+
+
+def dominant_family(power: np.ndarray, p: Parameters) -> tuple[np.ndarray, np.ndarray]:
+    """The family that dominates each cell, or contested, and the strongest power there.
+
+    A family dominates when its power is at least ``control_dominance`` times the next
+    family's; otherwise the cell is contested. The caller applies :func:`control_threshold`.
+
+    Args:
+        power: ``(families, cells)`` power of each control family (``Control`` codes as rows).
+        p: Model parameters.
+
+    Returns:
+        The dominant family's code per cell (``Control.CONTESTED`` where none dominates), and
+        the strongest family's power per cell.
+    """
+    order = np.sort(power, axis=0)
+    top, second = order[-1], order[-2]
+    leader = np.argmax(power, axis=0)
+    dominant = np.where(top >= p.control_dominance * np.maximum(second, 1e-9), leader,
+                        Control.CONTESTED)  # fmt: skip
+    return dominant, top
 
 
 def control_threshold(p: Parameters, population: np.ndarray) -> np.ndarray:
@@ -968,11 +986,7 @@ def update_control(
     """
     p = situation.params
     power = control_powers(situation, forces)
-    order = np.sort(power, axis=0)
-    top, second = order[-1], order[-2]
-    leader = np.argmax(power, axis=0)
-    new = np.where(top >= p.control_dominance * np.maximum(second, 1e-9), leader,
-                   Control.CONTESTED)  # fmt: skip
+    new, top = dominant_family(power, p)
     old = situation.control
     new = np.where(top < control_threshold(p, situation.population), old, new)
     defended = defended_towns(situation, forces)
@@ -1013,14 +1027,9 @@ def initial_control(situation: Situation, forces: Belligerents) -> np.ndarray:
     """
     p = situation.params
     power = control_powers(situation, forces)
-    order = np.sort(power, axis=0)
-    top, second = order[-1], order[-2]
-    leader = np.argmax(power, axis=0)
-    held = top >= p.control_dominance * np.maximum(second, 1e-9)
+    dominant, top = dominant_family(power, p)
     strong = top >= control_threshold(p, situation.population)
-    return np.where(
-        strong & held, leader, np.where(strong, Control.CONTESTED, situation.control)
-    ).astype(np.int8)
+    return np.where(strong, dominant, situation.control).astype(np.int8)
 
 
 def jihadist_offensives(situation: Situation, forces: Belligerents) -> None:
@@ -1103,6 +1112,7 @@ __all__ = [
     "countryside_powers",
     "defended_towns",
     "desertion",
+    "dominant_family",
     "explosives",
     "france_air_level",
     "french_strike_force",
