@@ -22,7 +22,12 @@ reports:
 Replicate ``i`` uses seed ``seed + i``. Figures are medians over the runs. Targets (printed, never
 asserted in tests): build + run <= 1.0 s median, peak RSS <= 300 MB.
 
-Run: ``python benchmarks/bench_model.py [--quick] [--runs N]``.
+``--against DIR`` (another checkout, e.g. ``git worktree add /tmp/wt-old b90ffda``) times one
+replicate on this tree and on ``DIR`` alternately, ``--rounds`` times, each in a fresh process,
+and prints the medians and the ratio this tree / the other (build + run wall and CPU time, and
+every phase): the figure behind "N times faster than commit X".
+
+Run: ``python benchmarks/bench_model.py [--quick] [--runs N] [--against DIR [--rounds N]]``.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 DEFAULT_START = "2019-01"
@@ -237,18 +243,50 @@ def format_report(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def alternate_figures(seed: int, start: str, end: str) -> dict[str, list[float]]:
+    """One replicate in this process, as the ``{figure: [seconds]}`` of an alternate child.
+
+    The figures are build + run wall and CPU time, and each phase's wall time, for
+    :func:`alternate.run_alternately` (``--against``).
+    """
+    fig = child(seed, start, end)
+    out = {
+        "replicate build+run": [fig["build_s"] + fig["run_s"]],
+        "replicate build+run (CPU)": [fig["build_cpu_s"] + fig["run_cpu_s"]],
+    }
+    for name, sec in fig["phases"].items():
+        out[f"phase {name}"] = [sec]
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import alternate  # benchmarks/alternate.py (this folder is on the path of every benchmark)
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: 1 replicate of 2019")
     parser.add_argument("--runs", type=int, default=5, help="replicates (default 5)")
     parser.add_argument("--seed", type=int, default=1, help="first seed (default 1)")
     parser.add_argument("--start", default=DEFAULT_START)
     parser.add_argument("--end", default=None)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--figures", action="store_true", help=argparse.SUPPRESS)
+    alternate.add_against_arguments(parser, rounds=5)
     args = parser.parse_args(argv)
     end = args.end or ("2019-12" if args.quick else DEFAULT_END)
+    if args.child and args.figures:
+        print(json.dumps(alternate_figures(args.seed, args.start, end)), flush=True)
+        return 0
     if args.child:
         print(RESULT_PREFIX + json.dumps(child(args.seed, args.start, end)), flush=True)
+        return 0
+    if args.against is not None:
+        rounds = 1 if args.quick else args.rounds
+        print(
+            f"== one replicate {args.start} -> {end}, seed {args.seed}: this tree against "
+            f"{args.against}, {rounds} alternate round(s), each in a fresh process =="
+        )
+        extra = ["--figures", "--seed", str(args.seed), "--start", args.start, "--end", end]
+        results = alternate.run_alternately(Path(__file__), args.against, rounds, extra)
+        print(alternate.format_alternate(results, args.against))
         return 0
     runs = 1 if args.quick else args.runs
     print(format_report(run_benchmark(runs=runs, seed=args.seed, start=args.start, end=end)))
