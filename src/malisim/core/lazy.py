@@ -84,6 +84,7 @@ def light_mesa() -> bool:
             spec.loader.exec_module(face)  # type: ignore[union-attr]  # the real __init__
 
     def __getattr__(name: str) -> Any:
+        cheap_mesa_loggers()  # before the first Mesa module that names its loggers
         if name in MESA_NAMES:
             module = MESA_NAMES[name]
             value = (
@@ -102,7 +103,6 @@ def light_mesa() -> bool:
 
     face.__getattr__ = __getattr__  # type: ignore[method-assign]
     sys.modules["mesa"] = face
-    cheap_mesa_loggers()
     return True
 
 
@@ -116,8 +116,10 @@ def cheap_mesa_loggers() -> bool:
     about a tenth of a second at start-up for two names. The replacements take the same names
     from the caller's frame (its module's ``__name__``, its code's name: the class body being
     executed), so the loggers and their debug lines are Mesa's own. They replace Mesa's functions
-    in ``mesa.mesa_logging`` before any Mesa module that uses them is imported; nothing is done if
-    that module is already imported, is missing, or lacks either function.
+    in ``mesa.mesa_logging`` before any Mesa module that uses them is imported (the light face
+    calls this on its first attribute access, so ``import malisim`` alone imports no Mesa
+    module); nothing is done if that module is already imported, is missing, or lacks either
+    function.
 
     Returns:
         Whether the two functions were replaced.
