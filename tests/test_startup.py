@@ -3,8 +3,9 @@
 ``malisim`` installs a light face of ``mesa`` (:func:`malisim.core.lazy.light_mesa`): Mesa's
 ``__init__`` is not run, so SciPy's spatial module, networkx, the batch runner and the data
 collector are not imported for a run. A one-month ``malisim run`` imports neither the batch
-machinery, the analysis, the report, the plotting nor the UI (nor their libraries), and
-``import malisim`` or building the command-line parser imports no heavy library at all. Mesa's
+machinery, the analysis, the report, the plotting nor the UI (nor their libraries); checking,
+describing and listing scenarios import neither pandas, pyarrow nor SciPy; ``import malisim`` or
+building the command-line parser imports no heavy library at all. Mesa's
 loggers are named from the caller's frame, not by reading the source of every frame on the stack
 (:func:`malisim.core.lazy.cheap_mesa_loggers`). Each check runs in a fresh interpreter (what is
 imported depends on what was imported before). Speed itself is measured by
@@ -119,6 +120,26 @@ def test_import_malisim_and_the_parser_import_no_heavy_library() -> None:
         build_parser().format_help()
         heavy = ("numpy", "pandas", "pyarrow", "scipy", "pydantic", "yaml", "jinja2", "dask",
                  "mesa.", "malisim.model", "malisim.scenario", "malisim.policies")
+        loaded = sorted(m for m in sys.modules if m.startswith(heavy))
+        assert not loaded, loaded
+        """
+    )
+
+
+def test_checking_and_listing_scenarios_import_neither_pandas_nor_arrow_nor_scipy() -> None:
+    """``malisim validate``, ``describe`` and ``list`` read scenarios: no frame, no Parquet."""
+    _python(
+        f"""
+        import contextlib, io, sys
+        from malisim.cli import main
+        for argv in (["validate", {str(ROOT / "scenarios" / "historical.yaml")!r}],
+                     ["describe", {str(ROOT / "scenarios" / "historical.yaml")!r}], ["list"]):
+            with contextlib.redirect_stdout(io.StringIO()):
+                try:
+                    main(argv)
+                except SystemExit as exc:
+                    assert not exc.code, (argv, exc.code)
+        heavy = ("pandas", "pyarrow", "scipy", "mesa.", "malisim.model.mali_model")
         loaded = sorted(m for m in sys.modules if m.startswith(heavy))
         assert not loaded, loaded
         """
