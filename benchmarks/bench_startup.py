@@ -2,10 +2,10 @@
 
 ``python -m malisim.cli run --end 2019-01 --out DIR`` (``malisim run``: the default parameters,
 50,000 civilian agents, one month: the model's own work is a small part of it) is run ``--runs``
-times (5) in fresh interpreters; the median wall time and the median CPU time (user + system of the child, from
-``getrusage``) are printed against the target (0.6 s, issue 21). ``python -c "import malisim"``
-is timed the same way. On a shared machine the wall time counts other processes' turns: compare
-the CPU time.
+times (5) in fresh interpreters; the median wall time and the median CPU time (user + system of
+the child, from ``getrusage``) are printed against the target (0.6 s, issue 21).
+``python -c "import malisim"`` is timed the same way. On a shared machine the wall time counts
+other processes' turns: compare the CPU time.
 
 ``PYTHONDONTWRITEBYTECODE`` set in the environment (as in the developers' sandbox) makes every
 start compile malisim's sources again (about 0.06 s of CPU): the benchmark says when it is set.

@@ -113,7 +113,7 @@ def cheap_mesa_loggers() -> bool:
     calling module through ``inspect.stack()``, and decorates ``Model.__init__`` with
     ``method_logger``, which finds the class name through ``inspect.getouterframes``: both read
     the source lines of every frame on the stack (and look up the module of each frozen one),
-    about a tenth of a second at start-up for two names. The replacements take the same names
+    about 0.05 s of CPU at start-up for two names. The replacements take the same names
     from the caller's frame (its module's ``__name__``, its code's name: the class body being
     executed), so the loggers and their debug lines are Mesa's own. They replace Mesa's functions
     in ``mesa.mesa_logging`` before any Mesa module that uses them is imported (the light face

@@ -284,10 +284,11 @@ def worker_config() -> dict[str, Any]:
     """The Dask configuration of the local cluster malisim starts (its nannies pass it on).
 
     The workers' environment of :func:`worker_environ`, and no statistical profiler: a Dask
-    worker samples the stack of every thread each 10 ms (``distributed.worker.profile``) for the
-    dashboard's profile page, which the local cluster does not serve (``dashboard_address`` is
-    None) and nothing in malisim reads; the sampling thread took 3-8% of a run's CPU time on top
-    of the run (benchmarks/README.md). Results do not depend on either setting.
+    worker samples the stack of every thread each 10 ms on its event loop
+    (``distributed.worker.profile``) for the dashboard's profile page, which the local cluster
+    does not serve (``dashboard_address`` is None) and nothing in malisim reads; the sampling took
+    3-8% of a run's CPU time on top of the run (benchmarks/README.md). Results do not depend on
+    either setting.
     """
     return {
         "distributed.nanny.pre-spawn-environ": worker_environ(),
