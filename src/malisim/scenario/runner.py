@@ -116,7 +116,7 @@ def run_scenario(scenario: ResolvedScenario, seed: int, **kwargs: Any) -> RunRes
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Write a DataFrame to Parquet deterministically (no index, fixed options)."""
-    import pyarrow as pa  # here: building or running a model needs no Arrow
+    import pyarrow as pa  # here: only writing needs Arrow (and pyarrow.parquet, ssl among it)
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
