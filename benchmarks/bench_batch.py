@@ -10,6 +10,8 @@ The parent process's peak memory is measured at 100 and 2,000 runs.
    scaling of the whole wall time (which counts the start-up 1000/runs times) is printed too.
    Efficiency = (overall rate with 2 workers / overall rate with 1) / 2.
    Targets: 1,000 runs in at most 10 minutes on 2 cores; efficiency at least 80%.
+   With ``--dask`` the same runs go through a Dask ``LocalCluster`` too (``--dask-local 1`` and
+   ``2``), printed beside the pool's: the ratio Dask/pool and Dask's 1 -> 2 worker efficiency.
 2. **Parent memory**: the peak resident memory of the parent process (``ru_maxrss`` of a fresh
    process running the batch; the workers are separate processes and not counted) for 100 and
    for 2,000 runs. To keep this part to about a minute it uses a *cheaper configuration*:
@@ -21,6 +23,7 @@ Usage::
 
     python benchmarks/bench_batch.py                # full (about 4 minutes on 2 cores)
     python benchmarks/bench_batch.py --quick        # smoke run (seconds), figures meaningless
+    python benchmarks/bench_batch.py --only throughput --dask --runs 12   # pool vs Dask
 """
 
 from __future__ import annotations
@@ -63,16 +66,21 @@ def _experiment(scenario: str, runs: int, overrides: list[str], keep: bool) -> A
     )
 
 
-def throughput(workers: int, runs: int, overrides: list[str]) -> dict[str, Any]:
-    """Run ``runs`` replicates of the historical scenario with ``workers`` local processes."""
+def throughput(
+    workers: int, runs: int, overrides: list[str], executor: str = "local"
+) -> dict[str, Any]:
+    """Run ``runs`` replicates of the historical scenario on ``workers`` worker processes.
+
+    ``executor`` ``"local"`` is the process pool; ``"dask"`` a Dask ``LocalCluster`` of
+    ``workers`` single-threaded worker processes (``--dask-local``).
+    """
     from malisim.experiment import run_experiment
 
     exp = _experiment("historical", runs, overrides, keep=False)
+    where: dict[str, Any] = {"workers": workers} if executor == "local" else {"dask_local": workers}
     with tempfile.TemporaryDirectory() as tmp:
         start = time.time()
-        report = run_experiment(
-            exp, Path(tmp) / "out", executor="local", workers=workers, progress="none"
-        )
+        report = run_experiment(exp, Path(tmp) / "out", executor=executor, progress="none", **where)
         wall = time.time() - start
         records = [json.loads(x) for x in (Path(tmp) / "out" / "status.jsonl").open()]
     assert report.complete and report.done == runs, report
@@ -83,6 +91,7 @@ def throughput(workers: int, runs: int, overrides: list[str]) -> dict[str, Any]:
     steady = (len(finished) - 1) / (finished[-1] - finished[0])
     fixed = (finished[0] - start) + (start + wall - finished[-1])
     return {
+        "executor": executor,
         "workers": workers,
         "runs": runs,
         "wall s": wall,
@@ -132,14 +141,22 @@ def run_benchmark(
     memory_runs: tuple[int, ...] = (100, 2000),
     overrides: tuple[str, ...] = (),
     parts: tuple[str, ...] = ("throughput", "memory"),
+    dask: bool = False,
 ) -> dict[str, Any]:
-    """Run the parts asked for; return their figures."""
+    """Run the parts asked for; return their figures (``dask``: the throughput on Dask too)."""
     result: dict[str, Any] = {}
     if "throughput" in parts:
         rows = [throughput(w, runs, list(overrides)) for w in (1, 2)]
         result["throughput"] = rows
         result["efficiency"] = rows[1]["runs/s"] / rows[0]["runs/s"] / 2
         result["steady efficiency"] = rows[1]["steady runs/s"] / rows[0]["steady runs/s"] / 2
+        if dask:
+            drows = [throughput(w, runs, list(overrides), executor="dask") for w in (1, 2)]
+            result["dask"] = drows
+            result["dask efficiency"] = drows[1]["runs/s"] / drows[0]["runs/s"] / 2
+            result["dask steady efficiency"] = (
+                drows[1]["steady runs/s"] / drows[0]["steady runs/s"] / 2
+            )
     if "memory" in parts:
         result["memory"] = [parent_memory(n, 2) for n in memory_runs]
     return result
@@ -150,6 +167,8 @@ def format_report(result: dict[str, Any], quick: bool = False) -> str:
     lines: list[str] = []
     if "throughput" in result:
         lines += _format_throughput(result, quick)
+    if "dask" in result:
+        lines += _format_dask(result)
     if "memory" in result:
         lines += _format_memory(result)
     return "\n".join(lines)
@@ -188,6 +207,29 @@ def _format_throughput(result: dict[str, Any], quick: bool) -> list[str]:
     return lines
 
 
+def _format_dask(result: dict[str, Any]) -> list[str]:
+    """The Dask rows beside the pool's: rates, ratio Dask/pool, 1 -> 2 worker efficiency."""
+    lines = [
+        "Dask LocalCluster (--dask-local N, one task per run, at most 2 x threads in flight) "
+        "against the process pool, same runs:"
+    ]
+    for pool, dask in zip(result["throughput"], result["dask"], strict=True):
+        lines.append(
+            f"  {dask['workers']} worker(s): {dask['runs/s']:.2f} runs/s overall, "
+            f"{dask['steady runs/s']:.2f} steady (+{dask['fixed s']:.1f} s start-up and "
+            f"consolidation); Dask/pool {dask['runs/s'] / pool['runs/s']:.2f} overall, "
+            f"{dask['steady runs/s'] / pool['steady runs/s']:.2f} steady; per run in a worker "
+            f"{dask['s/run in worker']:.2f} s wall, {dask['cpu s/run in worker']:.2f} s CPU "
+            f"(pool {pool['cpu s/run in worker']:.2f})"
+        )
+    lines.append(
+        f"  efficiency 1 -> 2 workers on Dask: {result['dask efficiency']:.0%} overall, "
+        f"{result['dask steady efficiency']:.0%} steady (pool: {result['efficiency']:.0%}, "
+        f"{result['steady efficiency']:.0%})"
+    )
+    return lines
+
+
 def _format_memory(result: dict[str, Any]) -> list[str]:
     lines = [
         "Parent peak memory (cheap runs: baseline_2019, 2019-01..2019-03, 1,000 agents, series "
@@ -219,6 +261,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", choices=("throughput", "memory"), help="run only this part of the benchmark"
     )
+    parser.add_argument(
+        "--dask",
+        action="store_true",
+        help="measure the throughput on a Dask LocalCluster too (pool vs Dask ratio)",
+    )
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -232,9 +279,10 @@ def main(argv: list[str] | None = None) -> int:
             memory_runs=(10, 20),
             overrides=("params.n_civilian_agents=2000",),
             parts=parts,
+            dask=args.dask,
         )
     else:
-        result = run_benchmark(runs=args.runs, parts=parts)
+        result = run_benchmark(runs=args.runs, parts=parts, dask=args.dask)
     print(format_report(result, quick=args.quick))
     return 0
 

@@ -5,10 +5,12 @@ Benchmarks, in order:
 1. ``bench_civilians``: civilian agent updates per second at 50k, 200k and 1M agents (one core);
 2. ``bench_model``: one replicate 2019-01 -> 2026-12 with the default 50,000 agents
    (wall time, peak memory, per-phase breakdown, output writing);
-3. ``bench_epstein``: the Epstein civil-violence model on square grids (if the module exists);
-4. ``bench_ui``: one step of the page (model step, map, charts, and the click on "Step 1 month"
+3. ``bench_startup``: the whole process of ``malisim run`` of one month and of
+   ``import malisim`` (median wall and CPU time of fresh interpreters; target 0.6 s);
+4. ``bench_epstein``: the Epstein civil-violence model on square grids (if the module exists);
+5. ``bench_ui``: one step of the page (model step, map, charts, and the click on "Step 1 month"
    on the page rendered in-process, when Solara is installed), wall and CPU time;
-5. ``bench_report``: the HTML report of the smoke experiment (all figures, no maps, the
+6. ``bench_report``: the HTML report of the smoke experiment (all figures, no maps, the
    comparison alone), wall and CPU time.
 
 ``bench_ui.py --against DIR`` and ``bench_report.py --against DIR`` set this tree beside another
@@ -186,6 +188,15 @@ def _medians_table(
     return format_rows(rows), out
 
 
+def _startup(quick: bool) -> tuple[str, dict[str, float]]:
+    import bench_startup
+
+    result = bench_startup.run_benchmark(runs=2 if quick else 5)
+    figures = {f"{part}_{k}": result[part][k] for part in ("run", "import")
+               for k in ("wall_s", "cpu_s")}  # fmt: skip
+    return bench_startup.format_report(result), figures
+
+
 def _ui(quick: bool) -> tuple[str, dict[str, float]]:
     import bench_ui
 
@@ -207,6 +218,7 @@ def _report(quick: bool) -> tuple[str, dict[str, float]]:
 BENCHMARKS: tuple[tuple[str, Callable[[bool], tuple[str, dict[str, float]]]], ...] = (
     ("civilians", _civilians),
     ("model", _model),
+    ("startup", _startup),
     ("epstein", _epstein),
     ("ui", _ui),
     ("report", _report),

@@ -34,3 +34,20 @@ def test_local_cluster_workers_have_no_malloc_trim_threshold(monkeypatch) -> Non
         }
     finally:
         executor.close()
+
+
+def test_local_cluster_workers_run_without_the_statistical_profiler() -> None:
+    """The local cluster's workers do not sample their threads' stacks (no dashboard to show it).
+
+    (The sampling thread took 3-8% of a run's CPU time; benchmarks/README.md.) The setting
+    reaches the workers through the nannies' configuration, as the environment does.
+    """
+    import dask
+
+    executor = DaskExecutor(local_workers=1)
+    executor.start()
+    try:
+        values = executor._client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
+        assert values and set(values.values()) == {False}, values
+    finally:
+        executor.close()

@@ -1,9 +1,15 @@
-"""Start-up: a run imports only the parts of Mesa it uses, and the light face is Mesa's package.
+"""Start-up: a run imports only what it uses, and the light face is Mesa's package.
 
 ``malisim`` installs a light face of ``mesa`` (:func:`malisim.core.lazy.light_mesa`): Mesa's
 ``__init__`` is not run, so SciPy's spatial module, networkx, the batch runner and the data
-collector are not imported for a run. Each check runs in a fresh interpreter (what is imported
-depends on what was imported before).
+collector are not imported for a run. A one-month ``malisim run`` imports neither the batch
+machinery, the analysis, the report, the plotting nor the UI (nor their libraries); checking,
+describing and listing scenarios import neither pandas, pyarrow nor SciPy; ``import malisim`` or
+building the command-line parser imports no heavy library at all. Mesa's
+loggers are named from the caller's frame, not by reading the source of every frame on the stack
+(:func:`malisim.core.lazy.cheap_mesa_loggers`). Each check runs in a fresh interpreter (what is
+imported depends on what was imported before). Speed itself is measured by
+``benchmarks/bench_startup.py``, not here.
 """
 
 from __future__ import annotations
@@ -46,6 +52,131 @@ def test_a_one_month_run_imports_only_the_mesa_it_uses(tmp_path) -> None:
         assert issubclass(MaliModel, mesa.model.Model)
         """,
         tmp_path,
+    )
+
+
+#: Modules a one-month ``malisim run`` of one replicate has no use for (module name prefixes).
+NOT_FOR_A_RUN = (
+    "malisim.analysis",
+    "malisim.app",
+    "malisim.calibration",
+    "malisim.docking",
+    "malisim.report",
+    "malisim.sensitivity",
+    "malisim.viz",
+    "malisim.experiment.batch",
+    "malisim.experiment.executors",
+    "malisim.experiment.results",
+    "malisim.experiment.design",
+    "malisim.data_io",
+    "jinja2",
+    "matplotlib",
+    "solara",
+    "ipywidgets",
+    "dask",
+    "distributed",
+    "multiprocessing.pool",
+    "concurrent.futures.process",
+    "pyarrow.dataset",
+    "pyarrow.csv",
+    "pandas.io.formats.style",
+    "scipy.stats",
+    "scipy.optimize",
+    "scipy.spatial",
+    "networkx",
+)
+
+
+def test_a_one_month_run_imports_no_batch_analysis_report_or_ui_module(tmp_path) -> None:
+    """What ``malisim run`` of one replicate has imported when it is done (in ``sys.modules``)."""
+    _python(
+        f"""
+        import sys
+        from malisim.cli import main
+        try:
+            main(["run", "--end", "2019-01", "--set", "n_civilian_agents=2000",
+                  "--out", {str(tmp_path / "run")!r}])
+        except SystemExit as exc:
+            assert not exc.code, exc.code
+        unwanted = {NOT_FOR_A_RUN!r}
+        loaded = sorted(m for m in sys.modules if m.startswith(unwanted))
+        assert not loaded, loaded
+        import mesa.mesa_logging
+        from malisim.core import lazy
+        # Mesa's loggers were named through the cheap lookups, not inspect.stack()
+        assert mesa.mesa_logging.create_module_logger.__code__.co_filename == lazy.__file__
+        """,
+        tmp_path,
+    )
+
+
+def test_import_malisim_and_the_parser_import_no_heavy_library() -> None:
+    """``import malisim`` and ``malisim --help``'s parser load no library and no Mesa module."""
+    _python(
+        """
+        import sys
+        import malisim
+        from malisim.cli.main import build_parser
+        build_parser().format_help()
+        heavy = ("numpy", "pandas", "pyarrow", "scipy", "pydantic", "yaml", "jinja2", "dask",
+                 "mesa.", "malisim.model", "malisim.scenario", "malisim.policies")
+        loaded = sorted(m for m in sys.modules if m.startswith(heavy))
+        assert not loaded, loaded
+        """
+    )
+
+
+def test_checking_and_listing_scenarios_import_neither_pandas_nor_arrow_nor_scipy() -> None:
+    """``malisim validate``, ``describe`` and ``list`` read scenarios: no frame, no Parquet."""
+    _python(
+        f"""
+        import contextlib, io, sys
+        from malisim.cli import main
+        for argv in (["validate", {str(ROOT / "scenarios" / "historical.yaml")!r}],
+                     ["describe", {str(ROOT / "scenarios" / "historical.yaml")!r}], ["list"]):
+            with contextlib.redirect_stdout(io.StringIO()):
+                try:
+                    main(argv)
+                except SystemExit as exc:
+                    assert not exc.code, (argv, exc.code)
+        heavy = ("pandas", "pyarrow", "scipy", "mesa.", "malisim.model.mali_model")
+        loaded = sorted(m for m in sys.modules if m.startswith(heavy))
+        assert not loaded, loaded
+        """
+    )
+
+
+def test_the_cheap_mesa_loggers_name_what_mesa_names() -> None:
+    """Called from a module and a class body, the replacements give Mesa's own names."""
+    _python(
+        """
+        import inspect, logging, sys, types
+        import malisim  # installs the face
+        import mesa
+        mesa.Model  # the first access puts the cheap lookups in place
+        import mesa.mesa_logging as ml
+        stream = []
+        handler = logging.Handler()
+        handler.emit = lambda record: stream.append(record.getMessage())
+        module = types.ModuleType("some_user_module")
+        sys.modules["some_user_module"] = module
+        exec(
+            "import mesa.mesa_logging as ml\\n"
+            "logger = ml.create_module_logger()\\n"
+            "class Thing:\\n"
+            "    @ml.method_logger(__name__)\\n"
+            "    def act(self, x, y=2):\\n"
+            "        return x + y\\n",
+            module.__dict__,
+        )
+        assert module.logger is logging.getLogger("MESA.some_user_module")
+        assert module.logger.name == "MESA." + inspect.getmodule(module.Thing).__name__
+        logging.getLogger("MESA").addHandler(handler)
+        logging.getLogger("MESA").setLevel(logging.DEBUG)
+        assert module.Thing().act(1, y=3) == 4
+        assert stream == ["calling Thing.act with (1,) and {'y': 3}"], stream
+        assert module.Thing.act.__name__ == "act"  # functools.wraps as Mesa's decorator
+        """
     )
 
 

@@ -270,13 +270,30 @@ def worker_environ() -> dict[str, Any]:
     munmap, and the model's monthly arrays (tens of thousands of agents) pay a page fault per
     page on every step. A run is a short-lived task with a bounded footprint, so the glibc
     default is the better trade (benchmarks/README.md gives the measured difference). An external
-    cluster is configured by whoever starts it (docs/experiments.md says how).
+    cluster is configured by whoever starts it (docs/experiments.md says how; the same holds for
+    :func:`worker_config`'s profiler setting).
     """
     from dask import config as dask_config
 
     environ = dict(dask_config.get("distributed.nanny.pre-spawn-environ", default={}) or {})
     environ["MALLOC_TRIM_THRESHOLD_"] = None  # the nanny leaves out variables set to None
     return environ
+
+
+def worker_config() -> dict[str, Any]:
+    """The Dask configuration of the local cluster malisim starts (its nannies pass it on).
+
+    The workers' environment of :func:`worker_environ`, and no statistical profiler: a Dask
+    worker samples the stack of every thread each 10 ms on its event loop
+    (``distributed.worker.profile``) for the dashboard's profile page, which the local cluster
+    does not serve (``dashboard_address`` is None) and nothing in malisim reads; the sampling took
+    3-8% of a run's CPU time on top of the run (benchmarks/README.md). Results do not depend on
+    either setting.
+    """
+    return {
+        "distributed.nanny.pre-spawn-environ": worker_environ(),
+        "distributed.worker.profile.enabled": False,
+    }
 
 
 class DaskExecutor(Executor):
@@ -386,7 +403,7 @@ class DaskExecutor(Executor):
                     raise
         else:
             n = int(self.local_workers or usable_cores())
-            with dask_config.set({"distributed.nanny.pre-spawn-environ": worker_environ()}):
+            with dask_config.set(worker_config()):
                 self._cluster = LocalCluster(
                     n_workers=n,
                     threads_per_worker=1,

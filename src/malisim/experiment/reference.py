@@ -185,6 +185,12 @@ def experiments_markdown() -> str:
         "configuration of the workers' machines holding "
         "`distributed: {nanny: {pre-spawn-environ: {MALLOC_TRIM_THRESHOLD_: null}}}` "
         "(a null value removes the variable; one set in the shell that starts the workers "
-        "overrides the configuration).",
+        "overrides the configuration). The local cluster also turns off the workers' "
+        "statistical profiler (a stack sample of every thread each 10 ms, for the dashboard's "
+        "profile page; 3-8% of a run's CPU time): on your own cluster add "
+        "`distributed: {worker: {profile: {enabled: false}}}` to the same configuration unless "
+        "you use that page. Such a file goes in `~/.config/dask/` (or the folder "
+        "`DASK_CONFIG` names) on every machine that starts workers, before `dask worker` "
+        "starts.",
     ]
     return "\n".join(lines).rstrip()

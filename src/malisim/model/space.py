@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
     from random import Random
 
+    import pandas as pd
     from mesa.discrete_space import OrthogonalMooreGrid
 
 #: The ten admin-1 regions used by ACLED and IOM DTM, in the fixed order of the region codes.
@@ -278,6 +278,8 @@ class MaliGrid:
         Raises:
             GridDataError: If a column is missing or holds an invalid value.
         """
+        import pandas as pd  # here, not at the top: scenario files are checked without pandas
+
         missing = [c for c in GRID_COLUMNS if c not in df.columns]
         if missing:
             raise GridDataError(f"{source}: missing column(s) {', '.join(missing)}")
@@ -456,6 +458,8 @@ class MaliGrid:
 
     def region_population(self) -> pd.Series:
         """Population per region (all ten, in :data:`REGIONS` order)."""
+        import pandas as pd
+
         totals = np.bincount(self.region, weights=self.population, minlength=len(REGIONS))
         return pd.Series(
             totals.astype(np.int64), index=pd.Index(REGIONS, name="region"), name="population"
@@ -463,6 +467,8 @@ class MaliGrid:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per cell with the :data:`GRID_COLUMNS` (names, not codes)."""
+        import pandas as pd
+
         return pd.DataFrame(
             {
                 "gid": self.gid,
@@ -610,6 +616,8 @@ def region_code(name: str) -> int:
 
 
 def _read_csv(source: Any, label: str) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         return pd.read_csv(
             source,

@@ -21,17 +21,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any
 
 from malisim.core.errors import UserError
 from malisim.core.folders import check_folder_path
 from malisim.core.version import __version__
 from malisim.model import MaliModel
 from malisim.scenario.resolve import ResolvedScenario
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
 @dataclass
@@ -117,6 +116,9 @@ def run_scenario(scenario: ResolvedScenario, seed: int, **kwargs: Any) -> RunRes
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Write a DataFrame to Parquet deterministically (no index, fixed options)."""
+    import pyarrow as pa  # here: only writing needs Arrow (and pyarrow.parquet, ssl among it)
+    import pyarrow.parquet as pq
+
     table = pa.Table.from_pandas(frame, preserve_index=False)
     pq.write_table(table, path, compression="zstd", write_statistics=False)
 
