@@ -5,10 +5,8 @@
 collector are not imported for a run. A one-month ``malisim run`` imports neither the batch
 machinery, the analysis, the report, the plotting nor the UI (nor their libraries); checking,
 describing and listing scenarios import neither pandas, pyarrow nor SciPy; ``import malisim`` or
-building the command-line parser imports no heavy library at all. Mesa's
-loggers are named from the caller's frame, not by reading the source of every frame on the stack
-(:func:`malisim.core.lazy.cheap_mesa_loggers`). Each check runs in a fresh interpreter (what is
-imported depends on what was imported before). Speed itself is measured by
+building the command-line parser imports no heavy library at all. Each check runs in a fresh
+interpreter (what is imported depends on what was imported before). Speed itself is measured by
 ``benchmarks/bench_startup.py``, not here.
 """
 
@@ -142,40 +140,6 @@ def test_checking_and_listing_scenarios_import_neither_pandas_nor_arrow_nor_scip
         heavy = ("pandas", "pyarrow", "scipy", "mesa.", "malisim.model.mali_model")
         loaded = sorted(m for m in sys.modules if m.startswith(heavy))
         assert not loaded, loaded
-        """
-    )
-
-
-def test_the_cheap_mesa_loggers_name_what_mesa_names() -> None:
-    """Called from a module and a class body, the replacements give Mesa's own names."""
-    _python(
-        """
-        import inspect, logging, sys, types
-        import malisim  # installs the face
-        import mesa
-        mesa.Model  # the first access puts the cheap lookups in place
-        import mesa.mesa_logging as ml
-        stream = []
-        handler = logging.Handler()
-        handler.emit = lambda record: stream.append(record.getMessage())
-        module = types.ModuleType("some_user_module")
-        sys.modules["some_user_module"] = module
-        exec(
-            "import mesa.mesa_logging as ml\\n"
-            "logger = ml.create_module_logger()\\n"
-            "class Thing:\\n"
-            "    @ml.method_logger(__name__)\\n"
-            "    def act(self, x, y=2):\\n"
-            "        return x + y\\n",
-            module.__dict__,
-        )
-        assert module.logger is logging.getLogger("MESA.some_user_module")
-        assert module.logger.name == "MESA." + inspect.getmodule(module.Thing).__name__
-        logging.getLogger("MESA").addHandler(handler)
-        logging.getLogger("MESA").setLevel(logging.DEBUG)
-        assert module.Thing().act(1, y=3) == 4
-        assert stream == ["calling Thing.act with (1,) and {'y': 3}"], stream
-        assert module.Thing.act.__name__ == "act"  # functools.wraps as Mesa's decorator
         """
     )
 

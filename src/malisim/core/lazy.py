@@ -7,7 +7,6 @@ a light module of the package, or the package itself, loads nothing else.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import sys
 from collections.abc import Callable
@@ -84,7 +83,6 @@ def light_mesa() -> bool:
             spec.loader.exec_module(face)  # type: ignore[union-attr]  # the real __init__
 
     def __getattr__(name: str) -> Any:
-        cheap_mesa_loggers()  # before the first Mesa module that names its loggers
         if name in MESA_NAMES:
             module = MESA_NAMES[name]
             value = (
@@ -103,61 +101,4 @@ def light_mesa() -> bool:
 
     face.__getattr__ = __getattr__  # type: ignore[method-assign]
     sys.modules["mesa"] = face
-    return True
-
-
-def cheap_mesa_loggers() -> bool:
-    """Name Mesa's module and method loggers from the caller's frame, not from ``inspect.stack``.
-
-    ``mesa.model`` names its module logger with ``create_module_logger()``, which finds the
-    calling module through ``inspect.stack()``, and decorates ``Model.__init__`` with
-    ``method_logger``, which finds the class name through ``inspect.getouterframes``: both read
-    the source lines of every frame on the stack (and look up the module of each frozen one),
-    about 0.05 s of CPU at start-up for two names. The replacements take the same names
-    from the caller's frame (its module's ``__name__``, its code's name: the class body being
-    executed), so the loggers and their debug lines are Mesa's own. They replace Mesa's functions
-    in ``mesa.mesa_logging`` before any Mesa module that uses them is imported (the light face
-    calls this on its first attribute access, so ``import malisim`` alone imports no Mesa
-    module); nothing is done if that module is already imported, is missing, or lacks either
-    function.
-
-    Returns:
-        Whether the two functions were replaced.
-    """
-    if "mesa.mesa_logging" in sys.modules:
-        return False
-    try:
-        mesa_logging = importlib.import_module("mesa.mesa_logging")
-    except ImportError:
-        return False
-    create = getattr(mesa_logging, "create_module_logger", None)
-    get_logger = getattr(mesa_logging, "get_module_logger", None)
-    if create is None or get_logger is None or not hasattr(mesa_logging, "method_logger"):
-        return False
-
-    def create_module_logger(name: str | None = None) -> Any:
-        if name is None:  # Mesa: inspect.getmodule(inspect.stack()[1][0]).__name__
-            name = sys._getframe(1).f_globals["__name__"]
-        return create(name)
-
-    def method_logger(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        logger = get_logger(name)
-        classname = sys._getframe(1).f_code.co_name  # Mesa: getouterframes(...)[1][3]
-
-        def real_decorator(func: Callable[..., Any]) -> Callable[..., Any]:
-            @functools.wraps(func)
-            def wrapper(*args: Any, **kwargs: Any) -> Any:
-                logger.debug(f"calling {classname}.{func.__name__} with {args[1::]} and {kwargs}")
-                return func(*args, **kwargs)
-
-            return wrapper
-
-        return real_decorator
-
-    for function, original in (
-        (create_module_logger, create),
-        (method_logger, mesa_logging.method_logger),
-    ):
-        functools.update_wrapper(function, original)
-        setattr(mesa_logging, original.__name__, function)
     return True
