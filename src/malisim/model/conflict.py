@@ -623,18 +623,22 @@ def explosives(
         )
         # the forces hit: state-side where present, otherwise the peacekeepers
         on_state = powers["state"][cells] > 0
+        un = ~on_state
+        state_cells, un_cells = cells[on_state], cells[un]
         wanted = (deaths - civ).astype(float)
         hit = np.zeros(cells.size)
-        hit[on_state] = np.minimum(wanted[on_state], np.floor(
-            forces.state.forces[cells[on_state]] + forces.wagner.troops[cells[on_state]]
-            + forces.france.troops[cells[on_state]]))  # fmt: skip
-        _remove_state_side(forces, cells[on_state], hit[on_state], powers)
-        un = ~on_state
-        hit[un] = np.minimum(wanted[un], np.floor(forces.minusma.troops[cells[un]]))
-        forces.minusma.troops[cells[un]] -= hit[un]
+        if state_cells.size:  # (with none, removing nobody changes nothing)
+            hit_state = np.minimum(wanted[on_state], np.floor(
+                forces.state.forces[state_cells] + forces.wagner.troops[state_cells]
+                + forces.france.troops[state_cells]))  # fmt: skip
+            hit[on_state] = hit_state
+            _remove_state_side(forces, state_cells, hit_state, powers)
+        hit_un = np.minimum(wanted[un], np.floor(forces.minusma.troops[un_cells]))
+        hit[un] = hit_un
+        forces.minusma.troops[un_cells] -= hit_un
         killed_forces = hit.astype(np.int64)
-        out.peacekeepers_killed[cells[un]] += killed_forces[un]
-        out.losses["minusma"] = out.losses.get("minusma", 0.0) + float(hit[un].sum())
+        out.peacekeepers_killed[un_cells] += killed_forces[un]
+        out.losses["minusma"] = out.losses.get("minusma", 0.0) + float(hit_un.sum())
         deaths = civ + killed_forces
         # distinct cells: fancy-index additions are np.add.at
         out.civilians_killed[JIHADIST, cells] += civ
@@ -1096,7 +1100,8 @@ def jihadist_offensives(situation: Situation, forces: Belligerents) -> None:
     for group, row in ((forces.jnim, _C_JNIM), (forces.is_sahel, _C_IS_SAHEL)):
         if row == _C_IS_SAHEL:  # JNIM massed: its row of the powers is renewed (as side_powers)
             power[_C_JNIM] = forces.jnim.fighters * p.jihadist_power
-        others = np.delete(power, row, axis=0).max(axis=0)
+        # the strongest of the other rows, taken in row order (as np.delete(...).max(axis=0))
+        others = power[[r for r in range(power.shape[0]) if r != row]].max(axis=0)
         ratio = required_ratio(situation, defended & (situation.control != row))
         group.mass(situation, others, threshold, situation.control == row, air_cover, ratio)
 
