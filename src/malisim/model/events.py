@@ -122,8 +122,10 @@ class EventLog:
         self.grid = grid
         #: Per batch: month, sub-event code, actor codes, perpetrator code (-1: per event).
         self._heads: list[tuple[int, int, int, int, int]] = []
-        #: Per batch: its per-event arrays "cell", "fat", "civ" and "perp" (None: one code).
-        self._batches: list[dict[str, np.ndarray | None]] = []
+        #: Per batch: its per-event arrays "cell", "fat" and "civ".
+        self._batches: list[dict[str, np.ndarray]] = []
+        #: Per batch: its per-event perpetrator codes (None: the one code of its head).
+        self._perps: list[np.ndarray | None] = []
         self._month_cells: dict[int, list[np.ndarray]] = {}
         self.count = 0
 
@@ -180,9 +182,9 @@ class EventLog:
                 "cell": cells,
                 "fat": np.asarray(fatalities, np.int64),
                 "civ": np.asarray(civ, np.int64),
-                "perp": perp,
             }
         )
+        self._perps.append(perp)
         self._month_cells.setdefault(month, []).append(cells)
         self.count += n
 
@@ -193,9 +195,9 @@ class EventLog:
         heads = np.array(self._heads, np.int64).reshape(-1, 5)
         perp = np.repeat(heads[:, 4], sizes).astype(np.int8)
         ends = np.cumsum(sizes)
-        for x, end, size in zip(batches, ends.tolist(), sizes.tolist(), strict=True):
-            if x["perp"] is not None:
-                perp[end - size : end] = x["perp"]
+        for codes, end, size in zip(self._perps, ends.tolist(), sizes.tolist(), strict=True):
+            if codes is not None:
+                perp[end - size : end] = codes
         return {
             "month": np.repeat(heads[:, 0], sizes),
             "sub": np.repeat(heads[:, 1], sizes).astype(np.int8),
