@@ -905,9 +905,14 @@ def dominant_family(power: np.ndarray, p: Parameters) -> tuple[np.ndarray, np.nd
         The dominant family's code per cell (``Control.CONTESTED`` where none dominates), and
         the strongest family's power per cell.
     """
-    order = np.sort(power, axis=0)
-    top, second = order[-1], order[-2]
+    # the strongest and the second strongest without sorting each cell's powers: the leader's
+    # power, then the strongest of the others (a tie gives the same power twice, as a sort)
     leader = np.argmax(power, axis=0)
+    cells = np.arange(power.shape[1])
+    top = power[leader, cells]
+    others = power.copy()
+    others[leader, cells] = -np.inf
+    second = others.max(axis=0)
     dominant = np.where(top >= p.control_dominance * np.maximum(second, 1e-9), leader,
                         _C_CONTESTED)  # fmt: skip
     return dominant, top
