@@ -328,12 +328,34 @@ class JihadistGroup(mesa.Agent):
         self.governance = np.zeros_like(self.fighters)
         self.home_distance = home_distance
         self.home_since = home_since
+        #: The last :meth:`pull`: (month, reach, floor, distances, starts), the pull.
+        self._pull_cache: tuple[tuple[object, ...], np.ndarray] | None = None
 
     def pull(self, month: int, p: Parameters) -> np.ndarray:
-        """The pull of the group's home areas this month (:func:`home_pull`; 1 without any)."""
+        """The pull of the group's home areas this month (:func:`home_pull`; 1 without any).
+
+        Several phases ask for it each month: it is computed once for the month, reach and
+        floor (and home areas) and returned read-only.
+        """
         reach = p.is_sahel_reach_km if self.side == Side.IS_SAHEL else p.jnim_reach_km
-        out = home_pull(self.home_distance, self.home_since, month, reach, p.home_pull_floor)
-        return np.ones_like(self.fighters) if out is None else out
+        floor = p.home_pull_floor
+        cached = self._pull_cache
+        if cached is not None:
+            (c_month, c_reach, c_floor, c_distance, c_since), c_pull = cached
+            if (
+                c_month == month
+                and c_reach == reach
+                and c_floor == floor
+                and c_distance is self.home_distance
+                and c_since is self.home_since
+                and c_pull.shape == self.fighters.shape
+            ):
+                return c_pull
+        out = home_pull(self.home_distance, self.home_since, month, reach, floor)
+        pull = np.ones_like(self.fighters) if out is None else out
+        pull.flags.writeable = False
+        self._pull_cache = ((month, reach, floor, self.home_distance, self.home_since), pull)
+        return pull
 
     @property
     def name(self) -> str:
@@ -378,8 +400,9 @@ class JihadistGroup(mesa.Agent):
         corridor = 1.0 + p.corridor_attraction * (grid.road | grid.river)
         attraction = attraction * grid.share_in_mali * corridor * self.pull(situation.month, p)
         # a fighter weighs the neighbouring cells against staying where it is
-        denominator = attraction + np.bincount(src, weights=attraction[dst], minlength=grid.n_cells)
-        share = attraction[dst] / np.maximum(denominator[src], 1e-12)
+        attraction_dst = attraction[dst]
+        denominator = attraction + np.bincount(src, weights=attraction_dst, minlength=grid.n_cells)
+        share = attraction_dst / np.maximum(denominator[src], 1e-12)
         flow = self.fighters[src] * rate * share
         outflow = np.bincount(src, weights=flow, minlength=grid.n_cells)
         inflow = np.bincount(dst, weights=flow, minlength=grid.n_cells)
@@ -447,11 +470,12 @@ class JihadistGroup(mesa.Agent):
         target[np.argpartition(prize, -k)[-k:]] = True
         target &= winnable
         # fighters next to several targets split between them; targets keep their own
-        n_targets = np.bincount(src, weights=target[dst].astype(float), minlength=n)
+        target_dst = target[dst]
+        n_targets = np.bincount(src, weights=target_dst.astype(float), minlength=n)
         flow = (
             share[dst]
             * self.fighters[src]
-            * target[dst]
+            * target_dst
             * ~target[src]
             / np.maximum(n_targets[src], 1.0)
         )

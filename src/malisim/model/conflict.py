@@ -49,14 +49,25 @@ from malisim.model.vocab import N_FAMILIES, PERPETRATOR_NAMES, Control, Perpetra
 
 SAHARAN = BIOMES.index("Saharan")
 
-#: Perpetrator families (rows of ``MonthlyViolence.civilians_killed``).
+#: Perpetrator families (rows of ``MonthlyViolence.civilians_killed``), as plain ints (numpy
+#: takes them without an enum's attribute look-ups).
 STATE, FOREIGN, JIHADIST, SIGNATORY, MILITIA = (
-    Perpetrator.STATE,
-    Perpetrator.FOREIGN,
-    Perpetrator.JIHADIST,
-    Perpetrator.SIGNATORY,
-    Perpetrator.MILITIA,
+    int(Perpetrator.STATE),
+    int(Perpetrator.FOREIGN),
+    int(Perpetrator.JIHADIST),
+    int(Perpetrator.SIGNATORY),
+    int(Perpetrator.MILITIA),
 )
+#: Control codes as plain ints (:class:`Control`), for the rules that compare with them often.
+_C_STATE, _C_JNIM, _C_IS_SAHEL, _C_SIGNATORY, _C_CONTESTED = (
+    int(Control.STATE),
+    int(Control.JNIM),
+    int(Control.IS_SAHEL),
+    int(Control.SIGNATORY),
+    int(Control.CONTESTED),
+)
+#: The jihadist sides' short names.
+_JIHADIST_SIDES = ("jnim", "is_sahel")
 #: Number of communal militias (rows of ``MonthlyViolence.civilians_killed_militia_split``;
 #: ``malisim.model.militias.MILITIA_KEYS``).
 N_MILITIAS = 3
@@ -199,6 +210,9 @@ def _remove_state_side(
     out = {}
     remaining = dead.astype(float)
     for name, force in (("france", forces.france), ("wagner", forces.wagner)):
+        if not force.troops.any():  # no troops anywhere: it loses none (exactly as below)
+            out[name] = 0.0
+            continue
         share = np.divide(powers[name][cells], total, out=np.zeros_like(total), where=total > 0)
         lost = np.minimum(np.round(remaining * share), force.troops[cells])
         force.troops[cells] -= lost
@@ -236,35 +250,59 @@ def clashes(
     air = p.air_support * france_air_level(forces.france, p)
     sanctuary = situation.sanctuary_cells
     pop = situation.population
+    month = situation.month
+    min_presence, clash_probability = p.min_presence, p.clash_probability
+    present: dict[str, np.ndarray] = {}
     for (a, b), hostile in hostility(situation).items():
-        pa, pb = powers[a], powers[b]
-        h = np.broadcast_to(np.asarray(hostile, float), pa.shape)
-        both = (pa > p.min_presence) & (pb > p.min_presence) & (h > 0)
-        if not both.any():
-            continue
-        cells = np.flatnonzero(both)
-        occur = rng.random(cells.size) < p.clash_probability * h[cells]
+        pres_a = present.get(a)
+        if pres_a is None:
+            pres_a = present[a] = powers[a] > min_presence
+        pres_b = present.get(b)
+        if pres_b is None:
+            pres_b = present[b] = powers[b] > min_presence
+        if np.ndim(hostile) == 0:  # one hostility everywhere
+            h = float(hostile)
+            if not h > 0.0:
+                continue
+            cells = np.flatnonzero(pres_a & pres_b)
+            if cells.size == 0:
+                continue
+            occur = rng.random(cells.size) < clash_probability * h
+        else:
+            h_cells = np.asarray(hostile, float)
+            cells = np.flatnonzero(pres_a & pres_b & (h_cells > 0))
+            if cells.size == 0:
+                continue
+            occur = rng.random(cells.size) < clash_probability * h_cells[cells]
         cells = cells[occur]
         if cells.size == 0:
             continue
-        pa_c, pb_c = pa[cells], pb[cells]
+        pa_c, pb_c = powers[a][cells], powers[b][cells]
         engaged = np.minimum(pa_c, pb_c)
-        terrain_a = np.ones(cells.size)
-        terrain_b = np.ones(cells.size)
+        terrain_a: np.ndarray | None = None
+        terrain_b: np.ndarray | None = None
         if a == "state":
-            terrain_a = np.where(desert[cells], p.desert_mobility, 1.0)
+            desert_c = desert[cells]
+            terrain_a = np.where(desert_c, p.desert_mobility, 1.0)
             # air support and ISR make the state side's fire more lethal (CRS2022: Barkhane
             # provided air support, intelligence, medical evacuation)
-            terrain_b = np.where(desert[cells], 1.0 / p.desert_mobility, 1.0) * (1.0 + air)
-        for side, terr in ((a, terrain_a), (b, terrain_b)):
-            if side in ("jnim", "is_sahel"):
-                terr *= np.where(sanctuary[cells], 1.0 - p.sanctuary_protection, 1.0)
-        loss_a = (
-            p.clash_lethality * engaged * p.clash_loss_factor * pb_c / (pa_c + pb_c) * terrain_a
-        )
-        loss_b = (
-            p.clash_lethality * engaged * p.clash_loss_factor * pa_c / (pa_c + pb_c) * terrain_b
-        )
+            terrain_b = np.where(desert_c, 1.0 / p.desert_mobility, 1.0) * (1.0 + air)
+        a_jihadist, b_jihadist = a in _JIHADIST_SIDES, b in _JIHADIST_SIDES
+        if a_jihadist or b_jihadist:
+            sanct = np.where(sanctuary[cells], 1.0 - p.sanctuary_protection, 1.0)
+            if a_jihadist:
+                terrain_a = sanct if terrain_a is None else terrain_a * sanct
+            if b_jihadist:
+                terrain_b = sanct if terrain_b is None else terrain_b * sanct
+        # (a terrain factor of 1 is left out: multiplying by 1.0 changes no bit)
+        base = p.clash_lethality * engaged * p.clash_loss_factor
+        total = pa_c + pb_c
+        loss_a = base * pb_c / total
+        if terrain_a is not None:
+            loss_a = loss_a * terrain_a
+        loss_b = base * pa_c / total
+        if terrain_b is not None:
+            loss_b = loss_b * terrain_b
         dead_a = _dead(forces, p, rng, a, cells, loss_a, powers, persons_per_power, out)
         dead_b = _dead(forces, p, rng, b, cells, loss_b, powers, persons_per_power, out)
         combatants = dead_a + dead_b
@@ -274,20 +312,29 @@ def clashes(
         ))  # fmt: skip
         stronger_is_a = pa_c >= pb_c
         perp = np.where(stronger_is_a, _family_of(a), _family_of(b))
-        led_by_wagner = np.zeros(cells.size, dtype=bool)
         if a == "state":
             # where Wagner leads the state side, the civilians caught in its fire are its own
             led_by_wagner = wagner_leads(cells, powers)
             perp = np.where(stronger_is_a & led_by_wagner, FOREIGN, perp)
-        np.add.at(out.civilians_killed, (perp, cells), crossfire)
-        _split_jihadist(out, perp, cells, crossfire, np.where(stronger_is_a, a, b))
+        # the cells are distinct: a fancy-index addition is np.add.at (integer counts)
+        out.civilians_killed[perp, cells] += crossfire
+        if a_jihadist or b_jihadist:
+            # the JNIM / IS split of the deaths attributed to jihadists (zeros elsewhere)
+            row = np.where(stronger_is_a, int(a == "is_sahel"), int(b == "is_sahel"))
+            out.civilians_killed_jihadist_split[row, cells] += np.where(
+                perp == JIHADIST, crossfire, 0
+            )
         out.combatants_killed[cells] += combatants
         out.battles[cells] += 1
-        named = state_actor(forces, cells) if a == "state" else np.zeros(cells.size, bool)
-        for actor, sel in (("wagner", named), ("fama" if a == "state" else a, ~named)):
-            # family codes of perp, in the order of events.PERPETRATORS
-            log.add(situation.month, "Armed clash", actor, b, cells[sel],
-                    combatants[sel] + crossfire[sel], crossfire[sel], perp[sel])  # fmt: skip
+        fatalities = combatants + crossfire
+        if a == "state":
+            named = state_actor(forces, cells)
+            for actor, sel in (("wagner", named), ("fama", ~named)):
+                # family codes of perp, in the order of events.PERPETRATORS
+                log.add(month, "Armed clash", actor, b, cells[sel], fatalities[sel],
+                        crossfire[sel], perp[sel])  # fmt: skip
+        else:
+            log.add(month, "Armed clash", a, b, cells, fatalities, crossfire, perp)
 
     attacks_on_minusma(situation, forces, rng, out, log, powers)
 
@@ -412,7 +459,7 @@ def operation_massacres(
     cells, killed = cells[keep], killed[keep]
     led = wagner[cells] >= offensive[cells]
     family = np.where(led, FOREIGN, STATE)
-    np.add.at(out.civilians_killed, (family, cells), killed)
+    out.civilians_killed[family, cells] += killed  # distinct cells: np.add.at
     named = state_actor(forces, cells)
     for actor, sel in (("wagner", named), ("fama", ~named)):
         log.add(situation.month, "Attack", actor, "civilians", cells[sel], killed[sel],
@@ -453,23 +500,6 @@ def _family_of(side: str) -> int:
     if side in ("jnim", "is_sahel"):
         return JIHADIST
     return SIGNATORY
-
-
-def _split_jihadist(
-    out: MonthlyViolence,
-    perp: np.ndarray,
-    cells: np.ndarray,
-    killed: np.ndarray,
-    sides: np.ndarray | str,
-) -> None:
-    """Keep the JNIM / IS split of civilian deaths attributed to jihadists."""
-    jihadist = perp == JIHADIST
-    if not jihadist.any():
-        return
-    sides = np.broadcast_to(np.asarray(sides, dtype=object), perp.shape)
-    row = np.where(sides == "is_sahel", 1, 0)
-    np.add.at(out.civilians_killed_jihadist_split, (row[jihadist], cells[jihadist]),
-              killed[jihadist])  # fmt: skip
 
 
 def _dead(
@@ -559,7 +589,7 @@ def _strike(
     civ = _cap_civilians(pop, out, cells, rng.poisson(
         collateral * fighters * np.minimum(pop[cells] / full_exposure, 1)
     ))  # fmt: skip
-    np.add.at(out.civilians_killed, (np.full(cells.size, family), cells), civ)
+    out.civilians_killed[family, cells] += civ  # distinct cells: np.add.at
     out.combatants_killed[cells] += fighters
     target = np.where(from_j >= from_i, "jnim", "is_sahel")
     perp = "state" if family == STATE else "foreign"
@@ -593,21 +623,26 @@ def explosives(
         )
         # the forces hit: state-side where present, otherwise the peacekeepers
         on_state = powers["state"][cells] > 0
+        un = ~on_state
+        state_cells, un_cells = cells[on_state], cells[un]
         wanted = (deaths - civ).astype(float)
         hit = np.zeros(cells.size)
-        hit[on_state] = np.minimum(wanted[on_state], np.floor(
-            forces.state.forces[cells[on_state]] + forces.wagner.troops[cells[on_state]]
-            + forces.france.troops[cells[on_state]]))  # fmt: skip
-        _remove_state_side(forces, cells[on_state], hit[on_state], powers)
-        un = ~on_state
-        hit[un] = np.minimum(wanted[un], np.floor(forces.minusma.troops[cells[un]]))
-        forces.minusma.troops[cells[un]] -= hit[un]
+        if state_cells.size:  # (with none, removing nobody changes nothing)
+            hit_state = np.minimum(wanted[on_state], np.floor(
+                forces.state.forces[state_cells] + forces.wagner.troops[state_cells]
+                + forces.france.troops[state_cells]))  # fmt: skip
+            hit[on_state] = hit_state
+            _remove_state_side(forces, state_cells, hit_state, powers)
+        hit_un = np.minimum(wanted[un], np.floor(forces.minusma.troops[un_cells]))
+        hit[un] = hit_un
+        forces.minusma.troops[un_cells] -= hit_un
         killed_forces = hit.astype(np.int64)
-        out.peacekeepers_killed[cells[un]] += killed_forces[un]
-        out.losses["minusma"] = out.losses.get("minusma", 0.0) + float(hit[un].sum())
+        out.peacekeepers_killed[un_cells] += killed_forces[un]
+        out.losses["minusma"] = out.losses.get("minusma", 0.0) + float(hit_un.sum())
         deaths = civ + killed_forces
-        np.add.at(out.civilians_killed[JIHADIST], cells, civ)
-        np.add.at(out.civilians_killed_jihadist_split[side_row], cells, civ)
+        # distinct cells: fancy-index additions are np.add.at
+        out.civilians_killed[JIHADIST, cells] += civ
+        out.civilians_killed_jihadist_split[side_row, cells] += civ
         out.combatants_killed[cells] += killed_forces
         for target, sel in (("fama", on_state), ("minusma", un)):
             log.add(situation.month, "Remote explosive/landmine/IED", group, target,
@@ -660,27 +695,34 @@ def one_sided_violence(
     # violence needs victims: rates fall in nearly empty cells (half at exposure_half_population)
     pop = situation.population
     exposure = pop / (pop + p.exposure_half_population)
+    month, abductions_per_killing = situation.month, p.abductions_per_killing
+    killed_rows = out.civilians_killed
     for (actor, family, split_row), rate in lam.items():
-        mixed = rate * exposure * rng.gamma(k, 1.0 / k, rate.shape)
+        exposed = rate * exposure
+        mixed = exposed * rng.gamma(k, 1.0 / k, rate.shape)
         killed = rng.poisson(mixed)
-        cells = np.flatnonzero(killed > 0)
+        cells = np.flatnonzero(killed)  # (counts: nonzero is positive)
         if cells.size:
             killed_c = _cap_civilians(pop, out, cells, killed[cells])
-            cells, killed_c = cells[killed_c > 0], killed_c[killed_c > 0]
-            np.add.at(out.civilians_killed[family], cells, killed_c)
+            victims = killed_c > 0
+            cells, killed_c = cells[victims], killed_c[victims]
+            # the cells are distinct: a fancy-index addition is np.add.at (integer counts)
+            killed_rows[family, cells] += killed_c
             if split_row is not None:
-                np.add.at(out.civilians_killed_jihadist_split[split_row], cells, killed_c)
-            log.add(situation.month, "Attack", actor, "civilians", cells, killed_c,
-                    killed_c, perp_names[family])  # fmt: skip
-        abductions = rng.poisson(p.abductions_per_killing * rate * exposure)
-        cells = np.flatnonzero(abductions > 0)
+                out.civilians_killed_jihadist_split[split_row, cells] += killed_c
+            log.add(month, "Attack", actor, "civilians", cells, killed_c, killed_c,
+                    perp_names[family])  # fmt: skip
+        abductions = rng.poisson(abductions_per_killing * rate * exposure)
+        cells = np.flatnonzero(abductions)
         if cells.size:
             zero = np.zeros(cells.size, np.int64)
-            log.add(situation.month, "Abduction/forced disappearance", actor, "civilians",
-                    cells, zero, zero, perp_names[family])  # fmt: skip
+            log.add(month, "Abduction/forced disappearance", actor, "civilians", cells, zero,
+                    zero, perp_names[family])  # fmt: skip
 
 
-def control_powers(situation: Situation, forces: Belligerents) -> np.ndarray:
+def control_powers(
+    situation: Situation, forces: Belligerents, powers: dict[str, np.ndarray] | None = None
+) -> np.ndarray:
     """Return ``(4, n_cells)`` power of the controlling families: state, JNIM, IS, signatory.
 
     French troops hold the towns of their bases with FAMa (CRS2022: France intervened "to oust
@@ -696,13 +738,16 @@ def control_powers(situation: Situation, forces: Belligerents) -> np.ndarray:
     over the town, and the administration still counts the whole cell's people: the town is the
     seat of the cercle's officials (assumption; the countryside's own contest counts them apart,
     :func:`countryside_powers`).
+
+    ``powers`` are this moment's :func:`side_powers` of ``forces`` if the caller has them.
     """
     p = situation.params
-    powers = side_powers(forces, p)
+    if powers is None:
+        powers = side_powers(forces, p)
     administration = (
         p.administration_power * situation.population / 1000.0 * situation.administration
     )
-    accord_zone = (situation.control == Control.SIGNATORY) & (situation.accord_adherence > 0)
+    accord_zone = (situation.control == _C_SIGNATORY) & (situation.accord_adherence > 0)
     france = np.where(accord_zone, 0.0, powers["france"])
     state = powers["fama"] + powers["wagner"] + france + administration
     return np.vstack(
@@ -722,7 +767,7 @@ def authority(control: np.ndarray, power: np.ndarray) -> np.ndarray:
     Returns:
         Family index per cell.
     """
-    return np.where(control == Control.CONTESTED, np.argmax(power, axis=0), control).astype(np.intp)
+    return np.where(control == _C_CONTESTED, np.argmax(power, axis=0), control).astype(np.intp)
 
 
 def countryside_people(situation: Situation) -> np.ndarray:
@@ -732,16 +777,19 @@ def countryside_people(situation: Situation) -> np.ndarray:
     return situation.population * np.where(situation.town_cells, 1.0 - situation.town_share, 0.0)
 
 
-def mobile_state_power(forces: Belligerents, p: Parameters) -> np.ndarray:
+def mobile_state_power(
+    forces: Belligerents, p: Parameters, powers: dict[str, np.ndarray] | None = None
+) -> np.ndarray:
     """State-side combat power per cell outside the garrisons: FAMa on offensive, Wagner, France.
 
     The garrisons hold the towns and do not patrol the countryside (CRS2022: "State officials
     remain absent from much of the north and center"); the forces that operate in the
     countryside are the offensives, Wagner, which goes with them, and the French (ICG2023: the
     army's 2022 operations, with Wagner, "failed to permanently challenge jihadists' control
-    of rural areas").
+    of rural areas"). ``powers`` are this moment's :func:`side_powers` if the caller has them.
     """
-    powers = side_powers(forces, p)
+    if powers is None:
+        powers = side_powers(forces, p)
     state = forces.state
     total = state.forces
     offensive_share = np.divide(state.offensive, total, out=np.zeros_like(total), where=total > 0)
@@ -761,7 +809,9 @@ def armed_presence(forces: Belligerents, p: Parameters) -> np.ndarray:
     return operates
 
 
-def countryside_powers(situation: Situation, forces: Belligerents) -> np.ndarray:
+def countryside_powers(
+    situation: Situation, forces: Belligerents, operates: np.ndarray | None = None
+) -> np.ndarray:
     """Return ``(4, n_cells)`` power of each family over the countryside of the town cells.
 
     Whoever operates there contests it: the armed groups' fighters in the cell and the state's
@@ -772,17 +822,19 @@ def countryside_powers(situation: Situation, forces: Belligerents) -> np.ndarray
     increasingly, the center"; ICG2023watch: militants "have gone rural to capitalise on local
     conflicts and the absence of the State") and return where none is. As in
     :func:`control_powers`, France does not count in a countryside the signatories hold while
-    the accord holds.
+    the accord holds. ``operates`` is this moment's :func:`armed_presence` if the caller has it.
     """
     p = situation.params
     if situation.countryside_control is None:
         raise ValueError("countryside_powers needs situation.countryside_control")
     countryside = situation.countryside_control
     powers = side_powers(forces, p)
-    unarmed = ~armed_presence(forces, p)[1:].any(axis=0)
+    if operates is None:
+        operates = armed_presence(forces, p)
+    unarmed = ~operates[1:].any(axis=0)
     administration = p.administration_power * countryside_people(situation) / 1000.0 * unarmed
-    accord_zone = (countryside == Control.SIGNATORY) & (situation.accord_adherence > 0)
-    mobile = mobile_state_power(forces, p) - np.where(accord_zone, powers["france"], 0.0)
+    accord_zone = (countryside == _C_SIGNATORY) & (situation.accord_adherence > 0)
+    mobile = mobile_state_power(forces, p, powers) - np.where(accord_zone, powers["france"], 0.0)
     return np.vstack(
         [
             mobile + administration,
@@ -824,16 +876,16 @@ def update_countryside(
     p = situation.params
     old = situation.countryside_control
     n = old.size
-    power = countryside_powers(situation, forces)
+    operates = armed_presence(forces, p)
+    power = countryside_powers(situation, forces, operates)
     new, top = dominant_family(power, p)
     # below the threshold the holder keeps it, unless it has no power there and others operate
-    held = old != Control.CONTESTED
+    held = old != _C_CONTESTED
     holder = np.where(held, old, 0).astype(np.intp)
     holder_power = np.where(held, power[holder, np.arange(n)], 0.0)
-    operates = armed_presence(forces, p)
     others = np.where(np.arange(operates.shape[0])[:, None] == holder[None, :], False, operates)
     lapsed = held & (holder_power <= 0.0) & others.any(axis=0)
-    below = np.where(lapsed, Control.CONTESTED, old)
+    below = np.where(lapsed, _C_CONTESTED, old)
     threshold = control_threshold(p, countryside_people(situation))
     new = np.where(top < threshold, below, new)
     return np.where(situation.town_cells, new, cell_control).astype(np.int8)
@@ -853,11 +905,16 @@ def dominant_family(power: np.ndarray, p: Parameters) -> tuple[np.ndarray, np.nd
         The dominant family's code per cell (``Control.CONTESTED`` where none dominates), and
         the strongest family's power per cell.
     """
-    order = np.sort(power, axis=0)
-    top, second = order[-1], order[-2]
+    # the strongest and the second strongest without sorting each cell's powers: the leader's
+    # power, then the strongest of the others (a tie gives the same power twice, as a sort)
     leader = np.argmax(power, axis=0)
+    cells = np.arange(power.shape[1])
+    top = power[leader, cells]
+    others = power.copy()
+    others[leader, cells] = -np.inf
+    second = others.max(axis=0)
     dominant = np.where(top >= p.control_dominance * np.maximum(second, 1e-9), leader,
-                        Control.CONTESTED)  # fmt: skip
+                        _C_CONTESTED)  # fmt: skip
     return dominant, top
 
 
@@ -890,7 +947,7 @@ def defended_towns(situation: Situation, forces: Belligerents) -> np.ndarray:
     """
     control = situation.control
     presence = forces.presence_by_family()
-    held = control != Control.CONTESTED
+    held = control != _C_CONTESTED
     holder = np.where(held, control, 0).astype(np.intp)
     present = presence[holder, np.arange(control.size)] > 0
     return situation.town_cells & held & present
@@ -994,26 +1051,27 @@ def update_control(
     new = np.where(kept, old, new).astype(np.int8)
     withdraw_from_lost_towns(situation, forces, defended & (new != old))
     changed = new != old
-    taken = changed & (new != Control.CONTESTED)
-    actor_of = {Control.STATE: "fama", Control.JNIM: "jnim", Control.IS_SAHEL: "is_sahel",
-                Control.SIGNATORY: "cma"}  # fmt: skip
-    for ctrl, actor in actor_of.items():
-        sel = taken & (new == ctrl)
-        fought = sel & (battles > 0)
-        calm = sel & (battles == 0)
-        sub = (
-            "Government regains territory"
-            if ctrl == Control.STATE
-            else ("Non-state actor overtakes territory")
-        )
-        zero_f = np.zeros(int(fought.sum()), np.int64)
-        log.add(situation.month, sub, actor, "none", np.flatnonzero(fought), zero_f)
-        zero_c = np.zeros(int(calm.sum()), np.int64)
-        log.add(situation.month, "Non-violent transfer of territory", actor, "none",
-                np.flatnonzero(calm), zero_c)  # fmt: skip
+    taken = np.flatnonzero(changed & (new != _C_CONTESTED))
+    if taken.size:
+        month = situation.month
+        new_taken = new[taken]
+        fought = battles[taken] > 0
+        for ctrl, actor in ((_C_STATE, "fama"), (_C_JNIM, "jnim"), (_C_IS_SAHEL, "is_sahel"),
+                            (_C_SIGNATORY, "cma")):  # fmt: skip
+            sel = new_taken == ctrl
+            sub = (
+                "Government regains territory"
+                if ctrl == _C_STATE
+                else ("Non-state actor overtakes territory")
+            )
+            cells = taken[sel & fought]
+            log.add(month, sub, actor, "none", cells, np.zeros(cells.size, np.int64))
+            cells = taken[sel & ~fought]
+            log.add(month, "Non-violent transfer of territory", actor, "none", cells,
+                    np.zeros(cells.size, np.int64))  # fmt: skip
     administration = situation.administration.copy()
-    administration[new == Control.STATE] = True
-    lost = (new == Control.JNIM) | (new == Control.IS_SAHEL) | (new == Control.SIGNATORY)
+    administration[new == _C_STATE] = True
+    lost = (new == _C_JNIM) | (new == _C_IS_SAHEL) | (new == _C_SIGNATORY)
     administration[lost] = False
     return ControlChange(control=new, administration=administration, changed=changed)
 
@@ -1043,9 +1101,12 @@ def jihadist_offensives(situation: Situation, forces: Belligerents) -> None:
     air_cover = p.air_deterrence * air_level * situation.france_reach
     threshold = control_threshold(p, situation.population)
     defended = defended_towns(situation, forces)
-    for group, row in ((forces.jnim, Control.JNIM), (forces.is_sahel, Control.IS_SAHEL)):
-        power = control_powers(situation, forces)
-        others = np.delete(power, row, axis=0).max(axis=0)
+    power = control_powers(situation, forces)
+    for group, row in ((forces.jnim, _C_JNIM), (forces.is_sahel, _C_IS_SAHEL)):
+        if row == _C_IS_SAHEL:  # JNIM massed: its row of the powers is renewed (as side_powers)
+            power[_C_JNIM] = forces.jnim.fighters * p.jihadist_power
+        # the strongest of the other rows, taken in row order (as np.delete(...).max(axis=0))
+        others = power[[r for r in range(power.shape[0]) if r != row]].max(axis=0)
         ratio = required_ratio(situation, defended & (situation.control != row))
         group.mass(situation, others, threshold, situation.control == row, air_cover, ratio)
 
@@ -1057,7 +1118,7 @@ def sieges(situation: Situation) -> np.ndarray:
     its neighbours are; it loses ``blockade_shock`` of its economic activity.
     """
     control = situation.control
-    jihadist = (control == Control.JNIM) | (control == Control.IS_SAHEL)
+    jihadist = (control == _C_JNIM) | (control == _C_IS_SAHEL)
     held_around = situation.topology.neighbor_sum(jihadist.astype(float))
     degree = np.maximum(situation.topology.degree(), 1)
     p = situation.params

@@ -7,7 +7,8 @@ on simulated data. Two columns are malisim extensions (ACLED does not split fata
 ``fatalities_civilian`` (civilians among the fatalities) and ``perpetrator`` (the family held
 responsible for those civilian deaths: state, foreign, jihadist, signatory, militia).
 
-Rows are buffered as numpy arrays per batch and turned into a DataFrame once, at the end.
+Rows are buffered per batch (scalars in lists, per-event arrays as given) and turned into
+columns and a DataFrame once, at the end.
 """
 
 from __future__ import annotations
@@ -83,6 +84,8 @@ ACTORS: tuple[ActorInfo, ...] = (
 ACTOR_INDEX: dict[str, int] = {a.key: i for i, a in enumerate(ACTORS)}
 #: Perpetrator codes of the event log: the families, then "" (no civilian victims).
 PERPETRATORS: tuple[str, ...] = (*PERPETRATOR_NAMES, "")
+_PERP_CODE: dict[str, int] = {name: i for i, name in enumerate(PERPETRATORS)}
+_SUB_CODE: dict[str, int] = {name: i for i, name in enumerate(SUB_EVENT_TYPES)}
 
 #: Column order of the event log.
 COLUMNS: tuple[str, ...] = (
@@ -107,13 +110,22 @@ def fama_name(month: int) -> str:
 class EventLog:
     """A buffer of events, written in vectorised batches.
 
+    Each :meth:`add` keeps its batch's scalars (month, sub-event type, actors, one perpetrator
+    code) in plain lists and its per-event arrays as given; :meth:`to_frame` builds the columns
+    once, in the order the batches came.
+
     Args:
         grid: The grid (for admin-1, coordinates, PRIO-GRID ids and town names).
     """
 
     def __init__(self, grid: MaliGrid) -> None:
         self.grid = grid
+        #: Per batch: month, sub-event code, actor codes, perpetrator code (-1: per event).
+        self._heads: list[tuple[int, int, int, int, int]] = []
+        #: Per batch: its per-event arrays "cell", "fat" and "civ".
         self._batches: list[dict[str, np.ndarray]] = []
+        #: Per batch: its per-event perpetrator codes (None: the one code of its head).
+        self._perps: list[np.ndarray | None] = []
         self._month_cells: dict[int, list[np.ndarray]] = {}
         self.count = 0
 
@@ -147,37 +159,61 @@ class EventLog:
                 (names, or integer codes into :data:`PERPETRATORS`).
         """
         cells = np.asarray(cells, dtype=np.intp)
-        if cells.size == 0:
-            return
         n = cells.size
-        civ = np.zeros(n, np.int64) if fatalities_civilian is None else fatalities_civilian
-        perp = np.asarray(perpetrator)
-        if perp.ndim == 0:
-            perp = np.full(n, PERPETRATORS.index(str(perpetrator)), np.int8)
-        elif perp.dtype.kind in "iu":  # already codes into PERPETRATORS
-            perp = perp.astype(np.int8)
+        if n == 0:
+            return
+        if isinstance(perpetrator, str):
+            code, perp = _PERP_CODE[perpetrator], None
         else:
-            perp = np.array([PERPETRATORS.index(str(x)) for x in perp], np.int8)
+            perp = np.asarray(perpetrator)
+            code = -1
+            if perp.ndim == 0:
+                code, perp = _PERP_CODE[str(perpetrator)], None
+            elif perp.dtype.kind in "iu":  # already codes into PERPETRATORS
+                perp = perp.astype(np.int8)
+            else:
+                perp = np.array([PERPETRATORS.index(str(x)) for x in perp], np.int8)
+        self._heads.append(
+            (month, _SUB_CODE[sub_event_type], ACTOR_INDEX[actor1], ACTOR_INDEX[actor2], code)
+        )
+        civ = np.zeros(n, np.int64) if fatalities_civilian is None else fatalities_civilian
         self._batches.append(
             {
-                "month": np.full(n, month, np.int64),
-                "sub": np.full(n, SUB_EVENT_TYPES.index(sub_event_type), np.int8),
-                "a1": np.full(n, ACTOR_INDEX[actor1], np.int8),
-                "a2": np.full(n, ACTOR_INDEX[actor2], np.int8),
                 "cell": cells,
                 "fat": np.asarray(fatalities, np.int64),
                 "civ": np.asarray(civ, np.int64),
-                "perp": perp,
             }
         )
+        self._perps.append(perp)
         self._month_cells.setdefault(month, []).append(cells)
         self.count += n
 
+    def _columns(self) -> dict[str, np.ndarray]:
+        """The buffered events as arrays, in the order they were added."""
+        batches = self._batches
+        sizes = np.array([x["cell"].size for x in batches], np.intp)
+        heads = np.array(self._heads, np.int64).reshape(-1, 5)
+        perp = np.repeat(heads[:, 4], sizes).astype(np.int8)
+        ends = np.cumsum(sizes)
+        for codes, end, size in zip(self._perps, ends.tolist(), sizes.tolist(), strict=True):
+            if codes is not None:
+                perp[end - size : end] = codes
+        return {
+            "month": np.repeat(heads[:, 0], sizes),
+            "sub": np.repeat(heads[:, 1], sizes).astype(np.int8),
+            "a1": np.repeat(heads[:, 2], sizes).astype(np.int8),
+            "a2": np.repeat(heads[:, 3], sizes).astype(np.int8),
+            "cell": np.concatenate([x["cell"] for x in batches]),
+            "fat": np.concatenate([x["fat"] for x in batches]),
+            "civ": np.concatenate([x["civ"] for x in batches]),
+            "perp": perp,
+        }
+
     def to_frame(self) -> pd.DataFrame:
         """Return the event log as a DataFrame with ACLED's columns (plus two extensions)."""
-        if not self._batches:
+        if not self._heads:
             return _empty_frame()
-        b = {k: np.concatenate([x[k] for x in self._batches]) for k in self._batches[0]}
+        b = self._columns()
         grid = self.grid
         order = np.lexsort((b["cell"], b["a2"], b["a1"], b["sub"], b["month"]))
         b = {k: v[order] for k, v in b.items()}

@@ -460,8 +460,9 @@ class MaliModel(mesa.Model):
         """Phase ``armed_groups``: expansion, massing, desertion and cross-border arrivals."""
         p = self.params
         situation = self.situation()
-        state_power = conflict.side_powers(self.forces, p)["state"]
-        mobile = conflict.mobile_state_power(self.forces, p)
+        powers = conflict.side_powers(self.forces, p)
+        state_power = powers["state"]
+        mobile = conflict.mobile_state_power(self.forces, p, powers)
         self.jnim.expand(situation, state_power, self.support_share[1], mobile)
         self.is_sahel.expand(situation, state_power, self.support_share[2], mobile)
         conflict.jihadist_offensives(situation, self.forces)
@@ -633,12 +634,12 @@ class MaliModel(mesa.Model):
             "gdp_index": self.economy.gdp_index,
             "people_in_need": self.people_in_need,
             "accord_adherence": self.accord_adherence,
-            "troops_france": self.france.troops.copy(),
-            "troops_wagner": self.wagner.troops.copy(),
-            "troops_minusma": self.minusma.troops.copy(),
-            "troops_fama": self.state.forces.copy(),
-            "fighters_jnim": self.jnim.fighters.copy(),
-            "fighters_is_sahel": self.is_sahel.fighters.copy(),
+            "troops_france": self.france.troops,
+            "troops_wagner": self.wagner.troops,
+            "troops_minusma": self.minusma.troops,
+            "troops_fama": self.state.forces,
+            "fighters_jnim": self.jnim.fighters,
+            "fighters_is_sahel": self.is_sahel.fighters,
             "fighters_signatory": self.cma.fighters + self.platform.fighters,
             "recruits_jihadist": outputs.recruits[1] + outputs.recruits[2],
             "population": outputs.population,
@@ -660,6 +661,7 @@ class MaliModel(mesa.Model):
                 self.countryside_control,
             )
         )
+        # (the recorder sums the arrays at once and keeps none of them: no copies needed)
         self.recorder.record(self.grid.region, data)
 
     # ------------------------------------------------------------------ running and read-outs

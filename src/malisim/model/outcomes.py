@@ -244,17 +244,33 @@ class OutcomeRecorder:
                 or a ``(values_by_region, national)`` pair for shares computed by the caller.
         """
         row = self.values[self.recorded]
+        n_regions = len(REGIONS)
+        columns: list[int] = []
+        per_cell: list[np.ndarray] = []
         for name, value in month_data.items():
             j = OUTCOME_INDEX[name]
             if isinstance(value, tuple):
                 by_region, national = value
                 row[:-1, j] = by_region
                 row[-1, j] = national
+            elif isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype == np.float64:
+                columns.append(j)
+                per_cell.append(value)
             elif np.ndim(value) == 0:
                 row[-1, j] = float(value)
             else:
-                row[:-1, j] = np.bincount(region, weights=value, minlength=len(REGIONS))
+                row[:-1, j] = np.bincount(region, weights=value, minlength=n_regions)
                 row[-1, j] = float(np.sum(value))
+        if per_cell:
+            # all float per-cell outcomes at once: one bincount over (outcome, region) bins adds
+            # each bin's cells in cell order, and each row's sum is the pairwise sum of that
+            # row, as one bincount and one np.sum per outcome (the same bits)
+            stacked = np.vstack(per_cell)
+            k = stacked.shape[0]
+            bins = (np.asarray(region) + n_regions * np.arange(k)[:, None]).ravel()
+            by_region = np.bincount(bins, weights=stacked.ravel(), minlength=k * n_regions)
+            row[:-1, columns] = by_region.reshape(k, n_regions).T
+            row[-1, columns] = stacked.sum(axis=1)
         self.recorded += 1
 
     def series(self) -> pd.DataFrame:
@@ -288,6 +304,16 @@ class OutcomeRecorder:
         return out
 
 
+#: Control code -> its population-share outcome column.
+_CONTROL_COLUMNS: dict[int, str] = {
+    int(Control.STATE): "control_state",
+    int(Control.JNIM): "control_jnim",
+    int(Control.IS_SAHEL): "control_is_sahel",
+    int(Control.SIGNATORY): "control_signatory",
+    int(Control.CONTESTED): "control_contested",
+}
+
+
 def control_shares(
     region: np.ndarray,
     control: np.ndarray,
@@ -316,18 +342,21 @@ def control_shares(
     pop_region = np.bincount(region, weights=population, minlength=n_regions)
     total = population.sum()
     out = {}
-    names = {Control.STATE: "control_state", Control.JNIM: "control_jnim",
-             Control.IS_SAHEL: "control_is_sahel", Control.SIGNATORY: "control_signatory",
-             Control.CONTESTED: "control_contested"}  # fmt: skip
+    names = _CONTROL_COLUMNS
     if countryside_share is None or countryside_control is None:
         countryside_share = np.zeros_like(population)
         countryside_control = control
     rural = population * countryside_share
     town = population - rural
-    for ctrl, name in names.items():
-        w = town * (control == ctrl) + rural * (countryside_control == ctrl)
-        by_region = np.bincount(region, weights=w, minlength=n_regions)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            shares = np.where(pop_region > 0, by_region / pop_region, np.nan)
-        out[name] = (shares, float(w.sum() / total) if total > 0 else np.nan)
+    # every category at once, one row each: the same products, bins and row sums (same bits)
+    codes = np.array(list(names))[:, None]
+    w = town * (np.asarray(control) == codes) + rural * (np.asarray(countryside_control) == codes)
+    k = codes.shape[0]
+    bins = (np.asarray(region) + n_regions * np.arange(k)[:, None]).ravel()
+    by_region = np.bincount(bins, weights=w.ravel(), minlength=k * n_regions).reshape(k, n_regions)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(pop_region > 0, by_region / pop_region, np.nan)
+    national = w.sum(axis=1)
+    for i, name in enumerate(names.values()):
+        out[name] = (shares[i], float(national[i] / total) if total > 0 else np.nan)
     return out
