@@ -185,25 +185,65 @@ def mobilise(
     return np.clip(new, 0.0, np.maximum(pool, fighters))
 
 
+#: The distinct sets of families the militias' communities resent (rows of
+#: :data:`GRIEVANCE_FAMILIES`), the first the one most agents' communities resent.
+_RESENTED: tuple[tuple[int, ...], ...] = tuple(dict.fromkeys(GRIEVANCE_FAMILIES))
+#: Per community, the set it resents (index into ``_RESENTED``; 0 without a militia).
+_RESENTED_BY_COMMUNITY = np.zeros(len(COMMUNITIES), dtype=np.intp)
+for _m, _k in enumerate(MILITIA_COMMUNITY):
+    _RESENTED_BY_COMMUNITY[_k] = _RESENTED.index(GRIEVANCE_FAMILIES[_m])
+
+
+@dataclass(frozen=True)
+class CommunityAgents:
+    """What the agents' communities fix for the whole run (an agent's community never changes).
+
+    Attributes:
+        base: Per agent, ``community * n_cells`` (its community's first bin).
+        resenting: For each set of resented families after the first (``_RESENTED[1:]``), the
+            agents whose community resents it.
+    """
+
+    base: np.ndarray
+    resenting: tuple[np.ndarray, ...]
+
+
+def community_agents(community: np.ndarray, n_cells: int) -> CommunityAgents:
+    """:class:`CommunityAgents` of agents with these communities (codes into ``COMMUNITIES``).
+
+    Args:
+        community: Each agent's community.
+        n_cells: Number of cells.
+    """
+    code = community.astype(np.intp)
+    sets = _RESENTED_BY_COMMUNITY[code]
+    return CommunityAgents(
+        base=code * n_cells,
+        resenting=tuple(np.flatnonzero(sets == j) for j in range(1, len(_RESENTED))),
+    )
+
+
 @dataclass(frozen=True)
 class CommunityCells:
     """Where each community's people are at one moment: each agent's bin and the bins' people.
 
-    Computed once per phase (:meth:`Militias.community_cells`) and shared by the rules that
+    Counted once per phase (:meth:`Militias.community_cells`) and shared by the rules that
     group the agents by community and cell (:func:`communal_grievance`, :func:`move_people`).
 
     Attributes:
         index: Per agent, the flat bin ``community * n_cells + cell`` of an agent present, and
             the spare bin ``n_communities * n_cells`` (one past the last) of a refugee abroad.
         people: ``(n_communities, n_cells)`` people present (:func:`community_people`).
+        agents: What the agents' communities fix (:func:`community_agents`).
     """
 
     index: np.ndarray
     people: np.ndarray
+    agents: CommunityAgents
 
 
 def community_cells(
-    civilians: CivilianPopulation, n_cells: int, base: np.ndarray | None = None
+    civilians: CivilianPopulation, n_cells: int, agents: CommunityAgents | None = None
 ) -> CommunityCells:
     """Each agent's (community, cell) bin and the people present in each bin.
 
@@ -214,15 +254,17 @@ def community_cells(
     Args:
         civilians: The civilian agents (refugees abroad are not present).
         n_cells: Number of cells.
-        base: ``community * n_cells`` per agent (:meth:`Militias.community_cells` keeps it:
-            an agent's community never changes), computed here when not given.
+        agents: :func:`community_agents` of the civilians (:meth:`Militias.community_cells`
+            keeps it), computed here when not given.
     """
+    if agents is None:
+        agents = community_agents(civilians.community, n_cells)
     n_bins = len(COMMUNITIES) * n_cells
-    if base is None:
-        base = civilians.community.astype(np.intp) * n_cells
-    index = np.where(civilians.status != _REFUGEE, base + civilians.cell, n_bins)
+    index = agents.base + civilians.cell
+    index[civilians.status == _REFUGEE] = n_bins
     counts = np.bincount(index, weights=civilians.weight, minlength=n_bins + 1)
-    return CommunityCells(index=index, people=counts[:n_bins].reshape(len(COMMUNITIES), n_cells))
+    people = counts[:n_bins].reshape(len(COMMUNITIES), n_cells)
+    return CommunityCells(index=index, people=people, agents=agents)
 
 
 def community_people(civilians: CivilianPopulation, n_cells: int) -> np.ndarray:
@@ -235,12 +277,12 @@ def community_people(civilians: CivilianPopulation, n_cells: int) -> np.ndarray:
     return community_cells(civilians, n_cells).people
 
 
-#: Per community, the distinct sets of families resented (rows of :data:`GRIEVANCE_FAMILIES`)
-#: and which set each community resents (-1 for a community without a militia).
-_RESENTED: tuple[tuple[int, ...], ...] = tuple(dict.fromkeys(GRIEVANCE_FAMILIES))
-_RESENTED_BY_COMMUNITY = np.full(len(COMMUNITIES), -1, dtype=np.intp)
-for _m, _k in enumerate(MILITIA_COMMUNITY):
-    _RESENTED_BY_COMMUNITY[_k] = _RESENTED.index(GRIEVANCE_FAMILIES[_m])
+def _resented_memory(memory: np.ndarray, cols: tuple[int, ...], agents: slice | np.ndarray):
+    """Memory of victimisation by the families ``cols``, summed in float64, of ``agents``."""
+    r = memory[agents, cols[0]].astype(float)
+    for c in cols[1:]:
+        r += memory[agents, c]
+    return r
 
 
 def communal_grievance(
@@ -248,7 +290,7 @@ def communal_grievance(
     reach: np.ndarray,
     people: np.ndarray,
     params: Parameters,
-    index: np.ndarray | None = None,
+    census: CommunityCells | None = None,
 ) -> np.ndarray:
     """Mean grievance of each militia's community in its home areas, in ``[0, 1]``.
 
@@ -266,43 +308,33 @@ def communal_grievance(
         reach: ``(n_militias, n_cells)`` pull of each militia's home areas.
         people: ``(n_communities, n_cells)`` people present (:func:`community_people`).
         params: Model parameters.
-        index: Each agent's bin (:attr:`CommunityCells.index`), computed when not given.
+        census: The agents' bins (:func:`community_cells`), counted when not given.
 
     Returns:
         Grievance per militia.
     """
-    n_cells = people.shape[1]
-    if index is None:
-        index = community_cells(civilians, n_cells).index
+    if census is None:
+        census = community_cells(civilians, people.shape[1])
     memory = civilians.memory
-    remembered = None
-    for j, cols in enumerate(_RESENTED):  # two sets: the jihadists, the state
-        r = memory[:, cols[0]].astype(float)
-        for c in cols[1:]:
-            r += memory[:, c]
-        if remembered is None:
-            remembered = r
-        else:
-            mine = _RESENTED_BY_COMMUNITY[civilians.community] == j
-            remembered = np.where(mine, r, remembered)
-    g = np.minimum(params.victimisation_weight * remembered, 1.0)
+    g = _resented_memory(memory, _RESENTED[0], slice(None))
+    for agents, cols in zip(census.agents.resenting, _RESENTED[1:], strict=True):
+        g[agents] = _resented_memory(memory, cols, agents)
+    g *= params.victimisation_weight
+    np.minimum(g, 1.0, out=g)
+    g *= civilians.weight
     n_bins = people.size
-    sums = np.bincount(index, weights=civilians.weight * g, minlength=n_bins + 1)
+    sums = np.bincount(census.index, weights=g, minlength=n_bins + 1)
     sums = sums[:n_bins].reshape(people.shape)
-    out = np.zeros(N_MILITIAS)
-    for m in range(N_MILITIAS):
-        k = MILITIA_COMMUNITY[m]
-        total = float((reach[m] * people[k]).sum())
-        if total > 0:
-            out[m] = float((reach[m] * sums[k]).sum()) / total
-    return out
+    total = (reach * people[_MILITIA_ROWS]).sum(axis=1)
+    grieved = (reach * sums[_MILITIA_ROWS]).sum(axis=1)
+    return np.divide(grieved, total, out=np.zeros(N_MILITIAS), where=total > 0)
 
 
 def move_people(
     civilians: CivilianPopulation,
     change: np.ndarray,
     people: np.ndarray,
-    index: np.ndarray | None = None,
+    census: CommunityCells | None = None,
 ) -> np.ndarray:
     """Move people between the communities' civilian agents and their militias, cell by cell.
 
@@ -317,7 +349,7 @@ def move_people(
         change: ``(n_militias, n_cells)`` fighters gained (positive) or lost to demobilisation
             (negative).
         people: ``(n_communities, n_cells)`` people present (:func:`community_people`).
-        index: Each agent's bin (:attr:`CommunityCells.index`), computed when not given.
+        census: The agents' bins (:func:`community_cells`), counted when not given.
 
     Returns:
         The change applied, ``(n_militias, n_cells)``.
@@ -326,13 +358,15 @@ def move_people(
     applied = np.where(mine > 0.0, np.minimum(change, mine), 0.0)
     if not np.any(applied):
         return applied
-    if index is None:
-        index = community_cells(civilians, people.shape[1]).index
+    if census is None:
+        census = community_cells(civilians, people.shape[1])
     ratio = np.zeros(people.size + 1)  # the spare last bin (refugees abroad) keeps 0
     ratio[: people.size].reshape(people.shape)[_MILITIA_ROWS] = np.divide(
         applied, mine, out=np.zeros_like(applied), where=mine > 0.0
     )
-    civilians.weight *= 1.0 - ratio[index]
+    factor = ratio[census.index]
+    np.subtract(1.0, factor, out=factor)
+    civilians.weight *= factor
     civilians.joined_people += float(applied.sum())
     return applied
 
@@ -382,9 +416,8 @@ class Militias:
     _reach_cache: dict[tuple[bytes, float], np.ndarray] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    #: ``(community array, community * n_cells)`` of the agents last counted (an agent's
-    #: community never changes).
-    _base: tuple[np.ndarray, np.ndarray] | None = field(
+    #: The community array of the agents last counted and its :class:`CommunityAgents`.
+    _agents: tuple[np.ndarray, CommunityAgents] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
@@ -422,12 +455,11 @@ class Militias:
         return reach
 
     def community_cells(self, civilians: CivilianPopulation) -> CommunityCells:
-        """:func:`community_cells` of the agents now, keeping ``community * n_cells``."""
-        n = self.fighters.shape[1]
+        """:func:`community_cells` of the agents now, keeping their :class:`CommunityAgents`."""
         community = civilians.community
-        if self._base is None or self._base[0] is not community:
-            self._base = (community, community.astype(np.intp) * n)
-        return community_cells(civilians, n, self._base[1])
+        if self._agents is None or self._agents[0] is not community:
+            self._agents = (community, community_agents(community, self.fighters.shape[1]))
+        return community_cells(civilians, self.fighters.shape[1], self._agents[1])
 
     def mobilise_month(
         self,
@@ -459,7 +491,7 @@ class Militias:
             census = self.community_cells(civilians)
         people = census.people if people is None else people
         self.memory = attack_memory(self.memory, attacks, params)
-        grievance = communal_grievance(civilians, reach, people, params, census.index)
+        grievance = communal_grievance(civilians, reach, people, params, census)
         backing = np.full(N_MILITIAS, params.militia_state_backing)
         if adjust_fully:
             params = params.model_copy(update={"militia_adjust_rate": 1.0})
@@ -468,7 +500,7 @@ class Militias:
             self.fighters, mine, grievance[:, None], self.memory[:, None], backing[:, None],
             params, reach=reach,
         )  # fmt: skip
-        self.fighters += move_people(civilians, new - self.fighters, people, census.index)
+        self.fighters += move_people(civilians, new - self.fighters, people, census)
 
     def violence(
         self,
