@@ -20,6 +20,7 @@ phases call.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -277,10 +278,14 @@ def community_people(civilians: CivilianPopulation, n_cells: int) -> np.ndarray:
     return community_cells(civilians, n_cells).people
 
 
-def _resented_memory(memory: np.ndarray, cols: tuple[int, ...], agents: slice | np.ndarray):
+def _resented_memory(
+    memory: np.ndarray, cols: tuple[int, ...], agents: slice | np.ndarray
+) -> np.ndarray:
     """Memory of victimisation by the families ``cols``, summed in float64, of ``agents``."""
-    r = memory[agents, cols[0]].astype(float)
-    for c in cols[1:]:
+    if len(cols) == 1:
+        return memory[agents, cols[0]].astype(float)
+    r = np.add(memory[agents, cols[0]], memory[agents, cols[1]], dtype=float)
+    for c in cols[2:]:
         r += memory[agents, c]
     return r
 
@@ -391,10 +396,8 @@ def attacks_suffered(out: MonthlyViolence, shares: np.ndarray, reach: np.ndarray
     split = out.civilians_killed_militia_split
     against_farmers = (killed[JIHADIST] + split[2]) > 0
     against_fulani = (killed[STATE] + killed[FOREIGN] + split[0] + split[1]) > 0
-    hit = (against_farmers, against_farmers, against_fulani)
-    return np.array(
-        [float((hit[m] * shares[MILITIA_COMMUNITY[m]] * reach[m]).sum()) for m in range(N_MILITIAS)]
-    )
+    hit = np.stack((against_farmers, against_farmers, against_fulani))
+    return (hit * shares[_MILITIA_ROWS] * reach).sum(axis=1)
 
 
 @dataclass
@@ -413,9 +416,12 @@ class Militias:
     distances: tuple[np.ndarray, ...]
     since: tuple[np.ndarray, ...]
     #: :meth:`reach` by the home areas in force and the reach (km) it was computed for.
-    _reach_cache: dict[tuple[bytes, float], np.ndarray] = field(
+    _reach_cache: dict[tuple[int, float], np.ndarray] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: The first months of all the home areas, sorted: which are in force depends on how
+    #: many of them a month has reached.
+    _openings: list[float] | None = field(default=None, init=False, repr=False, compare=False)
     #: The community array of the agents last counted and its :class:`CommunityAgents`.
     _agents: tuple[np.ndarray, CommunityAgents] | None = field(
         default=None, init=False, repr=False, compare=False
@@ -437,10 +443,9 @@ class Militias:
         It changes only when a home area comes into force or ``militia_reach_km`` changes:
         it is computed once for each of them and kept (read-only).
         """
-        key = (
-            b"|".join(b"" if s is None else np.packbits(s <= month).tobytes() for s in self.since),
-            float(params.militia_reach_km),
-        )
+        if self._openings is None:
+            self._openings = sorted(float(x) for s in self.since if s is not None for x in s)
+        key = (bisect.bisect_right(self._openings, month), float(params.militia_reach_km))
         cached = self._reach_cache.get(key)
         if cached is not None:
             return cached
@@ -627,22 +632,33 @@ def communal_attacks(
         per_cell = count[cells]
         ec = np.repeat(cells, per_cell)  # the events, cell by cell in cell order
         tl = massacre_toll(rng.random(ec.size), p.militia_massacre_scale, p)
-        # cap each cell's toll at the community's people alive there, event by event
-        running = np.cumsum(tl)
-        ends = np.cumsum(per_cell)
-        starts = ends - per_cell  # first event of each cell
-        offset = np.repeat(running[starts] - tl[starts], per_cell)
-        cum = running - offset  # toll so far in the cell, this event included
-        avail = np.repeat(np.floor(left[t][cells]), per_cell)
-        killed = np.clip(np.minimum(cum, avail) - (cum - tl), 0.0, None).astype(np.int64)
-        keep = killed > 0
-        if not keep.all():
-            ec, killed = ec[keep], killed[keep]
-            if ec.size == 0:
-                continue
-        np.add.at(left[t], ec, -killed)
-        np.add.at(out.civilians_killed[MILITIA], ec, killed)
-        np.add.at(out.civilians_killed_militia_split[m], ec, killed)
+        if ec.size == cells.size:  # one attack in each cell: its toll, capped at the people
+            killed = np.maximum(np.minimum(tl, np.floor(left[t][cells])), 0.0).astype(np.int64)
+            keep = killed > 0
+            if not keep.all():
+                ec, killed = ec[keep], killed[keep]
+                if ec.size == 0:
+                    continue
+            left[t][ec] -= killed  # distinct cells: as np.add.at, one subtraction each
+            out.civilians_killed[MILITIA][ec] += killed
+            out.civilians_killed_militia_split[m][ec] += killed
+        else:
+            # cap each cell's toll at the community's people alive there, event by event
+            running = np.cumsum(tl)
+            ends = np.cumsum(per_cell)
+            starts = ends - per_cell  # first event of each cell
+            offset = np.repeat(running[starts] - tl[starts], per_cell)
+            cum = running - offset  # toll so far in the cell, this event included
+            avail = np.repeat(np.floor(left[t][cells]), per_cell)
+            killed = np.clip(np.minimum(cum, avail) - (cum - tl), 0.0, None).astype(np.int64)
+            keep = killed > 0
+            if not keep.all():
+                ec, killed = ec[keep], killed[keep]
+                if ec.size == 0:
+                    continue
+            np.add.at(left[t], ec, -killed)
+            np.add.at(out.civilians_killed[MILITIA], ec, killed)
+            np.add.at(out.civilians_killed_militia_split[m], ec, killed)
         if out.civilians_killed_by_community is None:
             shape = (len(COMMUNITIES), N_FAMILIES, fighters.shape[1])
             out.civilians_killed_by_community = np.zeros(shape, np.int64)
