@@ -201,12 +201,12 @@ class CommunityAgents:
 
     Attributes:
         base: Per agent, ``community * n_cells`` (its community's first bin).
-        resenting: For each set of resented families after the first (``_RESENTED[1:]``), the
-            agents whose community resents it.
+        resents: Per agent, the set of families its community resents (index into
+            ``_RESENTED``; 0 for a community without a militia).
     """
 
     base: np.ndarray
-    resenting: tuple[np.ndarray, ...]
+    resents: np.ndarray
 
 
 def community_agents(community: np.ndarray, n_cells: int) -> CommunityAgents:
@@ -217,11 +217,7 @@ def community_agents(community: np.ndarray, n_cells: int) -> CommunityAgents:
         n_cells: Number of cells.
     """
     code = community.astype(np.intp)
-    sets = _RESENTED_BY_COMMUNITY[code]
-    return CommunityAgents(
-        base=code * n_cells,
-        resenting=tuple(np.flatnonzero(sets == j) for j in range(1, len(_RESENTED))),
-    )
+    return CommunityAgents(base=code * n_cells, resents=_RESENTED_BY_COMMUNITY[code])
 
 
 @dataclass(frozen=True)
@@ -278,6 +274,24 @@ def community_people(civilians: CivilianPopulation, n_cells: int) -> np.ndarray:
     return community_cells(civilians, n_cells).people
 
 
+def _remembering_agents(memory: np.ndarray) -> np.ndarray:
+    """Agents whose memory of victimisation has any bit set, in agent order.
+
+    An agent whose memory is all zeros has a grievance of exactly zero: leaving it out of a
+    ``bincount`` leaves every sum the same, bit for bit. Rows of whole 8-byte words (the
+    ``(n, 4)`` float32 memory) are tested word by word, others with ``any``.
+    """
+    rows = memory.reshape(memory.shape[0], -1)
+    row_bytes = rows.dtype.itemsize * rows.shape[1]
+    if rows.flags.c_contiguous and row_bytes > 0 and row_bytes % 8 == 0:
+        words = rows.view(np.uint64)
+        acc = words[:, 0].copy()
+        for j in range(1, words.shape[1]):
+            acc |= words[:, j]
+        return np.flatnonzero(acc != 0)
+    return np.flatnonzero(rows.any(axis=1))
+
+
 def _resented_memory(
     memory: np.ndarray, cols: tuple[int, ...], agents: slice | np.ndarray
 ) -> np.ndarray:
@@ -321,14 +335,18 @@ def communal_grievance(
     if census is None:
         census = community_cells(civilians, people.shape[1])
     memory = civilians.memory
-    g = _resented_memory(memory, _RESENTED[0], slice(None))
-    for agents, cols in zip(census.agents.resenting, _RESENTED[1:], strict=True):
-        g[agents] = _resented_memory(memory, cols, agents)
+    active = _remembering_agents(memory)  # the others' grievance is zero: they add nothing
+    g = _resented_memory(memory, _RESENTED[0], active)
+    codes = census.agents.resents[active]
+    for j, cols in enumerate(_RESENTED[1:], start=1):
+        sel = np.flatnonzero(codes == j)
+        if sel.size:
+            g[sel] = _resented_memory(memory, cols, active[sel])
     g *= params.victimisation_weight
     np.minimum(g, 1.0, out=g)
-    g *= civilians.weight
+    g *= civilians.weight[active]
     n_bins = people.size
-    sums = np.bincount(census.index, weights=g, minlength=n_bins + 1)
+    sums = np.bincount(census.index[active], weights=g, minlength=n_bins + 1)
     sums = sums[:n_bins].reshape(people.shape)
     total = (reach * people[_MILITIA_ROWS]).sum(axis=1)
     grieved = (reach * sums[_MILITIA_ROWS]).sum(axis=1)
