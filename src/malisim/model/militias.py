@@ -258,7 +258,7 @@ def community_cells(
         agents = community_agents(civilians.community, n_cells)
     n_bins = len(COMMUNITIES) * n_cells
     index = agents.base + civilians.cell
-    index[civilians.status == _REFUGEE] = n_bins
+    index[np.flatnonzero(civilians.status == _REFUGEE)] = n_bins
     counts = np.bincount(index, weights=civilians.weight, minlength=n_bins + 1)
     people = counts[:n_bins].reshape(len(COMMUNITIES), n_cells)
     return CommunityCells(index=index, people=people, agents=agents)
@@ -285,10 +285,12 @@ def _remembering_agents(memory: np.ndarray) -> np.ndarray:
     row_bytes = rows.dtype.itemsize * rows.shape[1]
     if rows.flags.c_contiguous and row_bytes > 0 and row_bytes % 8 == 0:
         words = rows.view(np.uint64)
-        acc = words[:, 0].copy()
-        for j in range(1, words.shape[1]):
-            acc |= words[:, j]
-        return np.flatnonzero(acc != 0)
+        if words.shape[1] == 1:
+            return np.flatnonzero(words[:, 0])
+        any_set = np.logical_or(words[:, 0], words[:, 1])
+        for j in range(2, words.shape[1]):
+            np.logical_or(any_set, words[:, j], out=any_set)
+        return np.flatnonzero(any_set)
     return np.flatnonzero(rows.any(axis=1))
 
 
