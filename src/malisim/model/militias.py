@@ -389,9 +389,7 @@ def move_people(
     ratio[: people.size].reshape(people.shape)[_MILITIA_ROWS] = np.divide(
         applied, mine, out=np.zeros_like(applied), where=mine > 0.0
     )
-    factor = ratio[census.index]
-    np.subtract(1.0, factor, out=factor)
-    civilians.weight *= factor
+    civilians.weight *= (1.0 - ratio)[census.index]  # each bin's factor, then each agent's
     civilians.joined_people += float(applied.sum())
     return applied
 
