@@ -320,9 +320,10 @@ def communal_grievance(
     civilians' grievance (docs/ODD.md 7.1.4), averaged over the people present weighted by the
     pull of the militia's home areas on their cell.
 
-    One pass over the agents: each agent's grievance against the families its community
-    resents, summed per (community, cell) bin by one ``bincount`` in agent order (the same sums,
-    bit for bit, as one count per militia over its community's agents).
+    Each agent's grievance against the families its community resents is summed per
+    (community, cell) bin by one ``bincount`` in agent order over the agents who remember any
+    victimisation (the others' grievance is exactly zero): the same sums, bit for bit, as one
+    count per militia over all its community's agents present.
 
     Args:
         civilians: The civilian agents.
