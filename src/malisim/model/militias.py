@@ -415,8 +415,10 @@ def attacks_suffered(out: MonthlyViolence, shares: np.ndarray, reach: np.ndarray
     split = out.civilians_killed_militia_split
     against_farmers = (killed[JIHADIST] + split[2]) > 0
     against_fulani = (killed[STATE] + killed[FOREIGN] + split[0] + split[1]) > 0
-    hit = np.stack((against_farmers, against_farmers, against_fulani))
-    return (hit * shares[_MILITIA_ROWS] * reach).sum(axis=1)
+    hit = (against_farmers, against_farmers, against_fulani)
+    return np.array(
+        [float((hit[m] * shares[MILITIA_COMMUNITY[m]] * reach[m]).sum()) for m in range(N_MILITIAS)]
+    )
 
 
 @dataclass
