@@ -12,11 +12,14 @@ from malisim.model.civilians import COMMUNITIES, manpower_factor
 from malisim.model.conflict import MonthlyViolence
 from malisim.model.militias import (
     BLAMED_FAMILY,
+    GRIEVANCE_FAMILIES,
     MILITIA_COMMUNITY,
     attack_memory,
+    communal_grievance,
     community_people,
     manpower_factors,
     mobilise,
+    move_people,
 )
 from malisim.model.parameters import Parameters
 from malisim.model.vocab import Perpetrator, Status
@@ -195,6 +198,52 @@ def test_militia_fighters_bounded_and_people_conserved_at_the_extreme_corner(mak
         # conservation to float rounding
         assert acc["initial"] + acc["growth"] == pytest.approx(kept + acc["joined_armed_groups"])
         assert acc["joined_armed_groups"] <= 0.25 * (acc["initial"] + acc["growth"])
+
+
+def test_shared_bins_give_the_per_community_sums_bit_for_bit(make_model) -> None:
+    # the militias count the agents once per phase in (community, cell) bins; people,
+    # grievance and movement must equal their definitions agent by agent (exact equality: a
+    # bincount in agent order adds the same numbers in the same order; refugees and agents
+    # without memory add exact zeros), here with memories and refugees scattered at random
+    model = make_model(seed=4, start="2019-01", end="2019-06")
+    model.step()
+    civ, n, p = model.civilians, model.grid.n_cells, model.params
+    rng = np.random.default_rng(0)
+    some = rng.random(civ.cell.size) < 0.05
+    civ.memory[some] = rng.random((int(some.sum()), civ.memory.shape[1])).astype(np.float32)
+    civ.status[rng.random(civ.cell.size) < 0.02] = np.int8(Status.REFUGEE)
+    here = civ.status != np.int8(Status.REFUGEE)
+    cell = civ.cell.astype(np.intp)
+    expected_people = np.stack([
+        np.bincount(cell, weights=civ.weight * (here & (civ.community == k)), minlength=n)
+        for k in range(len(COMMUNITIES))
+    ])  # fmt: skip
+    census = model.militias.community_cells(civ)
+    assert np.array_equal(census.people, expected_people)
+    assert np.array_equal(community_people(civ, n), expected_people)
+    reach = model.militias.reach(model.month, p)
+    expected = np.zeros(len(MILITIA_COMMUNITY))
+    for m, k in enumerate(MILITIA_COMMUNITY):
+        idx = np.flatnonzero((civ.community == k) & here)
+        cols = GRIEVANCE_FAMILIES[m]
+        remembered = civ.memory[idx, cols[0]].astype(float)
+        for c in cols[1:]:
+            remembered += civ.memory[idx, c]
+        g = np.minimum(p.victimisation_weight * remembered, 1.0)
+        sums = np.bincount(cell[idx], weights=civ.weight[idx] * g, minlength=n)
+        expected[m] = (reach[m] * sums).sum() / (reach[m] * expected_people[k]).sum()
+    assert np.array_equal(communal_grievance(civ, reach, census.people, p, census), expected)
+    assert np.array_equal(communal_grievance(civ, reach, census.people, p), expected)
+    change = rng.normal(0.0, 50.0, (len(MILITIA_COMMUNITY), n))
+    mine = expected_people[list(MILITIA_COMMUNITY)]
+    applied = np.where(mine > 0.0, np.minimum(change, mine), 0.0)
+    ratio = np.zeros((len(COMMUNITIES), n))
+    ratio[list(MILITIA_COMMUNITY)] = np.divide(
+        applied, mine, out=np.zeros_like(applied), where=mine > 0.0
+    )
+    weight = civ.weight * (1.0 - ratio[civ.community.astype(np.intp), cell] * here)
+    assert np.array_equal(move_people(civ, change, census.people, census), applied)
+    assert np.array_equal(civ.weight, weight)
 
 
 def test_militia_killings_are_remembered_against_the_family_their_victims_blame() -> None:

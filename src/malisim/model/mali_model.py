@@ -60,7 +60,7 @@ from malisim.model.conflict import MonthlyViolence
 from malisim.model.economy import Economy, national_violence
 from malisim.model.events import EventLog
 from malisim.model.hooks import ModelPolicy
-from malisim.model.militias import Militias, attacks_suffered, community_people
+from malisim.model.militias import Militias, attacks_suffered
 from malisim.model.outcomes import OutcomeRecorder, control_shares
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.model.run_parameters import RunParameters
@@ -521,13 +521,13 @@ class MaliModel(mesa.Model):
         (:func:`militias.attacks_suffered`); recruits leave the civilian agents of the community
         and demobilised fighters return to them (people conserved).
         """
-        n = self.grid.n_cells
-        people = community_people(self.civilians, n)
+        census = self.militias.community_cells(self.civilians)
+        people = census.people
         shares = people / np.maximum(people.sum(axis=0), 1.0)
         reach = self.militias.reach(self.month, self.params)
         attacks = attacks_suffered(self._violence, shares, reach)
         self.militias.mobilise_month(
-            self.civilians, self.month, self.params, attacks, people=people, reach=reach
+            self.civilians, self.month, self.params, attacks, reach=reach, census=census
         )
 
     def _civilian_step(self) -> None:

@@ -20,7 +20,8 @@ phases call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -78,6 +79,13 @@ GRIEVANCE_FAMILIES: tuple[tuple[int, ...], ...] = (
 #: self-defence groups formed against Peuhl recruitment by armed Islamists).
 BLAMED_FAMILY: tuple[int, ...] = (Family.STATE, Family.STATE, Family.JNIM)
 N_MILITIAS = len(MILITIA_KEYS)
+#: The rows of :data:`MILITIA_COMMUNITY` as an index array (one fancy index for all militias).
+_MILITIA_ROWS = np.array(MILITIA_COMMUNITY, dtype=np.intp)
+#: The (militia, targeted community) pairs of :func:`communal_attacks`, in draw order.
+_ATTACK_PAIRS: tuple[tuple[int, int], ...] = tuple(
+    (m, t) for m in range(N_MILITIAS) for t in MILITIA_TARGETS[m]
+)
+_REFUGEE = np.int8(Status.REFUGEE)
 
 
 def attack_memory(memory: np.ndarray, attacks: np.ndarray, params: Parameters) -> np.ndarray:
@@ -178,6 +186,84 @@ def mobilise(
     return np.clip(new, 0.0, np.maximum(pool, fighters))
 
 
+#: The distinct sets of families the militias' communities resent (rows of
+#: :data:`GRIEVANCE_FAMILIES`), the first the one most agents' communities resent.
+_RESENTED: tuple[tuple[int, ...], ...] = tuple(dict.fromkeys(GRIEVANCE_FAMILIES))
+#: Per community, the set it resents (index into ``_RESENTED``; 0 without a militia).
+_RESENTED_BY_COMMUNITY = np.zeros(len(COMMUNITIES), dtype=np.intp)
+for _m, _k in enumerate(MILITIA_COMMUNITY):
+    _RESENTED_BY_COMMUNITY[_k] = _RESENTED.index(GRIEVANCE_FAMILIES[_m])
+
+
+@dataclass(frozen=True)
+class CommunityAgents:
+    """What the agents' communities fix for the whole run (an agent's community never changes).
+
+    Attributes:
+        base: Per agent, ``community * n_cells`` (its community's first bin).
+        resents: Per agent, the set of families its community resents (index into
+            ``_RESENTED``; 0 for a community without a militia).
+    """
+
+    base: np.ndarray
+    resents: np.ndarray
+
+
+def community_agents(community: np.ndarray, n_cells: int) -> CommunityAgents:
+    """:class:`CommunityAgents` of agents with these communities (codes into ``COMMUNITIES``).
+
+    Args:
+        community: Each agent's community.
+        n_cells: Number of cells.
+    """
+    code = community.astype(np.intp)
+    return CommunityAgents(base=code * n_cells, resents=_RESENTED_BY_COMMUNITY[code])
+
+
+@dataclass(frozen=True)
+class CommunityCells:
+    """Where each community's people are at one moment: each agent's bin and the bins' people.
+
+    Counted once per phase (:meth:`Militias.community_cells`) and shared by the rules that
+    group the agents by community and cell (:func:`communal_grievance`, :func:`move_people`).
+
+    Attributes:
+        index: Per agent, the flat bin ``community * n_cells + cell`` of an agent present, and
+            the spare bin ``n_communities * n_cells`` (one past the last) of a refugee abroad.
+        people: ``(n_communities, n_cells)`` people present (:func:`community_people`).
+        agents: What the agents' communities fix (:func:`community_agents`).
+    """
+
+    index: np.ndarray
+    people: np.ndarray
+    agents: CommunityAgents
+
+
+def community_cells(
+    civilians: CivilianPopulation, n_cells: int, agents: CommunityAgents | None = None
+) -> CommunityCells:
+    """Each agent's (community, cell) bin and the people present in each bin.
+
+    One ``bincount`` over the agents in their order: the same sums, bit for bit, as weighting
+    every agent by its presence (a refugee's weight would add zeros; here it falls in the spare
+    bin, which is dropped).
+
+    Args:
+        civilians: The civilian agents (refugees abroad are not present).
+        n_cells: Number of cells.
+        agents: :func:`community_agents` of the civilians (:meth:`Militias.community_cells`
+            keeps it), computed here when not given.
+    """
+    if agents is None:
+        agents = community_agents(civilians.community, n_cells)
+    n_bins = len(COMMUNITIES) * n_cells
+    index = agents.base + civilians.cell
+    index[np.flatnonzero(civilians.status == _REFUGEE)] = n_bins
+    counts = np.bincount(index, weights=civilians.weight, minlength=n_bins + 1)
+    people = counts[:n_bins].reshape(len(COMMUNITIES), n_cells)
+    return CommunityCells(index=index, people=people, agents=agents)
+
+
 def community_people(civilians: CivilianPopulation, n_cells: int) -> np.ndarray:
     """``(n_communities, n_cells)`` people of each community present in each cell.
 
@@ -185,22 +271,47 @@ def community_people(civilians: CivilianPopulation, n_cells: int) -> np.ndarray:
         civilians: The civilian agents (refugees abroad are not present).
         n_cells: Number of cells.
     """
-    here = civilians.status != np.int8(Status.REFUGEE)
-    counts = np.bincount(
-        _community_cell(civilians, n_cells),
-        weights=civilians.weight * here,
-        minlength=len(COMMUNITIES) * n_cells,
-    )
-    return counts.reshape(len(COMMUNITIES), n_cells)
+    return community_cells(civilians, n_cells).people
 
 
-def _community_cell(civilians: CivilianPopulation, n_cells: int) -> np.ndarray:
-    """Flat (community, cell) index of each agent: ``community * n_cells + cell``."""
-    return civilians.community.astype(np.intp) * n_cells + civilians.cell
+def _remembering_agents(memory: np.ndarray) -> np.ndarray:
+    """Agents whose memory of victimisation has any bit set, in agent order.
+
+    An agent whose memory is all zeros has a grievance of exactly zero: leaving it out of a
+    ``bincount`` leaves every sum the same, bit for bit. Rows of whole 8-byte words (the
+    ``(n, 4)`` float32 memory) are tested word by word, others with ``any``.
+    """
+    rows = memory.reshape(memory.shape[0], -1)
+    row_bytes = rows.dtype.itemsize * rows.shape[1]
+    if rows.flags.c_contiguous and row_bytes > 0 and row_bytes % 8 == 0:
+        words = rows.view(np.uint64)
+        if words.shape[1] == 1:
+            return np.flatnonzero(words[:, 0])
+        any_set = np.logical_or(words[:, 0], words[:, 1])
+        for j in range(2, words.shape[1]):
+            np.logical_or(any_set, words[:, j], out=any_set)
+        return np.flatnonzero(any_set)
+    return np.flatnonzero(rows.any(axis=1))
+
+
+def _resented_memory(
+    memory: np.ndarray, cols: tuple[int, ...], agents: slice | np.ndarray
+) -> np.ndarray:
+    """Memory of victimisation by the families ``cols``, summed in float64, of ``agents``."""
+    if len(cols) == 1:
+        return memory[agents, cols[0]].astype(float)
+    r = np.add(memory[agents, cols[0]], memory[agents, cols[1]], dtype=float)
+    for c in cols[2:]:
+        r += memory[agents, c]
+    return r
 
 
 def communal_grievance(
-    civilians: CivilianPopulation, reach: np.ndarray, people: np.ndarray, params: Parameters
+    civilians: CivilianPopulation,
+    reach: np.ndarray,
+    people: np.ndarray,
+    params: Parameters,
+    census: CommunityCells | None = None,
 ) -> np.ndarray:
     """Mean grievance of each militia's community in its home areas, in ``[0, 1]``.
 
@@ -209,37 +320,47 @@ def communal_grievance(
     civilians' grievance (docs/ODD.md 7.1.4), averaged over the people present weighted by the
     pull of the militia's home areas on their cell.
 
+    Each agent's grievance against the families its community resents is summed per
+    (community, cell) bin by one ``bincount`` in agent order over the agents who remember any
+    victimisation (the others' grievance is exactly zero): the same sums, bit for bit, as one
+    count per militia over all its community's agents present.
+
     Args:
         civilians: The civilian agents.
         reach: ``(n_militias, n_cells)`` pull of each militia's home areas.
         people: ``(n_communities, n_cells)`` people present (:func:`community_people`).
         params: Model parameters.
+        census: The agents' bins (:func:`community_cells`), counted when not given.
 
     Returns:
         Grievance per militia.
     """
-    n_cells = people.shape[1]
-    here = civilians.status != np.int8(Status.REFUGEE)
-    out = np.zeros(N_MILITIAS)
-    for m in range(N_MILITIAS):  # three militias, each a vector op over its community's agents
-        k = MILITIA_COMMUNITY[m]
-        idx = np.flatnonzero((civilians.community == k) & here)
-        cols = GRIEVANCE_FAMILIES[m]
-        remembered = civilians.memory[idx, cols[0]].astype(float)
-        for c in cols[1:]:
-            remembered += civilians.memory[idx, c]
-        g = np.minimum(params.victimisation_weight * remembered, 1.0)
-        sums = np.bincount(
-            civilians.cell[idx], weights=civilians.weight[idx] * g, minlength=n_cells
-        )
-        total = float((reach[m] * people[k]).sum())
-        if total > 0:
-            out[m] = float((reach[m] * sums).sum()) / total
-    return out
+    if census is None:
+        census = community_cells(civilians, people.shape[1])
+    memory = civilians.memory
+    active = _remembering_agents(memory)  # the others' grievance is zero: they add nothing
+    g = _resented_memory(memory, _RESENTED[0], active)
+    codes = census.agents.resents[active]
+    for j, cols in enumerate(_RESENTED[1:], start=1):
+        sel = np.flatnonzero(codes == j)
+        if sel.size:
+            g[sel] = _resented_memory(memory, cols, active[sel])
+    g *= params.victimisation_weight
+    np.minimum(g, 1.0, out=g)
+    g *= civilians.weight[active]
+    n_bins = people.size
+    sums = np.bincount(census.index[active], weights=g, minlength=n_bins + 1)
+    sums = sums[:n_bins].reshape(people.shape)
+    total = (reach * people[_MILITIA_ROWS]).sum(axis=1)
+    grieved = (reach * sums[_MILITIA_ROWS]).sum(axis=1)
+    return np.divide(grieved, total, out=np.zeros(N_MILITIAS), where=total > 0)
 
 
 def move_people(
-    civilians: CivilianPopulation, change: np.ndarray, people: np.ndarray
+    civilians: CivilianPopulation,
+    change: np.ndarray,
+    people: np.ndarray,
+    census: CommunityCells | None = None,
 ) -> np.ndarray:
     """Move people between the communities' civilian agents and their militias, cell by cell.
 
@@ -254,21 +375,22 @@ def move_people(
         change: ``(n_militias, n_cells)`` fighters gained (positive) or lost to demobilisation
             (negative).
         people: ``(n_communities, n_cells)`` people present (:func:`community_people`).
+        census: The agents' bins (:func:`community_cells`), counted when not given.
 
     Returns:
         The change applied, ``(n_militias, n_cells)``.
     """
-    mine = people[list(MILITIA_COMMUNITY)]
+    mine = people[_MILITIA_ROWS]
     applied = np.where(mine > 0.0, np.minimum(change, mine), 0.0)
     if not np.any(applied):
         return applied
-    ratio = np.zeros(people.shape)
-    ratio[list(MILITIA_COMMUNITY)] = np.divide(
+    if census is None:
+        census = community_cells(civilians, people.shape[1])
+    ratio = np.zeros(people.size + 1)  # the spare last bin (refugees abroad) keeps 0
+    ratio[: people.size].reshape(people.shape)[_MILITIA_ROWS] = np.divide(
         applied, mine, out=np.zeros_like(applied), where=mine > 0.0
     )
-    here = civilians.status != np.int8(Status.REFUGEE)
-    factor = 1.0 - ratio.reshape(-1)[_community_cell(civilians, people.shape[1])] * here
-    civilians.weight *= factor
+    civilians.weight *= (1.0 - ratio)[census.index]  # each bin's factor, then each agent's
     civilians.joined_people += float(applied.sum())
     return applied
 
@@ -314,6 +436,17 @@ class Militias:
     memory: np.ndarray
     distances: tuple[np.ndarray, ...]
     since: tuple[np.ndarray, ...]
+    #: :meth:`reach` by the home areas in force and the reach (km) it was computed for.
+    _reach_cache: dict[tuple[int, float], np.ndarray] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    #: The first months of all the home areas, sorted: which are in force depends on how
+    #: many of them a month has reached.
+    _openings: list[float] | None = field(default=None, init=False, repr=False, compare=False)
+    #: The community array of the agents last counted and its :class:`CommunityAgents`.
+    _agents: tuple[np.ndarray, CommunityAgents] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def empty(cls, homes: dict[str, tuple[np.ndarray, np.ndarray]], n_cells: int) -> Militias:
@@ -326,13 +459,33 @@ class Militias:
         )
 
     def reach(self, month: int, params: Parameters) -> np.ndarray:
-        """``(n_militias, n_cells)`` pull of each militia's home areas (0 far away)."""
+        """``(n_militias, n_cells)`` pull of each militia's home areas (0 far away).
+
+        It changes only when a home area comes into force or ``militia_reach_km`` changes:
+        it is computed once for each of them and kept (read-only).
+        """
+        if self._openings is None:
+            self._openings = sorted(float(x) for s in self.since if s is not None for x in s)
+        key = (bisect.bisect_right(self._openings, month), float(params.militia_reach_km))
+        cached = self._reach_cache.get(key)
+        if cached is not None:
+            return cached
         n = self.fighters.shape[1]
         rows = []
         for d, s in zip(self.distances, self.since, strict=True):
             pull = home_pull(d, s, month, params.militia_reach_km, 0.0)
             rows.append(np.zeros(n) if pull is None else pull)
-        return np.vstack(rows)
+        reach = np.vstack(rows)
+        reach.setflags(write=False)
+        self._reach_cache[key] = reach
+        return reach
+
+    def community_cells(self, civilians: CivilianPopulation) -> CommunityCells:
+        """:func:`community_cells` of the agents now, keeping their :class:`CommunityAgents`."""
+        community = civilians.community
+        if self._agents is None or self._agents[0] is not community:
+            self._agents = (community, community_agents(community, self.fighters.shape[1]))
+        return community_cells(civilians, self.fighters.shape[1], self._agents[1])
 
     def mobilise_month(
         self,
@@ -343,6 +496,7 @@ class Militias:
         adjust_fully: bool = False,
         people: np.ndarray | None = None,
         reach: np.ndarray | None = None,
+        census: CommunityCells | None = None,
     ) -> None:
         """One month of mobilisation: memory of attacks, then fighters towards the target.
 
@@ -352,23 +506,27 @@ class Militias:
             params: Parameters in force (``militia_state_backing`` set by policies).
             attacks: Attacks suffered by each militia's community this month.
             adjust_fully: Close the whole gap at once (the initial mobilisation).
-            people: People of each community present (:func:`community_people`), if counted.
+            people: People of each community present (:func:`community_people`), if counted
+                (the agents' bins are then counted again, the same people).
             reach: Pull of the home areas (:meth:`reach`), if computed.
+            census: The agents' bins and people (:meth:`community_cells`), if counted:
+                ``people`` is then its people.
         """
-        n = self.fighters.shape[1]
         reach = self.reach(month, params) if reach is None else reach
-        people = community_people(civilians, n) if people is None else people
+        if census is None:
+            census = self.community_cells(civilians)
+        people = census.people if people is None else people
         self.memory = attack_memory(self.memory, attacks, params)
-        grievance = communal_grievance(civilians, reach, people, params)
+        grievance = communal_grievance(civilians, reach, people, params, census)
         backing = np.full(N_MILITIAS, params.militia_state_backing)
         if adjust_fully:
             params = params.model_copy(update={"militia_adjust_rate": 1.0})
-        mine = people[list(MILITIA_COMMUNITY)]
+        mine = people[_MILITIA_ROWS]
         new = mobilise(
             self.fighters, mine, grievance[:, None], self.memory[:, None], backing[:, None],
             params, reach=reach,
         )  # fmt: skip
-        self.fighters += move_people(civilians, new - self.fighters, people)
+        self.fighters += move_people(civilians, new - self.fighters, people, census)
 
     def violence(
         self,
@@ -381,7 +539,7 @@ class Militias:
     ) -> None:
         """The month's militia violence: clashes with jihadists, then communal attacks."""
         militia_clashes(situation, self.fighters, forces, rng, out, log)
-        people = community_people(civilians, self.fighters.shape[1])
+        people = self.community_cells(civilians).people
         communal_attacks(situation, self.fighters, people, forces, rng, out, log)
 
 
@@ -412,35 +570,42 @@ def militia_clashes(
     """
     p = situation.params
     jnim, isg = forces.jnim.fighters, forces.is_sahel.fighters
+    # a clash changes only its own militia's row: every row's power is the one it starts with
+    present_m = fighters * p.militia_power > p.min_presence
+    threshold = p.clash_probability * p.militia_jihadist_hostility
+    pj = (jnim + isg) * p.jihadist_power
     for m in range(N_MILITIAS):
-        pm = fighters[m] * p.militia_power
-        pj = (jnim + isg) * p.jihadist_power
-        u = rng.random(pm.size)  # one uniform per cell whatever happens (aligned streams)
-        both = (pm > p.min_presence) & (pj > p.min_presence)
-        cells = np.flatnonzero(both & (u < p.clash_probability * p.militia_jihadist_hostility))
+        u = rng.random(fighters.shape[1])  # one uniform per cell whatever happens (aligned)
+        cells = np.flatnonzero(present_m[m] & (pj > p.min_presence) & (u < threshold))
         if cells.size == 0:
             continue
-        a, b = pm[cells], pj[cells]
+        f_m = fighters[m, cells]
+        a, b = f_m * p.militia_power, pj[cells]
         engaged = np.minimum(a, b)
         base = p.clash_lethality * engaged * p.clash_loss_factor / (a + b)
-        dead_m = np.minimum(rng.poisson(base * b / p.militia_power), np.floor(fighters[m, cells]))
-        tot = jnim[cells] + isg[cells]
+        dead_m = np.minimum(rng.poisson(base * b / p.militia_power), np.floor(f_m))
+        jn, ig = jnim[cells], isg[cells]
+        tot = jn + ig
         dead_j = np.minimum(rng.poisson(base * a / p.jihadist_power), np.floor(tot))
-        share_j = np.divide(jnim[cells], tot, out=np.zeros_like(tot), where=tot > 0)
-        from_j = np.minimum(np.round(dead_j * share_j), np.floor(jnim[cells]))
-        from_i = np.minimum(dead_j - from_j, np.floor(isg[cells]))
-        fighters[m, cells] -= dead_m
-        jnim[cells] -= from_j
-        isg[cells] -= from_i
+        share_j = np.divide(jn, tot, out=np.zeros_like(tot), where=tot > 0)
+        from_j = np.minimum(np.round(dead_j * share_j), np.floor(jn))
+        from_i = np.minimum(dead_j - from_j, np.floor(ig))
+        fighters[m, cells] = f_m - dead_m
+        jn = jn - from_j
+        ig = ig - from_i
+        jnim[cells] = jn
+        isg[cells] = ig
+        pj = (jnim + isg) * p.jihadist_power
         dead = (dead_m + from_j + from_i).astype(np.int64)
         out.combatants_killed[cells] += dead
         out.battles[cells] += 1
         out.losses[MILITIA_KEYS[m]] = out.losses.get(MILITIA_KEYS[m], 0.0) + float(dead_m.sum())
-        enemy = np.where(jnim[cells] >= isg[cells], "jnim", "is_sahel")
-        for group in ("jnim", "is_sahel"):
-            sel = enemy == group
-            log.add(situation.month, "Armed clash", MILITIA_KEYS[m], group, cells[sel],
-                    dead[sel], None, "")  # fmt: skip
+        on_jnim = jn >= ig  # the event names the larger group
+        log.add(situation.month, "Armed clash", MILITIA_KEYS[m], "jnim", cells[on_jnim],
+                dead[on_jnim], None, "")  # fmt: skip
+        on_isg = ~on_jnim
+        log.add(situation.month, "Armed clash", MILITIA_KEYS[m], "is_sahel", cells[on_isg],
+                dead[on_isg], None, "")  # fmt: skip
 
 
 def communal_attacks(
@@ -478,35 +643,46 @@ def communal_attacks(
     pop = np.maximum(people.sum(axis=0), 1.0)
     shield = 1.0 - protection(forces.minusma, situation.topology, p)
     left = people.copy()
-    for m in range(N_MILITIAS):
-        for t in MILITIA_TARGETS[m]:
-            lam = p.militia_attack_rate / 1000.0 * fighters[m] * left[t] / pop * shield
-            count = rng.poisson(lam)
-            cells = np.flatnonzero(count > 0)
-            if cells.size == 0:
-                continue
-            event_cells = np.repeat(cells, count[cells])
-            toll = massacre_toll(rng.random(event_cells.size), p.militia_massacre_scale, p)
+    rate = p.militia_attack_rate / 1000.0
+    for m, t in _ATTACK_PAIRS:
+        lam = rate * fighters[m] * left[t] / pop * shield
+        count = rng.poisson(lam)
+        cells = np.flatnonzero(count)
+        if cells.size == 0:
+            continue
+        per_cell = count[cells]
+        ec = np.repeat(cells, per_cell)  # the events, cell by cell in cell order
+        tl = massacre_toll(rng.random(ec.size), p.militia_massacre_scale, p)
+        if ec.size == cells.size:  # one attack in each cell: its toll, capped at the people
+            killed = np.maximum(np.minimum(tl, np.floor(left[t][cells])), 0.0).astype(np.int64)
+            keep = killed > 0
+            if not keep.all():
+                ec, killed = ec[keep], killed[keep]
+                if ec.size == 0:
+                    continue
+            left[t][ec] -= killed  # distinct cells: as np.add.at, one subtraction each
+            out.civilians_killed[MILITIA][ec] += killed
+            out.civilians_killed_militia_split[m][ec] += killed
+        else:
             # cap each cell's toll at the community's people alive there, event by event
-            cum = np.zeros(event_cells.size)
-            order = np.argsort(event_cells, kind="stable")
-            ec, tl = event_cells[order], toll[order]
-            starts = np.r_[0, np.flatnonzero(np.diff(ec)) + 1]
             running = np.cumsum(tl)
-            offset = np.repeat(running[starts] - tl[starts], np.diff(np.r_[starts, ec.size]))
+            ends = np.cumsum(per_cell)
+            starts = ends - per_cell  # first event of each cell
+            offset = np.repeat(running[starts] - tl[starts], per_cell)
             cum = running - offset  # toll so far in the cell, this event included
-            avail = np.floor(left[t][ec])
+            avail = np.repeat(np.floor(left[t][cells]), per_cell)
             killed = np.clip(np.minimum(cum, avail) - (cum - tl), 0.0, None).astype(np.int64)
             keep = killed > 0
-            ec, killed = ec[keep], killed[keep]
-            if ec.size == 0:
-                continue
+            if not keep.all():
+                ec, killed = ec[keep], killed[keep]
+                if ec.size == 0:
+                    continue
             np.add.at(left[t], ec, -killed)
             np.add.at(out.civilians_killed[MILITIA], ec, killed)
             np.add.at(out.civilians_killed_militia_split[m], ec, killed)
-            if out.civilians_killed_by_community is None:
-                shape = (len(COMMUNITIES), N_FAMILIES, fighters.shape[1])
-                out.civilians_killed_by_community = np.zeros(shape, np.int64)
-            np.add.at(out.civilians_killed_by_community[t, BLAMED_FAMILY[m]], ec, killed)
-            log.add(situation.month, "Attack", MILITIA_KEYS[m], "civilians", ec, killed,
-                    killed, "militia")  # fmt: skip
+        if out.civilians_killed_by_community is None:
+            shape = (len(COMMUNITIES), N_FAMILIES, fighters.shape[1])
+            out.civilians_killed_by_community = np.zeros(shape, np.int64)
+        np.add.at(out.civilians_killed_by_community[t, BLAMED_FAMILY[m]], ec, killed)
+        log.add(situation.month, "Attack", MILITIA_KEYS[m], "civilians", ec, killed,
+                killed, "militia")  # fmt: skip
