@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -82,6 +83,37 @@ CAPITAL_TOWNS: tuple[str, ...] = ("Bamako", "Mopti", "Ségou", "Gao", "Timbuktu"
 _RESIDENT = np.int8(Status.RESIDENT)
 _DISPLACED = np.int8(Status.DISPLACED)
 _REFUGEE = np.int8(Status.REFUGEE)
+
+#: Engines of the civilian step (:class:`CivilianPopulation`): ``"numpy"`` is the reference
+#: implementation; ``"numba"`` runs the same rules as compiled passes
+#: (:mod:`malisim.model.civilian_kernels`), with the same results bit for bit; ``"auto"`` picks.
+ENGINES: tuple[str, ...] = ("auto", "numpy", "numba")
+#: ``"auto"`` compiles once a run's agent-months exceed this (the months stepped so far plus the
+#: one about to run, or the whole run when its length is given): at the default 50,000 agents,
+#: from the 13th month on. Importing numba and loading the cached kernels costs about 0.3 s
+#: (benchmarks/README.md), which the compiled step repays over about this many agent-months;
+#: a run of a few months never imports numba.
+COMPILED_ENGINE_AGENT_MONTHS: int = 600_000
+_kernel_module: object | None = None
+_kernel_import_failed = False
+
+
+def compiled_kernels_available() -> bool:
+    """Whether the compiled engine can run (numba installed); imports the kernels if so."""
+    return _load_kernels() is not None
+
+
+def _load_kernels() -> object | None:
+    """The compiled kernels module, imported on first use; ``None`` without numba."""
+    global _kernel_module, _kernel_import_failed
+    if _kernel_module is None and not _kernel_import_failed:
+        try:
+            from malisim.model import civilian_kernels
+        except ImportError:  # numba missing: the numpy engine runs instead
+            _kernel_import_failed = True
+        else:
+            _kernel_module = civilian_kernels
+    return _kernel_module
 
 
 @dataclass(frozen=True)
@@ -287,6 +319,12 @@ class CivilianPopulation:
             change parameters during a run do not reach the civilians).
         rng: The ``setup`` random generator (used only here, for the initial population).
         total_people: People at the start date.
+        engine: How :meth:`step` runs (:data:`ENGINES`; the results are the same bit for bit):
+            ``"numpy"``, ``"numba"`` (compiled; an error without numba) or ``"auto"``: compiled
+            once the run's agent-months exceed :data:`COMPILED_ENGINE_AGENT_MONTHS` and numba
+            is installed (silently numpy without it).
+        months: Length of the run in months when known (lets ``"auto"`` decide at the first
+            month); ``None``: ``"auto"`` counts the months as they are stepped.
 
     Attributes:
         cell: Current cell of each agent (int16).
@@ -313,8 +351,17 @@ class CivilianPopulation:
     """
 
     def __init__(
-        self, grid: MaliGrid, params: Parameters, rng: np.random.Generator, total_people: float
+        self,
+        grid: MaliGrid,
+        params: Parameters,
+        rng: np.random.Generator,
+        total_people: float,
+        engine: str = "auto",
+        months: int | None = None,
     ) -> None:
+        self.set_engine(engine)
+        self.months = months
+        self._months_stepped = 0
         self.grid = grid
         self.params = params
         self.table = load_community_table()
@@ -410,6 +457,38 @@ class CivilianPopulation:
         self.status[idp] = Status.DISPLACED  # those left in their cell are displaced within it
         self.cell[idp] = dest
 
+    # ------------------------------------------------------------------ the engine
+    @property
+    def _kernels(self) -> Any:
+        """The compiled kernels when this population runs them, else ``None`` (numpy)."""
+        return _kernel_module if self._compiled else None
+
+    def set_engine(self, engine: str) -> None:
+        """Choose how the following months are stepped (:data:`ENGINES`; same results).
+
+        Args:
+            engine: ``"numpy"``, ``"numba"`` or ``"auto"``.
+
+        Raises:
+            ValueError: For an unknown engine, or ``"numba"`` without numba installed.
+        """
+        if engine not in ENGINES:
+            raise ValueError(f"unknown civilian engine {engine!r}; choose one of {ENGINES}")
+        if engine == "numba" and _load_kernels() is None:
+            raise ValueError("the civilian engine 'numba' needs numba: pip install numba")
+        self.engine = engine
+        self._compiled = engine == "numba"
+
+    def _use_engine(self) -> Any:
+        """Decide the engine of this month's step (``"auto"``); the kernels or ``None``."""
+        if self.engine == "auto" and not self._compiled:
+            n = self.cell.size
+            months = self.months if self.months is not None else self._months_stepped + 1
+            if n * months > COMPILED_ENGINE_AGENT_MONTHS:
+                self._compiled = _load_kernels() is not None
+        self._months_stepped += 1
+        return self._kernels
+
     # ------------------------------------------------------------------ the monthly step
     def step(
         self,
@@ -428,7 +507,9 @@ class CivilianPopulation:
         Returns:
             Per-cell support, recruits, population and displacement.
         """
-        cell = self.cell.astype(np.intp)  # nobody moves before flight and return (7.1.7)
+        kernels = self._use_engine()
+        # nobody moves before flight and return (7.1.7); the kernels read the int16 cells
+        cell = self.cell if kernels is not None else self.cell.astype(np.intp)
         here = self.status != _REFUGEE
         present = self._people_present(cell, here)
         disp = np.flatnonzero(self.status == _DISPLACED)  # nobody changes status before 7.1.7
@@ -447,6 +528,13 @@ class CivilianPopulation:
         flows.idp_joined = idps_after_violence - idps_after_joining
         growth = self.grow()  # 7.1.8
         n_cells = self.grid.n_cells
+        if kernels is not None:  # every per-cell count of the census in one pass
+            sums = kernels.census(
+                self.cell, self.home, self.weight, self.status, self.returnee, self.country,
+                growth, n_cells, len(NEIGHBOUR_COUNTRIES),
+            )  # fmt: skip
+            flows.idp_growth, flows.refugee_growth = sums[5], sums[6]
+            return self.census(support, recruits, killed, flows, sums=sums[:5])
         disp = np.flatnonzero(self.status == _DISPLACED)
         flows.idp_growth = np.bincount(self.cell[disp], weights=growth[disp], minlength=n_cells)
         ref = np.flatnonzero(self.status == _REFUGEE)
@@ -503,10 +591,11 @@ class CivilianPopulation:
         """
         p = self.params
         u_hit = rng.random(self.cell.size, dtype=np.float32)
-        self.memory *= np.float32(p.memory_decay)
         killed_cell = np.minimum(signals.killed.sum(axis=0), present)
         exposed_cells = signals.killed_by_family.sum(axis=0) > 0
-        if exposed_cells.any():
+        any_exposed = bool(exposed_cells.any())
+        hit_mask = exposed_cells
+        if any_exposed:
             kbc = signals.killed_by_community
             struck = np.flatnonzero(kbc.sum(axis=(0, 1)) > 0) if kbc is not None else None
             hit_mask = killed_cell > 0
@@ -517,7 +606,18 @@ class CivilianPopulation:
                 local[struck] = np.arange(struck.size)
             else:
                 struck = None
-            hit_cells = np.flatnonzero(hit_mask[cell] & here)
+        kernels = self._kernels
+        if kernels is not None:  # the memory decay and both selections in one pass
+            hit_cells, exposed_agents = kernels.decay_and_select(
+                self.memory, np.float32(p.memory_decay), self.cell, here, hit_mask,
+                exposed_cells, any_exposed,
+            )  # fmt: skip
+        else:
+            self.memory *= np.float32(p.memory_decay)
+            if any_exposed:
+                hit_cells = np.flatnonzero(hit_mask[cell] & here)
+                exposed_agents = np.flatnonzero(exposed_cells[cell] & here)
+        if any_exposed:
             killed_by_family = signals.killed_by_family
             if struck is not None and kbc is not None:  # communal deaths: their own community
                 communal = kbc[:, :, struck].astype(np.float64)
@@ -530,7 +630,7 @@ class CivilianPopulation:
                 killed_by_family[:, struck] -= communal.sum(axis=0)
             hit_rate = killed_by_family * p.victimisation_reach / np.maximum(present, 1.0)
             bounds = _victimisation_bounds(hit_rate, axis=0)  # (families, cells)
-            idx = np.flatnonzero(exposed_cells[cell] & here)
+            idx = exposed_agents
             # the bounds rise with the family (a cumulative sum of non-negative terms), so only
             # agents under their cell's top bound are hit: the others would count all families
             top = bounds[-1][cell[idx]]
@@ -595,6 +695,14 @@ class CivilianPopulation:
             Hardship per agent in [0, 1] (float32).
         """
         p = self.params
+        kernels = self._kernels
+        if kernels is not None:
+            return kernels.hardship(
+                self.hardship0, self.cell, self.status,
+                p.hardship_conflict_weight * signals.violence_index,
+                p.hardship_economy_weight * signals.economic_loss,
+                np.float32(p.hardship_displaced),
+            )  # fmt: skip
         displaced = (self.status != _RESIDENT).astype(np.float32)
         # ((baseline + violence) + displacement) + economy, summed in place in one float64
         # array; the per-cell terms are computed per cell and then gathered (the same products,
@@ -627,6 +735,13 @@ class CivilianPopulation:
         target[:, :, 1:] += p.jihadist_governance_legitimacy * signals.governance[1:].T[None]
         np.clip(target, 0.0, 1.0, out=target)
         target = target.reshape(n_comm * n_cells, N_FAMILIES).astype(np.float32)
+        kernels = self._kernels
+        if kernels is not None:
+            adjustment = np.float32(p.legitimacy_adjustment)
+            kernels.legitimacy(
+                self.legitimacy, target, self.community, self.cell, n_cells, adjustment
+            )
+            return
         key = self.community.astype(np.intp) * n_cells + cell
         step = np.take(target, key, axis=0)
         np.subtract(step, self.legitimacy, out=step)
@@ -656,6 +771,22 @@ class CivilianPopulation:
         around = self._neighbour_sum(p.vision_radius)
         presence = np.asarray(signals.presence, dtype=np.float64)
         seen = presence + (around @ presence.T).T
+        kernels = self._kernels
+        if kernels is not None:  # grievance, enemy and enforcer ratio in one pass
+            prev_active = kernels.active_people(self.active, self.cell, self.weight, n_cells)
+            seen_active = prev_active + around @ prev_active
+            candidate = seen > 0
+            candidate[signals.authority, np.arange(n_cells)] = True
+            g, enemy, ratio = kernels.grievance_enemy_ratio(
+                hardship, self.legitimacy, self.memory, self.cell, signals.authority, candidate,
+                np.float32(p.victimisation_weight), np.float32(p.retribution_memory_floor), seen,
+                p.deterrence_scale, seen_active, self.weight,
+            )  # fmt: skip
+            p_reprisal = 1.0 - np.exp(-p.arrest_k * ratio)  # arrest_probability, rounding "none"
+            self.active = kernels.activation(
+                g, self.risk_aversion, p_reprisal, here, p.activation_threshold
+            )
+            return enemy
         g, enemy, victims = self._grievance_and_enemy(signals, hardship, cell, seen)
         prev_active = self._active_people(n_cells)
         seen_active = prev_active + around @ prev_active
@@ -762,16 +893,23 @@ class CivilianPopulation:
         p = self.params
         vw = np.float32(p.victimisation_weight)
         present_here = present_families(signals.presence, p.presence_min_armed)
-        idx = np.flatnonzero(self.active)
-        a_cell = np.where(self.status[idx] == _DISPLACED, self.home[idx], cell[idx]).astype(np.intp)
-        keep = (present_here.sum(axis=0) > 0)[a_cell]
-        idx, a_cell = idx[keep], a_cell[keep]
         total_presence = signals.presence.sum(axis=0)
         presence_share = np.divide(
             signals.presence, total_presence, out=np.zeros_like(signals.presence),
             where=total_presence > 0,
         )  # fmt: skip
         presence_term = (p.presence_appeal * presence_share).astype(np.float32)
+        kernels = self._kernels
+        if kernels is not None:  # the whole choice in one pass over the agents
+            agents, family, side_cell, self.support = kernels.choose_sides(
+                self.active, self.status, self.home, self.cell, present_here.sum(axis=0) > 0,
+                present_here, self.legitimacy, self.memory, vw, presence_term, enemy,
+            )  # fmt: skip
+            return SideChoice(agents=agents, family=family, side_cell=side_cell)
+        idx = np.flatnonzero(self.active)
+        a_cell = np.where(self.status[idx] == _DISPLACED, self.home[idx], cell[idx]).astype(np.intp)
+        keep = (present_here.sum(axis=0) > 0)[a_cell]
+        idx, a_cell = idx[keep], a_cell[keep]
         appeal = (
             np.take(self.legitimacy, idx, axis=0)
             - vw * np.take(self.memory, idx, axis=0)
@@ -893,10 +1031,14 @@ class CivilianPopulation:
         """
         n_cells = self.grid.n_cells
         w = self.weight
-        order, home = self._home_order()
-        total = np.bincount(home, weights=w[order], minlength=n_cells)
-        gone = np.flatnonzero(self.status != _RESIDENT)  # a minority: count them alone
-        away = np.bincount(self.home[gone], weights=w[gone], minlength=n_cells)
+        kernels = self._kernels
+        if kernels is not None:
+            total, away = kernels.home_totals(self.home, self.status, w, n_cells)
+        else:
+            order, home = self._home_order()
+            total = np.bincount(home, weights=w[order], minlength=n_cells)
+            gone = np.flatnonzero(self.status != _RESIDENT)  # a minority: count them alone
+            away = np.bincount(self.home[gone], weights=w[gone], minlength=n_cells)
         share = away / np.maximum(total, 1e-12)
         return np.clip(1.0 - share / self.params.mobile_share, 0.0, 1.0)
 
@@ -1003,7 +1145,8 @@ class CivilianPopulation:
         """
         p = self.params
         geo = self.geography
-        cell = self.cell.astype(np.intp)
+        kernels = self._kernels
+        cell = self.cell if kernels is not None else self.cell.astype(np.intp)
         jihadist = [int(Family.JNIM), int(Family.IS_SAHEL)]
         rule = np.minimum(governance[jihadist].sum(axis=0), 1.0)
         # each cell's bound: the most risk-averse (R -> 1), the most rejecting (L -> 0) and a
@@ -1013,9 +1156,12 @@ class CivilianPopulation:
             * (1.0 - p.threat_flight_rate * rule)
             * (1.0 - livelihood_flight_probability(local_loss, p.herder_livelihood_factor, p))
         )
-        idx = np.flatnonzero(u_flee < bound[cell])
-        idx = idx[(self.status[idx] != _REFUGEE) & ~going_home[idx]]
-        c = cell[idx]
+        if kernels is not None:
+            idx = kernels.flight_candidates(u_flee, bound, self.cell, self.status, going_home)
+        else:
+            idx = np.flatnonzero(u_flee < bound[cell])
+            idx = idx[(self.status[idx] != _REFUGEE) & ~going_home[idx]]
+        c = cell[idx].astype(np.intp, copy=False)
         perceived = violence[c] * (p.flight_risk_offset + self.risk_aversion[idx])
         p_violence = p.flight_rate * flight_danger(perceived, p)
         p_threat = threat_flight_probability(
@@ -1029,7 +1175,7 @@ class CivilianPopulation:
         p_any = np.where(self.status[idx] == _RESIDENT, p_any * room[c], p_any)
         keep = u_flee[idx] < p_any
         idx = idx[keep]
-        origin = cell[idx]
+        origin = cell[idx].astype(np.intp, copy=False)
         status_before = self.status[idx].copy()
         to_border = (
             geo.cross_border[origin]
@@ -1148,8 +1294,12 @@ class CivilianPopulation:
     # ------------------------------------------------------------------ 7.1.8 growth
     def grow(self) -> np.ndarray:
         """Natural growth of every agent's weight (refugees included); returns each agent's."""
-        growth = self.weight * self._monthly_growth
-        self.weight += growth
+        kernels = self._kernels
+        if kernels is not None:
+            growth = kernels.grow(self.weight, self._monthly_growth)
+        else:
+            growth = self.weight * self._monthly_growth
+            self.weight += growth
         self.growth_people += float(growth.sum())
         return growth
 
@@ -1160,28 +1310,43 @@ class CivilianPopulation:
         recruits: np.ndarray,
         killed: float,
         flows: DisplacementFlows,
+        sums: tuple[np.ndarray, ...] | None = None,
     ) -> CivilianOutputs:
         """Count the people per cell after this month's rules and assemble the outputs.
 
         The people present are kept for next month's victimisation (nobody else changes the
         people in between).
+
+        Args:
+            support: People supporting each family per cell.
+            recruits: Recruits per family and cell.
+            killed: People killed this month.
+            flows: The month's flows.
+            sums: The per-cell counts when already made by the compiled census (population,
+                IDPs, refugees by country, returnees, people in Mali by home cell).
         """
         n_cells = self.grid.n_cells
-        w = self.weight
-        status = self.status
-        w_here = w * (status != _REFUGEE)
-        population = np.bincount(self.cell, weights=w_here, minlength=n_cells)
-        self._present = population
-        disp = np.flatnonzero(status == _DISPLACED)
-        idps = np.bincount(self.cell[disp], weights=w[disp], minlength=n_cells)
-        ref = np.flatnonzero(status == _REFUGEE)
-        refugees = np.bincount(
-            self.country[ref].astype(np.intp),
-            weights=w[ref],
-            minlength=len(NEIGHBOUR_COUNTRIES),
-        )
-        back = np.flatnonzero(self.returnee & (status == _RESIDENT))
-        returnees = np.bincount(self.home[back], weights=w[back], minlength=n_cells)
+        if sums is not None:
+            population, idps, refugees, returnees, in_mali = sums
+            self._present = population
+            living = np.maximum(in_mali, population)
+        else:
+            w = self.weight
+            status = self.status
+            w_here = w * (status != _REFUGEE)
+            population = np.bincount(self.cell, weights=w_here, minlength=n_cells)
+            self._present = population
+            disp = np.flatnonzero(status == _DISPLACED)
+            idps = np.bincount(self.cell[disp], weights=w[disp], minlength=n_cells)
+            ref = np.flatnonzero(status == _REFUGEE)
+            refugees = np.bincount(
+                self.country[ref].astype(np.intp),
+                weights=w[ref],
+                minlength=len(NEIGHBOUR_COUNTRIES),
+            )
+            back = np.flatnonzero(self.returnee & (status == _RESIDENT))
+            returnees = np.bincount(self.home[back], weights=w[back], minlength=n_cells)
+            living = self._living(w_here, population)
         newly = flows.idps_new.sum() + flows.idps_secondary_in.sum() + flows.refugees_new.sum()
         returned = flows.idp_returns.sum() + flows.refugee_returns.sum()
         return CivilianOutputs(
@@ -1195,7 +1360,7 @@ class CivilianPopulation:
             returned=float(returned),
             flows=flows,
             returnees=returnees,
-            living=self._living(w_here, population),
+            living=living,
         )
 
     def people_living(self, present: np.ndarray | None = None) -> np.ndarray:

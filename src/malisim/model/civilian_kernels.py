@@ -1,0 +1,322 @@
+"""Compiled passes of the civilian step (the ``"numba"`` engine of :class:`CivilianPopulation`).
+
+Each kernel fuses several full-length numpy passes of one rule of
+:meth:`malisim.model.civilians.CivilianPopulation.step` into one loop over the agents, with the
+same arithmetic in the same order and the same dtypes (float32 stays float32; no fastmath), so
+the results are the numpy implementation's bit for bit. Per-cell sums add each cell's agents in
+index order, as ``np.bincount`` does. Random draws, transcendental functions over all agents
+(``np.exp``) and whole-array sums (``np.sum`` adds pairwise) stay in numpy, in the caller.
+
+This module imports numba: :mod:`malisim.model.civilians` imports it only when the compiled
+engine is used (importing numba costs about a quarter of a second). Compiled code is cached in
+``__pycache__`` beside this file (``cache=True``), so only the first process compiles.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_RESIDENT = 0
+_DISPLACED = 1
+_REFUGEE = 2
+
+
+@njit(cache=True)
+def decay_and_select(  # pragma: no cover - compiled
+    memory: np.ndarray,
+    decay: np.float32,
+    cell: np.ndarray,
+    here: np.ndarray,
+    hit_mask: np.ndarray,
+    exposed_cells: np.ndarray,
+    select: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Decay every memory; the agents in Mali in hit cells and in exposed cells (7.1.1)."""
+    n, n_fam = memory.shape
+    hit = np.empty(n, np.intp)
+    exposed = np.empty(n, np.intp)
+    n_hit = 0
+    n_exp = 0
+    for i in range(n):
+        for f in range(n_fam):
+            memory[i, f] = memory[i, f] * decay
+        if select and here[i]:
+            c = cell[i]
+            if hit_mask[c]:
+                hit[n_hit] = i
+                n_hit += 1
+            if exposed_cells[c]:
+                exposed[n_exp] = i
+                n_exp += 1
+    return hit[:n_hit].copy(), exposed[:n_exp].copy()
+
+
+@njit(cache=True)
+def hardship(  # pragma: no cover - compiled
+    hardship0: np.ndarray,
+    cell: np.ndarray,
+    status: np.ndarray,
+    conflict_term: np.ndarray,
+    economy_term: np.ndarray,
+    displaced_weight: np.float32,
+) -> np.ndarray:
+    """Monthly hardship per agent (7.1.2), float32."""
+    n = hardship0.size
+    out = np.empty(n, np.float32)
+    one32 = np.float32(1.0)
+    zero32 = np.float32(0.0)
+    for i in range(n):
+        c = cell[i]
+        h = np.float64(hardship0[i]) + conflict_term[c]
+        d = one32 if status[i] != _RESIDENT else zero32
+        h += np.float64(displaced_weight * d)
+        h += economy_term[c]
+        if h < 0.0:
+            h = 0.0
+        elif h > 1.0:
+            h = 1.0
+        out[i] = np.float32(h)
+    return out
+
+
+@njit(cache=True)
+def legitimacy(  # pragma: no cover - compiled
+    legit: np.ndarray,
+    target: np.ndarray,
+    community: np.ndarray,
+    cell: np.ndarray,
+    n_cells: int,
+    adjustment: np.float32,
+) -> None:
+    """Move each agent's legitimacy toward its (community, cell) target, in place (7.1.3)."""
+    n, n_fam = legit.shape
+    for i in range(n):
+        key = np.intp(community[i]) * n_cells + np.intp(cell[i])
+        for f in range(n_fam):
+            step = target[key, f] - legit[i, f]
+            step = step * adjustment
+            legit[i, f] = legit[i, f] + step
+
+
+@njit(cache=True)
+def active_people(  # pragma: no cover - compiled
+    active: np.ndarray, cell: np.ndarray, weight: np.ndarray, n_cells: int
+) -> np.ndarray:
+    """People per cell who are active (``bincount`` over the active, in index order)."""
+    out = np.zeros(n_cells)
+    for i in range(active.size):
+        if active[i]:
+            out[cell[i]] += weight[i]
+    return out
+
+
+@njit(cache=True)
+def grievance_enemy_ratio(  # pragma: no cover - compiled
+    hardship_: np.ndarray,
+    legit: np.ndarray,
+    memory: np.ndarray,
+    cell: np.ndarray,
+    authority: np.ndarray,
+    candidate: np.ndarray,
+    victimisation_weight: np.float32,
+    memory_floor: np.float32,
+    seen: np.ndarray,
+    deterrence: float,
+    seen_active: np.ndarray,
+    weight: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Grievance against the enemy, the enemy, and the enforcer ratio of each agent (7.1.4)."""
+    n, n_fam = memory.shape
+    g_out = np.empty(n, np.float32)
+    enemy = np.empty(n, np.intp)
+    ratio = np.empty(n)
+    one32 = np.float32(1.0)
+    vw = victimisation_weight
+    for i in range(n):
+        c = np.intp(cell[i])
+        a = np.intp(authority[c])
+        g = hardship_[i] * (one32 - legit[i, a]) + vw * memory[i, a]
+        if g > one32:
+            g = one32
+        victim = False
+        for f in range(n_fam):
+            if memory[i, f] > memory_floor:
+                victim = True
+        e = a
+        if victim:
+            best = np.float32(0.0)
+            for f in range(n_fam):
+                v = g if f == a else vw * memory[i, f]
+                if v > one32:
+                    v = one32
+                if not candidate[f, c]:
+                    v = np.float32(-1.0)
+                if f == 0 or v > best:
+                    best = v
+                    e = f
+            g = best
+        g_out[i] = g
+        enemy[i] = e
+        if victim:
+            enforcers = deterrence * seen[e, c]
+        else:
+            enforcers = deterrence * seen[a, c]
+        actives = seen_active[c] + weight[i]
+        if actives < 1.0:
+            actives = 1.0
+        ratio[i] = enforcers / actives
+    return g_out, enemy, ratio
+
+
+@njit(cache=True)
+def activation(  # pragma: no cover - compiled
+    g: np.ndarray,
+    risk_aversion: np.ndarray,
+    p_reprisal: np.ndarray,
+    here: np.ndarray,
+    threshold: float,
+) -> np.ndarray:
+    """Epstein's activation ``G - R * P > T`` of the agents in Mali (7.1.4)."""
+    n = g.size
+    out = np.empty(n, np.bool_)
+    for i in range(n):
+        net = np.float64(risk_aversion[i]) * p_reprisal[i]
+        out[i] = ((np.float64(g[i]) - net) > threshold) and here[i]
+    return out
+
+
+@njit(cache=True)
+def choose_sides(  # pragma: no cover - compiled
+    active: np.ndarray,
+    status: np.ndarray,
+    home: np.ndarray,
+    cell: np.ndarray,
+    any_present: np.ndarray,
+    present_here: np.ndarray,
+    legit: np.ndarray,
+    memory: np.ndarray,
+    victimisation_weight: np.float32,
+    presence_term: np.ndarray,
+    enemy: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The side of the active (7.1.5): aligned agents, family, side cell; support per agent."""
+    n, n_fam = memory.shape
+    support = np.full(n, np.int8(-1))
+    agents = np.empty(n, np.intp)
+    family = np.empty(n, np.intp)
+    side_cell = np.empty(n, np.intp)
+    vw = victimisation_weight
+    k = 0
+    for i in range(n):
+        if not active[i]:
+            continue
+        ac = np.intp(home[i]) if status[i] == _DISPLACED else np.intp(cell[i])
+        if not any_present[ac]:
+            continue
+        e = enemy[i]
+        of_enemy = (legit[i, e] - vw * memory[i, e]) + presence_term[e, ac]
+        best = -np.inf
+        choice = 0
+        for f in range(n_fam):
+            v = (legit[i, f] - vw * memory[i, f]) + presence_term[f, ac]
+            if f == e or not present_here[f, ac]:
+                v = -np.inf
+            if v > best:
+                best = v
+                choice = f
+        if np.isfinite(best) and best > of_enemy:
+            support[i] = np.int8(choice)
+            agents[k] = i
+            family[k] = choice
+            side_cell[k] = ac
+            k += 1
+    return agents[:k].copy(), family[:k].copy(), side_cell[:k].copy(), support
+
+
+@njit(cache=True)
+def home_totals(  # pragma: no cover - compiled
+    home: np.ndarray, status: np.ndarray, weight: np.ndarray, n_cells: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """People per home cell, all and away from it (7.1.7, room to flee)."""
+    total = np.zeros(n_cells)
+    away = np.zeros(n_cells)
+    for i in range(home.size):
+        h = home[i]
+        total[h] += weight[i]
+        if status[i] != _RESIDENT:
+            away[h] += weight[i]
+    return total, away
+
+
+@njit(cache=True)
+def flight_candidates(  # pragma: no cover - compiled
+    u_flee: np.ndarray,
+    bound: np.ndarray,
+    cell: np.ndarray,
+    status: np.ndarray,
+    going_home: np.ndarray,
+) -> np.ndarray:
+    """Agents under their cell's flight bound, in Mali and not going home (7.1.7)."""
+    n = u_flee.size
+    out = np.empty(n, np.intp)
+    k = 0
+    for i in range(n):
+        if np.float64(u_flee[i]) < bound[cell[i]] and status[i] != _REFUGEE and not going_home[i]:
+            out[k] = i
+            k += 1
+    return out[:k].copy()
+
+
+@njit(cache=True)
+def grow(weight: np.ndarray, rate: float) -> np.ndarray:  # pragma: no cover - compiled
+    """Natural growth of every weight, in place; returns each agent's growth (7.1.8)."""
+    growth = np.empty(weight.size)
+    for i in range(weight.size):
+        gr = weight[i] * rate
+        growth[i] = gr
+        weight[i] = weight[i] + gr
+    return growth
+
+
+@njit(cache=True)
+def census(  # pragma: no cover - compiled
+    cell: np.ndarray,
+    home: np.ndarray,
+    weight: np.ndarray,
+    status: np.ndarray,
+    returnee: np.ndarray,
+    country: np.ndarray,
+    growth: np.ndarray,
+    n_cells: int,
+    n_countries: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per-cell sums after the month (7.1.9), each cell's agents in index order.
+
+    Returns population, IDPs, refugees by country, returnees by home, people in Mali by home,
+    growth of the displaced by cell and growth of the refugees by home.
+    """
+    population = np.zeros(n_cells)
+    idps = np.zeros(n_cells)
+    refugees = np.zeros(n_countries)
+    returnees = np.zeros(n_cells)
+    living = np.zeros(n_cells)
+    idp_growth = np.zeros(n_cells)
+    refugee_growth = np.zeros(n_cells)
+    for i in range(weight.size):
+        w = weight[i]
+        s = status[i]
+        c = cell[i]
+        h = home[i]
+        if s == _REFUGEE:
+            refugees[country[i]] += w
+            refugee_growth[h] += growth[i]
+        else:
+            population[c] += w
+            living[h] += w
+            if s == _DISPLACED:
+                idps[c] += w
+                idp_growth[c] += growth[i]
+            elif returnee[i]:
+                returnees[h] += w
+    return population, idps, refugees, returnees, living, idp_growth, refugee_growth
