@@ -53,53 +53,6 @@ def decay_and_select(  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def hardship(  # pragma: no cover - compiled
-    hardship0: np.ndarray,
-    cell: np.ndarray,
-    status: np.ndarray,
-    conflict_term: np.ndarray,
-    economy_term: np.ndarray,
-    displaced_weight: np.float32,
-) -> np.ndarray:
-    """Monthly hardship per agent (7.1.2), float32."""
-    n = hardship0.size
-    out = np.empty(n, np.float32)
-    one32 = np.float32(1.0)
-    zero32 = np.float32(0.0)
-    for i in range(n):
-        c = cell[i]
-        h = np.float64(hardship0[i]) + conflict_term[c]
-        d = one32 if status[i] != _RESIDENT else zero32
-        h += np.float64(displaced_weight * d)
-        h += economy_term[c]
-        if h < 0.0:
-            h = 0.0
-        elif h > 1.0:
-            h = 1.0
-        out[i] = np.float32(h)
-    return out
-
-
-@njit(cache=True)
-def legitimacy(  # pragma: no cover - compiled
-    legit: np.ndarray,
-    target: np.ndarray,
-    community: np.ndarray,
-    cell: np.ndarray,
-    n_cells: int,
-    adjustment: np.float32,
-) -> None:
-    """Move each agent's legitimacy toward its (community, cell) target, in place (7.1.3)."""
-    n, n_fam = legit.shape
-    for i in range(n):
-        key = np.intp(community[i]) * n_cells + np.intp(cell[i])
-        for f in range(n_fam):
-            step = target[key, f] - legit[i, f]
-            step = step * adjustment
-            legit[i, f] = legit[i, f] + step
-
-
-@njit(cache=True)
 def active_people(  # pragma: no cover - compiled
     active: np.ndarray, cell: np.ndarray, weight: np.ndarray, n_cells: int
 ) -> np.ndarray:
@@ -112,9 +65,17 @@ def active_people(  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def grievance_enemy_ratio(  # pragma: no cover - compiled
-    hardship_: np.ndarray,
+def grievance_and_enemy(  # pragma: no cover - compiled
     legit: np.ndarray,
+    target: np.ndarray,
+    community: np.ndarray,
+    n_cells: int,
+    adjustment: np.float32,
+    hardship0: np.ndarray,
+    status: np.ndarray,
+    conflict_term: np.ndarray,
+    economy_term: np.ndarray,
+    displaced_weight: np.float32,
     memory: np.ndarray,
     cell: np.ndarray,
     authority: np.ndarray,
@@ -125,18 +86,41 @@ def grievance_enemy_ratio(  # pragma: no cover - compiled
     deterrence: float,
     seen_active: np.ndarray,
     weight: np.ndarray,
+    neg_k: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Grievance against the enemy, the enemy, and the enforcer ratio of each agent (7.1.4)."""
+    """Legitimacy (7.1.3, in place), hardship (7.1.2), grievance and enemy (7.1.4) per agent.
+
+    Returns the grievance against the enemy (float32), the enemy, and ``-arrest_k`` times the
+    enforcer ratio (whose exponential numpy takes).
+    """
     n, n_fam = memory.shape
     g_out = np.empty(n, np.float32)
     enemy = np.empty(n, np.intp)
-    ratio = np.empty(n)
+    x = np.empty(n)
     one32 = np.float32(1.0)
+    zero32 = np.float32(0.0)
     vw = victimisation_weight
     for i in range(n):
         c = np.intp(cell[i])
+        # 7.1.3: toward the (community, cell) target
+        key = np.intp(community[i]) * n_cells + c
+        for f in range(n_fam):
+            step = target[key, f] - legit[i, f]
+            step = step * adjustment
+            legit[i, f] = legit[i, f] + step
+        # 7.1.2: ((baseline + violence) + displacement) + economy, in float64, clipped
+        h = np.float64(hardship0[i]) + conflict_term[c]
+        d = one32 if status[i] != _RESIDENT else zero32
+        h += np.float64(displaced_weight * d)
+        h += economy_term[c]
+        if h < 0.0:
+            h = 0.0
+        elif h > 1.0:
+            h = 1.0
+        hardship = np.float32(h)
+        # 7.1.4: grievance against the authority; victims may resent another family more
         a = np.intp(authority[c])
-        g = hardship_[i] * (one32 - legit[i, a]) + vw * memory[i, a]
+        g = hardship * (one32 - legit[i, a]) + vw * memory[i, a]
         if g > one32:
             g = one32
         victim = False
@@ -145,50 +129,34 @@ def grievance_enemy_ratio(  # pragma: no cover - compiled
                 victim = True
         e = a
         if victim:
-            best = np.float32(0.0)
+            best = zero32
             for f in range(n_fam):
                 v = g if f == a else vw * memory[i, f]
                 if v > one32:
                     v = one32
                 if not candidate[f, c]:
                     v = np.float32(-1.0)
-                if f == 0 or v > best:
+                if f == 0 or v > best:  # the first of the largest, as np.argmax
                     best = v
                     e = f
             g = best
         g_out[i] = g
         enemy[i] = e
-        if victim:
-            enforcers = deterrence * seen[e, c]
-        else:
-            enforcers = deterrence * seen[a, c]
+        enforcers = deterrence * seen[e, c]
         actives = seen_active[c] + weight[i]
         if actives < 1.0:
             actives = 1.0
-        ratio[i] = enforcers / actives
-    return g_out, enemy, ratio
+        x[i] = neg_k * (enforcers / actives)
+    return g_out, enemy, x
 
 
 @njit(cache=True)
-def activation(  # pragma: no cover - compiled
+def activate_and_choose(  # pragma: no cover - compiled
     g: np.ndarray,
     risk_aversion: np.ndarray,
-    p_reprisal: np.ndarray,
+    exp_neg: np.ndarray,
     here: np.ndarray,
     threshold: float,
-) -> np.ndarray:
-    """Epstein's activation ``G - R * P > T`` of the agents in Mali (7.1.4)."""
-    n = g.size
-    out = np.empty(n, np.bool_)
-    for i in range(n):
-        net = np.float64(risk_aversion[i]) * p_reprisal[i]
-        out[i] = ((np.float64(g[i]) - net) > threshold) and here[i]
-    return out
-
-
-@njit(cache=True)
-def choose_sides(  # pragma: no cover - compiled
-    active: np.ndarray,
     status: np.ndarray,
     home: np.ndarray,
     cell: np.ndarray,
@@ -199,9 +167,14 @@ def choose_sides(  # pragma: no cover - compiled
     victimisation_weight: np.float32,
     presence_term: np.ndarray,
     enemy: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The side of the active (7.1.5): aligned agents, family, side cell; support per agent."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Epstein's rule ``G - R * P > T`` (7.1.4) and the side of the active (7.1.5).
+
+    ``P`` is one minus ``exp_neg``. Returns the activity of every agent, the aligned agents,
+    their family and side cell, and the supported family of every agent (-1: none).
+    """
     n, n_fam = memory.shape
+    active = np.empty(n, np.bool_)
     support = np.full(n, np.int8(-1))
     agents = np.empty(n, np.intp)
     family = np.empty(n, np.intp)
@@ -209,7 +182,10 @@ def choose_sides(  # pragma: no cover - compiled
     vw = victimisation_weight
     k = 0
     for i in range(n):
-        if not active[i]:
+        net = np.float64(risk_aversion[i]) * (1.0 - exp_neg[i])
+        is_active = ((np.float64(g[i]) - net) > threshold) and here[i]
+        active[i] = is_active
+        if not is_active:
             continue
         ac = np.intp(home[i]) if status[i] == _DISPLACED else np.intp(cell[i])
         if not any_present[ac]:
@@ -222,7 +198,7 @@ def choose_sides(  # pragma: no cover - compiled
             v = (legit[i, f] - vw * memory[i, f]) + presence_term[f, ac]
             if f == e or not present_here[f, ac]:
                 v = -np.inf
-            if v > best:
+            if v > best:  # the first of the largest, as np.argmax
                 best = v
                 choice = f
         if np.isfinite(best) and best > of_enemy:
@@ -231,7 +207,7 @@ def choose_sides(  # pragma: no cover - compiled
             family[k] = choice
             side_cell[k] = ac
             k += 1
-    return agents[:k].copy(), family[:k].copy(), side_cell[:k].copy(), support
+    return active, agents[:k].copy(), family[:k].copy(), side_cell[:k].copy(), support
 
 
 @njit(cache=True)
@@ -269,33 +245,26 @@ def flight_candidates(  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def grow(weight: np.ndarray, rate: float) -> np.ndarray:  # pragma: no cover - compiled
-    """Natural growth of every weight, in place; returns each agent's growth (7.1.8)."""
-    growth = np.empty(weight.size)
-    for i in range(weight.size):
-        gr = weight[i] * rate
-        growth[i] = gr
-        weight[i] = weight[i] + gr
-    return growth
-
-
-@njit(cache=True)
-def census(  # pragma: no cover - compiled
+def grow_and_census(  # pragma: no cover - compiled
     cell: np.ndarray,
     home: np.ndarray,
     weight: np.ndarray,
     status: np.ndarray,
     returnee: np.ndarray,
     country: np.ndarray,
-    growth: np.ndarray,
+    rate: float,
     n_cells: int,
     n_countries: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per-cell sums after the month (7.1.9), each cell's agents in index order.
+) -> tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray
+]:
+    """Natural growth of every weight, in place (7.1.8), and the per-cell sums after it (7.1.9).
 
-    Returns population, IDPs, refugees by country, returnees by home, people in Mali by home,
-    growth of the displaced by cell and growth of the refugees by home.
+    Each cell adds its agents in index order. Returns each agent's growth, then population,
+    IDPs, refugees by country, returnees by home, people in Mali by home, growth of the
+    displaced by cell and growth of the refugees by home.
     """
+    growth = np.empty(weight.size)
     population = np.zeros(n_cells)
     idps = np.zeros(n_cells)
     refugees = np.zeros(n_countries)
@@ -304,7 +273,10 @@ def census(  # pragma: no cover - compiled
     idp_growth = np.zeros(n_cells)
     refugee_growth = np.zeros(n_cells)
     for i in range(weight.size):
-        w = weight[i]
+        gr = weight[i] * rate
+        growth[i] = gr
+        w = weight[i] + gr
+        weight[i] = w
         s = status[i]
         c = cell[i]
         h = home[i]
@@ -319,4 +291,4 @@ def census(  # pragma: no cover - compiled
                 idp_growth[c] += growth[i]
             elif returnee[i]:
                 returnees[h] += w
-    return population, idps, refugees, returnees, living, idp_growth, refugee_growth
+    return growth, population, idps, refugees, returnees, living, idp_growth, refugee_growth

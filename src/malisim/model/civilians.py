@@ -516,30 +516,74 @@ class CivilianPopulation:
         idps_start = self._idp_stock(disp)
         killed = self.victimise(signals, cell, here, present, rngs["victimisation"])  # 7.1.1
         idps_after_violence = self._idp_stock(disp)
-        hardship = self.monthly_hardship(signals, cell)  # 7.1.2
-        self.update_legitimacy(signals, cell)  # 7.1.3
-        enemy = self.activate(signals, hardship, cell, here)  # 7.1.4
-        sides = self.choose_sides(signals, enemy, cell)  # 7.1.5
+        if kernels is not None:
+            sides, enemy = self._compiled_rules(signals, here, kernels)  # 7.1.2-7.1.5
+        else:
+            hardship = self.monthly_hardship(signals, cell)  # 7.1.2
+            self.update_legitimacy(signals, cell)  # 7.1.3
+            enemy = self.activate(signals, hardship, cell, here)  # 7.1.4
+            sides = self.choose_sides(signals, enemy, cell)  # 7.1.5
         recruits = self.recruit(sides, enemy, dialogue)  # 7.1.6
         support = self.count_supporters(sides)  # after the joiners left, before growth
         idps_after_joining = self._idp_stock(disp)
         flows = self.flee_and_return(signals.violence_index, rngs["movement"], signals)  # 7.1.7
         flows.idp_deaths = idps_start - idps_after_violence
         flows.idp_joined = idps_after_violence - idps_after_joining
-        growth = self.grow()  # 7.1.8
         n_cells = self.grid.n_cells
-        if kernels is not None:  # every per-cell count of the census in one pass
-            sums = kernels.census(
+        if kernels is not None:  # growth (7.1.8) and every count of the census in one pass
+            growth, *sums = kernels.grow_and_census(
                 self.cell, self.home, self.weight, self.status, self.returnee, self.country,
-                growth, n_cells, len(NEIGHBOUR_COUNTRIES),
+                self._monthly_growth, n_cells, len(NEIGHBOUR_COUNTRIES),
             )  # fmt: skip
+            self.growth_people += float(growth.sum())
             flows.idp_growth, flows.refugee_growth = sums[5], sums[6]
-            return self.census(support, recruits, killed, flows, sums=sums[:5])
+            return self.census(support, recruits, killed, flows, sums=tuple(sums[:5]))
+        growth = self.grow()  # 7.1.8
         disp = np.flatnonzero(self.status == _DISPLACED)
         flows.idp_growth = np.bincount(self.cell[disp], weights=growth[disp], minlength=n_cells)
         ref = np.flatnonzero(self.status == _REFUGEE)
         flows.refugee_growth = np.bincount(self.home[ref], weights=growth[ref], minlength=n_cells)
         return self.census(support, recruits, killed, flows)
+
+    def _compiled_rules(
+        self, signals: CellSignals, here: np.ndarray, kernels: Any
+    ) -> tuple[SideChoice, np.ndarray]:
+        """Rules 7.1.2-7.1.5 as two compiled passes over the agents (the ``numba`` engine).
+
+        The first pass moves each agent's legitimacy (:meth:`update_legitimacy`), takes its
+        hardship (:meth:`monthly_hardship`), grievance, enemy and enforcer ratio
+        (:meth:`activate`); numpy takes the exponential of the reprisal probability; the second
+        pass applies Epstein's rule and chooses the side of the active (:meth:`choose_sides`).
+        Each agent's arithmetic is that of the numpy methods, in the same order and dtypes.
+
+        Returns:
+            The aligned agents (:class:`SideChoice`) and the enemy of every agent.
+        """
+        p = self.params
+        n_cells = self.grid.n_cells
+        around, seen = self._vision(signals)
+        prev_active = kernels.active_people(self.active, self.cell, self.weight, n_cells)
+        seen_active = prev_active + around @ prev_active
+        candidate = seen > 0
+        candidate[signals.authority, np.arange(n_cells)] = True
+        vw = np.float32(p.victimisation_weight)
+        g, enemy, x = kernels.grievance_and_enemy(
+            self.legitimacy, self._legitimacy_target(signals), self.community, n_cells,
+            np.float32(p.legitimacy_adjustment),
+            self.hardship0, self.status, p.hardship_conflict_weight * signals.violence_index,
+            p.hardship_economy_weight * signals.economic_loss, np.float32(p.hardship_displaced),
+            self.memory, self.cell, signals.authority, candidate, vw,
+            np.float32(p.retribution_memory_floor), seen, p.deterrence_scale, seen_active,
+            self.weight, -p.arrest_k,
+        )  # fmt: skip
+        np.exp(x, out=x)  # arrest_probability is one minus this (rounding "none")
+        present_here, presence_term = self._appeal_terms(signals)
+        self.active, agents, family, side_cell, self.support = kernels.activate_and_choose(
+            g, self.risk_aversion, x, here, p.activation_threshold, self.status, self.home,
+            self.cell, present_here.sum(axis=0) > 0, present_here, self.legitimacy, self.memory,
+            vw, presence_term, enemy,
+        )  # fmt: skip
+        return SideChoice(agents=agents, family=family, side_cell=side_cell), enemy
 
     def _idp_stock(self, disp: np.ndarray) -> np.ndarray:
         """Displaced people present per cell, given the indices of the displaced agents.
@@ -695,14 +739,6 @@ class CivilianPopulation:
             Hardship per agent in [0, 1] (float32).
         """
         p = self.params
-        kernels = self._kernels
-        if kernels is not None:
-            return kernels.hardship(
-                self.hardship0, self.cell, self.status,
-                p.hardship_conflict_weight * signals.violence_index,
-                p.hardship_economy_weight * signals.economic_loss,
-                np.float32(p.hardship_displaced),
-            )  # fmt: skip
         displaced = (self.status != _RESIDENT).astype(np.float32)
         # ((baseline + violence) + displacement) + economy, summed in place in one float64
         # array; the per-cell terms are computed per cell and then gathered (the same products,
@@ -726,6 +762,17 @@ class CivilianPopulation:
         """
         p = self.params
         n_cells = self.grid.n_cells
+        target = self._legitimacy_target(signals)
+        key = self.community.astype(np.intp) * n_cells + cell
+        step = np.take(target, key, axis=0)
+        np.subtract(step, self.legitimacy, out=step)
+        step *= np.float32(p.legitimacy_adjustment)
+        self.legitimacy += step
+
+    def _legitimacy_target(self, signals: CellSignals) -> np.ndarray:
+        """Legitimacy targets (float32), ``(n_communities * n_cells, n_families)``, row k*n+c."""
+        p = self.params
+        n_cells = self.grid.n_cells
         n_comm = len(COMMUNITIES)
         target = np.repeat(self.table.base_legitimacy[:, None, :], n_cells, axis=1)
         target[:, :, Family.STATE] *= (
@@ -734,19 +781,7 @@ class CivilianPopulation:
         )
         target[:, :, 1:] += p.jihadist_governance_legitimacy * signals.governance[1:].T[None]
         np.clip(target, 0.0, 1.0, out=target)
-        target = target.reshape(n_comm * n_cells, N_FAMILIES).astype(np.float32)
-        kernels = self._kernels
-        if kernels is not None:
-            adjustment = np.float32(p.legitimacy_adjustment)
-            kernels.legitimacy(
-                self.legitimacy, target, self.community, self.cell, n_cells, adjustment
-            )
-            return
-        key = self.community.astype(np.intp) * n_cells + cell
-        step = np.take(target, key, axis=0)
-        np.subtract(step, self.legitimacy, out=step)
-        step *= np.float32(p.legitimacy_adjustment)
-        self.legitimacy += step
+        return target.reshape(n_comm * n_cells, N_FAMILIES).astype(np.float32)
 
     # ------------------------------------------------------------------ 7.1.4 activation
     def activate(
@@ -768,25 +803,7 @@ class CivilianPopulation:
         """
         p = self.params
         n_cells = self.grid.n_cells
-        around = self._neighbour_sum(p.vision_radius)
-        presence = np.asarray(signals.presence, dtype=np.float64)
-        seen = presence + (around @ presence.T).T
-        kernels = self._kernels
-        if kernels is not None:  # grievance, enemy and enforcer ratio in one pass
-            prev_active = kernels.active_people(self.active, self.cell, self.weight, n_cells)
-            seen_active = prev_active + around @ prev_active
-            candidate = seen > 0
-            candidate[signals.authority, np.arange(n_cells)] = True
-            g, enemy, ratio = kernels.grievance_enemy_ratio(
-                hardship, self.legitimacy, self.memory, self.cell, signals.authority, candidate,
-                np.float32(p.victimisation_weight), np.float32(p.retribution_memory_floor), seen,
-                p.deterrence_scale, seen_active, self.weight,
-            )  # fmt: skip
-            p_reprisal = 1.0 - np.exp(-p.arrest_k * ratio)  # arrest_probability, rounding "none"
-            self.active = kernels.activation(
-                g, self.risk_aversion, p_reprisal, here, p.activation_threshold
-            )
-            return enemy
+        around, seen = self._vision(signals)
         g, enemy, victims = self._grievance_and_enemy(signals, hardship, cell, seen)
         prev_active = self._active_people(n_cells)
         seen_active = prev_active + around @ prev_active
@@ -803,6 +820,12 @@ class CivilianPopulation:
         active &= here
         self.active = active
         return enemy
+
+    def _vision(self, signals: CellSignals) -> tuple[csr_matrix, np.ndarray]:
+        """The neighbour sum within vision and ``(n_families, n_cells)`` presence within it."""
+        around = self._neighbour_sum(self.params.vision_radius)
+        presence = np.asarray(signals.presence, dtype=np.float64)
+        return around, presence + (around @ presence.T).T
 
     def _neighbour_sum(self, radius: int) -> csr_matrix:
         """The ``(n_cells, n_cells)`` 0/1 matrix that sums each cell's neighbours within ``radius``.
@@ -892,20 +915,7 @@ class CivilianPopulation:
         """
         p = self.params
         vw = np.float32(p.victimisation_weight)
-        present_here = present_families(signals.presence, p.presence_min_armed)
-        total_presence = signals.presence.sum(axis=0)
-        presence_share = np.divide(
-            signals.presence, total_presence, out=np.zeros_like(signals.presence),
-            where=total_presence > 0,
-        )  # fmt: skip
-        presence_term = (p.presence_appeal * presence_share).astype(np.float32)
-        kernels = self._kernels
-        if kernels is not None:  # the whole choice in one pass over the agents
-            agents, family, side_cell, self.support = kernels.choose_sides(
-                self.active, self.status, self.home, self.cell, present_here.sum(axis=0) > 0,
-                present_here, self.legitimacy, self.memory, vw, presence_term, enemy,
-            )  # fmt: skip
-            return SideChoice(agents=agents, family=family, side_cell=side_cell)
+        present_here, presence_term = self._appeal_terms(signals)
         idx = np.flatnonzero(self.active)
         a_cell = np.where(self.status[idx] == _DISPLACED, self.home[idx], cell[idx]).astype(np.intp)
         keep = (present_here.sum(axis=0) > 0)[a_cell]
@@ -927,6 +937,22 @@ class CivilianPopulation:
         support[idx[aligned]] = choice[aligned]
         self.support = support
         return SideChoice(agents=idx[aligned], family=choice[aligned], side_cell=a_cell[aligned])
+
+    def _appeal_terms(self, signals: CellSignals) -> tuple[np.ndarray, np.ndarray]:
+        """Where each family is present (:func:`present_families`) and its presence appeal.
+
+        Returns:
+            ``(n_families, n_cells)`` presence mask and ``presence_appeal`` times each family's
+            share of the cell's armed presence (float32).
+        """
+        p = self.params
+        present_here = present_families(signals.presence, p.presence_min_armed)
+        total_presence = signals.presence.sum(axis=0)
+        presence_share = np.divide(
+            signals.presence, total_presence, out=np.zeros_like(signals.presence),
+            where=total_presence > 0,
+        )  # fmt: skip
+        return present_here, (p.presence_appeal * presence_share).astype(np.float32)
 
     def count_supporters(self, sides: SideChoice) -> np.ndarray:
         """People supporting each family per side cell, ``(n_families, n_cells)``."""
@@ -1294,12 +1320,8 @@ class CivilianPopulation:
     # ------------------------------------------------------------------ 7.1.8 growth
     def grow(self) -> np.ndarray:
         """Natural growth of every agent's weight (refugees included); returns each agent's."""
-        kernels = self._kernels
-        if kernels is not None:
-            growth = kernels.grow(self.weight, self._monthly_growth)
-        else:
-            growth = self.weight * self._monthly_growth
-            self.weight += growth
+        growth = self.weight * self._monthly_growth
+        self.weight += growth
         self.growth_people += float(growth.sum())
         return growth
 
