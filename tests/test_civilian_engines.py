@@ -21,7 +21,6 @@ import pytest
 from malisim.core.rng import RandomStreams
 from malisim.model.civilians import (
     COMMUNITIES,
-    COMPILED_ENGINE_AGENT_MONTHS,
     CellSignals,
     CivilianOutputs,
     CivilianPopulation,
@@ -142,18 +141,38 @@ def test_direct_steps_identical_with_communal_attacks(subgrid, seed):
     assert pops[0].killed_people > 0 and pops[0].joined_people > 0
 
 
-def test_auto_engine_compiles_long_runs_only(subgrid):
-    """``auto`` steps with numpy until the run's agent-months pass the threshold."""
-    n_agents = 2000
-    params = Parameters(n_civilian_agents=n_agents)
-    short = CivilianPopulation(subgrid, params, np.random.default_rng(0), 2e6, months=12)
+def test_auto_engine_compiles_long_runs_only(subgrid, monkeypatch):
+    """``auto`` steps with numpy until the process's agent-months pass the threshold."""
+    import malisim.model.civilians as civilians
+
+    civilians.compiled_kernels_available()
+    threshold = 100_000  # a small threshold keeps the count short; the rule is the same
+    monkeypatch.setattr(civilians, "COMPILED_ENGINE_AGENT_MONTHS", threshold)
+    monkeypatch.setattr(civilians, "_kernel_module", None)  # as in a fresh process
+    monkeypatch.setattr(civilians, "_process_agent_months", 0)
+    params = Parameters(n_civilian_agents=2000)
+
+    def population(months: int | None = None) -> CivilianPopulation:
+        return CivilianPopulation(subgrid, params, np.random.default_rng(0), 2e6, months=months)
+
+    short = population(months=12)
+    n = short.cell.size
     assert short._use_engine() is None  # 24,000 agent-months: not worth importing numba
-    long = CivilianPopulation(subgrid, params, np.random.default_rng(0), 2e6, months=400)
-    assert long._use_engine() is not None  # the whole run is known to be long: at once
-    counted = CivilianPopulation(subgrid, params, np.random.default_rng(0), 2e6)
-    months_numpy = COMPILED_ENGINE_AGENT_MONTHS // counted.cell.size
-    engines = [counted._use_engine() is not None for _ in range(months_numpy + 1)]
-    assert not any(engines[:months_numpy]) and engines[months_numpy]
+    counted = population()
+    engines = [counted._use_engine() is not None for _ in range(threshold // n + 1)]
+    first = engines.index(True)  # switches once the process's agent-months pass the threshold
+    assert not any(engines[:first]) and all(engines[first:])
+    assert (first + 1) * n + n > threshold >= first * n + n
+    assert population(months=1)._use_engine() is not None  # loaded: no cost left to repay
+    monkeypatch.setattr(civilians, "_kernel_module", None)
+    monkeypatch.setattr(civilians, "_process_agent_months", 0)
+    assert population(months=400)._use_engine() is not None  # known to be long: at once
+    # without numba: "auto" silently stays on numpy, "numba" is a clear error
+    monkeypatch.setattr(civilians, "_kernel_module", None)
+    monkeypatch.setattr(civilians, "_kernel_import_failed", True)
+    assert population(months=400)._use_engine() is None
+    with pytest.raises(ValueError, match="needs numba"):
+        CivilianPopulation(subgrid, params, np.random.default_rng(0), 2e6, engine="numba")
     with pytest.raises(ValueError, match="unknown civilian engine"):
         CivilianPopulation(subgrid, params, np.random.default_rng(0), 2e6, engine="fortran")
 

@@ -31,25 +31,95 @@ def decay_and_select(  # pragma: no cover - compiled
     hit_mask: np.ndarray,
     exposed_cells: np.ndarray,
     select: bool,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Decay every memory; the agents in Mali in hit cells and in exposed cells (7.1.1)."""
-    n, n_fam = memory.shape
-    hit = np.empty(n, np.intp)
-    exposed = np.empty(n, np.intp)
+    local: np.ndarray,
+    community: np.ndarray,
+    weight: np.ndarray,
+    n_comm: int,
+    n_struck: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Decay every memory; select the agents in Mali of the hit and of the exposed cells (7.1.1).
+
+    Also counts the people of each community among the hit agents of the cells struck by
+    communal attacks (``local``: a cell's position among them, -1 for the others).
+    """
+    n = memory.shape[0]
+    flat = memory.reshape(-1)  # C order: one flat loop the compiler vectorises
+    for j in range(flat.size):
+        flat[j] = flat[j] * decay
+    hit = np.empty(n if select else 0, np.intp)
+    exposed = np.empty(n if select else 0, np.intp)
+    people_k = np.zeros((n_comm, n_struck))
     n_hit = 0
     n_exp = 0
+    if not select:
+        return hit, exposed, people_k
     for i in range(n):
-        for f in range(n_fam):
-            memory[i, f] = memory[i, f] * decay
-        if select and here[i]:
+        if here[i]:
             c = cell[i]
             if hit_mask[c]:
                 hit[n_hit] = i
                 n_hit += 1
+                where = local[c]
+                if where >= 0:
+                    people_k[community[i], where] += weight[i]
             if exposed_cells[c]:
                 exposed[n_exp] = i
                 n_exp += 1
-    return hit[:n_hit].copy(), exposed[:n_exp].copy()
+    return hit[:n_hit].copy(), exposed[:n_exp].copy(), people_k
+
+
+@njit(cache=True)
+def hit_and_kill(  # pragma: no cover - compiled
+    u_hit: np.ndarray,
+    exposed: np.ndarray,
+    hit: np.ndarray,
+    cell: np.ndarray,
+    community: np.ndarray,
+    local: np.ndarray,
+    bounds: np.ndarray,
+    own: np.ndarray,
+    memory: np.ndarray,
+    increment: np.float32,
+    weight: np.ndarray,
+    survive: np.ndarray,
+    own_survive: np.ndarray,
+    rest_survive: np.ndarray,
+) -> np.ndarray:
+    """Victimise the exposed agents under their bounds and remove the dead (7.1.1).
+
+    Bounds per cell (``bounds``), per community in the cells of communal attacks (``own``).
+    Returns the people lost by each hit agent, in the order of ``hit``.
+    """
+    n_fam = bounds.shape[0]
+    for j in range(exposed.size):
+        i = exposed[j]
+        c = cell[i]
+        where = local[c]
+        u = np.float64(u_hit[i])
+        if where >= 0:
+            top = own[community[i], n_fam - 1, where]
+        else:
+            top = bounds[n_fam - 1, c]
+        if u < top:
+            fam = 0
+            for f in range(n_fam):
+                b = own[community[i], f, where] if where >= 0 else bounds[f, c]
+                if u >= b:
+                    fam += 1
+            memory[i, fam] = memory[i, fam] + increment
+    lost = np.empty(hit.size)
+    for j in range(hit.size):
+        i = hit[j]
+        c = cell[i]
+        where = local[c]
+        if where >= 0:
+            factor = own_survive[community[i], where] * rest_survive[where]
+        else:
+            factor = survive[c]
+        gone = weight[i] * (1.0 - factor)
+        lost[j] = gone
+        weight[i] = weight[i] - gone
+    return lost
 
 
 @njit(cache=True)
@@ -208,6 +278,89 @@ def activate_and_choose(  # pragma: no cover - compiled
             side_cell[k] = ac
             k += 1
     return active, agents[:k].copy(), family[:k].copy(), side_cell[:k].copy(), support
+
+
+@njit(cache=True)
+def return_home(  # pragma: no cover - compiled
+    status: np.ndarray,
+    protracted: np.ndarray,
+    home: np.ndarray,
+    cell: np.ndarray,
+    months_away: np.ndarray,
+    fled_danger: np.ndarray,
+    legit: np.ndarray,
+    country: np.ndarray,
+    returnee: np.ndarray,
+    u_return: np.ndarray,
+    danger: np.ndarray,
+    safety: np.ndarray,
+    governance: np.ndarray,
+    ramp_months: float,
+    return_rate: float,
+    refugee_return_rate: float,
+    relief_rate: float,
+    tiny: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One more month away for the displaced and refugees, and their returns home (7.1.7).
+
+    The arithmetic of ``CivilianPopulation._return_home`` agent by agent. Returns the mask of
+    the agents who went home, the cell each left and whether each was a refugee.
+    """
+    n = status.size
+    going_home = np.zeros(n, np.bool_)
+    left = np.empty(n, np.intp)
+    was_refugee = np.empty(n, np.bool_)
+    one32 = np.float32(1.0)
+    k = 0
+    for i in range(n):
+        s = status[i]
+        if s == _RESIDENT:
+            continue
+        months_away[i] += 1
+        if protracted[i]:
+            continue
+        refugee = s == _REFUGEE
+        h = np.intp(home[i])
+        # rejection of a jihadist rule at home: JNIM, then IS Sahel (families 1 and 2)
+        rejection = governance[1, h] * np.float64(one32 - legit[i, 1]) + governance[2, h] * (
+            np.float64(one32 - legit[i, 2])
+        )
+        if rejection < 0.0:
+            rejection = 0.0
+        elif rejection > 1.0:
+            rejection = 1.0
+        safe_home = safety[h] * (1.0 - rejection)
+        safe_here = 1.0 if refugee else safety[cell[i]]
+        relative = safe_home / max(safe_here, tiny)
+        if relative > 1.0:
+            relative = 1.0
+        ramp = np.float64(months_away[i]) / ramp_months
+        if ramp > 1.0:
+            ramp = 1.0
+        rate = refugee_return_rate if refugee else return_rate
+        settled = rate * ramp * safe_home * relative
+        fled = np.float64(fled_danger[i])
+        if fled > 0.0:
+            relief = 1.0 - danger[h] / max(fled, tiny)
+            if relief < 0.0:
+                relief = 0.0
+            elif relief > 1.0:
+                relief = 1.0
+            relief = relief_rate * relief
+        else:
+            relief = 0.0
+        if np.float64(u_return[i]) < 1.0 - (1.0 - settled) * (1.0 - relief):
+            going_home[i] = True
+            left[k] = cell[i]
+            was_refugee[k] = refugee
+            k += 1
+            cell[i] = home[i]
+            status[i] = _RESIDENT
+            country[i] = -1
+            months_away[i] = 0
+            fled_danger[i] = 0.0
+            returnee[i] = True
+    return going_home, left[:k].copy(), was_refugee[:k].copy()
 
 
 @njit(cache=True)

@@ -88,14 +88,18 @@ _REFUGEE = np.int8(Status.REFUGEE)
 #: implementation; ``"numba"`` runs the same rules as compiled passes
 #: (:mod:`malisim.model.civilian_kernels`), with the same results bit for bit; ``"auto"`` picks.
 ENGINES: tuple[str, ...] = ("auto", "numpy", "numba")
-#: ``"auto"`` compiles once a run's agent-months exceed this (the months stepped so far plus the
-#: one about to run, or the whole run when its length is given): at the default 50,000 agents,
-#: from the 13th month on. Importing numba and loading the cached kernels costs about 0.3 s
-#: (benchmarks/README.md), which the compiled step repays over about this many agent-months;
-#: a run of a few months never imports numba.
-COMPILED_ENGINE_AGENT_MONTHS: int = 600_000
-_kernel_module: object | None = None
+#: ``"auto"`` compiles once the agent-months of this process pass this many: those stepped so
+#: far by every population of the process plus the run about to step (the whole run when its
+#: length is given, else the month). Importing numba and loading the cached kernels costs about
+#: 0.5-1 s in a fresh process, and the compiled step saves about 60 ns per agent-month
+#: (benchmarks/README.md): so one replicate of 96 months at 50,000 agents (4.8 million
+#: agent-months) stays on numpy, a batch worker compiles from its third replicate on, a run of
+#: a million agents from its first month. Once the kernels are loaded, ``"auto"`` uses them.
+COMPILED_ENGINE_AGENT_MONTHS: int = 10_000_000
+_kernel_module: Any = None
 _kernel_import_failed = False
+#: Agent-months stepped in this process, by every population (the ``"auto"`` engine's count).
+_process_agent_months = 0
 
 
 def compiled_kernels_available() -> bool:
@@ -103,7 +107,7 @@ def compiled_kernels_available() -> bool:
     return _load_kernels() is not None
 
 
-def _load_kernels() -> object | None:
+def _load_kernels() -> Any:
     """The compiled kernels module, imported on first use; ``None`` without numba."""
     global _kernel_module, _kernel_import_failed
     if _kernel_module is None and not _kernel_import_failed:
@@ -321,10 +325,11 @@ class CivilianPopulation:
         total_people: People at the start date.
         engine: How :meth:`step` runs (:data:`ENGINES`; the results are the same bit for bit):
             ``"numpy"``, ``"numba"`` (compiled; an error without numba) or ``"auto"``: compiled
-            once the run's agent-months exceed :data:`COMPILED_ENGINE_AGENT_MONTHS` and numba
-            is installed (silently numpy without it).
-        months: Length of the run in months when known (lets ``"auto"`` decide at the first
-            month); ``None``: ``"auto"`` counts the months as they are stepped.
+            once the process's agent-months pass :data:`COMPILED_ENGINE_AGENT_MONTHS`, or at
+            once when the kernels are already loaded, if numba is installed (silently numpy
+            without it).
+        months: Length of the run in months when known (lets ``"auto"`` count the whole run
+            at its first month); ``None``: ``"auto"`` counts the months as they are stepped.
 
     Attributes:
         cell: Current cell of each agent (int16).
@@ -481,12 +486,17 @@ class CivilianPopulation:
 
     def _use_engine(self) -> Any:
         """Decide the engine of this month's step (``"auto"``); the kernels or ``None``."""
+        global _process_agent_months
+        n = self.cell.size
         if self.engine == "auto" and not self._compiled:
-            n = self.cell.size
-            months = self.months if self.months is not None else self._months_stepped + 1
-            if n * months > COMPILED_ENGINE_AGENT_MONTHS:
-                self._compiled = _load_kernels() is not None
+            if _kernel_module is not None:  # already loaded in this process: free to use
+                self._compiled = True
+            else:
+                left = self.months - self._months_stepped if self.months is not None else 1
+                if _process_agent_months + n * max(left, 1) > COMPILED_ENGINE_AGENT_MONTHS:
+                    self._compiled = _load_kernels() is not None
         self._months_stepped += 1
+        _process_agent_months += n
         return self._kernels
 
     # ------------------------------------------------------------------ the monthly step
@@ -639,6 +649,7 @@ class CivilianPopulation:
         exposed_cells = signals.killed_by_family.sum(axis=0) > 0
         any_exposed = bool(exposed_cells.any())
         hit_mask = exposed_cells
+        struck = local = None
         if any_exposed:
             kbc = signals.killed_by_community
             struck = np.flatnonzero(kbc.sum(axis=(0, 1)) > 0) if kbc is not None else None
@@ -651,10 +662,10 @@ class CivilianPopulation:
             else:
                 struck = None
         kernels = self._kernels
-        if kernels is not None:  # the memory decay and both selections in one pass
-            hit_cells, exposed_agents = kernels.decay_and_select(
-                self.memory, np.float32(p.memory_decay), self.cell, here, hit_mask,
-                exposed_cells, any_exposed,
+        if kernels is not None:
+            return self._victimise_compiled(
+                signals, here, present, u_hit, killed_cell, exposed_cells, any_exposed,
+                hit_mask, struck, local, kernels,
             )  # fmt: skip
         else:
             self.memory *= np.float32(p.memory_decay)
@@ -708,6 +719,68 @@ class CivilianPopulation:
             killed = float(lost.sum())
         else:
             killed = 0.0
+        self.killed_people += killed
+        return killed
+
+    def _victimise_compiled(
+        self,
+        signals: CellSignals,
+        here: np.ndarray,
+        present: np.ndarray,
+        u_hit: np.ndarray,
+        killed_cell: np.ndarray,
+        exposed_cells: np.ndarray,
+        any_exposed: bool,
+        hit_mask: np.ndarray,
+        struck: np.ndarray | None,
+        local: np.ndarray | None,
+        kernels: Any,
+    ) -> float:
+        """:meth:`victimise` as two compiled passes (same draws, arithmetic and order).
+
+        The first pass decays every memory, selects the agents of the hit and exposed cells and
+        counts the people of each community in the cells struck by communal attacks; the
+        second hits the victims' memories and removes the dead from the weights.
+        """
+        p = self.params
+        n_cells = self.grid.n_cells
+        n_comm = len(COMMUNITIES)
+        n_struck = struck.size if struck is not None else 0
+        if local is None or struck is None:
+            local = np.full(n_cells, -1, np.intp)
+        hit_cells, exposed_agents, people_k = kernels.decay_and_select(
+            self.memory, np.float32(p.memory_decay), self.cell, here, hit_mask, exposed_cells,
+            any_exposed, local, self.community, self.weight, n_comm, n_struck,
+        )  # fmt: skip
+        if not any_exposed:
+            return 0.0
+        killed_by_family = signals.killed_by_family
+        kbc = signals.killed_by_community
+        if struck is not None and kbc is not None:  # communal deaths: their own community
+            communal = kbc[:, :, struck].astype(np.float64)
+            killed_by_family = killed_by_family.copy()
+            killed_by_family[:, struck] -= communal.sum(axis=0)
+        hit_rate = killed_by_family * p.victimisation_reach / np.maximum(present, 1.0)
+        bounds = _victimisation_bounds(hit_rate, axis=0)  # (families, cells)
+        survive = 1.0 - killed_cell / np.maximum(present, 1e-9)
+        if struck is not None:
+            rate = (
+                hit_rate[None, :, struck]
+                + communal * (p.victimisation_reach / np.maximum(people_k, 1.0))[:, None, :]
+            )
+            own = _victimisation_bounds(rate, axis=1)  # (communities, families, struck)
+            own_survive, rest_survive = _communal_survival_terms(
+                signals.killed[:, struck].sum(axis=0), communal, people_k
+            )
+        else:
+            own = np.zeros((1, N_FAMILIES, 1))
+            own_survive, rest_survive = np.zeros((1, 1)), np.zeros(1)
+        lost = kernels.hit_and_kill(
+            u_hit, exposed_agents, hit_cells, self.cell, self.community, local, bounds, own,
+            self.memory, np.float32(p.memory_increment), self.weight, survive, own_survive,
+            rest_survive,
+        )  # fmt: skip
+        killed = float(lost.sum())
         self.killed_people += killed
         return killed
 
@@ -1037,9 +1110,20 @@ class CivilianPopulation:
             governance = np.zeros((N_FAMILIES, n_cells))
         else:
             governance = np.asarray(signals.governance, dtype=np.float64)
-        away = np.flatnonzero(self.status != _RESIDENT)
-        self.months_away[away] += 1
-        returns = self._return_home(danger, local_loss, governance, u_move, away)
+        kernels = self._kernels
+        if kernels is not None:  # the months away and every return in one pass
+            p = self.params
+            safety = (1.0 - danger) * (1.0 - local_loss)
+            returns = kernels.return_home(
+                self.status, self.protracted, self.home, self.cell, self.months_away,
+                self.fled_danger, self.legitimacy, self.country, self.returnee, u_move,
+                danger, safety, governance, float(p.return_ramp_months), p.return_rate,
+                p.refugee_return_rate, p.relief_return_rate, np.finfo(float).tiny,
+            )  # fmt: skip
+        else:
+            away = np.flatnonzero(self.status != _RESIDENT)
+            self.months_away[away] += 1
+            returns = self._return_home(danger, local_loss, governance, u_move, away)
         room = self.room_to_flee()
         flight = self._flee(
             violence, danger, governance, local_loss, room, returns[0], u_move, u_ref, rng
@@ -1486,12 +1570,25 @@ def _communal_survival(
     Returns:
         The share of its weight each of those agents keeps.
     """
+    own_survive, rest_survive = _communal_survival_terms(killed, communal, people_k)
+    return own_survive[community, local] * rest_survive[local]
+
+
+def _communal_survival_terms(
+    killed: np.ndarray, communal: np.ndarray, people_k: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The two factors of :func:`_communal_survival`, per community and struck cell.
+
+    Returns:
+        ``(n_communities, n_struck)`` surviving share of the targeted community's own deaths,
+        and ``(n_struck,)`` surviving share of the rest of the cell's deaths.
+    """
     targeted = np.minimum(communal.sum(axis=1), people_k)  # (communities, struck)
     spared = people_k.sum(axis=0) - targeted.sum(axis=0)  # survivors of the attacks
     rest = np.clip(killed - targeted.sum(axis=0), 0.0, spared)
     rest_survive = 1.0 - rest / np.maximum(spared, 1e-9)
     own_survive = 1.0 - targeted / np.maximum(people_k, 1e-9)
-    return own_survive[community, local] * rest_survive[local]
+    return own_survive, rest_survive
 
 
 def _victimisation_bounds(hit_rate: np.ndarray, axis: int) -> np.ndarray:
