@@ -157,16 +157,22 @@ def grievance_and_enemy(  # pragma: no cover - compiled
     seen_active: np.ndarray,
     weight: np.ndarray,
     neg_k: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    here: np.ndarray,
+    candidate_floor: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Legitimacy (7.1.3, in place), hardship (7.1.2), grievance and enemy (7.1.4) per agent.
 
-    Returns the grievance against the enemy (float32), the enemy, and ``-arrest_k`` times the
-    enforcer ratio (whose exponential numpy takes).
+    Only the agents in Mali whose grievance exceeds ``candidate_floor`` can turn active (the
+    net risk is never negative): returns their indices, their grievance against the enemy
+    (float32) and ``-arrest_k`` times their enforcer ratio (whose exponential numpy takes), and
+    the enemy of every agent (int8).
     """
     n, n_fam = memory.shape
+    cand = np.empty(n, np.intp)
     g_out = np.empty(n, np.float32)
-    enemy = np.empty(n, np.intp)
+    enemy = np.empty(n, np.int8)
     x = np.empty(n)
+    k = 0
     one32 = np.float32(1.0)
     zero32 = np.float32(0.0)
     vw = victimisation_weight
@@ -210,22 +216,26 @@ def grievance_and_enemy(  # pragma: no cover - compiled
                     best = v
                     e = f
             g = best
-        g_out[i] = g
         enemy[i] = e
+        if not (here[i] and np.float64(g) > candidate_floor):
+            continue
+        cand[k] = i
+        g_out[k] = g
         enforcers = deterrence * seen[e, c]
         actives = seen_active[c] + weight[i]
         if actives < 1.0:
             actives = 1.0
-        x[i] = neg_k * (enforcers / actives)
-    return g_out, enemy, x
+        x[k] = neg_k * (enforcers / actives)
+        k += 1
+    return cand[:k].copy(), g_out[:k].copy(), enemy, x[:k].copy()
 
 
 @njit(cache=True)
 def activate_and_choose(  # pragma: no cover - compiled
+    cand: np.ndarray,
     g: np.ndarray,
     risk_aversion: np.ndarray,
     exp_neg: np.ndarray,
-    here: np.ndarray,
     threshold: float,
     status: np.ndarray,
     home: np.ndarray,
@@ -240,23 +250,24 @@ def activate_and_choose(  # pragma: no cover - compiled
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Epstein's rule ``G - R * P > T`` (7.1.4) and the side of the active (7.1.5).
 
-    ``P`` is one minus ``exp_neg``. Returns the activity of every agent, the aligned agents,
-    their family and side cell, and the supported family of every agent (-1: none).
+    Over the candidates ``cand`` (the others are inactive), with their grievance ``g`` and
+    ``P`` one minus ``exp_neg``. Returns the activity of every agent, the aligned agents, their
+    family and side cell, and the supported family of every agent (-1: none).
     """
     n, n_fam = memory.shape
-    active = np.empty(n, np.bool_)
+    active = np.zeros(n, np.bool_)
     support = np.full(n, np.int8(-1))
     agents = np.empty(n, np.intp)
     family = np.empty(n, np.intp)
     side_cell = np.empty(n, np.intp)
     vw = victimisation_weight
     k = 0
-    for i in range(n):
-        net = np.float64(risk_aversion[i]) * (1.0 - exp_neg[i])
-        is_active = ((np.float64(g[i]) - net) > threshold) and here[i]
-        active[i] = is_active
-        if not is_active:
+    for j in range(cand.size):
+        i = cand[j]
+        net = np.float64(risk_aversion[i]) * (1.0 - exp_neg[j])
+        if not (np.float64(g[j]) - net) > threshold:
             continue
+        active[i] = True
         ac = np.intp(home[i]) if status[i] == _DISPLACED else np.intp(cell[i])
         if not any_present[ac]:
             continue

@@ -567,7 +567,7 @@ class CivilianPopulation:
         Each agent's arithmetic is that of the numpy methods, in the same order and dtypes.
 
         Returns:
-            The aligned agents (:class:`SideChoice`) and the enemy of every agent.
+            The aligned agents (:class:`SideChoice`) and the enemy of every agent (int8).
         """
         p = self.params
         n_cells = self.grid.n_cells
@@ -577,19 +577,21 @@ class CivilianPopulation:
         candidate = seen > 0
         candidate[signals.authority, np.arange(n_cells)] = True
         vw = np.float32(p.victimisation_weight)
-        g, enemy, x = kernels.grievance_and_enemy(
+        # G - R * P > T needs G > T when R * P >= 0 (R in [0, 1), P = 1 - exp(-k * ratio))
+        monotone = p.arrest_k >= 0.0 and p.deterrence_scale >= 0.0
+        cand, g, enemy, x = kernels.grievance_and_enemy(
             self.legitimacy, self._legitimacy_target(signals), self.community, n_cells,
             np.float32(p.legitimacy_adjustment),
             self.hardship0, self.status, p.hardship_conflict_weight * signals.violence_index,
             p.hardship_economy_weight * signals.economic_loss, np.float32(p.hardship_displaced),
             self.memory, self.cell, signals.authority, candidate, vw,
             np.float32(p.retribution_memory_floor), seen, p.deterrence_scale, seen_active,
-            self.weight, -p.arrest_k,
+            self.weight, -p.arrest_k, here, p.activation_threshold if monotone else -np.inf,
         )  # fmt: skip
         np.exp(x, out=x)  # arrest_probability is one minus this (rounding "none")
         present_here, presence_term = self._appeal_terms(signals)
         self.active, agents, family, side_cell, self.support = kernels.activate_and_choose(
-            g, self.risk_aversion, x, here, p.activation_threshold, self.status, self.home,
+            cand, g, self.risk_aversion, x, p.activation_threshold, self.status, self.home,
             self.cell, present_here.sum(axis=0) > 0, present_here, self.legitimacy, self.memory,
             vw, presence_term, enemy,
         )  # fmt: skip
