@@ -203,7 +203,7 @@ def grievance_and_enemy(  # pragma: no cover - compiled
         for f in range(n_fam):
             if memory[i, f] > memory_floor:
                 victim = True
-        e = a
+        e = int(a)
         if victim:
             best = zero32
             for f in range(n_fam):
@@ -345,9 +345,7 @@ def return_home(  # pragma: no cover - compiled
         relative = safe_home / max(safe_here, tiny)
         if relative > 1.0:
             relative = 1.0
-        ramp = np.float64(months_away[i]) / ramp_months
-        if ramp > 1.0:
-            ramp = 1.0
+        ramp = min(months_away[i] / ramp_months, 1.0)
         rate = refugee_return_rate if refugee else return_rate
         settled = rate * ramp * safe_home * relative
         fled = np.float64(fled_danger[i])

@@ -676,7 +676,7 @@ class CivilianPopulation:
                 exposed_agents = np.flatnonzero(exposed_cells[cell] & here)
         if any_exposed:
             killed_by_family = signals.killed_by_family
-            if struck is not None and kbc is not None:  # communal deaths: their own community
+            if struck is not None and kbc is not None and local is not None:  # their community
                 communal = kbc[:, :, struck].astype(np.float64)
                 where_h = local[cell[hit_cells]]
                 in_struck = np.flatnonzero(where_h >= 0)
@@ -691,7 +691,7 @@ class CivilianPopulation:
             # the bounds rise with the family (a cumulative sum of non-negative terms), so only
             # agents under their cell's top bound are hit: the others would count all families
             top = bounds[-1][cell[idx]]
-            if struck is not None:
+            if struck is not None and local is not None:
                 # in the cells struck by communal attacks, bounds per community: the community's
                 # own deaths over its people present added to the other deaths over the cell's
                 rate = (
@@ -704,7 +704,7 @@ class CivilianPopulation:
                 top[sel] = own[self.community[idx[sel]].astype(np.intp), -1, where[sel]]
             idx = idx[u_hit[idx] < top]
             b = bounds[:, cell[idx]]  # (families, agents hit)
-            if struck is not None:
+            if struck is not None and local is not None:
                 where = local[cell[idx]]
                 sel = np.flatnonzero(where >= 0)
                 b[:, sel] = own[self.community[idx[sel]].astype(np.intp), :, where[sel]].T
