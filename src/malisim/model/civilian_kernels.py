@@ -201,8 +201,7 @@ def grievance_and_enemy(  # pragma: no cover - compiled
             g = one32
         victim = False
         for f in range(n_fam):
-            if memory[i, f] > memory_floor:
-                victim = True
+            victim |= memory[i, f] > memory_floor
         e = int(a)
         if victim:
             best = zero32
@@ -217,8 +216,7 @@ def grievance_and_enemy(  # pragma: no cover - compiled
                     e = f
             g = best
         enemy[i] = e
-        if not (here[i] and np.float64(g) > candidate_floor):
-            continue
+        # every agent is written at slot k, kept only if a candidate (no unpredictable branch)
         cand[k] = i
         g_out[k] = g
         enforcers = deterrence * seen[e, c]
@@ -226,7 +224,7 @@ def grievance_and_enemy(  # pragma: no cover - compiled
         if actives < 1.0:
             actives = 1.0
         x[k] = neg_k * (enforcers / actives)
-        k += 1
+        k += 1 if (here[i] and np.float64(g) > candidate_floor) else 0
     return cand[:k].copy(), g_out[:k].copy(), enemy, x[:k].copy()
 
 
@@ -261,13 +259,17 @@ def activate_and_choose(  # pragma: no cover - compiled
     family = np.empty(n, np.intp)
     side_cell = np.empty(n, np.intp)
     vw = victimisation_weight
-    k = 0
-    for j in range(cand.size):
+    n_active = 0
+    for j in range(cand.size):  # Epstein's rule, without an unpredictable branch
         i = cand[j]
         net = np.float64(risk_aversion[i]) * (1.0 - exp_neg[j])
-        if not (np.float64(g[j]) - net) > threshold:
-            continue
-        active[i] = True
+        is_active = (np.float64(g[j]) - net) > threshold
+        active[i] = is_active
+        agents[n_active] = i
+        n_active += 1 if is_active else 0
+    k = 0
+    for j in range(n_active):  # the side of the active
+        i = agents[j]
         ac = np.intp(home[i]) if status[i] == _DISPLACED else np.intp(cell[i])
         if not any_present[ac]:
             continue
