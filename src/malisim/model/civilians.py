@@ -78,11 +78,12 @@ CROSS_BORDER_REGIONS: tuple[str, ...] = ("Mopti", "Tombouctou", "Gao", "Kidal", 
 #: Mopti stands for Mopti-Sévaré).
 CAPITAL_TOWNS: tuple[str, ...] = ("Bamako", "Mopti", "Ségou", "Gao", "Timbuktu", "Ménaka")
 
-# Status codes as int8 scalars: comparing the int8 status array with an IntEnum member makes
-# numpy widen the whole array to int64 first (about ten times slower per comparison).
+# Status and livelihood codes as int8 scalars: comparing an int8 array with an IntEnum member
+# makes numpy widen the whole array to int64 first (about ten times slower per comparison).
 _RESIDENT = np.int8(Status.RESIDENT)
 _DISPLACED = np.int8(Status.DISPLACED)
 _REFUGEE = np.int8(Status.REFUGEE)
+_HERDER = np.int8(Livelihood.HERDER)
 
 #: Engines of the civilian step (:class:`CivilianPopulation`): ``"numpy"`` is the reference
 #: implementation; ``"numba"`` runs the same rules as compiled passes
@@ -1280,7 +1281,7 @@ class CivilianPopulation:
             governance[jihadist][:, c], self.legitimacy[idx][:, jihadist].T, p
         )
         factor = np.where(
-            self.livelihood[idx] == Livelihood.HERDER, p.herder_livelihood_factor, 1.0
+            self.livelihood[idx] == _HERDER, p.herder_livelihood_factor, 1.0
         )
         p_livelihood = livelihood_flight_probability(local_loss[c], factor, p)
         p_any = 1.0 - (1.0 - p_violence) * (1.0 - p_threat) * (1.0 - p_livelihood)
