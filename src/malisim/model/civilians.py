@@ -1280,9 +1280,7 @@ class CivilianPopulation:
         p_threat = threat_flight_probability(
             governance[jihadist][:, c], self.legitimacy[idx][:, jihadist].T, p
         )
-        factor = np.where(
-            self.livelihood[idx] == _HERDER, p.herder_livelihood_factor, 1.0
-        )
+        factor = np.where(self.livelihood[idx] == _HERDER, p.herder_livelihood_factor, 1.0)
         p_livelihood = livelihood_flight_probability(local_loss[c], factor, p)
         p_any = 1.0 - (1.0 - p_violence) * (1.0 - p_threat) * (1.0 - p_livelihood)
         p_any = np.where(self.status[idx] == _RESIDENT, p_any * room[c], p_any)
