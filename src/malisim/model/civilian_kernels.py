@@ -313,13 +313,18 @@ def return_home(  # pragma: no cover - compiled
     refugee_return_rate: float,
     relief_rate: float,
     tiny: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    weight: np.ndarray,
+    n_cells: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One more month away for the displaced and refugees, and their returns home (7.1.7).
 
     The arithmetic of ``CivilianPopulation._return_home`` agent by agent. Returns the mask of
-    the agents who went home, the cell each left and whether each was a refugee.
+    the agents who went home, the cell each left and whether each was a refugee, then, after the
+    returns, the people of each home cell and those away from it (``room_to_flee``).
     """
     n = status.size
+    total = np.zeros(n_cells)
+    away = np.zeros(n_cells)
     going_home = np.zeros(n, np.bool_)
     left = np.empty(n, np.intp)
     was_refugee = np.empty(n, np.bool_)
@@ -327,10 +332,12 @@ def return_home(  # pragma: no cover - compiled
     k = 0
     for i in range(n):
         s = status[i]
+        total[home[i]] += weight[i]
         if s == _RESIDENT:
             continue
         months_away[i] += 1
         if protracted[i]:
+            away[home[i]] += weight[i]
             continue
         refugee = s == _REFUGEE
         h = np.intp(home[i])
@@ -371,22 +378,9 @@ def return_home(  # pragma: no cover - compiled
             months_away[i] = 0
             fled_danger[i] = 0.0
             returnee[i] = True
-    return going_home, left[:k].copy(), was_refugee[:k].copy()
-
-
-@njit(cache=True)
-def home_totals(  # pragma: no cover - compiled
-    home: np.ndarray, status: np.ndarray, weight: np.ndarray, n_cells: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """People per home cell, all and away from it (7.1.7, room to flee)."""
-    total = np.zeros(n_cells)
-    away = np.zeros(n_cells)
-    for i in range(home.size):
-        h = home[i]
-        total[h] += weight[i]
-        if status[i] != _RESIDENT:
-            away[h] += weight[i]
-    return total, away
+        else:
+            away[home[i]] += weight[i]
+    return going_home, left[:k].copy(), was_refugee[:k].copy(), total, away
 
 
 @njit(cache=True)

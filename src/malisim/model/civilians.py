@@ -1117,17 +1117,20 @@ class CivilianPopulation:
         if kernels is not None:  # the months away and every return in one pass
             p = self.params
             safety = (1.0 - danger) * (1.0 - local_loss)
-            returns = kernels.return_home(
+            going_home, left, was_refugee, total, gone = kernels.return_home(
                 self.status, self.protracted, self.home, self.cell, self.months_away,
                 self.fled_danger, self.legitimacy, self.country, self.returnee, u_move,
                 danger, safety, governance, float(p.return_ramp_months), p.return_rate,
                 p.refugee_return_rate, p.relief_return_rate, np.finfo(float).tiny,
+                self.weight, n_cells,
             )  # fmt: skip
+            returns = (going_home, left, was_refugee)
+            room = self._room(total, gone)  # room_to_flee, from the sums of the same pass
         else:
             away = np.flatnonzero(self.status != _RESIDENT)
             self.months_away[away] += 1
             returns = self._return_home(danger, local_loss, governance, u_move, away)
-        room = self.room_to_flee()
+            room = self.room_to_flee()
         flight = self._flee(
             violence, danger, governance, local_loss, room, returns[0], u_move, u_ref, rng
         )
@@ -1144,14 +1147,14 @@ class CivilianPopulation:
         """
         n_cells = self.grid.n_cells
         w = self.weight
-        kernels = self._kernels
-        if kernels is not None:
-            total, away = kernels.home_totals(self.home, self.status, w, n_cells)
-        else:
-            order, home = self._home_order()
-            total = np.bincount(home, weights=w[order], minlength=n_cells)
-            gone = np.flatnonzero(self.status != _RESIDENT)  # a minority: count them alone
-            away = np.bincount(self.home[gone], weights=w[gone], minlength=n_cells)
+        order, home = self._home_order()
+        total = np.bincount(home, weights=w[order], minlength=n_cells)
+        gone = np.flatnonzero(self.status != _RESIDENT)  # a minority: count them alone
+        away = np.bincount(self.home[gone], weights=w[gone], minlength=n_cells)
+        return self._room(total, away)
+
+    def _room(self, total: np.ndarray, away: np.ndarray) -> np.ndarray:
+        """:meth:`room_to_flee` from the people of each home cell and those away from it."""
         share = away / np.maximum(total, 1e-12)
         return np.clip(1.0 - share / self.params.mobile_share, 0.0, 1.0)
 
