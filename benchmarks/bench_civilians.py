@@ -9,12 +9,19 @@ Figures per size: median seconds per step, agent updates per second (N / median)
 per-agent state (``nbytes_per_agent``), and the peak of memory traced by :mod:`tracemalloc`
 while building the population and running its first (untimed) step.
 
+Both engines of the step are timed at each size (``numpy``, the reference, and ``numba``, the
+compiled passes of :mod:`malisim.model.civilian_kernels`; the results are the same bit for bit):
+two populations built from the same seed step alternately, one timed step of each per round, so
+a busy spell of a shared machine falls on both; wall and CPU time (``time.process_time``) medians
+side by side, and the ratio numpy / numba. ``--kernel-load`` times, in fresh processes, the
+first compile of the kernels (an empty numba cache) and their load from the cache.
+
 One core: BLAS/OpenMP threads are limited to 1 before numpy is imported, and the timed loop runs
 with the process pinned to a single CPU (``os.sched_setaffinity``) where the platform allows.
 The step uses only element-wise numpy operations, ``bincount``, ``take`` and fancy indexing,
 which numpy runs single-threaded anyway.
 
-Run: ``python benchmarks/bench_civilians.py [--quick]``.
+Run: ``python benchmarks/bench_civilians.py [--quick] [--engines numpy,numba] [--kernel-load]``.
 """
 
 from __future__ import annotations
@@ -28,7 +35,9 @@ import argparse  # noqa: E402
 import contextlib  # noqa: E402
 import gc  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
 from collections.abc import Iterator, Sequence  # noqa: E402
@@ -36,7 +45,11 @@ from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from malisim.model.civilians import CellSignals, CivilianPopulation  # noqa: E402
+from malisim.model.civilians import (  # noqa: E402
+    CellSignals,
+    CivilianPopulation,
+    compiled_kernels_available,
+)
 from malisim.model.parameters import Parameters  # noqa: E402
 from malisim.model.space import REGIONS, MaliGrid, load_grid  # noqa: E402
 from malisim.model.vocab import N_FAMILIES  # noqa: E402
@@ -131,55 +144,143 @@ def one_core() -> Iterator[str]:
         setter(0, before)
 
 
-def bench_size(grid: MaliGrid, n_agents: int, repeats: int, seed: int = SEED) -> dict[str, Any]:
-    """Time ``CivilianPopulation.step`` at one size.
+def bench_size(
+    grid: MaliGrid,
+    n_agents: int,
+    repeats: int,
+    seed: int = SEED,
+    engines: Sequence[str] = ("numpy",),
+) -> dict[str, Any]:
+    """Time ``CivilianPopulation.step`` at one size, each engine in turn.
 
     Args:
         grid: The grid.
         n_agents: Number of civilian agents.
-        repeats: Timed steps (after one warm-up step).
+        repeats: Timed steps per engine (after one warm-up step each), alternating engines.
         seed: Seed of the signals and generators.
+        engines: Engines to time (``numpy``, ``numba``); the first is the row's headline.
 
     Returns:
-        One row of figures.
+        One row of figures (those of the first engine), with ``engines``: per-engine figures.
     """
     params = Parameters(n_civilian_agents=n_agents)
     seeds = np.random.SeedSequence(seed).spawn(5)
     signals = synthetic_signals(grid, params, np.random.default_rng(seeds[0]))
-    rngs = {
-        name: np.random.default_rng(s)
-        for name, s in zip(("victimisation", "civilians", "movement"), seeds[1:4], strict=True)
-    }
-
-    gc.collect()
-    tracemalloc.start()
-    t0 = time.perf_counter()
-    pop = CivilianPopulation(grid, params, np.random.default_rng(seeds[4]), TOTAL_PEOPLE)
-    build_s = time.perf_counter() - t0
-    state_traced = tracemalloc.get_traced_memory()[0]
-    pop.step(signals, rngs, dialogue=0.0)  # warm-up, also the step whose peak is traced
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-
-    times = []
-    for _ in range(repeats):
+    pops: dict[str, CivilianPopulation] = {}
+    rngs: dict[str, dict[str, np.random.Generator]] = {}
+    per: dict[str, dict[str, Any]] = {}
+    for engine in engines:
+        rngs[engine] = {
+            name: np.random.default_rng(s)
+            for name, s in zip(("victimisation", "civilians", "movement"), seeds[1:4], strict=True)
+        }
+        gc.collect()
+        tracemalloc.start()
         t0 = time.perf_counter()
-        pop.step(signals, rngs, dialogue=0.0)
-        times.append(time.perf_counter() - t0)
-    median = statistics.median(times)
-    n = pop.cell.size
+        pop = CivilianPopulation(
+            grid, params, np.random.default_rng(seeds[4]), TOTAL_PEOPLE, engine=engine
+        )
+        build_s = time.perf_counter() - t0
+        state_traced = tracemalloc.get_traced_memory()[0]
+        t0 = time.perf_counter()
+        pop.step(signals, rngs[engine], dialogue=0.0)  # warm-up, also the step whose peak is traced
+        warmup_s = time.perf_counter() - t0
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        pops[engine] = pop
+        per[engine] = {
+            "build_s": build_s,
+            "warmup_s": warmup_s,
+            "state_mb": state_traced / 1e6,
+            "peak_mb": peak / 1e6,
+            "times": [],
+            "cpu": [],
+        }
+    for _ in range(repeats):
+        for engine in engines:
+            t0, c0 = time.perf_counter(), time.process_time()
+            pops[engine].step(signals, rngs[engine], dialogue=0.0)
+            per[engine]["times"].append(time.perf_counter() - t0)
+            per[engine]["cpu"].append(time.process_time() - c0)
+    first = pops[engines[0]]
+    n = first.cell.size
+    for engine in engines:
+        f = per[engine]
+        f["median_s"] = statistics.median(f["times"])
+        f["cpu_s"] = statistics.median(f["cpu"])
+        f["min_s"] = min(f["times"])
+        f["updates_per_s"] = n / f["median_s"]
+    head = per[engines[0]]
     return {
         "agents": n,
         "repeats": repeats,
-        "build_s": build_s,
-        "median_s": median,
-        "min_s": min(times),
-        "updates_per_s": n / median,
-        "bytes_per_agent": pop.nbytes_per_agent(),
-        "state_mb": state_traced / 1e6,
-        "peak_mb": peak / 1e6,
-        "active_share": float(pop.active.mean()),
+        "build_s": head["build_s"],
+        "median_s": head["median_s"],
+        "cpu_s": head["cpu_s"],
+        "min_s": head["min_s"],
+        "updates_per_s": head["updates_per_s"],
+        "bytes_per_agent": first.nbytes_per_agent(),
+        "state_mb": head["state_mb"],
+        "peak_mb": head["peak_mb"],
+        "active_share": float(first.active.mean()),
+        "engines": {e: {k: v for k, v in per[e].items() if k not in ("times", "cpu")} for e in per},
     }
+
+
+def available_engines() -> tuple[str, ...]:
+    """The engines this machine can time: numpy, and numba when it is installed."""
+    return ("numpy", "numba") if compiled_kernels_available() else ("numpy",)
+
+
+_KERNEL_LOAD_CHILD = """
+import time
+t0 = time.perf_counter()
+import numba  # noqa: F401
+t_numba = time.perf_counter() - t0
+import numpy as np
+from malisim.model.civilians import CivilianPopulation
+from malisim.model.parameters import Parameters
+from malisim.model.space import load_grid
+import bench_civilians as b
+grid = load_grid()
+params = Parameters(n_civilian_agents=5000)
+seeds = np.random.SeedSequence(b.SEED).spawn(5)
+signals = b.synthetic_signals(grid, params, np.random.default_rng(seeds[0]))
+rngs = {k: np.random.default_rng(s) for k, s in zip(("victimisation", "movement"), seeds[1:3])}
+pop = CivilianPopulation(grid, params, np.random.default_rng(seeds[4]), b.TOTAL_PEOPLE,
+                         engine="numba")
+t0 = time.perf_counter()
+pop.step(signals, rngs)
+t_first = time.perf_counter() - t0
+t0 = time.perf_counter()
+pop.step(signals, rngs)
+print(t_numba, t_first, time.perf_counter() - t0)
+"""
+
+
+def kernel_load_times() -> dict[str, float]:
+    """Import of numba, and first step with the kernels compiled afresh and loaded from cache.
+
+    Runs fresh interpreters with ``NUMBA_CACHE_DIR`` set to an empty folder (the first process
+    compiles and writes the cache) and then to the same folder (the second loads it).
+    """
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(os.path.dirname(os.path.abspath(__file__))), env.get("PYTHONPATH", "")]
+    )
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as cache:
+        env["NUMBA_CACHE_DIR"] = cache
+        for label in ("compile", "cached"):
+            done = subprocess.run(
+                [sys.executable, "-c", _KERNEL_LOAD_CHILD],
+                env=env, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            t_numba, t_first, t_next = map(float, done.stdout.split()[-3:])
+            out["import_numba_s"] = t_numba
+            out[f"first_step_{label}_s"] = t_first
+            out["next_step_s"] = t_next
+    return out
 
 
 def run_benchmark(
@@ -187,6 +288,7 @@ def run_benchmark(
     repeats: int = 7,
     repeats_large: int = 5,
     seed: int = SEED,
+    engines: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Run the civilian benchmark at each size, pinned to one core.
 
@@ -195,18 +297,20 @@ def run_benchmark(
         repeats: Timed steps per size below :data:`LARGE` agents.
         repeats_large: Timed steps per size at or above :data:`LARGE` agents.
         seed: Seed of the signals and generators.
+        engines: Engines timed alternately (default: numpy, and numba when installed).
 
     Returns:
         ``{"pinning": str, "rows": [one dict per size]}``.
     """
     grid = load_grid()
+    engines = tuple(engines) if engines else available_engines()
     rows = []
     with one_core() as pinning:
         for size in sizes:
             reps = repeats_large if size >= LARGE else repeats
-            rows.append(bench_size(grid, size, max(reps, 1), seed))
+            rows.append(bench_size(grid, size, max(reps, 1), seed, engines))
             gc.collect()
-    return {"pinning": pinning, "rows": rows}
+    return {"pinning": pinning, "rows": rows, "engines": engines}
 
 
 def format_report(result: dict[str, Any]) -> str:
@@ -245,17 +349,57 @@ def format_report(result: dict[str, Any]) -> str:
         "  peak MB: tracemalloc peak while building the population and running one step "
         "(numpy buffers included; interpreter and grid excluded)"
     )
+    engines = result.get("engines", ("numpy",))
+    if len(engines) > 1:
+        lines.append(
+            f"  engines, timed alternately (median wall s/step, CPU s/step; headline row: "
+            f"{engines[0]}):"
+        )
+        head = f"  {'agents':>10}"
+        for e in engines:
+            head += f" {e + ' wall':>11} {e + ' CPU':>10} {e + ' MB':>9}"
+        head += f" {engines[0] + '/' + engines[1]:>12}"
+        lines.append(head)
+        for r in result["rows"]:
+            line = f"  {r['agents']:>10,}"
+            for e in engines:
+                f = r["engines"][e]
+                line += f" {f['median_s']:>11.4f} {f['cpu_s']:>10.4f} {f['peak_mb']:>9.1f}"
+            ratio = r["engines"][engines[0]]["median_s"] / r["engines"][engines[1]]["median_s"]
+            lines.append(line + f" {ratio:>11.2f}x")
+    if "kernel_load" in result:
+        k = result["kernel_load"]
+        lines.append(
+            f"  numba kernels (5,000 agents, fresh processes): import numba "
+            f"{k['import_numba_s']:.2f} s; first step compiling {k['first_step_compile_s']:.2f} s, "
+            f"loading the cache {k['first_step_cached_s']:.2f} s; next step "
+            f"{k['next_step_s'] * 1000:.1f} ms"
+        )
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: small sizes, 1 repeat")
+    parser.add_argument(
+        "--engines", default=None, help="comma-separated engines (default: numpy,numba)"
+    )
+    parser.add_argument(
+        "--kernel-load", action="store_true",
+        help="also time the numba kernels' first compile and cached load (fresh processes)",
+    )  # fmt: skip
+    parser.add_argument("--sizes", default=None, help="comma-separated agent counts")
     args = parser.parse_args(argv)
+    engines = tuple(args.engines.split(",")) if args.engines else None
+    sizes = tuple(int(x) for x in args.sizes.split(",")) if args.sizes else None
     if args.quick:
-        result = run_benchmark(sizes=(5_000, TARGET_AT_AGENTS), repeats=1, repeats_large=1)
+        result = run_benchmark(
+            sizes=sizes or (5_000, TARGET_AT_AGENTS), repeats=1, repeats_large=1, engines=engines
+        )
     else:
-        result = run_benchmark()
+        result = run_benchmark(sizes=sizes or DEFAULT_SIZES, engines=engines)
+    if args.kernel_load:
+        result["kernel_load"] = kernel_load_times()
     print(format_report(result))
     return 0
 

@@ -140,8 +140,13 @@ def _civilians(quick: bool) -> tuple[str, dict[str, float]]:
     for row in result["rows"]:
         n = row["agents"]
         figures[f"median_s_per_step@{n}"] = row["median_s"]
+        figures[f"cpu_s_per_step@{n}"] = row["cpu_s"]
         figures[f"updates_per_s@{n}"] = row["updates_per_s"]
         figures[f"peak_mb@{n}"] = row["peak_mb"]
+        compiled = row["engines"].get("numba")
+        if compiled is not None:  # the compiled engine, timed alternately with numpy
+            figures[f"numba_median_s_per_step@{n}"] = compiled["median_s"]
+            figures[f"numba_cpu_s_per_step@{n}"] = compiled["cpu_s"]
     return bench_civilians.format_report(result), figures
 
 

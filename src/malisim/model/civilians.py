@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,11 +78,47 @@ CROSS_BORDER_REGIONS: tuple[str, ...] = ("Mopti", "Tombouctou", "Gao", "Kidal", 
 #: Mopti stands for Mopti-Sévaré).
 CAPITAL_TOWNS: tuple[str, ...] = ("Bamako", "Mopti", "Ségou", "Gao", "Timbuktu", "Ménaka")
 
-# Status codes as int8 scalars: comparing the int8 status array with an IntEnum member makes
-# numpy widen the whole array to int64 first (about ten times slower per comparison).
+# Status and livelihood codes as int8 scalars: comparing an int8 array with an IntEnum member
+# makes numpy widen the whole array to int64 first (about ten times slower per comparison).
 _RESIDENT = np.int8(Status.RESIDENT)
 _DISPLACED = np.int8(Status.DISPLACED)
 _REFUGEE = np.int8(Status.REFUGEE)
+_HERDER = np.int8(Livelihood.HERDER)
+
+#: Engines of the civilian step (:class:`CivilianPopulation`): ``"numpy"`` is the reference
+#: implementation; ``"numba"`` runs the same rules as compiled passes
+#: (:mod:`malisim.model.civilian_kernels`), with the same results bit for bit; ``"auto"`` picks.
+ENGINES: tuple[str, ...] = ("auto", "numpy", "numba")
+#: ``"auto"`` compiles once the agent-months of this process pass this many: those stepped so
+#: far by every population of the process plus the run about to step (the whole run when its
+#: length is given, else the month). Importing numba and loading the cached kernels costs about
+#: 0.5-1 s in a fresh process, and the compiled step saves about 60 ns per agent-month
+#: (benchmarks/README.md): so one replicate of 96 months at 50,000 agents (4.8 million
+#: agent-months) stays on numpy, a batch worker compiles from its third replicate on, a run of
+#: a million agents from its first month. Once the kernels are loaded, ``"auto"`` uses them.
+COMPILED_ENGINE_AGENT_MONTHS: int = 10_000_000
+_kernel_module: Any = None
+_kernel_import_failed = False
+#: Agent-months stepped in this process, by every population (the ``"auto"`` engine's count).
+_process_agent_months = 0
+
+
+def compiled_kernels_available() -> bool:
+    """Whether the compiled engine can run (numba installed); imports the kernels if so."""
+    return _load_kernels() is not None
+
+
+def _load_kernels() -> Any:
+    """The compiled kernels module, imported on first use; ``None`` without numba."""
+    global _kernel_module, _kernel_import_failed
+    if _kernel_module is None and not _kernel_import_failed:
+        try:
+            from malisim.model import civilian_kernels
+        except ImportError:  # numba missing: the numpy engine runs instead
+            _kernel_import_failed = True
+        else:
+            _kernel_module = civilian_kernels
+    return _kernel_module
 
 
 @dataclass(frozen=True)
@@ -287,6 +324,13 @@ class CivilianPopulation:
             change parameters during a run do not reach the civilians).
         rng: The ``setup`` random generator (used only here, for the initial population).
         total_people: People at the start date.
+        engine: How :meth:`step` runs (:data:`ENGINES`; the results are the same bit for bit):
+            ``"numpy"``, ``"numba"`` (compiled; an error without numba) or ``"auto"``: compiled
+            once the process's agent-months pass :data:`COMPILED_ENGINE_AGENT_MONTHS`, or at
+            once when the kernels are already loaded, if numba is installed (silently numpy
+            without it).
+        months: Length of the run in months when known (lets ``"auto"`` count the whole run
+            at its first month); ``None``: ``"auto"`` counts the months as they are stepped.
 
     Attributes:
         cell: Current cell of each agent (int16).
@@ -313,8 +357,17 @@ class CivilianPopulation:
     """
 
     def __init__(
-        self, grid: MaliGrid, params: Parameters, rng: np.random.Generator, total_people: float
+        self,
+        grid: MaliGrid,
+        params: Parameters,
+        rng: np.random.Generator,
+        total_people: float,
+        engine: str = "auto",
+        months: int | None = None,
     ) -> None:
+        self.set_engine(engine)
+        self.months = months
+        self._months_stepped = 0
         self.grid = grid
         self.params = params
         self.table = load_community_table()
@@ -410,6 +463,43 @@ class CivilianPopulation:
         self.status[idp] = Status.DISPLACED  # those left in their cell are displaced within it
         self.cell[idp] = dest
 
+    # ------------------------------------------------------------------ the engine
+    @property
+    def _kernels(self) -> Any:
+        """The compiled kernels when this population runs them, else ``None`` (numpy)."""
+        return _kernel_module if self._compiled else None
+
+    def set_engine(self, engine: str) -> None:
+        """Choose how the following months are stepped (:data:`ENGINES`; same results).
+
+        Args:
+            engine: ``"numpy"``, ``"numba"`` or ``"auto"``.
+
+        Raises:
+            ValueError: For an unknown engine, or ``"numba"`` without numba installed.
+        """
+        if engine not in ENGINES:
+            raise ValueError(f"unknown civilian engine {engine!r}; choose one of {ENGINES}")
+        if engine == "numba" and _load_kernels() is None:
+            raise ValueError("the civilian engine 'numba' needs numba: pip install numba")
+        self.engine = engine
+        self._compiled = engine == "numba"
+
+    def _use_engine(self) -> Any:
+        """Decide the engine of this month's step (``"auto"``); the kernels or ``None``."""
+        global _process_agent_months
+        n = self.cell.size
+        if self.engine == "auto" and not self._compiled:
+            if _kernel_module is not None:  # already loaded in this process: free to use
+                self._compiled = True
+            else:
+                left = self.months - self._months_stepped if self.months is not None else 1
+                if _process_agent_months + n * max(left, 1) > COMPILED_ENGINE_AGENT_MONTHS:
+                    self._compiled = _load_kernels() is not None
+        self._months_stepped += 1
+        _process_agent_months += n
+        return self._kernels
+
     # ------------------------------------------------------------------ the monthly step
     def step(
         self,
@@ -428,30 +518,85 @@ class CivilianPopulation:
         Returns:
             Per-cell support, recruits, population and displacement.
         """
-        cell = self.cell.astype(np.intp)  # nobody moves before flight and return (7.1.7)
+        kernels = self._use_engine()
+        # nobody moves before flight and return (7.1.7); the kernels read the int16 cells
+        cell = self.cell if kernels is not None else self.cell.astype(np.intp)
         here = self.status != _REFUGEE
         present = self._people_present(cell, here)
         disp = np.flatnonzero(self.status == _DISPLACED)  # nobody changes status before 7.1.7
         idps_start = self._idp_stock(disp)
         killed = self.victimise(signals, cell, here, present, rngs["victimisation"])  # 7.1.1
         idps_after_violence = self._idp_stock(disp)
-        hardship = self.monthly_hardship(signals, cell)  # 7.1.2
-        self.update_legitimacy(signals, cell)  # 7.1.3
-        enemy = self.activate(signals, hardship, cell, here)  # 7.1.4
-        sides = self.choose_sides(signals, enemy, cell)  # 7.1.5
+        if kernels is not None:
+            sides, enemy = self._compiled_rules(signals, here, kernels)  # 7.1.2-7.1.5
+        else:
+            hardship = self.monthly_hardship(signals, cell)  # 7.1.2
+            self.update_legitimacy(signals, cell)  # 7.1.3
+            enemy = self.activate(signals, hardship, cell, here)  # 7.1.4
+            sides = self.choose_sides(signals, enemy, cell)  # 7.1.5
         recruits = self.recruit(sides, enemy, dialogue)  # 7.1.6
         support = self.count_supporters(sides)  # after the joiners left, before growth
         idps_after_joining = self._idp_stock(disp)
         flows = self.flee_and_return(signals.violence_index, rngs["movement"], signals)  # 7.1.7
         flows.idp_deaths = idps_start - idps_after_violence
         flows.idp_joined = idps_after_violence - idps_after_joining
-        growth = self.grow()  # 7.1.8
         n_cells = self.grid.n_cells
+        if kernels is not None:  # growth (7.1.8) and every count of the census in one pass
+            growth, *sums = kernels.grow_and_census(
+                self.cell, self.home, self.weight, self.status, self.returnee, self.country,
+                self._monthly_growth, n_cells, len(NEIGHBOUR_COUNTRIES),
+            )  # fmt: skip
+            self.growth_people += float(growth.sum())
+            flows.idp_growth, flows.refugee_growth = sums[5], sums[6]
+            return self.census(support, recruits, killed, flows, sums=tuple(sums[:5]))
+        growth = self.grow()  # 7.1.8
         disp = np.flatnonzero(self.status == _DISPLACED)
         flows.idp_growth = np.bincount(self.cell[disp], weights=growth[disp], minlength=n_cells)
         ref = np.flatnonzero(self.status == _REFUGEE)
         flows.refugee_growth = np.bincount(self.home[ref], weights=growth[ref], minlength=n_cells)
         return self.census(support, recruits, killed, flows)
+
+    def _compiled_rules(
+        self, signals: CellSignals, here: np.ndarray, kernels: Any
+    ) -> tuple[SideChoice, np.ndarray]:
+        """Rules 7.1.2-7.1.5 as two compiled passes over the agents (the ``numba`` engine).
+
+        The first pass moves each agent's legitimacy (:meth:`update_legitimacy`), takes its
+        hardship (:meth:`monthly_hardship`), grievance, enemy and enforcer ratio
+        (:meth:`activate`); numpy takes the exponential of the reprisal probability; the second
+        pass applies Epstein's rule and chooses the side of the active (:meth:`choose_sides`).
+        Each agent's arithmetic is that of the numpy methods, in the same order and dtypes.
+
+        Returns:
+            The aligned agents (:class:`SideChoice`) and the enemy of every agent (int8).
+        """
+        p = self.params
+        n_cells = self.grid.n_cells
+        around, seen = self._vision(signals)
+        prev_active = kernels.active_people(self.active, self.cell, self.weight, n_cells)
+        seen_active = prev_active + around @ prev_active
+        candidate = seen > 0
+        candidate[signals.authority, np.arange(n_cells)] = True
+        vw = np.float32(p.victimisation_weight)
+        # G - R * P > T needs G > T when R * P >= 0 (R in [0, 1), P = 1 - exp(-k * ratio))
+        monotone = p.arrest_k >= 0.0 and p.deterrence_scale >= 0.0
+        cand, g, enemy, x = kernels.grievance_and_enemy(
+            self.legitimacy, self._legitimacy_target(signals), self.community, n_cells,
+            np.float32(p.legitimacy_adjustment),
+            self.hardship0, self.status, p.hardship_conflict_weight * signals.violence_index,
+            p.hardship_economy_weight * signals.economic_loss, np.float32(p.hardship_displaced),
+            self.memory, self.cell, signals.authority, candidate, vw,
+            np.float32(p.retribution_memory_floor), seen, p.deterrence_scale, seen_active,
+            self.weight, -p.arrest_k, here, p.activation_threshold if monotone else -np.inf,
+        )  # fmt: skip
+        np.exp(x, out=x)  # arrest_probability is one minus this (rounding "none")
+        present_here, presence_term = self._appeal_terms(signals)
+        self.active, agents, family, side_cell, self.support = kernels.activate_and_choose(
+            cand, g, self.risk_aversion, x, p.activation_threshold, self.status, self.home,
+            self.cell, present_here.sum(axis=0) > 0, present_here, self.legitimacy, self.memory,
+            vw, presence_term, enemy,
+        )  # fmt: skip
+        return SideChoice(agents=agents, family=family, side_cell=side_cell), enemy
 
     def _idp_stock(self, disp: np.ndarray) -> np.ndarray:
         """Displaced people present per cell, given the indices of the displaced agents.
@@ -503,10 +648,12 @@ class CivilianPopulation:
         """
         p = self.params
         u_hit = rng.random(self.cell.size, dtype=np.float32)
-        self.memory *= np.float32(p.memory_decay)
         killed_cell = np.minimum(signals.killed.sum(axis=0), present)
         exposed_cells = signals.killed_by_family.sum(axis=0) > 0
-        if exposed_cells.any():
+        any_exposed = bool(exposed_cells.any())
+        hit_mask = exposed_cells
+        struck = local = None
+        if any_exposed:
             kbc = signals.killed_by_community
             struck = np.flatnonzero(kbc.sum(axis=(0, 1)) > 0) if kbc is not None else None
             hit_mask = killed_cell > 0
@@ -517,9 +664,20 @@ class CivilianPopulation:
                 local[struck] = np.arange(struck.size)
             else:
                 struck = None
-            hit_cells = np.flatnonzero(hit_mask[cell] & here)
+        kernels = self._kernels
+        if kernels is not None:
+            return self._victimise_compiled(
+                signals, here, present, u_hit, killed_cell, exposed_cells, any_exposed,
+                hit_mask, struck, local, kernels,
+            )  # fmt: skip
+        else:
+            self.memory *= np.float32(p.memory_decay)
+            if any_exposed:
+                hit_cells = np.flatnonzero(hit_mask[cell] & here)
+                exposed_agents = np.flatnonzero(exposed_cells[cell] & here)
+        if any_exposed:
             killed_by_family = signals.killed_by_family
-            if struck is not None and kbc is not None:  # communal deaths: their own community
+            if struck is not None and kbc is not None and local is not None:  # their community
                 communal = kbc[:, :, struck].astype(np.float64)
                 where_h = local[cell[hit_cells]]
                 in_struck = np.flatnonzero(where_h >= 0)
@@ -530,11 +688,11 @@ class CivilianPopulation:
                 killed_by_family[:, struck] -= communal.sum(axis=0)
             hit_rate = killed_by_family * p.victimisation_reach / np.maximum(present, 1.0)
             bounds = _victimisation_bounds(hit_rate, axis=0)  # (families, cells)
-            idx = np.flatnonzero(exposed_cells[cell] & here)
+            idx = exposed_agents
             # the bounds rise with the family (a cumulative sum of non-negative terms), so only
             # agents under their cell's top bound are hit: the others would count all families
             top = bounds[-1][cell[idx]]
-            if struck is not None:
+            if struck is not None and local is not None:
                 # in the cells struck by communal attacks, bounds per community: the community's
                 # own deaths over its people present added to the other deaths over the cell's
                 rate = (
@@ -547,7 +705,7 @@ class CivilianPopulation:
                 top[sel] = own[self.community[idx[sel]].astype(np.intp), -1, where[sel]]
             idx = idx[u_hit[idx] < top]
             b = bounds[:, cell[idx]]  # (families, agents hit)
-            if struck is not None:
+            if struck is not None and local is not None:
                 where = local[cell[idx]]
                 sel = np.flatnonzero(where >= 0)
                 b[:, sel] = own[self.community[idx[sel]].astype(np.intp), :, where[sel]].T
@@ -564,6 +722,68 @@ class CivilianPopulation:
             killed = float(lost.sum())
         else:
             killed = 0.0
+        self.killed_people += killed
+        return killed
+
+    def _victimise_compiled(
+        self,
+        signals: CellSignals,
+        here: np.ndarray,
+        present: np.ndarray,
+        u_hit: np.ndarray,
+        killed_cell: np.ndarray,
+        exposed_cells: np.ndarray,
+        any_exposed: bool,
+        hit_mask: np.ndarray,
+        struck: np.ndarray | None,
+        local: np.ndarray | None,
+        kernels: Any,
+    ) -> float:
+        """:meth:`victimise` as two compiled passes (same draws, arithmetic and order).
+
+        The first pass decays every memory, selects the agents of the hit and exposed cells and
+        counts the people of each community in the cells struck by communal attacks; the
+        second hits the victims' memories and removes the dead from the weights.
+        """
+        p = self.params
+        n_cells = self.grid.n_cells
+        n_comm = len(COMMUNITIES)
+        n_struck = struck.size if struck is not None else 0
+        if local is None or struck is None:
+            local = np.full(n_cells, -1, np.intp)
+        hit_cells, exposed_agents, people_k = kernels.decay_and_select(
+            self.memory, np.float32(p.memory_decay), self.cell, here, hit_mask, exposed_cells,
+            any_exposed, local, self.community, self.weight, n_comm, n_struck,
+        )  # fmt: skip
+        if not any_exposed:
+            return 0.0
+        killed_by_family = signals.killed_by_family
+        kbc = signals.killed_by_community
+        if struck is not None and kbc is not None:  # communal deaths: their own community
+            communal = kbc[:, :, struck].astype(np.float64)
+            killed_by_family = killed_by_family.copy()
+            killed_by_family[:, struck] -= communal.sum(axis=0)
+        hit_rate = killed_by_family * p.victimisation_reach / np.maximum(present, 1.0)
+        bounds = _victimisation_bounds(hit_rate, axis=0)  # (families, cells)
+        survive = 1.0 - killed_cell / np.maximum(present, 1e-9)
+        if struck is not None:
+            rate = (
+                hit_rate[None, :, struck]
+                + communal * (p.victimisation_reach / np.maximum(people_k, 1.0))[:, None, :]
+            )
+            own = _victimisation_bounds(rate, axis=1)  # (communities, families, struck)
+            own_survive, rest_survive = _communal_survival_terms(
+                signals.killed[:, struck].sum(axis=0), communal, people_k
+            )
+        else:
+            own = np.zeros((1, N_FAMILIES, 1))
+            own_survive, rest_survive = np.zeros((1, 1)), np.zeros(1)
+        lost = kernels.hit_and_kill(
+            u_hit, exposed_agents, hit_cells, self.cell, self.community, local, bounds, own,
+            self.memory, np.float32(p.memory_increment), self.weight, survive, own_survive,
+            rest_survive,
+        )  # fmt: skip
+        killed = float(lost.sum())
         self.killed_people += killed
         return killed
 
@@ -618,6 +838,17 @@ class CivilianPopulation:
         """
         p = self.params
         n_cells = self.grid.n_cells
+        target = self._legitimacy_target(signals)
+        key = self.community.astype(np.intp) * n_cells + cell
+        step = np.take(target, key, axis=0)
+        np.subtract(step, self.legitimacy, out=step)
+        step *= np.float32(p.legitimacy_adjustment)
+        self.legitimacy += step
+
+    def _legitimacy_target(self, signals: CellSignals) -> np.ndarray:
+        """Legitimacy targets (float32), ``(n_communities * n_cells, n_families)``, row k*n+c."""
+        p = self.params
+        n_cells = self.grid.n_cells
         n_comm = len(COMMUNITIES)
         target = np.repeat(self.table.base_legitimacy[:, None, :], n_cells, axis=1)
         target[:, :, Family.STATE] *= (
@@ -626,12 +857,7 @@ class CivilianPopulation:
         )
         target[:, :, 1:] += p.jihadist_governance_legitimacy * signals.governance[1:].T[None]
         np.clip(target, 0.0, 1.0, out=target)
-        target = target.reshape(n_comm * n_cells, N_FAMILIES).astype(np.float32)
-        key = self.community.astype(np.intp) * n_cells + cell
-        step = np.take(target, key, axis=0)
-        np.subtract(step, self.legitimacy, out=step)
-        step *= np.float32(p.legitimacy_adjustment)
-        self.legitimacy += step
+        return target.reshape(n_comm * n_cells, N_FAMILIES).astype(np.float32)
 
     # ------------------------------------------------------------------ 7.1.4 activation
     def activate(
@@ -653,9 +879,7 @@ class CivilianPopulation:
         """
         p = self.params
         n_cells = self.grid.n_cells
-        around = self._neighbour_sum(p.vision_radius)
-        presence = np.asarray(signals.presence, dtype=np.float64)
-        seen = presence + (around @ presence.T).T
+        around, seen = self._vision(signals)
         g, enemy, victims = self._grievance_and_enemy(signals, hardship, cell, seen)
         prev_active = self._active_people(n_cells)
         seen_active = prev_active + around @ prev_active
@@ -672,6 +896,12 @@ class CivilianPopulation:
         active &= here
         self.active = active
         return enemy
+
+    def _vision(self, signals: CellSignals) -> tuple[csr_matrix, np.ndarray]:
+        """The neighbour sum within vision and ``(n_families, n_cells)`` presence within it."""
+        around = self._neighbour_sum(self.params.vision_radius)
+        presence = np.asarray(signals.presence, dtype=np.float64)
+        return around, presence + (around @ presence.T).T
 
     def _neighbour_sum(self, radius: int) -> csr_matrix:
         """The ``(n_cells, n_cells)`` 0/1 matrix that sums each cell's neighbours within ``radius``.
@@ -761,17 +991,11 @@ class CivilianPopulation:
         """
         p = self.params
         vw = np.float32(p.victimisation_weight)
-        present_here = present_families(signals.presence, p.presence_min_armed)
+        present_here, presence_term = self._appeal_terms(signals)
         idx = np.flatnonzero(self.active)
         a_cell = np.where(self.status[idx] == _DISPLACED, self.home[idx], cell[idx]).astype(np.intp)
         keep = (present_here.sum(axis=0) > 0)[a_cell]
         idx, a_cell = idx[keep], a_cell[keep]
-        total_presence = signals.presence.sum(axis=0)
-        presence_share = np.divide(
-            signals.presence, total_presence, out=np.zeros_like(signals.presence),
-            where=total_presence > 0,
-        )  # fmt: skip
-        presence_term = (p.presence_appeal * presence_share).astype(np.float32)
         appeal = (
             np.take(self.legitimacy, idx, axis=0)
             - vw * np.take(self.memory, idx, axis=0)
@@ -789,6 +1013,22 @@ class CivilianPopulation:
         support[idx[aligned]] = choice[aligned]
         self.support = support
         return SideChoice(agents=idx[aligned], family=choice[aligned], side_cell=a_cell[aligned])
+
+    def _appeal_terms(self, signals: CellSignals) -> tuple[np.ndarray, np.ndarray]:
+        """Where each family is present (:func:`present_families`) and its presence appeal.
+
+        Returns:
+            ``(n_families, n_cells)`` presence mask and ``presence_appeal`` times each family's
+            share of the cell's armed presence (float32).
+        """
+        p = self.params
+        present_here = present_families(signals.presence, p.presence_min_armed)
+        total_presence = signals.presence.sum(axis=0)
+        presence_share = np.divide(
+            signals.presence, total_presence, out=np.zeros_like(signals.presence),
+            where=total_presence > 0,
+        )  # fmt: skip
+        return present_here, (p.presence_appeal * presence_share).astype(np.float32)
 
     def count_supporters(self, sides: SideChoice) -> np.ndarray:
         """People supporting each family per side cell, ``(n_families, n_cells)``."""
@@ -873,10 +1113,24 @@ class CivilianPopulation:
             governance = np.zeros((N_FAMILIES, n_cells))
         else:
             governance = np.asarray(signals.governance, dtype=np.float64)
-        away = np.flatnonzero(self.status != _RESIDENT)
-        self.months_away[away] += 1
-        returns = self._return_home(danger, local_loss, governance, u_move, away)
-        room = self.room_to_flee()
+        kernels = self._kernels
+        if kernels is not None:  # the months away and every return in one pass
+            p = self.params
+            safety = (1.0 - danger) * (1.0 - local_loss)
+            going_home, left, was_refugee, total, gone = kernels.return_home(
+                self.status, self.protracted, self.home, self.cell, self.months_away,
+                self.fled_danger, self.legitimacy, self.country, self.returnee, u_move,
+                danger, safety, governance, float(p.return_ramp_months), p.return_rate,
+                p.refugee_return_rate, p.relief_return_rate, np.finfo(float).tiny,
+                self.weight, n_cells,
+            )  # fmt: skip
+            returns = (going_home, left, was_refugee)
+            room = self._room(total, gone)  # room_to_flee, from the sums of the same pass
+        else:
+            away = np.flatnonzero(self.status != _RESIDENT)
+            self.months_away[away] += 1
+            returns = self._return_home(danger, local_loss, governance, u_move, away)
+            room = self.room_to_flee()
         flight = self._flee(
             violence, danger, governance, local_loss, room, returns[0], u_move, u_ref, rng
         )
@@ -897,6 +1151,10 @@ class CivilianPopulation:
         total = np.bincount(home, weights=w[order], minlength=n_cells)
         gone = np.flatnonzero(self.status != _RESIDENT)  # a minority: count them alone
         away = np.bincount(self.home[gone], weights=w[gone], minlength=n_cells)
+        return self._room(total, away)
+
+    def _room(self, total: np.ndarray, away: np.ndarray) -> np.ndarray:
+        """:meth:`room_to_flee` from the people of each home cell and those away from it."""
         share = away / np.maximum(total, 1e-12)
         return np.clip(1.0 - share / self.params.mobile_share, 0.0, 1.0)
 
@@ -1003,7 +1261,8 @@ class CivilianPopulation:
         """
         p = self.params
         geo = self.geography
-        cell = self.cell.astype(np.intp)
+        kernels = self._kernels
+        cell = self.cell if kernels is not None else self.cell.astype(np.intp)
         jihadist = [int(Family.JNIM), int(Family.IS_SAHEL)]
         rule = np.minimum(governance[jihadist].sum(axis=0), 1.0)
         # each cell's bound: the most risk-averse (R -> 1), the most rejecting (L -> 0) and a
@@ -1013,23 +1272,24 @@ class CivilianPopulation:
             * (1.0 - p.threat_flight_rate * rule)
             * (1.0 - livelihood_flight_probability(local_loss, p.herder_livelihood_factor, p))
         )
-        idx = np.flatnonzero(u_flee < bound[cell])
-        idx = idx[(self.status[idx] != _REFUGEE) & ~going_home[idx]]
-        c = cell[idx]
+        if kernels is not None:
+            idx = kernels.flight_candidates(u_flee, bound, self.cell, self.status, going_home)
+        else:
+            idx = np.flatnonzero(u_flee < bound[cell])
+            idx = idx[(self.status[idx] != _REFUGEE) & ~going_home[idx]]
+        c = cell[idx].astype(np.intp, copy=False)
         perceived = violence[c] * (p.flight_risk_offset + self.risk_aversion[idx])
         p_violence = p.flight_rate * flight_danger(perceived, p)
         p_threat = threat_flight_probability(
             governance[jihadist][:, c], self.legitimacy[idx][:, jihadist].T, p
         )
-        factor = np.where(
-            self.livelihood[idx] == Livelihood.HERDER, p.herder_livelihood_factor, 1.0
-        )
+        factor = np.where(self.livelihood[idx] == _HERDER, p.herder_livelihood_factor, 1.0)
         p_livelihood = livelihood_flight_probability(local_loss[c], factor, p)
         p_any = 1.0 - (1.0 - p_violence) * (1.0 - p_threat) * (1.0 - p_livelihood)
         p_any = np.where(self.status[idx] == _RESIDENT, p_any * room[c], p_any)
         keep = u_flee[idx] < p_any
         idx = idx[keep]
-        origin = cell[idx]
+        origin = cell[idx].astype(np.intp, copy=False)
         status_before = self.status[idx].copy()
         to_border = (
             geo.cross_border[origin]
@@ -1160,28 +1420,43 @@ class CivilianPopulation:
         recruits: np.ndarray,
         killed: float,
         flows: DisplacementFlows,
+        sums: tuple[np.ndarray, ...] | None = None,
     ) -> CivilianOutputs:
         """Count the people per cell after this month's rules and assemble the outputs.
 
         The people present are kept for next month's victimisation (nobody else changes the
         people in between).
+
+        Args:
+            support: People supporting each family per cell.
+            recruits: Recruits per family and cell.
+            killed: People killed this month.
+            flows: The month's flows.
+            sums: The per-cell counts when already made by the compiled census (population,
+                IDPs, refugees by country, returnees, people in Mali by home cell).
         """
         n_cells = self.grid.n_cells
-        w = self.weight
-        status = self.status
-        w_here = w * (status != _REFUGEE)
-        population = np.bincount(self.cell, weights=w_here, minlength=n_cells)
-        self._present = population
-        disp = np.flatnonzero(status == _DISPLACED)
-        idps = np.bincount(self.cell[disp], weights=w[disp], minlength=n_cells)
-        ref = np.flatnonzero(status == _REFUGEE)
-        refugees = np.bincount(
-            self.country[ref].astype(np.intp),
-            weights=w[ref],
-            minlength=len(NEIGHBOUR_COUNTRIES),
-        )
-        back = np.flatnonzero(self.returnee & (status == _RESIDENT))
-        returnees = np.bincount(self.home[back], weights=w[back], minlength=n_cells)
+        if sums is not None:
+            population, idps, refugees, returnees, in_mali = sums
+            self._present = population
+            living = np.maximum(in_mali, population)
+        else:
+            w = self.weight
+            status = self.status
+            w_here = w * (status != _REFUGEE)
+            population = np.bincount(self.cell, weights=w_here, minlength=n_cells)
+            self._present = population
+            disp = np.flatnonzero(status == _DISPLACED)
+            idps = np.bincount(self.cell[disp], weights=w[disp], minlength=n_cells)
+            ref = np.flatnonzero(status == _REFUGEE)
+            refugees = np.bincount(
+                self.country[ref].astype(np.intp),
+                weights=w[ref],
+                minlength=len(NEIGHBOUR_COUNTRIES),
+            )
+            back = np.flatnonzero(self.returnee & (status == _RESIDENT))
+            returnees = np.bincount(self.home[back], weights=w[back], minlength=n_cells)
+            living = self._living(w_here, population)
         newly = flows.idps_new.sum() + flows.idps_secondary_in.sum() + flows.refugees_new.sum()
         returned = flows.idp_returns.sum() + flows.refugee_returns.sum()
         return CivilianOutputs(
@@ -1195,7 +1470,7 @@ class CivilianPopulation:
             returned=float(returned),
             flows=flows,
             returnees=returnees,
-            living=self._living(w_here, population),
+            living=living,
         )
 
     def people_living(self, present: np.ndarray | None = None) -> np.ndarray:
@@ -1299,12 +1574,25 @@ def _communal_survival(
     Returns:
         The share of its weight each of those agents keeps.
     """
+    own_survive, rest_survive = _communal_survival_terms(killed, communal, people_k)
+    return own_survive[community, local] * rest_survive[local]
+
+
+def _communal_survival_terms(
+    killed: np.ndarray, communal: np.ndarray, people_k: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The two factors of :func:`_communal_survival`, per community and struck cell.
+
+    Returns:
+        ``(n_communities, n_struck)`` surviving share of the targeted community's own deaths,
+        and ``(n_struck,)`` surviving share of the rest of the cell's deaths.
+    """
     targeted = np.minimum(communal.sum(axis=1), people_k)  # (communities, struck)
     spared = people_k.sum(axis=0) - targeted.sum(axis=0)  # survivors of the attacks
     rest = np.clip(killed - targeted.sum(axis=0), 0.0, spared)
     rest_survive = 1.0 - rest / np.maximum(spared, 1e-9)
     own_survive = 1.0 - targeted / np.maximum(people_k, 1e-9)
-    return own_survive[community, local] * rest_survive[local]
+    return own_survive, rest_survive
 
 
 def _victimisation_bounds(hit_rate: np.ndarray, axis: int) -> np.ndarray:

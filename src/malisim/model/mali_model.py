@@ -123,7 +123,10 @@ class MaliModel(mesa.Model):
         setup = self.streams["setup"]
         p = self.params
         total_people = initial.population_at_start(p, self.start_month)
-        self.civilians = CivilianPopulation(self.grid, self.base_parameters, setup, total_people)
+        months = self.end_month - self.start_month + 1  # lets the civilians choose their engine
+        self.civilians = CivilianPopulation(
+            self.grid, self.base_parameters, setup, total_people, months=months
+        )
         self.civilians.seed_displacement(
             p.initial_idps, p.initial_refugees, initial.displacement_origins(self.grid), setup
         )
