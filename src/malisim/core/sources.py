@@ -821,7 +821,7 @@ REFERENCES: tuple[Reference, ...] = (
         author="Geneva Solutions",
         title="Fractured communities pave the path to peace in Mali",
         kind="news article",
-        date="2021",
+        date="",
         publisher="genevasolutions.news",
         url="https://genevasolutions.news/peace-humanitarian/fractured-communities-pave-the-path-"
         "to-peace-in-mali",
@@ -849,7 +849,7 @@ REFERENCES: tuple[Reference, ...] = (
         author="Bamada.net",
         title="Farabougou: un cessez-le-feu d\u00e9finitif conclu entre les bellig\u00e9rants",
         kind="news article",
-        date="April 2021",
+        date="",
         publisher="bamada.net",
         url="http://bamada.net/farabougou-un-cessez-le-feu-definitif-conclu-entre-les-belligerants",
         covers="the Niono ceasefire between the Dozo and the jihadists made definitive on 16 "
@@ -874,7 +874,7 @@ REFERENCES: tuple[Reference, ...] = (
         author="L'Express Quotidien (interview of Modibo Galy Cissé)",
         title="Mali: Iyad Ag Ghaly et Amadou Koufa prêts à négocier",
         kind="news article",
-        date="March 2021",
+        date="",
         publisher="lexpressquotidien.dz",
         url="https://lexpressquotidien.dz/?p=1818",
         covers="an agreement negotiated in July 2019 covering Farabougou's area (Faso Dambe Ton) "
@@ -904,7 +904,7 @@ REFERENCES: tuple[Reference, ...] = (
         title="Signature d’un accord de paix entre les communautés peulh, dogon et dafing de la "
         "commune d’Ouenkoro du Cercle de Bankass au Mali",
         kind="press release",
-        date="August 2019",
+        date="",
         publisher="hdcentre.org",
         url="https://www.hdcentre.org/fr/updates/signing-of-a-peace-agreement-between-the-"
         "fulani-dogon-and-dafing-communities-of-the-municipality-of-ouenkoro-in-mali/",
@@ -918,7 +918,7 @@ REFERENCES: tuple[Reference, ...] = (
         author="Diasporaction",
         title="Communes de Bankass et Dimbal: Dogon et Peulh signent un accord de paix",
         kind="news article",
-        date="October 2021",
+        date="",
         publisher="diasporaction.fr",
         url="https://diasporaction.fr/communes-de-bankass-et-dimbal-dogon-et-peulh-signent-un-"
         "accord-de-paix",
@@ -932,7 +932,7 @@ REFERENCES: tuple[Reference, ...] = (
         author="L'Osservatorio",
         title="Violence Against Civilians in Central Mali in 2019",
         kind="report summary",
-        date="2020",
+        date="",
         publisher="losservatorio.org",
         url="http://www.losservatorio.org/en/civlians-in-conflict/reports/item/1666-violence-"
         "against-civilians-in-central-mali-in-2019",
