@@ -285,6 +285,9 @@ HOOK_CASES: dict[str, list[dict]] = {
     "kidal_offensive": [{"start": "2019-02", "end": "2019-04", "regions": ["Gao"]}],
     "camp_handover": [{"start": "2019-02", "end": "2019-04", "camps": ["Ber", "Tessalit"]}],
     "militia_backing": [{"start": "2019-02", "level": 0.8, "dissolution": "2019-04"}],
+    "local_truce": [
+        {"start": "2019-02", "end": "2019-04", "places": ["Koro", "Niono"], "militias": ["dozo"]}
+    ],
     "parameter_schedule": [
         {"parameter": "aid_budget", "start": "2019-02", "end": "2019-04", "value": 10.0},
         {"parameter": "aid_budget", "start": "2019-02", "value": 0.5, "mode": "multiply"},

@@ -88,6 +88,7 @@ POLICY_NAMES: dict[str, str] = {
     "french_withdrawal": "French withdrawal",
     "jihadist_dialogue": "Dialogue with JNIM",
     "kidal_offensive": "Kidal offensive",
+    "local_truce": "Local truce binding communal militias",
     "camp_handover": "Army takes over MINUSMA camps",
     "militia_backing": "State backing of communal militias",
     "minusma_restrictions": "Restrictions on the UN peacekeepers' movements",

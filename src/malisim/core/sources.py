@@ -786,6 +786,189 @@ REFERENCES: tuple[Reference, ...] = (
         "militias attacking Fulani villages, Fulani militia targeting Dogon and Bambara civilians",
     ),
     Reference(
+        key="BSS2018koumaga",
+        short="BSS/AFP, 25 June 2018 (Koumaga massacre)",
+        author="BSS (AFP)",
+        title="32 Fulani civilians killed in Mali attack: local group",
+        kind="news article",
+        date="25 June 2018",
+        publisher="Bangladesh Sangbad Sangstha (BSS)",
+        url="http://www.bssnews.net/?p=41203",
+        covers="at least 32 Fulani civilians killed at Koumaga (Mopti) by armed hunters, June "
+        "2018; violence between Fulani herders and Bambara and Dogon farmers increasing for "
+        "three years",
+    ),
+    Reference(
+        key="HD2021koro",
+        short="Reflet Suisse-Afrique, January 2021 (HD: Koro peace agreements)",
+        author="Reflet Suisse-Afrique (communiqué of the Centre for Humanitarian Dialogue)",
+        title="Mali: accord de paix entre Peulh et Dogon sous l\u2019\u00e9gide du Centre suisse "
+        "pour le dialogue humanitaire",
+        kind="news article",
+        date="31 January 2021",
+        publisher="refletsuisse-afrique.com",
+        url="https://refletsuisse-afrique.com/2021/01/31/mali-accord-de-paix-entre-peulh-et-"
+        "dogon-sous-legide-du-centre-suisse-pour-le-dialogue-humanitaire",
+        covers="three humanitarian peace agreements signed on 12, 22 and 24 January 2021 by the "
+        "Fulani and Dogon communities of 11 of the 16 communes of the Koro cercle (HD and the "
+        "Monob\u00e8m association); the first Koro agreement (2018) brought a period of calm, "
+        "the return of nearly 2,000 IDPs and the lifting of three market embargoes before the "
+        "conflict caught up",
+    ),
+    Reference(
+        key="GenevaSolutions2021koro",
+        short="Geneva Solutions, 2021 (Koro agreements)",
+        author="Geneva Solutions",
+        title="Fractured communities pave the path to peace in Mali",
+        kind="news article",
+        date="",
+        publisher="genevasolutions.news",
+        url="https://genevasolutions.news/peace-humanitarian/fractured-communities-pave-the-path-"
+        "to-peace-in-mali",
+        covers="HD: four days after the first Koro agreement the Fulani could reach the Koro "
+        "market for the first time since 2018",
+    ),
+    Reference(
+        key="RFI2021nionotruce",
+        short="RFI via Maliweb, April 2021 (the Niono ceasefire)",
+        author="RFI",
+        title="La libert\u00e9 retrouv\u00e9e apr\u00e8s l\u2019accord de Niono au Mali (3/4)",
+        kind="news article",
+        date="April 2021",
+        publisher="Maliweb",
+        url="https://www.maliweb.net/insecurite/la-liberte-retrouvee-apres-laccord-de-niono-au-"
+        "mali-3-4-2924797.html",
+        covers="the oral ceasefire of 14 March 2021 between Katiba Macina's jihadists and the "
+        "Dozo hunters of the Niono cercle (S\u00e9gou), mediated by the High Islamic Council "
+        "with the state's approval, 'immediately followed by effects': free movement, prisoners "
+        "released; the people of Sokolo had not dared go out for nearly six months",
+    ),
+    Reference(
+        key="Bamada2021niono",
+        short="Bamada, April 2021 (Niono ceasefire made definitive)",
+        author="Bamada.net",
+        title="Farabougou: un cessez-le-feu d\u00e9finitif conclu entre les bellig\u00e9rants",
+        kind="news article",
+        date="",
+        publisher="bamada.net",
+        url="http://bamada.net/farabougou-un-cessez-le-feu-definitif-conclu-entre-les-belligerants",
+        covers="the Niono ceasefire between the Dozo and the jihadists made definitive on 16 "
+        "April 2021; the conflict between the army and the jihadists not covered",
+    ),
+    Reference(
+        key="RFI2021niono2",
+        short="RFI, 8 October 2021 (Niono: near-daily attacks)",
+        author="RFI",
+        title="Mali: dans le cercle de Niono, des attaques quasi quotidiennes",
+        kind="news article",
+        date="8 October 2021",
+        publisher="RFI",
+        url="https://www.rfi.fr/fr/afrique/20211008-mali-dans-le-cercle-de-niono-des-attaques-"
+        "quasi-quotidiennes",
+        covers="the Niono ceasefire of March 2021 broken since the start of July 2021; deadly "
+        "attacks redoubling from late September; the Dozo also accused of violence",
+    ),
+    Reference(
+        key="LExpress2021niono",
+        short="L'Express Quotidien, March 2021 (earlier Niono initiatives)",
+        author="L'Express Quotidien (interview of Modibo Galy Cissé)",
+        title="Mali: Iyad Ag Ghaly et Amadou Koufa prêts à négocier",
+        kind="news article",
+        date="",
+        publisher="lexpressquotidien.dz",
+        url="https://lexpressquotidien.dz/?p=1818",
+        covers="an agreement negotiated in July 2019 covering Farabougou's area (Faso Dambe Ton) "
+        "and a November 2020 reconciliation forum in Niono: 'aucune de ces initiatives n'a "
+        "porté ses fruits'",
+    ),
+    Reference(
+        key="MaliActu2021bankass",
+        short="MaliActu, February 2021 (HD: Bankass agreement)",
+        author="MaliActu (communiqué of the Centre for Humanitarian Dialogue)",
+        title="Mali: Signature d’un accord humanitaire entre les communautés peulh, dafing et "
+        "dogon du cercle de Bankass au centre du Mali",
+        kind="news article",
+        date="February 2021",
+        publisher="maliactu.net",
+        url="https://maliactu.net/mali-signature-dun-accord-humanitaire-entre-les-communautes-"
+        "peulh-dafing-et-dogon-du-cercle-de-bankass-au-centre-du-mali/",
+        covers="agreement of 7 February 2021 between the Fulani, Dafing and Dogon of 7 of the 12 "
+        "communes of Bankass; in 2019 the communes of Baye and Ouenkoro had committed to "
+        "peace, with the end of attacks between the communities, the return of 400 displaced "
+        "and the lifting of nine embargoes",
+    ),
+    Reference(
+        key="HD2019ouenkoro",
+        short="HD, August 2019 (Ouenkoro peace agreement)",
+        author="Centre for Humanitarian Dialogue (HD)",
+        title="Signature d’un accord de paix entre les communautés peulh, dogon et dafing de la "
+        "commune d’Ouenkoro du Cercle de Bankass au Mali",
+        kind="press release",
+        date="",
+        publisher="hdcentre.org",
+        url="https://www.hdcentre.org/fr/updates/signing-of-a-peace-agreement-between-the-"
+        "fulani-dogon-and-dafing-communities-of-the-municipality-of-ouenkoro-in-mali/",
+        covers="signed on Friday 16 August 2019 by the leaders of the three communities and the "
+        "representatives of the Dogon and Fulani self-defence groups: to cease violence, "
+        "ease the return of the displaced and lift embargoes",
+    ),
+    Reference(
+        key="Diasporaction2021bankass",
+        short="Diasporaction, October 2021 (Bankass and Dimbal agreement)",
+        author="Diasporaction",
+        title="Communes de Bankass et Dimbal: Dogon et Peulh signent un accord de paix",
+        kind="news article",
+        date="",
+        publisher="diasporaction.fr",
+        url="https://diasporaction.fr/communes-de-bankass-et-dimbal-dogon-et-peulh-signent-un-"
+        "accord-de-paix",
+        covers="agreement of 8 October 2021 at Ogossagou between Dogon and Fulani village chiefs "
+        "of the Bankass and Dimbal communes (MINUSMA initiative); the February agreement "
+        "'n’a pas empêché la flambée de l’insécurité dans la zone'",
+    ),
+    Reference(
+        key="Osservatorio2020hrw",
+        short="L'Osservatorio, 2020 (summary of HRW's report on central Mali, 2019)",
+        author="L'Osservatorio",
+        title="Violence Against Civilians in Central Mali in 2019",
+        kind="report summary",
+        date="",
+        publisher="losservatorio.org",
+        url="http://www.losservatorio.org/en/civlians-in-conflict/reports/item/1666-violence-"
+        "against-civilians-in-central-mali-in-2019",
+        covers="HRW (February 2020): at least 340 civilians killed in acts of communal violence in "
+        "central Mali in 2019, 284 of them in attacks on Peuhl communities by Dogon groups; 56 "
+        "Dogon and Tellem civilians killed by Peuhl groups in eight attacks",
+    ),
+    Reference(
+        key="TNH2022dialogues",
+        short="The New Humanitarian, 4 May 2022 (local dialogues with jihadists)",
+        author="Philip Kleinfeld and Mamadou Tapily (The New Humanitarian)",
+        title="\u2018We accept to save our lives\u2019: How local dialogues with jihadists took "
+        "root in Mali",
+        kind="news analysis",
+        date="4 May 2022",
+        publisher="The New Humanitarian",
+        url="https://www.thenewhumanitarian.org/2022/05/04/we-accept-save-our-lives-how-local-"
+        "dialogues-jihadists-took-root-mali",
+        covers="since 2020 dozens of verbal accords between jihadists and communities in central "
+        "Mali, and ceasefires between militants and opposing militias; a mayor: 'Until today, "
+        "there has been no attack'",
+    ),
+    Reference(
+        key="AFP2022minusma2021",
+        short="AFP, 24 March 2022 (MINUSMA: civilians killed in 2021)",
+        author="AFP (count from three MINUSMA human rights reports)",
+        title="In Mali, nearly 600 civilians were killed in 2021",
+        kind="news article",
+        date="24 March 2022",
+        publisher="AFP, as republished by balneariostarragona.com",
+        url="https://balneariostarragona.com/in-mali-nearly-600-civilians-were-killed-in-2021/",
+        covers="MINUSMA: 584 civilians killed in 2021 (266 in the first half, 318 in the second), "
+        "331 by radical Islamist groups, 122 by community self-defence groups, 67 by the Malian "
+        "security forces",
+    ),
+    Reference(
         key="HRW2022",
         short="Human Rights Watch 2022 (new wave of executions)",
         author="Human Rights Watch",

@@ -65,6 +65,10 @@ class PolicyHooks(Protocol):
         """Limit dialogue with JNIM to these regions (None: everywhere)."""
         ...
 
+    def set_truce_areas(self, areas: dict[str, list[tuple[float, float, float]]]) -> None:
+        """Local truces in force: militia key -> (lat, lon, coverage) of places (empty: none)."""
+        ...
+
     def indicator(self, name: str) -> float:
         """A model indicator (one of :data:`INDICATORS`) as of the last recorded month."""
         ...

@@ -56,11 +56,18 @@ from malisim.model.civilians import (
     CivilianPopulation,
     town_share,
 )
+from malisim.model.communal_peace import inherited_memory, truce_areas_mask, truce_bound
 from malisim.model.conflict import MonthlyViolence
 from malisim.model.economy import Economy, national_violence
 from malisim.model.events import EventLog
 from malisim.model.hooks import ModelPolicy
-from malisim.model.militias import Militias, attacks_suffered
+from malisim.model.militias import (
+    MILITIA_COMMUNITY,
+    MILITIA_KEYS,
+    Militias,
+    attacks_suffered,
+    community_people,
+)
 from malisim.model.outcomes import OutcomeRecorder, control_shares
 from malisim.model.parameters import Parameters, parameter_specs
 from malisim.model.run_parameters import RunParameters
@@ -135,10 +142,18 @@ class MaliModel(mesa.Model):
         # each group starts near its home areas (data/home_areas.csv) and is pulled back to them
         homes = {g: initial.home_distances(self.grid, g) for g in initial.HOME_AREA_GROUPS}
         # communal militias near their home areas, at their standing strength at the start
+        # with the memory of attacks 2018 left them (communal_peace.inherited_memory)
         self.militias = Militias.empty(homes, n)
+        reach = self.militias.reach(self.start_month, p)
+        people = community_people(self.civilians, n)
+        memory, prior = inherited_memory(people, reach, MILITIA_COMMUNITY, p)
+        self.militias.memory = memory
         self.militias.mobilise_month(
-            self.civilians, self.start_month, p, np.zeros(3), adjust_fully=True
-        )
+            self.civilians, self.start_month, p, prior, adjust_fully=True, people=people,
+            reach=reach,
+        )  # fmt: skip
+        #: cells where a local truce covers each militia (set_truce_areas), None: no truce
+        self.truce_mask: np.ndarray | None = None
         self.town_cells = initial.town_cells(self.grid)
         # share of each town cell's people living in its town (the rule civilians' livelihoods
         # are drawn by), 0 elsewhere: a garrison holds the town, the countryside is apart
@@ -309,6 +324,14 @@ class MaliModel(mesa.Model):
             self.dialogue_mask = np.ones(self.grid.n_cells)
         else:
             self.dialogue_mask = self.grid.region_mask(*regions).astype(float)
+
+    def set_truce_areas(self, areas: dict[str, list[tuple[float, float, float]]]) -> None:
+        """Policy hook: local truces in force, militia key -> (lat, lon, coverage) (empty: none).
+
+        Cells within ``truce_radius_km`` of the places (:func:`communal_peace.truce_mask`).
+        """
+        radius = self.params.truce_radius_km
+        self.truce_mask = truce_areas_mask(self.grid, areas, MILITIA_KEYS, radius)
 
     def indicator(self, name: str) -> float:
         """Policy-trigger hook: a model indicator, as of the last recorded month.
@@ -514,7 +537,7 @@ class MaliModel(mesa.Model):
         """Phase ``militia_violence`` (:meth:`Militias.violence`)."""
         self.militias.violence(
             self.situation(), self.forces, self.civilians, self.streams["militia"],
-            self._violence, self.events,
+            self._violence, self.events, bound=truce_bound(self.truce_mask, self.params),
         )  # fmt: skip
 
     def _mobilise_militias(self) -> None:

@@ -536,11 +536,21 @@ class Militias:
         rng: np.random.Generator,
         out: MonthlyViolence,
         log: EventLog,
+        bound: np.ndarray | None = None,
     ) -> None:
-        """The month's militia violence: clashes with jihadists, then communal attacks."""
+        """The month's militia violence: clashes with jihadists, then communal attacks.
+
+        ``bound`` (``(n_militias, n_cells)``, :func:`malisim.model.communal_peace.truce_bound`)
+        is the share of fighters standing down under a local truce: set aside for the month.
+        """
+        held = None if bound is None else self.fighters * bound
+        if held is not None:
+            self.fighters -= held
         militia_clashes(situation, self.fighters, forces, rng, out, log)
         people = self.community_cells(civilians).people
         communal_attacks(situation, self.fighters, people, forces, rng, out, log)
+        if held is not None:
+            self.fighters += held
 
 
 def militia_clashes(

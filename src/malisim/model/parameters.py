@@ -1047,6 +1047,39 @@ class Parameters(BaseModel):
         "combat",
     )  # fmt: skip
 
+    # --- what the communal conflict inherits from 2018, local truces (issue 20) -------------
+    militia_prior_hit_share: float = param(
+        0.5, 0.0, 1.0, "share of the home area",
+        "Share of a communal militia's home area where its community suffered attacks in a month "
+        "of 2018: each community's memory of attacks starts at the steady state of "
+        "attack_memory under such a month (communal_peace.inherited_memory; 0 starts the "
+        "reprisal cycle cold).",
+        cite("defenceWeb2018militia") + " (at least 289 civilians killed in 99 incidents of "
+        "communal violence in the first half of 2018, some 16 a month, more than 75% in Mopti); "
+        f"{cite('BSS2018koumaga')} (Koumaga, June 2018); the share of the home area hit a month "
+        "an assumption (0-1)",
+        "combat",
+    )  # fmt: skip
+    truce_compliance: float = param(
+        0.5, 0.0, 1.0, "share of the fighters",
+        "Share of a militia's fighters who stand down where a local truce covering it holds: "
+        "they neither attack communities nor fight the jihadists (communal_peace.truce_bound; "
+        "the local_truce policy says where and from when).",
+        f"{cite('HD2021koro')} (Koro's Fulani and Dogon reopen the market within days; the 2018 "
+        f"agreement brought calm before the conflict caught up); {cite('RFI2021nionotruce')} (the "
+        "Niono ceasefire 'immediately followed by effects'); the share an assumption (0-1)",
+        "combat",
+    )  # fmt: skip
+    truce_radius_km: float = param(
+        40.0, 10.0, 100.0, "km",
+        "Extent of the area a local truce covers around each place it names (a cercle's seat): "
+        "cells within this distance, and the cell holding the place "
+        "(communal_peace.truce_mask).",
+        ASSUMPTION + " (a cercle of central Mali, e.g. Koro's 11 of 16 communes, spans some "
+        "50-100 km; 10-100 km)",
+        "combat",
+    )  # fmt: skip
+
     # --- attacks on MINUSMA (conflict.attacks_on_minusma) --------------------------------
     minusma_attack_rate: float = param(
         7.5, 3.0, 15.0, "attacks/month",

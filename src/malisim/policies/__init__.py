@@ -2,6 +2,7 @@
 
 from malisim.policies import library as _library  # noqa: F401  (registers the policies)
 from malisim.policies import schedule as _schedule  # noqa: F401  (registers the policy)
+from malisim.policies import truces as _truces  # noqa: F401  (registers the policy)
 from malisim.policies.base import (
     POLICY_REGISTRY,
     Month,
