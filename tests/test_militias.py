@@ -200,6 +200,27 @@ def test_militia_fighters_bounded_and_people_conserved_at_the_extreme_corner(mak
         assert acc["joined_armed_groups"] <= 0.25 * (acc["initial"] + acc["growth"])
 
 
+def test_victimisation_reads_the_people_present_after_the_militias_moved_them(make_model):
+    # the militias phase moves people between the agents and the militias after the civilians'
+    # census; the census next month's victimisation reads must count the moved weights too
+    corner = dict(militia_base_mobilisation=0.5, militia_adjust_rate=1.0, militia_attack_rate=60.0)
+    model = make_model(seed=3, start="2019-01", end="2019-12", **corner)
+    moved = 0.0
+    civ = model.civilians
+    while model.running:
+        joined = civ.joined_people
+        model.step()
+        moved += abs(civ.joined_people - joined)
+        fresh = np.bincount(
+            civ.cell,
+            weights=civ.weight * (civ.status != Status.REFUGEE),
+            minlength=civ.grid.n_cells,
+        )
+        # the census minus the moves, against a recount: equal to float rounding
+        np.testing.assert_allclose(civ._present, fresh, rtol=1e-9, atol=1e-6)
+    assert moved > 0.0  # the corner does move people every year
+
+
 def test_shared_bins_give_the_per_community_sums_bit_for_bit(make_model) -> None:
     # the militias count the agents once per phase in (community, cell) bins; people,
     # grievance and movement must equal their definitions agent by agent (exact equality: a

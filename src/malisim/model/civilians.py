@@ -614,6 +614,20 @@ class CivilianPopulation:
             present = np.bincount(cell, weights=self.weight * here, minlength=self.grid.n_cells)
         return present
 
+    def people_left(self, per_cell: np.ndarray) -> None:
+        """Record people who left the agents present in each cell after the month's census.
+
+        The militias' mobilisation (:func:`malisim.model.militias.move_people`) takes recruits
+        from the agents, and returns the demobilised to them, after the census that next
+        month's victimisation reads (:meth:`_people_present`): this keeps that census in step
+        with the agents' weights.
+
+        Args:
+            per_cell: People who left each cell's agents (negative: people who came back).
+        """
+        if self._present is not None:
+            self._present = self._present - per_cell
+
     # ------------------------------------------------------------------ 7.1.1 victimisation
     def victimise(
         self,

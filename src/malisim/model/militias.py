@@ -391,6 +391,7 @@ def move_people(
         applied, mine, out=np.zeros_like(applied), where=mine > 0.0
     )
     civilians.weight *= (1.0 - ratio)[census.index]  # each bin's factor, then each agent's
+    civilians.people_left(applied.sum(axis=0))  # the census victimisation reads next month
     civilians.joined_people += float(applied.sum())
     return applied
 
