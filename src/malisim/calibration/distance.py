@@ -9,7 +9,9 @@ Each fitted target ``i`` contributes a standardised residual
 * rates (GDP growth): ``r_i = (sim_i - obs_i) / s_i`` with ``s_i = 0.01``: one percentage point
   of growth, the size of IMF revisions of Mali's GDP growth;
 * shares (approval, control) and regional shares: ``r_i = (sim_i - obs_i) / s_i`` with
-  ``s_i = 0.05``: the sampling and wording uncertainty of a poll, five points of a share.
+  ``s_i = 0.05``: the sampling and wording uncertainty of a poll, five points of a share;
+* shares of a total (the perpetrators' shares of the civilian deaths): ``r_i = (sim_i - obs_i) /
+  s_i`` with ``s_i = 0.05``, five points of a share, as for the other shares.
 
 *Scales from the tolerance* (``scale: tolerance``, the default of a ``patterns`` section): a
 figure with a ``relative:R`` or ``absolute:A`` tolerance is scaled by the tolerance's upper
@@ -29,7 +31,8 @@ an ``at_least`` is one unit).
 about one scale. Without weights every fitted figure counts once (``w_i = 1``). A ``patterns``
 section weights *observable families* (all figures of one observable: ``idps``,
 ``civilian_fatalities``, ``gdp_growth``, ...; the regional shares of an observable form a family
-of their own, ``idps:regional_share``): family ``f`` has weight ``W_f`` (default 1),
+of their own, ``idps:regional_share``, and so do its shares of a total,
+``civilian_fatalities_jihadist:share_of_total``): family ``f`` has weight ``W_f`` (default 1),
 shared equally by its ``n_f`` figures, ``w_i = W_f / n_f``, so that seven IDP stocks weigh as
 much as one approval poll unless the file says otherwise. A simulation that does not produce a
 target (NaN) is infinitely far. Scales can be overridden per target (``scales:`` in the
@@ -54,7 +57,10 @@ DEFAULT_SCALES: dict[str, float] = {
     "rate": 0.01,
     "share": 0.05,
     "regional_share": 0.05,
+    "share_of_total": 0.05,
 }
+#: Kinds whose figures form an observable family of their own (:func:`family_of`).
+OWN_FAMILY_KINDS = ("regional_share", "share_of_total")
 #: Kinds compared on the log1p scale.
 LOG_KINDS = ("count", "stock")
 #: Tolerance rules that are bounds: zero residual inside, growing outside.
@@ -109,12 +115,16 @@ def target_scales(
 
 
 def family_of(target: Target) -> str:
-    """A target's observable family: its observable, with ``:regional_share`` for a share.
+    """A target's observable family: its observable, with ``:<kind>`` for a kind of share.
 
-    A region's share of an observable is another kind of pattern than the observable's
-    national count or stock, so it forms a family of its own (``idps:regional_share``).
+    A region's share of an observable, or the observable's share of its total, is another
+    kind of pattern than the observable's count or stock, so it forms a family of its own
+    (``idps:regional_share``, ``civilian_fatalities_jihadist:share_of_total``) and does not
+    share the weight of the count.
     """
-    return f"{target.target}:regional_share" if target.kind == "regional_share" else target.target
+    if target.kind in OWN_FAMILY_KINDS:
+        return f"{target.target}:{target.kind}"
+    return target.target
 
 
 def target_weights(
