@@ -786,6 +786,60 @@ REFERENCES: tuple[Reference, ...] = (
         "militias attacking Fulani villages, Fulani militia targeting Dogon and Bambara civilians",
     ),
     Reference(
+        key="AFP2022minusma2021",
+        short="AFP, 24 March 2022 (MINUSMA: civilians killed in 2021)",
+        author="AFP (count from three MINUSMA human rights reports)",
+        title="In Mali, nearly 600 civilians were killed in 2021",
+        kind="news article",
+        date="24 March 2022",
+        publisher="AFP, as republished by balneariostarragona.com",
+        url="https://balneariostarragona.com/in-mali-nearly-600-civilians-were-killed-in-2021/",
+        covers="MINUSMA: 584 civilians killed in 2021 (266 in the first half, 318 in the second), "
+        "331 by radical Islamist groups, 122 by community self-defence groups, 67 by the Malian "
+        "security forces",
+    ),
+    Reference(
+        key="AFP2022minusmaH2",
+        short="AFP via Jowhar, 24 March 2022 (MINUSMA: civilians killed, July-December 2021)",
+        author="AFP (report of the MINUSMA human rights division)",
+        title="UN report says nearly 600 civilians killed in Mali amid fighting against jihadists",
+        kind="news article",
+        date="24 March 2022",
+        publisher="jowhar.com",
+        url="https://www.jowhar.com/world-news/un-report-says-nearly-600-civilians-killed-in-mali-"
+        "amid-fighting-against-jihadists.html",
+        covers="MINUSMA: 318 civilians killed in July-December 2021 (266 in January-June), 206 by "
+        "jihadist groups, 70 by other armed militias, 25 by the Malian armed forces, 5 by foreign "
+        "forces",
+    ),
+    Reference(
+        key="AlAin2022minusmaQ1",
+        short="Al Ain, May 2022 (MINUSMA: violations by the army, January-March 2022)",
+        author="Al Ain (after Le Figaro)",
+        title="Mali : \u00abhausse exponentielle\u00bb des violations des droits imput\u00e9es "
+        "\u00e0 l'arm\u00e9e d\u00e9but 2022",
+        kind="news article",
+        date="",
+        publisher="fr.al-ain.com",
+        url="https://fr.al-ain.com/article/arm-e-d-but-droit",
+        covers="MINUSMA's quarterly note (released Monday 30 May 2022): 320 violations by the "
+        "Malian defence and security forces 'supported by foreign military elements' in "
+        "January-March 2022, including the deaths of 248 civilians",
+    ),
+    Reference(
+        key="Belga2023minusma2022",
+        short="Belga via DH, 22 March 2023 (MINUSMA: civilians killed in 2022)",
+        author="Belga",
+        title="[54% more people killed in Mali in 2022, according to the UN]",
+        kind="news article",
+        date="22 March 2023",
+        publisher="dhnet.be",
+        url="https://www.dhnet.be/dernieres-depeches/2023/03/22/hausse-de-54-du-nombre-de-"
+        "personnes-tuees-au-mali-en-2022-selon-lonu-UV6CS3WWCJAKLOSSIKFLF5MLMY/",
+        covers="MINUSMA: 1,277 civilians killed in 2022 (584 in 2021); the figures do not include "
+        "the violations committed at Moura from 27 to 31 March 2022",
+    ),
+    Reference(
         key="HRW2022",
         short="Human Rights Watch 2022 (new wave of executions)",
         author="Human Rights Watch",
