@@ -35,8 +35,8 @@ ABC)::
       observables: [idps, refugees]                        # optional: only these observables
       exclude: ["people_in_need[2021-02..2021-02,national]"]  # optional: labels left out
       weights: {idps: 1.0, gdp_growth: 2.0}   # per observable family (default 1 each;
-                                  # regional shares: idps:regional_share; shares of a
-                                  # total: civilian_fatalities_jihadist:share_of_total)
+                                  # regional shares: idps:regional_share; the shares of a
+                                  # total: civilian_fatalities:share_of_total)
       scale: tolerance            # residual scales: tolerance (default) or kind
       holdout: out_of_sample      # score every out-of-sample figure the run covers (or none)
 

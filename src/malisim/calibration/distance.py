@@ -31,10 +31,11 @@ an ``at_least`` is one unit).
 about one scale. Without weights every fitted figure counts once (``w_i = 1``). A ``patterns``
 section weights *observable families* (all figures of one observable: ``idps``,
 ``civilian_fatalities``, ``gdp_growth``, ...; the regional shares of an observable form a family
-of their own, ``idps:regional_share``, and so do its shares of a total,
-``civilian_fatalities_jihadist:share_of_total``): family ``f`` has weight ``W_f`` (default 1),
-shared equally by its ``n_f`` figures, ``w_i = W_f / n_f``, so that seven IDP stocks weigh as
-much as one approval poll unless the file says otherwise. A simulation that does not produce a
+of their own, ``idps:regional_share``, and the shares of a total one family per total, the mix
+``civilian_fatalities:share_of_total`` of the perpetrators' shares of the civilian deaths):
+family ``f`` has weight ``W_f`` (default 1), shared equally by its ``n_f`` figures,
+``w_i = W_f / n_f``, so that seven IDP stocks weigh as much as one approval poll unless the file
+says otherwise. A simulation that does not produce a
 target (NaN) is infinitely far. Scales can be overridden per target (``scales:`` in the
 calibration file).
 
@@ -48,7 +49,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from malisim.analysis.targets import Target, split_of
+from malisim.analysis.targets import TOTAL_OF, Target, split_of
 
 #: Default scale per target kind (see the module docstring).
 DEFAULT_SCALES: dict[str, float] = {
@@ -59,8 +60,7 @@ DEFAULT_SCALES: dict[str, float] = {
     "regional_share": 0.05,
     "share_of_total": 0.05,
 }
-#: Kinds whose figures form an observable family of their own (:func:`family_of`).
-OWN_FAMILY_KINDS = ("regional_share", "share_of_total")
+
 #: Kinds compared on the log1p scale.
 LOG_KINDS = ("count", "stock")
 #: Tolerance rules that are bounds: zero residual inside, growing outside.
@@ -115,15 +115,19 @@ def target_scales(
 
 
 def family_of(target: Target) -> str:
-    """A target's observable family: its observable, with ``:<kind>`` for a kind of share.
+    """A target's observable family: its observable, or the whole a kind of share divides.
 
-    A region's share of an observable, or the observable's share of its total, is another
-    kind of pattern than the observable's count or stock, so it forms a family of its own
-    (``idps:regional_share``, ``civilian_fatalities_jihadist:share_of_total``) and does not
-    share the weight of the count.
+    A region's share of an observable is another kind of pattern than the observable's count or
+    stock, so the regional shares of an observable form a family of their own
+    (``idps:regional_share``). The shares of one total, whatever the part, form one family too,
+    named after the total: the perpetrators' shares of the civilian deaths are one pattern,
+    the mix ``civilian_fatalities:share_of_total``, which weighs as much as any other family and
+    does not share the weight of a perpetrator's count.
     """
-    if target.kind in OWN_FAMILY_KINDS:
-        return f"{target.target}:{target.kind}"
+    if target.kind == "regional_share":
+        return f"{target.target}:regional_share"
+    if target.kind == "share_of_total":
+        return f"{TOTAL_OF[target.target]}:share_of_total"
     return target.target
 
 
