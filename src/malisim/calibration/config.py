@@ -42,10 +42,9 @@ ABC)::
 
 Selected figures are fitted (counts, stocks, rates, shares, regional shares, shares of a total,
 and bounds: ``at_least``/``at_most``/``range`` tolerances, whose residual is zero inside the
-bound; see
-:mod:`malisim.calibration.distance`); figures the model does not simulate, or whose period the
-scenario does not cover, are listed as unused with the reason. Observables of the event log are
-fitted too (the fitting runs then keep their event logs). Out-of-sample figures (after
+bound; see :mod:`malisim.calibration.distance`); figures the model does not simulate, or whose
+period the scenario does not cover, are listed as unused with the reason. Observables of the
+event log are fitted too (the fitting runs then keep their event logs). Out-of-sample figures (after
 ``FIT_END``) are never selected for fitting: a ``patterns`` section that names one under
 ``observables``/``kinds`` only scores it; ``split`` and ``patterns`` cannot be combined.
 

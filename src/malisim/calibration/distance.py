@@ -35,9 +35,8 @@ of their own, ``idps:regional_share``, and the shares of a total one family per 
 ``civilian_fatalities:share_of_total`` of the perpetrators' shares of the civilian deaths):
 family ``f`` has weight ``W_f`` (default 1), shared equally by its ``n_f`` figures,
 ``w_i = W_f / n_f``, so that seven IDP stocks weigh as much as one approval poll unless the file
-says otherwise. A simulation that does not produce a
-target (NaN) is infinitely far. Scales can be overridden per target (``scales:`` in the
-calibration file).
+says otherwise. A simulation that does not produce a target (NaN) is infinitely far. Scales can
+be overridden per target (``scales:`` in the calibration file).
 
 Figures out of sample (a period ending after the fit period, 2022-12) are refused by
 :func:`distance` whatever their ``split`` says, so no code path can fit them.
@@ -60,7 +59,6 @@ DEFAULT_SCALES: dict[str, float] = {
     "regional_share": 0.05,
     "share_of_total": 0.05,
 }
-
 #: Kinds compared on the log1p scale.
 LOG_KINDS = ("count", "stock")
 #: Tolerance rules that are bounds: zero residual inside, growing outside.
