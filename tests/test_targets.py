@@ -411,7 +411,7 @@ def test_shipped_perpetrator_shares_are_parts_of_their_total_and_fractions():
     from malisim.analysis.targets import TOTAL_OF
 
     shares = [t for t in load_targets() if t.kind == "share_of_total"]
-    # MINUSMA's counts of 2021 (year and second half) and of early 2022
+    # MINUSMA's counts of 2021 (year and second half) and of the first half of 2022
     assert len(shares) >= 3
     for t in shares:
         assert t.target in TOTAL_OF and 0.0 <= t.value <= 1.0 and t.unit == "fraction", t.name

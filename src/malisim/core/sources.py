@@ -813,18 +813,32 @@ REFERENCES: tuple[Reference, ...] = (
         "forces",
     ),
     Reference(
-        key="AlAin2022minusmaQ1",
-        short="Al Ain, May 2022 (MINUSMA: violations by the army, January-March 2022)",
-        author="Al Ain (after Le Figaro)",
-        title="Mali : \u00abhausse exponentielle\u00bb des violations des droits imput\u00e9es "
-        "\u00e0 l'arm\u00e9e d\u00e9but 2022",
+        key="AgenceAfrique2022q1",
+        short="Agence Afrique, May 2022 (MINUSMA: civilians killed, January-March 2022)",
+        author="Agence Afrique",
+        title="[The UN decries an exponential rise in rights violations attributed to the army "
+        "in Mali since the start of 2022]",
         kind="news article",
         date="",
-        publisher="fr.al-ain.com",
-        url="https://fr.al-ain.com/article/arm-e-d-but-droit",
-        covers="MINUSMA's quarterly note (released Monday 30 May 2022): 320 violations by the "
-        "Malian defence and security forces 'supported by foreign military elements' in "
-        "January-March 2022, including the deaths of 248 civilians",
+        publisher="agenceafrique.com",
+        url="https://agenceafrique.com/34251-lonu-decrie-une-hausse-exponentielle-des-violations-"
+        "des-droits-au-mali-imputees-a-larmee-depuis-debut-2022.html",
+        covers="MINUSMA's quarterly note on January-March 2022: 320 violations by the Malian "
+        "defence and security forces 'supported by foreign military elements', including the "
+        "deaths of 248 civilians; civilians killed by all parties up from 128 to 543 on the "
+        "previous quarter",
+    ),
+    Reference(
+        key="DirectActu2022q2",
+        short="Direct Actu, 5 September 2022 (MINUSMA: civilians killed, April-June 2022)",
+        author="Direct Actu (after RFI)",
+        title="[MINUSMA's quarterly note on human rights, 1 April - 30 June 2022, as reported]",
+        kind="news article",
+        date="5 September 2022",
+        publisher="directactu.net",
+        url="https://directactu.net/2022/09/05/41686",
+        covers="MINUSMA's quarterly note on April-June 2022: 317 civilians killed; a 'significant "
+        "decrease' of violence by the Malian army, which still killed 96 civilians",
     ),
     Reference(
         key="Belga2023minusma2022",
