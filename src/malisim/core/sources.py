@@ -814,7 +814,7 @@ REFERENCES: tuple[Reference, ...] = (
     ),
     Reference(
         key="AgenceAfrique2022q1",
-        short="Agence Afrique, May 2022 (MINUSMA: civilians killed, January-March 2022)",
+        short="Agence Afrique (MINUSMA: civilians killed, January-March 2022)",
         author="Agence Afrique",
         title="[The UN decries an exponential rise in rights violations attributed to the army "
         "in Mali since the start of 2022]",
