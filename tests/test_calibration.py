@@ -362,6 +362,36 @@ def test_tolerance_scales_and_family_weights() -> None:
     assert d1[0] == pytest.approx(np.sqrt(1 / 2)) and d2[0] == pytest.approx(np.sqrt(2 / 3))
 
 
+def test_the_shares_of_a_total_are_one_family_on_a_linear_scale() -> None:
+    from malisim.calibration.distance import target_scales, target_weights
+
+    shipped = load_targets()
+    share = next(
+        t for t in shipped if t.kind == "share_of_total" and t.tolerance.rule == "absolute"
+    )
+    count = next(
+        t for t in shipped if t.target == share.target and t.kind == "count" and t.split == "fit"
+    )
+    targets = [count, share]
+    # the mix is one family, named after the total: the share does not take half the weight of
+    # the perpetrator's count, and all perpetrators' shares share one unit of weight
+    mix = [t for t in shipped if t.kind == "share_of_total"]
+    assert {family_of(t) for t in mix} == {"civilian_fatalities:share_of_total"}
+    assert family_of(share) != family_of(count)
+    assert np.allclose(target_weights(targets, {}), [1.0, 1.0])
+    assert np.allclose(target_weights(mix, {}), 1 / len(mix))
+    # residuals in points of share (no log): ten points over the documented share is 0.10 / 0.05
+    # = 2 scales with the kind's default, 0.10 / A with the tolerance's half-width A
+    r = residuals(np.array([[count.tolerance.low, share.value + 0.10]]), targets)[0]
+    assert r[1] == pytest.approx(0.10 / 0.05)
+    half_width = share.tolerance.high - share.value
+    assert target_scales([share], mode="tolerance")[0] == pytest.approx(half_width)
+    r = residuals(np.array([[share.value + 0.10]]), [share], mode="tolerance")[0]
+    assert r[0] == pytest.approx(0.10 / half_width)
+    # a run whose total was zero has no share (NaN): infinitely far, as any missing value
+    assert distance(np.array([[count.tolerance.low, np.nan]]), targets)[0] == np.inf
+
+
 def test_distance_refuses_an_out_of_sample_period_whatever_its_split() -> None:
     from dataclasses import replace
 

@@ -301,3 +301,118 @@ def test_event_observables_need_the_event_log(tmp_path):
     outcomes = pd.DataFrame({"run_id": ["a"]})
     found = simulated_for_runs([t], outcomes, series_frame(24).assign(run_id="a"))
     assert "keep: {events: true}" in found.notes[t.name]
+
+
+# --- share_of_total: a part of a total (issue 20, perpetrator mixes) --------------------------
+
+
+def perpetrator_frame(months: int, region: str = "Mali", run_id: str | None = None):
+    """Monthly civilian deaths: 10, 4 of them by jihadists; 20, all by jihadists, in month one."""
+    frame = series_frame(months).assign(region=region, civilian_fatalities_jihadist=4.0)
+    frame.loc[0, ["civilian_fatalities", "civilian_fatalities_jihadist"]] = 20.0
+    return frame if run_id is None else frame.assign(run_id=run_id)
+
+
+def test_share_of_total_is_the_sum_of_the_part_over_the_sum_of_its_total(tmp_path):
+    national, mopti = full_targets(
+        tmp_path,
+        "civilian_fatalities_jihadist,2021-01,2021-12,national,0.5,fraction,share_of_total,,,x,,",
+        "civilian_fatalities_jihadist,2021-01,2021-06,Mopti,0.5,fraction,share_of_total,,,x,,",
+    )
+    # Mopti: 5 civilian deaths a month, 1 of them by jihadists
+    region = series_frame(12).assign(
+        region="Mopti", civilian_fatalities=5.0, civilian_fatalities_jihadist=1.0
+    )
+    values = simulated_values(pd.concat([perpetrator_frame(12), region]), [national, mopti])
+    # a ratio of sums, (20 + 11 x 4) / (20 + 11 x 10) = 64 / 130, not the mean of the monthly
+    # shares, (1 + 11 x 0.4) / 12 = 0.45
+    assert values[national.name] == pytest.approx(64 / 130)
+    # the region's part over the region's own total (6 / 30), not over the nation's (6 / 70)
+    assert values[mopti.name] == pytest.approx(6 / 30)
+    # a run that misses a month of the period has no value
+    short = simulated_values(perpetrator_frame(11), [national])
+    assert math.isnan(short[national.name])
+
+
+def test_share_of_total_of_a_zero_total_is_nan_not_an_error(tmp_path):
+    (t,) = full_targets(
+        tmp_path,
+        "civilian_fatalities_jihadist,2021-01,2021-03,national,0.5,fraction,share_of_total,,,x,,",
+    )
+    quiet = perpetrator_frame(3, run_id="quiet").assign(
+        civilian_fatalities=0.0, civilian_fatalities_jihadist=0.0
+    )
+    found = simulated_by_run(pd.concat([perpetrator_frame(3, run_id="deadly"), quiet]), [t])
+    # no deaths at all: no share (NaN), while the other run keeps its value, 28 / 40
+    assert found.values.loc["deadly", t.name] == pytest.approx(28 / 40)
+    assert math.isnan(found.values.loc["quiet", t.name])
+
+
+def test_share_of_total_is_refused_for_an_observable_that_is_no_part(tmp_path):
+    with pytest.raises(UserError) as err:
+        full_targets(
+            tmp_path,
+            "idps,2021-01,2021-01,national,1,p,stock,,,x,,",
+            "idps,2021-01,2021-12,national,0.5,fraction,share_of_total,,,x,,",
+        )
+    text = str(err.value)
+    # the message names the file, the line (3: the header and one row before it) and the column,
+    # and lists the parts with their totals
+    assert "p.csv" in text and ":3:" in text and "kind" in text
+    assert "not part of a total" in text
+    assert "civilian_fatalities_jihadist (of civilian_fatalities)" in text
+    with pytest.raises(UserError, match="not part of a total"):
+        full_targets(
+            tmp_path, "gdp_growth,2021-01,2021-12,national,0.5,fraction,share_of_total,,,x,,"
+        )
+
+
+def test_every_part_and_total_is_an_observable_and_every_perpetrator_is_declared():
+    from malisim.analysis.targets import TOTAL_OF, known_observables
+    from malisim.data_io.aggregate import OBSERVABLE_NAMES
+    from malisim.model.outcomes import OUTCOME_NAMES
+
+    known = set(known_observables())
+    assert set(TOTAL_OF) <= known
+    # the total is read from the monthly series, whichever table the part comes from
+    assert set(TOTAL_OF.values()) <= set(OUTCOME_NAMES)
+    # every civilian toll by perpetrator, in the series or the event log, is a declared part,
+    # so that a new perpetrator family cannot be left out of the map
+    by_perpetrator = {
+        n for n in (*OUTCOME_NAMES, *OBSERVABLE_NAMES) if n.startswith("civilian_fatalities_")
+    }
+    assert by_perpetrator == set(TOTAL_OF)
+
+
+def test_share_of_total_from_a_results_folder_needs_the_series(tmp_path):
+    from malisim.analysis.targets import NEEDS_SERIES, series_columns_of
+
+    (t,) = full_targets(
+        tmp_path,
+        "civilian_fatalities_jihadist,2021-01,2021-12,national,0.5,fraction,share_of_total,,,x,,",
+    )
+    # the rule reads the part and its total
+    assert series_columns_of([t]) == {"civilian_fatalities_jihadist", "civilian_fatalities"}
+    outcomes = pd.DataFrame({"run_id": ["a"]})
+    found = simulated_for_runs([t], outcomes, perpetrator_frame(12, run_id="a"))
+    assert found.values.loc["a", t.name] == pytest.approx(64 / 130)
+    # no run-level outcome holds a share: without the series there is no value, and the note
+    # says what to keep
+    found = simulated_for_runs([t], outcomes)
+    assert math.isnan(found.values.loc["a", t.name])
+    assert found.notes[t.name] == NEEDS_SERIES
+    # a series without the total cannot give the share either, and says so
+    part_only = perpetrator_frame(12, run_id="a").drop(columns="civilian_fatalities")
+    found = simulated_for_runs([t], outcomes, part_only)
+    assert "civilian_fatalities" in found.notes[t.name]
+
+
+def test_shipped_perpetrator_shares_are_parts_of_their_total_and_fractions():
+    from malisim.analysis.targets import TOTAL_OF
+
+    shares = [t for t in load_targets() if t.kind == "share_of_total"]
+    # MINUSMA's counts of 2021 (year and second half) and of the first half of 2022
+    assert len(shares) >= 3
+    for t in shares:
+        assert t.target in TOTAL_OF and 0.0 <= t.value <= 1.0 and t.unit == "fraction", t.name
+        assert t.split == "fit", t.name

@@ -34,13 +34,18 @@ region (the national rows for ``national``), by its kind:
   approval in April 2022);
 * ``regional_share`` — the region's sum over the period divided by the national sum (Mopti's
   share of the civilian deaths of 2022, of the IDPs at a date);
+* ``share_of_total`` — the observable's sum over the period divided by the sum, over the same
+  period and at the same region, of the total it is a part of (:data:`TOTAL_OF`: the jihadists'
+  share of the civilian deaths of 2021 is ``civilian_fatalities_jihadist`` over
+  ``civilian_fatalities``); NaN where the total is zero;
 * ``rate`` — the yearly growth of ``gdp_growth``: the mean GDP index over the period divided by
   the mean over the same months one year earlier, minus one. Year on year, so that a period of
   any length gives a growth per year, the unit of the documented (IMF, yearly) figures; for a
   calendar year it is the growth of the yearly mean, the run-level ``gdp_growth_<year>``.
 
 ``rate`` is the kind of ``gdp_growth`` and of nothing else (a monthly rate averaged over the
-period is a ``stock``); a target file that pairs them otherwise is refused. A run that does not
+period is a ``stock``); a target file that pairs them otherwise is refused. ``share_of_total``
+is the kind of a part of a total (a key of :data:`TOTAL_OF`) only. A run that does not
 cover every month the rule needs (for ``rate`` also the year before) has no value (NaN).
 
 **The split.** The fit period is 2019-01 to 2022-12 (:data:`malisim.core.calendar.FIT_END`);
@@ -71,7 +76,7 @@ from malisim.data_io.aggregate import OBSERVABLE_NAMES as EVENT_OBSERVABLES
 from malisim.model.outcomes import NATIONAL, OUTCOME_NAMES, SCALAR_OUTCOMES
 from malisim.model.space import REGIONS
 
-KINDS = ("count", "stock", "rate", "share", "regional_share")
+KINDS = ("count", "stock", "rate", "share", "regional_share", "share_of_total")
 #: Columns every targets file has.
 COLUMNS = ("target", "period_start", "period_end", "region", "value", "unit", "kind", "source")
 #: Columns a targets file may have (the shipped one has all of them).
@@ -82,6 +87,19 @@ SPLITS = ("fit", "out_of_sample")
 DERIVED_TARGETS: dict[str, str] = {"gdp_growth": "gdp_index"}
 #: The kind of each derived target (and the only targets of that kind).
 DERIVED_KINDS: dict[str, str] = {"gdp_growth": "rate"}
+#: The total each part is a share of (kind ``share_of_total``): part -> total, both observables
+#: (the part a series column or an observable of the event log, the total a series column).
+#: Civilian deaths by perpetrator family are parts of all civilian deaths: the state's forces
+#: (FAMa), foreign forces (Wagner / Africa Corps and others), both together (event log),
+#: jihadists, signatory groups and communal militias (malisim.model.outcomes).
+TOTAL_OF: dict[str, str] = {
+    "civilian_fatalities_state": "civilian_fatalities",
+    "civilian_fatalities_foreign": "civilian_fatalities",
+    "civilian_fatalities_state_and_partners": "civilian_fatalities",
+    "civilian_fatalities_jihadist": "civilian_fatalities",
+    "civilian_fatalities_signatory": "civilian_fatalities",
+    "civilian_fatalities_militia": "civilian_fatalities",
+}
 #: Documented observables the model does not produce yet: name -> what is missing. A target of
 #: one is kept in the pattern set and reported as not simulated (a miss), never dropped.
 NOT_SIMULATED: dict[str, str] = {}
@@ -251,9 +269,18 @@ def reads_series(target: Target) -> bool:
     return target.target in OUTCOME_NAMES or target.target in DERIVED_TARGETS
 
 
+def total_column(target: Target) -> str | None:
+    """The series column of the total a ``share_of_total`` divides by (None for other kinds)."""
+    return TOTAL_OF[target.target] if target.kind == "share_of_total" else None
+
+
 def series_columns_of(targets: Sequence[Target]) -> set[str]:
-    """The monthly series columns the targets read (event-log and unsimulated ones excluded)."""
-    return {series_column(t.target) for t in targets if reads_series(t)}
+    """The monthly series columns the targets read (event-log and unsimulated ones excluded).
+
+    A ``share_of_total`` also reads its total's column, whichever table its part comes from.
+    """
+    out = {series_column(t.target) for t in targets if reads_series(t)}
+    return out | {c for t in targets if t.simulated and (c := total_column(t)) is not None}
 
 
 def needed_months(target: Target) -> tuple[int, int]:
@@ -279,8 +306,9 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
     Raises:
         UserError: For a missing file or column, an unknown observable, region, kind, split or
             tolerance rule, a kind that does not fit the target (``rate`` is the kind of
-            ``gdp_growth`` only), a split that contradicts the period, a malformed period or
-            value, or a figure given twice; messages name the file, line and column.
+            ``gdp_growth`` only, ``share_of_total`` of a part of :data:`TOTAL_OF` only), a
+            split that contradicts the period, a malformed period or value, or a figure given
+            twice; messages name the file, line and column.
     """
     file = Path(path) if path is not None else default_targets_path()
     if not file.is_file():
@@ -421,6 +449,13 @@ def _split(given: str, start: int, end: int, where: dict[str, Any]) -> str:
 
 def _check_kind(name: str, kind: str, where: dict[str, Any]) -> None:
     """Refuse a kind the rule cannot apply to the target (see the module docstring)."""
+    if kind == "share_of_total" and name not in TOTAL_OF:
+        raise UserError(
+            f"{name} is not part of a total: kind 'share_of_total' needs an observable of "
+            "TOTAL_OF (malisim.analysis.targets)",
+            allowed=", ".join(f"{part} (of {total})" for part, total in TOTAL_OF.items()),
+            **where,
+        )
     expected = DERIVED_KINDS.get(name)
     if expected is not None and kind != expected:
         raise UserError(f"{name} is a growth rate: its kind is {expected!r}, not {kind!r}", **where)
@@ -451,6 +486,21 @@ def summarise(kind: str, months: np.ndarray) -> np.ndarray:
         span = months.shape[1] - 12
         return months[:, 12:].mean(axis=1) / months[:, :span].mean(axis=1) - 1.0
     raise ValueError(f"unknown kind {kind!r}")
+
+
+def share_of(part: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """The rule of ``regional_share`` and ``share_of_total``: part over total, per run.
+
+    Args:
+        part: Each run's sum of the part over the period.
+        total: Each run's sum of the total over the same period.
+
+    Returns:
+        ``part / total``, NaN where the total is zero (no deaths: no share) or missing.
+    """
+    part, total = np.asarray(part, dtype=float), np.asarray(total, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, part / total, np.nan)
 
 
 def simulated_by_run(series: pd.DataFrame, targets: list[Target]) -> SimulatedTargets:
@@ -496,17 +546,25 @@ def simulated_by_run(series: pd.DataFrame, targets: list[Target]) -> SimulatedTa
             in_events = t.target in EVENT_OBSERVABLES
             notes[t.name] = NEEDS_EVENTS if in_events else f"no simulated outcome {column!r}"
             continue
-        if column not in columns:
-            columns[column] = series[column].to_numpy(float)
+        total = total_column(t)
+        if total is not None and total not in series.columns:
+            notes[t.name] = f"no simulated outcome {total!r} (the total of the share)"
+            continue
+        for read in (column, total):
+            if read is not None and read not in columns:
+                columns[read] = series[read].to_numpy(float)
         first, last = needed_months(t)
         grid = months_of(column, t.region, first, last)
+        complete = ~np.isnan(grid).any(axis=1)
         if t.kind == "regional_share":
             national = months_of(column, "national", first, last).sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                values = np.where(national > 0, grid.sum(axis=1) / national, np.nan)
+            values = share_of(grid.sum(axis=1), national)
+        elif total is not None:
+            whole = months_of(total, t.region, first, last)
+            complete &= ~np.isnan(whole).any(axis=1)
+            values = share_of(grid.sum(axis=1), whole.sum(axis=1))
         else:
             values = summarise(t.kind, grid)
-        complete = ~np.isnan(grid).any(axis=1)
         out[:, j] = np.where(complete, values, np.nan)
         if not complete.any():
             simulated = month[regions == (NATIONAL if t.region == "national" else t.region)]
@@ -613,13 +671,14 @@ def simulated_for_runs(
         One row per run of ``outcomes`` (indexed by run id), and why a target has no value.
     """
     run_ids = pd.Index(outcomes["run_id"], name="run_id")
+    kept_series = series is not None
     values = pd.DataFrame(np.nan, index=run_ids, columns=[t.name for t in targets])
     notes: dict[str, str] = {}
     wants_events = any(t.target in EVENT_OBSERVABLES for t in targets)
     if events is not None and wants_events and period is not None:
         series = with_event_observables(series, events, *period)
     from_series = (
-        [t for t in targets if series_column(t.target) in series.columns or not t.simulated]
+        [t for t in targets if _has_columns(t, series) or not t.simulated]
         if series is not None
         else [t for t in targets if not t.simulated]
     )
@@ -637,8 +696,13 @@ def simulated_for_runs(
         if t in from_series:
             continue
         column = run_level_column(t)
+        total = total_column(t)
         if column is not None and column in by_run.columns:
             values[t.name] = by_run[column].to_numpy(float)
+        elif total is not None and not kept_series:
+            notes[t.name] = NEEDS_SERIES  # the total comes from the series, whatever the part
+        elif total is not None and series is not None and total not in series.columns:
+            notes[t.name] = f"no simulated outcome {total!r} (the total of the share)"
         elif t.target in EVENT_OBSERVABLES:
             notes[t.name] = NEEDS_EVENTS
         elif series is None:
@@ -646,6 +710,14 @@ def simulated_for_runs(
         else:
             notes[t.name] = f"no simulated outcome {series_column(t.target)!r}"
     return SimulatedTargets(values, notes)
+
+
+def _has_columns(target: Target, series: pd.DataFrame) -> bool:
+    """Whether a table holds every column a target's rule reads (the part, and its total)."""
+    total = total_column(target)
+    return series_column(target.target) in series.columns and (
+        total is None or total in series.columns
+    )
 
 
 def covered(series_start: int, series_end: int, target: Target) -> bool:

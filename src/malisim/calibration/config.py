@@ -31,19 +31,20 @@ ABC)::
     patterns:
       select: all_fit             # every fit-period figure (to FIT_END, 2022-12) the model
                                   # simulates and the scenario covers
-      kinds: [count, stock, rate, share, regional_share]   # optional: only these kinds
+      kinds: [count, stock, rate, share, regional_share, share_of_total]   # optional filter
       observables: [idps, refugees]                        # optional: only these observables
       exclude: ["people_in_need[2021-02..2021-02,national]"]  # optional: labels left out
       weights: {idps: 1.0, gdp_growth: 2.0}   # per observable family (default 1 each;
-                                  # regional shares: idps:regional_share)
+                                  # regional shares: idps:regional_share; the shares of a
+                                  # total: civilian_fatalities:share_of_total)
       scale: tolerance            # residual scales: tolerance (default) or kind
       holdout: out_of_sample      # score every out-of-sample figure the run covers (or none)
 
-Selected figures are fitted (counts, stocks, rates, shares, regional shares, and bounds:
-``at_least``/``at_most``/``range`` tolerances, whose residual is zero inside the bound; see
-:mod:`malisim.calibration.distance`); figures the model does not simulate, or whose period the
-scenario does not cover, are listed as unused with the reason. Observables of the event log are
-fitted too (the fitting runs then keep their event logs). Out-of-sample figures (after
+Selected figures are fitted (counts, stocks, rates, shares, regional shares, shares of a total,
+and bounds: ``at_least``/``at_most``/``range`` tolerances, whose residual is zero inside the
+bound; see :mod:`malisim.calibration.distance`); figures the model does not simulate, or whose
+period the scenario does not cover, are listed as unused with the reason. Observables of the
+event log are fitted too (the fitting runs then keep their event logs). Out-of-sample figures (after
 ``FIT_END``) are never selected for fitting: a ``patterns`` section that names one under
 ``observables``/``kinds`` only scores it; ``split`` and ``patterns`` cannot be combined.
 

@@ -9,7 +9,9 @@ Each fitted target ``i`` contributes a standardised residual
 * rates (GDP growth): ``r_i = (sim_i - obs_i) / s_i`` with ``s_i = 0.01``: one percentage point
   of growth, the size of IMF revisions of Mali's GDP growth;
 * shares (approval, control) and regional shares: ``r_i = (sim_i - obs_i) / s_i`` with
-  ``s_i = 0.05``: the sampling and wording uncertainty of a poll, five points of a share.
+  ``s_i = 0.05``: the sampling and wording uncertainty of a poll, five points of a share;
+* shares of a total (the perpetrators' shares of the civilian deaths): ``r_i = (sim_i - obs_i) /
+  s_i`` with ``s_i = 0.05``, five points of a share, as for the other shares.
 
 *Scales from the tolerance* (``scale: tolerance``, the default of a ``patterns`` section): a
 figure with a ``relative:R`` or ``absolute:A`` tolerance is scaled by the tolerance's upper
@@ -29,11 +31,12 @@ an ``at_least`` is one unit).
 about one scale. Without weights every fitted figure counts once (``w_i = 1``). A ``patterns``
 section weights *observable families* (all figures of one observable: ``idps``,
 ``civilian_fatalities``, ``gdp_growth``, ...; the regional shares of an observable form a family
-of their own, ``idps:regional_share``): family ``f`` has weight ``W_f`` (default 1),
-shared equally by its ``n_f`` figures, ``w_i = W_f / n_f``, so that seven IDP stocks weigh as
-much as one approval poll unless the file says otherwise. A simulation that does not produce a
-target (NaN) is infinitely far. Scales can be overridden per target (``scales:`` in the
-calibration file).
+of their own, ``idps:regional_share``, and the shares of a total one family per total, the mix
+``civilian_fatalities:share_of_total`` of the perpetrators' shares of the civilian deaths):
+family ``f`` has weight ``W_f`` (default 1), shared equally by its ``n_f`` figures,
+``w_i = W_f / n_f``, so that seven IDP stocks weigh as much as one approval poll unless the file
+says otherwise. A simulation that does not produce a target (NaN) is infinitely far. Scales can
+be overridden per target (``scales:`` in the calibration file).
 
 Figures out of sample (a period ending after the fit period, 2022-12) are refused by
 :func:`distance` whatever their ``split`` says, so no code path can fit them.
@@ -45,7 +48,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from malisim.analysis.targets import Target, split_of
+from malisim.analysis.targets import TOTAL_OF, Target, split_of
 
 #: Default scale per target kind (see the module docstring).
 DEFAULT_SCALES: dict[str, float] = {
@@ -54,6 +57,7 @@ DEFAULT_SCALES: dict[str, float] = {
     "rate": 0.01,
     "share": 0.05,
     "regional_share": 0.05,
+    "share_of_total": 0.05,
 }
 #: Kinds compared on the log1p scale.
 LOG_KINDS = ("count", "stock")
@@ -109,12 +113,20 @@ def target_scales(
 
 
 def family_of(target: Target) -> str:
-    """A target's observable family: its observable, with ``:regional_share`` for a share.
+    """A target's observable family: its observable, or the whole a kind of share divides.
 
-    A region's share of an observable is another kind of pattern than the observable's
-    national count or stock, so it forms a family of its own (``idps:regional_share``).
+    A region's share of an observable is another kind of pattern than the observable's count or
+    stock, so the regional shares of an observable form a family of their own
+    (``idps:regional_share``). The shares of one total, whatever the part, form one family too,
+    named after the total: the perpetrators' shares of the civilian deaths are one pattern,
+    the mix ``civilian_fatalities:share_of_total``, which weighs as much as any other family and
+    does not share the weight of a perpetrator's count.
     """
-    return f"{target.target}:regional_share" if target.kind == "regional_share" else target.target
+    if target.kind == "regional_share":
+        return f"{target.target}:regional_share"
+    if target.kind == "share_of_total":
+        return f"{TOTAL_OF[target.target]}:share_of_total"
+    return target.target
 
 
 def target_weights(

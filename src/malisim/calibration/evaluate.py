@@ -115,7 +115,7 @@ def _fmt(value: object, kind: str) -> str:
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return ""
     v = float(value)  # type: ignore[arg-type]
-    if kind in ("rate", "share"):
+    if kind in ("rate", "share", "regional_share", "share_of_total"):
         return f"{v:.3f}"
     return f"{v:,.0f}"
 

@@ -74,7 +74,8 @@ def format_figure(value: float, kind: str, unit: str = "") -> str:
 
     Args:
         value: The value.
-        kind: The figure's kind (``count``, ``stock``, ``rate`` or ``share``).
+        kind: The figure's kind (``count``, ``stock``, ``rate``, ``share``, ``regional_share``
+            or ``share_of_total``).
         unit: Its unit; ``fraction`` reads as a percent whatever the kind.
 
     Returns:
@@ -83,7 +84,7 @@ def format_figure(value: float, kind: str, unit: str = "") -> str:
     """
     if is_missing(value):
         return MISSING
-    if unit == "fraction" or kind in ("rate", "share", "regional_share"):
+    if unit == "fraction" or kind in ("rate", "share", "regional_share", "share_of_total"):
         return f"{value:.1%}"
     return f"{value:,.0f}"
 

@@ -969,6 +969,61 @@ REFERENCES: tuple[Reference, ...] = (
         "security forces",
     ),
     Reference(
+        key="AFP2022minusmaH2",
+        short="AFP via Jowhar, 24 March 2022 (MINUSMA: civilians killed, July-December 2021)",
+        author="AFP (report of the MINUSMA human rights division)",
+        title="UN report says nearly 600 civilians killed in Mali amid fighting against jihadists",
+        kind="news article",
+        date="24 March 2022",
+        publisher="jowhar.com",
+        url="https://www.jowhar.com/world-news/un-report-says-nearly-600-civilians-killed-in-mali-"
+        "amid-fighting-against-jihadists.html",
+        covers="MINUSMA: 318 civilians killed in July-December 2021 (266 in January-June), 206 by "
+        "jihadist groups, 70 by other armed militias, 25 by the Malian armed forces, 5 by foreign "
+        "forces",
+    ),
+    Reference(
+        key="AgenceAfrique2022q1",
+        short="Agence Afrique (MINUSMA: civilians killed, January-March 2022)",
+        author="Agence Afrique",
+        title="[The UN decries an exponential rise in rights violations attributed to the army "
+        "in Mali since the start of 2022]",
+        kind="news article",
+        date="",
+        publisher="agenceafrique.com",
+        url="https://agenceafrique.com/34251-lonu-decrie-une-hausse-exponentielle-des-violations-"
+        "des-droits-au-mali-imputees-a-larmee-depuis-debut-2022.html",
+        covers="MINUSMA's quarterly note on January-March 2022: 320 violations by the Malian "
+        "defence and security forces 'supported by foreign military elements', including the "
+        "deaths of 248 civilians; civilians killed by all parties up from 128 to 543 on the "
+        "previous quarter",
+    ),
+    Reference(
+        key="DirectActu2022q2",
+        short="Direct Actu, 5 September 2022 (MINUSMA: civilians killed, April-June 2022)",
+        author="Direct Actu (after RFI)",
+        title="[MINUSMA's quarterly note on human rights, 1 April - 30 June 2022, as reported]",
+        kind="news article",
+        date="5 September 2022",
+        publisher="directactu.net",
+        url="https://directactu.net/2022/09/05/41686",
+        covers="MINUSMA's quarterly note on April-June 2022: 317 civilians killed; a 'significant "
+        "decrease' of violence by the Malian army, which still killed 96 civilians",
+    ),
+    Reference(
+        key="Belga2023minusma2022",
+        short="Belga via DH, 22 March 2023 (MINUSMA: civilians killed in 2022)",
+        author="Belga",
+        title="[54% more people killed in Mali in 2022, according to the UN]",
+        kind="news article",
+        date="22 March 2023",
+        publisher="dhnet.be",
+        url="https://www.dhnet.be/dernieres-depeches/2023/03/22/hausse-de-54-du-nombre-de-"
+        "personnes-tuees-au-mali-en-2022-selon-lonu-UV6CS3WWCJAKLOSSIKFLF5MLMY/",
+        covers="MINUSMA: 1,277 civilians killed in 2022 (584 in 2021); the figures do not include "
+        "the violations committed at Moura from 27 to 31 March 2022",
+    ),
+    Reference(
         key="HRW2022",
         short="Human Rights Watch 2022 (new wave of executions)",
         author="Human Rights Watch",
