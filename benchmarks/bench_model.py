@@ -84,8 +84,12 @@ def _peak_rss_mb() -> float:
     return peak / (1024.0 * 1024.0) if sys.platform == "darwin" else peak / 1024.0
 
 
-def child(seed: int, start: str, end: str) -> dict[str, Any]:
-    """Run one replicate in this process and return its figures (see the module docstring)."""
+def child(seed: int, start: str, end: str, engine: str = "auto") -> dict[str, Any]:
+    """Run one replicate in this process and return its figures (see the module docstring).
+
+    ``engine`` is the civilian step's engine (``auto``, ``numpy`` or ``numba``); a tree whose
+    civilians have no choice of engine runs its only one.
+    """
     import tempfile
     from pathlib import Path
 
@@ -102,6 +106,8 @@ def child(seed: int, start: str, end: str) -> dict[str, Any]:
     )
     t0, c0 = time.perf_counter(), time.process_time()
     model = build_model(scenario, seed)
+    if engine != "auto" and hasattr(model.civilians, "set_engine"):
+        model.civilians.set_engine(engine)  # numba: the import and kernel load count here
     build_s = time.perf_counter() - t0
     build_cpu_s = time.process_time() - c0
 
@@ -147,11 +153,13 @@ def child(seed: int, start: str, end: str) -> dict[str, Any]:
     }
 
 
-def run_one(seed: int, start: str, end: str, timeout: float = 300.0) -> dict[str, Any]:
+def run_one(
+    seed: int, start: str, end: str, timeout: float = 300.0, engine: str = "auto"
+) -> dict[str, Any]:
     """Run one replicate in a fresh subprocess and return the child's figures."""
     cmd = [
         sys.executable, os.path.abspath(__file__), "--child",
-        "--seed", str(seed), "--start", start, "--end", end,
+        "--seed", str(seed), "--start", start, "--end", end, "--engine", engine,
     ]  # fmt: skip
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     if proc.returncode != 0:
@@ -165,7 +173,11 @@ def run_one(seed: int, start: str, end: str, timeout: float = 300.0) -> dict[str
 
 
 def run_benchmark(
-    runs: int = 5, seed: int = 1, start: str = DEFAULT_START, end: str = DEFAULT_END
+    runs: int = 5,
+    seed: int = 1,
+    start: str = DEFAULT_START,
+    end: str = DEFAULT_END,
+    engine: str = "auto",
 ) -> dict[str, Any]:
     """Run ``runs`` replicates, each in a fresh subprocess, and summarise them.
 
@@ -174,11 +186,12 @@ def run_benchmark(
         seed: First seed.
         start: First month.
         end: Last month.
+        engine: The civilian step's engine (``auto``, ``numpy`` or ``numba``).
 
     Returns:
         ``{"runs": [child figures], "median": {figure: median}, "phases": {phase: median s}}``.
     """
-    results = [run_one(seed + i, start, end) for i in range(max(runs, 1))]
+    results = [run_one(seed + i, start, end, engine=engine) for i in range(max(runs, 1))]
     keys = (
         "import_s", "build_s", "run_s", "build_cpu_s", "run_cpu_s", "collect_s", "write_s",
         "rss_base_mb", "peak_rss_run_mb", "peak_rss_mb",
@@ -193,6 +206,7 @@ def run_benchmark(
     return {
         "start": start,
         "end": end,
+        "engine": engine,
         "months": results[0]["months"],
         "agents": results[0]["agents"],
         "runs": results,
@@ -208,7 +222,7 @@ def format_report(result: dict[str, Any]) -> str:
     lines = [
         f"one replicate {result['start']} -> {result['end']} ({result['months']} months), "
         f"full grid, {result['agents']:,} civilian agents; median of {n} run(s), "
-        "each in a fresh subprocess",
+        f"each in a fresh subprocess; civilian engine {result.get('engine', 'auto')}",
         f"  import malisim             {med['import_s']:8.3f} s  (not in the target)",
         f"  model construction         {med['build_s']:8.3f} s  (CPU {med['build_cpu_s']:.3f} s)",
         f"  model run                  {med['run_s']:8.3f} s  (CPU {med['run_cpu_s']:.3f} s)",
@@ -243,13 +257,15 @@ def format_report(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def alternate_figures(seed: int, start: str, end: str) -> dict[str, list[float]]:
+def alternate_figures(
+    seed: int, start: str, end: str, engine: str = "auto"
+) -> dict[str, list[float]]:
     """One replicate in this process, as the ``{figure: [seconds]}`` of an alternate child.
 
     The figures are build + run wall and CPU time, and each phase's wall time, for
     :func:`alternate.run_alternately` (``--against``).
     """
-    fig = child(seed, start, end)
+    fig = child(seed, start, end, engine)
     out = {
         "replicate build+run": [fig["build_s"] + fig["run_s"]],
         "replicate build+run (CPU)": [fig["build_cpu_s"] + fig["run_cpu_s"]],
@@ -268,15 +284,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="first seed (default 1)")
     parser.add_argument("--start", default=DEFAULT_START)
     parser.add_argument("--end", default=None)
+    parser.add_argument(
+        "--engine", default="auto", choices=("auto", "numpy", "numba"),
+        help="the civilian step's engine (default auto: numpy for one replicate)",
+    )  # fmt: skip
     parser.add_argument("--figures", action="store_true", help=argparse.SUPPRESS)
     alternate.add_against_arguments(parser, rounds=5)
     args = parser.parse_args(argv)
     end = args.end or ("2019-12" if args.quick else DEFAULT_END)
     if args.child and args.figures:
-        print(json.dumps(alternate_figures(args.seed, args.start, end)), flush=True)
+        print(json.dumps(alternate_figures(args.seed, args.start, end, args.engine)), flush=True)
         return 0
     if args.child:
-        print(RESULT_PREFIX + json.dumps(child(args.seed, args.start, end)), flush=True)
+        print(
+            RESULT_PREFIX + json.dumps(child(args.seed, args.start, end, args.engine)), flush=True
+        )
         return 0
     if args.against is not None:
         rounds = 1 if args.quick else args.rounds
@@ -285,11 +307,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{args.against}, {rounds} alternate round(s), each in a fresh process =="
         )
         extra = ["--figures", "--seed", str(args.seed), "--start", args.start, "--end", end]
+        extra += ["--engine", args.engine]
         results = alternate.run_alternately(Path(__file__), args.against, rounds, extra)
         print(alternate.format_alternate(results, args.against))
         return 0
     runs = 1 if args.quick else args.runs
-    print(format_report(run_benchmark(runs=runs, seed=args.seed, start=args.start, end=end)))
+    result = run_benchmark(runs=runs, seed=args.seed, start=args.start, end=end, engine=args.engine)
+    print(format_report(result))
     return 0
 
 
