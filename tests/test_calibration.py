@@ -369,7 +369,7 @@ def test_the_shares_of_a_total_are_one_family_on_a_linear_scale() -> None:
 
     shipped = load_targets()
     share = next(
-        t for t in shipped if t.kind == "share_of_total" and t.tolerance.rule == "absolute"
+        t for t in shipped if t.kind == "share_of_total" and t.tolerance.rule == "relative"
     )
     count = next(
         t for t in shipped if t.target == share.target and t.kind == "count" and t.split == "fit"
@@ -383,10 +383,12 @@ def test_the_shares_of_a_total_are_one_family_on_a_linear_scale() -> None:
     assert np.allclose(target_weights(targets, {}), [1.0, 1.0])
     assert np.allclose(target_weights(mix, {}), 1 / len(mix))
     # residuals in points of share (no log): ten points over the documented share is 0.10 / 0.05
-    # = 2 scales with the kind's default, 0.10 / A with the tolerance's half-width A
+    # = 2 scales with the kind's default, 0.10 / A with the tolerance's half-width A (for a
+    # relative tolerance, A = 0.25 x the share: linear, not on the log scale of the counts)
     r = residuals(np.array([[count.tolerance.low, share.value + 0.10]]), targets)[0]
     assert r[1] == pytest.approx(0.10 / 0.05)
     half_width = share.tolerance.high - share.value
+    assert half_width == pytest.approx(0.25 * share.value)
     assert target_scales([share], mode="tolerance")[0] == pytest.approx(half_width)
     r = residuals(np.array([[share.value + 0.10]]), [share], mode="tolerance")[0]
     assert r[0] == pytest.approx(0.10 / half_width)
