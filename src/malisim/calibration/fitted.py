@@ -77,13 +77,23 @@ def fitted_scenario_text(
     ]
     data: dict[str, Any] = {
         "name": "calibrated",
-        "description": "Parameters calibrated on the documented 2019-2021 figures (posterior "
-        f"medians; see docs/calibration.md), fitted with the {cal.scenario.name} scenario. "
+        "description": f"Parameters calibrated on the documented figures of {_fit_span(cal)} "
+        f"(posterior medians; see docs/calibration.md), fitted with the {cal.scenario.name} "
+        "scenario. "
         "Scenarios extend this file to use them.",
         "params": dict(fitted),
     }
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=False, width=96)
     return "\n".join(header) + "\n" + body
+
+
+def _fit_span(cal: Calibration) -> str:
+    """The years the fitted figures cover, e.g. ``2019-2022`` (``the fit period`` if none)."""
+    if not cal.fit_targets:
+        return "the fit period"
+    first = min(t.start for t in cal.fit_targets) // 12
+    last = max(t.end for t in cal.fit_targets) // 12
+    return f"{first}" if first == last else f"{first}-{last}"
 
 
 def _where(cal: Calibration) -> dict[str, Any]:
