@@ -18,7 +18,7 @@ Two rules on top of the communal militias (:mod:`malisim.model.militias`):
   of a cercle's communes signed, the share stands down in proportion (the truce's coverage)
   (:meth:`malisim.model.militias.Militias.violence` sets them aside for the month).
 
-The dated truces are policies (``local_truce`` in :mod:`malisim.policies.library`, set through
+The dated truces are policies (``local_truce`` in :mod:`malisim.policies.truces`, set through
 the ``set_truce_areas`` hook); the rules here are pure functions of arrays.
 """
 
