@@ -377,7 +377,9 @@ def test_bad_values_show_a_message_and_the_page_stays_usable(playwright_chromium
         assert page.locator(".malisim-date").inner_text() == "31 December 2019"
         # the failure redraws the lever column from the kept settings: wait for the redraw
         # (on a loaded machine it can lag the message), then it is there exactly once
-        page.wait_for_selector(".lever-wagner_personnel")
+        # (the redraw replaces the column: poll until it settles with the lever exactly once; a
+        # count taken between the old column's removal and the new one's insertion is 0)
+        page.wait_for_function("document.querySelectorAll('.lever-wagner_personnel').length === 1")
         assert page.locator(".lever-wagner_personnel").count() == 1
         # the failed upload redraws the controls from the kept settings; a click that lands
         # while the buttons are being replaced is lost (seen when the file's tests run in
