@@ -33,7 +33,8 @@ given back to the scenario's value only in the month after the last of them ends
 from __future__ import annotations
 
 import weakref
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
+from itertools import pairwise
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
@@ -76,6 +77,48 @@ LIFECYCLE_HOOKS: tuple[str, ...] = ("month", "indicator")
 def _check_month(value: str) -> str:
     parse_month(value)  # raises DateError (a ValueError) with a clear message
     return value
+
+
+def check_ordered_months(policy: BaseModel, *names: str) -> None:
+    """Raise ValueError unless the named month settings that are set are in order.
+
+    Args:
+        policy: The policy whose settings are checked.
+        *names: Names of month settings, in the order they must keep (unset ones are skipped).
+
+    Raises:
+        ValueError: ``"<later> <month> is before <earlier> <month>"`` for the first pair out of
+            order.
+    """
+    months = [(n, parse_month(getattr(policy, n))) for n in names if getattr(policy, n) is not None]
+    for (a, ma), (b, mb) in pairwise(months):
+        if mb < ma:
+            raise ValueError(f"{b} {getattr(policy, b)} is before {a} {getattr(policy, a)}")
+
+
+def check_known(
+    values: list[str], allowed: Collection[str], what: str, *, required: bool = False
+) -> list[str]:
+    """Raise ValueError unless every value is one of ``allowed`` (and, if required, one is given).
+
+    Args:
+        values: The names a policy setting lists.
+        allowed: The names it may list.
+        what: What a name is, for the message (``"region"``, ``"place"``...).
+        required: Whether an empty list is an error too.
+
+    Returns:
+        ``values``, unchanged.
+
+    Raises:
+        ValueError: ``"unknown <what>(s) [...]; allowed: ..."`` (``"unknown or no ..."`` when
+            ``required``).
+    """
+    unknown = [v for v in values if v not in allowed]
+    if unknown or (required and not values):
+        prefix = "unknown or no" if required else "unknown"
+        raise ValueError(f"{prefix} {what}(s) {unknown}; allowed: {', '.join(allowed)}")
+    return values
 
 
 def _is_month_field(field: Any) -> bool:

@@ -15,18 +15,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping
-from itertools import pairwise
 from typing import ClassVar
 
 from pydantic import model_validator
 
-from malisim.core.calendar import parse_month
 from malisim.core.sources import cite
 from malisim.model.hooks import PolicyHooks
 from malisim.model.initial import MINUSMA_BASES
 from malisim.model.parameters import S000, S001, S002, S003, S004
 from malisim.model.space import REGIONS
-from malisim.policies.base import Month, Policy, register_policy, setting
+from malisim.policies.base import (
+    Month,
+    Policy,
+    check_known,
+    check_ordered_months,
+    register_policy,
+    setting,
+)
 
 
 def ramp(month: int, start: int, end: int, v0: float, v1: float) -> float:
@@ -36,21 +41,6 @@ def ramp(month: int, start: int, end: int, v0: float, v1: float) -> float:
     if month >= end:
         return v1
     return v0 + (v1 - v0) * (month - start) / (end - start)
-
-
-def _ordered(policy: Policy, *names: str) -> None:
-    """Raise ValueError unless the named month fields that are set are in order."""
-    months = [(n, parse_month(getattr(policy, n))) for n in names if getattr(policy, n) is not None]
-    for (a, ma), (b, mb) in pairwise(months):
-        if mb < ma:
-            raise ValueError(f"{b} {getattr(policy, b)} is before {a} {getattr(policy, a)}")
-
-
-def _check_regions(regions: list[str]) -> list[str]:
-    unknown = [r for r in regions if r not in REGIONS]
-    if unknown:
-        raise ValueError(f"unknown region(s) {unknown}; allowed: {', '.join(REGIONS)}")
-    return regions
 
 
 @register_policy
@@ -120,8 +110,8 @@ class FrenchWithdrawal(Policy):
 
     @model_validator(mode="after")
     def _dates(self) -> FrenchWithdrawal:
-        _ordered(self, "announcement", "drawdown_start", "drawdown_end")
-        _ordered(self, "drawdown_start", "drawdown_end")
+        check_ordered_months(self, "announcement", "drawdown_start", "drawdown_end")
+        check_ordered_months(self, "drawdown_start", "drawdown_end")
         return self
 
     def apply(self, model: PolicyHooks) -> None:
@@ -230,8 +220,8 @@ class WagnerDeployment(Policy):
 
     @model_validator(mode="after")
     def _dates(self) -> WagnerDeployment:
-        _ordered(self, "start", "handover", "end")
-        _ordered(self, "start", "end")
+        check_ordered_months(self, "start", "handover", "end")
+        check_ordered_months(self, "start", "end")
         return self
 
     def initialize(self, model: PolicyHooks) -> None:
@@ -321,7 +311,7 @@ class EcowasSanctions(Policy):
 
     @model_validator(mode="after")
     def _dates(self) -> EcowasSanctions:
-        _ordered(self, "start", "end")
+        check_ordered_months(self, "start", "end")
         return self
 
     def peer_key(self) -> Hashable:
@@ -448,7 +438,7 @@ class MinusmaWithdrawal(Policy):
 
     @model_validator(mode="after")
     def _dates(self) -> MinusmaWithdrawal:
-        _ordered(self, "drawdown_start", "drawdown_end")
+        check_ordered_months(self, "drawdown_start", "drawdown_end")
         return self
 
     def apply(self, model: PolicyHooks) -> None:
@@ -503,7 +493,7 @@ class AidSuspension(Policy):
 
     @model_validator(mode="after")
     def _dates(self) -> AidSuspension:
-        _ordered(self, "start", "end")
+        check_ordered_months(self, "start", "end")
         return self
 
     def peer_key(self) -> Hashable:
@@ -582,8 +572,8 @@ class JihadistDialogue(Policy):
 
     @model_validator(mode="after")
     def _check(self) -> JihadistDialogue:
-        _ordered(self, "start", "end")
-        _check_regions(self.regions)
+        check_ordered_months(self, "start", "end")
+        check_known(self.regions, REGIONS, "region")
         return self
 
     def apply(self, model: PolicyHooks) -> None:
@@ -680,8 +670,8 @@ class KidalOffensive(Policy):
 
     @model_validator(mode="after")
     def _check(self) -> KidalOffensive:
-        _ordered(self, "start", "end")
-        _check_regions(self.regions)
+        check_ordered_months(self, "start", "end")
+        check_known(self.regions, REGIONS, "region")
         return self
 
     def apply(self, model: PolicyHooks) -> None:
@@ -732,7 +722,7 @@ class CampHandover(Policy):
 
     @model_validator(mode="after")
     def _check(self) -> CampHandover:
-        _ordered(self, "start", "end")
+        check_ordered_months(self, "start", "end")
         unknown = [c for c in self.camps if c not in MINUSMA_BASES]
         if unknown or not self.camps:
             raise ValueError(
@@ -796,7 +786,7 @@ class MilitiaBacking(Policy):
 
     @model_validator(mode="after")
     def _check(self) -> MilitiaBacking:
-        _ordered(self, "start", "dissolution")
+        check_ordered_months(self, "start", "dissolution")
         return self
 
     def apply(self, model: PolicyHooks) -> None:

