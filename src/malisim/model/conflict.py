@@ -71,6 +71,33 @@ _JIHADIST_SIDES = ("jnim", "is_sahel")
 #: Number of communal militias (rows of ``MonthlyViolence.civilians_killed_militia_split``;
 #: ``malisim.model.militias.MILITIA_KEYS``).
 N_MILITIAS = 3
+#: Up to this many rates, Poisson counts are drawn one by one (:func:`_poisson`): numpy checks
+#: an array of rates with reductions that cost more than a few scalar draws.
+_SMALL_DRAW = 12
+
+
+def _poisson(rng: np.random.Generator, lam: np.ndarray) -> np.ndarray:
+    """``rng.poisson(lam)`` for a 1-D array of rates, cheaper when there are few of them.
+
+    The draws are the same numbers, consumed from the stream in the same order: numpy draws an
+    array of rates element by element with the scalar sampler (a rate of 0 draws nothing).
+    """
+    if lam.size > _SMALL_DRAW:
+        return rng.poisson(lam)
+    draw = rng.poisson
+    return np.array([draw(x) for x in lam.tolist()], np.int64)
+
+
+def _poisson_cells(rng: np.random.Generator, lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the positive counts of ``rng.poisson(lam)`` (1-D), and those counts.
+
+    The same draws as ``rng.poisson(lam)``: a rate of 0 draws nothing from the stream, so
+    only the nonzero rates are drawn.
+    """
+    cand = lam.nonzero()[0]
+    drawn = _poisson(rng, lam[cand])
+    hit = drawn.nonzero()[0]
+    return cand[hit], drawn[hit]
 
 
 @dataclass
@@ -253,6 +280,8 @@ def clashes(
     month = situation.month
     min_presence, clash_probability = p.min_presence, p.clash_probability
     present: dict[str, np.ndarray] = {}
+    # Wagner's troops only fall in this phase: absent at its start, absent throughout
+    wagner_present = bool(forces.wagner.troops.any())
     for (a, b), hostile in hostility(situation).items():
         pres_a = present.get(a)
         if pres_a is None:
@@ -260,17 +289,17 @@ def clashes(
         pres_b = present.get(b)
         if pres_b is None:
             pres_b = present[b] = powers[b] > min_presence
-        if np.ndim(hostile) == 0:  # one hostility everywhere
+        if not isinstance(hostile, np.ndarray) or hostile.ndim == 0:  # one everywhere
             h = float(hostile)
             if not h > 0.0:
                 continue
-            cells = np.flatnonzero(pres_a & pres_b)
+            cells = (pres_a & pres_b).nonzero()[0]
             if cells.size == 0:
                 continue
             occur = rng.random(cells.size) < clash_probability * h
         else:
             h_cells = np.asarray(hostile, float)
-            cells = np.flatnonzero(pres_a & pres_b & (h_cells > 0))
+            cells = (pres_a & pres_b & (h_cells > 0)).nonzero()[0]
             if cells.size == 0:
                 continue
             occur = rng.random(cells.size) < clash_probability * h_cells[cells]
@@ -306,14 +335,15 @@ def clashes(
         dead_a = _dead(forces, p, rng, a, cells, loss_a, powers, persons_per_power, out)
         dead_b = _dead(forces, p, rng, b, cells, loss_b, powers, persons_per_power, out)
         combatants = dead_a + dead_b
-        crossfire = _cap_civilians(pop, out, cells, rng.poisson(
+        crossfire = _cap_civilians(pop, out, cells, _poisson(rng,
             p.battle_civilian_share * combatants
             * np.minimum(pop[cells] / p.civilian_exposure_population, 1.0)
         ))  # fmt: skip
         stronger_is_a = pa_c >= pb_c
         perp = np.where(stronger_is_a, _family_of(a), _family_of(b))
-        if a == "state":
+        if a == "state" and wagner_present:
             # where Wagner leads the state side, the civilians caught in its fire are its own
+            # (without Wagner anywhere it leads nowhere: nothing to change)
             led_by_wagner = wagner_leads(cells, powers)
             perp = np.where(stronger_is_a & led_by_wagner, FOREIGN, perp)
         # the cells are distinct: a fancy-index addition is np.add.at (integer counts)
@@ -327,12 +357,14 @@ def clashes(
         out.combatants_killed[cells] += combatants
         out.battles[cells] += 1
         fatalities = combatants + crossfire
-        if a == "state":
+        if a == "state" and wagner_present:
             named = state_actor(forces, cells)
             for actor, sel in (("wagner", named), ("fama", ~named)):
                 # family codes of perp, in the order of events.PERPETRATORS
                 log.add(month, "Armed clash", actor, b, cells[sel], fatalities[sel],
                         crossfire[sel], perp[sel])  # fmt: skip
+        elif a == "state":  # no Wagner anywhere (nor since): every event names FAMa
+            log.add(month, "Armed clash", "fama", b, cells, fatalities, crossfire, perp)
         else:
             log.add(month, "Armed clash", a, b, cells, fatalities, crossfire, perp)
 
@@ -378,12 +410,11 @@ def attacks_on_minusma(
     if norm <= 0.0:
         return
     for group, w in zip(("jnim", "is_sahel"), weights, strict=True):
-        count = rng.poisson(national * w / norm)
-        cells = np.flatnonzero(count > 0)
+        cells, n = _poisson_cells(rng, national * w / norm)
         if cells.size == 0:
             continue
         pk_dead = np.minimum(
-            rng.poisson(p.minusma_attack_lethality * count[cells]), np.floor(troops[cells])
+            _poisson(rng, p.minusma_attack_lethality * n), np.floor(troops[cells])
         ).astype(np.int64)
         troops[cells] -= pk_dead
         out.combatants_killed[cells] += pk_dead
@@ -391,7 +422,6 @@ def attacks_on_minusma(
         out.battles[cells] += 1  # a cell attacked this month (as before: one battle a cell)
         out.losses["minusma"] = out.losses.get("minusma", 0.0) + float(pk_dead.sum())
         # one event per attack; the month's deaths in a cell go to its first attack
-        n = count[cells]
         ev_cells = np.repeat(cells, n)
         first = np.zeros(ev_cells.size, bool)
         first[np.concatenate(([0], np.cumsum(n)[:-1]))] = True
@@ -515,7 +545,7 @@ def _dead(
 ) -> np.ndarray:
     """Draw and remove the dead of one side in a set of clashes; return them per cell."""
     if side == "state":
-        dead = np.minimum(rng.poisson(loss_power / p.fama_power),
+        dead = np.minimum(_poisson(rng, loss_power / p.fama_power),
                           np.floor(forces.state.forces[cells] + forces.wagner.troops[cells]
                                    + forces.france.troops[cells]))  # fmt: skip
         lost = _remove_state_side(forces, cells, dead, powers)
@@ -523,7 +553,9 @@ def _dead(
             out.losses[k] = out.losses.get(k, 0.0) + v
         return dead.astype(np.int64)
     fighters = forces.fighters(side)
-    dead = np.minimum(rng.poisson(loss_power * persons_per_power[side]), np.floor(fighters[cells]))
+    dead = np.minimum(
+        _poisson(rng, loss_power * persons_per_power[side]), np.floor(fighters[cells])
+    )
     fighters[cells] -= dead
     out.losses[side] = out.losses.get(side, 0.0) + float(dead.sum())
     return dead.astype(np.int64)
@@ -556,7 +588,9 @@ def strikes(
         weight = targets * (forces.state.offensive > 0)
         if weight.sum() > 0:
             hits = rng.multinomial(n_strikes, weight / weight.sum())
-            per_cell = rng.poisson(p.fighters_per_air_strike * hits)
+            hit_cells, fighters_hit = _poisson_cells(rng, p.fighters_per_air_strike * hits)
+            per_cell = np.zeros(hits.size, np.int64)
+            per_cell[hit_cells] = fighters_hit
             _strike(situation, forces, rng, out, log, per_cell, "fama", STATE,
                     collateral=p.state_strike_collateral_factor * p.strike_collateral)  # fmt: skip
 
@@ -573,7 +607,7 @@ def _strike(
     collateral: float,
 ) -> None:
     """Remove the fighters each strike hit per cell, with collateral civilian deaths."""
-    cells = np.flatnonzero(per_cell > 0)
+    cells = (per_cell > 0).nonzero()[0]
     if cells.size == 0:
         return
     jnim, isg = forces.jnim.fighters, forces.is_sahel.fighters
@@ -586,7 +620,7 @@ def _strike(
     isg[cells] -= from_i
     fighters = (from_j + from_i).astype(np.int64)
     pop, full_exposure = situation.population, situation.params.civilian_exposure_population
-    civ = _cap_civilians(pop, out, cells, rng.poisson(
+    civ = _cap_civilians(pop, out, cells, _poisson(rng,
         collateral * fighters * np.minimum(pop[cells] / full_exposure, 1)
     ))  # fmt: skip
     out.civilians_killed[family, cells] += civ  # distinct cells: np.add.at
@@ -613,11 +647,10 @@ def explosives(
     for group, side_row in (("jnim", 0), ("is_sahel", 1)):
         fighters = forces.fighters(group)
         lam = p.ied_rate / 1000.0 * fighters * targets_present
-        count = rng.poisson(lam)
-        cells = np.flatnonzero(count > 0)
+        cells, count = _poisson_cells(rng, lam)
         if cells.size == 0:
             continue
-        deaths = rng.poisson(p.ied_lethality * count[cells])
+        deaths = _poisson(rng, p.ied_lethality * count)
         civ = _cap_civilians(
             situation.population, out, cells, rng.binomial(deaths, p.ied_civilian_share)
         )
@@ -698,12 +731,15 @@ def one_sided_violence(
     month, abductions_per_killing = situation.month, p.abductions_per_killing
     killed_rows = out.civilians_killed
     for (actor, family, split_row), rate in lam.items():
-        exposed = rate * exposure
-        mixed = exposed * rng.gamma(k, 1.0 / k, rate.shape)
-        killed = rng.poisson(mixed)
-        cells = np.flatnonzero(killed)  # (counts: nonzero is positive)
+        gamma = rng.gamma(k, 1.0 / k, rate.shape)
+        # only the cells with a nonzero rate can draw a killing or an abduction (a zero rate
+        # draws nothing from the stream): the same draws as over every cell
+        active = rate.nonzero()[0]
+        rate_a, exposure_a = rate[active], exposure[active]
+        cells, killed = _poisson_cells(rng, rate_a * exposure_a * gamma[active])
         if cells.size:
-            killed_c = _cap_civilians(pop, out, cells, killed[cells])
+            cells = active[cells]
+            killed_c = _cap_civilians(pop, out, cells, killed)
             victims = killed_c > 0
             cells, killed_c = cells[victims], killed_c[victims]
             # the cells are distinct: a fancy-index addition is np.add.at (integer counts)
@@ -712,12 +748,11 @@ def one_sided_violence(
                 out.civilians_killed_jihadist_split[split_row, cells] += killed_c
             log.add(month, "Attack", actor, "civilians", cells, killed_c, killed_c,
                     perp_names[family])  # fmt: skip
-        abductions = rng.poisson(abductions_per_killing * rate * exposure)
-        cells = np.flatnonzero(abductions)
+        cells, _ = _poisson_cells(rng, abductions_per_killing * rate_a * exposure_a)
         if cells.size:
             zero = np.zeros(cells.size, np.int64)
-            log.add(month, "Abduction/forced disappearance", actor, "civilians", cells, zero,
-                    zero, perp_names[family])  # fmt: skip
+            log.add(month, "Abduction/forced disappearance", actor, "civilians", active[cells],
+                    zero, zero, perp_names[family])  # fmt: skip
 
 
 def control_powers(

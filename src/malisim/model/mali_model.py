@@ -76,6 +76,9 @@ from malisim.model.space import MaliGrid, load_grid
 from malisim.model.topology import Topology
 from malisim.model.vocab import N_FAMILIES, Control, Side, Status
 
+#: The resident status as the civilians' int8 code (an IntEnum member would cast to int64).
+_RESIDENT = np.int8(Status.RESIDENT)
+
 
 class MaliModel(mesa.Model):
     """Agent-based model of conflict and stabilisation in Mali, one step per month.
@@ -454,7 +457,10 @@ class MaliModel(mesa.Model):
         """
         civ = self.civilians
         people = max(float(civ.weight.sum()), 1.0)
-        displaced = float(civ.weight[civ.status != Status.RESIDENT].sum()) / people
+        # (the displaced by their indices: the same elements in the same order as a mask,
+        # so the same sum, at half the cost of a boolean index over every agent)
+        away = (civ.status != _RESIDENT).nonzero()[0]
+        displaced = float(civ.weight[away].sum()) / people
         self.state.budget_balance = self.economy.update(
             self.params,
             self.month,
