@@ -470,19 +470,18 @@ class JihadistGroup(mesa.Agent):
         target[np.argpartition(prize, -k)[-k:]] = True
         target &= winnable
         # fighters next to several targets split between them; targets keep their own
-        target_dst = target[dst]
-        n_targets = np.bincount(src, weights=target_dst.astype(float), minlength=n)
-        flow = (
-            share[dst]
-            * self.fighters[src]
-            * target_dst
-            * ~target[src]
-            / np.maximum(n_targets[src], 1.0)
-        )
+        # (only the edges into a target from a non-target carry fighters: the sums over them,
+        # in edge order, are the sums over every edge, whose others add exact zeros)
+        into_target = target[dst].nonzero()[0]
+        n_targets = np.bincount(src[into_target], minlength=n)  # whole numbers: exact
+        moving = into_target[~target[src[into_target]]]
+        src_m, dst_m = src[moving], dst[moving]
+        fighters = self.fighters
+        flow = share[dst_m] * fighters[src_m] / np.maximum(n_targets[src_m], 1.0)
         self.fighters = (
-            self.fighters
-            - np.bincount(src, weights=flow, minlength=n)
-            + np.bincount(dst, weights=flow, minlength=n)
+            fighters
+            - np.bincount(src_m, weights=flow, minlength=n)
+            + np.bincount(dst_m, weights=flow, minlength=n)
         )
         return target
 
