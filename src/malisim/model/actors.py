@@ -35,6 +35,13 @@ from malisim.model.parameters import Parameters
 from malisim.model.situation import Situation
 from malisim.model.vocab import SIDE_NAMES, Control, Side
 
+#: Control codes as plain ints (an IntEnum member in a comparison costs a cast to int64).
+_C_STATE, _C_SIGNATORY, _C_CONTESTED = (
+    int(Control.STATE),
+    int(Control.SIGNATORY),
+    int(Control.CONTESTED),
+)
+
 
 class State(mesa.Agent):
     """The junta and FAMa.
@@ -107,7 +114,7 @@ class State(mesa.Agent):
         p = situation.params
         pop = situation.population
         control = situation.control
-        held_by_signatory = (control == Control.SIGNATORY) & (situation.accord_adherence > 0)
+        held_by_signatory = (control == _C_SIGNATORY) & (situation.accord_adherence > 0)
         garrison_weight = (
             np.power(pop + 1.0, p.garrison_population_exponent)
             * situation.town_cells
@@ -126,7 +133,7 @@ class State(mesa.Agent):
         if threat_total > 0:
             self.garrison = self.garrison + reinforce * threat / threat_total
 
-        state_held = control == Control.STATE
+        state_held = control == _C_STATE
         near_state = situation.topology.neighbor_any(state_held) | state_held
         target = jihadist_fighters * near_state
         # operations concentrate on the few strongest jihadist concentrations at a time
@@ -153,9 +160,9 @@ class State(mesa.Agent):
         while the budget is in deficit.
         """
         level = np.where(
-            control == Control.STATE,
+            control == _C_STATE,
             p.service_state_held,
-            np.where(control == Control.CONTESTED, p.service_contested, p.service_elsewhere),
+            np.where(control == _C_CONTESTED, p.service_contested, p.service_elsewhere),
         )
         return level * (1.0 if self.budget_balance >= 0 else p.service_deficit_factor)
 
@@ -253,7 +260,7 @@ def garrison_threat(
     if situation.accord_adherence < p.accord_collapse_threshold:
         hostile = hostile + signatory_fighters
     around = hostile + situation.topology.neighbor_sum(hostile)
-    held_towns = situation.town_cells & (situation.control == Control.STATE)
+    held_towns = situation.town_cells & (situation.control == _C_STATE)
     return np.where(held_towns, around, 0.0)
 
 
@@ -328,22 +335,24 @@ class JihadistGroup(mesa.Agent):
         self.governance = np.zeros_like(self.fighters)
         self.home_distance = home_distance
         self.home_since = home_since
-        #: The last :meth:`pull`: (month, reach, floor, distances, starts), the pull.
+        #: The last :meth:`pull`: (home areas in force, reach, floor, distances, starts), the pull.
         self._pull_cache: tuple[tuple[object, ...], np.ndarray] | None = None
 
     def pull(self, month: int, p: Parameters) -> np.ndarray:
         """The pull of the group's home areas this month (:func:`home_pull`; 1 without any).
 
-        Several phases ask for it each month: it is computed once for the month, reach and
-        floor (and home areas) and returned read-only.
+        Several phases ask for it each month: it is computed once for the home areas in force
+        (it depends on the month through them only), reach and floor, and returned read-only.
         """
         reach = p.is_sahel_reach_km if self.side == Side.IS_SAHEL else p.jnim_reach_km
         floor = p.home_pull_floor
+        since = self.home_since
+        in_force = None if since is None else (since <= month).tobytes()
         cached = self._pull_cache
         if cached is not None:
-            (c_month, c_reach, c_floor, c_distance, c_since), c_pull = cached
+            (c_in_force, c_reach, c_floor, c_distance, c_since), c_pull = cached
             if (
-                c_month == month
+                c_in_force == in_force
                 and c_reach == reach
                 and c_floor == floor
                 and c_distance is self.home_distance
@@ -354,7 +363,7 @@ class JihadistGroup(mesa.Agent):
         out = home_pull(self.home_distance, self.home_since, month, reach, floor)
         pull = np.ones_like(self.fighters) if out is None else out
         pull.flags.writeable = False
-        self._pull_cache = ((month, reach, floor, self.home_distance, self.home_since), pull)
+        self._pull_cache = ((in_force, reach, floor, self.home_distance, since), pull)
         return pull
 
     @property
@@ -678,7 +687,7 @@ def accord_adherence_next(
     Returns:
         The new adherence.
     """
-    signatory_cells = control == Control.SIGNATORY
+    signatory_cells = control == _C_SIGNATORY
     total_offensive = offensive.sum()
     # ordered offensives (policies) at their intensity; otherwise the share of the state's
     # offensive forces that operate in signatory-held cells

@@ -78,6 +78,8 @@ from malisim.model.vocab import N_FAMILIES, Control, Side, Status
 
 #: The resident status as the civilians' int8 code (an IntEnum member would cast to int64).
 _RESIDENT = np.int8(Status.RESIDENT)
+#: Control codes as plain ints (an IntEnum member in a comparison costs a cast).
+_C_JNIM, _C_IS_SAHEL = int(Control.JNIM), int(Control.IS_SAHEL)
 
 
 class MaliModel(mesa.Model):
@@ -621,8 +623,8 @@ class MaliModel(mesa.Model):
             situation, self.forces, change.control
         )
         self.control, self.administration = change.control, change.administration
-        self.jnim.govern(self.control == Control.JNIM, p)
-        self.is_sahel.govern(self.control == Control.IS_SAHEL, p)
+        self.jnim.govern(self.control == _C_JNIM, p)
+        self.is_sahel.govern(self.control == _C_IS_SAHEL, p)
         self.blockade = conflict.sieges(self.situation())
 
     def _update_politics(self) -> None:
