@@ -246,7 +246,7 @@ def _remove_state_side(
         out[name] = float(lost.sum())
         remaining -= lost
     state = forces.state
-    fama = state.forces[cells]
+    fama = state.garrison[cells] + state.offensive[cells]  # State.forces in the cells
     lost = np.minimum(remaining, fama)
     frac = np.divide(lost, fama, out=np.zeros_like(lost), where=fama > 0)
     state.garrison[cells] *= 1.0 - frac
@@ -346,9 +346,12 @@ def clashes(
             # (without Wagner anywhere it leads nowhere: nothing to change)
             led_by_wagner = wagner_leads(cells, powers)
             perp = np.where(stronger_is_a & led_by_wagner, FOREIGN, perp)
-        # the cells are distinct: a fancy-index addition is np.add.at (integer counts)
-        out.civilians_killed[perp, cells] += crossfire
-        if a_jihadist or b_jihadist:
+        # the cells are distinct: a fancy-index addition is np.add.at (integer counts); with
+        # no civilian caught in the fire there is nothing to add
+        any_crossfire = crossfire.any()
+        if any_crossfire:
+            out.civilians_killed[perp, cells] += crossfire
+        if any_crossfire and (a_jihadist or b_jihadist):
             # the JNIM / IS split of the deaths attributed to jihadists (zeros elsewhere)
             row = np.where(stronger_is_a, int(a == "is_sahel"), int(b == "is_sahel"))
             out.civilians_killed_jihadist_split[row, cells] += np.where(
@@ -519,6 +522,8 @@ def _cap_civilians(
     population: np.ndarray, out: MonthlyViolence, cells: np.ndarray, killed: np.ndarray
 ) -> np.ndarray:
     """Limit civilian deaths in each cell to the people still alive there this month."""
+    if not killed.any():  # nobody killed: nothing to limit (the people left are never < 0)
+        return np.zeros(killed.size, np.int64)
     already = out.civilians_killed[:, cells].sum(axis=0)
     available = np.maximum(np.floor(population[cells]) - already, 0)
     return np.minimum(killed, available).astype(np.int64)
@@ -544,20 +549,30 @@ def _dead(
     out: MonthlyViolence,
 ) -> np.ndarray:
     """Draw and remove the dead of one side in a set of clashes; return them per cell."""
+    losses = out.losses
     if side == "state":
-        dead = np.minimum(_poisson(rng, loss_power / p.fama_power),
-                          np.floor(forces.state.forces[cells] + forces.wagner.troops[cells]
-                                   + forces.france.troops[cells]))  # fmt: skip
+        drawn = _poisson(rng, loss_power / p.fama_power)
+        if not drawn.any():  # no dead: nobody removed, the losses as they were (keys in order)
+            for k in ("france", "wagner", "fama"):
+                losses[k] = losses.get(k, 0.0) + 0.0
+            return drawn
+        state = forces.state
+        # (the forces in the cells: FAMa's garrison plus offensive there, as State.forces)
+        dead = np.minimum(drawn, np.floor(state.garrison[cells] + state.offensive[cells]
+                                          + forces.wagner.troops[cells]
+                                          + forces.france.troops[cells]))  # fmt: skip
         lost = _remove_state_side(forces, cells, dead, powers)
         for k, v in lost.items():
             out.losses[k] = out.losses.get(k, 0.0) + v
         return dead.astype(np.int64)
+    drawn = _poisson(rng, loss_power * persons_per_power[side])
+    if not drawn.any():  # no dead: nobody removed
+        losses[side] = losses.get(side, 0.0) + 0.0
+        return drawn
     fighters = forces.fighters(side)
-    dead = np.minimum(
-        _poisson(rng, loss_power * persons_per_power[side]), np.floor(fighters[cells])
-    )
+    dead = np.minimum(drawn, np.floor(fighters[cells]))
     fighters[cells] -= dead
-    out.losses[side] = out.losses.get(side, 0.0) + float(dead.sum())
+    losses[side] = losses.get(side, 0.0) + float(dead.sum())
     return dead.astype(np.int64)
 
 
@@ -662,7 +677,8 @@ def explosives(
         hit = np.zeros(cells.size)
         if state_cells.size:  # (with none, removing nobody changes nothing)
             hit_state = np.minimum(wanted[on_state], np.floor(
-                forces.state.forces[state_cells] + forces.wagner.troops[state_cells]
+                forces.state.garrison[state_cells] + forces.state.offensive[state_cells]
+                + forces.wagner.troops[state_cells]
                 + forces.france.troops[state_cells]))  # fmt: skip
             hit[on_state] = hit_state
             _remove_state_side(forces, state_cells, hit_state, powers)
