@@ -748,14 +748,19 @@ def one_sided_violence(
     killed_rows = out.civilians_killed
     for (actor, family, split_row), rate in lam.items():
         gamma = rng.gamma(k, 1.0 / k, rate.shape)
-        # only the cells with a nonzero rate can draw a killing or an abduction (a zero rate
-        # draws nothing from the stream): the same draws as over every cell
+        # a zero rate draws nothing from the stream: where few cells have a nonzero rate, only
+        # those are drawn (the same draws as over every cell)
         active = rate.nonzero()[0]
-        rate_a, exposure_a = rate[active], exposure[active]
-        cells, killed = _poisson_cells(rng, rate_a * exposure_a * gamma[active])
-        if cells.size:
-            cells = active[cells]
-            killed_c = _cap_civilians(pop, out, cells, killed)
+        dense = 2 * active.size > rate.size
+        if dense:
+            rate_a, exposure_a, gamma_a = rate, exposure, gamma
+        else:
+            rate_a, exposure_a, gamma_a = rate[active], exposure[active], gamma[active]
+        killed = _poisson(rng, rate_a * exposure_a * gamma_a)
+        hit = killed.nonzero()[0]  # (counts: nonzero is positive)
+        if hit.size:
+            cells = hit if dense else active[hit]
+            killed_c = _cap_civilians(pop, out, cells, killed[hit])
             victims = killed_c > 0
             cells, killed_c = cells[victims], killed_c[victims]
             # the cells are distinct: a fancy-index addition is np.add.at (integer counts)
@@ -764,11 +769,12 @@ def one_sided_violence(
                 out.civilians_killed_jihadist_split[split_row, cells] += killed_c
             log.add(month, "Attack", actor, "civilians", cells, killed_c, killed_c,
                     perp_names[family])  # fmt: skip
-        cells, _ = _poisson_cells(rng, abductions_per_killing * rate_a * exposure_a)
-        if cells.size:
-            zero = np.zeros(cells.size, np.int64)
-            log.add(month, "Abduction/forced disappearance", actor, "civilians", active[cells],
-                    zero, zero, perp_names[family])  # fmt: skip
+        abductions = _poisson(rng, abductions_per_killing * rate_a * exposure_a)
+        hit = abductions.nonzero()[0]
+        if hit.size:
+            zero = np.zeros(hit.size, np.int64)
+            log.add(month, "Abduction/forced disappearance", actor, "civilians",
+                    hit if dense else active[hit], zero, zero, perp_names[family])  # fmt: skip
 
 
 def control_powers(
