@@ -867,7 +867,10 @@ def armed_presence(forces: Belligerents, p: Parameters) -> np.ndarray:
 
 
 def countryside_powers(
-    situation: Situation, forces: Belligerents, operates: np.ndarray | None = None
+    situation: Situation,
+    forces: Belligerents,
+    operates: np.ndarray | None = None,
+    powers: dict[str, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Return ``(4, n_cells)`` power of each family over the countryside of the town cells.
 
@@ -879,13 +882,15 @@ def countryside_powers(
     increasingly, the center"; ICG2023watch: militants "have gone rural to capitalise on local
     conflicts and the absence of the State") and return where none is. As in
     :func:`control_powers`, France does not count in a countryside the signatories hold while
-    the accord holds. ``operates`` is this moment's :func:`armed_presence` if the caller has it.
+    the accord holds. ``operates`` is this moment's :func:`armed_presence` and ``powers`` its
+    :func:`side_powers` if the caller has them.
     """
     p = situation.params
     if situation.countryside_control is None:
         raise ValueError("countryside_powers needs situation.countryside_control")
     countryside = situation.countryside_control
-    powers = side_powers(forces, p)
+    if powers is None:
+        powers = side_powers(forces, p)
     if operates is None:
         operates = armed_presence(forces, p)
     unarmed = ~operates[1:].any(axis=0)
@@ -903,7 +908,10 @@ def countryside_powers(
 
 
 def update_countryside(
-    situation: Situation, forces: Belligerents, cell_control: np.ndarray
+    situation: Situation,
+    forces: Belligerents,
+    cell_control: np.ndarray,
+    powers: dict[str, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Control of the countryside of each cell after the month's fighting.
 
@@ -924,6 +932,7 @@ def update_countryside(
         situation: The cells this phase (countryside control before the change, town shares).
         forces: The armed actors.
         cell_control: Control code per cell after :func:`update_control`.
+        powers: This moment's :func:`side_powers` of ``forces``, if the caller has them.
 
     Returns:
         Countryside control code per cell.
@@ -934,7 +943,7 @@ def update_countryside(
     old = situation.countryside_control
     n = old.size
     operates = armed_presence(forces, p)
-    power = countryside_powers(situation, forces, operates)
+    power = countryside_powers(situation, forces, operates, powers)
     new, top = dominant_family(power, p)
     # below the threshold the holder keeps it, unless it has no power there and others operate
     held = old != _C_CONTESTED
@@ -1087,7 +1096,11 @@ def withdraw_from_lost_towns(situation: Situation, forces: Belligerents, lost: n
 
 
 def update_control(
-    situation: Situation, forces: Belligerents, battles: np.ndarray, log: EventLog
+    situation: Situation,
+    forces: Belligerents,
+    battles: np.ndarray,
+    log: EventLog,
+    powers: dict[str, np.ndarray] | None = None,
 ) -> ControlChange:
     """Decide who controls each cell after the month's fighting.
 
@@ -1096,10 +1109,11 @@ def update_control(
     the cell is contested. A town its holder defends stays with it unless overrun
     (:func:`garrison_holds`). Changes are logged as battles (territory taken) where fighting
     occurred, and as non-violent transfers of territory otherwise. The state's administration
-    returns with the state and flees from cells another family takes.
+    returns with the state and flees from cells another family takes. ``powers`` are this
+    moment's :func:`side_powers` of ``forces`` if the caller has them.
     """
     p = situation.params
-    power = control_powers(situation, forces)
+    power = control_powers(situation, forces, powers)
     new, top = dominant_family(power, p)
     old = situation.control
     new = np.where(top < control_threshold(p, situation.population), old, new)
@@ -1147,18 +1161,21 @@ def initial_control(situation: Situation, forces: Belligerents) -> np.ndarray:
     return np.where(strong, dominant, situation.control).astype(np.int8)
 
 
-def jihadist_offensives(situation: Situation, forces: Belligerents) -> None:
+def jihadist_offensives(
+    situation: Situation, forces: Belligerents, powers: dict[str, np.ndarray] | None = None
+) -> None:
     """Each jihadist group masses fighters on the cells it can take (JNIM first).
 
     French air support and surveillance deter massing within reach of the French bases, in
     proportion to the French air level (CRS2022, ICG2023); see :meth:`JihadistGroup.mass`.
+    ``powers`` are this moment's :func:`side_powers` of ``forces`` if the caller has them.
     """
     p = situation.params
     air_level = france_air_level(forces.france, p)
     air_cover = p.air_deterrence * air_level * situation.france_reach
     threshold = control_threshold(p, situation.population)
     defended = defended_towns(situation, forces)
-    power = control_powers(situation, forces)
+    power = control_powers(situation, forces, powers)
     for group, row in ((forces.jnim, _C_JNIM), (forces.is_sahel, _C_IS_SAHEL)):
         if row == _C_IS_SAHEL:  # JNIM massed: its row of the powers is renewed (as side_powers)
             power[_C_JNIM] = forces.jnim.fighters * p.jihadist_power

@@ -499,7 +499,14 @@ class MaliModel(mesa.Model):
         mobile = conflict.mobile_state_power(self.forces, p, powers)
         self.jnim.expand(situation, state_power, self.support_share[1], mobile)
         self.is_sahel.expand(situation, state_power, self.support_share[2], mobile)
-        conflict.jihadist_offensives(situation, self.forces)
+        # the powers after the expansion: only the jihadist groups' fighters moved
+        jihadist_power = p.jihadist_power
+        powers = {
+            **powers,
+            "jnim": self.jnim.fighters * jihadist_power,
+            "is_sahel": self.is_sahel.fighters * jihadist_power,
+        }
+        conflict.jihadist_offensives(situation, self.forces, powers=powers)
         conflict.desertion((self.jnim, self.is_sahel, self.cma, self.platform), p.desertion_rate)
         # fighters from Niger (IS Sahel) and Burkina Faso (JNIM)
         inflow, is_share = p.cross_border_inflow, p.cross_border_inflow_is_sahel_share
@@ -615,12 +622,19 @@ class MaliModel(mesa.Model):
         """Phase ``control``: control of cells, jihadist governance, sieges."""
         p = self.params
         situation = self.situation()
+        forces = self.forces
+        powers = conflict.side_powers(forces, p)
+        groups = (forces.jnim, forces.is_sahel, forces.cma, forces.platform)
+        fighters = [group.fighters for group in groups]
         change = conflict.update_control(
-            situation, self.forces, self._violence.battles, self.events
+            situation, forces, self._violence.battles, self.events, powers=powers
         )
+        # the same powers for the countryside, unless fighters withdrew from lost towns (the
+        # only change of forces in this phase, which gives the groups new fighter arrays)
+        moved = any(group.fighters is not f for group, f in zip(groups, fighters, strict=True))
         # the countryside of the town cells, decided by whoever operates there (not the garrison)
         self.countryside_control = conflict.update_countryside(
-            situation, self.forces, change.control
+            situation, forces, change.control, powers=None if moved else powers
         )
         self.control, self.administration = change.control, change.administration
         self.jnim.govern(self.control == _C_JNIM, p)
