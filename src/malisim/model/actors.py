@@ -196,18 +196,21 @@ class State(mesa.Agent):
             - p.approval_security_weight * trend
             - p.approval_economy_weight * economic_loss
         )
-        self.fundamentals += p.approval_adjustment * (
-            float(np.clip(target, 0, 1)) - self.fundamentals
-        )
+        self.fundamentals += p.approval_adjustment * (_clip01(target) - self.fundamentals)
         self.rally *= p.rally_retention
         self.pressure_rally = pressure_rally_next(p, self.pressure_rally)
-        self.approval = float(np.clip(self.fundamentals + self.rally + self.pressure_rally, 0, 1))
+        self.approval = _clip01(self.fundamentals + self.rally + self.pressure_rally)
 
     def grow(self, p: Parameters) -> None:
         """Recruit soldiers at ``fama_growth`` per year while the budget is not in deficit."""
         if self.budget_balance >= 0:
             self.troops *= (1.0 + p.fama_growth) ** (1.0 / 12.0)
         self.effectiveness += p.eu_training * p.eu_training_gain / 12.0
+
+
+def _clip01(x: float) -> float:
+    """``float(np.clip(x, 0, 1))`` of one number, without numpy's call (NaN and -0.0 kept)."""
+    return 0.0 if x < 0.0 else (1.0 if x > 1.0 else float(x))
 
 
 def expansion_deterrence(
@@ -701,4 +704,4 @@ def accord_adherence_next(
     )
     if adherence < p.accord_collapse_threshold:
         change -= p.adherence_collapse_erosion * adherence  # open fighting (2023)
-    return float(np.clip(adherence + change, 0.0, 1.0))
+    return _clip01(adherence + change)

@@ -88,6 +88,14 @@ def _poisson(rng: np.random.Generator, lam: np.ndarray) -> np.ndarray:
     return np.array([draw(x) for x in lam.tolist()], np.int64)
 
 
+def _binomial(rng: np.random.Generator, n: np.ndarray, prob: float) -> np.ndarray:
+    """``rng.binomial(n, prob)`` for a 1-D array of trials: the same draws (as :func:`_poisson`)."""
+    if n.size > _SMALL_DRAW:
+        return rng.binomial(n, prob)
+    draw = rng.binomial
+    return np.array([draw(x, prob) for x in n.tolist()], np.int64)
+
+
 def _poisson_cells(rng: np.random.Generator, lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Indices of the positive counts of ``rng.poisson(lam)`` (1-D), and those counts.
 
@@ -667,7 +675,7 @@ def explosives(
             continue
         deaths = _poisson(rng, p.ied_lethality * count)
         civ = _cap_civilians(
-            situation.population, out, cells, rng.binomial(deaths, p.ied_civilian_share)
+            situation.population, out, cells, _binomial(rng, deaths, p.ied_civilian_share)
         )
         # the forces hit: state-side where present, otherwise the peacekeepers
         on_state = powers["state"][cells] > 0
