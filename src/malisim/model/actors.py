@@ -208,7 +208,7 @@ class State(mesa.Agent):
         self.effectiveness += p.eu_training * p.eu_training_gain / 12.0
 
 
-def _clip01(x: float) -> float:
+def _clip01(x: float | np.floating) -> float:
     """``float(np.clip(x, 0, 1))`` of one number, without numpy's call (NaN and -0.0 kept)."""
     return 0.0 if x < 0.0 else (1.0 if x > 1.0 else float(x))
 

@@ -624,7 +624,9 @@ class MaliModel(mesa.Model):
         situation = self.situation()
         forces = self.forces
         powers = conflict.side_powers(forces, p)
-        groups = (forces.jnim, forces.is_sahel, forces.cma, forces.platform)
+        groups: tuple[JihadistGroup | SignatoryGroup, ...] = (
+            forces.jnim, forces.is_sahel, forces.cma, forces.platform,
+        )  # fmt: skip
         fighters = [group.fighters for group in groups]
         change = conflict.update_control(
             situation, forces, self._violence.battles, self.events, powers=powers
