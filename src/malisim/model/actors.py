@@ -628,7 +628,7 @@ class Belligerents:
         The state family counts FAMa, Wagner and French troops; the signatory family CMA and
         Platform. Peacekeepers belong to no family.
         """
-        return np.vstack(
+        return np.array(
             [
                 self.state.forces + self.wagner.troops + self.france.troops,
                 self.jnim.fighters,

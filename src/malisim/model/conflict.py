@@ -815,7 +815,7 @@ def control_powers(
     accord_zone = (situation.control == _C_SIGNATORY) & (situation.accord_adherence > 0)
     france = np.where(accord_zone, 0.0, powers["france"])
     state = powers["fama"] + powers["wagner"] + france + administration
-    return np.vstack(
+    return np.array(
         [state, powers["jnim"], powers["is_sahel"], powers["cma"] + powers["platform"]]
     )
 
@@ -905,7 +905,7 @@ def countryside_powers(
     administration = p.administration_power * countryside_people(situation) / 1000.0 * unarmed
     accord_zone = (countryside == _C_SIGNATORY) & (situation.accord_adherence > 0)
     mobile = mobile_state_power(forces, p, powers) - np.where(accord_zone, powers["france"], 0.0)
-    return np.vstack(
+    return np.array(
         [
             mobile + administration,
             powers["jnim"],

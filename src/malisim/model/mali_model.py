@@ -592,7 +592,7 @@ class MaliModel(mesa.Model):
         """What civilians see of the month in their cells (:class:`CellSignals`)."""
         n = self.grid.n_cells
         power = conflict.control_powers(self.situation(), self.forces)
-        governance = np.vstack(
+        governance = np.array(
             [np.zeros(n), self.jnim.governance, self.is_sahel.governance, np.zeros(n)]
         )
         return CellSignals(
