@@ -1135,8 +1135,11 @@ def update_control(
         month = situation.month
         new_taken = new[taken]
         fought = battles[taken] > 0
+        takers = set(new_taken.tolist())  # (a family that took no cell logs nothing)
         for ctrl, actor in ((_C_STATE, "fama"), (_C_JNIM, "jnim"), (_C_IS_SAHEL, "is_sahel"),
                             (_C_SIGNATORY, "cma")):  # fmt: skip
+            if ctrl not in takers:
+                continue
             sel = new_taken == ctrl
             sub = (
                 "Government regains territory"
