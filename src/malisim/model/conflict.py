@@ -648,10 +648,9 @@ def _strike(
     ))  # fmt: skip
     out.civilians_killed[family, cells] += civ  # distinct cells: np.add.at
     out.combatants_killed[cells] += fighters
-    target = np.where(from_j >= from_i, "jnim", "is_sahel")
+    on_jnim = from_j >= from_i  # the target of each strike: JNIM, else IS Sahel
     perp = "state" if family == STATE else "foreign"
-    for group in ("jnim", "is_sahel"):
-        sel = target == group
+    for group, sel in (("jnim", on_jnim), ("is_sahel", ~on_jnim)):
         log.add(situation.month, "Air/drone strike", actor, group, cells[sel],
                 fighters[sel] + civ[sel], civ[sel], perp)  # fmt: skip
 
