@@ -814,9 +814,7 @@ def control_powers(
     accord_zone = (situation.control == _C_SIGNATORY) & (situation.accord_adherence > 0)
     france = np.where(accord_zone, 0.0, powers["france"])
     state = powers["fama"] + powers["wagner"] + france + administration
-    return np.array(
-        [state, powers["jnim"], powers["is_sahel"], powers["cma"] + powers["platform"]]
-    )
+    return np.array([state, powers["jnim"], powers["is_sahel"], powers["cma"] + powers["platform"]])
 
 
 def authority(control: np.ndarray, power: np.ndarray) -> np.ndarray:
