@@ -666,15 +666,16 @@ class MaliModel(mesa.Model):
         """Phase ``outcomes``: the month's row of every outcome, per region and national."""
         violence, outputs = self._violence, self._outputs()
         killed = violence.civilians_killed
+        killed_f = killed.astype(float)  # every family's row at once (rows of the same values)
         civ = self.civilians
         month_cells = self.events.cells_of_month(self.month)
         n = self.grid.n_cells
         data: dict[str, Any] = {
             "civilian_fatalities": killed.sum(axis=0).astype(float),
-            "civilian_fatalities_state": killed[0].astype(float),
-            "civilian_fatalities_foreign": killed[1].astype(float),
-            "civilian_fatalities_jihadist": killed[2].astype(float),
-            "civilian_fatalities_signatory": killed[3].astype(float),
+            "civilian_fatalities_state": killed_f[0],
+            "civilian_fatalities_foreign": killed_f[1],
+            "civilian_fatalities_jihadist": killed_f[2],
+            "civilian_fatalities_signatory": killed_f[3],
             "battle_fatalities": violence.combatants_killed.astype(float),
             "peacekeeper_fatalities": violence.peacekeepers_killed.astype(float),
             "events": np.bincount(month_cells, minlength=n).astype(float),
@@ -699,7 +700,7 @@ class MaliModel(mesa.Model):
             "refugees_new": outputs.flows.refugees_new,
             "refugee_returns": outputs.flows.refugee_returns,
             "returnees": outputs.returnees,
-            "civilian_fatalities_militia": killed[4].astype(float),
+            "civilian_fatalities_militia": killed_f[4],
             "fighters_militia": self.militias.fighters.sum(axis=0),
         }
         data.update(
