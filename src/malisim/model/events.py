@@ -165,7 +165,7 @@ class EventLog:
         n = cells.size
         if n == 0:
             return
-        if type(perpetrator) is str:
+        if isinstance(perpetrator, str):
             code, perp = _PERP_CODE[perpetrator], None
         else:
             perp = np.asarray(perpetrator)
