@@ -35,6 +35,13 @@ from malisim.model.parameters import Parameters
 from malisim.model.situation import Situation
 from malisim.model.vocab import SIDE_NAMES, Control, Side
 
+#: Control codes as plain ints (an IntEnum member in a comparison costs a cast to int64).
+_C_STATE, _C_SIGNATORY, _C_CONTESTED = (
+    int(Control.STATE),
+    int(Control.SIGNATORY),
+    int(Control.CONTESTED),
+)
+
 
 class State(mesa.Agent):
     """The junta and FAMa.
@@ -107,7 +114,7 @@ class State(mesa.Agent):
         p = situation.params
         pop = situation.population
         control = situation.control
-        held_by_signatory = (control == Control.SIGNATORY) & (situation.accord_adherence > 0)
+        held_by_signatory = (control == _C_SIGNATORY) & (situation.accord_adherence > 0)
         garrison_weight = (
             np.power(pop + 1.0, p.garrison_population_exponent)
             * situation.town_cells
@@ -126,7 +133,7 @@ class State(mesa.Agent):
         if threat_total > 0:
             self.garrison = self.garrison + reinforce * threat / threat_total
 
-        state_held = control == Control.STATE
+        state_held = control == _C_STATE
         near_state = situation.topology.neighbor_any(state_held) | state_held
         target = jihadist_fighters * near_state
         # operations concentrate on the few strongest jihadist concentrations at a time
@@ -153,9 +160,9 @@ class State(mesa.Agent):
         while the budget is in deficit.
         """
         level = np.where(
-            control == Control.STATE,
+            control == _C_STATE,
             p.service_state_held,
-            np.where(control == Control.CONTESTED, p.service_contested, p.service_elsewhere),
+            np.where(control == _C_CONTESTED, p.service_contested, p.service_elsewhere),
         )
         return level * (1.0 if self.budget_balance >= 0 else p.service_deficit_factor)
 
@@ -189,18 +196,21 @@ class State(mesa.Agent):
             - p.approval_security_weight * trend
             - p.approval_economy_weight * economic_loss
         )
-        self.fundamentals += p.approval_adjustment * (
-            float(np.clip(target, 0, 1)) - self.fundamentals
-        )
+        self.fundamentals += p.approval_adjustment * (_clip01(target) - self.fundamentals)
         self.rally *= p.rally_retention
         self.pressure_rally = pressure_rally_next(p, self.pressure_rally)
-        self.approval = float(np.clip(self.fundamentals + self.rally + self.pressure_rally, 0, 1))
+        self.approval = _clip01(self.fundamentals + self.rally + self.pressure_rally)
 
     def grow(self, p: Parameters) -> None:
         """Recruit soldiers at ``fama_growth`` per year while the budget is not in deficit."""
         if self.budget_balance >= 0:
             self.troops *= (1.0 + p.fama_growth) ** (1.0 / 12.0)
         self.effectiveness += p.eu_training * p.eu_training_gain / 12.0
+
+
+def _clip01(x: float | np.floating) -> float:
+    """``float(np.clip(x, 0, 1))`` of one number, without numpy's call (NaN and -0.0 kept)."""
+    return 0.0 if x < 0.0 else (1.0 if x > 1.0 else float(x))
 
 
 def expansion_deterrence(
@@ -253,7 +263,7 @@ def garrison_threat(
     if situation.accord_adherence < p.accord_collapse_threshold:
         hostile = hostile + signatory_fighters
     around = hostile + situation.topology.neighbor_sum(hostile)
-    held_towns = situation.town_cells & (situation.control == Control.STATE)
+    held_towns = situation.town_cells & (situation.control == _C_STATE)
     return np.where(held_towns, around, 0.0)
 
 
@@ -328,22 +338,24 @@ class JihadistGroup(mesa.Agent):
         self.governance = np.zeros_like(self.fighters)
         self.home_distance = home_distance
         self.home_since = home_since
-        #: The last :meth:`pull`: (month, reach, floor, distances, starts), the pull.
+        #: The last :meth:`pull`: (home areas in force, reach, floor, distances, starts), the pull.
         self._pull_cache: tuple[tuple[object, ...], np.ndarray] | None = None
 
     def pull(self, month: int, p: Parameters) -> np.ndarray:
         """The pull of the group's home areas this month (:func:`home_pull`; 1 without any).
 
-        Several phases ask for it each month: it is computed once for the month, reach and
-        floor (and home areas) and returned read-only.
+        Several phases ask for it each month: it is computed once for the home areas in force
+        (it depends on the month through them only), reach and floor, and returned read-only.
         """
         reach = p.is_sahel_reach_km if self.side == Side.IS_SAHEL else p.jnim_reach_km
         floor = p.home_pull_floor
+        since = self.home_since
+        in_force = None if since is None else (since <= month).tobytes()
         cached = self._pull_cache
         if cached is not None:
-            (c_month, c_reach, c_floor, c_distance, c_since), c_pull = cached
+            (c_in_force, c_reach, c_floor, c_distance, c_since), c_pull = cached
             if (
-                c_month == month
+                c_in_force == in_force
                 and c_reach == reach
                 and c_floor == floor
                 and c_distance is self.home_distance
@@ -354,7 +366,7 @@ class JihadistGroup(mesa.Agent):
         out = home_pull(self.home_distance, self.home_since, month, reach, floor)
         pull = np.ones_like(self.fighters) if out is None else out
         pull.flags.writeable = False
-        self._pull_cache = ((month, reach, floor, self.home_distance, self.home_since), pull)
+        self._pull_cache = ((in_force, reach, floor, self.home_distance, since), pull)
         return pull
 
     @property
@@ -402,8 +414,9 @@ class JihadistGroup(mesa.Agent):
         # a fighter weighs the neighbouring cells against staying where it is
         attraction_dst = attraction[dst]
         denominator = attraction + np.bincount(src, weights=attraction_dst, minlength=grid.n_cells)
-        share = attraction_dst / np.maximum(denominator[src], 1e-12)
-        flow = self.fighters[src] * rate * share
+        # (per cell, then over the edges: the same numbers as per edge, with fewer operations)
+        share = attraction_dst / np.maximum(denominator, 1e-12)[src]
+        flow = (self.fighters * rate)[src] * share
         outflow = np.bincount(src, weights=flow, minlength=grid.n_cells)
         inflow = np.bincount(dst, weights=flow, minlength=grid.n_cells)
         self.fighters = self.fighters - outflow + inflow
@@ -470,19 +483,18 @@ class JihadistGroup(mesa.Agent):
         target[np.argpartition(prize, -k)[-k:]] = True
         target &= winnable
         # fighters next to several targets split between them; targets keep their own
-        target_dst = target[dst]
-        n_targets = np.bincount(src, weights=target_dst.astype(float), minlength=n)
-        flow = (
-            share[dst]
-            * self.fighters[src]
-            * target_dst
-            * ~target[src]
-            / np.maximum(n_targets[src], 1.0)
-        )
+        # (only the edges into a target from a non-target carry fighters: the sums over them,
+        # in edge order, are the sums over every edge, whose others add exact zeros)
+        into_target = target[dst].nonzero()[0]
+        n_targets = np.bincount(src[into_target], minlength=n)  # whole numbers: exact
+        moving = into_target[~target[src[into_target]]]
+        src_m, dst_m = src[moving], dst[moving]
+        fighters = self.fighters
+        flow = share[dst_m] * fighters[src_m] / np.maximum(n_targets[src_m], 1.0)
         self.fighters = (
-            self.fighters
-            - np.bincount(src, weights=flow, minlength=n)
-            + np.bincount(dst, weights=flow, minlength=n)
+            fighters
+            - np.bincount(src_m, weights=flow, minlength=n)
+            + np.bincount(dst_m, weights=flow, minlength=n)
         )
         return target
 
@@ -616,7 +628,7 @@ class Belligerents:
         The state family counts FAMa, Wagner and French troops; the signatory family CMA and
         Platform. Peacekeepers belong to no family.
         """
-        return np.vstack(
+        return np.array(
             [
                 self.state.forces + self.wagner.troops + self.france.troops,
                 self.jnim.fighters,
@@ -679,7 +691,7 @@ def accord_adherence_next(
     Returns:
         The new adherence.
     """
-    signatory_cells = control == Control.SIGNATORY
+    signatory_cells = control == _C_SIGNATORY
     total_offensive = offensive.sum()
     # ordered offensives (policies) at their intensity; otherwise the share of the state's
     # offensive forces that operate in signatory-held cells
@@ -692,4 +704,4 @@ def accord_adherence_next(
     )
     if adherence < p.accord_collapse_threshold:
         change -= p.adherence_collapse_erosion * adherence  # open fighting (2023)
-    return float(np.clip(adherence + change, 0.0, 1.0))
+    return _clip01(adherence + change)

@@ -71,6 +71,41 @@ _JIHADIST_SIDES = ("jnim", "is_sahel")
 #: Number of communal militias (rows of ``MonthlyViolence.civilians_killed_militia_split``;
 #: ``malisim.model.militias.MILITIA_KEYS``).
 N_MILITIAS = 3
+#: Up to this many rates, Poisson counts are drawn one by one (:func:`_poisson`): numpy checks
+#: an array of rates with reductions that cost more than a few scalar draws.
+_SMALL_DRAW = 12
+
+
+def _poisson(rng: np.random.Generator, lam: np.ndarray) -> np.ndarray:
+    """``rng.poisson(lam)`` for a 1-D array of rates, cheaper when there are few of them.
+
+    The draws are the same numbers, consumed from the stream in the same order: numpy draws an
+    array of rates element by element with the scalar sampler (a rate of 0 draws nothing).
+    """
+    if lam.size > _SMALL_DRAW:
+        return rng.poisson(lam)
+    draw = rng.poisson
+    return np.array([draw(x) for x in lam.tolist()], np.int64)
+
+
+def _binomial(rng: np.random.Generator, n: np.ndarray, prob: float) -> np.ndarray:
+    """``rng.binomial(n, prob)`` for a 1-D array of trials: the same draws (as :func:`_poisson`)."""
+    if n.size > _SMALL_DRAW:
+        return rng.binomial(n, prob)
+    draw = rng.binomial
+    return np.array([draw(x, prob) for x in n.tolist()], np.int64)
+
+
+def _poisson_cells(rng: np.random.Generator, lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the positive counts of ``rng.poisson(lam)`` (1-D), and those counts.
+
+    The same draws as ``rng.poisson(lam)``: a rate of 0 draws nothing from the stream, so
+    only the nonzero rates are drawn.
+    """
+    cand = lam.nonzero()[0]
+    drawn = _poisson(rng, lam[cand])
+    hit = drawn.nonzero()[0]
+    return cand[hit], drawn[hit]
 
 
 @dataclass
@@ -219,7 +254,7 @@ def _remove_state_side(
         out[name] = float(lost.sum())
         remaining -= lost
     state = forces.state
-    fama = state.forces[cells]
+    fama = state.garrison[cells] + state.offensive[cells]  # State.forces in the cells
     lost = np.minimum(remaining, fama)
     frac = np.divide(lost, fama, out=np.zeros_like(lost), where=fama > 0)
     state.garrison[cells] *= 1.0 - frac
@@ -253,6 +288,8 @@ def clashes(
     month = situation.month
     min_presence, clash_probability = p.min_presence, p.clash_probability
     present: dict[str, np.ndarray] = {}
+    # Wagner's troops only fall in this phase: absent at its start, absent throughout
+    wagner_present = bool(forces.wagner.troops.any())
     for (a, b), hostile in hostility(situation).items():
         pres_a = present.get(a)
         if pres_a is None:
@@ -260,17 +297,17 @@ def clashes(
         pres_b = present.get(b)
         if pres_b is None:
             pres_b = present[b] = powers[b] > min_presence
-        if np.ndim(hostile) == 0:  # one hostility everywhere
+        if not isinstance(hostile, np.ndarray) or hostile.ndim == 0:  # one everywhere
             h = float(hostile)
             if not h > 0.0:
                 continue
-            cells = np.flatnonzero(pres_a & pres_b)
+            cells = (pres_a & pres_b).nonzero()[0]
             if cells.size == 0:
                 continue
             occur = rng.random(cells.size) < clash_probability * h
         else:
             h_cells = np.asarray(hostile, float)
-            cells = np.flatnonzero(pres_a & pres_b & (h_cells > 0))
+            cells = (pres_a & pres_b & (h_cells > 0)).nonzero()[0]
             if cells.size == 0:
                 continue
             occur = rng.random(cells.size) < clash_probability * h_cells[cells]
@@ -306,19 +343,23 @@ def clashes(
         dead_a = _dead(forces, p, rng, a, cells, loss_a, powers, persons_per_power, out)
         dead_b = _dead(forces, p, rng, b, cells, loss_b, powers, persons_per_power, out)
         combatants = dead_a + dead_b
-        crossfire = _cap_civilians(pop, out, cells, rng.poisson(
+        crossfire = _cap_civilians(pop, out, cells, _poisson(rng,
             p.battle_civilian_share * combatants
             * np.minimum(pop[cells] / p.civilian_exposure_population, 1.0)
         ))  # fmt: skip
         stronger_is_a = pa_c >= pb_c
         perp = np.where(stronger_is_a, _family_of(a), _family_of(b))
-        if a == "state":
+        if a == "state" and wagner_present:
             # where Wagner leads the state side, the civilians caught in its fire are its own
+            # (without Wagner anywhere it leads nowhere: nothing to change)
             led_by_wagner = wagner_leads(cells, powers)
             perp = np.where(stronger_is_a & led_by_wagner, FOREIGN, perp)
-        # the cells are distinct: a fancy-index addition is np.add.at (integer counts)
-        out.civilians_killed[perp, cells] += crossfire
-        if a_jihadist or b_jihadist:
+        # the cells are distinct: a fancy-index addition is np.add.at (integer counts); with
+        # no civilian caught in the fire there is nothing to add
+        any_crossfire = crossfire.any()
+        if any_crossfire:
+            out.civilians_killed[perp, cells] += crossfire
+        if any_crossfire and (a_jihadist or b_jihadist):
             # the JNIM / IS split of the deaths attributed to jihadists (zeros elsewhere)
             row = np.where(stronger_is_a, int(a == "is_sahel"), int(b == "is_sahel"))
             out.civilians_killed_jihadist_split[row, cells] += np.where(
@@ -327,12 +368,14 @@ def clashes(
         out.combatants_killed[cells] += combatants
         out.battles[cells] += 1
         fatalities = combatants + crossfire
-        if a == "state":
+        if a == "state" and wagner_present:
             named = state_actor(forces, cells)
             for actor, sel in (("wagner", named), ("fama", ~named)):
                 # family codes of perp, in the order of events.PERPETRATORS
                 log.add(month, "Armed clash", actor, b, cells[sel], fatalities[sel],
                         crossfire[sel], perp[sel])  # fmt: skip
+        elif a == "state":  # no Wagner anywhere (nor since): every event names FAMa
+            log.add(month, "Armed clash", "fama", b, cells, fatalities, crossfire, perp)
         else:
             log.add(month, "Armed clash", a, b, cells, fatalities, crossfire, perp)
 
@@ -378,12 +421,11 @@ def attacks_on_minusma(
     if norm <= 0.0:
         return
     for group, w in zip(("jnim", "is_sahel"), weights, strict=True):
-        count = rng.poisson(national * w / norm)
-        cells = np.flatnonzero(count > 0)
+        cells, n = _poisson_cells(rng, national * w / norm)
         if cells.size == 0:
             continue
         pk_dead = np.minimum(
-            rng.poisson(p.minusma_attack_lethality * count[cells]), np.floor(troops[cells])
+            _poisson(rng, p.minusma_attack_lethality * n), np.floor(troops[cells])
         ).astype(np.int64)
         troops[cells] -= pk_dead
         out.combatants_killed[cells] += pk_dead
@@ -391,7 +433,6 @@ def attacks_on_minusma(
         out.battles[cells] += 1  # a cell attacked this month (as before: one battle a cell)
         out.losses["minusma"] = out.losses.get("minusma", 0.0) + float(pk_dead.sum())
         # one event per attack; the month's deaths in a cell go to its first attack
-        n = count[cells]
         ev_cells = np.repeat(cells, n)
         first = np.zeros(ev_cells.size, bool)
         first[np.concatenate(([0], np.cumsum(n)[:-1]))] = True
@@ -489,6 +530,8 @@ def _cap_civilians(
     population: np.ndarray, out: MonthlyViolence, cells: np.ndarray, killed: np.ndarray
 ) -> np.ndarray:
     """Limit civilian deaths in each cell to the people still alive there this month."""
+    if not killed.any():  # nobody killed: nothing to limit (the people left are never < 0)
+        return np.zeros(killed.size, np.int64)
     already = out.civilians_killed[:, cells].sum(axis=0)
     available = np.maximum(np.floor(population[cells]) - already, 0)
     return np.minimum(killed, available).astype(np.int64)
@@ -514,18 +557,30 @@ def _dead(
     out: MonthlyViolence,
 ) -> np.ndarray:
     """Draw and remove the dead of one side in a set of clashes; return them per cell."""
+    losses = out.losses
     if side == "state":
-        dead = np.minimum(rng.poisson(loss_power / p.fama_power),
-                          np.floor(forces.state.forces[cells] + forces.wagner.troops[cells]
-                                   + forces.france.troops[cells]))  # fmt: skip
+        drawn = _poisson(rng, loss_power / p.fama_power)
+        if not drawn.any():  # no dead: nobody removed, the losses as they were (keys in order)
+            for k in ("france", "wagner", "fama"):
+                losses[k] = losses.get(k, 0.0) + 0.0
+            return drawn
+        state = forces.state
+        # (the forces in the cells: FAMa's garrison plus offensive there, as State.forces)
+        dead = np.minimum(drawn, np.floor(state.garrison[cells] + state.offensive[cells]
+                                          + forces.wagner.troops[cells]
+                                          + forces.france.troops[cells]))  # fmt: skip
         lost = _remove_state_side(forces, cells, dead, powers)
         for k, v in lost.items():
             out.losses[k] = out.losses.get(k, 0.0) + v
         return dead.astype(np.int64)
+    drawn = _poisson(rng, loss_power * persons_per_power[side])
+    if not drawn.any():  # no dead: nobody removed
+        losses[side] = losses.get(side, 0.0) + 0.0
+        return drawn
     fighters = forces.fighters(side)
-    dead = np.minimum(rng.poisson(loss_power * persons_per_power[side]), np.floor(fighters[cells]))
+    dead = np.minimum(drawn, np.floor(fighters[cells]))
     fighters[cells] -= dead
-    out.losses[side] = out.losses.get(side, 0.0) + float(dead.sum())
+    losses[side] = losses.get(side, 0.0) + float(dead.sum())
     return dead.astype(np.int64)
 
 
@@ -556,7 +611,9 @@ def strikes(
         weight = targets * (forces.state.offensive > 0)
         if weight.sum() > 0:
             hits = rng.multinomial(n_strikes, weight / weight.sum())
-            per_cell = rng.poisson(p.fighters_per_air_strike * hits)
+            hit_cells, fighters_hit = _poisson_cells(rng, p.fighters_per_air_strike * hits)
+            per_cell = np.zeros(hits.size, np.int64)
+            per_cell[hit_cells] = fighters_hit
             _strike(situation, forces, rng, out, log, per_cell, "fama", STATE,
                     collateral=p.state_strike_collateral_factor * p.strike_collateral)  # fmt: skip
 
@@ -573,7 +630,7 @@ def _strike(
     collateral: float,
 ) -> None:
     """Remove the fighters each strike hit per cell, with collateral civilian deaths."""
-    cells = np.flatnonzero(per_cell > 0)
+    cells = (per_cell > 0).nonzero()[0]
     if cells.size == 0:
         return
     jnim, isg = forces.jnim.fighters, forces.is_sahel.fighters
@@ -586,15 +643,14 @@ def _strike(
     isg[cells] -= from_i
     fighters = (from_j + from_i).astype(np.int64)
     pop, full_exposure = situation.population, situation.params.civilian_exposure_population
-    civ = _cap_civilians(pop, out, cells, rng.poisson(
+    civ = _cap_civilians(pop, out, cells, _poisson(rng,
         collateral * fighters * np.minimum(pop[cells] / full_exposure, 1)
     ))  # fmt: skip
     out.civilians_killed[family, cells] += civ  # distinct cells: np.add.at
     out.combatants_killed[cells] += fighters
-    target = np.where(from_j >= from_i, "jnim", "is_sahel")
+    on_jnim = from_j >= from_i  # the target of each strike: JNIM, else IS Sahel
     perp = "state" if family == STATE else "foreign"
-    for group in ("jnim", "is_sahel"):
-        sel = target == group
+    for group, sel in (("jnim", on_jnim), ("is_sahel", ~on_jnim)):
         log.add(situation.month, "Air/drone strike", actor, group, cells[sel],
                 fighters[sel] + civ[sel], civ[sel], perp)  # fmt: skip
 
@@ -613,13 +669,12 @@ def explosives(
     for group, side_row in (("jnim", 0), ("is_sahel", 1)):
         fighters = forces.fighters(group)
         lam = p.ied_rate / 1000.0 * fighters * targets_present
-        count = rng.poisson(lam)
-        cells = np.flatnonzero(count > 0)
+        cells, count = _poisson_cells(rng, lam)
         if cells.size == 0:
             continue
-        deaths = rng.poisson(p.ied_lethality * count[cells])
+        deaths = _poisson(rng, p.ied_lethality * count)
         civ = _cap_civilians(
-            situation.population, out, cells, rng.binomial(deaths, p.ied_civilian_share)
+            situation.population, out, cells, _binomial(rng, deaths, p.ied_civilian_share)
         )
         # the forces hit: state-side where present, otherwise the peacekeepers
         on_state = powers["state"][cells] > 0
@@ -629,7 +684,8 @@ def explosives(
         hit = np.zeros(cells.size)
         if state_cells.size:  # (with none, removing nobody changes nothing)
             hit_state = np.minimum(wanted[on_state], np.floor(
-                forces.state.forces[state_cells] + forces.wagner.troops[state_cells]
+                forces.state.garrison[state_cells] + forces.state.offensive[state_cells]
+                + forces.wagner.troops[state_cells]
                 + forces.france.troops[state_cells]))  # fmt: skip
             hit[on_state] = hit_state
             _remove_state_side(forces, state_cells, hit_state, powers)
@@ -698,12 +754,20 @@ def one_sided_violence(
     month, abductions_per_killing = situation.month, p.abductions_per_killing
     killed_rows = out.civilians_killed
     for (actor, family, split_row), rate in lam.items():
-        exposed = rate * exposure
-        mixed = exposed * rng.gamma(k, 1.0 / k, rate.shape)
-        killed = rng.poisson(mixed)
-        cells = np.flatnonzero(killed)  # (counts: nonzero is positive)
-        if cells.size:
-            killed_c = _cap_civilians(pop, out, cells, killed[cells])
+        gamma = rng.gamma(k, 1.0 / k, rate.shape)
+        # a zero rate draws nothing from the stream: where few cells have a nonzero rate, only
+        # those are drawn (the same draws as over every cell)
+        active = rate.nonzero()[0]
+        dense = 2 * active.size > rate.size
+        if dense:
+            rate_a, exposure_a, gamma_a = rate, exposure, gamma
+        else:
+            rate_a, exposure_a, gamma_a = rate[active], exposure[active], gamma[active]
+        killed = _poisson(rng, rate_a * exposure_a * gamma_a)
+        hit = killed.nonzero()[0]  # (counts: nonzero is positive)
+        if hit.size:
+            cells = hit if dense else active[hit]
+            killed_c = _cap_civilians(pop, out, cells, killed[hit])
             victims = killed_c > 0
             cells, killed_c = cells[victims], killed_c[victims]
             # the cells are distinct: a fancy-index addition is np.add.at (integer counts)
@@ -712,12 +776,12 @@ def one_sided_violence(
                 out.civilians_killed_jihadist_split[split_row, cells] += killed_c
             log.add(month, "Attack", actor, "civilians", cells, killed_c, killed_c,
                     perp_names[family])  # fmt: skip
-        abductions = rng.poisson(abductions_per_killing * rate * exposure)
-        cells = np.flatnonzero(abductions)
-        if cells.size:
-            zero = np.zeros(cells.size, np.int64)
-            log.add(month, "Abduction/forced disappearance", actor, "civilians", cells, zero,
-                    zero, perp_names[family])  # fmt: skip
+        abductions = _poisson(rng, abductions_per_killing * rate_a * exposure_a)
+        hit = abductions.nonzero()[0]
+        if hit.size:
+            zero = np.zeros(hit.size, np.int64)
+            log.add(month, "Abduction/forced disappearance", actor, "civilians",
+                    hit if dense else active[hit], zero, zero, perp_names[family])  # fmt: skip
 
 
 def control_powers(
@@ -750,9 +814,7 @@ def control_powers(
     accord_zone = (situation.control == _C_SIGNATORY) & (situation.accord_adherence > 0)
     france = np.where(accord_zone, 0.0, powers["france"])
     state = powers["fama"] + powers["wagner"] + france + administration
-    return np.vstack(
-        [state, powers["jnim"], powers["is_sahel"], powers["cma"] + powers["platform"]]
-    )
+    return np.array([state, powers["jnim"], powers["is_sahel"], powers["cma"] + powers["platform"]])
 
 
 def authority(control: np.ndarray, power: np.ndarray) -> np.ndarray:
@@ -810,7 +872,10 @@ def armed_presence(forces: Belligerents, p: Parameters) -> np.ndarray:
 
 
 def countryside_powers(
-    situation: Situation, forces: Belligerents, operates: np.ndarray | None = None
+    situation: Situation,
+    forces: Belligerents,
+    operates: np.ndarray | None = None,
+    powers: dict[str, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Return ``(4, n_cells)`` power of each family over the countryside of the town cells.
 
@@ -822,20 +887,22 @@ def countryside_powers(
     increasingly, the center"; ICG2023watch: militants "have gone rural to capitalise on local
     conflicts and the absence of the State") and return where none is. As in
     :func:`control_powers`, France does not count in a countryside the signatories hold while
-    the accord holds. ``operates`` is this moment's :func:`armed_presence` if the caller has it.
+    the accord holds. ``operates`` is this moment's :func:`armed_presence` and ``powers`` its
+    :func:`side_powers` if the caller has them.
     """
     p = situation.params
     if situation.countryside_control is None:
         raise ValueError("countryside_powers needs situation.countryside_control")
     countryside = situation.countryside_control
-    powers = side_powers(forces, p)
+    if powers is None:
+        powers = side_powers(forces, p)
     if operates is None:
         operates = armed_presence(forces, p)
     unarmed = ~operates[1:].any(axis=0)
     administration = p.administration_power * countryside_people(situation) / 1000.0 * unarmed
     accord_zone = (countryside == _C_SIGNATORY) & (situation.accord_adherence > 0)
     mobile = mobile_state_power(forces, p, powers) - np.where(accord_zone, powers["france"], 0.0)
-    return np.vstack(
+    return np.array(
         [
             mobile + administration,
             powers["jnim"],
@@ -846,7 +913,10 @@ def countryside_powers(
 
 
 def update_countryside(
-    situation: Situation, forces: Belligerents, cell_control: np.ndarray
+    situation: Situation,
+    forces: Belligerents,
+    cell_control: np.ndarray,
+    powers: dict[str, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Control of the countryside of each cell after the month's fighting.
 
@@ -867,6 +937,7 @@ def update_countryside(
         situation: The cells this phase (countryside control before the change, town shares).
         forces: The armed actors.
         cell_control: Control code per cell after :func:`update_control`.
+        powers: This moment's :func:`side_powers` of ``forces``, if the caller has them.
 
     Returns:
         Countryside control code per cell.
@@ -877,7 +948,7 @@ def update_countryside(
     old = situation.countryside_control
     n = old.size
     operates = armed_presence(forces, p)
-    power = countryside_powers(situation, forces, operates)
+    power = countryside_powers(situation, forces, operates, powers)
     new, top = dominant_family(power, p)
     # below the threshold the holder keeps it, unless it has no power there and others operate
     held = old != _C_CONTESTED
@@ -1030,7 +1101,11 @@ def withdraw_from_lost_towns(situation: Situation, forces: Belligerents, lost: n
 
 
 def update_control(
-    situation: Situation, forces: Belligerents, battles: np.ndarray, log: EventLog
+    situation: Situation,
+    forces: Belligerents,
+    battles: np.ndarray,
+    log: EventLog,
+    powers: dict[str, np.ndarray] | None = None,
 ) -> ControlChange:
     """Decide who controls each cell after the month's fighting.
 
@@ -1039,10 +1114,11 @@ def update_control(
     the cell is contested. A town its holder defends stays with it unless overrun
     (:func:`garrison_holds`). Changes are logged as battles (territory taken) where fighting
     occurred, and as non-violent transfers of territory otherwise. The state's administration
-    returns with the state and flees from cells another family takes.
+    returns with the state and flees from cells another family takes. ``powers`` are this
+    moment's :func:`side_powers` of ``forces`` if the caller has them.
     """
     p = situation.params
-    power = control_powers(situation, forces)
+    power = control_powers(situation, forces, powers)
     new, top = dominant_family(power, p)
     old = situation.control
     new = np.where(top < control_threshold(p, situation.population), old, new)
@@ -1056,8 +1132,11 @@ def update_control(
         month = situation.month
         new_taken = new[taken]
         fought = battles[taken] > 0
+        takers = set(new_taken.tolist())  # (a family that took no cell logs nothing)
         for ctrl, actor in ((_C_STATE, "fama"), (_C_JNIM, "jnim"), (_C_IS_SAHEL, "is_sahel"),
                             (_C_SIGNATORY, "cma")):  # fmt: skip
+            if ctrl not in takers:
+                continue
             sel = new_taken == ctrl
             sub = (
                 "Government regains territory"
@@ -1090,18 +1169,21 @@ def initial_control(situation: Situation, forces: Belligerents) -> np.ndarray:
     return np.where(strong, dominant, situation.control).astype(np.int8)
 
 
-def jihadist_offensives(situation: Situation, forces: Belligerents) -> None:
+def jihadist_offensives(
+    situation: Situation, forces: Belligerents, powers: dict[str, np.ndarray] | None = None
+) -> None:
     """Each jihadist group masses fighters on the cells it can take (JNIM first).
 
     French air support and surveillance deter massing within reach of the French bases, in
     proportion to the French air level (CRS2022, ICG2023); see :meth:`JihadistGroup.mass`.
+    ``powers`` are this moment's :func:`side_powers` of ``forces`` if the caller has them.
     """
     p = situation.params
     air_level = france_air_level(forces.france, p)
     air_cover = p.air_deterrence * air_level * situation.france_reach
     threshold = control_threshold(p, situation.population)
     defended = defended_towns(situation, forces)
-    power = control_powers(situation, forces)
+    power = control_powers(situation, forces, powers)
     for group, row in ((forces.jnim, _C_JNIM), (forces.is_sahel, _C_IS_SAHEL)):
         if row == _C_IS_SAHEL:  # JNIM massed: its row of the powers is renewed (as side_powers)
             power[_C_JNIM] = forces.jnim.fighters * p.jihadist_power

@@ -32,7 +32,9 @@ SUDANIAN = BIOMES.index("Sudanian")
 
 def national_violence(violence_index: np.ndarray, population: np.ndarray) -> float:
     """The national violence index: the cells' index weighted by their people (at least 1)."""
-    return float(np.average(violence_index, weights=np.maximum(population, 1.0)))
+    weights = np.maximum(population, 1.0)
+    # np.average's own arithmetic (weighted sum over the sum of weights), without its checks
+    return float(np.multiply(violence_index, weights).sum() / weights.sum())
 
 
 def covid_shock(month: int, size: float) -> float:

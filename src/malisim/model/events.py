@@ -86,6 +86,7 @@ ACTOR_INDEX: dict[str, int] = {a.key: i for i, a in enumerate(ACTORS)}
 PERPETRATORS: tuple[str, ...] = (*PERPETRATOR_NAMES, "")
 _PERP_CODE: dict[str, int] = {name: i for i, name in enumerate(PERPETRATORS)}
 _SUB_CODE: dict[str, int] = {name: i for i, name in enumerate(SUB_EVENT_TYPES)}
+_INTP, _INT64 = np.dtype(np.intp), np.dtype(np.int64)
 
 #: Column order of the event log.
 COLUMNS: tuple[str, ...] = (
@@ -158,7 +159,9 @@ class EventLog:
             perpetrator: Family responsible for civilian deaths: one name for all, or per event
                 (names, or integer codes into :data:`PERPETRATORS`).
         """
-        cells = np.asarray(cells, dtype=np.intp)
+        # (the rules pass intp and int64 arrays: those are kept as they are, without a call)
+        if type(cells) is not np.ndarray or cells.dtype != _INTP:
+            cells = np.asarray(cells, dtype=np.intp)
         n = cells.size
         if n == 0:
             return
@@ -176,16 +179,21 @@ class EventLog:
         self._heads.append(
             (month, _SUB_CODE[sub_event_type], ACTOR_INDEX[actor1], ACTOR_INDEX[actor2], code)
         )
-        civ = np.zeros(n, np.int64) if fatalities_civilian is None else fatalities_civilian
-        self._batches.append(
-            {
-                "cell": cells,
-                "fat": np.asarray(fatalities, np.int64),
-                "civ": np.asarray(civ, np.int64),
-            }
-        )
+        if fatalities_civilian is None:
+            civ = np.zeros(n, np.int64)
+        elif type(fatalities_civilian) is np.ndarray and fatalities_civilian.dtype == _INT64:
+            civ = fatalities_civilian
+        else:
+            civ = np.asarray(fatalities_civilian, np.int64)
+        if type(fatalities) is not np.ndarray or fatalities.dtype != _INT64:
+            fatalities = np.asarray(fatalities, np.int64)
+        self._batches.append({"cell": cells, "fat": fatalities, "civ": civ})
         self._perps.append(perp)
-        self._month_cells.setdefault(month, []).append(cells)
+        month_cells = self._month_cells.get(month)
+        if month_cells is None:
+            self._month_cells[month] = [cells]
+        else:
+            month_cells.append(cells)
         self.count += n
 
     def _columns(self) -> dict[str, np.ndarray]:

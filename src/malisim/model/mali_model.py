@@ -76,6 +76,11 @@ from malisim.model.space import MaliGrid, load_grid
 from malisim.model.topology import Topology
 from malisim.model.vocab import N_FAMILIES, Control, Side, Status
 
+#: The resident status as the civilians' int8 code (an IntEnum member would cast to int64).
+_RESIDENT = np.int8(Status.RESIDENT)
+#: Control codes as plain ints (an IntEnum member in a comparison costs a cast).
+_C_JNIM, _C_IS_SAHEL = int(Control.JNIM), int(Control.IS_SAHEL)
+
 
 class MaliModel(mesa.Model):
     """Agent-based model of conflict and stabilisation in Mali, one step per month.
@@ -454,7 +459,10 @@ class MaliModel(mesa.Model):
         """
         civ = self.civilians
         people = max(float(civ.weight.sum()), 1.0)
-        displaced = float(civ.weight[civ.status != Status.RESIDENT].sum()) / people
+        # (the displaced by their indices: the same elements in the same order as a mask,
+        # so the same sum, at half the cost of a boolean index over every agent)
+        away = (civ.status != _RESIDENT).nonzero()[0]
+        displaced = float(civ.weight[away].sum()) / people
         self.state.budget_balance = self.economy.update(
             self.params,
             self.month,
@@ -491,7 +499,14 @@ class MaliModel(mesa.Model):
         mobile = conflict.mobile_state_power(self.forces, p, powers)
         self.jnim.expand(situation, state_power, self.support_share[1], mobile)
         self.is_sahel.expand(situation, state_power, self.support_share[2], mobile)
-        conflict.jihadist_offensives(situation, self.forces)
+        # the powers after the expansion: only the jihadist groups' fighters moved
+        jihadist_power = p.jihadist_power
+        powers = {
+            **powers,
+            "jnim": self.jnim.fighters * jihadist_power,
+            "is_sahel": self.is_sahel.fighters * jihadist_power,
+        }
+        conflict.jihadist_offensives(situation, self.forces, powers=powers)
         conflict.desertion((self.jnim, self.is_sahel, self.cma, self.platform), p.desertion_rate)
         # fighters from Niger (IS Sahel) and Burkina Faso (JNIM)
         inflow, is_share = p.cross_border_inflow, p.cross_border_inflow_is_sahel_share
@@ -577,7 +592,7 @@ class MaliModel(mesa.Model):
         """What civilians see of the month in their cells (:class:`CellSignals`)."""
         n = self.grid.n_cells
         power = conflict.control_powers(self.situation(), self.forces)
-        governance = np.vstack(
+        governance = np.array(
             [np.zeros(n), self.jnim.governance, self.is_sahel.governance, np.zeros(n)]
         )
         return CellSignals(
@@ -607,16 +622,25 @@ class MaliModel(mesa.Model):
         """Phase ``control``: control of cells, jihadist governance, sieges."""
         p = self.params
         situation = self.situation()
+        forces = self.forces
+        powers = conflict.side_powers(forces, p)
+        groups: tuple[JihadistGroup | SignatoryGroup, ...] = (
+            forces.jnim, forces.is_sahel, forces.cma, forces.platform,
+        )  # fmt: skip
+        fighters = [group.fighters for group in groups]
         change = conflict.update_control(
-            situation, self.forces, self._violence.battles, self.events
+            situation, forces, self._violence.battles, self.events, powers=powers
         )
+        # the same powers for the countryside, unless fighters withdrew from lost towns (the
+        # only change of forces in this phase, which gives the groups new fighter arrays)
+        moved = any(group.fighters is not f for group, f in zip(groups, fighters, strict=True))
         # the countryside of the town cells, decided by whoever operates there (not the garrison)
         self.countryside_control = conflict.update_countryside(
-            situation, self.forces, change.control
+            situation, forces, change.control, powers=None if moved else powers
         )
         self.control, self.administration = change.control, change.administration
-        self.jnim.govern(self.control == Control.JNIM, p)
-        self.is_sahel.govern(self.control == Control.IS_SAHEL, p)
+        self.jnim.govern(self.control == _C_JNIM, p)
+        self.is_sahel.govern(self.control == _C_IS_SAHEL, p)
         self.blockade = conflict.sieges(self.situation())
 
     def _update_politics(self) -> None:
@@ -642,15 +666,16 @@ class MaliModel(mesa.Model):
         """Phase ``outcomes``: the month's row of every outcome, per region and national."""
         violence, outputs = self._violence, self._outputs()
         killed = violence.civilians_killed
+        killed_f = killed.astype(float)  # every family's row at once (rows of the same values)
         civ = self.civilians
         month_cells = self.events.cells_of_month(self.month)
         n = self.grid.n_cells
         data: dict[str, Any] = {
             "civilian_fatalities": killed.sum(axis=0).astype(float),
-            "civilian_fatalities_state": killed[0].astype(float),
-            "civilian_fatalities_foreign": killed[1].astype(float),
-            "civilian_fatalities_jihadist": killed[2].astype(float),
-            "civilian_fatalities_signatory": killed[3].astype(float),
+            "civilian_fatalities_state": killed_f[0],
+            "civilian_fatalities_foreign": killed_f[1],
+            "civilian_fatalities_jihadist": killed_f[2],
+            "civilian_fatalities_signatory": killed_f[3],
             "battle_fatalities": violence.combatants_killed.astype(float),
             "peacekeeper_fatalities": violence.peacekeepers_killed.astype(float),
             "events": np.bincount(month_cells, minlength=n).astype(float),
@@ -675,7 +700,7 @@ class MaliModel(mesa.Model):
             "refugees_new": outputs.flows.refugees_new,
             "refugee_returns": outputs.flows.refugee_returns,
             "returnees": outputs.returnees,
-            "civilian_fatalities_militia": killed[4].astype(float),
+            "civilian_fatalities_militia": killed_f[4],
             "fighters_militia": self.militias.fighters.sum(axis=0),
         }
         data.update(

@@ -265,9 +265,9 @@ class OutcomeRecorder:
             # all float per-cell outcomes at once: one bincount over (outcome, region) bins adds
             # each bin's cells in cell order, and each row's sum is the pairwise sum of that
             # row, as one bincount and one np.sum per outcome (the same bits)
-            stacked = np.vstack(per_cell)
+            stacked = np.array(per_cell)  # (the rows as np.vstack stacks them)
             k = stacked.shape[0]
-            bins = (np.asarray(region) + n_regions * np.arange(k)[:, None]).ravel()
+            bins = _region_bins(region, n_regions, k)
             by_region = np.bincount(bins, weights=stacked.ravel(), minlength=k * n_regions)
             row[:-1, columns] = by_region.reshape(k, n_regions).T
             row[-1, columns] = stacked.sum(axis=1)
@@ -314,6 +314,28 @@ _CONTROL_COLUMNS: dict[int, str] = {
 }
 
 
+#: The control codes as a column (one row per category in :func:`control_shares`).
+_CONTROL_CODES = np.array(list(_CONTROL_COLUMNS))[:, None]
+_CONTROL_CODES.flags.writeable = False
+
+#: The last bins of :func:`_region_bins`: (region array, regions, rows, bins).
+_BINS: list[tuple[np.ndarray, int, int, np.ndarray]] = []
+
+
+def _region_bins(region: np.ndarray, n_regions: int, k: int) -> np.ndarray:
+    """``bincount`` bins of ``k`` rows of per-cell values by (row, region), row after row.
+
+    Kept for the last region array (the grid's, every month of a run) and returned read-only.
+    """
+    for held, n, rows, bins in _BINS:
+        if held is region and n == n_regions and rows == k:
+            return bins
+    bins = (np.asarray(region) + n_regions * np.arange(k)[:, None]).ravel()
+    bins.flags.writeable = False
+    _BINS[:] = [*_BINS[-3:], (region, n_regions, k, bins)]
+    return bins
+
+
 def control_shares(
     region: np.ndarray,
     control: np.ndarray,
@@ -349,10 +371,10 @@ def control_shares(
     rural = population * countryside_share
     town = population - rural
     # every category at once, one row each: the same products, bins and row sums (same bits)
-    codes = np.array(list(names))[:, None]
+    codes = _CONTROL_CODES
     w = town * (np.asarray(control) == codes) + rural * (np.asarray(countryside_control) == codes)
     k = codes.shape[0]
-    bins = (np.asarray(region) + n_regions * np.arange(k)[:, None]).ravel()
+    bins = _region_bins(region, n_regions, k)
     by_region = np.bincount(bins, weights=w.ravel(), minlength=k * n_regions).reshape(k, n_regions)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(pop_region > 0, by_region / pop_region, np.nan)

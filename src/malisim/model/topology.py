@@ -32,6 +32,9 @@ class Topology:
         self.n_cells: int = grid.n_cells
         self.edge_src: np.ndarray = np.repeat(np.arange(grid.n_cells), np.diff(indptr))
         self.edge_dst: np.ndarray = np.asarray(indices, dtype=np.intp)
+        degree = np.bincount(self.edge_src, minlength=self.n_cells)
+        degree.flags.writeable = False
+        self._degree = degree
 
     def neighbor_sum(self, values: np.ndarray) -> np.ndarray:
         """Sum of ``values`` over each cell's neighbours (the cell itself excluded)."""
@@ -48,8 +51,8 @@ class Topology:
         return out
 
     def degree(self) -> np.ndarray:
-        """Number of neighbours of each cell."""
-        return np.bincount(self.edge_src, minlength=self.n_cells)
+        """Number of neighbours of each cell (computed once; read-only)."""
+        return self._degree
 
     def reach(self, mask: np.ndarray, radius: int) -> np.ndarray:
         """1 for cells within ``radius`` steps of a cell where ``mask`` holds, 0 elsewhere.
