@@ -53,6 +53,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix
 
 from malisim.model.civil_violence import arrest_probability, grievance, is_active, net_risk
 from malisim.model.parameters import Parameters
@@ -314,50 +315,6 @@ class SideChoice:
     side_cell: np.ndarray
 
 
-class NeighbourSum:
-    """Sums of a per-cell quantity over each cell's neighbours (the cell itself excluded).
-
-    The neighbours are the CSR lists ``(indptr, indices)`` of :meth:`MaliGrid.within`. Each
-    sum adds a cell's neighbours one by one in list order, from zero, with one ``bincount``
-    over the (cell, neighbour) pairs: the sums, bit for bit, of the product of the 0/1
-    neighbour matrix with the quantity in CSR form (which adds the same terms in the same
-    order), without the cost of a sparse-matrix product on 488 cells.
-
-    Args:
-        indptr: Start of each cell's neighbours in ``indices`` (``n_cells + 1``).
-        indices: The neighbours, cell after cell.
-    """
-
-    def __init__(self, indptr: np.ndarray, indices: np.ndarray) -> None:
-        self.n_cells = indptr.size - 1
-        self.rows = np.repeat(np.arange(self.n_cells), np.diff(indptr))
-        self.cols = np.asarray(indices, dtype=np.intp)
-        self._keys: dict[int, np.ndarray] = {}
-
-    def total(self, values: np.ndarray) -> np.ndarray:
-        """Sum of ``values`` over each cell's neighbours.
-
-        Args:
-            values: ``(n_cells,)`` or ``(k, n_cells)`` per-cell values.
-
-        Returns:
-            The sums, of the shape of ``values`` (float64).
-        """
-        values = np.asarray(values, dtype=np.float64)
-        if values.ndim == 1:
-            return np.bincount(self.rows, weights=values[self.cols], minlength=self.n_cells)
-        k = values.shape[0]
-        keys = self._keys.get(k)
-        if keys is None:  # row f's pairs first, then row f + 1's: bins f * n_cells + cell
-            keys = self._keys[k] = (
-                np.arange(k)[:, None] * self.n_cells + self.rows[None, :]
-            ).reshape(-1)
-        sums = np.bincount(
-            keys, weights=values[:, self.cols].reshape(-1), minlength=k * self.n_cells
-        )
-        return sums.reshape(k, self.n_cells)
-
-
 class CivilianPopulation:
     """Representative civilian agents as structure-of-arrays.
 
@@ -462,8 +419,8 @@ class CivilianPopulation:
         self._active_agents: tuple[np.ndarray, np.ndarray] | None = None
         self._community_rows_cache: tuple[np.ndarray, int, np.ndarray] | None = None
         self._row_starts_cache: np.ndarray | None = None
-        self._neighbour_cache: dict[int, NeighbourSum] = {}
-        self._home_order_cache: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._neighbour_cache: dict[int, csr_matrix] = {}
+        self._home_sum_cache: tuple[np.ndarray, csr_matrix] | None = None
 
         # people accounting (conservation): initial + growth = present + abroad + killed + joined
         self.initial_people = float(self.weight.sum())
@@ -626,7 +583,7 @@ class CivilianPopulation:
         n_cells = self.grid.n_cells
         around, seen = self._vision(signals)
         prev_active = kernels.active_people(self.active, self.cell, self.weight, n_cells)
-        seen_active = prev_active + around.total(prev_active)
+        seen_active = prev_active + around @ prev_active
         candidate = seen > 0
         candidate[signals.authority, np.arange(n_cells)] = True
         vw = np.float32(p.victimisation_weight)
@@ -970,7 +927,7 @@ class CivilianPopulation:
         around, seen = self._vision(signals)
         g, enemy, _ = self._grievance_and_enemy(signals, hardship, cell, seen)
         prev_active = self._active_people(n_cells)
-        seen_active = prev_active + around.total(prev_active)
+        seen_active = prev_active + around @ prev_active
         # G - R * P > T needs G > T when R * P >= 0 (R in [0, 1), P = 1 - exp(-k * ratio) with
         # a ratio >= 0): the reprisal probability is needed only for those (refugees excluded)
         if p.arrest_k >= 0.0 and p.deterrence_scale >= 0.0:
@@ -995,22 +952,26 @@ class CivilianPopulation:
         self._active_agents = (active, agents)
         return enemy
 
-    def _vision(self, signals: CellSignals) -> tuple[NeighbourSum, np.ndarray]:
+    def _vision(self, signals: CellSignals) -> tuple[csr_matrix, np.ndarray]:
         """The neighbour sum within vision and ``(n_families, n_cells)`` presence within it."""
         around = self._neighbour_sum(self.params.vision_radius)
         presence = np.asarray(signals.presence, dtype=np.float64)
-        return around, presence + around.total(presence)
+        return around, presence + (around @ presence.T).T
 
-    def _neighbour_sum(self, radius: int) -> NeighbourSum:
-        """The sum over each cell's neighbours within ``radius`` (:class:`NeighbourSum`).
+    def _neighbour_sum(self, radius: int) -> csr_matrix:
+        """The ``(n_cells, n_cells)`` 0/1 matrix that sums each cell's neighbours within ``radius``.
 
-        Built once per radius from :meth:`MaliGrid.within` (neighbours ascending).
+        Built once per radius from :meth:`MaliGrid.within` (CSR, neighbours ascending). Its
+        product adds each cell's neighbours one by one in that order, from zero, as a
+        ``bincount`` over the same pairs does: the sums are the same bit for bit.
         """
-        around = self._neighbour_cache.get(radius)
-        if around is None:
-            around = NeighbourSum(*self.grid.within(radius))
-            self._neighbour_cache[radius] = around
-        return around
+        matrix = self._neighbour_cache.get(radius)
+        if matrix is None:
+            n_cells = self.grid.n_cells
+            indptr, indices = self.grid.within(radius)
+            matrix = csr_matrix((np.ones(indices.size), indices, indptr), shape=(n_cells, n_cells))
+            self._neighbour_cache[radius] = matrix
+        return matrix
 
     def _grievance_and_enemy(
         self, signals: CellSignals, hardship: np.ndarray, cell: np.ndarray, seen: np.ndarray
@@ -1263,8 +1224,7 @@ class CivilianPopulation:
         """
         n_cells = self.grid.n_cells
         w = self.weight
-        order, home = self._home_order()
-        total = np.bincount(home, weights=np.take(w, order), minlength=n_cells)
+        total = self._home_sum(w)
         if gone is None:
             gone = np.flatnonzero(self.status != _RESIDENT)  # a minority: count them alone
         away = np.bincount(self.home[gone], weights=w[gone], minlength=n_cells)
@@ -1614,31 +1574,31 @@ class CivilianPopulation:
 
     def _living(self, w_here: np.ndarray, present: np.ndarray) -> np.ndarray:
         """:meth:`people_living` from each agent's people in Mali (0 for refugees)."""
-        order, home = self._home_order()
-        living = np.bincount(home, weights=np.take(w_here, order), minlength=self.grid.n_cells)
-        return np.maximum(living, present)
+        return np.maximum(self._home_sum(w_here), present)
 
-    def _home_order(self) -> tuple[np.ndarray, np.ndarray]:
-        """A visiting order of the agents for sums per home cell, and their home cells in it.
+    def _home_sum(self, values: np.ndarray) -> np.ndarray:
+        """Sum of a per-agent quantity over each home cell's agents, in agent order.
 
-        The agents are sorted by home cell, so a ``bincount`` over ``home`` adds into one cell
-        after another: each addition waits for the previous one. This order takes the first
-        agent of every home cell, then the second of each, and so on: each cell still adds
-        its agents in index order (the same sums, bit for bit) but consecutive additions go
-        to different cells. Built once: ``home`` never changes, and is kept read-only so that
-        it cannot change in place (a new array of home cells is ordered afresh).
+        The product of a 0/1 CSR matrix (one row per home cell, its agents in index order)
+        with ``values``: each row adds its agents one by one, from zero, as a ``bincount``
+        over ``home`` does (the same sums, bit for bit), but in a register, where ``bincount``
+        over agents sorted by home cell waits for each addition to its cell's total before
+        the next. Built once: ``home`` never changes, and is kept read-only so that it cannot
+        change in place (a new array of home cells is indexed afresh).
+
+        Args:
+            values: One value per agent (float64).
         """
-        cached = self._home_order_cache
+        cached = self._home_sum_cache
         if cached is None or cached[0] is not self.home:
             home = self.home
+            n_cells = self.grid.n_cells
             by_home = np.argsort(home, kind="stable")
-            counts = np.bincount(home, minlength=self.grid.n_cells)
-            rank = np.empty(home.size, dtype=np.intp)
-            rank[by_home] = np.arange(home.size) - np.repeat(np.cumsum(counts) - counts, counts)
-            order = np.lexsort((home, rank))  # by rank within the home cell, then by cell
+            indptr = np.concatenate([[0], np.cumsum(np.bincount(home, minlength=n_cells))])
+            matrix = csr_matrix((np.ones(home.size), by_home, indptr), shape=(n_cells, home.size))
             self.home.flags.writeable = False
-            cached = self._home_order_cache = (self.home, order, home[order])
-        return cached[1], cached[2]
+            cached = self._home_sum_cache = (self.home, matrix)
+        return cached[1] @ values
 
     # ------------------------------------------------------------------ read-outs
     def refugees_by_home(self, n_cells: int) -> np.ndarray:
