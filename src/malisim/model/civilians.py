@@ -92,11 +92,13 @@ ENGINES: tuple[str, ...] = ("auto", "numpy", "numba")
 #: ``"auto"`` compiles once the agent-months of this process pass this many: those stepped so
 #: far by every population of the process plus the run about to step (the whole run when its
 #: length is given, else the month). Importing numba and loading the cached kernels costs about
-#: 0.5-1 s in a fresh process, and the compiled step saves about 60 ns per agent-month
-#: (benchmarks/README.md): so one replicate of 96 months at 50,000 agents (4.8 million
+#: 0.45-0.5 s of CPU in a fresh process (0.24 s the import, 0.25 s the first kernel, which
+#: initialises numba's compiler; the seven others 2-10 ms each), and the compiled step saves
+#: 30-40 ns per agent-month against the numpy step (benchmarks/README.md): the break-even is
+#: 11-16 million agent-months. So one replicate of 96 months at 50,000 agents (4.8 million
 #: agent-months) stays on numpy, a batch worker compiles from its third replicate on, a run of
 #: a million agents from its first month. Once the kernels are loaded, ``"auto"`` uses them.
-COMPILED_ENGINE_AGENT_MONTHS: int = 10_000_000
+COMPILED_ENGINE_AGENT_MONTHS: int = 12_000_000
 _kernel_module: Any = None
 _kernel_import_failed = False
 #: Agent-months stepped in this process, by every population (the ``"auto"`` engine's count).
