@@ -416,6 +416,10 @@ class CivilianPopulation:
         self.fled_danger = np.zeros(n, dtype=np.float32)
         self.returnee = np.zeros(n, dtype=bool)
         self.geography = flight_geography(grid, self.table, params)
+        # no rule changes an agent's home or community: read-only, so that the sums and rows
+        # cached from them (:meth:`_home_sum`, :meth:`_community_rows`) cannot go stale
+        self.home.flags.writeable = False
+        self.community.flags.writeable = False
         self._present: np.ndarray | None = None
         # the active agents and their indices, as :meth:`activate` left them
         self._active_agents: tuple[np.ndarray, np.ndarray] | None = None
@@ -880,10 +884,12 @@ class CivilianPopulation:
     def _community_rows(self, n_cells: int) -> np.ndarray:
         """``community * n_cells`` per agent (intp), the row of its community's block.
 
-        Kept while :attr:`community` is the same array (no rule changes an agent's community).
+        Kept while :attr:`community` is the same array: no rule changes an agent's community,
+        and the array is kept read-only so that it cannot change in place.
         """
         kept = self._community_rows_cache
         if kept is None or kept[0] is not self.community or kept[1] != n_cells:
+            self.community.flags.writeable = False
             rows = self.community.astype(np.intp) * n_cells
             kept = self._community_rows_cache = (self.community, n_cells, rows)
         return kept[2]
