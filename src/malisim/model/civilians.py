@@ -92,11 +92,13 @@ ENGINES: tuple[str, ...] = ("auto", "numpy", "numba")
 #: ``"auto"`` compiles once the agent-months of this process pass this many: those stepped so
 #: far by every population of the process plus the run about to step (the whole run when its
 #: length is given, else the month). Importing numba and loading the cached kernels costs about
-#: 0.5-1 s in a fresh process, and the compiled step saves about 60 ns per agent-month
-#: (benchmarks/README.md): so one replicate of 96 months at 50,000 agents (4.8 million
+#: 0.45-0.5 s of CPU in a fresh process (0.24 s the import, 0.25 s the first kernel, which
+#: initialises numba's compiler; the seven others 2-10 ms each), and the compiled step saves
+#: 30-40 ns per agent-month against the numpy step (benchmarks/README.md): the break-even is
+#: 11-16 million agent-months. So one replicate of 96 months at 50,000 agents (4.8 million
 #: agent-months) stays on numpy, a batch worker compiles from its third replicate on, a run of
 #: a million agents from its first month. Once the kernels are loaded, ``"auto"`` uses them.
-COMPILED_ENGINE_AGENT_MONTHS: int = 10_000_000
+COMPILED_ENGINE_AGENT_MONTHS: int = 12_000_000
 _kernel_module: Any = None
 _kernel_import_failed = False
 #: Agent-months stepped in this process, by every population (the ``"auto"`` engine's count).
@@ -333,8 +335,9 @@ class CivilianPopulation:
             at its first month); ``None``: ``"auto"`` counts the months as they are stepped.
 
     Attributes:
-        cell: Current cell of each agent (int16).
-        home: Home cell of each agent (int16).
+        cell: Current cell of each agent (intp: it indexes the per-cell arrays, and numpy
+            gathers with an ``int16`` index several times slower, after a cast).
+        home: Home cell of each agent (intp).
         weight: People each agent stands for (float64, for exact accounting).
         community: Community code (int8, into :data:`COMMUNITIES`).
         livelihood: :class:`Livelihood` code (int8).
@@ -377,7 +380,7 @@ class CivilianPopulation:
         counts = _allocate(pop, n_agents)
         cell = np.repeat(np.arange(grid.n_cells), counts)
         n = cell.size
-        self.cell = cell.astype(np.int16)
+        self.cell = cell.astype(np.intp)
         self.home = self.cell.copy()
         self.weight = pop[cell] / counts[cell]
 
@@ -413,9 +416,17 @@ class CivilianPopulation:
         self.fled_danger = np.zeros(n, dtype=np.float32)
         self.returnee = np.zeros(n, dtype=bool)
         self.geography = flight_geography(grid, self.table, params)
+        # no rule changes an agent's home or community: read-only, so that the sums and rows
+        # cached from them (:meth:`_home_sum`, :meth:`_community_rows`) cannot go stale
+        self.home.flags.writeable = False
+        self.community.flags.writeable = False
         self._present: np.ndarray | None = None
+        # the active agents and their indices, as :meth:`activate` left them
+        self._active_agents: tuple[np.ndarray, np.ndarray] | None = None
+        self._community_rows_cache: tuple[np.ndarray, int, np.ndarray] | None = None
+        self._row_starts_cache: np.ndarray | None = None
         self._neighbour_cache: dict[int, csr_matrix] = {}
-        self._home_order_cache: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._home_sum_cache: tuple[np.ndarray, csr_matrix] | None = None
 
         # people accounting (conservation): initial + growth = present + abroad + killed + joined
         self.initial_people = float(self.weight.sum())
@@ -459,7 +470,7 @@ class CivilianPopulation:
             refuge >= 0, refuge, grid.nearest_border_country[self.cell[ref]]
         )
         danger = origin_weight / max(float(origin_weight.max()), 1e-12)
-        dest = self.choose_destinations(idp, self.cell[idp].astype(np.intp), danger, rng)
+        dest = self.choose_destinations(idp, self.cell[idp], danger, rng)
         self.status[idp] = Status.DISPLACED  # those left in their cell are displaced within it
         self.cell[idp] = dest
 
@@ -519,25 +530,28 @@ class CivilianPopulation:
             Per-cell support, recruits, population and displacement.
         """
         kernels = self._use_engine()
-        # nobody moves before flight and return (7.1.7); the kernels read the int16 cells
-        cell = self.cell if kernels is not None else self.cell.astype(np.intp)
-        here = self.status != _REFUGEE
+        cell = self.cell  # nobody moves, nor changes status, before flight and return (7.1.7)
+        status = self.status
+        here = status != _REFUGEE
         present = self._people_present(cell, here)
-        disp = np.flatnonzero(self.status == _DISPLACED)  # nobody changes status before 7.1.7
+        away = np.flatnonzero(status != _RESIDENT)  # a minority: the displaced and refugees
+        disp = away[status[away] == _DISPLACED]
         idps_start = self._idp_stock(disp)
         killed = self.victimise(signals, cell, here, present, rngs["victimisation"])  # 7.1.1
         idps_after_violence = self._idp_stock(disp)
         if kernels is not None:
             sides, enemy = self._compiled_rules(signals, here, kernels)  # 7.1.2-7.1.5
         else:
-            hardship = self.monthly_hardship(signals, cell)  # 7.1.2
+            hardship = self.monthly_hardship(signals, cell, away)  # 7.1.2
             self.update_legitimacy(signals, cell)  # 7.1.3
             enemy = self.activate(signals, hardship, cell, here)  # 7.1.4
             sides = self.choose_sides(signals, enemy, cell)  # 7.1.5
         recruits = self.recruit(sides, enemy, dialogue)  # 7.1.6
         support = self.count_supporters(sides)  # after the joiners left, before growth
         idps_after_joining = self._idp_stock(disp)
-        flows = self.flee_and_return(signals.violence_index, rngs["movement"], signals)  # 7.1.7
+        flows = self.flee_and_return(
+            signals.violence_index, rngs["movement"], signals, away=away
+        )  # 7.1.7
         flows.idp_deaths = idps_start - idps_after_violence
         flows.idp_joined = idps_after_violence - idps_after_joining
         n_cells = self.grid.n_cells
@@ -550,11 +564,12 @@ class CivilianPopulation:
             flows.idp_growth, flows.refugee_growth = sums[5], sums[6]
             return self.census(support, recruits, killed, flows, sums=tuple(sums[:5]))
         growth = self.grow()  # 7.1.8
-        disp = np.flatnonzero(self.status == _DISPLACED)
+        away = np.flatnonzero(self.status != _RESIDENT)
+        groups = (away[self.status[away] == _DISPLACED], away[self.status[away] == _REFUGEE])
+        disp, ref = groups
         flows.idp_growth = np.bincount(self.cell[disp], weights=growth[disp], minlength=n_cells)
-        ref = np.flatnonzero(self.status == _REFUGEE)
         flows.refugee_growth = np.bincount(self.home[ref], weights=growth[ref], minlength=n_cells)
-        return self.census(support, recruits, killed, flows)
+        return self.census(support, recruits, killed, flows, groups=groups)
 
     def _compiled_rules(
         self, signals: CellSignals, here: np.ndarray, kernels: Any
@@ -686,9 +701,11 @@ class CivilianPopulation:
             )  # fmt: skip
         else:
             self.memory *= np.float32(p.memory_decay)
-            if any_exposed:
-                hit_cells = np.flatnonzero(hit_mask[cell] & here)
-                exposed_agents = np.flatnonzero(exposed_cells[cell] & here)
+            if any_exposed:  # the agents of the hit or exposed cells, then each set among them
+                either = np.flatnonzero(np.take(hit_mask | exposed_cells, cell) & here)
+                either_cell = cell[either]
+                hit_cells = either[hit_mask[either_cell]]
+                exposed_agents = either[exposed_cells[either_cell]]
         if any_exposed:
             killed_by_family = signals.killed_by_family
             if struck is not None and kbc is not None and local is not None:  # their community
@@ -818,25 +835,30 @@ class CivilianPopulation:
         return people.reshape(n_comm, n_struck)
 
     # ------------------------------------------------------------------ 7.1.2 hardship
-    def monthly_hardship(self, signals: CellSignals, cell: np.ndarray) -> np.ndarray:
+    def monthly_hardship(
+        self, signals: CellSignals, cell: np.ndarray, away: np.ndarray | None = None
+    ) -> np.ndarray:
         """Return this month's hardship: baseline plus local violence, displacement, economy.
 
         Args:
             signals: This month's violence index and economic loss per cell.
             cell: Current cell of each agent (intp).
+            away: Indices of the agents away from home (displaced or refugees), when known.
 
         Returns:
             Hardship per agent in [0, 1] (float32).
         """
         p = self.params
-        displaced = (self.status != _RESIDENT).astype(np.float32)
+        if away is None:
+            away = np.flatnonzero(self.status != _RESIDENT)
         # ((baseline + violence) + displacement) + economy, summed in place in one float64
         # array; the per-cell terms are computed per cell and then gathered (the same products,
-        # element by element, as computing them per agent)
-        h = (p.hardship_conflict_weight * signals.violence_index)[cell]
+        # element by element, as computing them per agent). The displacement term is the
+        # float32 ``hardship_displaced * 1`` for those away and adds nothing (+0.0) for the others
+        h = np.take(p.hardship_conflict_weight * signals.violence_index, cell)
         np.add(self.hardship0, h, out=h)
-        h += p.hardship_displaced * displaced
-        h += (p.hardship_economy_weight * signals.economic_loss)[cell]
+        h[away] += np.float32(p.hardship_displaced) * np.float32(1.0)
+        h += np.take(p.hardship_economy_weight * signals.economic_loss, cell)
         return np.clip(h, 0.0, 1.0, out=h).astype(np.float32)
 
     # ------------------------------------------------------------------ 7.1.3 legitimacy
@@ -853,25 +875,42 @@ class CivilianPopulation:
         p = self.params
         n_cells = self.grid.n_cells
         target = self._legitimacy_target(signals)
-        key = self.community.astype(np.intp) * n_cells + cell
+        key = self._community_rows(n_cells) + cell
         step = np.take(target, key, axis=0)
         np.subtract(step, self.legitimacy, out=step)
         step *= np.float32(p.legitimacy_adjustment)
         self.legitimacy += step
+
+    def _community_rows(self, n_cells: int) -> np.ndarray:
+        """``community * n_cells`` per agent (intp), the row of its community's block.
+
+        Kept while :attr:`community` is the same array: no rule changes an agent's community,
+        and the array is kept read-only so that it cannot change in place.
+        """
+        kept = self._community_rows_cache
+        if kept is None or kept[0] is not self.community or kept[1] != n_cells:
+            self.community.flags.writeable = False
+            rows = self.community.astype(np.intp) * n_cells
+            kept = self._community_rows_cache = (self.community, n_cells, rows)
+        return kept[2]
 
     def _legitimacy_target(self, signals: CellSignals) -> np.ndarray:
         """Legitimacy targets (float32), ``(n_communities * n_cells, n_families)``, row k*n+c."""
         p = self.params
         n_cells = self.grid.n_cells
         n_comm = len(COMMUNITIES)
-        target = np.repeat(self.table.base_legitimacy[:, None, :], n_cells, axis=1)
-        target[:, :, Family.STATE] *= (
+        # built family by family, (n_families, n_communities, n_cells), each row contiguous;
+        # the same operations element by element as on the (community, cell, family) layout
+        target = np.repeat(self.table.base_legitimacy.T[:, :, None], n_cells, axis=2)
+        target[Family.STATE] *= (
             p.state_legitimacy_without_service
             + p.state_legitimacy_service_share * signals.state_service[None, :]
         )
-        target[:, :, 1:] += p.jihadist_governance_legitimacy * signals.governance[1:].T[None]
+        target[1:] += (p.jihadist_governance_legitimacy * signals.governance[1:])[:, None, :]
         np.clip(target, 0.0, 1.0, out=target)
-        return target.reshape(n_comm * n_cells, N_FAMILIES).astype(np.float32)
+        rows = np.empty((n_comm, n_cells, N_FAMILIES), dtype=np.float32)
+        np.copyto(rows, target.transpose(1, 2, 0), casting="same_kind")
+        return rows.reshape(n_comm * n_cells, N_FAMILIES)
 
     # ------------------------------------------------------------------ 7.1.4 activation
     def activate(
@@ -894,21 +933,31 @@ class CivilianPopulation:
         p = self.params
         n_cells = self.grid.n_cells
         around, seen = self._vision(signals)
-        g, enemy, victims = self._grievance_and_enemy(signals, hardship, cell, seen)
+        g, enemy, _ = self._grievance_and_enemy(signals, hardship, cell, seen)
         prev_active = self._active_people(n_cells)
         seen_active = prev_active + around @ prev_active
-        # the enemy is the cell's authority but for victims: enforcers per cell, then theirs
-        enforcers = (p.deterrence_scale * seen[signals.authority, np.arange(n_cells)])[cell]
-        enforcers[victims] = p.deterrence_scale * seen[enemy[victims], cell[victims]]
+        # G - R * P > T needs G > T when R * P >= 0 (R in [0, 1), P = 1 - exp(-k * ratio) with
+        # a ratio >= 0): the reprisal probability is needed only for those (refugees excluded)
+        if p.arrest_k >= 0.0 and p.deterrence_scale >= 0.0:
+            cand = np.flatnonzero(g > p.activation_threshold)
+            cand = cand[here[cand]]
+        else:
+            cand = np.flatnonzero(here)
+        c = cell[cand]
+        # enforcers of each agent's enemy (the cell's authority but for victims) within vision
+        enforcers = np.take((p.deterrence_scale * seen).reshape(-1), enemy[cand] * n_cells + c)
         p_reprisal = arrest_probability(
             enforcers,
-            seen_active[cell] + self.weight,
+            seen_active[c] + self.weight[cand],
             k=p.arrest_k,
             rounding="none",
         )
-        active = is_active(g, net_risk(self.risk_aversion, p_reprisal), p.activation_threshold)
-        active &= here
+        risk = net_risk(self.risk_aversion[cand], p_reprisal)
+        agents = cand[is_active(g[cand], risk, p.activation_threshold)]
+        active = np.zeros(self.cell.size, dtype=bool)
+        active[agents] = True
         self.active = active
+        self._active_agents = (active, agents)
         return enemy
 
     def _vision(self, signals: CellSignals) -> tuple[csr_matrix, np.ndarray]:
@@ -960,8 +1009,8 @@ class CivilianPopulation:
         vw = np.float32(p.victimisation_weight)
         candidate = seen > 0
         candidate[signals.authority, np.arange(n_cells)] = True
-        auth = signals.authority.astype(np.intp, copy=False)[cell]
-        flat_auth = np.arange(0, n * N_FAMILIES, N_FAMILIES) + auth
+        auth = np.take(signals.authority.astype(np.intp, copy=False), cell)
+        flat_auth = self._row_starts(n) + auth
         g = np.minimum(
             grievance(hardship, np.take(self.legitimacy, flat_auth))
             + vw * np.take(self.memory, flat_auth),
@@ -980,10 +1029,24 @@ class CivilianPopulation:
             g[victims] = g_v[np.arange(victims.size), enemy_v]
         return g, enemy, victims
 
+    def _row_starts(self, n: int) -> np.ndarray:
+        """The flat index of each agent's first family (``arange(0, 4 * n, 4)``, kept)."""
+        starts = self._row_starts_cache
+        if starts is None or starts.size != n:
+            starts = self._row_starts_cache = np.arange(0, n * N_FAMILIES, N_FAMILIES)
+        return starts
+
     def _active_people(self, n_cells: int) -> np.ndarray:
         """People per cell who were active last month (Epstein's A, in people)."""
-        act = np.flatnonzero(self.active)
+        act = self._active_indices()
         return np.bincount(self.cell[act], weights=self.weight[act], minlength=n_cells)
+
+    def _active_indices(self) -> np.ndarray:
+        """Indices of the active agents in agent order (kept by :meth:`activate`)."""
+        kept = self._active_agents
+        if kept is not None and kept[0] is self.active:
+            return kept[1]
+        return np.flatnonzero(self.active)
 
     # ------------------------------------------------------------------ 7.1.5 choice of side
     def choose_sides(self, signals: CellSignals, enemy: np.ndarray, cell: np.ndarray) -> SideChoice:
@@ -1006,8 +1069,10 @@ class CivilianPopulation:
         p = self.params
         vw = np.float32(p.victimisation_weight)
         present_here, presence_term = self._appeal_terms(signals)
-        idx = np.flatnonzero(self.active)
-        a_cell = np.where(self.status[idx] == _DISPLACED, self.home[idx], cell[idx]).astype(np.intp)
+        idx = self._active_indices()
+        a_cell = cell[idx]
+        displaced = np.flatnonzero(self.status[idx] == _DISPLACED)  # their home cell
+        a_cell[displaced] = self.home[idx[displaced]]
         keep = (present_here.sum(axis=0) > 0)[a_cell]
         idx, a_cell = idx[keep], a_cell[keep]
         appeal = (
@@ -1098,6 +1163,7 @@ class CivilianPopulation:
         violence: np.ndarray,
         rng: np.random.Generator,
         signals: CellSignals | None = None,
+        away: np.ndarray | None = None,
     ) -> DisplacementFlows:
         """Returns home, then flight from violence, threats and lost livelihood; the month's flows.
 
@@ -1111,6 +1177,7 @@ class CivilianPopulation:
             rng: The ``movement`` generator.
             signals: This month's signals, for jihadist governance (threats) and the cells'
                 own economic loss (blockades); without them flight answers violence only.
+            away: Indices of the agents away from home (displaced or refugees) when known.
 
         Returns:
             The month's flows (:class:`DisplacementFlows`).
@@ -1141,16 +1208,17 @@ class CivilianPopulation:
             returns = (going_home, left, was_refugee)
             room = self._room(total, gone)  # room_to_flee, from the sums of the same pass
         else:
-            away = np.flatnonzero(self.status != _RESIDENT)
+            if away is None:
+                away = np.flatnonzero(self.status != _RESIDENT)
             self.months_away[away] += 1
             returns = self._return_home(danger, local_loss, governance, u_move, away)
-            room = self.room_to_flee()
+            room = self.room_to_flee(gone=away[~returns[0][away]])  # those still away
         flight = self._flee(
             violence, danger, governance, local_loss, room, returns[0], u_move, u_ref, rng
         )
         return self._movement_flows(returns, flight)
 
-    def room_to_flee(self) -> np.ndarray:
+    def room_to_flee(self, gone: np.ndarray | None = None) -> np.ndarray:
         """Per home cell, the room left for its residents to flee (0-1): ``max(0, 1 - a / m)``.
 
         ``a`` is the share of the cell's people (at home, displaced from it or abroad) who are
@@ -1158,12 +1226,15 @@ class CivilianPopulation:
         out of a town costs "US$80-$150" a passenger, IRIN2012trapped). Flight from a cell
         slows as it empties and stops when the mobile have gone: the violence of a cell cannot
         displace more people than can leave.
+
+        Args:
+            gone: Indices of the agents away from home, in agent order, when known.
         """
         n_cells = self.grid.n_cells
         w = self.weight
-        order, home = self._home_order()
-        total = np.bincount(home, weights=w[order], minlength=n_cells)
-        gone = np.flatnonzero(self.status != _RESIDENT)  # a minority: count them alone
+        total = self._home_sum(w)
+        if gone is None:
+            gone = np.flatnonzero(self.status != _RESIDENT)  # a minority: count them alone
         away = np.bincount(self.home[gone], weights=w[gone], minlength=n_cells)
         return self._room(total, away)
 
@@ -1212,7 +1283,9 @@ class CivilianPopulation:
         safety = (1.0 - danger) * (1.0 - local_loss)
         jihadist = [int(Family.JNIM), int(Family.IS_SAHEL)]
         rejection = np.sum(
-            governance[jihadist][:, home] * (1.0 - self.legitimacy[away][:, jihadist].T), axis=0
+            governance[jihadist][:, home]
+            * (1.0 - np.take(self.legitimacy, away, axis=0)[:, jihadist].T),
+            axis=0,
         )
         safe_home = safety[home] * (1.0 - np.clip(rejection, 0.0, 1.0))
         safe_here = np.where(refugee, 1.0, safety[here])
@@ -1227,7 +1300,7 @@ class CivilianPopulation:
         going = away[go]
         going_home = np.zeros(self.cell.size, dtype=bool)
         going_home[going] = True
-        left = self.cell[going].astype(np.intp)
+        left = self.cell[going]
         was_refugee = refugee[go]
         self.cell[going] = self.home[going]
         self.status[going] = Status.RESIDENT
@@ -1276,7 +1349,7 @@ class CivilianPopulation:
         p = self.params
         geo = self.geography
         kernels = self._kernels
-        cell = self.cell if kernels is not None else self.cell.astype(np.intp)
+        cell = self.cell
         jihadist = [int(Family.JNIM), int(Family.IS_SAHEL)]
         rule = np.minimum(governance[jihadist].sum(axis=0), 1.0)
         # each cell's bound: the most risk-averse (R -> 1), the most rejecting (L -> 0) and a
@@ -1289,13 +1362,13 @@ class CivilianPopulation:
         if kernels is not None:
             idx = kernels.flight_candidates(u_flee, bound, self.cell, self.status, going_home)
         else:
-            idx = np.flatnonzero(u_flee < bound[cell])
+            idx = np.flatnonzero(u_flee < np.take(_float32_above(bound), cell))
             idx = idx[(self.status[idx] != _REFUGEE) & ~going_home[idx]]
-        c = cell[idx].astype(np.intp, copy=False)
+        c = cell[idx]
         perceived = violence[c] * (p.flight_risk_offset + self.risk_aversion[idx])
         p_violence = p.flight_rate * flight_danger(perceived, p)
         p_threat = threat_flight_probability(
-            governance[jihadist][:, c], self.legitimacy[idx][:, jihadist].T, p
+            governance[jihadist][:, c], np.take(self.legitimacy, idx, axis=0)[:, jihadist].T, p
         )
         factor = np.where(self.livelihood[idx] == _HERDER, p.herder_livelihood_factor, 1.0)
         p_livelihood = livelihood_flight_probability(local_loss[c], factor, p)
@@ -1303,7 +1376,7 @@ class CivilianPopulation:
         p_any = np.where(self.status[idx] == _RESIDENT, p_any * room[c], p_any)
         keep = u_flee[idx] < p_any
         idx = idx[keep]
-        origin = cell[idx].astype(np.intp, copy=False)
+        origin = cell[idx]
         status_before = self.status[idx].copy()
         to_border = (
             geo.cross_border[origin]
@@ -1349,7 +1422,7 @@ class CivilianPopulation:
         w_fled = w[fled]
         w_back = w[back]
         new = before == _RESIDENT
-        dest = self.cell[fled].astype(np.intp)
+        dest = self.cell[fled]
         inland = ~crossed
         zeros = np.zeros(n_cells)
         return DisplacementFlows(
@@ -1435,6 +1508,7 @@ class CivilianPopulation:
         killed: float,
         flows: DisplacementFlows,
         sums: tuple[np.ndarray, ...] | None = None,
+        groups: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> CivilianOutputs:
         """Count the people per cell after this month's rules and assemble the outputs.
 
@@ -1448,6 +1522,8 @@ class CivilianPopulation:
             flows: The month's flows.
             sums: The per-cell counts when already made by the compiled census (population,
                 IDPs, refugees by country, returnees, people in Mali by home cell).
+            groups: The indices of the displaced and of the refugees, in agent order, when
+                already known (found here otherwise).
         """
         n_cells = self.grid.n_cells
         if sums is not None:
@@ -1460,15 +1536,18 @@ class CivilianPopulation:
             w_here = w * (status != _REFUGEE)
             population = np.bincount(self.cell, weights=w_here, minlength=n_cells)
             self._present = population
-            disp = np.flatnonzero(status == _DISPLACED)
+            if groups is None:
+                away = np.flatnonzero(status != _RESIDENT)
+                groups = (away[status[away] == _DISPLACED], away[status[away] == _REFUGEE])
+            disp, ref = groups
             idps = np.bincount(self.cell[disp], weights=w[disp], minlength=n_cells)
-            ref = np.flatnonzero(status == _REFUGEE)
             refugees = np.bincount(
                 self.country[ref].astype(np.intp),
                 weights=w[ref],
                 minlength=len(NEIGHBOUR_COUNTRIES),
             )
-            back = np.flatnonzero(self.returnee & (status == _RESIDENT))
+            back = np.flatnonzero(self.returnee)  # a minority: test their status alone
+            back = back[status[back] == _RESIDENT]
             returnees = np.bincount(self.home[back], weights=w[back], minlength=n_cells)
             living = self._living(w_here, population)
         newly = flows.idps_new.sum() + flows.idps_secondary_in.sum() + flows.refugees_new.sum()
@@ -1503,29 +1582,31 @@ class CivilianPopulation:
 
     def _living(self, w_here: np.ndarray, present: np.ndarray) -> np.ndarray:
         """:meth:`people_living` from each agent's people in Mali (0 for refugees)."""
-        order, home = self._home_order()
-        living = np.bincount(home, weights=w_here[order], minlength=self.grid.n_cells)
-        return np.maximum(living, present)
+        return np.maximum(self._home_sum(w_here), present)
 
-    def _home_order(self) -> tuple[np.ndarray, np.ndarray]:
-        """A visiting order of the agents for sums per home cell, and their home cells in it.
+    def _home_sum(self, values: np.ndarray) -> np.ndarray:
+        """Sum of a per-agent quantity over each home cell's agents, in agent order.
 
-        The agents are sorted by home cell, so a ``bincount`` over ``home`` adds into one cell
-        after another: each addition waits for the previous one. This order takes the first
-        agent of every home cell, then the second of each, and so on: each cell still adds
-        its agents in index order (the same sums, bit for bit) but consecutive additions go
-        to different cells. Built once (``home`` never changes; checked each call).
+        The product of a 0/1 CSR matrix (one row per home cell, its agents in index order)
+        with ``values``: each row adds its agents one by one, from zero, as a ``bincount``
+        over ``home`` does (the same sums, bit for bit), but in a register, where ``bincount``
+        over agents sorted by home cell waits for each addition to its cell's total before
+        the next. Built once: ``home`` never changes, and is kept read-only so that it cannot
+        change in place (a new array of home cells is indexed afresh).
+
+        Args:
+            values: One value per agent (float64).
         """
-        cached = self._home_order_cache
-        if cached is None or not np.array_equal(cached[0], self.home):
-            home = self.home.astype(np.intp)
+        cached = self._home_sum_cache
+        if cached is None or cached[0] is not self.home:
+            home = self.home
+            n_cells = self.grid.n_cells
             by_home = np.argsort(home, kind="stable")
-            counts = np.bincount(home, minlength=self.grid.n_cells)
-            rank = np.empty(home.size, dtype=np.intp)
-            rank[by_home] = np.arange(home.size) - np.repeat(np.cumsum(counts) - counts, counts)
-            order = np.lexsort((home, rank))  # by rank within the home cell, then by cell
-            cached = self._home_order_cache = (self.home.copy(), order, home[order])
-        return cached[1], cached[2]
+            indptr = np.concatenate([[0], np.cumsum(np.bincount(home, minlength=n_cells))])
+            matrix = csr_matrix((np.ones(home.size), by_home, indptr), shape=(n_cells, home.size))
+            self.home.flags.writeable = False
+            cached = self._home_sum_cache = (self.home, matrix)
+        return cached[1] @ values
 
     # ------------------------------------------------------------------ read-outs
     def refugees_by_home(self, n_cells: int) -> np.ndarray:
@@ -1607,6 +1688,18 @@ def _communal_survival_terms(
     rest_survive = 1.0 - rest / np.maximum(spared, 1e-9)
     own_survive = 1.0 - targeted / np.maximum(people_k, 1e-9)
     return own_survive, rest_survive
+
+
+def _float32_above(x: np.ndarray) -> np.ndarray:
+    """The smallest float32 at least ``x``, element by element (NaN stays NaN).
+
+    For a float32 ``u`` and a float64 ``b``, ``u < b`` exactly when ``u < _float32_above(b)``:
+    the comparison can then run in float32, without widening ``u``.
+    """
+    y = x.astype(np.float32)
+    below = y < x
+    y[below] = np.nextafter(y[below], np.float32(np.inf))
+    return y
 
 
 def _victimisation_bounds(hit_rate: np.ndarray, axis: int) -> np.ndarray:
