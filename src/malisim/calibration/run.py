@@ -233,6 +233,8 @@ def _check_folder(cal: Calibration, out: Path, resume: bool) -> dict[str, Any] |
         "seed": cal.seed,
         "malisim_version": __version__,
     }
+    if cal.method == "smc" and cal.kernel != "independent":  # older folders: independent
+        config["kernel"] = cal.kernel
     if cal.families is not None or cal.scale_mode != "kind":
         config["distance"] = {"scale": cal.scale_mode, "families": cal.families}
     path = out / CONFIG_FILE
@@ -470,7 +472,9 @@ def run_calibration(
         )
 
     if cal.method == "smc":
-        gens = smc(cal.priors, simulate, cal.per_generation(), cal.quantile, rng, report)
+        gens = smc(
+            cal.priors, simulate, cal.per_generation(), cal.quantile, rng, report, kernel=cal.kernel
+        )
     else:
         gens = rejection(cal.priors, simulate, cal.simulations, cal.accept, rng)
         report(gens[0])
