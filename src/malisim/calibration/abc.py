@@ -31,18 +31,20 @@ The kernels (``kernel`` of a calibration file, :data:`KERNELS`):
   Filippi2013 (section 3.3; :func:`kernel_covariances`), truncated to the box.
 
 *Truncation of the multivariate kernels.* A correlated normal truncated to a box has no
-closed-form normalising constant. The kernel is truncated by rejection: a proposal outside the
-box is redrawn from the same source particle until it lands inside, so that the kernel of
-source ``j`` is ``N(theta; theta_j, S_j) / Z_j`` on the box, with ``Z_j`` the normal's mass
-inside it. ``Z_j`` is estimated per source particle by Monte Carlo (:data:`MASS_DRAWS` normal
-draws from the sampler's own generator, so that a calibration stays reproducible from its
-seed). This was preferred to a transformation to an unbounded space (e.g. the logit of the
-box, where no truncation is needed but the prior gets a Jacobian): there the kernel's
-covariance would be computed on a scale that stretches the ends of every prior without limit,
-so that the few particles near an end of their range (the shipped run's 90 % intervals reach
-within 1-2 % of an end for several parameters, e.g. ``refugee_return_rate``) would dominate
-it. The density is evaluated in logarithms (``logsumexp`` over the sources), so that the
-28-dimensional kernels do not underflow.
+closed-form normalising constant. Two ways were tried. Rejection to the box with the constant
+estimated per source particle by Monte Carlo failed in 28 dimensions: a kernel of twice the
+covariance of a population spread over the prior keeps of the order of 1e-6 of its mass inside
+the box, which neither 1,000 draws can estimate nor rejection can sample in reasonable time.
+A logit transformation of the box needs no truncation, but the kernel's covariance would be
+computed on a scale that stretches the ends of every range without limit, so that the few
+particles near an end would dominate it. The kernels here are truncated *sequentially*
+(:class:`MultivariateKernel`, the construction of the GHK simulator, Train2009): the move
+``L z`` is drawn one coordinate of ``z`` at a time, each a standard normal truncated to the
+interval that keeps its parameter inside the box given the earlier ones. Every draw lands
+inside, the kernel equals the multivariate normal away from the box's faces, and its density is
+exact (a product of one-dimensional truncated normal densities), so the importance weights need
+no estimated constant. The density is evaluated in logarithms (``logsumexp`` over the sources),
+so that the 28-dimensional kernels do not underflow.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import logsumexp, ndtr
+from scipy.special import log_ndtr, logsumexp, ndtr
 from scipy.stats import truncnorm
 
 from malisim.calibration.config import DEFAULT_KERNEL, Prior
@@ -156,32 +158,24 @@ def kernel_density(
 #: The perturbation kernels of the ABC-SMC sampler (``kernel`` of a calibration file).
 KERNELS = ("independent", "multivariate", "olcm")
 
-#: Monte Carlo draws per source particle that estimate the mass its multivariate kernel puts
-#: inside the prior box (the truncated kernel's normalising constant): with 1,000 draws the
-#: estimate of a mass near 0.5 has a relative standard error of about 3 %, which enters each
-#: importance weight through a sum over all sources (and so averages out further).
-MASS_DRAWS = 1000
-
-#: Rounds of redrawing a proposal that fell outside the prior box before it is clipped to it;
-#: a source particle whose kernel keeps less than 1e-4 of its mass inside would need as many
-#: rounds on average, which the populations of a calibration do not come near.
-MAX_ROUNDS = 10_000
-
 
 @dataclass
 class MultivariateKernel:
-    """A mixture of multivariate normal kernels truncated to the prior box.
+    """A mixture of multivariate normal kernels, each truncated to the prior box sequentially.
 
-    Source particle ``j`` (weight ``w_j``) moves by ``N(0, S_j)`` conditioned on landing inside
-    the box ``[lo, hi]`` (rejection: the move is redrawn until it does), so its density is
-    ``N(theta; c_j, S_j) / Z_j`` inside the box, with ``Z_j`` the normal's mass inside, which
-    has no closed form for a correlated normal and is estimated by Monte Carlo.
+    Source particle ``j`` (weight ``w_j``, covariance ``S_j = L_j L_j^T``) moves to
+    ``theta = c_j + L_j z``, the coordinates of ``z`` drawn in turn: ``z_k`` is a standard normal
+    truncated to the interval that keeps ``theta_k`` inside its prior range given ``z_1 ..
+    z_{k-1}`` (the construction of the GHK simulator, Train2009). Inside the box
+    away from its faces this is the normal ``N(c_j, S_j)``; every draw lands inside the box;
+    and its density is exact, with no normalising constant to estimate:
+    ``K_j(theta) = prod_k phi(z_k) / (L_kk (Phi(b_k) - Phi(a_k)))``, with
+    ``z = L_j^-1 (theta - c_j)`` and ``[a_k, b_k]`` the interval of ``z_k``.
 
     Attributes:
         centres: ``(m, d)`` source particles.
         weight: ``(m,)`` their normalised weights.
         chol: ``(m, d, d)`` lower Cholesky factors of the kernels' covariances ``S_j``.
-        log_mass: ``(m,)`` log of each kernel's estimated mass inside the box.
         lo: Lower ends of the box.
         hi: Upper ends of the box.
     """
@@ -189,7 +183,6 @@ class MultivariateKernel:
     centres: np.ndarray
     weight: np.ndarray
     chol: np.ndarray
-    log_mass: np.ndarray
     lo: np.ndarray
     hi: np.ndarray
 
@@ -260,58 +253,52 @@ def multivariate_kernel(
     distance: np.ndarray,
     quantile: float,
     priors: Sequence[Prior],
-    rng: np.random.Generator,
 ) -> MultivariateKernel:
-    """Build the truncated multivariate kernel of a population (see :func:`kernel_covariances`).
-
-    The mass of each kernel inside the box is estimated from :data:`MASS_DRAWS` standard
-    normal vectors drawn from ``rng`` (the sampler's own generator, so a calibration stays
-    reproducible from its seed), shared by all source particles.
-    """
+    """Build the truncated multivariate kernel of a population (see :func:`kernel_covariances`)."""
     lo, hi = bounds(priors)
     cov = kernel_covariances(kind, population, weight, distance, quantile, priors)
-    chol = np.linalg.cholesky(cov)
-    z = rng.standard_normal((MASS_DRAWS, lo.size))
-    inside = np.empty(population.shape[0])
-    for j in range(population.shape[0]):  # one source particle at a time bounds the memory
-        x = population[j] + z @ chol[j].T
-        inside[j] = np.mean(np.all((x >= lo) & (x <= hi), axis=1))
-    # a kernel no draw of which landed inside gets the smallest mass the draws can resolve
-    log_mass = np.log(np.maximum(inside, 0.5 / MASS_DRAWS))
-    return MultivariateKernel(population, weight, chol, log_mass, lo, hi)
+    return MultivariateKernel(population, weight, np.linalg.cholesky(cov), lo, hi)
+
+
+def _log_interval_mass(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``log(Phi(b) - Phi(a))`` for ``a <= b``, accurate in both tails."""
+    # on the upper side use the mirror image, so that the difference is of two small numbers
+    flip = a > 0
+    lo, hi = np.where(flip, -b, a), np.where(flip, -a, b)
+    log_hi, log_lo = log_ndtr(hi), log_ndtr(lo)
+    return log_hi + np.log1p(-np.exp(np.minimum(log_lo - log_hi, 0.0)))
 
 
 def perturb_multivariate(
     kernel: MultivariateKernel, priors: Sequence[Prior], n: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """Resample sources by weight and move each by its kernel, redrawn until inside the box."""
+    """Resample sources by weight and move each by its sequentially truncated normal."""
     m, d = kernel.centres.shape
     idx = rng.choice(m, size=n, p=kernel.weight)
-    theta = np.empty((n, d))
-    todo = np.arange(n)
-    for _ in range(MAX_ROUNDS):
-        z = rng.standard_normal((todo.size, d))
-        x = kernel.centres[idx[todo]] + np.einsum("nij,nj->ni", kernel.chol[idx[todo]], z)
-        ok = np.all((x >= kernel.lo) & (x <= kernel.hi), axis=1)
-        theta[todo[ok]] = x[ok]
-        todo = todo[~ok]
-        if todo.size == 0:
-            break
-    else:  # not reached for the populations of a calibration (see MAX_ROUNDS)
-        theta[todo] = np.clip(x[~ok], kernel.lo, kernel.hi)
-    return _round_integers(theta, priors)
+    centre, chol = kernel.centres[idx], kernel.chol[idx]
+    z = np.zeros((n, d))
+    for k in range(d):  # coordinates in turn, every proposal at once
+        diag = chol[:, k, k]
+        partial = centre[:, k] + np.einsum("nl,nl->n", chol[:, k, :k], z[:, :k])
+        a, b = (kernel.lo[k] - partial) / diag, (kernel.hi[k] - partial) / diag
+        z[:, k] = truncnorm.rvs(a, b, random_state=rng)
+    theta = centre + np.einsum("nij,nj->ni", chol, z)
+    return _round_integers(np.clip(theta, kernel.lo, kernel.hi), priors)
 
 
 def log_kernel_density(kernel: MultivariateKernel, theta: np.ndarray) -> np.ndarray:
     """``log sum_j w_j K_j(theta_i)`` for the truncated multivariate mixture, ``(n,)``."""
-    d = theta.shape[1]
-    inv = np.linalg.inv(kernel.chol)  # (m, d, d), lower triangular
+    chol = kernel.chol
+    inv = np.linalg.inv(chol)  # (m, d, d), lower triangular
     diff = theta[:, None, :] - kernel.centres[None, :, :]  # (n, m, d)
-    y = np.einsum("mij,nmj->nmi", inv, diff)
-    log_det = np.log(np.diagonal(kernel.chol, axis1=1, axis2=2)).sum(axis=1)  # (m,)
-    log_k = -0.5 * np.sum(y**2, axis=2) - log_det - 0.5 * d * np.log(2 * np.pi)
-    log_k = log_k - kernel.log_mass + np.log(kernel.weight)
-    return logsumexp(log_k, axis=1)
+    z = np.einsum("mij,nmj->nmi", inv, diff)
+    diag = np.diagonal(chol, axis1=1, axis2=2)[None, :, :]  # (1, m, d)
+    # z_k's interval: theta_k = c_k + sum_{l<k} L_kl z_l + L_kk z_k must stay in [lo_k, hi_k]
+    a = (kernel.lo - theta[:, None, :]) / diag + z
+    b = (kernel.hi - theta[:, None, :]) / diag + z
+    a, b = np.minimum(a, z), np.maximum(b, z)  # rounding: z itself is always inside
+    log_k = -0.5 * z**2 - 0.5 * np.log(2 * np.pi) - np.log(diag) - _log_interval_mass(a, b)
+    return logsumexp(log_k.sum(axis=2) + np.log(kernel.weight), axis=1)
 
 
 def rejection(
@@ -368,7 +355,7 @@ def smc(
                 theta = perturb(pop, w, priors, n, rng)
             else:
                 dist = prev.distance[prev.accepted]
-                mv = multivariate_kernel(kernel, pop, w, dist, quantile, priors, rng)
+                mv = multivariate_kernel(kernel, pop, w, dist, quantile, priors)
                 theta = perturb_multivariate(mv, priors, n, rng)
         d = np.asarray(simulate(theta, g), dtype=float)
         finite = d[np.isfinite(d)]

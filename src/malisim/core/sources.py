@@ -1493,6 +1493,18 @@ REFERENCES: tuple[Reference, ...] = (
         covers="the calibration's multivariate perturbation kernels: twice the weighted "
         "covariance, and the optimal local covariance matrix (OLCM) per particle",
     ),
+    Reference(
+        key="Train2009",
+        short="Train 2009",
+        author="K. E. Train",
+        title="Discrete Choice Methods with Simulation (second edition)",
+        kind="book",
+        date="2009",
+        publisher="Cambridge University Press",
+        url="https://eml.berkeley.edu/books/choice2.html",
+        covers="the GHK simulator's sequential truncation of a multivariate normal to a box, "
+        "used for the calibration's multivariate kernels",
+    ),
 )
 
 _BY_KEY: dict[str, Reference] = {ref.key: ref for ref in REFERENCES}
