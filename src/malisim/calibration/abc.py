@@ -33,8 +33,9 @@ The kernels (``kernel`` of a calibration file, :data:`KERNELS`):
 *Truncation of the multivariate kernels.* A correlated normal truncated to a box has no
 closed-form normalising constant. Two ways were tried. Rejection to the box with the constant
 estimated per source particle by Monte Carlo failed in 28 dimensions: a kernel of twice the
-covariance of a population spread over the prior keeps of the order of 1e-6 of its mass inside
-the box, which neither 1,000 draws can estimate nor rejection can sample in reasonable time.
+covariance of a population spread over the prior keeps so little of its mass inside the box
+(on a 28-dimensional toy model none of 1,000 draws landed inside; of the order of 1e-6) that
+neither the Monte Carlo estimate nor rejection sampling works.
 A logit transformation of the box needs no truncation, but the kernel's covariance would be
 computed on a scale that stretches the ends of every range without limit, so that the few
 particles near an end would dominate it. The kernels here are truncated *sequentially*
