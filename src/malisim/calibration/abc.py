@@ -26,9 +26,9 @@ The kernels (``kernel`` of a calibration file, :data:`KERNELS`):
   normalising constant is closed-form (a product of one-dimensional masses). It ignores the
   correlations of the posterior: in many dimensions most of its proposals miss it.
 * ``multivariate``: a multivariate normal of twice the population's weighted covariance
-  (Filippi2013, section 3.2), truncated to the box;
+  (Filippi2013), truncated to the box;
 * ``olcm``: a multivariate normal per particle with the optimal local covariance matrix of
-  Filippi2013 (section 3.3; :func:`kernel_covariances`), truncated to the box.
+  Filippi2013 (:func:`kernel_covariances`), truncated to the box.
 
 *Truncation of the multivariate kernels.* A correlated normal truncated to a box has no
 closed-form normalising constant. Two ways were tried. Rejection to the box with the constant
@@ -216,16 +216,17 @@ def kernel_covariances(
     """Covariance of each source particle's kernel, ``(m, d, d)``.
 
     * ``multivariate``: twice the population's weighted covariance, the same for every
-      particle (the multivariate form of Beaumont2009's kernel, Filippi2013 section 3.2);
-    * ``olcm``: the optimal local covariance matrix of Filippi2013 (section 3.3),
+      particle (the multivariate form of Beaumont2009's kernel, as in Filippi2013);
+    * ``olcm``: the optimal local covariance matrix of Filippi2013,
       ``S_i = sum_k w~_k (theta~_k - theta_i)(theta~_k - theta_i)^T = C~ + (m~ - theta_i)
       (m~ - theta_i)^T``, over the particles ``theta~_k`` of the population that lie within
       the next tolerance (weights ``w~`` renormalised; ``m~``, ``C~`` their weighted mean and
       covariance). The next tolerance is predicted as the sampler's ``quantile`` of the
-      population's distances, as in Filippi2013's adaptive schedule; at least ``d + 1``
-      particles (the closest) are kept so that ``C~`` has full rank. Over the whole population
-      the ``S_i`` average to twice its covariance: the local form of the ``multivariate``
-      kernel, wider for particles far from the good region and narrower near it.
+      population's distances (an assumption of this implementation: the sampler fixes a
+      generation's tolerance only after its simulations); at least ``d + 1`` particles (the
+      closest) are kept so that ``C~`` has full rank. Were the subset the whole population,
+      the ``S_i`` would average to twice its covariance: the local form of the
+      ``multivariate`` kernel, wider for particles far from the good region, narrower near it.
 
     Both get the :func:`_ridge` floor.
     """
