@@ -142,6 +142,13 @@ def test_prior_outside_the_schema_bounds(tmp_path: Path) -> None:
         load_calibration(path)
 
 
+def test_unknown_kernel_is_located(tmp_path: Path) -> None:
+    path = _write(tmp_path, BASE + "kernel: gaussian\n")
+    with pytest.raises(UserError) as err:
+        load_calibration(path)
+    assert err.value.key == "kernel" and "olcm" in str(err.value)
+
+
 def test_prior_on_an_unknown_parameter(tmp_path: Path) -> None:
     path = _write(tmp_path, BASE.replace("refugee_share:", "refugee_shares:"))
     with pytest.raises(UserError, match="did you mean 'refugee_share'"):

@@ -233,6 +233,8 @@ def _check_folder(cal: Calibration, out: Path, resume: bool) -> dict[str, Any] |
         "seed": cal.seed,
         "malisim_version": __version__,
     }
+    if cal.method == "smc" and cal.kernel != "independent":  # older folders: independent
+        config["kernel"] = cal.kernel
     if cal.families is not None or cal.scale_mode != "kind":
         config["distance"] = {"scale": cal.scale_mode, "families": cal.families}
     path = out / CONFIG_FILE
@@ -298,22 +300,23 @@ def _round(value: float, integer: bool) -> float | int:
 
 def _report(cal: Calibration, summary: pd.DataFrame, targets: pd.DataFrame, gens: list[Generation],
             n_sims: int, seconds: float) -> str:  # fmt: skip
+    kernel = f" ({cal.kernel} kernel)" if cal.method == "smc" else ""
     lines = [
         f"# Calibration {cal.name!r}",
         "",
-        f"ABC-{cal.method.upper()}, {len(gens)} generation(s) of "
+        f"ABC-{cal.method.upper()}{kernel}, {len(gens)} generation(s) of "
         f"{', '.join(str(g.theta.shape[0]) for g in gens)} simulations, then {cal.predictive} "
         f"posterior predictive runs ({n_sims} simulations, {seconds / 60:.1f} min wall time). "
         f"Scenario {cal.scenario.name} {cal.scenario.start}..{cal.scenario.end}; fitting runs end "
         f"{format_month(max(t.end for t in cal.fit_targets))}.",
         "",
-        "| generation | simulations | tolerance | accepted | ESS |",
-        "|---:|---:|---:|---:|---:|",
+        "| generation | simulations | tolerance | accepted | acceptance rate | ESS |",
+        "|---:|---:|---:|---:|---:|---:|",
     ]
     for g in gens:
         lines.append(
             f"| {g.index} | {g.theta.shape[0]} | {g.epsilon:.3f} | {int(g.accepted.sum())} "
-            f"| {g.ess:.0f} |"
+            f"| {g.acceptance:.2f} | {g.ess:.0f} |"
         )
     lines += [
         "",
@@ -463,14 +466,16 @@ def run_calibration(
     def report(g: Generation) -> None:
         print(
             f"calibrate: generation {g.index}: tolerance {g.epsilon:.3f}, "
-            f"{int(g.accepted.sum())} accepted, ESS {g.ess:.0f}, best distance "
-            f"{np.min(g.distance):.3f}",
+            f"{int(g.accepted.sum())} accepted ({g.acceptance:.0%}), ESS {g.ess:.0f}, "
+            f"best distance {np.min(g.distance):.3f}",
             file=stream,
             flush=True,
         )
 
     if cal.method == "smc":
-        gens = smc(cal.priors, simulate, cal.per_generation(), cal.quantile, rng, report)
+        gens = smc(
+            cal.priors, simulate, cal.per_generation(), cal.quantile, rng, report, kernel=cal.kernel
+        )
     else:
         gens = rejection(cal.priors, simulate, cal.simulations, cal.accept, rng)
         report(gens[0])

@@ -1457,6 +1457,54 @@ REFERENCES: tuple[Reference, ...] = (
         date="",
         covers="Mali's outline and borders in the grid (src/malisim/data/grid_provenance.json)",
     ),
+    Reference(
+        key="Beaumont2009",
+        short="Beaumont et al. 2009",
+        author="M. A. Beaumont, J.-M. Cornuet, J.-M. Marin and C. P. Robert",
+        title="Adaptive approximate Bayesian computation",
+        kind="journal article",
+        date="2009",
+        publisher="Biometrika 96(4), 983-990",
+        url="https://doi.org/10.1093/biomet/asp052",
+        covers="the calibration's ABC-SMC (population Monte Carlo): importance weights and the "
+        "independent kernel of twice the weighted variance (malisim.calibration.abc)",
+    ),
+    Reference(
+        key="DelMoral2012",
+        short="Del Moral, Doucet & Jasra 2012",
+        author="P. Del Moral, A. Doucet and A. Jasra",
+        title="An adaptive sequential Monte Carlo method for approximate Bayesian computation",
+        kind="journal article",
+        date="2012",
+        publisher="Statistics and Computing 22(5), 1009-1020",
+        url="https://doi.org/10.1007/s11222-011-9271-y",
+        covers="the calibration's adaptive tolerance (a quantile of the distances)",
+    ),
+    Reference(
+        key="Filippi2013",
+        short="Filippi et al. 2013",
+        author="S. Filippi, C. P. Barnes, J. Cornebise and M. P. H. Stumpf",
+        title="On optimality of kernels for approximate Bayesian computation using sequential "
+        "Monte Carlo",
+        kind="journal article",
+        date="2013",
+        publisher="Statistical Applications in Genetics and Molecular Biology 12(1), 87-107",
+        url="https://doi.org/10.1515/sagmb-2012-0069",
+        covers="the calibration's multivariate perturbation kernels: twice the weighted "
+        "covariance, and the optimal local covariance matrix (OLCM) per particle",
+    ),
+    Reference(
+        key="Train2009",
+        short="Train 2009",
+        author="K. E. Train",
+        title="Discrete Choice Methods with Simulation (second edition)",
+        kind="book",
+        date="2009",
+        publisher="Cambridge University Press",
+        url="https://eml.berkeley.edu/books/choice2.html",
+        covers="the GHK simulator's sequential truncation of a multivariate normal to a box, "
+        "used for the calibration's multivariate kernels",
+    ),
 )
 
 _BY_KEY: dict[str, Reference] = {ref.key: ref for ref in REFERENCES}
