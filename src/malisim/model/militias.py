@@ -86,6 +86,7 @@ _ATTACK_PAIRS: tuple[tuple[int, int], ...] = tuple(
     (m, t) for m in range(N_MILITIAS) for t in MILITIA_TARGETS[m]
 )
 _REFUGEE = np.int8(Status.REFUGEE)
+_RESIDENT = np.int8(Status.RESIDENT)
 
 
 def attack_memory(memory: np.ndarray, attacks: np.ndarray, params: Parameters) -> np.ndarray:
@@ -232,11 +233,14 @@ class CommunityCells:
             the spare bin ``n_communities * n_cells`` (one past the last) of a refugee abroad.
         people: ``(n_communities, n_cells)`` people present (:func:`community_people`).
         agents: What the agents' communities fix (:func:`community_agents`).
+        scratch: A float64 array as long as ``index`` that :func:`move_people` may overwrite
+            (kept between months by :class:`AgentBins`), or None.
     """
 
     index: np.ndarray
     people: np.ndarray
     agents: CommunityAgents
+    scratch: np.ndarray | None = None
 
 
 def community_cells(
@@ -262,6 +266,57 @@ def community_cells(
     counts = np.bincount(index, weights=civilians.weight, minlength=n_bins + 1)
     people = counts[:n_bins].reshape(len(COMMUNITIES), n_cells)
     return CommunityCells(index=index, people=people, agents=agents)
+
+
+class AgentBins:
+    """Each agent's (community, cell) bin, kept from one count to the next.
+
+    An agent's bin changes only when it moves or changes status, and residents do not move:
+    an agent resident at two counts is in the same cell at both (the civilians change cells in
+    flight and return only, ``CivilianPopulation.flee_and_return``). So each count sets again
+    the bins of the agents away (displaced or refugees) at the last count or now, a minority,
+    and leaves the others' bins as they are: the same bins as :func:`community_cells` counts
+    afresh. A new civilian array (another population, or arrays replaced) builds them anew.
+
+    Attributes:
+        agents: What the agents' communities fix (:func:`community_agents`).
+        index: Per agent, its bin as in :attr:`CommunityCells.index` (updated in place).
+        scratch: Per agent, a float64 work array (:attr:`CommunityCells.scratch`).
+    """
+
+    def __init__(self, civilians: CivilianPopulation, n_cells: int) -> None:
+        """Bins of ``civilians`` on a grid of ``n_cells`` cells, counted afresh."""
+        self.agents = community_agents(civilians.community, n_cells)
+        self.n_bins = len(COMMUNITIES) * n_cells
+        self._arrays = (civilians.community, civilians.cell, civilians.status)
+        self.index = self.agents.base + civilians.cell
+        self._away = np.flatnonzero(civilians.status != _RESIDENT)
+        self._set(civilians, self._away)
+        self.scratch = np.empty(self.index.size)
+
+    def _set(self, civilians: CivilianPopulation, agents: np.ndarray) -> None:
+        """Set the bins of ``agents`` from their cell and status."""
+        bins = self.agents.base[agents] + civilians.cell[agents]
+        bins[civilians.status[agents] == _REFUGEE] = self.n_bins
+        self.index[agents] = bins
+
+    def holds(self, civilians: CivilianPopulation) -> bool:
+        """Whether these bins follow the arrays of ``civilians``."""
+        arrays = (civilians.community, civilians.cell, civilians.status)
+        return all(a is b for a, b in zip(arrays, self._arrays, strict=True))
+
+    def update(self, civilians: CivilianPopulation) -> np.ndarray:
+        """Bring the bins up to date with the agents' cells and status; returns the index."""
+        before = self._away
+        self.index[before] = self.agents.base[before] + civilians.cell[before]
+        self._away = np.flatnonzero(civilians.status != _RESIDENT)
+        self._set(civilians, self._away)
+        return self.index
+
+    def count(self, weight: np.ndarray) -> np.ndarray:
+        """``(n_communities, n_cells)`` people present: one ``bincount`` in agent order."""
+        counts = np.bincount(self.index, weights=weight, minlength=self.n_bins + 1)
+        return counts[: self.n_bins].reshape(len(COMMUNITIES), -1)
 
 
 def community_people(civilians: CivilianPopulation, n_cells: int) -> np.ndarray:
@@ -390,7 +445,9 @@ def move_people(
     ratio[: people.size].reshape(people.shape)[_MILITIA_ROWS] = np.divide(
         applied, mine, out=np.zeros_like(applied), where=mine > 0.0
     )
-    civilians.weight *= (1.0 - ratio)[census.index]  # each bin's factor, then each agent's
+    # each bin's factor, then each agent's (indices in range: "clip" spares numpy a copy)
+    factor = np.take(1.0 - ratio, census.index, out=census.scratch, mode="clip")
+    np.multiply(civilians.weight, factor, out=civilians.weight)
     civilians.people_left(applied.sum(axis=0))  # the census victimisation reads next month
     civilians.joined_people += float(applied.sum())
     return applied
@@ -444,8 +501,11 @@ class Militias:
     #: The first months of all the home areas, sorted: which are in force depends on how
     #: many of them a month has reached.
     _openings: list[float] | None = field(default=None, init=False, repr=False, compare=False)
-    #: The community array of the agents last counted and its :class:`CommunityAgents`.
-    _agents: tuple[np.ndarray, CommunityAgents] | None = field(
+    #: The agents' bins of the last count (:class:`AgentBins`).
+    _bins: AgentBins | None = field(default=None, init=False, repr=False, compare=False)
+    #: After a mobilisation: the civilians, their months stepped, and the people present
+    #: once the militias moved them (None: not counted yet), for next month's violence.
+    _after_move: tuple[CivilianPopulation, int, np.ndarray | None] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
@@ -482,11 +542,35 @@ class Militias:
         return reach
 
     def community_cells(self, civilians: CivilianPopulation) -> CommunityCells:
-        """:func:`community_cells` of the agents now, keeping their :class:`CommunityAgents`."""
-        community = civilians.community
-        if self._agents is None or self._agents[0] is not community:
-            self._agents = (community, community_agents(community, self.fighters.shape[1]))
-        return community_cells(civilians, self.fighters.shape[1], self._agents[1])
+        """:func:`community_cells` of the agents now, from bins kept between counts.
+
+        The same bins and people, bit for bit (:class:`AgentBins`); the index is the kept
+        array, updated at the next count.
+        """
+        bins = self._bins
+        if bins is None or not bins.holds(civilians):
+            bins = self._bins = AgentBins(civilians, self.fighters.shape[1])
+        else:
+            bins.update(civilians)
+        self._after_move = None
+        return CommunityCells(bins.index, bins.count(civilians.weight), bins.agents, bins.scratch)
+
+    def people_present(self, civilians: CivilianPopulation) -> np.ndarray:
+        """``(n_communities, n_cells)`` people present (:func:`community_people`).
+
+        Right after a mobilisation (no civilian month in between: nobody else moves the
+        agents or changes their weights, as the civilians' own census assumes,
+        ``CivilianPopulation.people_left``) the agents are in the bins it counted, so they are
+        counted without updating the bins, or not at all when it moved nobody.
+        """
+        kept = self._after_move
+        stepped = getattr(civilians, "_months_stepped", None)
+        if kept is not None and kept[0] is civilians and kept[1] == stepped and stepped is not None:
+            if kept[2] is None:
+                assert self._bins is not None  # set with _after_move
+                self._after_move = (civilians, stepped, self._bins.count(civilians.weight))
+            return self._after_move[2]  # type: ignore[index, return-value]
+        return self.community_cells(civilians).people
 
     def mobilise_month(
         self,
@@ -527,7 +611,12 @@ class Militias:
             self.fighters, mine, grievance[:, None], self.memory[:, None], backing[:, None],
             params, reach=reach,
         )  # fmt: skip
-        self.fighters += move_people(civilians, new - self.fighters, people, census)
+        applied = move_people(civilians, new - self.fighters, people, census)
+        self.fighters += applied
+        stepped = getattr(civilians, "_months_stepped", None)
+        if stepped is not None and self._bins is not None and census.index is self._bins.index:
+            # next month's violence counts the moved weights (or these people: nobody moved)
+            self._after_move = (civilians, stepped, None if applied.any() else census.people)
 
     def violence(
         self,
@@ -548,7 +637,7 @@ class Militias:
         if held is not None:
             self.fighters -= held
         militia_clashes(situation, self.fighters, forces, rng, out, log)
-        people = self.community_cells(civilians).people
+        people = self.people_present(civilians)
         communal_attacks(situation, self.fighters, people, forces, rng, out, log)
         if held is not None:
             self.fighters += held
