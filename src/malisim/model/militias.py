@@ -674,38 +674,55 @@ def militia_clashes(
     present_m = fighters * p.militia_power > p.min_presence
     threshold = p.clash_probability * p.militia_jihadist_hostility
     pj = (jnim + isg) * p.jihadist_power
+    present_j = pj > p.min_presence  # updated where a clash changes the jihadists' power
+    mp, jp = p.militia_power, p.jihadist_power
+    scale = p.clash_lethality  # times engaged times the loss factor, over the power engaged
     for m in range(N_MILITIAS):
         u = rng.random(fighters.shape[1])  # one uniform per cell whatever happens (aligned)
-        cells = np.flatnonzero(present_m[m] & (pj > p.min_presence) & (u < threshold))
+        cells = np.flatnonzero(present_m[m] & present_j & (u < threshold))
         if cells.size == 0:
             continue
         f_m = fighters[m, cells]
-        a, b = f_m * p.militia_power, pj[cells]
-        engaged = np.minimum(a, b)
-        base = p.clash_lethality * engaged * p.clash_loss_factor / (a + b)
-        dead_m = np.minimum(rng.poisson(base * b / p.militia_power), np.floor(f_m))
+        a, b = f_m * mp, pj[cells]
+        base = scale * np.minimum(a, b) * p.clash_loss_factor / (a + b)
+        dead_m = np.minimum(rng.poisson(base * b / mp), np.floor(f_m))
         jn, ig = jnim[cells], isg[cells]
-        tot = jn + ig
-        dead_j = np.minimum(rng.poisson(base * a / p.jihadist_power), np.floor(tot))
-        share_j = np.divide(jn, tot, out=np.zeros_like(tot), where=tot > 0)
-        from_j = np.minimum(np.round(dead_j * share_j), np.floor(jn))
+        tot = jn + ig  # > 0: the jihadists' power is above min_presence >= 0 here
+        dead_j = np.minimum(rng.poisson(base * a / jp), np.floor(tot))
+        from_j = np.minimum(np.round(dead_j * (jn / tot)), np.floor(jn))
         from_i = np.minimum(dead_j - from_j, np.floor(ig))
         fighters[m, cells] = f_m - dead_m
-        jn = jn - from_j
-        ig = ig - from_i
+        jn -= from_j
+        ig -= from_i
         jnim[cells] = jn
         isg[cells] = ig
-        pj = (jnim + isg) * p.jihadist_power
-        dead = (dead_m + from_j + from_i).astype(np.int64)
+        pj_cells = (jn + ig) * jp  # the same sums as (jnim + isg) * jihadist_power, cell by cell
+        pj[cells] = pj_cells
+        present_j[cells] = pj_cells > p.min_presence
+        dead_f = dead_m + from_j
+        dead_f += from_i
+        dead = dead_f.astype(np.int64)
         out.combatants_killed[cells] += dead
         out.battles[cells] += 1
         out.losses[MILITIA_KEYS[m]] = out.losses.get(MILITIA_KEYS[m], 0.0) + float(dead_m.sum())
         on_jnim = jn >= ig  # the event names the larger group
+        if on_jnim.all():
+            log.add(situation.month, "Armed clash", MILITIA_KEYS[m], "jnim", cells, dead,
+                    None, "")  # fmt: skip
+            continue
         log.add(situation.month, "Armed clash", MILITIA_KEYS[m], "jnim", cells[on_jnim],
                 dead[on_jnim], None, "")  # fmt: skip
         on_isg = ~on_jnim
         log.add(situation.month, "Armed clash", MILITIA_KEYS[m], "is_sahel", cells[on_isg],
                 dead[on_isg], None, "")  # fmt: skip
+
+
+def _killed_by_community(out: MonthlyViolence, n_cells: int) -> np.ndarray:
+    """``out.civilians_killed_by_community``, made (zeros) at the month's first attack."""
+    if out.civilians_killed_by_community is None:
+        shape = (len(COMMUNITIES), N_FAMILIES, n_cells)
+        out.civilians_killed_by_community = np.zeros(shape, np.int64)
+    return out.civilians_killed_by_community
 
 
 def communal_attacks(
@@ -751,9 +768,10 @@ def communal_attacks(
         if cells.size == 0:
             continue
         per_cell = count[cells]
-        ec = np.repeat(cells, per_cell)  # the events, cell by cell in cell order
+        single = bool(per_cell.max() == 1)
+        ec = cells if single else np.repeat(cells, per_cell)  # the events, cell by cell
         tl = massacre_toll(rng.random(ec.size), p.militia_massacre_scale, p)
-        if ec.size == cells.size:  # one attack in each cell: its toll, capped at the people
+        if single:  # one attack in each cell: its toll, capped at the people
             killed = np.maximum(np.minimum(tl, np.floor(left[t][cells])), 0.0).astype(np.int64)
             keep = killed > 0
             if not keep.all():
@@ -763,6 +781,8 @@ def communal_attacks(
             left[t][ec] -= killed  # distinct cells: as np.add.at, one subtraction each
             out.civilians_killed[MILITIA][ec] += killed
             out.civilians_killed_militia_split[m][ec] += killed
+            by_community = _killed_by_community(out, fighters.shape[1])
+            by_community[t, BLAMED_FAMILY[m]][ec] += killed
         else:
             # cap each cell's toll at the community's people alive there, event by event
             running = np.cumsum(tl)
@@ -780,9 +800,7 @@ def communal_attacks(
             np.add.at(left[t], ec, -killed)
             np.add.at(out.civilians_killed[MILITIA], ec, killed)
             np.add.at(out.civilians_killed_militia_split[m], ec, killed)
-        if out.civilians_killed_by_community is None:
-            shape = (len(COMMUNITIES), N_FAMILIES, fighters.shape[1])
-            out.civilians_killed_by_community = np.zeros(shape, np.int64)
-        np.add.at(out.civilians_killed_by_community[t, BLAMED_FAMILY[m]], ec, killed)
+            by_community = _killed_by_community(out, fighters.shape[1])
+            np.add.at(by_community[t, BLAMED_FAMILY[m]], ec, killed)
         log.add(situation.month, "Attack", MILITIA_KEYS[m], "civilians", ec, killed,
                 killed, "militia")  # fmt: skip
