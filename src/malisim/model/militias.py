@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -233,14 +234,14 @@ class CommunityCells:
             the spare bin ``n_communities * n_cells`` (one past the last) of a refugee abroad.
         people: ``(n_communities, n_cells)`` people present (:func:`community_people`).
         agents: What the agents' communities fix (:func:`community_agents`).
-        scratch: A float64 array as long as ``index`` that :func:`move_people` may overwrite
-            (kept between months by :class:`AgentBins`), or None.
+        bins: The :class:`AgentBins` ``index`` belongs to (kept between months by
+            :class:`Militias`), or None for bins counted once.
     """
 
     index: np.ndarray
     people: np.ndarray
     agents: CommunityAgents
-    scratch: np.ndarray | None = None
+    bins: AgentBins | None = None
 
 
 def community_cells(
@@ -278,21 +279,34 @@ class AgentBins:
     and leaves the others' bins as they are: the same bins as :func:`community_cells` counts
     afresh. A new civilian array (another population, or arrays replaced) builds them anew.
 
+    Where the civilians run their compiled engine (numba already loaded), the bins and counts
+    are the compiled passes of :mod:`malisim.model.militia_kernels` instead, with the same
+    results bit for bit.
+
     Attributes:
         agents: What the agents' communities fix (:func:`community_agents`).
         index: Per agent, its bin as in :attr:`CommunityCells.index` (updated in place).
-        scratch: Per agent, a float64 work array (:attr:`CommunityCells.scratch`).
+        moved_people: The people present counted by the last :meth:`scale` (compiled), or
+            None when it did not count them.
+        remembering: The agents whose memory of victimisation was not all zeros at the last
+            :meth:`census` (compiled; the memory is not changed before the grievance reads
+            them), or None when it did not find them.
     """
 
     def __init__(self, civilians: CivilianPopulation, n_cells: int) -> None:
         """Bins of ``civilians`` on a grid of ``n_cells`` cells, counted afresh."""
         self.agents = community_agents(civilians.community, n_cells)
+        self.n_cells = n_cells
         self.n_bins = len(COMMUNITIES) * n_cells
         self._arrays = (civilians.community, civilians.cell, civilians.status)
-        self.index = self.agents.base + civilians.cell
-        self._away = np.flatnonzero(civilians.status != _RESIDENT)
-        self._set(civilians, self._away)
-        self.scratch = np.empty(self.index.size)
+        self.index = np.empty(civilians.cell.size, np.intp)
+        #: The agents away at the last count; None: not known (all are binned at the next).
+        self._away: np.ndarray | None = None
+        self._scratch: np.ndarray | None = None
+        self._kernels: Any = None
+        self.moved_people: np.ndarray | None = None
+        self.remembering: np.ndarray | None = None
+        self._remembering_buffer: np.ndarray | None = None
 
     def _set(self, civilians: CivilianPopulation, agents: np.ndarray) -> None:
         """Set the bins of ``agents`` from their cell and status."""
@@ -305,18 +319,71 @@ class AgentBins:
         arrays = (civilians.community, civilians.cell, civilians.status)
         return all(a is b for a, b in zip(arrays, self._arrays, strict=True))
 
-    def update(self, civilians: CivilianPopulation) -> np.ndarray:
-        """Bring the bins up to date with the agents' cells and status; returns the index."""
+    def census(self, civilians: CivilianPopulation) -> np.ndarray:
+        """Bring the bins up to date with the agents' cells and status; the people present."""
+        self.moved_people = None
+        self.remembering = None
+        self._kernels = _militia_kernels() if getattr(civilians, "_compiled", False) else None
+        if self._kernels is not None:
+            people = np.zeros(self.n_bins + 1)
+            if self._remembering_buffer is None:
+                self._remembering_buffer = np.empty(self.index.size, np.intp)
+            k = self._kernels.bin_and_count(
+                civilians.community, civilians.cell, civilians.status, civilians.weight,
+                civilians.memory, self.n_cells, self.index, people, self._remembering_buffer,
+            )  # fmt: skip
+            self.remembering = self._remembering_buffer[:k]
+            self._away = None
+            return people[: self.n_bins].reshape(len(COMMUNITIES), -1)
         before = self._away
-        self.index[before] = self.agents.base[before] + civilians.cell[before]
+        if before is None:
+            np.add(self.agents.base, civilians.cell, out=self.index)
+        else:
+            self.index[before] = self.agents.base[before] + civilians.cell[before]
         self._away = np.flatnonzero(civilians.status != _RESIDENT)
         self._set(civilians, self._away)
-        return self.index
+        return self.count(civilians.weight)
 
     def count(self, weight: np.ndarray) -> np.ndarray:
         """``(n_communities, n_cells)`` people present: one ``bincount`` in agent order."""
         counts = np.bincount(self.index, weights=weight, minlength=self.n_bins + 1)
         return counts[: self.n_bins].reshape(len(COMMUNITIES), -1)
+
+    def scale(self, weight: np.ndarray, factor: np.ndarray) -> None:
+        """Multiply each agent's weight by its bin's ``factor`` (``n_bins + 1``), in place.
+
+        Compiled, the same pass counts the people present after (:attr:`moved_people`).
+        """
+        if self._kernels is not None:
+            people = np.zeros(self.n_bins + 1)
+            self._kernels.scale_and_count(self.index, factor, weight, people)
+            self.moved_people = people[: self.n_bins].reshape(len(COMMUNITIES), -1)
+            return
+        if self._scratch is None:
+            self._scratch = np.empty(self.index.size)
+        # indices in range: "clip" spares numpy a copy of the output
+        np.take(factor, self.index, out=self._scratch, mode="clip")
+        np.multiply(weight, self._scratch, out=weight)
+
+
+_militia_kernel_module: Any = None
+
+
+def _militia_kernels() -> Any:
+    """The compiled militia passes (:mod:`malisim.model.militia_kernels`), or None.
+
+    Imported only by a population that already runs the civilians' compiled engine (numba is
+    then loaded); None if numba cannot be imported after all.
+    """
+    global _militia_kernel_module
+    if _militia_kernel_module is None:
+        try:
+            from malisim.model import militia_kernels
+        except ImportError:  # pragma: no cover - the civilians' engine needs numba too
+            _militia_kernel_module = False
+        else:
+            _militia_kernel_module = militia_kernels
+    return _militia_kernel_module or None
 
 
 def community_people(civilians: CivilianPopulation, n_cells: int) -> np.ndarray:
@@ -393,7 +460,9 @@ def communal_grievance(
     if census is None:
         census = community_cells(civilians, people.shape[1])
     memory = civilians.memory
-    active = _remembering_agents(memory)  # the others' grievance is zero: they add nothing
+    active = None if census.bins is None else census.bins.remembering
+    if active is None:
+        active = _remembering_agents(memory)  # the others' grievance is zero: they add nothing
     g = _resented_memory(memory, _RESENTED[0], active)
     codes = census.agents.resents[active]
     for j, cols in enumerate(_RESENTED[1:], start=1):
@@ -445,9 +514,10 @@ def move_people(
     ratio[: people.size].reshape(people.shape)[_MILITIA_ROWS] = np.divide(
         applied, mine, out=np.zeros_like(applied), where=mine > 0.0
     )
-    # each bin's factor, then each agent's (indices in range: "clip" spares numpy a copy)
-    factor = np.take(1.0 - ratio, census.index, out=census.scratch, mode="clip")
-    np.multiply(civilians.weight, factor, out=civilians.weight)
+    if census.bins is not None:
+        census.bins.scale(civilians.weight, 1.0 - ratio)
+    else:
+        civilians.weight *= (1.0 - ratio)[census.index]  # each bin's factor, then each agent's
     civilians.people_left(applied.sum(axis=0))  # the census victimisation reads next month
     civilians.joined_people += float(applied.sum())
     return applied
@@ -550,10 +620,8 @@ class Militias:
         bins = self._bins
         if bins is None or not bins.holds(civilians):
             bins = self._bins = AgentBins(civilians, self.fighters.shape[1])
-        else:
-            bins.update(civilians)
         self._after_move = None
-        return CommunityCells(bins.index, bins.count(civilians.weight), bins.agents, bins.scratch)
+        return CommunityCells(bins.index, bins.census(civilians), bins.agents, bins)
 
     def people_present(self, civilians: CivilianPopulation) -> np.ndarray:
         """``(n_communities, n_cells)`` people present (:func:`community_people`).
@@ -567,8 +635,11 @@ class Militias:
         stepped = getattr(civilians, "_months_stepped", None)
         if kept is not None and kept[0] is civilians and kept[1] == stepped and stepped is not None:
             if kept[2] is None:
-                assert self._bins is not None  # set with _after_move
-                self._after_move = (civilians, stepped, self._bins.count(civilians.weight))
+                bins = self._bins
+                assert bins is not None  # set with _after_move
+                people = bins.moved_people
+                people = bins.count(civilians.weight) if people is None else people
+                self._after_move = (civilians, stepped, people)
             return self._after_move[2]  # type: ignore[index, return-value]
         return self.community_cells(civilians).people
 
