@@ -2,8 +2,7 @@
 
 Two loops over the agents that fuse the full-length numpy passes of
 :class:`malisim.model.militias.AgentBins`: binning every agent by (community, cell) and counting
-the people of each bin, with the agents who remember any victimisation (:func:`bin_and_count`,
-for :func:`malisim.model.militias.communal_grievance`), and scaling each agent's weight by its bin's
+the people of each bin (:func:`bin_and_count`), and scaling each agent's weight by its bin's
 factor and counting again (:func:`scale_and_count`, the militias' recruits and demobilised,
 :func:`malisim.model.militias.move_people`). Each bin adds its agents' weights in agent order
 from zero, as ``np.bincount`` does, and the weights are multiplied as numpy multiplies them (no
@@ -29,21 +28,15 @@ def bin_and_count(  # pragma: no cover - compiled
     cell: np.ndarray,
     status: np.ndarray,
     weight: np.ndarray,
-    memory: np.ndarray,
     n_cells: int,
     index: np.ndarray,
     people: np.ndarray,
-    remembering: np.ndarray,
-) -> int:
+) -> None:
     """Each agent's bin into ``index`` and its weight added to ``people`` (zeros, one spare).
 
-    The bin is ``community * n_cells + cell``, the spare last bin for a refugee abroad. The
-    agents whose memory of victimisation is not all zeros are written, in agent order, to the
-    start of ``remembering``; returns how many.
+    The bin is ``community * n_cells + cell``, the spare last bin for a refugee abroad.
     """
     spare = people.size - 1
-    n_fam = memory.shape[1]
-    k = 0
     for i in range(community.size):
         if status[i] == _REFUGEE:
             b = spare
@@ -51,12 +44,6 @@ def bin_and_count(  # pragma: no cover - compiled
             b = np.intp(community[i]) * n_cells + np.intp(cell[i])
         index[i] = b
         people[b] += weight[i]
-        for j in range(n_fam):
-            if memory[i, j] != 0.0:
-                remembering[k] = i
-                k += 1
-                break
-    return k
 
 
 @njit(cache=True)

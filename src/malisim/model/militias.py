@@ -288,9 +288,6 @@ class AgentBins:
         index: Per agent, its bin as in :attr:`CommunityCells.index` (updated in place).
         moved_people: The people present counted by the last :meth:`scale` (compiled), or
             None when it did not count them.
-        remembering: The agents whose memory of victimisation was not all zeros at the last
-            :meth:`census` (compiled; the memory is not changed before the grievance reads
-            them), or None when it did not find them.
     """
 
     def __init__(self, civilians: CivilianPopulation, n_cells: int) -> None:
@@ -305,8 +302,6 @@ class AgentBins:
         self._scratch: np.ndarray | None = None
         self._kernels: Any = None
         self.moved_people: np.ndarray | None = None
-        self.remembering: np.ndarray | None = None
-        self._remembering_buffer: np.ndarray | None = None
 
     def _set(self, civilians: CivilianPopulation, agents: np.ndarray) -> None:
         """Set the bins of ``agents`` from their cell and status."""
@@ -322,17 +317,13 @@ class AgentBins:
     def census(self, civilians: CivilianPopulation) -> np.ndarray:
         """Bring the bins up to date with the agents' cells and status; the people present."""
         self.moved_people = None
-        self.remembering = None
         self._kernels = _militia_kernels() if getattr(civilians, "_compiled", False) else None
         if self._kernels is not None:
             people = np.zeros(self.n_bins + 1)
-            if self._remembering_buffer is None:
-                self._remembering_buffer = np.empty(self.index.size, np.intp)
-            k = self._kernels.bin_and_count(
+            self._kernels.bin_and_count(
                 civilians.community, civilians.cell, civilians.status, civilians.weight,
-                civilians.memory, self.n_cells, self.index, people, self._remembering_buffer,
+                self.n_cells, self.index, people,
             )  # fmt: skip
-            self.remembering = self._remembering_buffer[:k]
             self._away = None
             return people[: self.n_bins].reshape(len(COMMUNITIES), -1)
         before = self._away
@@ -460,9 +451,7 @@ def communal_grievance(
     if census is None:
         census = community_cells(civilians, people.shape[1])
     memory = civilians.memory
-    active = None if census.bins is None else census.bins.remembering
-    if active is None:
-        active = _remembering_agents(memory)  # the others' grievance is zero: they add nothing
+    active = _remembering_agents(memory)  # the others' grievance is zero: they add nothing
     g = _resented_memory(memory, _RESENTED[0], active)
     codes = census.agents.resents[active]
     for j, cols in enumerate(_RESENTED[1:], start=1):
