@@ -300,7 +300,7 @@ class AgentBins:
         #: The agents away at the last count; None: not known (all are binned at the next).
         self._away: np.ndarray | None = None
         self._scratch: np.ndarray | None = None
-        self._kernels: Any = None
+        self._compiled = False  # the last census ran the compiled passes
         self.moved_people: np.ndarray | None = None
 
     def _set(self, civilians: CivilianPopulation, agents: np.ndarray) -> None:
@@ -317,10 +317,11 @@ class AgentBins:
     def census(self, civilians: CivilianPopulation) -> np.ndarray:
         """Bring the bins up to date with the agents' cells and status; the people present."""
         self.moved_people = None
-        self._kernels = _militia_kernels() if getattr(civilians, "_compiled", False) else None
-        if self._kernels is not None:
+        kernels = _militia_kernels() if getattr(civilians, "_compiled", False) else None
+        self._compiled = kernels is not None
+        if kernels is not None:
             people = np.zeros(self.n_bins + 1)
-            self._kernels.bin_and_count(
+            kernels.bin_and_count(
                 civilians.community, civilians.cell, civilians.status, civilians.weight,
                 self.n_cells, self.index, people,
             )  # fmt: skip
@@ -345,9 +346,10 @@ class AgentBins:
 
         Compiled, the same pass counts the people present after (:attr:`moved_people`).
         """
-        if self._kernels is not None:
+        kernels = _militia_kernels() if self._compiled else None
+        if kernels is not None:
             people = np.zeros(self.n_bins + 1)
-            self._kernels.scale_and_count(self.index, factor, weight, people)
+            kernels.scale_and_count(self.index, factor, weight, people)
             self.moved_people = people[: self.n_bins].reshape(len(COMMUNITIES), -1)
             return
         if self._scratch is None:
