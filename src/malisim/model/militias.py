@@ -87,7 +87,6 @@ _ATTACK_PAIRS: tuple[tuple[int, int], ...] = tuple(
     (m, t) for m in range(N_MILITIAS) for t in MILITIA_TARGETS[m]
 )
 _REFUGEE = np.int8(Status.REFUGEE)
-_RESIDENT = np.int8(Status.RESIDENT)
 
 
 def attack_memory(memory: np.ndarray, attacks: np.ndarray, params: Parameters) -> np.ndarray:
@@ -270,52 +269,40 @@ def community_cells(
 
 
 class AgentBins:
-    """Each agent's (community, cell) bin, kept from one count to the next.
+    """Each agent's (community, cell) bin, in arrays kept from one count to the next.
 
-    An agent's bin changes only when it moves or changes status, and residents do not move:
-    an agent resident at two counts is in the same cell at both (the civilians change cells in
-    flight and return only, ``CivilianPopulation.flee_and_return``). So each count sets again
-    the bins of the agents away (displaced or refugees) at the last count or now, a minority,
-    and leaves the others' bins as they are: the same bins as :func:`community_cells` counts
-    afresh. A new civilian array (another population, or arrays replaced) builds them anew.
-
-    Where the civilians run their compiled engine (numba already loaded), the bins and counts
-    are the compiled passes of :mod:`malisim.model.militia_kernels` instead, with the same
-    results bit for bit.
+    :meth:`census` bins the agents and counts the people of each bin, as
+    :func:`community_cells` does, into an index array it keeps; :meth:`scale` multiplies each
+    agent's weight by its bin's factor (the militias' recruits and demobilised,
+    :func:`move_people`). Next month's violence counts the moved weights in the same bins
+    (:meth:`Militias.people_present`). Where the civilians run their compiled engine (numba
+    already loaded), both are the compiled passes of :mod:`malisim.model.militia_kernels`
+    (and :meth:`scale` then counts the moved people in the same pass), with the same results
+    bit for bit.
 
     Attributes:
         agents: What the agents' communities fix (:func:`community_agents`).
-        index: Per agent, its bin as in :attr:`CommunityCells.index` (updated in place).
+        index: Per agent, its bin as in :attr:`CommunityCells.index` (set by each census).
         moved_people: The people present counted by the last :meth:`scale` (compiled), or
             None when it did not count them.
     """
 
     def __init__(self, civilians: CivilianPopulation, n_cells: int) -> None:
-        """Bins of ``civilians`` on a grid of ``n_cells`` cells, counted afresh."""
+        """Bins for ``civilians`` on a grid of ``n_cells`` cells (set by the first census)."""
         self.agents = community_agents(civilians.community, n_cells)
         self.n_cells = n_cells
         self.n_bins = len(COMMUNITIES) * n_cells
-        self._arrays = (civilians.community, civilians.cell, civilians.status)
+        self._community = civilians.community
         self.index = np.empty(civilians.cell.size, np.intp)
-        #: The agents away at the last count; None: not known (all are binned at the next).
-        self._away: np.ndarray | None = None
-        self._scratch: np.ndarray | None = None
         self._compiled = False  # the last census ran the compiled passes
         self.moved_people: np.ndarray | None = None
 
-    def _set(self, civilians: CivilianPopulation, agents: np.ndarray) -> None:
-        """Set the bins of ``agents`` from their cell and status."""
-        bins = self.agents.base[agents] + civilians.cell[agents]
-        bins[civilians.status[agents] == _REFUGEE] = self.n_bins
-        self.index[agents] = bins
-
     def holds(self, civilians: CivilianPopulation) -> bool:
-        """Whether these bins follow the arrays of ``civilians``."""
-        arrays = (civilians.community, civilians.cell, civilians.status)
-        return all(a is b for a, b in zip(arrays, self._arrays, strict=True))
+        """Whether these bins are those of ``civilians`` (an agent's community never changes)."""
+        return civilians.community is self._community
 
     def census(self, civilians: CivilianPopulation) -> np.ndarray:
-        """Bring the bins up to date with the agents' cells and status; the people present."""
+        """Bin the agents by their community, cell and status; the people present."""
         self.moved_people = None
         kernels = _militia_kernels() if getattr(civilians, "_compiled", False) else None
         self._compiled = kernels is not None
@@ -325,15 +312,9 @@ class AgentBins:
                 civilians.community, civilians.cell, civilians.status, civilians.weight,
                 self.n_cells, self.index, people,
             )  # fmt: skip
-            self._away = None
             return people[: self.n_bins].reshape(len(COMMUNITIES), -1)
-        before = self._away
-        if before is None:
-            np.add(self.agents.base, civilians.cell, out=self.index)
-        else:
-            self.index[before] = self.agents.base[before] + civilians.cell[before]
-        self._away = np.flatnonzero(civilians.status != _RESIDENT)
-        self._set(civilians, self._away)
+        np.add(self.agents.base, civilians.cell, out=self.index)
+        self.index[np.flatnonzero(civilians.status == _REFUGEE)] = self.n_bins
         return self.count(civilians.weight)
 
     def count(self, weight: np.ndarray) -> np.ndarray:
@@ -352,11 +333,7 @@ class AgentBins:
             kernels.scale_and_count(self.index, factor, weight, people)
             self.moved_people = people[: self.n_bins].reshape(len(COMMUNITIES), -1)
             return
-        if self._scratch is None:
-            self._scratch = np.empty(self.index.size)
-        # indices in range: "clip" spares numpy a copy of the output
-        np.take(factor, self.index, out=self._scratch, mode="clip")
-        np.multiply(weight, self._scratch, out=weight)
+        weight *= factor[self.index]  # a fresh temporary: its memory is warm in the cache
 
 
 _militia_kernel_module: Any = None
@@ -603,10 +580,10 @@ class Militias:
         return reach
 
     def community_cells(self, civilians: CivilianPopulation) -> CommunityCells:
-        """:func:`community_cells` of the agents now, from bins kept between counts.
+        """:func:`community_cells` of the agents now, in the kept bins (:class:`AgentBins`).
 
-        The same bins and people, bit for bit (:class:`AgentBins`); the index is the kept
-        array, updated at the next count.
+        The same bins and people, bit for bit; the index is the kept array, set again at the
+        next count.
         """
         bins = self._bins
         if bins is None or not bins.holds(civilians):
