@@ -287,6 +287,7 @@ def test_kept_bins_equal_a_fresh_count_every_month(make_model, engine) -> None:
         fresh = community_cells(civ, n)
         assert np.array_equal(model.militias.people_present(civ), fresh.people)
         kept = model.militias.community_cells(civ)
+        assert kept.index is model.militias._bins.index  # this census's bins, not the last's
         assert np.array_equal(kept.index, fresh.index)
         assert np.array_equal(kept.people, fresh.people)
     assert moved > 0  # agents were away from home: bins other than their home cell's
