@@ -16,6 +16,7 @@ from malisim.model.militias import (
     MILITIA_COMMUNITY,
     attack_memory,
     communal_grievance,
+    community_cells,
     community_people,
     manpower_factors,
     mobilise,
@@ -265,6 +266,47 @@ def test_shared_bins_give_the_per_community_sums_bit_for_bit(make_model) -> None
     weight = civ.weight * (1.0 - ratio[civ.community.astype(np.intp), cell] * here)
     assert np.array_equal(move_people(civ, change, census.people, census), applied)
     assert np.array_equal(civ.weight, weight)
+
+
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_kept_bins_equal_a_fresh_count_every_month(make_model, engine) -> None:
+    # Militias keeps the agents' bins between counts (AgentBins) and next month's violence
+    # counts the moved weights in the mobilisation's bins (compiled: in the pass that moved
+    # them): bins and people must equal a count from scratch, month after month, under both
+    # civilian engines (exact equality: the same agents added in the same order)
+    if engine == "numba":
+        pytest.importorskip("numba")
+    corner = dict(militia_base_mobilisation=0.5, militia_adjust_rate=1.0, militia_attack_rate=60.0)
+    model = make_model(seed=2, start="2019-01", end="2020-06", **corner)
+    civ, n = model.civilians, model.grid.n_cells
+    civ.set_engine(engine)
+    moved = 0
+    while model.running:
+        model.step()
+        moved += int((civ.status != np.int8(Status.RESIDENT)).sum())
+        fresh = community_cells(civ, n)
+        assert np.array_equal(model.militias.people_present(civ), fresh.people)
+        kept = model.militias.community_cells(civ)
+        assert kept.index is model.militias._bins.index  # this census's bins, not the last's
+        assert np.array_equal(kept.index, fresh.index)
+        assert np.array_equal(kept.people, fresh.people)
+    assert moved > 0  # agents were away from home: bins other than their home cell's
+    copy.deepcopy(model.militias)  # the bins hold arrays, not the compiled module: it copies
+
+
+def test_violence_counts_the_people_afresh_after_a_civilian_month(make_model) -> None:
+    # the kept people of a mobilisation serve the next violence only: after a civilian month
+    # (or with another population) Militias.people_present counts again
+    model = make_model(seed=2, start="2019-01", end="2019-06")
+    model.step()
+    civ, n = model.civilians, model.grid.n_cells
+    kept = model.militias.people_present(civ)
+    assert np.array_equal(kept, community_people(civ, n))
+    civ.weight *= 0.5  # as a civilian month would change them, and the months stepped with it
+    civ._months_stepped += 1
+    assert np.array_equal(model.militias.people_present(civ), community_people(civ, n))
+    other = copy.deepcopy(civ)
+    assert np.array_equal(model.militias.people_present(other), community_people(other, n))
 
 
 def test_militia_killings_are_remembered_against_the_family_their_victims_blame() -> None:

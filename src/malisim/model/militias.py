@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -232,11 +233,14 @@ class CommunityCells:
             the spare bin ``n_communities * n_cells`` (one past the last) of a refugee abroad.
         people: ``(n_communities, n_cells)`` people present (:func:`community_people`).
         agents: What the agents' communities fix (:func:`community_agents`).
+        bins: The :class:`AgentBins` ``index`` belongs to (kept between months by
+            :class:`Militias`), or None for bins counted once.
     """
 
     index: np.ndarray
     people: np.ndarray
     agents: CommunityAgents
+    bins: AgentBins | None = None
 
 
 def community_cells(
@@ -262,6 +266,96 @@ def community_cells(
     counts = np.bincount(index, weights=civilians.weight, minlength=n_bins + 1)
     people = counts[:n_bins].reshape(len(COMMUNITIES), n_cells)
     return CommunityCells(index=index, people=people, agents=agents)
+
+
+class AgentBins:
+    """Each agent's (community, cell) bin, in arrays kept from one count to the next.
+
+    :meth:`census` bins the agents and counts the people of each bin, as
+    :func:`community_cells` does, into an index array it keeps; :meth:`scale` multiplies each
+    agent's weight by its bin's factor (the militias' recruits and demobilised,
+    :func:`move_people`). Next month's violence counts the moved weights in the same bins
+    (:meth:`Militias.people_present`). Where the civilians run their compiled engine (numba
+    already loaded), both are the compiled passes of :mod:`malisim.model.militia_kernels`
+    (and :meth:`scale` then counts the moved people in the same pass), with the same results
+    bit for bit.
+
+    Attributes:
+        agents: What the agents' communities fix (:func:`community_agents`).
+        index: Per agent, its bin as in :attr:`CommunityCells.index` (set by each census:
+            the compiled pass writes it in place, numpy makes a new array).
+        moved_people: The people present counted by the last :meth:`scale` (compiled), or
+            None when it did not count them.
+    """
+
+    def __init__(self, civilians: CivilianPopulation, n_cells: int) -> None:
+        """Bins for ``civilians`` on a grid of ``n_cells`` cells (set by the first census)."""
+        self.agents = community_agents(civilians.community, n_cells)
+        self.n_cells = n_cells
+        self.n_bins = len(COMMUNITIES) * n_cells
+        self._community = civilians.community
+        self.index = np.empty(civilians.cell.size, np.intp)
+        self._compiled = False  # the last census ran the compiled passes
+        self.moved_people: np.ndarray | None = None
+
+    def holds(self, civilians: CivilianPopulation) -> bool:
+        """Whether these bins are those of ``civilians`` (an agent's community never changes)."""
+        return civilians.community is self._community
+
+    def census(self, civilians: CivilianPopulation) -> np.ndarray:
+        """Bin the agents by their community, cell and status; the people present."""
+        self.moved_people = None
+        kernels = _militia_kernels() if getattr(civilians, "_compiled", False) else None
+        self._compiled = kernels is not None
+        if kernels is not None:
+            people = np.zeros(self.n_bins + 1)
+            kernels.bin_and_count(
+                civilians.community, civilians.cell, civilians.status, civilians.weight,
+                self.n_cells, self.index, people,
+            )  # fmt: skip
+            return people[: self.n_bins].reshape(len(COMMUNITIES), -1)
+        # a fresh array (warm in the cache, faster than writing the kept one at 50,000 agents)
+        self.index = self.agents.base + civilians.cell
+        self.index[np.flatnonzero(civilians.status == _REFUGEE)] = self.n_bins
+        return self.count(civilians.weight)
+
+    def count(self, weight: np.ndarray) -> np.ndarray:
+        """``(n_communities, n_cells)`` people present: one ``bincount`` in agent order."""
+        counts = np.bincount(self.index, weights=weight, minlength=self.n_bins + 1)
+        return counts[: self.n_bins].reshape(len(COMMUNITIES), -1)
+
+    def scale(self, weight: np.ndarray, factor: np.ndarray) -> None:
+        """Multiply each agent's weight by its bin's ``factor`` (``n_bins + 1``), in place.
+
+        Compiled, the same pass counts the people present after (:attr:`moved_people`).
+        """
+        kernels = _militia_kernels() if self._compiled else None
+        if kernels is not None:
+            people = np.zeros(self.n_bins + 1)
+            kernels.scale_and_count(self.index, factor, weight, people)
+            self.moved_people = people[: self.n_bins].reshape(len(COMMUNITIES), -1)
+            return
+        weight *= factor[self.index]  # a fresh temporary: its memory is warm in the cache
+
+
+_militia_kernel_module: Any = None
+
+
+def _militia_kernels() -> Any:
+    """The compiled militia passes (:mod:`malisim.model.militia_kernels`), or None.
+
+    Imported only by a population that already runs the civilians' compiled engine (numba is
+    then loaded); None if numba cannot be imported after all.
+    """
+    global _militia_kernel_module
+    if _militia_kernel_module is None:
+        try:
+            from malisim.model import militia_kernels
+        except ImportError:  # pragma: no cover - the civilians' engine needs numba too
+            _militia_kernel_module = False
+        else:
+            _militia_kernel_module = militia_kernels
+    return _militia_kernel_module or None
 
 
 def community_people(civilians: CivilianPopulation, n_cells: int) -> np.ndarray:
@@ -390,7 +484,10 @@ def move_people(
     ratio[: people.size].reshape(people.shape)[_MILITIA_ROWS] = np.divide(
         applied, mine, out=np.zeros_like(applied), where=mine > 0.0
     )
-    civilians.weight *= (1.0 - ratio)[census.index]  # each bin's factor, then each agent's
+    if census.bins is not None:
+        census.bins.scale(civilians.weight, 1.0 - ratio)
+    else:
+        civilians.weight *= (1.0 - ratio)[census.index]  # each bin's factor, then each agent's
     civilians.people_left(applied.sum(axis=0))  # the census victimisation reads next month
     civilians.joined_people += float(applied.sum())
     return applied
@@ -444,8 +541,11 @@ class Militias:
     #: The first months of all the home areas, sorted: which are in force depends on how
     #: many of them a month has reached.
     _openings: list[float] | None = field(default=None, init=False, repr=False, compare=False)
-    #: The community array of the agents last counted and its :class:`CommunityAgents`.
-    _agents: tuple[np.ndarray, CommunityAgents] | None = field(
+    #: The agents' bins of the last count (:class:`AgentBins`).
+    _bins: AgentBins | None = field(default=None, init=False, repr=False, compare=False)
+    #: After a mobilisation: the civilians, their months stepped, and the people present
+    #: once the militias moved them (None: not counted yet), for next month's violence.
+    _after_move: tuple[CivilianPopulation, int, np.ndarray | None] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
@@ -482,11 +582,37 @@ class Militias:
         return reach
 
     def community_cells(self, civilians: CivilianPopulation) -> CommunityCells:
-        """:func:`community_cells` of the agents now, keeping their :class:`CommunityAgents`."""
-        community = civilians.community
-        if self._agents is None or self._agents[0] is not community:
-            self._agents = (community, community_agents(community, self.fighters.shape[1]))
-        return community_cells(civilians, self.fighters.shape[1], self._agents[1])
+        """:func:`community_cells` of the agents now, in the kept bins (:class:`AgentBins`).
+
+        The same bins and people, bit for bit; the index is the kept array, set again at the
+        next count.
+        """
+        bins = self._bins
+        if bins is None or not bins.holds(civilians):
+            bins = self._bins = AgentBins(civilians, self.fighters.shape[1])
+        self._after_move = None
+        people = bins.census(civilians)  # sets the index first
+        return CommunityCells(bins.index, people, bins.agents, bins)
+
+    def people_present(self, civilians: CivilianPopulation) -> np.ndarray:
+        """``(n_communities, n_cells)`` people present (:func:`community_people`).
+
+        Right after a mobilisation (no civilian month in between: nobody else moves the
+        agents or changes their weights, as the civilians' own census assumes,
+        ``CivilianPopulation.people_left``) the agents are in the bins it counted, so they are
+        counted without updating the bins, or not at all when it moved nobody.
+        """
+        kept = self._after_move
+        stepped = getattr(civilians, "_months_stepped", None)
+        if kept is not None and kept[0] is civilians and kept[1] == stepped and stepped is not None:
+            if kept[2] is None:
+                bins = self._bins
+                assert bins is not None  # set with _after_move
+                people = bins.moved_people
+                people = bins.count(civilians.weight) if people is None else people
+                self._after_move = (civilians, stepped, people)
+            return self._after_move[2]  # type: ignore[index, return-value]
+        return self.community_cells(civilians).people
 
     def mobilise_month(
         self,
@@ -527,7 +653,12 @@ class Militias:
             self.fighters, mine, grievance[:, None], self.memory[:, None], backing[:, None],
             params, reach=reach,
         )  # fmt: skip
-        self.fighters += move_people(civilians, new - self.fighters, people, census)
+        applied = move_people(civilians, new - self.fighters, people, census)
+        self.fighters += applied
+        stepped = getattr(civilians, "_months_stepped", None)
+        if stepped is not None and self._bins is not None and census.index is self._bins.index:
+            # next month's violence counts the moved weights (or these people: nobody moved)
+            self._after_move = (civilians, stepped, None if applied.any() else census.people)
 
     def violence(
         self,
@@ -548,7 +679,7 @@ class Militias:
         if held is not None:
             self.fighters -= held
         militia_clashes(situation, self.fighters, forces, rng, out, log)
-        people = self.community_cells(civilians).people
+        people = self.people_present(civilians)
         communal_attacks(situation, self.fighters, people, forces, rng, out, log)
         if held is not None:
             self.fighters += held
@@ -585,38 +716,55 @@ def militia_clashes(
     present_m = fighters * p.militia_power > p.min_presence
     threshold = p.clash_probability * p.militia_jihadist_hostility
     pj = (jnim + isg) * p.jihadist_power
+    present_j = pj > p.min_presence  # updated where a clash changes the jihadists' power
+    mp, jp = p.militia_power, p.jihadist_power
+    scale = p.clash_lethality  # times engaged times the loss factor, over the power engaged
     for m in range(N_MILITIAS):
         u = rng.random(fighters.shape[1])  # one uniform per cell whatever happens (aligned)
-        cells = np.flatnonzero(present_m[m] & (pj > p.min_presence) & (u < threshold))
+        cells = np.flatnonzero(present_m[m] & present_j & (u < threshold))
         if cells.size == 0:
             continue
         f_m = fighters[m, cells]
-        a, b = f_m * p.militia_power, pj[cells]
-        engaged = np.minimum(a, b)
-        base = p.clash_lethality * engaged * p.clash_loss_factor / (a + b)
-        dead_m = np.minimum(rng.poisson(base * b / p.militia_power), np.floor(f_m))
+        a, b = f_m * mp, pj[cells]
+        base = scale * np.minimum(a, b) * p.clash_loss_factor / (a + b)
+        dead_m = np.minimum(rng.poisson(base * b / mp), np.floor(f_m))
         jn, ig = jnim[cells], isg[cells]
-        tot = jn + ig
-        dead_j = np.minimum(rng.poisson(base * a / p.jihadist_power), np.floor(tot))
-        share_j = np.divide(jn, tot, out=np.zeros_like(tot), where=tot > 0)
-        from_j = np.minimum(np.round(dead_j * share_j), np.floor(jn))
+        tot = jn + ig  # > 0: the jihadists' power is above min_presence >= 0 here
+        dead_j = np.minimum(rng.poisson(base * a / jp), np.floor(tot))
+        from_j = np.minimum(np.round(dead_j * (jn / tot)), np.floor(jn))
         from_i = np.minimum(dead_j - from_j, np.floor(ig))
         fighters[m, cells] = f_m - dead_m
-        jn = jn - from_j
-        ig = ig - from_i
+        jn -= from_j
+        ig -= from_i
         jnim[cells] = jn
         isg[cells] = ig
-        pj = (jnim + isg) * p.jihadist_power
-        dead = (dead_m + from_j + from_i).astype(np.int64)
+        pj_cells = (jn + ig) * jp  # the same sums as (jnim + isg) * jihadist_power, cell by cell
+        pj[cells] = pj_cells
+        present_j[cells] = pj_cells > p.min_presence
+        dead_f = dead_m + from_j
+        dead_f += from_i
+        dead = dead_f.astype(np.int64)
         out.combatants_killed[cells] += dead
         out.battles[cells] += 1
         out.losses[MILITIA_KEYS[m]] = out.losses.get(MILITIA_KEYS[m], 0.0) + float(dead_m.sum())
         on_jnim = jn >= ig  # the event names the larger group
+        if on_jnim.all():
+            log.add(situation.month, "Armed clash", MILITIA_KEYS[m], "jnim", cells, dead,
+                    None, "")  # fmt: skip
+            continue
         log.add(situation.month, "Armed clash", MILITIA_KEYS[m], "jnim", cells[on_jnim],
                 dead[on_jnim], None, "")  # fmt: skip
         on_isg = ~on_jnim
         log.add(situation.month, "Armed clash", MILITIA_KEYS[m], "is_sahel", cells[on_isg],
                 dead[on_isg], None, "")  # fmt: skip
+
+
+def _killed_by_community(out: MonthlyViolence, n_cells: int) -> np.ndarray:
+    """``out.civilians_killed_by_community``, made (zeros) at the month's first attack."""
+    if out.civilians_killed_by_community is None:
+        shape = (len(COMMUNITIES), N_FAMILIES, n_cells)
+        out.civilians_killed_by_community = np.zeros(shape, np.int64)
+    return out.civilians_killed_by_community
 
 
 def communal_attacks(
@@ -662,9 +810,10 @@ def communal_attacks(
         if cells.size == 0:
             continue
         per_cell = count[cells]
-        ec = np.repeat(cells, per_cell)  # the events, cell by cell in cell order
+        single = bool(per_cell.max() == 1)
+        ec = cells if single else np.repeat(cells, per_cell)  # the events, cell by cell
         tl = massacre_toll(rng.random(ec.size), p.militia_massacre_scale, p)
-        if ec.size == cells.size:  # one attack in each cell: its toll, capped at the people
+        if single:  # one attack in each cell: its toll, capped at the people
             killed = np.maximum(np.minimum(tl, np.floor(left[t][cells])), 0.0).astype(np.int64)
             keep = killed > 0
             if not keep.all():
@@ -674,6 +823,8 @@ def communal_attacks(
             left[t][ec] -= killed  # distinct cells: as np.add.at, one subtraction each
             out.civilians_killed[MILITIA][ec] += killed
             out.civilians_killed_militia_split[m][ec] += killed
+            by_community = _killed_by_community(out, fighters.shape[1])
+            by_community[t, BLAMED_FAMILY[m]][ec] += killed
         else:
             # cap each cell's toll at the community's people alive there, event by event
             running = np.cumsum(tl)
@@ -691,9 +842,7 @@ def communal_attacks(
             np.add.at(left[t], ec, -killed)
             np.add.at(out.civilians_killed[MILITIA], ec, killed)
             np.add.at(out.civilians_killed_militia_split[m], ec, killed)
-        if out.civilians_killed_by_community is None:
-            shape = (len(COMMUNITIES), N_FAMILIES, fighters.shape[1])
-            out.civilians_killed_by_community = np.zeros(shape, np.int64)
-        np.add.at(out.civilians_killed_by_community[t, BLAMED_FAMILY[m]], ec, killed)
+            by_community = _killed_by_community(out, fighters.shape[1])
+            np.add.at(by_community[t, BLAMED_FAMILY[m]], ec, killed)
         log.add(situation.month, "Attack", MILITIA_KEYS[m], "civilians", ec, killed,
                 killed, "militia")  # fmt: skip
