@@ -22,6 +22,7 @@ STREAM_NAMES: tuple[str, ...] = (
     "violence",
     "remote",
     "militia",
+    "attribution",
     "mesa",
 )
 

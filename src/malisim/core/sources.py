@@ -762,6 +762,60 @@ REFERENCES: tuple[Reference, ...] = (
         "(23 March 2019), over 150 civilians killed by armed Dogon men",
     ),
     Reference(
+        key="Newswire2019sobaneda",
+        short="Newswire, 10 June 2019 (Sobane Da)",
+        author="Newswire",
+        title="Mali attack: ‘100 killed’ in ethnic Dogon village",
+        kind="news article",
+        date="10 June 2019",
+        publisher="newswire.com.pk",
+        url="http://www.newswire.com.pk/2019/06/10/mali-attack-100-killed-in-ethnic-dogon-village/",
+        covers="the Sobane Da attack on a Dogon village: Mali's government said 'suspected "
+        "terrorists' attacked, the mayor of Bankass told Reuters that Fulanis from that district "
+        "had attacked (one killing, two perpetrators in the record)",
+    ),
+    Reference(
+        key="JdC2019icgsobane",
+        short="Journal de Conakry, June 2019 (Crisis Group analyst on Sobane Da)",
+        author="Journal de Conakry",
+        title="Dans le centre du Mali, un cycle de violences alimenté par la peur et la "
+        "vengeance (expert)",
+        kind="news interview",
+        date="June 2019",
+        publisher="journaldeconakry.com",
+        url="https://www.journaldeconakry.com/dans-le-centre-du-mali-un-cycle-de-violences-"
+        "alimente-par-la-peur-et-la-vengeance-expert/",
+        covers="asked whether Sobane Da should be attributed to the jihadists, Ibrahim Yahaya "
+        "Ibrahim (Crisis Group) answers it is not the jihadists' modus operandi; many clashes "
+        "between jihadists and Dozos since Ogossagou",
+    ),
+    Reference(
+        key="ACLED2022dna",
+        short="ACLED 2022 (Actor profile: Dan Na Ambassagou)",
+        author="ACLED",
+        title="Actor Profile: Dan Na Ambassagou",
+        kind="analysis",
+        date="9 May 2022",
+        publisher="Armed Conflict Location & Event Data Project",
+        url="https://acleddata.com/2022/05/09/actor-profile-dan-na-ambassagou",
+        covers="ACLED codes events that may or may not be associated with Dan Na Ambassagou as "
+        "Dogon Ethnic Militia (Mali) and Dozo Communal Militia (Mali), on reports that often do "
+        "not mention the group's name (coding by what the reports say)",
+    ),
+    Reference(
+        key="AfricaGuinee2022centre",
+        short="Africaguinee, June 2022 (central Mali)",
+        author="Africaguinee",
+        title="[Mali: the descent into hell continues in the centre, as its address names it]",
+        kind="news article",
+        date="June 2022",
+        publisher="africaguinee.com",
+        url="https://www.africaguinee.com/articles/2022/06/22/mali-la-descente-aux-enfers-"
+        "continuedans-le-centre",
+        covers="at least 132 civilians massacred in central Mali in attacks attributed to "
+        "jihadists affiliated with al-Qaeda; Katiba Macina recruited widely among the Fulani",
+    ),
+    Reference(
         key="HRW2017ke",
         short="Human Rights Watch 2017 (spate of killings, Ke-Macina)",
         author="Human Rights Watch",

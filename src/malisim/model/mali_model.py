@@ -553,6 +553,7 @@ class MaliModel(mesa.Model):
         self.militias.violence(
             self.situation(), self.forces, self.civilians, self.streams["militia"],
             self._violence, self.events, bound=truce_bound(self.truce_mask, self.params),
+            attribution_rng=self.streams["attribution"],
         )  # fmt: skip
 
     def _mobilise_militias(self) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from malisim.model.actors import Belligerents, home_pull
+from malisim.model.attribution import FULANI_SIDE, record_reprisals
 from malisim.model.civilians import COMMUNITIES, CivilianPopulation
 from malisim.model.conflict import (
     FOREIGN,
@@ -80,6 +81,8 @@ GRIEVANCE_FAMILIES: tuple[tuple[int, ...], ...] = (
 #: self-defence groups formed against Peuhl recruitment by armed Islamists).
 BLAMED_FAMILY: tuple[int, ...] = (Family.STATE, Family.STATE, Family.JNIM)
 N_MILITIAS = len(MILITIA_KEYS)
+#: The row of the Fulani self-defence groups (whose attacks may be recorded as JNIM's).
+_FULANI = MILITIA_KEYS.index(FULANI_SIDE)
 #: The rows of :data:`MILITIA_COMMUNITY` as an index array (one fancy index for all militias).
 _MILITIA_ROWS = np.array(MILITIA_COMMUNITY, dtype=np.intp)
 #: The (militia, targeted community) pairs of :func:`communal_attacks`, in draw order.
@@ -669,18 +672,21 @@ class Militias:
         out: MonthlyViolence,
         log: EventLog,
         bound: np.ndarray | None = None,
+        attribution_rng: np.random.Generator | None = None,
     ) -> None:
         """The month's militia violence: clashes with jihadists, then communal attacks.
 
         ``bound`` (``(n_militias, n_cells)``, :func:`malisim.model.communal_peace.truce_bound`)
         is the share of fighters standing down under a local truce: set aside for the month.
+        ``attribution_rng`` is the ``attribution`` stream (:func:`communal_attacks`).
         """
         held = None if bound is None else self.fighters * bound
         if held is not None:
             self.fighters -= held
         militia_clashes(situation, self.fighters, forces, rng, out, log)
         people = self.people_present(civilians)
-        communal_attacks(situation, self.fighters, people, forces, rng, out, log)
+        communal_attacks(situation, self.fighters, people, forces, rng, out, log,
+                         attribution_rng)  # fmt: skip
         if held is not None:
             self.fighters += held
 
@@ -775,6 +781,7 @@ def communal_attacks(
     rng: np.random.Generator,
     out: MonthlyViolence,
     log: EventLog,
+    attribution_rng: np.random.Generator | None = None,
 ) -> None:
     """Militia attacks on the communities they hold responsible, with heavy-tailed tolls.
 
@@ -797,6 +804,9 @@ def communal_attacks(
         rng: The ``militia`` stream.
         out: The month's deaths (written).
         log: The event log.
+        attribution_rng: The ``attribution`` stream: the Fulani militia's attacks are recorded
+            as JNIM's where :func:`malisim.model.attribution.record_reprisals` draws so; None
+            records every attack as its militia's.
     """
     p = situation.params
     pop = np.maximum(people.sum(axis=0), 1.0)
@@ -844,5 +854,5 @@ def communal_attacks(
             np.add.at(out.civilians_killed_militia_split[m], ec, killed)
             by_community = _killed_by_community(out, fighters.shape[1])
             np.add.at(by_community[t, BLAMED_FAMILY[m]], ec, killed)
-        log.add(situation.month, "Attack", MILITIA_KEYS[m], "civilians", ec, killed,
-                killed, "militia")  # fmt: skip
+        record_reprisals(situation.month, m, MILITIA_KEYS[m], ec, killed, forces.jnim.fighters,
+                         fighters[_FULANI], p, out, log, attribution_rng)  # fmt: skip

@@ -1080,6 +1080,24 @@ class Parameters(BaseModel):
         "combat",
     )  # fmt: skip
 
+    # --- who the record names for a communal killing (issue 20, model/attribution.py) -------
+    katiba_attribution: float = param(
+        1.0, 0.0, 1.0, "share",
+        "Weight of JNIM's share of the Fulani side's armed men in a cell (jnim / (jnim + "
+        "Fulani militia fighters), JNIM present) with which an attack of the Fulani militia on "
+        "Dogon or Bambara civilians is recorded as JNIM's (perpetrator family jihadist; "
+        "attribution.record_reprisals): the same killing, the same victims and blame, another "
+        "name in the record; 0 records every such attack as the militia's.",
+        f"{cite('Newswire2019sobaneda')} (Sobane Da: 'suspected terrorists' for the government, "
+        f"Fulanis for the mayor of Bankass); {cite('JdC2019icgsobane')} (not the jihadists' "
+        f"modus operandi, for a Crisis Group analyst); {cite('ACLED2022dna')} (coded on reports "
+        f"that often do not name the group); {cite('AFP2022minusma2021')} (MINUSMA counts "
+        "radical Islamist groups apart from community self-defence groups); the weight an "
+        "assumption (0-1: 1 when recorders name the side's armed men in proportion to who they "
+        "are, 0 when they never name JNIM)",
+        "combat",
+    )  # fmt: skip
+
     # --- attacks on MINUSMA (conflict.attacks_on_minusma) --------------------------------
     minusma_attack_rate: float = param(
         7.5, 3.0, 15.0, "attacks/month",
