@@ -78,9 +78,7 @@ NOT_FOR_A_RUN = (
     "pyarrow.dataset",
     "pyarrow.csv",
     "pandas.io.formats.style",
-    "scipy.stats",
-    "scipy.optimize",
-    "scipy.spatial",
+    "scipy",
     "networkx",
 )
 

@@ -53,11 +53,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import csr_matrix
 
 from malisim.model.civil_violence import arrest_probability, grievance, is_active, net_risk
 from malisim.model.parameters import Parameters
-from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid, haversine_km
+from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid, NeighbourSum, haversine_km
 from malisim.model.vocab import FAMILIES, N_FAMILIES, NO_SUPPORT, Family, Livelihood, Status
 
 #: Communities, in the column order of ``data/communities.csv``.
@@ -414,7 +413,7 @@ class CivilianPopulation:
         self.returnee = np.zeros(n, dtype=bool)
         self.geography = flight_geography(grid, self.table, params)
         self._present: np.ndarray | None = None
-        self._neighbour_cache: dict[int, csr_matrix] = {}
+        self._neighbour_cache: dict[int, NeighbourSum] = {}
         self._home_order_cache: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
         # people accounting (conservation): initial + growth = present + abroad + killed + joined
@@ -911,24 +910,21 @@ class CivilianPopulation:
         self.active = active
         return enemy
 
-    def _vision(self, signals: CellSignals) -> tuple[csr_matrix, np.ndarray]:
+    def _vision(self, signals: CellSignals) -> tuple[NeighbourSum, np.ndarray]:
         """The neighbour sum within vision and ``(n_families, n_cells)`` presence within it."""
         around = self._neighbour_sum(self.params.vision_radius)
         presence = np.asarray(signals.presence, dtype=np.float64)
         return around, presence + (around @ presence.T).T
 
-    def _neighbour_sum(self, radius: int) -> csr_matrix:
-        """The ``(n_cells, n_cells)`` 0/1 matrix that sums each cell's neighbours within ``radius``.
+    def _neighbour_sum(self, radius: int) -> NeighbourSum:
+        """The operator ``around @ x`` that sums each cell's neighbours within ``radius``.
 
-        Built once per radius from :meth:`MaliGrid.within` (CSR, neighbours ascending). Its
-        product adds each cell's neighbours one by one in that order, from zero, as a
-        ``bincount`` over the same pairs does: the sums are the same bit for bit.
+        Built once per radius from :meth:`MaliGrid.within` (CSR, neighbours ascending): a
+        ``bincount`` over those pairs, the sums of the former SciPy CSR product bit for bit.
         """
         matrix = self._neighbour_cache.get(radius)
         if matrix is None:
-            n_cells = self.grid.n_cells
-            indptr, indices = self.grid.within(radius)
-            matrix = csr_matrix((np.ones(indices.size), indices, indptr), shape=(n_cells, n_cells))
+            matrix = NeighbourSum(*self.grid.within(radius))
             self._neighbour_cache[radius] = matrix
         return matrix
 

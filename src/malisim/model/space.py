@@ -131,6 +131,51 @@ def _readonly(a: np.ndarray) -> np.ndarray:
     return a
 
 
+class NeighbourSum:
+    """The sum over each cell's neighbours, applied as ``around @ values`` (no SciPy).
+
+    Built from the CSR arrays of :meth:`MaliGrid.within` (neighbours ascending), it stands in
+    for the 0/1 sparse matrix of those pairs: ``around @ x`` (``x`` of shape ``(n_cells,)``) and
+    ``around @ X`` (``(n_cells, k)``) return the float64 sums over each cell's neighbours. A
+    ``bincount`` over the pairs in CSR order adds each cell's neighbours one by one, in that order,
+    from zero, as SciPy's CSR product does (each term is ``1.0 * x``, exact): the sums are the
+    same bit for bit, without importing ``scipy.sparse`` (about 0.06 s of every start).
+    """
+
+    __slots__ = ("indices", "n_cells", "rows", "shape")
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray) -> None:
+        """Keep the pairs of the CSR arrays ``(indptr, indices)``.
+
+        Args:
+            indptr: Row pointers, ``n_cells + 1`` of them.
+            indices: The neighbours of each row, ascending within a row.
+        """
+        self.n_cells = int(indptr.size - 1)
+        self.shape = (self.n_cells, self.n_cells)
+        self.indices = np.asarray(indices, dtype=np.intp)
+        self.rows = np.repeat(np.arange(self.n_cells, dtype=np.intp), np.diff(indptr))
+
+    def __matmul__(self, values: np.ndarray) -> np.ndarray:
+        """Each cell's sum of ``values`` over its neighbours (float64, shape of ``values``).
+
+        Args:
+            values: ``(n_cells,)`` or ``(n_cells, k)`` numbers.
+
+        Returns:
+            The sums, float64.
+        """
+        values = np.asarray(values)
+        if values.ndim == 1:
+            return np.bincount(self.rows, weights=values[self.indices], minlength=self.n_cells)
+        k = values.shape[1]
+        # bin (cell, column) of each pair's row of values, pairs in CSR order: each bin adds its
+        # neighbours in the same order as above, one column at a time
+        bins = (self.rows[:, None] * k + np.arange(k, dtype=np.intp)).ravel()
+        sums = np.bincount(bins, weights=values[self.indices].ravel(), minlength=self.n_cells * k)
+        return sums.reshape(self.n_cells, k)
+
+
 class MaliGrid:
     """Immutable set of grid cells with flat per-cell arrays (index ``i`` = i-th cell by gid).
 
