@@ -127,6 +127,22 @@ def test_neighbour_sum_is_the_csr_product_bit_for_bit(grid):
             assert np.array_equal(want.view(np.uint64), np.ascontiguousarray(got).view(np.uint64))
 
 
+def test_packaged_grid_read_without_pandas_is_the_pandas_grid() -> None:
+    """``load_grid()`` reads the packaged file with ``csv``: the grid of the pandas reader."""
+    from malisim.model import space
+
+    path = DATA / "grid.csv"
+    fast = space._read_packaged(path)
+    slow = MaliGrid.from_frame(space._read_csv(path, str(path)), source=str(path))
+    for name in GRID_COLUMNS:
+        a, b = getattr(fast, name), getattr(slow, name)
+        assert a.dtype == b.dtype and a.shape == b.shape, name
+        if a.dtype == object:
+            assert [(type(x), x) for x in a] == [(type(x), x) for x in b], name
+        else:
+            assert a.tobytes() == b.tobytes(), name
+
+
 def test_grid_is_immutable(grid):
     with pytest.raises(AttributeError):
         grid.population = grid.population

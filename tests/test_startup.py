@@ -80,6 +80,7 @@ NOT_FOR_A_RUN = (
     "pandas.io.formats.style",
     "scipy",
     "networkx",
+    "pandas",
 )
 
 

@@ -47,12 +47,12 @@ ones are declared with ``fixed=True``). The interface with the armed actors is
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from malisim.model.civil_violence import arrest_probability, grievance, is_active, net_risk
 from malisim.model.parameters import Parameters
@@ -137,17 +137,20 @@ class CommunityTable:
 
 def load_community_table() -> CommunityTable:
     """Read the packaged community shares and base legitimacies."""
-    with resources.files("malisim.data").joinpath("communities.csv").open("r") as fh:
-        frame = pd.read_csv(fh, comment="#")
-    regions = frame[frame["table"] == "region_share"].set_index("key")
-    shares = regions.loc[list(REGIONS), list(COMMUNITIES)].to_numpy(float)
+    path = resources.files("malisim.data").joinpath("communities.csv")
+    with path.open("r", encoding="utf-8", newline="") as fh:  # csv, not pandas: a run needs none
+        rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+
+    def first(table: str, key: str | None = None) -> dict[str, str]:
+        return next(r for r in rows if r["table"] == table and key in (None, r["key"]))
+
+    shares = np.array([[float(first("region_share", r)[c]) for c in COMMUNITIES] for r in REGIONS])
     shares = shares / shares.sum(axis=1, keepdims=True)
-    legit = frame[frame["table"].str.startswith("legitimacy_")]
     base = np.zeros((len(COMMUNITIES), N_FAMILIES))
     for f, family in enumerate(FAMILIES):
-        row = legit[legit["table"] == f"legitimacy_{family}"].iloc[0]
+        row = first(f"legitimacy_{family}")
         base[:, f] = [float(row[c]) for c in COMMUNITIES]
-    herder = frame[frame["table"] == "herder_share"].iloc[0]
+    herder = first("herder_share")
     herder_share = np.array([float(herder[c]) for c in COMMUNITIES])
     return CommunityTable(shares=shares, base_legitimacy=base, herder_share=herder_share)
 
