@@ -22,6 +22,7 @@ from malisim.model.space import (
     REGIONS,
     GridDataError,
     MaliGrid,
+    NeighbourSum,
     load_grid,
 )
 
@@ -102,6 +103,44 @@ def test_within_contains_neighbours_and_is_cached(grid):
     assert all(i not in s for i, s in enumerate(far))
     assert grid.within(2)[1] is indices
     assert grid.within(0)[1].size == 0
+
+
+def test_neighbour_sum_is_the_csr_product_bit_for_bit(grid):
+    """``NeighbourSum`` replaced a SciPy CSR product: the same float64 bits, every shape used."""
+    sparse = pytest.importorskip("scipy.sparse")
+    rng = np.random.default_rng(3)
+    for radius in (1, 2, 3):
+        indptr, indices = grid.within(radius)
+        matrix = sparse.csr_matrix(
+            (np.ones(indices.size), indices, indptr), shape=(grid.n_cells,) * 2
+        )
+        around = NeighbourSum(indptr, indices)
+        n = grid.n_cells
+        for values in (
+            rng.random(n) * 1e6,
+            rng.random(n).astype(np.float32),
+            rng.integers(0, 50, n),
+            (rng.random((5, n)) * 1e3).T,  # the (n_cells, families) view the civilians pass
+        ):
+            want, got = matrix @ values, around @ values
+            assert got.dtype == want.dtype and got.shape == want.shape
+            assert np.array_equal(want.view(np.uint64), np.ascontiguousarray(got).view(np.uint64))
+
+
+def test_packaged_grid_read_without_pandas_is_the_pandas_grid() -> None:
+    """``load_grid()`` reads the packaged file with ``csv``: the grid of the pandas reader."""
+    from malisim.model import space
+
+    path = DATA / "grid.csv"
+    fast = space._read_packaged(path)
+    slow = MaliGrid.from_frame(space._read_csv(path, str(path)), source=str(path))
+    for name in GRID_COLUMNS:
+        a, b = getattr(fast, name), getattr(slow, name)
+        assert a.dtype == b.dtype and a.shape == b.shape, name
+        if a.dtype == object:
+            assert [(type(x), x) for x in a] == [(type(x), x) for x in b], name
+        else:
+            assert a.tobytes() == b.tobytes(), name
 
 
 def test_grid_is_immutable(grid):

@@ -9,6 +9,7 @@ pandas and the scenario machinery are imported when a command runs, not when the
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,8 +17,6 @@ from malisim.cli.options import add_overrides, add_workers, check_out_folder, ch
 from malisim.core.errors import UserError
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
     from malisim.scenario import ResolvedScenario
 
 #: Root seed of ``malisim run`` without ``--seed``.
@@ -83,20 +82,28 @@ def resolve(scenario: str | None, overrides: list[str]) -> ResolvedScenario:
     return resolve_scenario(scenario, overrides)
 
 
-def format_yearly(table: pd.DataFrame) -> str:
-    """Format the yearly table for the terminal (shares in percent, the index to 3 decimals)."""
-    from malisim.scenario.summary import YEARLY_KINDS
+def format_yearly(years: Sequence[object], table: Mapping[str, Sequence[float]]) -> str:
+    """Format the yearly table for the terminal (shares in percent, the index to 3 decimals).
 
-    shown = table.copy()
-    for col in shown.columns:
+    Args:
+        years: The calendar years (the rows).
+        table: Column -> its value per year (:func:`malisim.scenario.summary.yearly_values`).
+
+    Returns:
+        The table laid out as ``DataFrame.to_string`` lays it out.
+    """
+    from malisim.scenario.summary import YEARLY_KINDS, text_table
+
+    cells: dict[str, list[str]] = {}
+    for col, values in table.items():
         kind = YEARLY_KINDS.get(col, "count")
         if kind == "share":
-            shown[col] = shown[col].map(lambda v: f"{v:.0%}")
+            cells[col] = [f"{v:.0%}" for v in values]
         elif kind == "index":
-            shown[col] = shown[col].map(lambda v: f"{v:.3f}")
+            cells[col] = [f"{v:.3f}" for v in values]
         else:
-            shown[col] = shown[col].map(lambda v: f"{v:,.0f}")
-    return shown.to_string()
+            cells[col] = [f"{v:,.0f}" for v in values]
+    return text_table("year", years, cells)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -110,7 +117,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     ``--out`` as it was.
     """
     from malisim.scenario.runner import check_output_dir, run_scenario, write_run
-    from malisim.scenario.summary import yearly_summary
+    from malisim.scenario.summary import yearly_values
 
     overrides = list(args.overrides)
     if args.start:
@@ -136,7 +143,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.replicates == 1:
         result = run_scenario(scenario, args.seed)
         write_run(result, out, overwrite=args.overwrite)
-        print(format_yearly(yearly_summary(result.series)))
+        print(format_yearly(*yearly_values(result.series_columns)))
         print(f"\nwrote {out}/ (series.parquet, events.parquet, summary.json)")
         return 0
     return _run_replicates(scenario, args, out)
@@ -171,7 +178,8 @@ def _run_replicates(scenario: ResolvedScenario, args: argparse.Namespace, out: P
             raise UserError(f"{report.failed} of {report.total} runs failed; {run_id}: {error}")
         series = load_results(tmp).series
     print(f"\nmedian over {args.replicates} replicates (scenario exploration, not a forecast):")
-    print(format_yearly(yearly_median(series)))
+    medians = yearly_median(series)
+    print(format_yearly(list(medians.index), {c: medians[c].to_numpy() for c in medians.columns}))
     print(
         f"\nwrote {out}/ (a results folder: outcomes.parquet, series.parquet, events.parquet, "
         f"design.parquet, manifest.json); see malisim compare {out}, malisim report {out}"

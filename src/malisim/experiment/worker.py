@@ -10,7 +10,8 @@ Tables returned (one row group each in the chunk files):
 
 * ``outcomes``: the run-level scalars in long form, columns ``outcome`` (text) and ``value``
   (float64), in the model's order;
-* ``series`` and ``events`` (only when kept): the model's frames as Arrow tables.
+* ``series`` and ``events`` (only when kept): the model's frames as Arrow tables (made from its
+  numpy columns without pandas where that gives the same tables: :mod:`malisim.scenario.tables`).
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ import socket
 import time
 import traceback
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from malisim.core.version import __version__
 from malisim.scenario import ResolvedScenario
+
+if TYPE_CHECKING:  # pragma: no cover
+    from malisim.model import MaliModel
 
 #: The tables a run can produce, in the order they are written.
 TABLES: tuple[str, ...] = ("outcomes", "series", "events")
@@ -115,10 +119,38 @@ def simulate(task: RunTask) -> dict[str, pa.Table]:
         model.run()
         tables = {"outcomes": outcomes_table(model.summary())}
         if task.keep_series:
-            tables["series"] = frame_to_table(model.series())
+            tables["series"] = series_table(model)
         if task.keep_events:
-            tables["events"] = frame_to_table(model.events_frame())
+            tables["events"] = events_table(model)
     return tables
+
+
+def series_table(model: MaliModel) -> pa.Table:
+    """The model's monthly series as an Arrow table (:func:`frame_to_table` of its frame).
+
+    Built from its numpy columns, without pandas, where
+    :func:`malisim.scenario.tables.pandas_free` holds (the same table); else from the frame.
+    """
+    from malisim.scenario.tables import arrow_table, pandas_free
+
+    if pandas_free():
+        return arrow_table(model.series_columns())
+    return frame_to_table(model.series())
+
+
+def events_table(model: MaliModel) -> pa.Table:
+    """The model's event log as an Arrow table (:func:`frame_to_table` of its frame).
+
+    Built from its numpy columns, without pandas, where
+    :func:`malisim.scenario.tables.pandas_free` holds and the log is not empty (the same
+    table); else from the frame (an empty log's frame has types of its own).
+    """
+    from malisim.scenario.tables import arrow_table, pandas_free
+
+    columns = model.events_columns() if pandas_free() else None
+    if columns is not None:
+        return arrow_table(columns)
+    return frame_to_table(model.events_frame())
 
 
 def execute_run(task: RunTask) -> RunOutput:

@@ -47,17 +47,16 @@ ones are declared with ``fixed=True``). The interface with the armed actors is
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 import numpy as np
-import pandas as pd
-from scipy.sparse import csr_matrix
 
 from malisim.model.civil_violence import arrest_probability, grievance, is_active, net_risk
 from malisim.model.parameters import Parameters
-from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid, haversine_km
+from malisim.model.space import NEIGHBOUR_COUNTRIES, REGIONS, MaliGrid, NeighbourSum, haversine_km
 from malisim.model.vocab import FAMILIES, N_FAMILIES, NO_SUPPORT, Family, Livelihood, Status
 
 #: Communities, in the column order of ``data/communities.csv``.
@@ -140,17 +139,20 @@ class CommunityTable:
 
 def load_community_table() -> CommunityTable:
     """Read the packaged community shares and base legitimacies."""
-    with resources.files("malisim.data").joinpath("communities.csv").open("r") as fh:
-        frame = pd.read_csv(fh, comment="#")
-    regions = frame[frame["table"] == "region_share"].set_index("key")
-    shares = regions.loc[list(REGIONS), list(COMMUNITIES)].to_numpy(float)
+    path = resources.files("malisim.data").joinpath("communities.csv")
+    with path.open("r", encoding="utf-8", newline="") as fh:  # csv, not pandas: a run needs none
+        rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+
+    def first(table: str, key: str | None = None) -> dict[str, str]:
+        return next(r for r in rows if r["table"] == table and key in (None, r["key"]))
+
+    shares = np.array([[float(first("region_share", r)[c]) for c in COMMUNITIES] for r in REGIONS])
     shares = shares / shares.sum(axis=1, keepdims=True)
-    legit = frame[frame["table"].str.startswith("legitimacy_")]
     base = np.zeros((len(COMMUNITIES), N_FAMILIES))
     for f, family in enumerate(FAMILIES):
-        row = legit[legit["table"] == f"legitimacy_{family}"].iloc[0]
+        row = first(f"legitimacy_{family}")
         base[:, f] = [float(row[c]) for c in COMMUNITIES]
-    herder = frame[frame["table"] == "herder_share"].iloc[0]
+    herder = first("herder_share")
     herder_share = np.array([float(herder[c]) for c in COMMUNITIES])
     return CommunityTable(shares=shares, base_legitimacy=base, herder_share=herder_share)
 
@@ -425,8 +427,8 @@ class CivilianPopulation:
         self._active_agents: tuple[np.ndarray, np.ndarray] | None = None
         self._community_rows_cache: tuple[np.ndarray, int, np.ndarray] | None = None
         self._row_starts_cache: np.ndarray | None = None
-        self._neighbour_cache: dict[int, csr_matrix] = {}
-        self._home_sum_cache: tuple[np.ndarray, csr_matrix] | None = None
+        self._neighbour_cache: dict[int, NeighbourSum] = {}
+        self._home_sum_cache: tuple[np.ndarray, Any] | None = None
 
         # people accounting (conservation): initial + growth = present + abroad + killed + joined
         self.initial_people = float(self.weight.sum())
@@ -960,24 +962,21 @@ class CivilianPopulation:
         self._active_agents = (active, agents)
         return enemy
 
-    def _vision(self, signals: CellSignals) -> tuple[csr_matrix, np.ndarray]:
+    def _vision(self, signals: CellSignals) -> tuple[NeighbourSum, np.ndarray]:
         """The neighbour sum within vision and ``(n_families, n_cells)`` presence within it."""
         around = self._neighbour_sum(self.params.vision_radius)
         presence = np.asarray(signals.presence, dtype=np.float64)
         return around, presence + (around @ presence.T).T
 
-    def _neighbour_sum(self, radius: int) -> csr_matrix:
-        """The ``(n_cells, n_cells)`` 0/1 matrix that sums each cell's neighbours within ``radius``.
+    def _neighbour_sum(self, radius: int) -> NeighbourSum:
+        """The operator ``around @ x`` that sums each cell's neighbours within ``radius``.
 
-        Built once per radius from :meth:`MaliGrid.within` (CSR, neighbours ascending). Its
-        product adds each cell's neighbours one by one in that order, from zero, as a
-        ``bincount`` over the same pairs does: the sums are the same bit for bit.
+        Built once per radius from :meth:`MaliGrid.within` (CSR, neighbours ascending): a
+        ``bincount`` over those pairs, the sums of the former SciPy CSR product bit for bit.
         """
         matrix = self._neighbour_cache.get(radius)
         if matrix is None:
-            n_cells = self.grid.n_cells
-            indptr, indices = self.grid.within(radius)
-            matrix = csr_matrix((np.ones(indices.size), indices, indptr), shape=(n_cells, n_cells))
+            matrix = NeighbourSum(*self.grid.within(radius))
             self._neighbour_cache[radius] = matrix
         return matrix
 
@@ -1599,6 +1598,8 @@ class CivilianPopulation:
         """
         cached = self._home_sum_cache
         if cached is None or cached[0] is not self.home:
+            from scipy.sparse import csr_matrix  # imported at the first month's step
+
             home = self.home
             n_cells = self.grid.n_cells
             by_home = np.argsort(home, kind="stable")

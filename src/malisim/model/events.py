@@ -8,19 +8,23 @@ on simulated data. Two columns are malisim extensions (ACLED does not split fata
 responsible for those civilian deaths: state, foreign, jihadist, signatory, militia).
 
 Rows are buffered per batch (scalars in lists, per-event arrays as given) and turned into
-columns and a DataFrame once, at the end.
+columns once, at the end (:meth:`EventLog.columns`); the DataFrame is built from them
+(:func:`events_frame`), so that a run can write its events without pandas.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from malisim.core.calendar import format_month, month_year
 from malisim.model.space import REGIONS, MaliGrid
 from malisim.model.vocab import PERPETRATOR_NAMES
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 BATTLES = "Battles"
 VIOLENCE_AGAINST_CIVILIANS = "Violence against civilians"
@@ -219,8 +223,17 @@ class EventLog:
 
     def to_frame(self) -> pd.DataFrame:
         """Return the event log as a DataFrame with ACLED's columns (plus two extensions)."""
+        return events_frame(self.columns())
+
+    def columns(self) -> dict[str, np.ndarray] | None:
+        """The event log's columns (:data:`COLUMNS`, in order) as numpy arrays; None if empty.
+
+        The arrays are those :func:`events_frame` makes the DataFrame of (text as object
+        arrays, ``event_date`` as ``datetime64[ms]``). An empty log has no columns: its frame
+        has types of its own (:func:`events_frame` of None).
+        """
         if not self._heads:
-            return _empty_frame()
+            return None
         b = self._columns()
         grid = self.grid
         order = np.lexsort((b["cell"], b["a2"], b["a1"], b["sub"], b["month"]))
@@ -252,43 +265,60 @@ class EventLog:
         town = np.asarray(grid.main_town, dtype=object)[cell]
         gid = np.asarray(grid.gid)[cell]
         location = np.where(town != "", town, np.char.add("PRIO-GRID cell ", gid.astype(str)))
-        month_names = {m: format_month(m) for m in np.unique(months)}
-        frame = pd.DataFrame(
-            {
-                "event_id_cnty": [f"MLI{i + 1}" for i in range(n)],
-                "event_date": pd.to_datetime([month_names[m] + "-01" for m in months]),
-                "year": np.array([month_year(m) for m in months], np.int64),
-                "time_precision": np.full(n, 3, np.int64),
-                "disorder_type": disorder.astype(object),
-                "event_type": types,
-                "sub_event_type": subs,
-                "actor1": actor1,
-                "inter1": i1,
-                "actor2": np.where(actor2 == "", None, actor2),
-                "inter2": np.where(i2 == 0, 0, i2),
-                "interaction": interaction,
-                "civilian_targeting": targeting.astype(object),
-                "iso": np.full(n, 466, np.int64),
-                "region": np.full(n, "Western Africa", dtype=object),
-                "country": np.full(n, "Mali", dtype=object),
-                "admin1": np.array(REGIONS, dtype=object)[np.asarray(grid.region)[cell]],
-                "location": location.astype(object),
-                "latitude": np.asarray(grid.lat, float)[cell],
-                "longitude": np.asarray(grid.lon, float)[cell],
-                "geo_precision": np.full(n, 3, np.int64),
-                "source": np.full(n, "malisim simulation", dtype=object),
-                "fatalities": b["fat"],
-                "priogrid_gid": gid.astype(np.int64),
-                "fatalities_civilian": b["civ"],
-                "perpetrator": np.array(PERPETRATORS, dtype=object)[b["perp"]],
-            },
-            columns=list(COLUMNS),
-        )
-        frame["event_date"] = frame["event_date"].astype("datetime64[ms]")
-        return frame
+        # month index year * 12 + month0; datetime64[M] counts months from 1970-01
+        dates = (months.astype(np.int64) - 1970 * 12).astype("datetime64[M]")
+        columns = {
+            "event_id_cnty": np.array([f"MLI{i + 1}" for i in range(n)], dtype=object),
+            "event_date": dates.astype("datetime64[ms]"),
+            "year": np.array([month_year(m) for m in months], np.int64),
+            "time_precision": np.full(n, 3, np.int64),
+            "disorder_type": disorder.astype(object),
+            "event_type": types,
+            "sub_event_type": subs,
+            "actor1": actor1,
+            "inter1": i1,
+            "actor2": np.where(actor2 == "", None, actor2),
+            "inter2": np.where(i2 == 0, 0, i2),
+            "interaction": interaction,
+            "civilian_targeting": targeting.astype(object),
+            "iso": np.full(n, 466, np.int64),
+            "region": np.full(n, "Western Africa", dtype=object),
+            "country": np.full(n, "Mali", dtype=object),
+            "admin1": np.array(REGIONS, dtype=object)[np.asarray(grid.region)[cell]],
+            "location": location.astype(object),
+            "latitude": np.asarray(grid.lat, float)[cell],
+            "longitude": np.asarray(grid.lon, float)[cell],
+            "geo_precision": np.full(n, 3, np.int64),
+            "source": np.full(n, "malisim simulation", dtype=object),
+            "fatalities": b["fat"],
+            "priogrid_gid": gid.astype(np.int64),
+            "fatalities_civilian": b["civ"],
+            "perpetrator": np.array(PERPETRATORS, dtype=object)[b["perp"]],
+        }
+        return {c: columns[c] for c in COLUMNS}
+
+
+def events_frame(columns: dict[str, np.ndarray] | None) -> pd.DataFrame:
+    """The event log's DataFrame from its columns (:meth:`EventLog.columns`; None: no event).
+
+    Args:
+        columns: The columns, or None for an empty log.
+
+    Returns:
+        The frame with ACLED's columns (plus two extensions).
+    """
+    import pandas as pd  # here: a run writes its events without pandas
+
+    if columns is None:
+        return _empty_frame()
+    frame = pd.DataFrame(columns, columns=list(COLUMNS))
+    frame["event_date"] = frame["event_date"].astype("datetime64[ms]")
+    return frame
 
 
 def _empty_frame() -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
     frame["event_date"] = frame["event_date"].astype("datetime64[ms]")
     for col in ("year", "time_precision", "inter1", "inter2", "interaction", "iso",

@@ -25,11 +25,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, MutableMapping
 from types import TracebackType
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import mesa
 import numpy as np
-import pandas as pd
 
 from malisim.core.calendar import (
     DEFAULT_END,
@@ -80,6 +79,9 @@ from malisim.model.vocab import N_FAMILIES, Control, Side, Status
 _RESIDENT = np.int8(Status.RESIDENT)
 #: Control codes as plain ints (an IntEnum member in a comparison costs a cast).
 _C_JNIM, _C_IS_SAHEL = int(Control.JNIM), int(Control.IS_SAHEL)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
 class MaliModel(mesa.Model):
@@ -730,6 +732,14 @@ class MaliModel(mesa.Model):
     def events_frame(self) -> pd.DataFrame:
         """The event log in ACLED's schema."""
         return self.events.to_frame()
+
+    def series_columns(self) -> dict[str, np.ndarray]:
+        """The columns of :meth:`series` as numpy arrays (no pandas)."""
+        return self.recorder.series_columns()
+
+    def events_columns(self) -> dict[str, np.ndarray] | None:
+        """The columns of :meth:`events_frame` as numpy arrays (no pandas); None if no event."""
+        return self.events.columns()
 
     def summary(self) -> dict[str, float]:
         """Run-level scalar outcomes."""

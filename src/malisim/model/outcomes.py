@@ -14,14 +14,17 @@ values as arguments; it reads nothing else of the model and changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from malisim.core.calendar import format_month, month_year
+from malisim.core.calendar import month_year
 from malisim.model.scalars import ScalarOutcome, SummaryRule
 from malisim.model.space import REGIONS
 from malisim.model.vocab import Control
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -275,18 +278,29 @@ class OutcomeRecorder:
 
     def series(self) -> pd.DataFrame:
         """Monthly series: columns ``date``, ``region`` and the outcomes (national rows "Mali")."""
+        return series_frame(self.series_columns())
+
+    def series_columns(self) -> dict[str, np.ndarray]:
+        """The columns of :meth:`series` as numpy arrays, in order.
+
+        ``date`` (``datetime64[ms]``, the first of the month), ``region`` (object) and the
+        outcomes (float64), one row per month and region, the national row ("Mali") last.
+        """
         n = self.recorded
         months = self.start + np.arange(n)
         regions = (*REGIONS, NATIONAL)
-        dates = pd.to_datetime([format_month(int(m)) + "-01" for m in months]).astype(
-            "datetime64[ms]"
+        # month index year * 12 + month0; datetime64[M] counts months from 1970-01
+        dates = (
+            (months.astype(np.int64) - 1970 * 12).astype("datetime64[M]").astype("datetime64[ms]")
         )
-        frame = pd.DataFrame(
-            self.values[:n].reshape(n * len(regions), len(OUTCOMES)), columns=list(OUTCOME_NAMES)
-        )
-        frame.insert(0, "region", np.tile(np.array(regions, dtype=object), n))
-        frame.insert(0, "date", np.repeat(dates.to_numpy(), len(regions)))
-        return frame
+        values = self.values[:n].reshape(n * len(regions), len(OUTCOMES))
+        columns = {
+            "date": np.repeat(dates, len(regions)),
+            "region": np.tile(np.array(regions, dtype=object), n),
+        }
+        for j, name in enumerate(OUTCOME_NAMES):
+            columns[name] = values[:, j]
+        return columns
 
     def scalars(self) -> dict[str, float]:
         """Run-level scalars (national), as declared in :data:`SCALAR_OUTCOMES`.
@@ -382,3 +396,17 @@ def control_shares(
     for i, name in enumerate(names.values()):
         out[name] = (shares[i], float(national[i] / total) if total > 0 else np.nan)
     return out
+
+
+def series_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The monthly series' DataFrame from its columns (:meth:`OutcomeRecorder.series_columns`).
+
+    Args:
+        columns: The columns.
+
+    Returns:
+        The frame: ``date``, ``region`` and the outcomes.
+    """
+    import pandas as pd  # here: a run writes its series without pandas
+
+    return pd.DataFrame(columns)

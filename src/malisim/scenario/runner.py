@@ -8,7 +8,9 @@ write atomically through :func:`staged_folder`: everything goes into a temporary
 that replaces the destination only once it is complete (an existing destination, with
 ``overwrite``, is removed only at that moment), so an interrupted or failed run leaves neither a
 half-written folder nor a temporary one, and the destination as it was.
-The same scenario, seed and package version give the same bytes.
+The same scenario, seed and package version give the same bytes. A run keeps its series and
+events as numpy columns and writes them without pandas where :mod:`malisim.scenario.tables`
+reproduces pandas' files (pandas 3); its DataFrames are built on first use.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +33,7 @@ from malisim.model import MaliModel
 from malisim.scenario.resolve import ResolvedScenario
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
 
@@ -40,18 +44,33 @@ class RunResult:
     Attributes:
         scenario: The resolved scenario that was run.
         seed: The run's seed.
-        series: Monthly national and per-region outcomes.
-        events: The ACLED-style event log.
+        series_columns: The monthly series as numpy columns (:meth:`MaliModel.series_columns`).
+        events_columns: The event log as numpy columns, None when the run had no event
+            (:meth:`MaliModel.events_columns`).
         summary: Run-level scalars.
         accounting: Terms of the people-conservation identity.
     """
 
     scenario: ResolvedScenario
     seed: int
-    series: pd.DataFrame
-    events: pd.DataFrame
+    series_columns: dict[str, np.ndarray]
+    events_columns: dict[str, np.ndarray] | None
     summary: dict[str, float]
     accounting: dict[str, float] = field(default_factory=dict)
+
+    @cached_property
+    def series(self) -> pd.DataFrame:
+        """Monthly national and per-region outcomes (built on first use)."""
+        from malisim.model.outcomes import series_frame
+
+        return series_frame(self.series_columns)
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """The ACLED-style event log (built on first use)."""
+        from malisim.model.events import events_frame
+
+        return events_frame(self.events_columns)
 
     def summary_document(self) -> dict[str, Any]:
         """The content of ``summary.json``: scalars, seed, scenario, parameters, version."""
@@ -107,8 +126,8 @@ def run_scenario(scenario: ResolvedScenario, seed: int, **kwargs: Any) -> RunRes
         return RunResult(
             scenario=scenario,
             seed=seed,
-            series=model.series(),
-            events=model.events_frame(),
+            series_columns=model.series_columns(),
+            events_columns=model.events_columns(),
             summary=model.summary(),
             accounting=model.people_accounting(),
         )
@@ -124,9 +143,22 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 
 def write_outputs(result: RunResult, folder: Path) -> None:
-    """Write a run's three files into an existing folder (not atomic; see :func:`write_run`)."""
-    write_parquet(result.series, folder / "series.parquet")
-    write_parquet(result.events, folder / "events.parquet")
+    """Write a run's three files into an existing folder (not atomic; see :func:`write_run`).
+
+    The Parquet files are written from the run's columns without pandas where
+    :func:`malisim.scenario.tables.pandas_free` holds (the same bytes), else from its frames.
+    """
+    from malisim.scenario.tables import pandas_free, write_columns
+
+    fast = pandas_free()
+    if fast:
+        write_columns(result.series_columns, folder / "series.parquet")
+    else:
+        write_parquet(result.series, folder / "series.parquet")
+    if fast and result.events_columns is not None:
+        write_columns(result.events_columns, folder / "events.parquet")
+    else:  # an empty log's frame has types of its own
+        write_parquet(result.events, folder / "events.parquet")
     (folder / "summary.json").write_text(
         json.dumps(result.summary_document(), indent=2, sort_keys=True, default=float) + "\n",
         encoding="utf-8",
