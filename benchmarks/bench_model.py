@@ -135,8 +135,8 @@ def child(
     result = RunResult(
         scenario=scenario,
         seed=seed,
-        series=model.series(),
-        events=model.events_frame(),
+        series_columns=model.series_columns(),
+        events_columns=model.events_columns(),
         summary=model.summary(),
         accounting=model.people_accounting(),
     )

@@ -140,8 +140,8 @@ class CommunityTable:
 def load_community_table() -> CommunityTable:
     """Read the packaged community shares and base legitimacies."""
     path = resources.files("malisim.data").joinpath("communities.csv")
-    with path.open("r", encoding="utf-8", newline="") as fh:  # csv, not pandas: a run needs none
-        rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+    lines = path.read_text(encoding="utf-8").splitlines()  # csv, not pandas: a run needs none
+    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
 
     def first(table: str, key: str | None = None) -> dict[str, str]:
         return next(r for r in rows if r["table"] == table and key in (None, r["key"]))

@@ -36,7 +36,7 @@ def bin_and_count(  # pragma: no cover - compiled
 
     The bin is ``community * n_cells + cell``, the spare last bin for a refugee abroad.
     """
-    spare = people.size - 1
+    spare = np.intp(people.size - 1)
     for i in range(community.size):
         if status[i] == _REFUGEE:
             b = spare
