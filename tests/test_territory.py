@@ -30,9 +30,9 @@ FAST = ["params.n_civilian_agents=10000"]
 CAPITALS = ("Gao", "Timbuktu", "Mopti", "Ménaka")
 
 
-def historical(without: str | None = None) -> ResolvedScenario:
-    """The historical scenario, optionally without one policy type."""
-    scn = load_scenario("scenarios/historical.yaml", FAST)
+def historical(without: str | None = None, overrides: list[str] | None = None) -> ResolvedScenario:
+    """The historical scenario, optionally without one policy type (10,000 agents by default)."""
+    scn = load_scenario("scenarios/historical.yaml", FAST if overrides is None else overrides)
     if without is None:
         return scn
     return dataclasses.replace(scn, policies=[p for p in scn.policies if p.policy_type != without])
@@ -327,9 +327,15 @@ def test_removing_the_jihadists_returns_the_countryside_to_the_state():
 
 
 def _mopti_towns(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Town and countryside control of the Mopti garrison towns in 2022, and the series."""
+    """Town and countryside control of the Mopti garrison towns in 2022, and the series.
+
+    At the scenario's own agent count (50,000; about 0.5 s a seed to 2022): at 10,000 agents a
+    recruit stands for five times as many people, and JNIM's massing on Koro reached the overrun
+    ratio in 2 of 20 seeds (3 and 13) under the calibration of 2026-12-07, against 0 of 40 seeds
+    at 50,000.
+    """
     towns, countryside = [], []
-    with build_model(historical(), seed) as model:
+    with build_model(historical(overrides=[]), seed) as model:
         cells = [model.grid.main_town.tolist().index(t) for t in MOPTI_TOWNS]
         while model.running and model.month <= parse_month("2022-12"):
             model.step()
@@ -344,29 +350,39 @@ def _mopti_towns(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     )
 
 
+# the Mopti towns are followed over twenty seeds: a town lost in one history is a draw of the
+# model, the documented year (no Mopti garrison town fell in 2022) is one history
+MOPTI_SEEDS = tuple(range(1, 21))
+
+
 @pytest.fixture(scope="module")
 def mopti() -> dict[int, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]]:
-    return {seed: _mopti_towns(seed) for seed in SEEDS}
+    return {seed: _mopti_towns(seed) for seed in MOPTI_SEEDS}
 
 
 def test_the_garrison_towns_stay_with_the_state_while_their_countryside_is_contested(mopti):
-    for seed in SEEDS:
-        towns, countryside, _ = mopti[seed]
-        # garrisons hold their towns unless overrun at three to one: every Mopti garrison town
-        # is the state's in at least 90% of the months of 2022 (one month lost is allowed)
-        assert ((towns == Control.STATE).mean() >= 0.9).all(), (seed, towns.mean().to_dict())
+    # garrisons hold their towns unless overrun at three to one: in a seed that keeps them, every
+    # Mopti garrison town is the state's in at least 90% of the months of 2022 (one month lost
+    # is allowed)
+    kept = {
+        seed: bool(((towns == Control.STATE).mean() >= 0.9).all())
+        for seed, (towns, _, _) in mopti.items()
+    }
+    # ...and the seeds that keep them are the rule: at least 90% of them (measured at 50,000
+    # agents: 39 of seeds 1-40, seed 33 losing Bankass for five months; 20 of seeds 1-20)
+    assert sum(kept.values()) >= 0.9 * len(kept), {s: k for s, k in kept.items() if not k}
+    for seed, (_, countryside, _) in mopti.items():
         # the countryside around them is not the garrison's: in 2022 the state does not hold
-        # the countryside of at least one of the six in some month (measured at 10,000 agents:
-        # seed 1 five of them, Djenné's contested all year; seed 2 four, Koro's JNIM's 11
-        # months; seed 3 two, Djenné's and Ténenkou's contested 3 months)
+        # the countryside of at least one of the six in some month (measured at 50,000 agents
+        # in every one of seeds 1-40; seeds 1-3: five of the six, Mopti's, Djenné's and
+        # Ténenkou's all year)
         assert (countryside != Control.STATE).to_numpy().any(), seed
 
 
 def test_control_shares_conserve_people_in_every_region_and_month(mopti):
     cols = ["control_state", "control_jnim", "control_is_sahel", "control_signatory",
             "control_contested"]  # fmt: skip
-    for seed in SEEDS:
-        series = mopti[seed][2]
+    for _, _, series in mopti.values():
         total = series[cols].sum(axis=1).dropna()
         # the town and countryside parts of a cell add up to its people: shares sum to one
         # (to float rounding)
