@@ -132,13 +132,19 @@ def child(
     months = model.end_month - model.start_month + 1
 
     t0 = time.perf_counter()
+    if hasattr(model, "series_columns"):  # outputs as columns (since the run path left pandas)
+        outputs = {
+            "series_columns": model.series_columns(),
+            "events_columns": model.events_columns(),
+        }
+    else:  # an older tree timed with --against: its outputs are frames
+        outputs = {"series": model.series(), "events": model.events_frame()}
     result = RunResult(
         scenario=scenario,
         seed=seed,
-        series_columns=model.series_columns(),
-        events_columns=model.events_columns(),
         summary=model.summary(),
         accounting=model.people_accounting(),
+        **outputs,
     )
     collect_s = time.perf_counter() - t0
     peak_run = _peak_rss_mb()

@@ -401,3 +401,32 @@ def test_is_active_threshold():
     assert EPSTEIN_THRESHOLD == 0.1
     # default threshold T = 0.1: 0.125 is above it, 0.0625 is not
     assert is_active(np.array([0.375, 0.3125]), np.array([0.25, 0.25])).tolist() == [True, False]
+
+
+def test_sums_per_home_cell_are_the_same_bits_before_and_after_the_switch(subgrid, monkeypatch):
+    """A short run sums by ``bincount``, a long one by the CSR product: the same bits."""
+    import sys
+
+    import malisim.model.civilians as civilians
+
+    pop = CivilianPopulation(subgrid, Parameters(n_civilian_agents=3000), np.random.default_rng(3),
+                             2e6)  # fmt: skip
+    # fractional values in agent order: a different order of addition would change the bits
+    values = pop.weight * np.random.default_rng(4).random(pop.home.size)
+    with monkeypatch.context() as m:  # a fresh process that has not run long, SciPy not loaded
+        m.setattr(civilians, "_process_agent_months", 0)
+        m.delitem(sys.modules, "scipy.sparse", raising=False)
+        short = pop._home_sum(values)
+        assert pop._home_sum_cache is None  # no matrix built
+    # a process past the threshold builds the matrix and keeps it
+    monkeypatch.setattr(civilians, "_process_agent_months", civilians.HOME_SUM_MATRIX_AGENT_MONTHS)
+    long = pop._home_sum(values)
+    assert pop._home_sum_cache is not None
+    assert short.tobytes() == long.tobytes()
+    np.testing.assert_allclose(short.sum(), values.sum())  # every agent counted once
+    # SciPy already imported (by anything): the matrix at once, whatever the count
+    fresh = CivilianPopulation(subgrid, Parameters(n_civilian_agents=3000),
+                               np.random.default_rng(3), 2e6)  # fmt: skip
+    monkeypatch.setattr(civilians, "_process_agent_months", 0)
+    assert fresh._home_sum(values).tobytes() == short.tobytes()
+    assert fresh._home_sum_cache is not None

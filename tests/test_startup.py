@@ -78,13 +78,10 @@ NOT_FOR_A_RUN = (
     "pyarrow.dataset",
     "pyarrow.csv",
     "pandas.io.formats.style",
-    # scipy.sparse stays: the civilians' sums per home cell (CivilianPopulation._home_sum) are a
-    # CSR product, about 0.04 s a replicate faster than the bincount with the same bits, for
-    # about 0.06 s of import; the rest of SciPy is not for a run
-    "scipy.spatial",
-    "scipy.stats",
-    "scipy.optimize",
-    "scipy.special",
+    # SciPy: the civilians' sums per home cell (CivilianPopulation._home_sum) become a CSR
+    # product only once a process has run about two replicates (HOME_SUM_MATRIX_AGENT_MONTHS);
+    # before, a bincount with the same bits, so that a short run does not pay SciPy's import
+    "scipy",
     "networkx",
     "pandas",
 )
