@@ -292,3 +292,76 @@ def test_report_leads_with_findings_and_ends_with_provenance(report: Report) -> 
     for key in set(re.findall(r"<a href='#ref-(\w+)'", table)):
         assert f"<li id='ref-{key}'>" in bib, key
     assert "Provenance: What was run" in text.split("<section id='bibliography'>", 1)[1]
+
+
+def _without_date(path: Path) -> str:
+    """The report's text without its "Written <date> UTC" line (the minute it was written)."""
+    import re
+
+    return re.sub(r"Written \d{4}-\d\d-\d\d \d\d:\d\d UTC", "Written", path.read_text("utf-8"))
+
+
+def test_fan_charts_drawn_in_a_worker_give_the_same_report(
+    smoke: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker process draws the same bytes, and the report puts them in the same places."""
+    fans = (*FANS, "idps", "refugees")  # five fan charts: some here, some in the worker
+    kwargs = {"outcomes": OUTCOMES[:1], "fan_outcomes": fans, "maps": False}
+    one = write_report(smoke, tmp_path / "one.html", figures_dir=tmp_path / "f1",
+                       parallel=False, **kwargs)  # fmt: skip
+    from malisim.report import figure_worker
+
+    used = []
+    result = figure_worker.FanWorker.result
+
+    def recorded(self: figure_worker.FanWorker) -> list[figure_worker.DrawnFigure]:
+        drawn = result(self)
+        used.append((self.drew_in_worker, [d.name for d in drawn]))
+        return drawn
+
+    monkeypatch.setattr(figure_worker.FanWorker, "result", recorded)
+    two = write_report(smoke, tmp_path / "two.html", figures_dir=tmp_path / "f2",
+                       parallel=True, **kwargs)  # fmt: skip
+    # the worker drew the last three (of five, no maps), this process the first two
+    assert used == [(True, [f"fan_{o}" for o in fans[2:]])], used
+    assert _without_date(one.path) == _without_date(two.path)
+    names = sorted(p.name for p in one.figures)
+    assert names == sorted(p.name for p in two.figures) and len(names) == len(set(names))
+    assert {f"fan_{o}.png" for o in fans} <= set(names)
+    for name in names:  # PNG and SVG, byte for byte
+        assert (tmp_path / "f1" / name).read_bytes() == (tmp_path / "f2" / name).read_bytes(), name
+
+
+def test_the_report_draws_the_fan_charts_itself_when_the_worker_cannot(
+    smoke: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from malisim.core.errors import UserError
+    from malisim.report import figure_worker
+
+    kwargs = {"outcomes": OUTCOMES[:1], "fan_outcomes": FANS, "maps": False}
+    serial = write_report(smoke, tmp_path / "serial.html", parallel=False, **kwargs)
+
+    def no_process(*args: object, **kw: object) -> None:
+        raise OSError("no more processes")
+
+    with monkeypatch.context() as m:  # no process can be started: drawn here, same report
+        m.setattr(figure_worker.subprocess, "Popen", no_process)
+        fallback = write_report(smoke, tmp_path / "fallback.html", parallel=True, **kwargs)
+    assert _without_date(fallback.path) == _without_date(serial.path)
+    # a worker that fails (here: a folder that is not there) hands over to this process, which
+    # raises the error where the user reads it
+    worker = figure_worker.FanWorker(str(tmp_path / "missing"), ["a"], "a", None, None)
+    with pytest.raises(UserError, match="results folder not found"):
+        worker.result()
+    # the choice: forced either way, or automatic (enough fan charts and two CPUs)
+    assert not figure_worker.worth_a_worker(9, False) and figure_worker.worth_a_worker(9, True)
+    assert not figure_worker.worth_a_worker(0, True)
+    assert not figure_worker.worth_a_worker(figure_worker.MIN_FANS_FOR_WORKER - 1, None)
+    monkeypatch.setattr(figure_worker.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert not figure_worker.worth_a_worker(9, None)  # one CPU: no worker
+    monkeypatch.setattr(figure_worker.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert figure_worker.worth_a_worker(9, None)
+    # the worker's share: the larger half without the maps, more with them, never more than all
+    assert figure_worker.fans_for_the_worker(9, maps=False) == 5
+    assert figure_worker.fans_for_the_worker(9, maps=True) == 7
+    assert figure_worker.fans_for_the_worker(2, maps=True) == 2

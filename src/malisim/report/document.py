@@ -69,7 +69,7 @@ from malisim.report.templates import render_page
 
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.experiment.results import Results
-    from malisim.viz.figure import FigureSpec
+    from malisim.viz.figure import FigureInfo
 
 # load_targets and target_table were defined here before the report was split
 __all__ = ["Report", "load_targets", "render_report", "target_table", "write_report"]
@@ -98,7 +98,7 @@ def render_report(
     results: Results,
     cmp: Comparison,
     targets: pd.DataFrame,
-    figures: Sequence[tuple[FigureSpec, bytes]],
+    figures: Sequence[tuple[FigureInfo, bytes]],
     notes: Sequence[str] = (),
 ) -> str:
     """The report's HTML text: the sections in :data:`SECTION_ORDER`, with a table of contents.
@@ -157,6 +157,7 @@ def write_report(
     figures_dir: str | Path | None = None,
     fan_outcomes: Sequence[str] | None = None,
     maps: bool = True,
+    parallel: bool | None = None,
     **options: Any,
 ) -> Report:
     """Write the HTML report of a results folder.
@@ -170,6 +171,9 @@ def write_report(
         fan_outcomes: Monthly outcomes drawn as fan charts (default
             :data:`malisim.viz.fans.FAN_OUTCOMES`).
         maps: Draw the maps.
+        parallel: Draw the fan charts in a second process while this one draws the other
+            figures (:mod:`malisim.report.figure_worker`; the same bytes): ``None`` decides
+            (two CPUs or more and enough fan charts), ``True``/``False`` force it.
         **options: Passed to :func:`malisim.analysis.compare` (``interval``, ``level``,
             ``n_boot``, ``seed``, ``correction``, ``paired``).
 
@@ -180,8 +184,9 @@ def write_report(
         UserError: For a folder that is not a results folder, an unknown baseline or outcome,
             or a report that cannot be written.
     """
+    from malisim.report.figure_worker import FanWorker, fans_for_the_worker, worth_a_worker
     from malisim.viz.figure import figure_bytes, require_matplotlib, save_figure
-    from malisim.viz.results_figures import iter_figures
+    from malisim.viz.results_figures import fan_outcomes_drawn, iter_figures
 
     require_matplotlib()
     res = open_results(results)
@@ -191,6 +196,14 @@ def write_report(
         raise UserError(
             "the report path is a folder; give a file name such as report.html", file=str(out)
         )
+    fans = fan_outcomes_drawn(res, fan_outcomes)
+    worker = None
+    if worth_a_worker(len(fans), parallel):  # started first: it draws while this process works
+        # the worker draws the last fan charts, this process the first (if any) after its own
+        worker_fans = fans[len(fans) - fans_for_the_worker(len(fans), maps) :]
+        fans = fans[: len(fans) - len(worker_fans)]
+        worker = FanWorker(str(res.path), cmp.scenarios, cmp.baseline, worker_fans,
+                           str(figures_dir) if figures_dir is not None else None)  # fmt: skip
     series = None
     if "series" in res.tables:
         wanted = series_columns()
@@ -213,16 +226,27 @@ def write_report(
         except (OSError, ValueError):
             events = None
     targets = target_table(res, cmp.scenarios, series, events)
-    figures: list[tuple[FigureSpec, bytes]] = []
+    figures: list[tuple[FigureInfo, bytes]] = []
     written: list[Path] = []
-    for spec in iter_figures(res, cmp, fan_outcomes=fan_outcomes, maps=maps):
-        if figures_dir is not None:
-            paths = save_figure(spec.figure, Path(figures_dir) / spec.name)
-            written += paths
-            png = next(p for p in paths if p.suffix == ".png").read_bytes()
-        else:
-            png = figure_bytes(spec.figure)
-        figures.append((spec, png))
+    try:
+        for spec in iter_figures(res, cmp, fan_outcomes=fans or fan_outcomes, maps=maps,
+                                 fans=bool(fans)):  # fmt: skip
+            if figures_dir is not None:
+                paths = save_figure(spec.figure, Path(figures_dir) / spec.name)
+                written += paths
+                png = next(p for p in paths if p.suffix == ".png").read_bytes()
+            else:
+                png = figure_bytes(spec.figure)
+            figures.append((spec.info(), png))  # the figure itself is no longer needed
+        if worker is not None:  # its fan charts go after these, before the maps (report order)
+            drawn = worker.result()
+            at = next((i for i, (f, _) in enumerate(figures) if f.section == "map"), len(figures))
+            figures[at:at] = [(d.info(), d.png) for d in drawn]
+            if figures_dir is not None:
+                written += [Path(p) for d in drawn for p in d.paths]
+    finally:
+        if worker is not None:
+            worker.close()
     text = render_report(res, cmp, targets, figures, cmp.warnings)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

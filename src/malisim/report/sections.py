@@ -39,9 +39,9 @@ from malisim.report.templates import render
 if TYPE_CHECKING:  # pragma: no cover
     from malisim.analysis.comparison import Comparison
     from malisim.experiment.results import Results
-    from malisim.viz.figure import FigureSpec
+    from malisim.viz.figure import FigureInfo
 
-#: Sections of figures, in order: (section id of :class:`~malisim.viz.figure.FigureSpec`, title).
+#: Sections of figures, in order: (section id of :class:`~malisim.viz.figure.FigureInfo`, title).
 FIGURE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("difference", "Differences from the baseline"),
     ("distribution", "Distributions of run-level outcomes"),
@@ -379,7 +379,7 @@ def methods_section(cmp: Comparison) -> str:
 
 
 def figure_sections(
-    results: Results, figures: Sequence[tuple[FigureSpec, bytes]]
+    results: Results, figures: Sequence[tuple[FigureInfo, bytes]]
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """The figures grouped in their sections, with the notes on missing maps.
 

@@ -113,19 +113,32 @@ def figure_bytes(fig: Figure, fmt: str = "png") -> bytes:
 
 
 @dataclass
-class FigureSpec:
-    """A figure of the report.
+class FigureInfo:
+    """What the report says of a figure, without the figure (once it is drawn).
 
     Attributes:
         name: File stem, e.g. ``fan_civilian_fatalities``.
         section: ``fan``, ``distribution``, ``difference`` or ``map``.
         title: Heading.
         caption: What it shows.
-        figure: The matplotlib figure.
     """
 
     name: str
     section: str
     title: str
     caption: str
+
+    def info(self) -> FigureInfo:
+        """The same fields, without anything else (the figure of a :class:`FigureSpec`)."""
+        return FigureInfo(self.name, self.section, self.title, self.caption)
+
+
+@dataclass
+class FigureSpec(FigureInfo):
+    """A figure of the report: its :class:`FigureInfo` and the matplotlib figure.
+
+    Attributes:
+        figure: The matplotlib figure.
+    """
+
     figure: Figure

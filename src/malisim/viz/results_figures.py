@@ -29,6 +29,7 @@ def iter_figures(
     *,
     fan_outcomes: Sequence[str] | None = None,
     maps: bool = True,
+    fans: bool = True,
 ) -> Iterator[FigureSpec]:
     """Make every figure of a results folder, one at a time.
 
@@ -39,6 +40,8 @@ def iter_figures(
         fan_outcomes: Monthly outcomes drawn as fan charts (default
             :data:`~malisim.viz.fans.FAN_OUTCOMES`).
         maps: Also draw the maps (if the results kept series or events).
+        fans: Also draw the fan charts (:func:`iter_fan_figures`; the report may draw them in
+            another process).
 
     Yields:
         :class:`FigureSpec` objects (in report order: differences, distributions, fan charts,
@@ -70,17 +73,63 @@ def iter_figures(
                 outcomes, col, scenarios=scenarios, baseline=baseline, interval=cmp.interval
             ),
         )
+    if "series" not in results.tables or not (fans or maps):
+        return
+    wanted = list(fan_outcomes or FAN_OUTCOMES)
+    series = _read_series(results, [*wanted, *MAP_SERIES_COLUMNS] if maps else wanted)
+    if fans:
+        yield from _fans(results, series, wanted, scenarios, baseline)
+    if maps:
+        yield from iter_maps(results, scenarios=scenarios, baseline=baseline, series=series)
+
+
+def iter_fan_figures(
+    results: Results,
+    scenarios: Sequence[str],
+    baseline: str,
+    fan_outcomes: Sequence[str] | None = None,
+) -> Iterator[FigureSpec]:
+    """The fan charts of :func:`iter_figures` alone, one at a time (none without series).
+
+    Args:
+        results: The results.
+        scenarios: Scenarios drawn, in order.
+        baseline: The baseline scenario (drawn in black).
+        fan_outcomes: Monthly outcomes drawn (default :data:`~malisim.viz.fans.FAN_OUTCOMES`).
+    """
     if "series" not in results.tables:
         return
     wanted = list(fan_outcomes or FAN_OUTCOMES)
+    yield from _fans(results, _read_series(results, wanted), wanted, scenarios, baseline)
+
+
+def fan_outcomes_drawn(results: Results, fan_outcomes: Sequence[str] | None = None) -> list[str]:
+    """The outcomes :func:`iter_fan_figures` draws: those of ``fan_outcomes`` in the series."""
+    if "series" not in results.tables:
+        return []
+    available = set(_series_columns(results))
+    return [o for o in dict.fromkeys(fan_outcomes or FAN_OUTCOMES) if o in available]
+
+
+def _read_series(results: Results, columns: Sequence[str]) -> Any:
+    """The series table with the run keys and those of ``columns`` the results hold."""
     available = _series_columns(results)
     ids = [
         c
         for c in ("run_id", "scenario", "point_id", "replicate", "date", "region")
         if c in available
     ]
-    need = [c for c in dict.fromkeys([*wanted, *MAP_SERIES_COLUMNS]) if c in available]
-    series = results.read("series", [*ids, *need])
+    need = [c for c in dict.fromkeys(columns) if c in available]
+    return results.read("series", [*ids, *need])
+
+
+def _fans(
+    results: Results,
+    series: Any,
+    wanted: Sequence[str],
+    scenarios: Sequence[str],
+    baseline: str,
+) -> Iterator[FigureSpec]:
     timeline = policy_timeline(results.manifest, scenarios)
     for outcome in wanted:
         if outcome not in series.columns:
@@ -94,8 +143,6 @@ def iter_figures(
             "(grey dashed: in every scenario; coloured dotted: only in the scenarios named).",
             fan_chart(series, outcome, scenarios=scenarios, baseline=baseline, timeline=timeline),
         )
-    if maps:
-        yield from iter_maps(results, scenarios=scenarios, baseline=baseline, series=series)
 
 
 def _series_columns(results: Results) -> list[str]:
