@@ -405,7 +405,7 @@ def test_is_active_threshold():
 
 def test_sums_per_home_cell_are_the_same_bits_before_and_after_the_switch(subgrid, monkeypatch):
     """A short run sums by ``bincount``, a long one by the CSR product: the same bits."""
-    import sys
+    from types import SimpleNamespace
 
     import malisim.model.civilians as civilians
 
@@ -415,7 +415,8 @@ def test_sums_per_home_cell_are_the_same_bits_before_and_after_the_switch(subgri
     values = pop.weight * np.random.default_rng(4).random(pop.home.size)
     with monkeypatch.context() as m:  # a fresh process that has not run long, SciPy not loaded
         m.setattr(civilians, "_process_agent_months", 0)
-        m.delitem(sys.modules, "scipy.sparse", raising=False)
+        m.setattr(civilians, "_matrix_sums_preferred", False)
+        m.setattr(civilians, "sys", SimpleNamespace(modules={}))  # as if SciPy were not loaded
         short = pop._home_sum(values)
         assert pop._home_sum_cache is None  # no matrix built
     # a process past the threshold builds the matrix and keeps it
@@ -424,6 +425,16 @@ def test_sums_per_home_cell_are_the_same_bits_before_and_after_the_switch(subgri
     assert pop._home_sum_cache is not None
     assert short.tobytes() == long.tobytes()
     np.testing.assert_allclose(short.sum(), values.sum())  # every agent counted once
+    # a long-lived process that asked for the matrix (the page's server) gets it at once
+    with monkeypatch.context() as m:
+        m.setattr(civilians, "_process_agent_months", 0)
+        m.setattr(civilians, "_matrix_sums_preferred", False)
+        m.setattr(civilians, "sys", SimpleNamespace(modules={}))
+        civilians.prefer_matrix_sums()
+        asked = CivilianPopulation(subgrid, Parameters(n_civilian_agents=3000),
+                                   np.random.default_rng(3), 2e6)  # fmt: skip
+        assert asked._home_sum(values).tobytes() == short.tobytes()
+        assert asked._home_sum_cache is not None
     # SciPy already imported (by anything): the matrix at once, whatever the count
     fresh = CivilianPopulation(subgrid, Parameters(n_civilian_agents=3000),
                                np.random.default_rng(3), 2e6)  # fmt: skip

@@ -31,8 +31,13 @@ from malisim.app.settings import (
 from malisim.app.upload import load_browser_upload
 from malisim.core.errors import UserError
 from malisim.model import MaliModel
+from malisim.model.civilians import prefer_matrix_sums
 from malisim.scenario import ResolvedScenario, scenario_from_dict
 from malisim.scenario.runner import build_model
+
+# the page's server lives long and steps many months: SciPy's import for the civilians' sums per
+# home cell (the same bits as the bincount) is paid once, at start
+prefer_matrix_sums()
 
 #: The settings a model was built from: (scenario name, seed, levers).
 SettingsKey = tuple[str, int, Levers]

@@ -108,6 +108,20 @@ COMPILED_ENGINE_AGENT_MONTHS: int = 12_000_000
 #: (4.8 million) stay on ``bincount``, a batch worker switches in its third replicate. Once
 #: ``scipy.sparse`` is imported in the process (by anything), the matrix is used.
 HOME_SUM_MATRIX_AGENT_MONTHS: int = 10_000_000
+#: Set by :func:`prefer_matrix_sums` (a long-lived process: the page's server).
+_matrix_sums_preferred = False
+
+
+def prefer_matrix_sums() -> None:
+    """Use the CSR product for the sums per home cell from now on, in this process.
+
+    For a process that lives long and steps many months (the page's server), where SciPy's
+    import is paid once; the sums are the same, bit for bit (:data:`HOME_SUM_MATRIX_AGENT_MONTHS`).
+    """
+    global _matrix_sums_preferred
+    _matrix_sums_preferred = True
+
+
 _kernel_module: Any = None
 _kernel_import_failed = False
 #: Agent-months stepped in this process, by every population (the ``"auto"`` engine's count).
@@ -1602,8 +1616,9 @@ class CivilianPopulation:
         over agents sorted by home cell waits for each addition to its cell's total before
         the next. Built once: ``home`` never changes, and is kept read-only so that it cannot
         change in place (a new array of home cells is indexed afresh). Until the process has
-        stepped :data:`HOME_SUM_MATRIX_AGENT_MONTHS` (and unless ``scipy.sparse`` is already
-        imported) the sums are that ``bincount``: short runs do not pay SciPy's import.
+        stepped :data:`HOME_SUM_MATRIX_AGENT_MONTHS` (unless ``scipy.sparse`` is already imported,
+        or :func:`prefer_matrix_sums` was called) the sums are that ``bincount``: short runs do
+        not pay SciPy's import.
 
         Args:
             values: One value per agent (float64).
@@ -1611,7 +1626,8 @@ class CivilianPopulation:
         cached = self._home_sum_cache
         if cached is None or cached[0] is not self.home:
             if (
-                _process_agent_months < HOME_SUM_MATRIX_AGENT_MONTHS
+                not _matrix_sums_preferred
+                and _process_agent_months < HOME_SUM_MATRIX_AGENT_MONTHS
                 and "scipy.sparse" not in sys.modules
             ):
                 return np.bincount(self.home, weights=values, minlength=self.grid.n_cells)
