@@ -22,6 +22,7 @@ When running many models in one process, release each finished one (``model.rele
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Iterable, MutableMapping
 from types import TracebackType
@@ -161,6 +162,7 @@ class MaliModel(mesa.Model):
         )  # fmt: skip
         #: cells where a local truce covers each militia (set_truce_areas), None: no truce
         self.truce_mask: np.ndarray | None = None
+        self._truce_key: tuple[float, dict[str, list[tuple[float, float, float]]]] | None = None
         self.town_cells = initial.town_cells(self.grid)
         # share of each town cell's people living in its town (the rule civilians' livelihoods
         # are drawn by), 0 elsewhere: a garrison holds the town, the countryside is apart
@@ -338,7 +340,11 @@ class MaliModel(mesa.Model):
         Cells within ``truce_radius_km`` of the places (:func:`communal_peace.truce_mask`).
         """
         radius = self.params.truce_radius_km
+        key = (radius, areas)
+        if key == self._truce_key:  # every truce sets the same union each month: computed once
+            return
         self.truce_mask = truce_areas_mask(self.grid, areas, MILITIA_KEYS, radius)
+        self._truce_key = (radius, copy.deepcopy(areas))
 
     def indicator(self, name: str) -> float:
         """Policy-trigger hook: a model indicator, as of the last recorded month.
