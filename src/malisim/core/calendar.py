@@ -22,6 +22,10 @@ FIT_START = "2019-01"
 FIT_END = "2022-12"
 
 _PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+#: Months parsed so far (text -> index): the policies read their dates every month.
+_PARSED: dict[str, int] = {}
+#: Most texts kept in :data:`_PARSED` (every month of two centuries is under 3,000).
+_PARSED_MAX = 10_000
 
 
 class DateError(ValueError):
@@ -40,7 +44,11 @@ def parse_month(text: str) -> int:
     Raises:
         DateError: If the text is not of the form ``YYYY-MM`` with a month from 01 to 12.
     """
-    match = _PATTERN.match(str(text).strip())
+    key = text if isinstance(text, str) else str(text)
+    known = _PARSED.get(key)
+    if known is not None:
+        return known
+    match = _PATTERN.match(key.strip())
     if not match:
         raise DateError(f"{text!r} is not a month: expected YYYY-MM, e.g. 2022-01")
     year, month = int(match.group(1)), int(match.group(2))
@@ -48,7 +56,10 @@ def parse_month(text: str) -> int:
         raise DateError(f"{text!r} has month {month:02d}: expected 01 to 12")
     if not 1900 <= year <= 2200:
         raise DateError(f"{text!r} has year {year}: expected 1900 to 2200")
-    return year * 12 + month - 1
+    index = year * 12 + month - 1
+    if len(_PARSED) < _PARSED_MAX:
+        _PARSED[key] = index
+    return index
 
 
 def check_run_end(text: str) -> str:
