@@ -178,3 +178,29 @@ def test_ctrl_c_stops_cleanly_and_resume_completes(
     )
     resume(experiment, out, capsys, "--executor", "serial")
     check_identical(out, reference)
+
+
+def test_terminate_ends_the_pool_when_a_worker_died_in_the_middle_of_a_result() -> None:
+    """The Ctrl-C hang: the pool's reader thread waits for the rest of a half-sent result.
+
+    A worker killed while it sends a result leaves the message's length and part of its bytes
+    in the pipe; the pool's manager thread then waits for the rest, and the interpreter for that
+    thread at exit. Here the half-sent message is written by this process (which holds the
+    pipe's other end), then ``terminate`` must leave no thread waiting.
+    """
+    import struct
+
+    from malisim.experiment.executors import LocalExecutor
+
+    executor = LocalExecutor(workers=1)
+    executor.start()
+    pool = executor._pool
+    assert pool.submit(abs, -1).result(timeout=TIMEOUT) == 1  # the manager thread runs
+    manager = pool._executor_manager_thread
+    writer = pool._result_queue._writer
+    os.write(writer.fileno(), struct.pack("!i", 500_000) + b"\0" * 1000)  # half a message
+    time.sleep(1.0)  # the reader now waits for the other 499,000 bytes
+    assert manager.is_alive()
+    executor.terminate()
+    manager.join(timeout=20)
+    assert not manager.is_alive(), "the pool's manager thread still waits for a result"

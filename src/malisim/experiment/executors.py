@@ -189,6 +189,8 @@ class LocalExecutor(Executor):
         if pool is None:
             return
         processes = list((getattr(pool, "_processes", None) or {}).values())
+        # (taken before the shutdown, which drops the pool's reference to it)
+        writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
         for proc in processes:
             try:
                 proc.kill()
@@ -197,6 +199,15 @@ class LocalExecutor(Executor):
         pool.shutdown(wait=False, cancel_futures=True)
         for proc in processes:
             proc.join(timeout=5)
+        # a worker killed while it was sending a result leaves the pool's manager thread waiting
+        # for the rest of the message, and the interpreter waiting for that thread at exit (a
+        # Ctrl-C that never ended the batch); closing this process's end of the result pipe, the
+        # only one left open, gives the reader an end of file instead
+        if writer is not None:
+            try:
+                writer.close()
+            except OSError:  # pragma: no cover - already closed
+                pass
 
     def results(
         self, tasks: Iterator[RunTask], on_submit: OnSubmit, tick: float = DEFAULT_TICK
