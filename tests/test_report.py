@@ -350,7 +350,9 @@ def test_the_report_draws_the_fan_charts_itself_when_the_worker_cannot(
     assert _without_date(fallback.path) == _without_date(serial.path)
     # a worker that fails (here: a folder that is not there) hands over to this process, which
     # raises the error where the user reads it
-    worker = figure_worker.FanWorker(str(tmp_path / "missing"), ["a"], "a", None, None)
+    worker = figure_worker.FanWorker(
+        figure_worker.FanRequest(str(tmp_path / "missing"), ("a",), "a")
+    )
     with pytest.raises(UserError, match="results folder not found"):
         worker.result()
     # the choice: forced either way, or automatic (enough fan charts and two CPUs)

@@ -184,8 +184,13 @@ def write_report(
         UserError: For a folder that is not a results folder, an unknown baseline or outcome,
             or a report that cannot be written.
     """
-    from malisim.report.figure_worker import FanWorker, fans_for_the_worker, worth_a_worker
-    from malisim.viz.figure import figure_bytes, require_matplotlib, save_figure
+    from malisim.report.figure_worker import (
+        FanRequest,
+        FanWorker,
+        fans_for_the_worker,
+        worth_a_worker,
+    )
+    from malisim.viz.figure import figure_png, require_matplotlib
     from malisim.viz.results_figures import fan_outcomes_drawn, iter_figures
 
     require_matplotlib()
@@ -202,8 +207,9 @@ def write_report(
         # the worker draws the last fan charts, this process the first (if any) after its own
         worker_fans = fans[len(fans) - fans_for_the_worker(len(fans), maps) :]
         fans = fans[: len(fans) - len(worker_fans)]
-        worker = FanWorker(str(res.path), cmp.scenarios, cmp.baseline, worker_fans,
-                           str(figures_dir) if figures_dir is not None else None)  # fmt: skip
+        figures_at = str(figures_dir) if figures_dir is not None else None
+        worker = FanWorker(FanRequest(str(res.path), tuple(cmp.scenarios), cmp.baseline,
+                                      tuple(worker_fans), figures_at))  # fmt: skip
     series = None
     if "series" in res.tables:
         wanted = series_columns()
@@ -231,12 +237,9 @@ def write_report(
     try:
         for spec in iter_figures(res, cmp, fan_outcomes=fans or fan_outcomes, maps=maps,
                                  fans=bool(fans)):  # fmt: skip
-            if figures_dir is not None:
-                paths = save_figure(spec.figure, Path(figures_dir) / spec.name)
-                written += paths
-                png = next(p for p in paths if p.suffix == ".png").read_bytes()
-            else:
-                png = figure_bytes(spec.figure)
+            stem = Path(figures_dir) / spec.name if figures_dir is not None else None
+            png, paths = figure_png(spec.figure, stem)
+            written += paths
             figures.append((spec.info(), png))  # the figure itself is no longer needed
         if worker is not None:  # its fan charts go after these, before the maps (report order)
             drawn = worker.result()

@@ -24,7 +24,6 @@ import pickle
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,39 +46,42 @@ class DrawnFigure(FigureInfo):
     paths: tuple[str, ...] = ()
 
 
-def draw_fans(
-    results_path: str,
-    scenarios: Sequence[str],
-    baseline: str,
-    fan_outcomes: Sequence[str] | None,
-    figures_dir: str | None,
-) -> list[DrawnFigure]:
-    """Draw the fan charts of a results folder (in the worker, or in the caller's process).
+@dataclass(frozen=True)
+class FanRequest:
+    """What to draw: the fan charts of a results folder.
 
-    Args:
+    Attributes:
         results_path: The results folder.
         scenarios: Scenarios drawn, in order.
         baseline: The baseline scenario.
-        fan_outcomes: Monthly outcomes drawn (default: the report's).
-        figures_dir: Also write each figure there as PNG and SVG.
+        fan_outcomes: Monthly outcomes drawn (None: the report's default).
+        figures_dir: Also write each figure there as PNG and SVG (None: in memory only).
+    """
+
+    results_path: str
+    scenarios: tuple[str, ...]
+    baseline: str
+    fan_outcomes: tuple[str, ...] | None = None
+    figures_dir: str | None = None
+
+
+def draw_fans(request: FanRequest) -> list[DrawnFigure]:
+    """Draw the fan charts of a request (in the worker, or in the caller's process).
 
     Returns:
         The figures, in report order.
     """
     from malisim.analysis.sources import open_results
-    from malisim.viz.figure import figure_bytes, save_figure
+    from malisim.viz.figure import figure_png
     from malisim.viz.results_figures import iter_fan_figures
 
     drawn = []
-    res = open_results(results_path)
-    for spec in iter_fan_figures(res, scenarios, baseline, fan_outcomes):
-        paths: tuple[str, ...] = ()
-        if figures_dir is not None:
-            written = save_figure(spec.figure, Path(figures_dir) / spec.name)
-            paths = tuple(str(p) for p in written)
-            png = next(p for p in written if p.suffix == ".png").read_bytes()
-        else:
-            png = figure_bytes(spec.figure)
+    res = open_results(request.results_path)
+    fans = iter_fan_figures(res, request.scenarios, request.baseline, request.fan_outcomes or None)
+    for spec in fans:
+        stem = Path(request.figures_dir) / spec.name if request.figures_dir is not None else None
+        png, written = figure_png(spec.figure, stem)
+        paths = tuple(str(p) for p in written)
         drawn.append(DrawnFigure(spec.name, spec.section, spec.title, spec.caption, png, paths))
     return drawn
 
@@ -126,11 +128,10 @@ def serve(request: str) -> None:
     """The worker's work: read the pickled request, draw the fan charts, pickle them beside it.
 
     Args:
-        request: Path of the request (``draw_fans``'s arguments, pickled by :class:`FanWorker`);
-            the figures are written to the same path with the suffix ``.out``.
+        request: Path of the pickled :class:`FanRequest` (written by :class:`FanWorker`); the
+            figures are written to the same path with the suffix ``.out``.
     """
-    args = pickle.loads(Path(request).read_bytes())
-    drawn = draw_fans(*args)
+    drawn = draw_fans(pickle.loads(Path(request).read_bytes()))
     out = Path(f"{request}.out")
     tmp = out.with_name(f"{out.name}.tmp")
     tmp.write_bytes(pickle.dumps(drawn, protocol=pickle.HIGHEST_PROTOCOL))
@@ -138,29 +139,17 @@ def serve(request: str) -> None:
 
 
 class FanWorker:
-    """One worker process drawing the fan charts; :meth:`result` waits for them.
+    """One worker process drawing the fan charts of a request; :meth:`result` waits for them.
 
     Args:
-        results_path: The results folder.
-        scenarios: Scenarios drawn, in order.
-        baseline: The baseline scenario.
-        fan_outcomes: Monthly outcomes drawn (default: the report's).
-        figures_dir: Also write each figure there as PNG and SVG.
+        request: What to draw.
     """
 
-    def __init__(
-        self,
-        results_path: str,
-        scenarios: Sequence[str],
-        baseline: str,
-        fan_outcomes: Sequence[str] | None,
-        figures_dir: str | None,
-    ) -> None:
-        self._args = (results_path, list(scenarios), baseline,
-                      list(fan_outcomes) if fan_outcomes else None, figures_dir)  # fmt: skip
+    def __init__(self, request: FanRequest) -> None:
+        self._request_data = request
         self._folder = tempfile.TemporaryDirectory(prefix="malisim-fans-")
         self._request = Path(self._folder.name) / "request"
-        self._request.write_bytes(pickle.dumps(self._args))
+        self._request.write_bytes(pickle.dumps(request))
         package_root = str(Path(__file__).resolve().parents[2])  # the folder holding malisim
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
@@ -191,7 +180,7 @@ class FanWorker:
                     drawn: list[DrawnFigure] = pickle.loads(out.read_bytes())
                     self._drew_in_worker = True
                     return drawn
-            return draw_fans(*self._args)  # raises here what made the worker fail
+            return draw_fans(self._request_data)  # raises here what made the worker fail
         finally:
             self.close()
 

@@ -112,6 +112,23 @@ def figure_bytes(fig: Figure, fmt: str = "png") -> bytes:
     return buf.getvalue()
 
 
+def figure_png(fig: Figure, stem: str | Path | None = None) -> tuple[bytes, list[Path]]:
+    """A figure's PNG bytes, and, with ``stem``, the PNG and SVG files written there.
+
+    Args:
+        fig: The figure.
+        stem: Write ``stem.png`` and ``stem.svg`` (:func:`save_figure`) and read the PNG back;
+            None renders in memory only (:func:`figure_bytes`).
+
+    Returns:
+        The PNG bytes and the files written (none without ``stem``).
+    """
+    if stem is None:
+        return figure_bytes(fig), []
+    paths = save_figure(fig, stem)
+    return next(p for p in paths if p.suffix == ".png").read_bytes(), paths
+
+
 @dataclass
 class FigureInfo:
     """What the report says of a figure, without the figure (once it is drawn).
